@@ -1,0 +1,60 @@
+"""varscope_jax: TensorFlow 1's variable scopes on plain JAX parameter trees.
+
+``import varscope_jax as vs`` and write TF1 code with ``vs.`` for ``tf.``: names like
+``model/fc1/w``, ``get_variable`` with TF's reuse rules and errors, and params that are
+a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
+"""
+try:
+  from varscope_jax import initializers as initializers
+except ImportError:  # TEMP while the module is written
+  pass
+from varscope_jax._src.collection import add_to_collection as add_to_collection
+from varscope_jax._src.collection import get_collection as get_collection
+from varscope_jax._src.collection import get_collection_ref as get_collection_ref
+from varscope_jax._src.collection import global_variables as global_variables
+from varscope_jax._src.collection import local_variables as local_variables
+from varscope_jax._src.collection import set_random_seed as set_random_seed
+from varscope_jax._src.collection import trainable_variables as trainable_variables
+from varscope_jax._src.dtypes import bfloat16 as bfloat16
+from varscope_jax._src.dtypes import bool_ as bool  # noqa: A001 (TF's name)
+from varscope_jax._src.dtypes import complex64 as complex64
+from varscope_jax._src.dtypes import complex128 as complex128
+from varscope_jax._src.dtypes import float16 as float16
+from varscope_jax._src.dtypes import float32 as float32
+from varscope_jax._src.dtypes import float64 as float64
+from varscope_jax._src.dtypes import int8 as int8
+from varscope_jax._src.dtypes import int16 as int16
+from varscope_jax._src.dtypes import int32 as int32
+from varscope_jax._src.dtypes import int64 as int64
+from varscope_jax._src.dtypes import uint8 as uint8
+from varscope_jax._src.graph import Graph as Graph
+from varscope_jax._src.graph import GraphKeys as GraphKeys
+from varscope_jax._src.graph import get_default_graph as get_default_graph
+from varscope_jax._src.graph import reset_default_graph as reset_default_graph
+from varscope_jax._src.initializers import constant_initializer as constant_initializer
+from varscope_jax._src.initializers import glorot_normal_initializer as glorot_normal_initializer
+from varscope_jax._src.initializers import glorot_uniform_initializer as glorot_uniform_initializer
+from varscope_jax._src.initializers import ones_initializer as ones_initializer
+from varscope_jax._src.initializers import orthogonal_initializer as orthogonal_initializer
+from varscope_jax._src.initializers import random_normal_initializer as random_normal_initializer
+from varscope_jax._src.initializers import random_uniform_initializer as random_uniform_initializer
+from varscope_jax._src.initializers import truncated_normal_initializer as truncated_normal_initializer
+from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
+from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
+from varscope_jax._src.name_scope import name_scope as name_scope
+from varscope_jax._src.store import get_local_variable as get_local_variable
+from varscope_jax._src.store import get_variable as get_variable
+from varscope_jax._src.template import Template as Template
+from varscope_jax._src.template import make_template as make_template
+from varscope_jax._src.transform import Transformed as Transformed
+from varscope_jax._src.transform import transform as transform
+from varscope_jax._src.variable_scope import AUTO_REUSE as AUTO_REUSE
+from varscope_jax._src.variable_scope import VariableScope as VariableScope
+from varscope_jax._src.variable_scope import get_variable_scope as get_variable_scope
+from varscope_jax._src.variable_scope import no_regularizer as no_regularizer
+from varscope_jax._src.variable_scope import variable_scope as variable_scope
+from varscope_jax._src.variables import Variable as Variable
+from varscope_jax._src.variables import VariableAggregation as VariableAggregation
+from varscope_jax._src.variables import VariableSynchronization as VariableSynchronization
+
+__version__ = "0.1.0"

@@ -1,0 +1,111 @@
+"""What a new variable's value is: eager arrays, traced placeholders, or params leaves.
+
+A graph delegates the one step that differs between the eager default graph and the
+two kinds of ``transform`` trace to its backend:
+
+* ``EagerBackend`` -- makes the value now (jitted initializer, key from the graph seed
+  and the name) and wraps it in a ``vs.Variable``;
+* ``InitBackend`` -- during ``init``'s abstract trace, records the variable and returns
+  a placeholder of the right shape and dtype; values are made afterwards, grouped;
+* ``ApplyBackend`` -- returns the leaf of ``params`` at the variable's name, after
+  checking it exists and has the shape and dtype this trace asks for.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from varscope_jax._src import errors
+from varscope_jax._src import materialize
+from varscope_jax._src import params as params_lib
+from varscope_jax._src import rng as rng_lib
+from varscope_jax._src import variables as var_lib
+
+
+class EagerBackend:
+  """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
+  keeps_stacks = True
+  builds_tree = False
+
+  def create(self, graph, rec):
+    if rec.init_value is not None:
+      value = jnp.asarray(rec.init_value, rec.dtype)
+    else:
+      key = rng_lib.variable_key(graph.rng_seed, rec.op_name)
+      value = materialize.make_one(rec.initializer, rec.shape, rec.dtype, key)
+    var = var_lib.Variable(_record=rec)
+    var._value = value
+    return var
+
+
+class InitBackend:
+  """Records variables during ``init``'s abstract trace; values are made afterwards."""
+  keeps_stacks = False
+  builds_tree = True
+
+  def __init__(self):
+    self.tree = params_lib.NameTree()
+
+  def create(self, graph, rec):
+    self.tree.check_can_add(rec.op_name)
+    self.tree.add(rec.op_name)
+    if rec.init_value is not None:
+      return jnp.asarray(rec.init_value, rec.dtype)
+    return jnp.zeros(rec.shape, rec.dtype)
+
+
+class ApplyBackend:
+  """Reads each variable from ``params``, checking name, shape and dtype."""
+  keeps_stacks = False
+  builds_tree = True
+
+  def __init__(self, params):
+    self.params = params
+    self.tree = params_lib.NameTree()
+    self._flat = None
+
+  def flat_names(self):
+    if self._flat is None:
+      self._flat = list(params_lib.flatten(self.params))
+    return self._flat
+
+  def find_existing(self, name):
+    """The leaf at ``name`` if params has one (for ``reuse=True`` across functions)."""
+    try:
+      leaf = params_lib.lookup(self.params, name)
+    except KeyError:
+      return None
+    if self.tree.has(name):
+      return None
+    self.tree.check_can_add(name)
+    self.tree.add(name)
+    return leaf if hasattr(leaf, "dtype") else jnp.asarray(leaf)
+
+  def create(self, graph, rec):
+    self.tree.check_can_add(rec.op_name)
+    try:
+      leaf = params_lib.lookup(self.params, rec.op_name)
+    except KeyError:
+      raise ValueError(
+          f"Variable {rec.op_name} is not in params: this function creates it (shape "
+          f"{var_lib.shape_str(rec.shape)}, dtype {rec.dtype.name}) but the params tree "
+          f"given to apply has no leaf params{params_lib.index_str(rec.op_name)}."
+          + errors.did_you_mean(rec.op_name, self.flat_names())
+          + " Were these params made by init of the same function (or of one that "
+          "creates the same variables)?") from None
+    if not hasattr(leaf, "dtype"):
+      leaf = jnp.asarray(leaf)
+    shape = tuple(leaf.shape)
+    dtype = np.dtype(leaf.dtype)
+    if shape != tuple(rec.shape):
+      raise ValueError(
+          f"Variable {rec.op_name} in params has shape {var_lib.shape_str(shape)}, but "
+          f"this function asks for shape {var_lib.shape_str(rec.shape)}. The params "
+          "tree was made for a different model (or was changed); re-run init.")
+    if dtype != rec.dtype:
+      raise ValueError(
+          f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
+          f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init.")
+    self.tree.add(rec.op_name)
+    return leaf

@@ -1,0 +1,293 @@
+"""The graph: one namespace of op names, name scopes, collections and a variable store.
+
+TF1 keeps all of this on a ``tf.Graph``; varscope_jax keeps it on a ``Graph`` too, but a
+graph here holds no ops -- only the names TF would have given them, so that names come
+out exactly as TF prints them. There is one eager default graph (TF's default graph,
+for notebooks) and one fresh graph per ``transform`` trace (so every trace restarts all
+counters). Which graph is current is thread-local, as are the name stack and the
+variable-scope stack inside a graph (as in TF); names in use, variables and collections
+are shared by the threads using one graph (as in TF).
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from typing import Any, Iterator
+
+_VALID_OP_NAME_REGEX = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
+_VALID_SCOPE_NAME_REGEX = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
+
+
+class GraphKeys:
+  """Standard collection names, as ``tf.compat.v1.GraphKeys``.
+
+  >>> import varscope_jax as vs
+  >>> vs.GraphKeys.TRAINABLE_VARIABLES
+  'trainable_variables'
+  """
+  GLOBAL_VARIABLES = "variables"
+  LOCAL_VARIABLES = "local_variables"
+  MODEL_VARIABLES = "model_variables"
+  TRAINABLE_VARIABLES = "trainable_variables"
+  MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+  REGULARIZATION_LOSSES = "regularization_losses"
+  UPDATE_OPS = "update_ops"
+  LOSSES = "losses"
+
+
+def name_from_scope_name(name: str) -> str:
+  return name[:-1] if (name and name[-1] == "/") else name
+
+
+def validate_name(name: str, nested: bool) -> None:
+  """TF's check of a name scope / op name (``Graph.name_scope``)."""
+  if nested:
+    if not _VALID_SCOPE_NAME_REGEX.match(name):
+      raise ValueError(
+          "'%s' is not a valid scope name. A scope name has to match the following "
+          "pattern: %s" % (name, _VALID_SCOPE_NAME_REGEX.pattern))
+  elif not _VALID_OP_NAME_REGEX.match(name):
+    raise ValueError(
+        "'%s' is not a valid root scope name. A root scope name has to match the "
+        "following pattern: %s" % (name, _VALID_OP_NAME_REGEX.pattern))
+
+
+class _ThreadState(threading.local):
+  """Per-thread part of a graph: the name stack and the variable-scope store."""
+
+  def __init__(self):
+    super().__init__()
+    self.name_stack = ""
+    self.scope_store = None  # created lazily by variable_scope.py
+
+
+class Graph:
+  """A namespace of op names plus the variables and collections built in it.
+
+  This is the explicit core: everything ``get_variable`` and the scopes do goes through
+  a graph object, which can be made and used on its own.
+
+  Args:
+    backend: makes the value of each new variable (eager arrays, abstract values during
+      ``transform(...).init``, or leaves of ``params`` during ``apply``). ``None`` is the
+      eager backend with seed 0.
+
+  >>> import varscope_jax as vs
+  >>> g = vs.Graph()
+  >>> with g.as_default():
+  ...   with vs.name_scope("s1") as a:
+  ...     pass
+  ...   with vs.name_scope("s1") as b:
+  ...     pass
+  >>> a, b
+  ('s1/', 's1_1/')
+  """
+
+  def __init__(self, backend=None):
+    if backend is None:
+      from varscope_jax._src.backends import EagerBackend
+      backend = EagerBackend()
+    self.backend = backend
+    self._names_in_use: dict[str, int] = {}
+    self._op_names: set[str] = set()
+    self._thread = _ThreadState()
+    self._collections: dict[str, list] = {}
+    self._lock = threading.RLock()
+    # get_variable's store: store name -> record, and partitioned names (unused).
+    self.var_store: dict[str, Any] = {}
+    # Every variable made in this graph (get_variable and Variable), in order.
+    self.variables: list[Any] = []
+    # id(returned array) -> record, for values that are not Variable objects.
+    self.records_by_id: dict[int, Any] = {}
+    self.rng_seed = 0
+
+  # ---- names -------------------------------------------------------------------------
+  @property
+  def name_stack(self) -> str:
+    return self._thread.name_stack
+
+  def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+    """TF's ``Graph.unique_name``: prefix the name scope, make unique, mark as used.
+
+    Names are compared lower-cased; ops, variables and name scopes share them.
+
+    >>> import varscope_jax as vs
+    >>> g = vs.Graph()
+    >>> [g.unique_name(n) for n in ["w", "w_1", "w", "w_1", "w"]]
+    ['w', 'w_1', 'w_2', 'w_1_1', 'w_3']
+    """
+    with self._lock:
+      if self._thread.name_stack:
+        name = self._thread.name_stack + "/" + name
+      name_key = name.lower()
+      i = self._names_in_use.get(name_key, 0)
+      if mark_as_used:
+        self._names_in_use[name_key] = i + 1
+      if i > 0:
+        base_name_key = name_key
+        while name_key in self._names_in_use:
+          name_key = "%s_%d" % (base_name_key, i)
+          i += 1
+        if mark_as_used:
+          self._names_in_use[name_key] = 1
+        name = "%s_%d" % (name, i - 1)
+      return name
+
+  def name_scope(self, name: str | None) -> "_GraphNameScope":
+    """TF's ``Graph.name_scope``: a context manager yielding the scope string (``a/``).
+
+    A name ending in ``/`` re-enters that scope as is; ``None`` or ``""`` resets to the
+    root; any other name is made unique under the current scope.
+    """
+    return _GraphNameScope(self, name)
+
+  def create_op_name(self, name: str) -> str:
+    """Registers a node named like a TF op (``name`` may end in ``/``: taken as is)."""
+    with self._lock:
+      if name.endswith("/"):
+        op_name = name_from_scope_name(name)
+      else:
+        op_name = self.unique_name(name)
+      if op_name in self._op_names:
+        raise ValueError("Duplicate node name in graph: '%s'" % op_name)
+      self._op_names.add(op_name)
+      return op_name
+
+  # ---- collections -------------------------------------------------------------------
+  def add_to_collection(self, key: str, value: Any) -> None:
+    with self._lock:
+      self._collections.setdefault(key, []).append(value)
+
+  def add_to_collections(self, keys, value: Any) -> None:
+    for key in dict.fromkeys(keys):
+      self.add_to_collection(key, value)
+
+  def get_collection_ref(self, key: str) -> list:
+    with self._lock:
+      return self._collections.setdefault(key, [])
+
+  def get_collection(self, key: str, scope: str | None = None) -> list:
+    """Items of a collection; with ``scope``, those whose name matches it (re.match)."""
+    with self._lock:
+      items = list(self._collections.get(key, ()))
+    if scope is None:
+      return items
+    pattern = re.compile(scope)
+    out = []
+    for item in items:
+      name = getattr(item, "name", None)
+      if name is None:
+        from varscope_jax._src.variables import record_of
+        rec = record_of(self, item)
+        name = rec.op_name if rec is not None else None
+      if name is not None and pattern.match(name):
+        out.append(item)
+    return out
+
+  def get_all_collection_keys(self) -> list[str]:
+    with self._lock:
+      return [k for k, v in self._collections.items() if v]
+
+  # ---- default graph -----------------------------------------------------------------
+  @contextlib.contextmanager
+  def as_default(self) -> Iterator["Graph"]:
+    """Makes this the current graph of this thread inside the ``with`` block."""
+    stack = _state.stack
+    stack.append(self)
+    try:
+      yield self
+    finally:
+      popped = stack.pop()
+      assert popped is self, "graph stack corrupted: improper nesting of as_default()"
+
+
+class _GraphNameScope:
+  """Context manager for ``Graph.name_scope``; each ``__enter__`` opens the scope anew."""
+
+  def __init__(self, graph: Graph, name: str | None):
+    self._graph = graph
+    self._name = name
+    self._old_stacks: list[str] = []
+
+  def __enter__(self) -> str:
+    graph, name = self._graph, self._name
+    thread = graph._thread
+    if name:
+      validate_name(name, nested=bool(thread.name_stack))
+    if not name:
+      new_stack, returned = "", ""
+    elif name[-1] == "/":
+      new_stack, returned = name_from_scope_name(name), name
+    else:
+      new_stack = graph.unique_name(name)
+      returned = new_stack + "/"
+    self._old_stacks.append(thread.name_stack)
+    thread.name_stack = new_stack
+    return returned
+
+  def __exit__(self, *exc) -> None:
+    if self._old_stacks:
+      self._graph._thread.name_stack = self._old_stacks.pop()
+
+
+class _GraphStack(threading.local):
+
+  def __init__(self):
+    super().__init__()
+    self.stack: list[Graph] = []
+
+
+_state = _GraphStack()
+_default_graph_lock = threading.Lock()
+_default_graph: Graph | None = None
+
+
+def get_default_graph() -> Graph:
+  """The current graph: the innermost ``as_default``/trace of this thread, else the
+  process-wide eager default graph (as TF's default graph).
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> vs.get_default_graph().unique_name("c")
+  'c'
+  """
+  if _state.stack:
+    return _state.stack[-1]
+  global _default_graph
+  with _default_graph_lock:
+    if _default_graph is None:
+      _default_graph = Graph()
+    return _default_graph
+
+
+def reset_default_graph() -> None:
+  """Clears the eager default graph: its variables, names, collections and scopes.
+
+  Like ``tf.compat.v1.reset_default_graph``, it may not be called inside a ``with``
+  block of the default graph (a scope would be left pointing at the old graph).
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> w = vs.get_variable("w", [2])
+  >>> vs.reset_default_graph()
+  >>> vs.global_variables()
+  {}
+  """
+  global _default_graph
+  if _state.stack:
+    raise AssertionError(
+        "Do not use reset_default_graph() to clear a graph while it is in use (inside "
+        "a transform trace or a Graph.as_default() block).")
+  with _default_graph_lock:
+    old = _default_graph
+    if old is not None and (old._thread.name_stack or _in_scope(old)):
+      raise AssertionError(
+          "Do not use reset_default_graph() to clear the default graph while a "
+          "name_scope or variable_scope is open in it.")
+    _default_graph = Graph()
+
+
+def _in_scope(graph: Graph) -> bool:
+  store = graph._thread.scope_store
+  return store is not None and store.depth > 0

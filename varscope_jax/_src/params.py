@@ -1,0 +1,101 @@
+"""Params trees: plain nested dicts keyed by the parts of scoped names.
+
+Variable ``s1/s2/w`` is ``params["s1"]["s2"]["w"]``. The name is the one TF shows
+(``v.op.name``), which is also the key TF1 writes in a checkpoint.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+
+def split(name: str) -> list[str]:
+  return name.split("/")
+
+
+def index_str(name: str) -> str:
+  """``a/b/w`` -> ``["a"]["b"]["w"]`` (for messages)."""
+  return "".join("[%r]" % part for part in split(name))
+
+
+class NameTree:
+  """Which names are leaves and which are scopes, to refuse ``a`` next to ``a/b``."""
+
+  def __init__(self):
+    self._leaves: dict[str, None] = {}
+    self._prefixes: dict[str, str] = {}  # scope prefix -> one leaf under it
+
+  def check_can_add(self, name: str) -> None:
+    parts = split(name)
+    if name in self._prefixes:
+      raise ValueError(
+          f"Variable {name} cannot be stored in the params tree: {name} is already a "
+          f"scope holding variable {self._prefixes[name]}, so params"
+          f"{index_str(name)} cannot also be a leaf. Rename one of them.")
+    for i in range(1, len(parts)):
+      prefix = "/".join(parts[:i])
+      if prefix in self._leaves:
+        raise ValueError(
+            f"Variable {name} cannot be stored in the params tree: {prefix} is already "
+            f"a variable, so params{index_str(prefix)} cannot also be a scope. "
+            "Rename one of them.")
+
+  def has(self, name: str) -> bool:
+    return name in self._leaves
+
+  def add(self, name: str) -> None:
+    self._leaves[name] = None
+    parts = split(name)
+    for i in range(1, len(parts)):
+      self._prefixes.setdefault("/".join(parts[:i]), name)
+
+
+def lookup(params: Mapping, name: str):
+  """The leaf at ``name`` (``KeyError`` if absent)."""
+  node: Any = params
+  for part in split(name):
+    if not isinstance(node, Mapping) or part not in node:
+      raise KeyError(name)
+    node = node[part]
+  if isinstance(node, Mapping):
+    raise KeyError(name)
+  return node
+
+
+def flatten(params: Mapping, prefix: str = "") -> Iterator[tuple[str, Any]]:
+  """Yields ``(name, leaf)`` for every leaf, names joined with ``/``.
+
+  >>> from varscope_jax._src.params import flatten
+  >>> list(flatten({"a": {"b": 1, "c": 2}, "d": 3}))
+  [('a/b', 1), ('a/c', 2), ('d', 3)]
+  """
+  for key, value in params.items():
+    name = f"{prefix}/{key}" if prefix else str(key)
+    if isinstance(value, Mapping):
+      yield from flatten(value, name)
+    else:
+      yield name, value
+
+
+def unflatten(items) -> dict:
+  """Builds a nested dict from ``(name, leaf)`` pairs (or a ``{name: leaf}`` dict).
+
+  Raises:
+    ValueError: if a name is both a leaf and a scope (``a`` and ``a/b``).
+
+  >>> from varscope_jax._src.params import unflatten
+  >>> unflatten({"a/b": 1, "a/c": 2})
+  {'a': {'b': 1, 'c': 2}}
+  """
+  if isinstance(items, Mapping):
+    items = items.items()
+  tree = NameTree()
+  out: dict = {}
+  for name, value in items:
+    tree.check_can_add(name)
+    tree.add(name)
+    node = out
+    parts = split(name)
+    for part in parts[:-1]:
+      node = node.setdefault(part, {})
+    node[parts[-1]] = value
+  return out

@@ -1,0 +1,422 @@
+"""``variable_scope`` and ``VariableScope``: TF1's rules for scope names, reuse and defaults.
+
+Data flow: ``variable_scope`` opens a name scope on the current graph (unless told not
+to) and pushes a ``VariableScope`` on the graph's per-thread scope store; ``get_variable``
+reads the innermost ``VariableScope`` for its prefix, reuse mode and defaults.
+"""
+from __future__ import annotations
+
+import copy
+import enum
+import functools
+import sys
+from typing import Any, Callable
+
+from varscope_jax._src import graph as graph_lib
+
+
+class _ReuseMode(enum.Enum):
+  """Mode for variable access within a variable scope."""
+  AUTO_REUSE = 1
+
+  def __repr__(self):
+    return "AUTO_REUSE"
+
+
+AUTO_REUSE = _ReuseMode.AUTO_REUSE
+"""``reuse=AUTO_REUSE``: ``get_variable`` returns the variable if it exists, else makes it."""
+
+
+def no_regularizer(_):
+  """A regularizer that regularizes nothing: switches off an inherited regularizer.
+
+  >>> import varscope_jax as vs
+  >>> vs.no_regularizer(1.0) is None
+  True
+  """
+  return None
+
+
+class VariableScope:
+  """A variable scope: the name prefix, reuse mode and defaults for ``get_variable``.
+
+  Same attributes and setters as ``tf.compat.v1.VariableScope``. ``caching_device``,
+  ``partitioner`` and ``use_resource`` are stored and inherited as in TF, for porting,
+  but have no effect on JAX arrays (see docs/tf1_differences.md).
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> with vs.variable_scope("foo") as scope:
+  ...   pass
+  >>> scope.name, scope.original_name_scope, scope.reuse
+  ('foo', 'foo/', False)
+  """
+
+  def __init__(self, reuse, name="", initializer=None, regularizer=None,
+               caching_device=None, partitioner=None, custom_getter=None,
+               name_scope="", dtype=None, use_resource=None, constraint=None):
+    from varscope_jax._src import dtypes
+    self._name = name
+    self._initializer = initializer
+    self._regularizer = regularizer
+    self._reuse = reuse
+    self._caching_device = caching_device
+    self._partitioner = partitioner
+    self._custom_getter = custom_getter
+    self._name_scope = name_scope
+    self._dtype = dtypes.float32 if dtype is None else dtype
+    self._use_resource = use_resource
+    self._constraint = constraint
+
+  name = property(lambda self: self._name)
+  original_name_scope = property(lambda self: self._name_scope)
+  reuse = property(lambda self: self._reuse)
+  initializer = property(lambda self: self._initializer)
+  dtype = property(lambda self: self._dtype)
+  use_resource = property(lambda self: self._use_resource)
+  regularizer = property(lambda self: self._regularizer)
+  caching_device = property(lambda self: self._caching_device)
+  partitioner = property(lambda self: self._partitioner)
+  custom_getter = property(lambda self: self._custom_getter)
+  constraint = property(lambda self: self._constraint)
+
+  def reuse_variables(self):
+    """Sets reuse=True on this scope (and on sub-scopes opened after this call)."""
+    self._reuse = True
+
+  def set_initializer(self, initializer):
+    """Sets the default initializer of this scope."""
+    self._initializer = initializer
+
+  def set_dtype(self, dtype):
+    """Sets the default dtype of this scope."""
+    self._dtype = dtype
+
+  def set_use_resource(self, use_resource):
+    """Sets use_resource (accepted for porting; no effect on JAX arrays)."""
+    self._use_resource = use_resource
+
+  def set_regularizer(self, regularizer):
+    """Sets the default regularizer of this scope."""
+    self._regularizer = regularizer
+
+  def set_caching_device(self, caching_device):
+    """Sets caching_device (accepted for porting; no effect in JAX)."""
+    self._caching_device = caching_device
+
+  def set_partitioner(self, partitioner):
+    """Sets partitioner (stored and inherited; JAX uses sharding instead)."""
+    self._partitioner = partitioner
+
+  def set_custom_getter(self, custom_getter):
+    """Sets the custom getter of this scope."""
+    self._custom_getter = custom_getter
+
+  def get_collection(self, name):
+    """Items of collection ``name`` created under this scope (prefix ``name + "/"``)."""
+    scope = self._name + "/" if self._name else ""
+    return graph_lib.get_default_graph().get_collection(name, scope)
+
+  def trainable_variables(self):
+    """This scope's trainable variables, as a list (TF's ``VariableScope`` method)."""
+    return self.get_collection(graph_lib.GraphKeys.TRAINABLE_VARIABLES)
+
+  def global_variables(self):
+    """This scope's global variables, as a list (TF's ``VariableScope`` method)."""
+    return self.get_collection(graph_lib.GraphKeys.GLOBAL_VARIABLES)
+
+  def local_variables(self):
+    """This scope's local variables, as a list (TF's ``VariableScope`` method)."""
+    return self.get_collection(graph_lib.GraphKeys.LOCAL_VARIABLES)
+
+  def __repr__(self):
+    return "<VariableScope name=%r reuse=%r>" % (self._name, self._reuse)
+
+
+class _ScopeStore:
+  """Per-thread, per-graph: the current ``VariableScope`` and default-name counters."""
+
+  def __init__(self):
+    self.current_scope = VariableScope(False)
+    self.variable_scopes_count: dict[str, int] = {}
+    self.depth = 0
+
+  def open_variable_scope(self, scope_name):
+    self.variable_scopes_count[scope_name] = self.variable_scopes_count.get(scope_name, 0) + 1
+
+  def close_variable_subscopes(self, scope_name):
+    for k in list(self.variable_scopes_count):
+      if scope_name is None or k.startswith(scope_name + "/"):
+        self.variable_scopes_count[k] = 0
+
+  def variable_scope_count(self, scope_name):
+    return self.variable_scopes_count.get(scope_name, 0)
+
+
+def scope_store(graph=None) -> _ScopeStore:
+  graph = graph or graph_lib.get_default_graph()
+  store = graph._thread.scope_store
+  if store is None:
+    store = graph._thread.scope_store = _ScopeStore()
+  return store
+
+
+def get_variable_scope() -> VariableScope:
+  """The current ``VariableScope`` of this thread in the current graph.
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> with vs.variable_scope("a"):
+  ...   vs.get_variable_scope().name
+  'a'
+  """
+  return scope_store().current_scope
+
+
+def _maybe_wrap_custom_getter(custom_getter, old_getter):
+  """Chains getters so the innermost scope's getter runs first (TF's order)."""
+  if old_getter is None:
+    return custom_getter
+
+  def wrapped_custom_getter(getter, *args, **kwargs):
+    return custom_getter(functools.partial(old_getter, getter), *args, **kwargs)
+
+  return wrapped_custom_getter
+
+
+def _check_getter(custom_getter):
+  if custom_getter is not None and not callable(custom_getter):
+    raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
+
+
+def get_unique_variable_scope(prefix: str) -> str:
+  """A name with ``prefix`` unique among the variable scopes opened in this scope."""
+  store = scope_store()
+  current = store.current_scope
+  name = current.name + "/" + prefix if current.name else prefix
+  if store.variable_scope_count(name) == 0:
+    return prefix
+  idx = 1
+  while store.variable_scope_count(name + ("_%d" % idx)) > 0:
+    idx += 1
+  return prefix + ("_%d" % idx)
+
+
+class _PureVariableScope:
+  """Pushes a ``VariableScope`` (no name scope): TF's ``_pure_variable_scope``."""
+
+  def __init__(self, name_or_scope, reuse=None, initializer=None, regularizer=None,
+               caching_device=None, partitioner=None, custom_getter=None,
+               old_name_scope=None, dtype=None, use_resource=None, constraint=None):
+    self._name_or_scope = name_or_scope
+    self._reuse = reuse
+    self._initializer = initializer
+    self._regularizer = regularizer
+    self._caching_device = caching_device
+    self._partitioner = partitioner
+    self._custom_getter = custom_getter
+    self._old_name_scope = old_name_scope
+    self._dtype = dtype
+    self._use_resource = use_resource
+    self._constraint = constraint
+    self._store = scope_store()
+    self._last = None
+    if isinstance(name_or_scope, VariableScope):
+      self._new_name = name_or_scope.name
+      obj = VariableScope(
+          name_or_scope.reuse if not reuse else reuse,
+          name=self._new_name,
+          initializer=name_or_scope.initializer,
+          regularizer=name_or_scope.regularizer,
+          caching_device=name_or_scope.caching_device,
+          partitioner=name_or_scope.partitioner,
+          dtype=name_or_scope.dtype,
+          custom_getter=name_or_scope.custom_getter,
+          name_scope=name_or_scope.original_name_scope,
+          use_resource=name_or_scope.use_resource,
+          constraint=constraint)
+      self._apply_overrides(obj, name_or_scope.custom_getter)
+      self._cached = obj
+
+  def _apply_overrides(self, obj, old_getter):
+    if self._initializer is not None:
+      obj.set_initializer(self._initializer)
+    if self._regularizer is not None:
+      obj.set_regularizer(self._regularizer)
+    if self._caching_device is not None:
+      obj.set_caching_device(self._caching_device)
+    if self._partitioner is not None:
+      obj.set_partitioner(self._partitioner)
+    if self._custom_getter is not None:
+      obj.set_custom_getter(_maybe_wrap_custom_getter(self._custom_getter, old_getter))
+    if self._dtype is not None:
+      obj.set_dtype(self._dtype)
+    if self._use_resource is not None:
+      obj.set_use_resource(self._use_resource)
+
+  def __enter__(self):
+    store = self._store
+    self._old = store.current_scope
+    if isinstance(self._name_or_scope, VariableScope):
+      store.open_variable_scope(self._new_name)
+      self._old_subscopes = copy.copy(store.variable_scopes_count)
+      obj = self._cached
+    else:
+      old = self._old
+      self._new_name = (old.name + "/" + self._name_or_scope if old.name
+                        else self._name_or_scope)
+      self._reuse = self._reuse or old.reuse
+      name_scope = (self._name_or_scope if self._old_name_scope is None
+                    else self._old_name_scope)
+      obj = VariableScope(
+          self._reuse, name=self._new_name, initializer=old.initializer,
+          regularizer=old.regularizer, caching_device=old.caching_device,
+          partitioner=old.partitioner, dtype=old.dtype, use_resource=old.use_resource,
+          custom_getter=old.custom_getter, name_scope=name_scope,
+          constraint=self._constraint)
+      self._apply_overrides(obj, old.custom_getter)
+      store.open_variable_scope(self._new_name)
+    store.current_scope = obj
+    store.depth += 1
+    self._last = obj
+    return obj
+
+  def __exit__(self, *exc):
+    store = self._store
+    if store.current_scope is not self._last:
+      raise RuntimeError("Improper nesting of variable_scope.")
+    if isinstance(self._name_or_scope, VariableScope):
+      store.variable_scopes_count = self._old_subscopes
+    else:
+      store.close_variable_subscopes(self._new_name)
+    store.current_scope = self._old
+    store.depth -= 1
+
+
+class variable_scope:  # pylint: disable=invalid-name
+  """Opens a variable scope (and a name scope), exactly as ``tf.compat.v1.variable_scope``.
+
+  Args:
+    name_or_scope: a string, or a captured ``VariableScope`` to re-enter.
+    default_name: used, made unique, when ``name_or_scope`` is None.
+    values: accepted for porting (TF checks they come from one graph); ignored.
+    initializer, regularizer, custom_getter, dtype, constraint: defaults for
+      ``get_variable`` in this scope (constraint is not inherited by sub-scopes).
+    caching_device, partitioner, use_resource: stored and inherited for porting; no
+      effect on JAX arrays.
+    reuse: ``True``, ``None``/``False`` (inherit), or ``AUTO_REUSE``. Reuse is sticky:
+      sub-scopes of a reusing scope reuse.
+    auxiliary_name_scope: if False, no new name scope is opened.
+
+  Returns:
+    A context manager whose ``__enter__`` returns the ``VariableScope``.
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> with vs.variable_scope("foo"):
+  ...   with vs.variable_scope("bar"):
+  ...     v = vs.get_variable("v", [1])
+  >>> v.name
+  'foo/bar/v:0'
+  >>> with vs.variable_scope("foo", reuse=True):
+  ...   v1 = vs.get_variable("bar/v", [1])
+  >>> v1 is v
+  True
+  """
+
+  def __init__(self, name_or_scope, default_name=None, values=None, initializer=None,
+               regularizer=None, caching_device=None, partitioner=None,
+               custom_getter=None, reuse=None, dtype=None, use_resource=None,
+               constraint=None, auxiliary_name_scope=True):
+    self._name_or_scope = name_or_scope
+    self._default_name = default_name
+    self._initializer = initializer
+    self._regularizer = regularizer
+    self._caching_device = caching_device
+    self._partitioner = partitioner
+    self._custom_getter = custom_getter
+    self._reuse = reuse
+    self._dtype = dtype
+    self._use_resource = use_resource
+    self._constraint = constraint
+    if default_name is None and name_or_scope is None:
+      raise TypeError("If default_name is None then name_or_scope is required")
+    if self._reuse is False:
+      self._reuse = None  # False means "inherit", as None.
+    if not (self._reuse is True or self._reuse is None or self._reuse is AUTO_REUSE):
+      raise ValueError("The reuse parameter must be True or False or None.")
+    if not isinstance(auxiliary_name_scope, bool):
+      raise TypeError("The auxiliary_name_scope must be `True` or `False`, "
+                      "while get {}".format(auxiliary_name_scope))
+    _check_getter(custom_getter)
+    self._auxiliary_name_scope = auxiliary_name_scope
+    self._current_name_scope = None
+    self._pure = None
+    self._graph = None
+
+  def __enter__(self) -> VariableScope:
+    self._graph = graph = graph_lib.get_default_graph()
+    if self._pure is not None:
+      # Re-entering the same variable_scope object: TF's fast path.
+      if self._current_name_scope is not None:
+        self._current_name_scope.__enter__()
+      return self._pure.__enter__()
+    if self._auxiliary_name_scope:
+      current_name_scope = None
+    else:
+      name_scope = graph.name_stack
+      current_name_scope = graph.name_scope(name_scope + "/" if name_scope else name_scope)
+    common = dict(initializer=self._initializer, regularizer=self._regularizer,
+                  caching_device=self._caching_device, partitioner=self._partitioner,
+                  custom_getter=self._custom_getter, dtype=self._dtype,
+                  use_resource=self._use_resource, constraint=self._constraint)
+    if self._name_or_scope is not None:
+      if not isinstance(self._name_or_scope, (VariableScope, str)):
+        raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
+      if isinstance(self._name_or_scope, str):
+        name_scope = self._name_or_scope
+      else:
+        name_scope = self._name_or_scope.name.split("/")[-1]
+      if name_scope or current_name_scope:
+        current_name_scope = current_name_scope or graph.name_scope(name_scope)
+        current_name = current_name_scope.__enter__()
+        self._current_name_scope = current_name_scope
+        if isinstance(self._name_or_scope, str):
+          old_name_scope = current_name
+        else:
+          old_name_scope = self._name_or_scope.original_name_scope
+        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse,
+                                  old_name_scope=old_name_scope, **common)
+      else:
+        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
+    else:
+      if self._reuse:
+        raise ValueError("reuse=True cannot be used without a name_or_scope")
+      current_name_scope = current_name_scope or graph.name_scope(self._default_name)
+      current_name = current_name_scope.__enter__()
+      self._current_name_scope = current_name_scope
+      try:
+        unique = get_unique_variable_scope(self._default_name)
+      except BaseException:
+        self._exit_name_scope(*sys.exc_info())
+        raise
+      pure = _PureVariableScope(unique, old_name_scope=current_name, **common)
+    try:
+      entered = pure.__enter__()
+    except BaseException:
+      self._exit_name_scope(*sys.exc_info())
+      raise
+    self._pure = pure
+    return entered
+
+  def _exit_name_scope(self, *exc):
+    if self._current_name_scope is not None:
+      self._current_name_scope.__exit__(*exc)
+      self._current_name_scope = None
+
+  def __exit__(self, *exc):
+    try:
+      self._pure.__exit__(*exc)
+    finally:
+      if self._current_name_scope is not None:
+        self._current_name_scope.__exit__(*exc)

@@ -1,0 +1,332 @@
+"""Variable records, the eager ``Variable`` object, and ``vs.Variable(...)`` creation.
+
+A ``VariableRecord`` is what the graph knows about a variable: its store name (what
+``get_variable`` finds it by), its op name (the name TF shows, and its key in the params
+tree), shape, dtype, how to initialise it, trainable and collections. What callers get
+back is the backend's value: an eager ``Variable`` in the default graph, a ``jax.Array``
+(a tracer) inside ``transform``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import traceback
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from varscope_jax._src import dtypes as dtypes_lib
+from varscope_jax._src import graph as graph_lib
+
+
+class VariableSynchronization(enum.Enum):
+  """Accepted for porting (``tf.VariableSynchronization``); ON_READ makes a variable
+  non-trainable by default, as in TF. JAX has no distribution strategies to sync."""
+  AUTO = 0
+  NONE = 1
+  ON_WRITE = 2
+  ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+  """Accepted for porting (``tf.VariableAggregation``); no effect in JAX."""
+  NONE = 0
+  SUM = 1
+  MEAN = 2
+  ONLY_FIRST_REPLICA = 3
+
+
+def validate_sync_trainable(synchronization, aggregation, trainable, name):
+  if synchronization is None:
+    synchronization = VariableSynchronization.AUTO
+  elif not isinstance(synchronization, VariableSynchronization):
+    try:
+      synchronization = VariableSynchronization(synchronization)
+    except ValueError:
+      raise ValueError("Invalid variable synchronization mode: {} for variable: {}"
+                       .format(synchronization, name)) from None
+  if aggregation is None:
+    aggregation = VariableAggregation.NONE
+  if trainable is None:
+    trainable = synchronization != VariableSynchronization.ON_READ
+  return synchronization, aggregation, trainable
+
+
+@dataclasses.dataclass(eq=False)
+class VariableRecord:
+  """What a graph knows about one variable."""
+  op_name: str                      # key in params, TF's v.op.name
+  store_name: str | None            # get_variable's key; None for vs.Variable
+  shape: tuple
+  dtype: np.dtype
+  initializer: Any = None           # Initializer / jax-style callable (needs a key)
+  init_value: Any = None            # a concrete or traced initial value
+  trainable: bool = True
+  collections: tuple = ()
+  constraint: Callable | None = None
+  use_resource: bool = False
+  regularizer: Callable | None = None
+  value: Any = None                 # what get_variable returned
+  stack: Any = None                 # creation stack (eager graph only)
+
+  @property
+  def dtype_name(self) -> str:
+    return self.dtype.name if self.use_resource else self.dtype.name + "_ref"
+
+
+def record_of(graph, obj) -> VariableRecord | None:
+  """The record of a value returned by this graph (a Variable or a traced array)."""
+  if isinstance(obj, Variable):
+    return obj._record
+  return graph.records_by_id.get(id(obj))
+
+
+def shape_str(shape) -> str:
+  """TF's ``str(TensorShape)``: ``(2, 3)``, ``(2,)``, ``()``, ``(None, 1)``, ``<unknown>``."""
+  if shape is None:
+    return "<unknown>"
+  dims = ["None" if d is None else str(d) for d in shape]
+  if len(dims) == 1:
+    return "(%s,)" % dims[0]
+  return "(%s)" % ", ".join(dims)
+
+
+def as_shape(shape, name):
+  """A shape argument as a tuple (dims may be None), or None for unknown rank."""
+  if shape is None:
+    return None
+  if isinstance(shape, (int, np.integer)):
+    shape = (shape,)
+  try:
+    dims = tuple(None if d is None else int(d) for d in shape)
+  except (TypeError, ValueError):
+    raise TypeError(
+        f"Variable {name}: shape must be a list or tuple of ints (or None), got "
+        f"{shape!r}.") from None
+  if any(d is not None and d < 0 for d in dims):
+    raise ValueError(f"Variable {name}: shape {shape_str(dims)} has a negative dimension.")
+  return dims
+
+
+def shape_compatible(spec, found) -> bool:
+  if spec is None:
+    return True
+  return len(spec) == len(found) and all(a is None or a == b for a, b in zip(spec, found))
+
+
+def fully_defined(shape) -> bool:
+  return shape is not None and all(d is not None for d in shape)
+
+
+class Variable:
+  """A variable of the eager default graph, or ``tf.Variable``'s constructor.
+
+  Called as ``vs.Variable(initial_value, name=...)`` it makes a variable named by the
+  current name scope, as ``tf.compat.v1.Variable``: in the eager default graph it
+  returns a ``Variable`` object; inside ``transform`` it returns the ``jax.Array`` leaf.
+
+  A ``Variable`` object shows TF's ``.name`` (with ``:0``), ``.shape`` and ``.dtype``;
+  ``.value()`` is its ``jax.Array``. Arithmetic and ``@`` work on it; for ``jnp``
+  functions pass ``v.value()`` (JAX no longer converts foreign objects implicitly).
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> v = vs.Variable([1.0, 2.0], name="v")
+  >>> v
+  <tf.Variable 'v:0' shape=(2,) dtype=float32_ref>
+  >>> (v * 2).tolist()
+  [2.0, 4.0]
+  """
+
+  def __new__(cls, initial_value=None, trainable=None, collections=None,
+              validate_shape=True, caching_device=None, name=None, variable_def=None,
+              dtype=None, expected_shape=None, import_scope=None, constraint=None,
+              use_resource=None, synchronization=None, aggregation=None, shape=None,
+              _record=None):
+    if _record is not None:
+      obj = object.__new__(cls)
+      obj._record = _record
+      obj._value = None
+      return obj
+    return create_variable(initial_value, trainable=trainable, collections=collections,
+                           name=name, dtype=dtype, constraint=constraint,
+                           use_resource=use_resource, synchronization=synchronization,
+                           aggregation=aggregation, shape=shape)
+
+  def __init__(self, *args, **kwargs):
+    del args, kwargs  # all work is done in __new__
+
+  def __reduce__(self):
+    raise TypeError("vs.Variable objects are not picklable; save the params tree "
+                    "(vs.global_variables() or transform(...).init) instead.")
+
+  # --- TF's attributes ------------------------------------------------------------
+  name = property(lambda self: self._record.op_name + ":0")
+  shape = property(lambda self: self._record.shape)
+  dtype = property(lambda self: self._record.dtype)
+  trainable = property(lambda self: self._record.trainable)
+  constraint = property(lambda self: self._record.constraint)
+  path = property(lambda self: self._record.op_name,
+                  doc="The key of this variable in a params tree (name without ':0').")
+
+  def get_shape(self):
+    return self._record.shape
+
+  def value(self) -> jax.Array:
+    """The current value, a ``jax.Array``."""
+    return self._value
+
+  read_value = value
+
+  def numpy(self) -> np.ndarray:
+    return np.asarray(self._value)
+
+  def __array__(self, dtype=None, copy=None):
+    arr = np.asarray(self._value)
+    return arr if dtype is None else arr.astype(dtype)
+
+  def __repr__(self):
+    return "<tf.Variable '%s' shape=%s dtype=%s>" % (
+        self.name, shape_str(self.shape), self._record.dtype_name)
+
+  def __len__(self):
+    return len(self._value)
+
+  def __iter__(self):
+    return iter(self._value)
+
+  def __getitem__(self, idx):
+    return self._value[idx]
+
+  def __bool__(self):
+    return bool(self._value)
+
+  def __float__(self):
+    return float(self._value)
+
+  def __int__(self):
+    return int(self._value)
+
+  def __hash__(self):
+    return id(self)
+
+  def __eq__(self, other):
+    return self is other
+
+  def __ne__(self, other):
+    return self is not other
+
+
+def _delegate(op):
+  def method(self, *args):
+    return getattr(self._value, op)(*[a._value if isinstance(a, Variable) else a
+                                       for a in args])
+  method.__name__ = op
+  return method
+
+
+for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+            "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
+            "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
+            "__pos__", "__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__and__",
+            "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__invert__",
+            "astype", "reshape", "sum", "mean", "tolist", "T"):
+  if _op == "T":
+    setattr(Variable, "T", property(lambda self: self._value.T))
+  else:
+    setattr(Variable, _op, _delegate(_op))
+
+
+def creation_stack():
+  """The 5 innermost user frames, for TF's "Originally defined at:" (eager graph)."""
+  frames = [f for f in traceback.extract_stack()[:-1]
+            if "varscope_jax/_src" not in f.filename.replace("\\", "/")]
+  return frames[::-1][:5]
+
+
+def register_variable(graph, rec: VariableRecord):
+  """Lets the backend make the value, then records the variable in the graph.
+
+  Nothing is recorded if the backend raises, so a failed ``get_variable`` leaves the
+  graph as it was.
+  """
+  value = graph.backend.create(graph, rec)
+  rec.value = value
+  with graph._lock:
+    graph.variables.append(rec)
+    if not isinstance(value, Variable):
+      graph.records_by_id[id(value)] = rec
+    if rec.store_name is not None:
+      graph.var_store[rec.store_name] = rec
+    graph.add_to_collections(rec.collections, value)
+  return value
+
+
+def _normalize_collections(collections, trainable):
+  if collections is None:
+    collections = [graph_lib.GraphKeys.GLOBAL_VARIABLES]
+  if not isinstance(collections, (list, tuple, set)):
+    raise ValueError("collections argument to Variable constructor must be a list, "
+                     "tuple, or set. Got %s of type %s" % (collections, type(collections)))
+  collections = list(collections)
+  if trainable and graph_lib.GraphKeys.TRAINABLE_VARIABLES not in collections:
+    collections.append(graph_lib.GraphKeys.TRAINABLE_VARIABLES)
+  return tuple(collections)
+
+
+def check_constraint(constraint):
+  if constraint is not None and not callable(constraint):
+    raise ValueError("The `constraint` argument must be a callable.")
+
+
+def to_initial_array(value, dtype, name):
+  """An initial value as an array of ``dtype`` (TF's convert_to_tensor rules)."""
+  if isinstance(value, Variable):
+    value = value.value()
+  if isinstance(value, jax.core.Tracer) or isinstance(value, jax.Array):
+    return value if dtype is None else value.astype(dtype)
+  if dtype is None:
+    dtype = dtypes_lib.infer_value_dtype(value)
+  try:
+    arr = np.asarray(value, dtype=dtypes_lib.as_dtype(dtype))
+  except (TypeError, ValueError) as e:
+    raise TypeError(f"Variable {name}: cannot use {value!r} as an initial value of dtype "
+                    f"{np.dtype(dtype).name}: {e}") from None
+  return arr
+
+
+def create_variable(initial_value, *, trainable=None, collections=None, name=None,
+                    dtype=None, constraint=None, use_resource=None, synchronization=None,
+                    aggregation=None, shape=None):
+  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope."""
+  if initial_value is None:
+    raise ValueError("initial_value must be specified.")
+  graph = graph_lib.get_default_graph()
+  _, _, trainable = validate_sync_trainable(synchronization, aggregation, trainable, name)
+  collections = _normalize_collections(collections, trainable)
+  check_constraint(constraint)
+  if dtype is not None:
+    dtype = dtypes_lib.as_dtype(dtype, what=f"Variable {name}: dtype")
+  scope_name = name if name is not None else "Variable"
+  with graph.name_scope(scope_name) as scope:
+    op_path = graph_lib.name_from_scope_name(scope)
+    if callable(initial_value):
+      initial_value = initial_value()
+    arr = to_initial_array(initial_value, dtype, op_path)
+  if use_resource is None:
+    from varscope_jax._src import variable_scope as vs_lib
+    use_resource = bool(vs_lib.get_variable_scope().use_resource)
+  # Check the name before anything is recorded (TF: Duplicate node name).
+  with graph._lock:
+    if op_path in graph._op_names:
+      raise ValueError("Duplicate node name in graph: '%s'" % op_path)
+    rec = VariableRecord(
+        op_name=op_path, store_name=None, shape=tuple(arr.shape),
+        dtype=dtypes_lib.canonical(arr.dtype), init_value=arr, trainable=bool(trainable),
+        collections=collections, constraint=constraint, use_resource=bool(use_resource),
+        stack=creation_stack() if graph.backend.keeps_stacks else None)
+    value = register_variable(graph, rec)
+    graph._op_names.add(op_path)
+  return value
