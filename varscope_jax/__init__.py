@@ -42,11 +42,32 @@ from varscope_jax._src.initializers import truncated_normal_initializer as trunc
 from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.name_scope import name_scope as name_scope
+from varscope_jax._src.params import flatten as flatten_params
+from varscope_jax._src.params import unflatten as unflatten_params
+from varscope_jax._src.regularizers import get_regularization_loss as get_regularization_loss
+from varscope_jax._src.regularizers import get_regularization_losses as get_regularization_losses
+from varscope_jax._src.regularizers import l1_regularizer as l1_regularizer
+from varscope_jax._src.regularizers import l2_regularizer as l2_regularizer
+from varscope_jax._src.rng import next_rng_key as next_rng_key
+from varscope_jax._src.select import map_with_name as map_with_name
+from varscope_jax._src.select import mask as mask
+from varscope_jax._src.select import labels as labels
+from varscope_jax._src.select import matches as matches
+from varscope_jax._src.select import merge as merge
+from varscope_jax._src.select import select as select
+from varscope_jax._src.select import spec_mask as spec_mask
+from varscope_jax._src.select import split as split
+from varscope_jax._src.select import split_by_names as split_by_names
+from varscope_jax._src.state import assign as assign
+from varscope_jax._src.state import assign_add as assign_add
+from varscope_jax._src.state import assign_moving_average as assign_moving_average
+from varscope_jax._src.state import assign_sub as assign_sub
 from varscope_jax._src.store import get_local_variable as get_local_variable
 from varscope_jax._src.store import get_variable as get_variable
 from varscope_jax._src.template import Template as Template
 from varscope_jax._src.template import make_template as make_template
 from varscope_jax._src.transform import Transformed as Transformed
+from varscope_jax._src.transform import VariableSpec as VariableSpec
 from varscope_jax._src.transform import transform as transform
 from varscope_jax._src.variable_scope import AUTO_REUSE as AUTO_REUSE
 from varscope_jax._src.variable_scope import VariableScope as VariableScope
@@ -56,5 +77,7 @@ from varscope_jax._src.variable_scope import variable_scope as variable_scope
 from varscope_jax._src.variables import Variable as Variable
 from varscope_jax._src.variables import VariableAggregation as VariableAggregation
 from varscope_jax._src.variables import VariableSynchronization as VariableSynchronization
+
+regularization_losses = get_regularization_losses
 
 __version__ = "0.1.0"

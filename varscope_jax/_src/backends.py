@@ -25,6 +25,7 @@ from varscope_jax._src import variables as var_lib
 
 class EagerBackend:
   """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
+  kind = "eager"
   keeps_stacks = True
   builds_tree = False
 
@@ -38,9 +39,16 @@ class EagerBackend:
     var._value = value
     return var
 
+  def current_value(self, graph, rec):
+    return rec.value._value
+
+  def assign(self, graph, rec, new):
+    rec.value._value = new
+
 
 class InitBackend:
   """Records variables during ``init``'s abstract trace; values are made afterwards."""
+  kind = "init"
   keeps_stacks = False
   builds_tree = True
 
@@ -54,16 +62,36 @@ class InitBackend:
       return jnp.asarray(rec.init_value, rec.dtype)
     return jnp.zeros(rec.shape, rec.dtype)
 
+  def current_value(self, graph, rec):
+    return rec.value
+
+  def assign(self, graph, rec, new):
+    del graph, rec, new  # init makes initial values only; see state.py.
+
 
 class ApplyBackend:
   """Reads each variable from ``params``, checking name, shape and dtype."""
+  kind = "apply"
   keeps_stacks = False
   builds_tree = True
 
-  def __init__(self, params):
+  def __init__(self, params, mutable=False):
     self.params = params
+    self.mutable = mutable
+    self.updates: dict = {}
     self.tree = params_lib.NameTree()
     self._flat = None
+
+  def current_value(self, graph, rec):
+    return self.updates.get(rec.op_name, rec.value)
+
+  def assign(self, graph, rec, new):
+    if not self.mutable:
+      raise ValueError(
+          f"Variable {rec.op_name} is assigned inside apply, but apply was not asked for "
+          "updates, so the new value would be lost. Call apply(params, ..., "
+          "mutable=True), which returns (out, new_params).")
+    self.updates[rec.op_name] = new
 
   def flat_names(self):
     if self._flat is None:

@@ -101,6 +101,22 @@ class Graph:
     # id(returned array) -> record, for values that are not Variable objects.
     self.records_by_id: dict[int, Any] = {}
     self.rng_seed = 0
+    self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
+    self.rng_counts: dict[str, int] = {}
+    # Names of collection items that are not variables (e.g. regularization losses).
+    self.item_names: dict[int, str] = {}
+
+  @property
+  def rng(self):
+    if self._rng is not None:
+      return self._rng
+    if getattr(self.backend, "kind", None) == "eager":
+      return self.rng_seed
+    return None
+
+  @rng.setter
+  def rng(self, value):
+    self._rng = value
 
   # ---- names -------------------------------------------------------------------------
   @property
@@ -176,7 +192,7 @@ class Graph:
     pattern = re.compile(scope)
     out = []
     for item in items:
-      name = getattr(item, "name", None)
+      name = self.item_names.get(id(item)) or getattr(item, "name", None)
       if name is None:
         from varscope_jax._src.variables import record_of
         rec = record_of(self, item)

@@ -99,3 +99,23 @@ def unflatten(items) -> dict:
       node = node.setdefault(part, {})
     node[parts[-1]] = value
   return out
+
+
+def replace_leaves(params: Mapping, updates: Mapping[str, Any]) -> dict:
+  """A copy of ``params`` (dicts copied, leaves shared) with ``{name: leaf}`` replaced."""
+  if not updates:
+    return _copy_dicts(params)
+  out = _copy_dicts(params)
+  for name, value in updates.items():
+    node = out
+    parts = split(name)
+    for part in parts[:-1]:
+      node = node[part]
+    node[parts[-1]] = value
+  return out
+
+
+def _copy_dicts(tree):
+  if isinstance(tree, Mapping):
+    return {k: _copy_dicts(v) for k, v in tree.items()}
+  return tree

@@ -242,7 +242,9 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
   if regularizer:
     loss = regularizer(_unwrap(value))
     if loss is not None:
-      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
+      with graph._lock:
+        graph.item_names[id(loss)] = rec.op_name + "/Regularizer"
+        graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
   return value
 
 
@@ -321,6 +323,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   Traceback (most recent call last):
   ...
   ValueError: Variable s1/x does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?
+  Did you mean: 's1/w'?
   """
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope

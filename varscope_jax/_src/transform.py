@@ -20,10 +20,22 @@ from varscope_jax._src import materialize
 from varscope_jax._src import params as params_lib
 
 
+class VariableSpec(NamedTuple):
+  """What ``init`` will make for one variable (see ``Transformed.specs``)."""
+  name: str
+  shape: tuple
+  dtype: np.dtype
+  trainable: bool
+  collections: tuple
+  initializer: Any
+
+
 class Transformed(NamedTuple):
-  """The pair returned by ``transform``: ``init(rng, ...)`` and ``apply(params, ...)``."""
+  """What ``transform`` returns: ``init(rng, ...)``, ``apply(params, ...)`` and
+  ``specs(...)`` (the variables init would make, without making them)."""
   init: Callable[..., dict]
   apply: Callable[..., Any]
+  specs: Callable[..., dict]
 
 
 def _is_array(x) -> bool:
@@ -45,10 +57,11 @@ def _split_args(args, kwargs):
   return dyn, rebuild
 
 
-def _discover(fn, args, kwargs):
+def _discover(fn, args, kwargs, rng=None):
   """Runs ``fn`` abstractly in a fresh init graph; returns the graph."""
   dyn, rebuild = _split_args(args, kwargs)
   graph = graph_lib.Graph(backends.InitBackend())
+  graph.rng = jax.random.PRNGKey(0) if rng is None else rng
 
   def traced(dyn_values):
     a, k = rebuild(dyn_values)
@@ -69,6 +82,7 @@ def _traced_values(fn, dyn, rebuild, names):
 
   def values(dyn_values):
     graph = graph_lib.Graph(backends.InitBackend())
+    graph.rng = jax.random.PRNGKey(0)
     a, k = rebuild(dyn_values)
     with graph.as_default():
       fn(*a, **k)
@@ -79,7 +93,7 @@ def _traced_values(fn, dyn, rebuild, names):
 
 
 def init_params(fn, rng, args, kwargs) -> dict:
-  graph, dyn, rebuild = _discover(fn, args, kwargs)
+  graph, dyn, rebuild = _discover(fn, args, kwargs, rng)
   records = graph.variables
   values: dict[str, Any] = {}
   requests, request_names, traced_names = [], [], []
@@ -106,8 +120,16 @@ def transform(fn: Callable) -> Transformed:
   nested dict, ``params["s1"]["s2"]["w"]`` for variable ``s1/s2/w``. Each variable's key
   is ``fold_in(rng, stable_hash(name))``: values depend on the rng and the name only,
   not on creation order. ``apply(params, *args, **kwargs)`` runs ``fn`` with every
-  ``get_variable`` returning its leaf of ``params``. Both work under ``jax.jit``,
-  ``jax.grad`` and ``jax.vmap``; array arguments are traced, others are static.
+  ``get_variable`` returning its leaf of ``params``; ``apply(..., rng=key)`` feeds
+  ``vs.next_rng_key()`` and ``apply(..., mutable=True)`` returns ``(out, new_params)``
+  with the variables ``fn`` assigned (``vs.assign``) replaced. ``specs(*args)`` lists
+  the variables (name, shape, dtype, trainable, collections) without making them. All
+  work under ``jax.jit``, ``jax.grad`` and ``jax.vmap``; array arguments are traced,
+  others are static.
+
+  A function that only reuses (``variable_scope(..., reuse=True)``, e.g. an evaluation
+  graph) has nothing to init -- its init fails with TF's "does not exist" -- but its
+  apply finds those variables in the params of the function that made them.
 
   Args:
     fn: the model function.
@@ -125,7 +147,7 @@ def transform(fn: Callable) -> Transformed:
   >>> t = vs.transform(model)
   >>> params = t.init(jax.random.PRNGKey(0), jnp.ones((4, 3)))
   >>> jax.tree_util.tree_map(jnp.shape, params)
-  {'fc1': {'w': (3, 2), 'b': (2,)}}
+  {'fc1': {'b': (2,), 'w': (3, 2)}}
   >>> t.apply(params, jnp.ones((4, 3))).shape
   (4, 2)
   """
@@ -137,13 +159,26 @@ def transform(fn: Callable) -> Transformed:
     return init_params(fn, rng, args, kwargs)
 
   @functools.wraps(fn)
-  def apply(params, *args, **kwargs):
+  def apply(params, *args, rng=None, mutable=False, **kwargs):
     if not isinstance(params, Mapping):
       raise TypeError(
           "apply expects the params tree (a nested dict from init) as its first "
           f"argument, got {type(params).__name__}.")
-    graph = graph_lib.Graph(backends.ApplyBackend(params))
+    backend = backends.ApplyBackend(params, mutable=mutable)
+    graph = graph_lib.Graph(backend)
+    graph.rng = rng
     with graph.as_default():
-      return fn(*args, **kwargs)
+      out = fn(*args, **kwargs)
+    if not mutable:
+      return out
+    new_params = params_lib.replace_leaves(params, backend.updates)
+    return out, new_params
 
-  return Transformed(init=init, apply=apply)
+  def specs(*args, **kwargs):
+    graph, _, _ = _discover(fn, args, kwargs)
+    return {rec.op_name: VariableSpec(rec.op_name, tuple(rec.shape), rec.dtype,
+                                      rec.trainable, rec.collections,
+                                      rec.initializer)
+            for rec in graph.variables}
+
+  return Transformed(init=init, apply=apply, specs=specs)
