@@ -27,6 +27,8 @@ from varscope_jax._src.dtypes import int16 as int16
 from varscope_jax._src.dtypes import int32 as int32
 from varscope_jax._src.dtypes import int64 as int64
 from varscope_jax._src.dtypes import uint8 as uint8
+from varscope_jax._src.getters import cast_getter as cast_getter
+from varscope_jax._src.getters import ema_getter as ema_getter
 from varscope_jax._src.graph import Graph as Graph
 from varscope_jax._src.graph import GraphKeys as GraphKeys
 from varscope_jax._src.graph import get_default_graph as get_default_graph
@@ -43,6 +45,7 @@ from varscope_jax._src.initializers import variance_scaling_initializer as varia
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.name_scope import name_scope as name_scope
 from varscope_jax._src.params import flatten as flatten_params
+from varscope_jax._src.params import lookup as lookup
 from varscope_jax._src.params import unflatten as unflatten_params
 from varscope_jax._src.regularizers import get_regularization_loss as get_regularization_loss
 from varscope_jax._src.regularizers import get_regularization_losses as get_regularization_losses

@@ -95,7 +95,7 @@ class ApplyBackend:
 
   def flat_names(self):
     if self._flat is None:
-      self._flat = list(params_lib.flatten(self.params))
+      self._flat = [name for name, _ in params_lib.flatten(self.params)]
     return self._flat
 
   def find_existing(self, name):

@@ -50,7 +50,12 @@ class NameTree:
 
 
 def lookup(params: Mapping, name: str):
-  """The leaf at ``name`` (``KeyError`` if absent)."""
+  """The leaf at scoped name ``name`` (``KeyError`` if absent).
+
+  >>> import varscope_jax as vs
+  >>> vs.lookup({"a": {"b": {"w": 1}}}, "a/b/w")
+  1
+  """
   node: Any = params
   for part in split(name):
     if not isinstance(node, Mapping) or part not in node:
