@@ -57,9 +57,8 @@ class Model:
 
 
 def example_input(model: str):
-  if model == "mlp":
-    return jnp.ones((BATCH, WIDTH), jnp.float32)
-  return jnp.ones((BATCH, SEQ, WIDTH), jnp.float32) * 0.1
+  shape = (BATCH, WIDTH) if model == "mlp" else (BATCH, SEQ, WIDTH)
+  return jax.random.normal(jax.random.PRNGKey(1), shape, jnp.float32)
 
 
 # ---------------------------------------------------------------- shared jnp math
@@ -316,7 +315,7 @@ def _nnx(model, depth):
     return module(x)
 
   return Model("nnx", model, depth, init=init, apply=apply, eager_init=eager_init,
-               eager_apply=eager_apply)
+               eager_apply=eager_apply, extra={"to_params": lambda mod: nnx.split(mod)[1]})
 
 
 _BUILDERS = {"varscope": _varscope, "jax": _handwritten, "haiku": _haiku,

@@ -19,47 +19,50 @@ def _bits(x):
     return np.asarray(x).view(np.uint8)
 
 
+SHAPE = (3, 5)  # shared by most tests so compiled initializers are reused
 ALL_INITS = [
     I.zeros_initializer(),
     I.ones_initializer(),
     I.constant_initializer([1.0, 2.0, 3.0]),
-    I.random_normal_initializer(0.5, 0.3),
-    I.random_normal_initializer(seed=7),
+    I.random_normal_initializer(0.5, 0.3, seed=7),
     I.truncated_normal_initializer(0.1, 0.2),
     I.random_uniform_initializer(-1.0, 2.0),
     I.random_uniform_initializer(-3, 9, dtype=jnp.int32),
-    I.variance_scaling_initializer(),
     I.variance_scaling_initializer(2.0, "fan_out", "normal"),
     I.variance_scaling_initializer(0.5, "fan_avg", "untruncated_normal"),
     I.variance_scaling_initializer(3.0, "fan_in", "uniform", seed=1),
     I.glorot_uniform_initializer(),
     I.glorot_normal_initializer(),
-    I.orthogonal_initializer(),
     I.orthogonal_initializer(gain=2.0, seed=3),
 ]
+FLOAT_INITS = [i for i in ALL_INITS if i.dtype.kind == "f"]
 
 
 # ----------------------------------------------------------------------------- vmap / jit
 @pytest.mark.parametrize("init", ALL_INITS, ids=repr)
-@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4)])
-def test_vmap_over_keys_is_bitwise_identical(init, shape):
-    keys = jax.random.split(KEY, 4)
-    dtypes = [None] if init.dtype.kind in "iu" else [None, jnp.bfloat16]
-    for dtype in dtypes:
-        single = np.stack([np.asarray(init(k, shape, dtype)) for k in keys])
-        batched = jax.vmap(lambda k: init(k, shape, dtype))(keys)
-        jit_batched = jax.jit(jax.vmap(lambda k: init(k, shape, dtype)))(keys)
-        assert batched.shape == (4,) + shape
-        np.testing.assert_array_equal(_bits(batched), _bits(single))
-        np.testing.assert_array_equal(_bits(jit_batched), _bits(single))
+def test_vmap_over_keys_is_bitwise_identical(init):
+    keys = jax.random.split(KEY, 3)
+    single = np.stack([np.asarray(init(k, SHAPE)) for k in keys])
+    batched = jax.vmap(lambda k: init(k, SHAPE))(keys)
+    assert batched.shape == (3,) + SHAPE and batched.dtype == init.dtype
+    np.testing.assert_array_equal(_bits(batched), _bits(single))
 
 
-@pytest.mark.parametrize("init", ALL_INITS[3:], ids=repr)
+@pytest.mark.parametrize("init", [ALL_INITS[i] for i in (2, 3, 8, 12)], ids=repr)
+@pytest.mark.parametrize("dtype", [None, jnp.bfloat16])
+def test_jit_vmap_matches_eager_calls(init, dtype):
+    keys = jax.random.split(KEY, 3)
+    single = np.stack([np.asarray(init(k, (5, 3), dtype)) for k in keys])
+    batched = jax.jit(jax.vmap(lambda k: init(k, (5, 3), dtype)))(keys)
+    np.testing.assert_array_equal(_bits(batched), _bits(single))
+
+
+@pytest.mark.parametrize("init", [ALL_INITS[i] for i in (3, 6, 10)], ids=repr)
 def test_jit_static_args_and_keys_differ(init):
     f = jax.jit(init, static_argnums=(1, 2))
     k1, k2 = jax.random.split(KEY)
-    a, b = f(k1, (4, 6), None), f(k2, (4, 6), None)
-    np.testing.assert_array_equal(a, init(k1, (4, 6)))
+    a, b = f(k1, SHAPE, None), f(k2, SHAPE, None)
+    np.testing.assert_array_equal(a, init(k1, SHAPE))
     assert not np.array_equal(a, b)
 
 
@@ -116,17 +119,17 @@ def test_random_uniform_integer():
     assert y.dtype == jnp.uint8 and int(y.max()) < 5
 
 
-@pytest.mark.parametrize("mode", ["fan_in", "fan_out", "fan_avg"])
-@pytest.mark.parametrize("distribution", ["normal", "truncated_normal", "untruncated_normal",
-                                          "uniform"])
+@pytest.mark.parametrize("mode,distribution", [
+    ("fan_in", "truncated_normal"), ("fan_out", "normal"), ("fan_avg", "untruncated_normal"),
+    ("fan_in", "uniform"), ("fan_out", "uniform"), ("fan_avg", "truncated_normal")])
 def test_variance_scaling_statistics(mode, distribution):
-    shape = (3, 3, 40, 60)  # fan_in 360, fan_out 540, fan_avg 450
-    n = {"fan_in": 360, "fan_out": 540, "fan_avg": 450}[mode]
+    shape = (300, 700)
+    n = {"fan_in": 300, "fan_out": 700, "fan_avg": 500}[mode]
     init = I.variance_scaling_initializer(2.0, mode, distribution)
     x = np.asarray(init(KEY, shape), np.float64)
     target_std = math.sqrt(2.0 / n)  # every distribution has variance scale / n
-    assert abs(x.mean()) < 0.01 * target_std * 10
-    assert abs(x.std() / target_std - 1) < 0.02
+    assert abs(x.mean()) < 0.01 * target_std
+    assert abs(x.std() / target_std - 1) < 0.01
     v = init.stddev_or_limit(shape)
     if distribution == "uniform":
         assert v == pytest.approx(math.sqrt(3 * 2.0 / n))
@@ -139,6 +142,16 @@ def test_variance_scaling_statistics(mode, distribution):
         assert np.abs(x).max() <= 2 * v * (1 + 1e-6)
 
 
+@pytest.mark.parametrize("mode,n", [("fan_in", 360), ("fan_out", 540), ("fan_avg", 450)])
+def test_variance_scaling_conv_fans(mode, n):
+    shape = (3, 3, 40, 60)  # receptive field 9: fan_in 360, fan_out 540
+    init = I.variance_scaling_initializer(1.5, mode, "untruncated_normal")
+    assert init.stddev_or_limit(shape) == pytest.approx(math.sqrt(1.5 / n))
+    if mode == "fan_avg":
+        x = np.asarray(init(KEY, shape), np.float64)
+        assert abs(x.std() / math.sqrt(1.5 / n) - 1) < 0.02
+
+
 def test_variance_scaling_small_fans_use_max_one():
     init = I.variance_scaling_initializer(4.0, "fan_in", "uniform")
     assert init.stddev_or_limit(()) == pytest.approx(math.sqrt(12.0))
@@ -146,13 +159,12 @@ def test_variance_scaling_small_fans_use_max_one():
 
 
 def test_glorot_equals_variance_scaling():
-    shape = (7, 11)
     np.testing.assert_array_equal(
-        I.glorot_uniform_initializer()(KEY, shape),
-        I.variance_scaling_initializer(1.0, "fan_avg", "uniform")(KEY, shape))
+        I.glorot_uniform_initializer()(KEY, SHAPE),
+        I.variance_scaling_initializer(1.0, "fan_avg", "uniform")(KEY, SHAPE))
     np.testing.assert_array_equal(
-        I.glorot_normal_initializer(seed=4)(KEY, shape),
-        I.variance_scaling_initializer(1.0, "fan_avg", "truncated_normal", seed=4)(KEY, shape))
+        I.glorot_normal_initializer()(KEY, SHAPE),
+        I.variance_scaling_initializer(1.0, "fan_avg", "truncated_normal")(KEY, SHAPE))
     g = I.glorot_uniform_initializer()
     assert (g.scale, g.mode, g.distribution) == (1.0, "fan_avg", "uniform")
     assert isinstance(g, I.VarianceScaling)
@@ -172,8 +184,8 @@ def test_compute_fans_matches_tf_rule(shape):
 
 
 # ----------------------------------------------------------------------------- orthogonal
-@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (2, 3, 4), (2, 2, 3, 9)])
-@pytest.mark.parametrize("gain", [1.0, 2.5])
+@pytest.mark.parametrize("shape,gain", [((5, 3), 1.0), ((3, 5), 2.5), ((4, 4), 1.0),
+                                        ((2, 3, 4), 2.0), ((2, 2, 3, 9), 1.0)])
 def test_orthogonal(shape, gain):
     q = np.asarray(I.orthogonal_initializer(gain)(KEY, shape), np.float64)
     assert q.shape == shape
@@ -183,7 +195,7 @@ def test_orthogonal(shape, gain):
 
 
 @given(st.lists(st.integers(1, 6), min_size=2, max_size=4))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=6, deadline=None)
 def test_orthogonal_hypothesis(shape):
     q = np.asarray(I.orthogonal_initializer(seed=1)(KEY, tuple(shape)), np.float64)
     m = q.reshape(-1, shape[-1])
@@ -255,6 +267,18 @@ def test_constant_padding_hypothesis(values, shape):
         return
     expected = np.array(values + [values[-1]] * (size - len(values)), np.int32).reshape(shape)
     np.testing.assert_array_equal(init.numpy_value(shape), expected)
+
+
+def test_constant_hash_cache_is_not_pickled():
+    import copy
+    import pickle
+
+    a = I.constant_initializer([[1, 2], [3, 4]], dtype=jnp.int32)
+    h = hash(a)
+    b = pickle.loads(pickle.dumps(a))
+    assert "_hash_cache" not in b.__dict__ and b == a and hash(b) == h
+    assert copy.deepcopy(a) == a
+    np.testing.assert_array_equal(b(None, (2, 2)), [[1, 2], [3, 4]])
 
 
 def test_constant_is_hashable_with_array_values():
@@ -402,15 +426,21 @@ def test_seed_is_folded_into_key():
     I.random_normal_initializer(seed=-1)(KEY, shape)
 
 
-@pytest.mark.parametrize("dtype", [jnp.float32, jnp.bfloat16, jnp.float16])
-@pytest.mark.parametrize("init", [i for i in ALL_INITS if i.dtype.kind == "f"], ids=repr)
-def test_float_dtypes(init, dtype):
-    x = init(KEY, (6, 4), dtype)
-    assert x.dtype == dtype and x.shape == (6, 4)
-    assert bool(jnp.all(jnp.isfinite(x.astype(jnp.float32))))
-    own = type(init).from_config({**init.get_config(), "dtype": np.dtype(dtype).name})
-    assert own(KEY, (6, 4)).dtype == dtype  # dtype=None uses the initializer's dtype
-    np.testing.assert_array_equal(_bits(own(KEY, (6, 4))), _bits(x))
+@pytest.mark.parametrize("init", FLOAT_INITS, ids=repr)
+def test_half_precision_dtypes(init):
+    for dtype in (jnp.bfloat16, jnp.float16):
+        x = init(KEY, SHAPE, dtype)
+        assert x.dtype == dtype and x.shape == SHAPE
+        assert bool(jnp.all(jnp.isfinite(x.astype(jnp.float32))))
+
+
+@pytest.mark.parametrize("init", [ALL_INITS[i] for i in (1, 4, 12)], ids=repr)
+def test_dtype_none_uses_own_dtype(init):
+    own = type(init).from_config({**init.get_config(), "dtype": "bfloat16"})
+    assert own.dtype == jnp.bfloat16
+    x = own(KEY, (5, 3))
+    assert x.dtype == jnp.bfloat16
+    np.testing.assert_array_equal(_bits(x), _bits(init(KEY, (5, 3), jnp.bfloat16)))
 
 
 def test_half_precision_statistics():

@@ -270,7 +270,6 @@ class Constant(Initializer):
     dtype: Any = _FLOAT32
     verify_shape: bool = False
     value_dtype: np.dtype = dataclasses.field(init=False, repr=False)
-    _hash: int = dataclasses.field(init=False, repr=False, compare=False)
     _tf_name: ClassVar[str] = "constant_initializer"
 
     def __post_init__(self):
@@ -287,13 +286,16 @@ class Constant(Initializer):
         object.__setattr__(self, "value_dtype", arr.dtype)
         object.__setattr__(self, "verify_shape", bool(self.verify_shape))
         _dtype_post_init(self)
-        object.__setattr__(
-            self, "_hash",
-            hash((Constant, self.value, self.value_dtype, self.dtype, self.verify_shape)),
-        )
 
-    def __hash__(self):
-        return self._hash
+    def __hash__(self):  # cached: values can be large nested tuples
+        h = self.__dict__.get("_hash_cache")
+        if h is None:
+            h = hash((Constant, self.value, self.value_dtype, self.dtype, self.verify_shape))
+            object.__setattr__(self, "_hash_cache", h)
+        return h
+
+    def __getstate__(self):  # hashes are per process: never pickle the cache
+        return {k: v for k, v in self.__dict__.items() if k != "_hash_cache"}
 
     def numpy_value(self, shape, dtype=None) -> np.ndarray:
         """Returns the initial value as a NumPy array (host-side, no JAX op).
@@ -304,8 +306,8 @@ class Constant(Initializer):
         shape = _canonical_shape(shape)
         dtype = _as_dtype(self.dtype if dtype is None else dtype)
         arr = np.asarray(self.value, dtype=self.value_dtype)
-        src, dst = arr.dtype.kind, dtype.kind
-        bad = (dst == "b" and src != "b") or _KIND_RANK.get(src, 9) > _KIND_RANK.get(dst, 9)
+        src, dst = arr.dtype.kind, "f" if _is_float(dtype) else dtype.kind
+        bad = (dst == "b" and src != "b") or _KIND_RANK[src] > _KIND_RANK.get(dst, 9)
         if bad and arr.size:
             raise TypeError(
                 f"Expected {dtype.name}, got {self.value!r} of type '{arr.dtype.name}' instead."
@@ -313,6 +315,8 @@ class Constant(Initializer):
         if self.verify_shape and arr.shape != shape:
             raise TypeError(f"Expected Tensor's shape: {shape}, got {arr.shape}.")
         size = math.prod(shape)
+        if size == 0:
+            return np.zeros(shape, dtype)
         if arr.size > size:
             raise ValueError(
                 f"Too many elements provided. Needed at most {size}, but received {arr.size}"

@@ -32,6 +32,12 @@ def _group_fn(initializer, shape: tuple, dtype: np.dtype, count: int, sharding=N
     keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
     values = jax.vmap(lambda k: initializer(k, shape, dtype))(keys)
     values = values.astype(dtype)
+    if sharding is not None:
+      # Shard the stacked values like each member, so every device makes only its
+      # own shard of every member.
+      stacked = jax.sharding.NamedSharding(
+          sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec))
+      values = jax.lax.with_sharding_constraint(values, stacked)
     return tuple(values[i] for i in range(count))
 
   if sharding is None:
@@ -65,22 +71,26 @@ def make_one(initializer, shape, dtype, key):
   return jnp.asarray(initializer(key, shape, dtype), dtype)
 
 
-def make_grouped(requests: Sequence[tuple[Any, tuple, np.dtype, str]], rng) -> list:
-  """Values for ``[(initializer, shape, dtype, name), ...]``, in order.
+def make_grouped(requests: Sequence[tuple], rng) -> list:
+  """Values for ``[(initializer, shape, dtype, name[, sharding]), ...]``, in order.
 
-  Each value is ``initializer(fold_in(rng, stable_hash(name)), shape, dtype)``.
+  Each value is ``initializer(fold_in(rng, stable_hash(name)), shape, dtype)``, placed
+  with ``sharding`` when one is given.
   """
   rng = rng_lib.as_key(rng)
   out: list = [None] * len(requests)
   groups: dict[tuple, list[int]] = {}
-  for i, (init, shape, dtype, name) in enumerate(requests):
+  for i, request in enumerate(requests):
+    init, shape, dtype, name = request[:4]
+    sharding = request[4] if len(request) > 4 else None
     if _hashable(init):
-      groups.setdefault((init, tuple(shape), np.dtype(dtype)), []).append(i)
+      groups.setdefault((init, tuple(shape), np.dtype(dtype), sharding), []).append(i)
     else:
-      out[i] = make_one(init, shape, dtype, rng_lib.variable_key(rng, name))
-  for (init, shape, dtype), idx in groups.items():
+      value = make_one(init, shape, dtype, rng_lib.variable_key(rng, name))
+      out[i] = value if sharding is None else jax.device_put(value, sharding)
+  for (init, shape, dtype, sharding), idx in groups.items():
     hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)
-    values = _group_fn(init, shape, dtype, len(idx))(rng, hashes)
+    values = _group_fn(init, shape, dtype, len(idx), sharding)(rng, hashes)
     for i, v in zip(idx, values):
       out[i] = v
   return out

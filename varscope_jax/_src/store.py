@@ -55,6 +55,7 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
       dtype = scope.dtype
     return store_get_variable(
         graph, full_name, shape=shape, dtype=dtype, initializer=initializer,
+        partition_rules=scope.partition_rules,
         regularizer=regularizer, reuse=reuse, trainable=trainable,
         collections=collections, caching_device=caching_device, partitioner=partitioner,
         validate_shape=validate_shape, use_resource=use_resource,
@@ -79,7 +80,7 @@ def store_get_variable(graph, name, shape=None, dtype=None, initializer=None,
                        regularizer=None, reuse=None, trainable=None, collections=None,
                        caching_device=None, partitioner=None, validate_shape=True,
                        use_resource=None, custom_getter=None, constraint=None,
-                       synchronization=None, aggregation=None):
+                       synchronization=None, aggregation=None, partition_rules=None):
   """TF's ``_VariableStore.get_variable``: runs the custom getter chain, then the store."""
   if custom_getter is not None and not callable(custom_getter):
     raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
@@ -101,7 +102,8 @@ def store_get_variable(graph, name, shape=None, dtype=None, initializer=None,
     return get_single_variable(
         graph, name, shape=shape, dtype=dtype, initializer=initializer,
         regularizer=regularizer, reuse=reuse, trainable=trainable,
-        collections=collections, use_resource=use_resource, constraint=constraint)
+        collections=collections, use_resource=use_resource, constraint=constraint,
+        partition_rules=partition_rules)
 
   synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
       synchronization, aggregation, trainable, name)
@@ -169,7 +171,8 @@ def _existing(graph, name, rec, shape, dtype, reuse):
 
 def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
                         initializer=None, regularizer=None, reuse=None, trainable=None,
-                        collections=None, use_resource=None, constraint=None):
+                        collections=None, use_resource=None, constraint=None,
+                        partition_rules=None):
   """TF's ``_VariableStore._get_single_variable``."""
   initializing_from_value = initializer is not None and not callable(initializer)
   if shape is not None and initializing_from_value:
@@ -235,7 +238,7 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
         op_name=op_name, store_name=name, shape=var_shape, dtype=var_dtype,
         initializer=key_initializer, init_value=init_value, trainable=bool(trainable),
         collections=collections, constraint=constraint, use_resource=bool(use_resource),
-        regularizer=regularizer,
+        regularizer=regularizer, partition_rules=partition_rules,
         stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
     value = var_lib.register_variable(graph, rec)
     graph._op_names.add(op_name)

@@ -18,6 +18,8 @@ from varscope_jax._src import backends
 from varscope_jax._src import graph as graph_lib
 from varscope_jax._src import materialize
 from varscope_jax._src import params as params_lib
+from varscope_jax._src import sharding as sharding_lib
+from varscope_jax._src import variable_scope as vs_lib
 
 
 class VariableSpec(NamedTuple):
@@ -28,6 +30,7 @@ class VariableSpec(NamedTuple):
   trainable: bool
   collections: tuple
   initializer: Any
+  sharding: Any = None
 
 
 class Transformed(NamedTuple):
@@ -92,27 +95,39 @@ def _traced_values(fn, dyn, rebuild, names):
   return jax.jit(values)(dyn)
 
 
-def init_params(fn, rng, args, kwargs) -> dict:
+def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
   graph, dyn, rebuild = _discover(fn, args, kwargs, rng)
   records = graph.variables
+  shardings = {rec.op_name: sharding_lib.sharding_for(rec, mesh, rules) for rec in records}
   values: dict[str, Any] = {}
   requests, request_names, traced_names = [], [], []
   for rec in records:
     if rec.init_value is None:
-      requests.append((rec.initializer, rec.shape, rec.dtype, rec.op_name))
+      requests.append((rec.initializer, rec.shape, rec.dtype, rec.op_name,
+                       shardings[rec.op_name]))
       request_names.append(rec.op_name)
     elif isinstance(rec.init_value, jax.core.Tracer):
       traced_names.append(rec.op_name)
     else:
-      values[rec.op_name] = jax.numpy.asarray(rec.init_value, rec.dtype)
+      values[rec.op_name] = _place(jax.numpy.asarray(rec.init_value, rec.dtype),
+                                   shardings[rec.op_name])
   for name, value in zip(request_names, materialize.make_grouped(requests, rng)):
     values[name] = value
   if traced_names:
-    values.update(_traced_values(fn, dyn, rebuild, traced_names))
+    traced = _traced_values(fn, dyn, rebuild, traced_names)
+    values.update({n: _place(v, shardings[n]) for n, v in traced.items()})
   return params_lib.unflatten([(rec.op_name, values[rec.op_name]) for rec in records])
 
 
-def transform(fn: Callable) -> Transformed:
+def _place(value, sharding):
+  if sharding is None:
+    return value
+  if isinstance(value, jax.core.Tracer):
+    return jax.lax.with_sharding_constraint(value, sharding)
+  return jax.device_put(value, sharding)
+
+
+def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   """Turns a function that uses ``get_variable`` into a pure ``init`` / ``apply`` pair.
 
   ``init(rng, *args, **kwargs) -> params`` finds the variables ``fn`` makes (by an
@@ -133,6 +148,10 @@ def transform(fn: Callable) -> Transformed:
 
   Args:
     fn: the model function.
+    mesh: a ``jax.sharding.Mesh``; with it, init makes every variable already sharded
+      (replicated unless a partition rule matches it).
+    partition_rules: ``[(regex, PartitionSpec), ...]`` tried (``re.search``, first
+      match wins) on each variable's full name after its scope's own rules.
 
   Returns:
     A ``Transformed(init, apply)``.
@@ -153,10 +172,13 @@ def transform(fn: Callable) -> Transformed:
   """
   if not callable(fn):
     raise TypeError(f"transform expects a function, got {fn!r}.")
+  rules = vs_lib._check_rules(partition_rules)
+  if mesh is not None and not isinstance(mesh, jax.sharding.Mesh):
+    raise TypeError(f"transform: mesh must be a jax.sharding.Mesh, got {mesh!r}.")
 
   @functools.wraps(fn)
   def init(rng, *args, **kwargs):
-    return init_params(fn, rng, args, kwargs)
+    return init_params(fn, rng, args, kwargs, mesh, rules)
 
   @functools.wraps(fn)
   def apply(params, *args, rng=None, mutable=False, **kwargs):
@@ -178,7 +200,8 @@ def transform(fn: Callable) -> Transformed:
     graph, _, _ = _discover(fn, args, kwargs)
     return {rec.op_name: VariableSpec(rec.op_name, tuple(rec.shape), rec.dtype,
                                       rec.trainable, rec.collections,
-                                      rec.initializer)
+                                      rec.initializer,
+                                      sharding_lib.sharding_for(rec, mesh, rules))
             for rec in graph.variables}
 
   return Transformed(init=init, apply=apply, specs=specs)

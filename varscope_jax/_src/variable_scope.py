@@ -54,7 +54,8 @@ class VariableScope:
 
   def __init__(self, reuse, name="", initializer=None, regularizer=None,
                caching_device=None, partitioner=None, custom_getter=None,
-               name_scope="", dtype=None, use_resource=None, constraint=None):
+               name_scope="", dtype=None, use_resource=None, constraint=None,
+               partition_rules=None):
     from varscope_jax._src import dtypes
     self._name = name
     self._initializer = initializer
@@ -67,6 +68,7 @@ class VariableScope:
     self._dtype = dtypes.float32 if dtype is None else dtype
     self._use_resource = use_resource
     self._constraint = constraint
+    self._partition_rules = partition_rules
 
   name = property(lambda self: self._name)
   original_name_scope = property(lambda self: self._name_scope)
@@ -79,6 +81,9 @@ class VariableScope:
   partitioner = property(lambda self: self._partitioner)
   custom_getter = property(lambda self: self._custom_getter)
   constraint = property(lambda self: self._constraint)
+  partition_rules = property(
+      lambda self: self._partition_rules,
+      doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.")
 
   def reuse_variables(self):
     """Sets reuse=True on this scope (and on sub-scopes opened after this call)."""
@@ -107,6 +112,10 @@ class VariableScope:
   def set_partitioner(self, partitioner):
     """Sets partitioner (stored and inherited; JAX uses sharding instead)."""
     self._partitioner = partitioner
+
+  def set_partition_rules(self, partition_rules):
+    """Sets the sharding rules of this scope (see ``variable_scope(partition_rules=)``)."""
+    self._partition_rules = _check_rules(partition_rules)
 
   def set_custom_getter(self, custom_getter):
     """Sets the custom getter of this scope."""
@@ -184,6 +193,37 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
   return wrapped_custom_getter
 
 
+def _check_rules(rules):
+  """Validates ``[(regex, PartitionSpec), ...]``; returns it as a tuple (or None)."""
+  if rules is None:
+    return None
+  import re
+  from jax.sharding import PartitionSpec
+  out = []
+  try:
+    items = list(rules)
+  except TypeError:
+    raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs, "
+                    f"got {rules!r}.") from None
+  for item in items:
+    if not (isinstance(item, tuple) and len(item) == 2):
+      raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs; "
+                      f"got the entry {item!r}.")
+    pattern, spec = item
+    if isinstance(pattern, str):
+      try:
+        re.compile(pattern)
+      except re.error as e:
+        raise ValueError(f"partition_rules: {pattern!r} is not a valid regex: {e}") from None
+    elif not isinstance(pattern, re.Pattern):
+      raise TypeError(f"partition_rules: {pattern!r} must be a regex string.")
+    if not isinstance(spec, PartitionSpec):
+      raise TypeError(f"partition_rules: the rule for {pattern!r} must give a "
+                      f"jax.sharding.PartitionSpec, got {spec!r}.")
+    out.append((pattern, spec))
+  return tuple(out)
+
+
 def _check_getter(custom_getter):
   if custom_getter is not None and not callable(custom_getter):
     raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
@@ -207,7 +247,9 @@ class _PureVariableScope:
 
   def __init__(self, name_or_scope, reuse=None, initializer=None, regularizer=None,
                caching_device=None, partitioner=None, custom_getter=None,
-               old_name_scope=None, dtype=None, use_resource=None, constraint=None):
+               old_name_scope=None, dtype=None, use_resource=None, constraint=None,
+               partition_rules=None):
+    self._partition_rules = partition_rules
     self._name_or_scope = name_or_scope
     self._reuse = reuse
     self._initializer = initializer
@@ -234,7 +276,8 @@ class _PureVariableScope:
           custom_getter=name_or_scope.custom_getter,
           name_scope=name_or_scope.original_name_scope,
           use_resource=name_or_scope.use_resource,
-          constraint=constraint)
+          constraint=constraint,
+          partition_rules=name_or_scope.partition_rules)
       self._apply_overrides(obj, name_or_scope.custom_getter)
       self._cached = obj
 
@@ -253,6 +296,8 @@ class _PureVariableScope:
       obj.set_dtype(self._dtype)
     if self._use_resource is not None:
       obj.set_use_resource(self._use_resource)
+    if self._partition_rules is not None:
+      obj.set_partition_rules(self._partition_rules)
 
   def __enter__(self):
     store = self._store
@@ -273,7 +318,7 @@ class _PureVariableScope:
           regularizer=old.regularizer, caching_device=old.caching_device,
           partitioner=old.partitioner, dtype=old.dtype, use_resource=old.use_resource,
           custom_getter=old.custom_getter, name_scope=name_scope,
-          constraint=self._constraint)
+          constraint=self._constraint, partition_rules=old.partition_rules)
       self._apply_overrides(obj, old.custom_getter)
       store.open_variable_scope(self._new_name)
     store.current_scope = obj
@@ -307,6 +352,10 @@ class variable_scope:  # pylint: disable=invalid-name
     reuse: ``True``, ``None``/``False`` (inherit), or ``AUTO_REUSE``. Reuse is sticky:
       sub-scopes of a reusing scope reuse.
     auxiliary_name_scope: if False, no new name scope is opened.
+    partition_rules: varscope_jax's addition for sharding: ``[(regex, PartitionSpec)]``
+      matched (``re.search``, first match wins) against the full name of each variable
+      made in this scope; ``transform(fn, mesh=...)``'s init creates it already sharded.
+      Inherited by sub-scopes and replaced by a sub-scope's own, as TF's partitioner.
 
   Returns:
     A context manager whose ``__enter__`` returns the ``VariableScope``.
@@ -327,8 +376,9 @@ class variable_scope:  # pylint: disable=invalid-name
   def __init__(self, name_or_scope, default_name=None, values=None, initializer=None,
                regularizer=None, caching_device=None, partitioner=None,
                custom_getter=None, reuse=None, dtype=None, use_resource=None,
-               constraint=None, auxiliary_name_scope=True):
+               constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
+    self._partition_rules = _check_rules(partition_rules)
     self._default_name = default_name
     self._initializer = initializer
     self._regularizer = regularizer
@@ -369,7 +419,8 @@ class variable_scope:  # pylint: disable=invalid-name
     common = dict(initializer=self._initializer, regularizer=self._regularizer,
                   caching_device=self._caching_device, partitioner=self._partitioner,
                   custom_getter=self._custom_getter, dtype=self._dtype,
-                  use_resource=self._use_resource, constraint=self._constraint)
+                  use_resource=self._use_resource, constraint=self._constraint,
+                  partition_rules=self._partition_rules)
     if self._name_or_scope is not None:
       if not isinstance(self._name_or_scope, (VariableScope, str)):
         raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")

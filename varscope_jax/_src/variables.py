@@ -70,6 +70,7 @@ class VariableRecord:
   regularizer: Callable | None = None
   value: Any = None                 # what get_variable returned
   stack: Any = None                 # creation stack (eager graph only)
+  partition_rules: Any = None       # the scope's sharding rules when it was made
 
   @property
   def dtype_name(self) -> str:

@@ -1,0 +1,69 @@
+"""Sharding rules: which ``PartitionSpec`` each variable gets, checked against the mesh.
+
+Rules are ``[(regex, PartitionSpec), ...]``; the first whose regex ``re.search``es a
+variable's full name wins. A scope's rules (``variable_scope(partition_rules=...)``) are
+tried before ``transform(..., partition_rules=...)``'s. A variable no rule matches is
+replicated. ``init`` makes every variable already sharded: the grouped initializers are
+compiled with ``out_shardings``, so no device or host holds a whole sharded variable.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+from varscope_jax._src import variables as var_lib
+
+
+def _axes(entry):
+  if entry is None:
+    return ()
+  if isinstance(entry, (tuple, list)):
+    return tuple(entry)
+  return (entry,)
+
+
+def spec_for(name: str, shape, scope_rules, rules):
+  """The ``(rule, PartitionSpec)`` for ``name``, or ``(None, PartitionSpec())``."""
+  for rule_list in (scope_rules or (), rules or ()):
+    for pattern, spec in rule_list:
+      if re.search(pattern, name):
+        return (pattern, spec), spec
+  return None, PartitionSpec()
+
+
+def check_divides(name: str, shape, spec: PartitionSpec, mesh: Mesh, rule) -> None:
+  """Raises a ValueError naming the variable if ``spec`` cannot shard ``shape``."""
+  if len(spec) > len(shape):
+    raise ValueError(
+        f"Variable {name} has shape {var_lib.shape_str(shape)} (rank {len(shape)}), but "
+        f"partition rule {rule[0]!r} gives {spec}, which has {len(spec)} entries. Give "
+        "at most one entry per dimension.")
+  for dim, (size, entry) in enumerate(zip(shape, spec)):
+    axes = _axes(entry)
+    for axis in axes:
+      if axis not in mesh.shape:
+        raise ValueError(
+            f"Variable {name}: partition rule {rule[0]!r} names mesh axis {axis!r}, but "
+            f"the mesh has axes {tuple(mesh.shape)}.")
+    n = math.prod(mesh.shape[a] for a in axes)
+    if n > 1 and size % n:
+      raise ValueError(
+          f"Variable {name} has shape {var_lib.shape_str(shape)}; partition rule "
+          f"{rule[0]!r} shards dimension {dim} (size {size}) over mesh axes {axes} "
+          f"({n} devices), which does not divide it. Change the rule or the shape.")
+
+
+def sharding_for(rec, mesh: Mesh | None, rules) -> NamedSharding | None:
+  """The ``NamedSharding`` for a variable record (None when there is no mesh)."""
+  rule, spec = spec_for(rec.op_name, rec.shape, rec.partition_rules, rules)
+  if mesh is None:
+    if rule is not None:
+      raise ValueError(
+          f"Variable {rec.op_name} matches partition rule {rule[0]!r}, but no mesh was "
+          "given: use vs.transform(fn, mesh=jax.make_mesh(...)).")
+    return None
+  if rule is not None:
+    check_divides(rec.op_name, rec.shape, spec, mesh, rule)
+  return NamedSharding(mesh, spec)
