@@ -4,10 +4,10 @@
 ``model/fc1/w``, ``get_variable`` with TF's reuse rules and errors, and params that are
 a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 """
-try:
-  from varscope_jax import initializers as initializers
-except ImportError:  # TEMP while the module is written
-  pass
+from varscope_jax import initializers as initializers
+from varscope_jax._src.checkpoint import CheckpointManager as CheckpointManager
+from varscope_jax._src.checkpoint import restore_checkpoint as restore_checkpoint
+from varscope_jax._src.checkpoint import save_checkpoint as save_checkpoint
 from varscope_jax._src.collection import add_to_collection as add_to_collection
 from varscope_jax._src.collection import get_collection as get_collection
 from varscope_jax._src.collection import get_collection_ref as get_collection_ref
@@ -65,9 +65,14 @@ from varscope_jax._src.state import assign as assign
 from varscope_jax._src.state import assign_add as assign_add
 from varscope_jax._src.state import assign_moving_average as assign_moving_average
 from varscope_jax._src.state import assign_sub as assign_sub
+from varscope_jax._src.safetensors_io import load_safetensors as load_safetensors
+from varscope_jax._src.safetensors_io import save_safetensors as save_safetensors
 from varscope_jax._src.store import get_local_variable as get_local_variable
 from varscope_jax._src.store import get_variable as get_variable
+from varscope_jax._src.summary import summary as summary
 from varscope_jax._src.template import Template as Template
+from varscope_jax._src.tf1_checkpoint import list_tf1_checkpoint as list_tf1_checkpoint
+from varscope_jax._src.tf1_checkpoint import load_tf1_checkpoint as load_tf1_checkpoint
 from varscope_jax._src.template import make_template as make_template
 from varscope_jax._src.transform import Transformed as Transformed
 from varscope_jax._src.transform import VariableSpec as VariableSpec

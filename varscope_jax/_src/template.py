@@ -21,6 +21,13 @@ class Template:
   See ``make_template``. ``variable_scope`` is the captured scope (None until the first
   call unless ``create_scope_now_``); ``variables`` / ``trainable_variables`` list this
   template's variables in the current graph.
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph()
+  >>> t = vs.make_template("lin", lambda: vs.get_variable("w", [1]))
+  >>> _ = t()
+  >>> t.variable_scope.name, [v.name for v in t.trainable_variables]
+  ('lin', ['lin/w:0'])
   """
 
   def __init__(self, name, func, create_scope_now=False, unique_name=None,

@@ -23,7 +23,13 @@ from varscope_jax._src import variable_scope as vs_lib
 
 
 class VariableSpec(NamedTuple):
-  """What ``init`` will make for one variable (see ``Transformed.specs``)."""
+  """What ``init`` will make for one variable (see ``Transformed.specs``).
+
+  >>> import varscope_jax as vs
+  >>> spec = vs.transform(lambda: vs.get_variable("w", [2])).specs()["w"]
+  >>> spec.shape, spec.dtype.name, spec.trainable
+  ((2,), 'float32', True)
+  """
   name: str
   shape: tuple
   dtype: np.dtype
@@ -35,7 +41,13 @@ class VariableSpec(NamedTuple):
 
 class Transformed(NamedTuple):
   """What ``transform`` returns: ``init(rng, ...)``, ``apply(params, ...)`` and
-  ``specs(...)`` (the variables init would make, without making them)."""
+  ``specs(...)`` (the variables init would make, without making them).
+
+  >>> import jax, varscope_jax as vs
+  >>> t = vs.transform(lambda: vs.get_variable("w", [2]))
+  >>> list(t.specs()), t.apply(t.init(jax.random.PRNGKey(0))).shape
+  (['w'], (2,))
+  """
   init: Callable[..., dict]
   apply: Callable[..., Any]
   specs: Callable[..., dict]

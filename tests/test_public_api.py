@@ -1,0 +1,50 @@
+"""The public surface: every public function and class documents itself with an example."""
+import inspect
+
+import varscope_jax as vs
+from varscope_jax import initializers
+
+# Constants, enums and dtypes: data, not functions.
+NOT_FUNCTIONS = {"AUTO_REUSE", "GraphKeys", "VariableSynchronization",
+                 "VariableAggregation", "initializers"}
+
+
+def public_callables(module):
+  for name in dir(module):
+    if name.startswith("_") or name in NOT_FUNCTIONS:
+      continue
+    obj = getattr(module, name)
+    if inspect.ismodule(obj) or not callable(obj):
+      continue
+    if not getattr(obj, "__module__", "").startswith("varscope_jax"):
+      continue  # re-exported dtypes (jnp.float32 ...)
+    yield name, obj
+
+
+def test_every_public_callable_has_a_docstring_with_an_example():
+  missing = [name for name, obj in public_callables(vs) if ">>>" not in (obj.__doc__ or "")]
+  assert missing == [], f"public names without a >>> example in their docstring: {missing}"
+
+
+def test_initializers_namespace_has_examples():
+  missing = [name for name, obj in public_callables(initializers)
+             if ">>>" not in (obj.__doc__ or "")]
+  assert missing == []
+
+
+def test_tf1_surface_is_importable_under_tf_names():
+  for name in ["variable_scope", "name_scope", "get_variable", "Variable", "AUTO_REUSE",
+               "get_variable_scope", "VariableScope", "make_template",
+               "constant_initializer", "zeros_initializer", "ones_initializer",
+               "random_normal_initializer", "truncated_normal_initializer",
+               "random_uniform_initializer", "glorot_uniform_initializer",
+               "glorot_normal_initializer", "variance_scaling_initializer",
+               "orthogonal_initializer", "get_local_variable", "get_collection",
+               "GraphKeys", "no_regularizer", "reset_default_graph",
+               "global_variables", "trainable_variables", "assign", "assign_add",
+               "assign_sub"]:
+    assert hasattr(vs, name), name
+  for name in ["constant", "zeros", "ones", "random_normal", "truncated_normal",
+               "random_uniform", "glorot_uniform", "glorot_normal", "variance_scaling",
+               "orthogonal"]:
+    assert hasattr(vs.initializers, name), name
