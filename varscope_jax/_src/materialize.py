@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src import rng as rng_lib
+from varscope_jax._src import sharding as sharding_lib
 
 _lock = threading.Lock()
 
@@ -37,7 +38,7 @@ def _group_fn(initializer, shape: tuple, dtype: np.dtype, count: int, sharding=N
       # own shard of every member.
       stacked = jax.sharding.NamedSharding(
           sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec))
-      values = jax.lax.with_sharding_constraint(values, stacked)
+      values = sharding_lib.constrain(values, stacked)
     return tuple(values[i] for i in range(count))
 
   if sharding is None:

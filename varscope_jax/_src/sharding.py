@@ -3,7 +3,7 @@
 Rules are ``[(regex, PartitionSpec), ...]``; the first whose regex ``re.search``es a
 variable's full name wins. A scope's rules (``variable_scope(partition_rules=...)``) are
 tried before ``transform(..., partition_rules=...)``'s. A variable no rule matches is
-replicated. ``init`` makes every variable already sharded: the grouped initializers are
+replicated. Without a mesh, rules are not used (one device). ``init`` makes every variable already sharded: the grouped initializers are
 compiled with ``out_shardings``, so no device or host holds a whole sharded variable.
 """
 from __future__ import annotations
@@ -57,13 +57,21 @@ def check_divides(name: str, shape, spec: PartitionSpec, mesh: Mesh, rule) -> No
 
 def sharding_for(rec, mesh: Mesh | None, rules) -> NamedSharding | None:
   """The ``NamedSharding`` for a variable record (None when there is no mesh)."""
-  rule, spec = spec_for(rec.op_name, rec.shape, rec.partition_rules, rules)
   if mesh is None:
-    if rule is not None:
-      raise ValueError(
-          f"Variable {rec.op_name} matches partition rule {rule[0]!r}, but no mesh was "
-          "given: use vs.transform(fn, mesh=jax.make_mesh(...)).")
+    # Rules say how to shard *when* there is a mesh; model code that declares them
+    # still runs on one device.
     return None
+  rule, spec = spec_for(rec.op_name, rec.shape, rec.partition_rules, rules)
   if rule is not None:
     check_divides(rec.op_name, rec.shape, spec, mesh, rule)
   return NamedSharding(mesh, spec)
+
+
+def constrain(value, sharding: NamedSharding):
+  """Inside jit: lay ``value`` out as ``sharding`` (Auto or Explicit mesh axes)."""
+  import jax
+  axis_types = getattr(sharding.mesh, "axis_types", ())
+  explicit = [t for t in axis_types if "Explicit" in str(t)]
+  if explicit and hasattr(jax.sharding, "reshard"):
+    return jax.sharding.reshard(value, sharding)
+  return jax.lax.with_sharding_constraint(value, sharding)

@@ -135,7 +135,7 @@ def _place(value, sharding):
   if sharding is None:
     return value
   if isinstance(value, jax.core.Tracer):
-    return jax.lax.with_sharding_constraint(value, sharding)
+    return sharding_lib.constrain(value, sharding)
   return jax.device_put(value, sharding)
 
 
