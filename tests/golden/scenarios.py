@@ -601,7 +601,7 @@ def C03(t, r):
             r.var("shape [None]", gv("v", [None]))
 
 
-@scenario("C03_ref_dtype_message", "testVarScopeGetVar (dtype error with ref variables)", jax=False, why=WHY_REF)
+@scenario("C03_ref_dtype_message", "testVarScopeGetVar (dtype error with ref variables)")
 def C03_ref(t, r):
     vs, gv = t.vs, t.gv
     with vs("root"):
@@ -1321,7 +1321,7 @@ def E06(t, r):
     r.var("u() again", u())
 
 
-@scenario("E06_message_repr", "test_enforces_no_extra_trainable_variables (full first line)", jax=False, why=WHY_REPR)
+@scenario("E06_message_repr", "test_enforces_no_extra_trainable_variables (full first line)")
 def E06_repr(t, r):
     def f(trainable):
         t.V(0., trainable=trainable)
