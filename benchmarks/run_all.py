@@ -54,6 +54,21 @@ def run_json(script, args, timeout):
   return None, "error: no JSON output"
 
 
+def project(hist, depth):
+  """Cold time at ``depth`` extrapolated on the log-log line of the last two depths
+  (at least linear in depth); None if fewer than one measured point."""
+  import math
+  pts = [(d, t) for d, t in hist if t is not None]
+  if not pts:
+    return None
+  d1, t1 = pts[-1]
+  slope = 1.0
+  if len(pts) >= 2:
+    d0, t0 = pts[-2]
+    slope = max(1.0, math.log(t1 / t0) / math.log(d1 / d0))
+  return t1 * (depth / d1) ** slope
+
+
 def machine_info():
   import jax
   import psutil
@@ -119,18 +134,19 @@ def main():
           + [("steady", lib, m) for m in steady_models
              for lib in ("varscope", "haiku", "linen", "nnx", "jax")]
           + [("memory", c, None) for c in memory_cases])
-  last_cold = {}  # (lib, mode) -> (depth, seconds or None) for the MLP series
+  last_cold = {}  # (lib, mode) -> [(depth, seconds or None)] for the MLP series
   t_start = time.perf_counter()
   for kind, cfg, mdl in tqdm(jobs, desc="benchmarks", unit="run"):
     if kind == "cold":
       (lib, mode), (model, depth) = cfg, mdl
       rec = {"lib": lib, "mode": mode, "model": model, "depth": depth}
-      prev = last_cold.get((lib, mode)) if model == "mlp" else None
-      if prev is not None and prev[1] is None:
-        rec["error"] = f">{a.timeout:.0f} s (not run: depth {prev[0]} already timed out)"
-      elif prev is not None and prev[1] * (depth / prev[0]) > a.timeout:
-        rec["error"] = (f">{a.timeout:.0f} s (not run: projected {prev[1] * depth / prev[0]:.0f} s "
-                        f"from depth {prev[0]}, linear)")
+      hist = last_cold.get((lib, mode), []) if model == "mlp" else []
+      proj = project(hist, depth)
+      if hist and hist[-1][1] is None:
+        rec["error"] = f">{a.timeout:.0f} s (not run: depth {hist[-1][0]} already timed out)"
+      elif proj is not None and proj > a.timeout:
+        rec["error"] = (f">{a.timeout:.0f} s (not run: projected {proj:.0f} s from the "
+                        f"log-log slope of the smaller depths)")
       else:
         d, err = run_json("cold_init.py", ["--lib", lib, "--mode", mode, "--model", model,
                                            "--depth", depth], a.timeout + 30)
@@ -141,7 +157,7 @@ def main():
         else:
           rec["error"] = err
       if model == "mlp":
-        last_cold[(lib, mode)] = (depth, rec.get("cold_s"))
+        last_cold.setdefault((lib, mode), []).append((depth, rec.get("cold_s")))
       results["cold"].append(rec)
     elif kind == "steady":
       model, depth = mdl

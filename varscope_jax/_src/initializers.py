@@ -404,7 +404,7 @@ class TruncatedNormal(Initializer):
 
 @_dataclass
 class RandomUniform(Initializer):
-    """Uniform-distribution initializer on ``[minval, maxval)`` (TF1 ``random_uniform_initializer``).
+    """Uniform initializer on ``[minval, maxval)`` (TF1 ``random_uniform_initializer``).
 
     Args:
       minval: Lower bound (inclusive).
