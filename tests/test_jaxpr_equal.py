@@ -7,6 +7,7 @@ checks the same primitives, in the same order, on the same shapes and dtypes.
 import re
 
 import jax
+import jax.extend.core
 import jax.numpy as jnp
 
 import varscope_jax as vs
@@ -30,8 +31,9 @@ def _hand(params, x):
   return x
 
 
-def _normalise(closed_jaxpr) -> str:
+def _normalise(closed_jaxpr, fn_names=("_model", "_hand", "apply", "f")) -> str:
   text = re.sub(r"name=\S+", "name=_", str(closed_jaxpr))
+  text = re.sub(r"\b(%s)\b" % "|".join(fn_names), "FN", text)  # jit call names
   names = {}
 
   def rename(m):
@@ -45,7 +47,7 @@ def _primitives(jaxpr):
   out = []
   for eqn in jaxpr.eqns:
     out.append((eqn.primitive.name, tuple(str(v.aval) for v in eqn.outvars)))
-    for sub in jax.core.jaxprs_in_params(eqn.params):
+    for sub in jax.extend.core.jaxprs_in_params(eqn.params):
       out.extend(_primitives(sub))
   return out
 
