@@ -2,7 +2,7 @@
 ``benchmarks/results/{results.md, results.json, cold_init.png}``.
 
   pip install -e ".[bench]"
-  python benchmarks/run_all.py                # full run (~10-15 min on 2 CPU cores)
+  python benchmarks/run_all.py                # full run (~15 min on 2 CPU cores)
   python benchmarks/run_all.py --quick        # depths 10/100 only, no 2 GB memory run
 
 See benchmarks/README.md for what each figure means.
@@ -34,7 +34,7 @@ LIB_NAMES = {"varscope": "varscope_jax", "jax": "hand-written JAX", "haiku": "Ha
              "linen": "Flax linen", "nnx": "Flax NNX"}
 
 
-def run_json(script, args, timeout):
+def run_json(script, args, timeout, label=None):
   """Runs ``python benchmarks/<script> args`` in a fresh process; (dict | None, error)."""
   cmd = [sys.executable, os.path.join(HERE, script)] + [str(a) for a in args]
   env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -42,7 +42,7 @@ def run_json(script, args, timeout):
   try:
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
   except subprocess.TimeoutExpired:
-    return None, f">{timeout:.0f} s (timeout)"
+    return None, f">{label or timeout:.0f} s (timeout)"
   wall = time.perf_counter() - t0
   if p.returncode != 0:
     return None, "error: " + (p.stderr.strip().splitlines() or ["?"])[-1][:200]
@@ -119,7 +119,21 @@ def main():
   ap.add_argument("--quick", action="store_true", help="depths 10/100, no 2 GB memory run")
   ap.add_argument("--timeout", type=float, default=150.0, help="per cold-init measurement")
   ap.add_argument("--skip-memory", action="store_true")
+  ap.add_argument("--from-json", action="store_true",
+                  help="only rewrite results.md and cold_init.png from results.json")
   a = ap.parse_args()
+  if a.from_json:
+    with open(os.path.join(RESULTS, "results.json")) as f:
+      results = json.load(f)
+    for r in results["cold"]:  # the subprocess kill comes 30 s after the cap
+      if r.get("error", "").endswith("s (timeout)"):
+        r["error"] = f">{results['timeout_s']:.0f} s (timeout)"
+    with open(os.path.join(RESULTS, "results.json"), "w") as f:
+      json.dump(results, f, indent=1)
+    plot(results, os.path.join(RESULTS, "cold_init.png"))
+    with open(os.path.join(RESULTS, "results.md"), "w") as f:
+      f.write(report(results))
+    return
   from tqdm import tqdm
 
   sys.path.insert(0, ROOT)
@@ -149,7 +163,7 @@ def main():
                         f"log-log slope of the smaller depths)")
       else:
         d, err = run_json("cold_init.py", ["--lib", lib, "--mode", mode, "--model", model,
-                                           "--depth", depth], a.timeout + 30)
+                                           "--depth", depth], a.timeout + 30, a.timeout)
         if d is not None and d["cold_s"] > a.timeout:
           d, err = None, f">{a.timeout:.0f} s (timeout)"
         if d is not None:
