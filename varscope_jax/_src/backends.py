@@ -33,8 +33,8 @@ class EagerBackend:
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
-      key = rng_lib.variable_key(graph.rng_seed, rec.op_name)
-      value = materialize.make_one(rec.initializer, rec.shape, rec.dtype, key)
+      value = materialize.make_eager_one(rec.initializer, rec.shape, rec.dtype,
+                                         graph.rng_seed, rec.op_name)
     var = var_lib.Variable(_record=rec)
     var._value = value
     return var

@@ -1,58 +1,81 @@
-"""Making initial values: grouped, jitted initializers.
+"""Making initial values: one compiled initializer per signature, never per variable.
 
-All variables that share (initializer, shape, dtype) are made by ONE compiled function,
-vmapped over their per-name keys. Compiled functions are cached for the process, so a
-model with 300 identical layers compiles a handful of small programs, not 300 (and never
-the forward pass). Values are bitwise identical to making each variable alone with its
-own key (``tests/test_materialize.py``), so grouping is invisible.
+``init`` only needs each variable's (initializer, shape, dtype, sharding) and its key
+``fold_in(rng, stable_hash(name))``. So varscope_jax compiles one small function per
+distinct signature -- ``(rng, name_hash) -> value``, cached for the process and shared
+by all transformed functions -- and never compiles the forward pass. A model with 300
+identical layers compiles two programs (kernel and bias), whatever its depth.
 
-The group key is ``(initializer, shape, dtype, sharding)``; ``sharding`` is kept open
-for params born sharded (``out_shardings``).
+* Eager ``init`` (a concrete rng): each variable is one call of its signature's compiled
+  function. Peak memory stays near the params' own bytes (one variable's temporaries at
+  a time), and with a sharding the function has ``out_shardings``, so every device makes
+  only its own shard.
+* Traced ``init`` (under ``jax.jit(t.init)``): the variables of a group are made by ONE
+  vmapped call over their keys, so the outer program has one RNG computation per
+  signature, not per variable, and compiles in time independent of depth.
+* Deterministic initializers (zeros, ones, constants) without a sharding are made on
+  the host with numpy and transferred in eager init: no compilation at all.
+
+The two paths give bitwise identical values (``tests/test_materialize.py``): JAX's
+threefry random bits do not depend on batching.
 """
 from __future__ import annotations
 
 import functools
-import threading
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src import initializers as init_lib
 from varscope_jax._src import rng as rng_lib
 from varscope_jax._src import sharding as sharding_lib
 
-_lock = threading.Lock()
-
 
 @functools.lru_cache(maxsize=None)
-def _group_fn(initializer, shape: tuple, dtype: np.dtype, count: int, sharding=None):
-  """One jitted function making ``count`` values of one signature from (rng, hashes)."""
+def _member_fn(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval):
+  """Compiled ``(rng, name_hash) -> value`` for one signature (eager path)."""
 
-  def make(rng, hashes):
-    keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
-    values = jax.vmap(lambda k: initializer(k, shape, dtype))(keys)
-    values = values.astype(dtype)
-    if sharding is not None:
-      # Shard the stacked values like each member, so every device makes only its
-      # own shard of every member.
-      stacked = jax.sharding.NamedSharding(
-          sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec))
-      values = sharding_lib.constrain(values, stacked)
-    return tuple(values[i] for i in range(count))
+  def make(rng, name_hash):
+    return initializer(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
 
-  if sharding is None:
-    return jax.jit(make)
-  return jax.jit(make, out_shardings=(sharding,) * count)
+  fn = jax.jit(make) if sharding is None else jax.jit(make, out_shardings=sharding)
+  # Compiled with XLA's default options only: lower optimisation levels compile faster
+  # but change floating-point bits (FMA contraction), and the eager and traced paths
+  # must agree bit for bit.
+  return fn.lower(jax.ShapeDtypeStruct(*key_aval),
+                  jax.ShapeDtypeStruct((), np.uint32)).compile()
 
 
-@functools.lru_cache(maxsize=None)
-def _single_fn(initializer, shape: tuple, dtype: np.dtype):
+def _member(initializer, shape, dtype, sharding, rng):
+  return _member_fn(initializer, shape, dtype, sharding, (rng.shape, rng.dtype))
 
-  def make(key):
-    return initializer(key, shape, dtype).astype(dtype)
 
-  return jax.jit(make)
+def _group_values(initializer, shape, dtype, sharding, rng, hashes):
+  """All members of a group in one vmapped computation (traced path)."""
+  keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
+  values = jax.vmap(lambda k: initializer(k, shape, dtype))(keys).astype(dtype)
+  if sharding is not None:
+    # Lay the stack out like each member, so every device makes only its own shards.
+    stacked = jax.sharding.NamedSharding(
+        sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec))
+    values = sharding_lib.constrain(values, stacked)
+  out = [values[i] for i in range(len(hashes))]
+  if sharding is not None:
+    out = [sharding_lib.constrain(v, sharding) for v in out]
+  return out
+
+
+def _host_value(initializer, shape, dtype):
+  """numpy value of a deterministic initializer, or None."""
+  if isinstance(initializer, init_lib.Zeros):
+    return np.zeros(shape, dtype)
+  if isinstance(initializer, init_lib.Ones):
+    return np.ones(shape, dtype)
+  if isinstance(initializer, init_lib.Constant):
+    return np.asarray(initializer.numpy_value(shape, dtype), dtype)
+  return None
 
 
 def _hashable(obj) -> bool:
@@ -64,12 +87,23 @@ def _hashable(obj) -> bool:
 
 
 def make_one(initializer, shape, dtype, key):
-  """One value with its own key (the reference grouping must match)."""
+  """One value from its own key (what both paths must equal)."""
   shape = tuple(shape)
   dtype = np.dtype(dtype)
-  if _hashable(initializer):
-    return _single_fn(initializer, shape, dtype)(key)
   return jnp.asarray(initializer(key, shape, dtype), dtype)
+
+
+def make_eager_one(initializer, shape, dtype, rng, name):
+  """The value of variable ``name`` in the eager default graph."""
+  shape, dtype = tuple(shape), np.dtype(dtype)
+  host = _host_value(initializer, shape, dtype)
+  if host is not None:
+    return jnp.asarray(host)
+  rng = rng_lib.as_key(rng)
+  name_hash = np.uint32(rng_lib.stable_hash(name))
+  if _hashable(initializer):
+    return _member(initializer, shape, dtype, None, rng)(rng, name_hash)
+  return make_one(initializer, shape, dtype, jax.random.fold_in(rng, name_hash))
 
 
 def make_grouped(requests: Sequence[tuple], rng) -> list:
@@ -79,24 +113,39 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   with ``sharding`` when one is given.
   """
   rng = rng_lib.as_key(rng)
+  traced = isinstance(rng, jax.core.Tracer)
   out: list = [None] * len(requests)
   groups: dict[tuple, list[int]] = {}
   for i, request in enumerate(requests):
     init, shape, dtype, name = request[:4]
+    shape, dtype = tuple(shape), np.dtype(dtype)
     sharding = request[4] if len(request) > 4 else None
-    if _hashable(init):
-      groups.setdefault((init, tuple(shape), np.dtype(dtype), sharding), []).append(i)
-    else:
+    if sharding is None and not traced:
+      host = _host_value(init, shape, dtype)
+      if host is not None:
+        out[i] = jnp.asarray(host)
+        continue
+    if not _hashable(init):
       value = make_one(init, shape, dtype, rng_lib.variable_key(rng, name))
-      out[i] = value if sharding is None else jax.device_put(value, sharding)
+      out[i] = value if sharding is None else _place(value, sharding, traced)
+    elif traced:
+      groups.setdefault((init, shape, dtype, sharding), []).append(i)
+    else:
+      name_hash = np.uint32(rng_lib.stable_hash(name))
+      out[i] = _member(init, shape, dtype, sharding, rng)(rng, name_hash)
   for (init, shape, dtype, sharding), idx in groups.items():
     hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)
-    values = _group_fn(init, shape, dtype, len(idx), sharding)(rng, hashes)
-    for i, v in zip(idx, values):
+    for i, v in zip(idx, _group_values(init, shape, dtype, sharding, rng, hashes)):
       out[i] = v
   return out
 
 
+def _place(value, sharding, traced):
+  if traced:
+    return sharding_lib.constrain(value, sharding)
+  return jax.device_put(value, sharding)
+
+
 def cache_info():
-  """Sizes of the compiled-function caches (for tests and benchmarks)."""
-  return {"grouped": _group_fn.cache_info().currsize, "single": _single_fn.cache_info().currsize}
+  """How many compiled initializer functions this process holds (one per signature)."""
+  return {"compiled_signatures": _member_fn.cache_info().currsize}
