@@ -31,7 +31,25 @@ complex64 = jnp.complex64
 complex128 = jnp.complex128
 
 
+_AS_DTYPE_CACHE: dict = {}
+_CANONICAL_CACHE: dict = {}
+
+
 def as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
+  """Cached ``_as_dtype``."""
+  try:
+    return _AS_DTYPE_CACHE[dtype]
+  except (KeyError, TypeError):
+    pass
+  result = _as_dtype(dtype, what=what)
+  try:
+    _AS_DTYPE_CACHE[dtype] = result
+  except TypeError:
+    pass
+  return result
+
+
+def _as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
   """Returns ``dtype`` as a numpy dtype, accepting TF-style names (``"float32_ref"``).
 
   Raises:
@@ -57,7 +75,17 @@ def as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
 
 def canonical(dtype) -> np.dtype:
   """The dtype JAX will actually store for ``dtype`` (64-bit needs jax_enable_x64)."""
-  return np.dtype(jax.dtypes.canonicalize_dtype(as_dtype(dtype)))
+  key = (dtype, jax.config.jax_enable_x64)
+  try:
+    return _CANONICAL_CACHE[key]
+  except (KeyError, TypeError):
+    pass
+  result = np.dtype(jax.dtypes.canonicalize_dtype(as_dtype(dtype)))
+  try:
+    _CANONICAL_CACHE[key] = result
+  except TypeError:
+    pass
+  return result
 
 
 def infer_value_dtype(value) -> np.dtype:

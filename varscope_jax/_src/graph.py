@@ -158,6 +158,16 @@ class Graph:
     """
     return _GraphNameScope(self, name)
 
+  def scoped_name(self, name: str) -> str:
+    """What ``with self.name_scope(name) as s: name_from_scope_name(s)`` gives, without
+    entering the scope (TF names a variable op this way)."""
+    if not name:
+      return ""
+    validate_name(name, nested=bool(self._thread.name_stack))
+    if name[-1] == "/":
+      return name_from_scope_name(name)
+    return self.unique_name(name)
+
   def create_op_name(self, name: str) -> str:
     """Registers a node named like a TF op (``name`` may end in ``/``: taken as is)."""
     with self._lock:

@@ -5,7 +5,8 @@ Variable ``s1/s2/w`` is ``params["s1"]["s2"]["w"]``. The name is the one TF show
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 
 def split(name: str) -> list[str]:
@@ -25,6 +26,8 @@ class NameTree:
     self._prefixes: dict[str, str] = {}  # scope prefix -> one leaf under it
 
   def check_can_add(self, name: str) -> None:
+    if "/" not in name and name not in self._prefixes:
+      return
     parts = split(name)
     if name in self._prefixes:
       raise ValueError(
@@ -44,9 +47,10 @@ class NameTree:
 
   def add(self, name: str) -> None:
     self._leaves[name] = None
-    parts = split(name)
-    for i in range(1, len(parts)):
-      self._prefixes.setdefault("/".join(parts[:i]), name)
+    i = name.find("/")
+    while i >= 0:
+      self._prefixes.setdefault(name[:i], name)
+      i = name.find("/", i + 1)
 
 
 def lookup(params: Mapping, name: str):
@@ -57,11 +61,14 @@ def lookup(params: Mapping, name: str):
   1
   """
   node: Any = params
-  for part in split(name):
-    if not isinstance(node, Mapping) or part not in node:
+  for part in name.split("/"):
+    if type(node) is not dict and not isinstance(node, Mapping):
       raise KeyError(name)
-    node = node[part]
-  if isinstance(node, Mapping):
+    try:
+      node = node[part]
+    except KeyError:
+      raise KeyError(name) from None
+  if type(node) is dict or isinstance(node, Mapping):
     raise KeyError(name)
   return node
 

@@ -40,7 +40,11 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
   if use_resource is None:
     use_resource = scope.use_resource
   full_name = scope.name + "/" + name if scope.name else name
-  with graph.name_scope(None):
+  # TF creates the variable inside name_scope(None): at the root of the name stack.
+  thread = graph._thread
+  old_stack = thread.name_stack
+  thread.name_stack = ""
+  try:
     if dtype is not None and initializer is not None and not callable(initializer):
       init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
       want = dtypes_lib.as_dtype(dtype, what=f"Variable {full_name}: dtype")
@@ -61,6 +65,8 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
         validate_shape=validate_shape, use_resource=use_resource,
         custom_getter=custom_getter, constraint=constraint,
         synchronization=synchronization, aggregation=aggregation)
+  finally:
+    thread.name_stack = old_stack
 
 
 def _unwrap(value):
@@ -107,6 +113,13 @@ def store_get_variable(graph, name, shape=None, dtype=None, initializer=None,
 
   synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
       synchronization, aggregation, trainable, name)
+  if custom_getter is None and (partitioner is None or _is_scalar(shape)):
+    # The common case, without building the getter's keyword arguments.
+    return get_single_variable(
+        graph, name, shape=shape, dtype=dtype, initializer=initializer,
+        regularizer=regularizer, reuse=reuse, trainable=trainable,
+        collections=collections, use_resource=use_resource, constraint=constraint,
+        partition_rules=partition_rules)
   kwargs = dict(name=name, shape=shape, dtype=dtype, initializer=initializer,
                 regularizer=regularizer, reuse=reuse, trainable=trainable,
                 collections=collections, caching_device=caching_device,
@@ -118,6 +131,22 @@ def store_get_variable(graph, name, shape=None, dtype=None, initializer=None,
       kwargs["constraint"] = constraint
     return custom_getter(getter=true_getter, **kwargs)
   return true_getter(constraint=constraint, **kwargs)
+
+
+_DEFAULT_INITIALIZERS: dict = {}
+
+
+def _default_initializer(name, dtype):
+  """TF1's default initializer for ``dtype`` (one shared instance per dtype)."""
+  init = _DEFAULT_INITIALIZERS.get(dtype)
+  if init is None:
+    init = init_lib.default_initializer(name, dtype)   # raises for complex, naming it
+    _DEFAULT_INITIALIZERS[dtype] = init
+  return init
+
+
+def _is_scalar(shape):
+  return shape is not None and isinstance(shape, Sequence) and not shape
 
 
 def _classify_initializer(initializer):
@@ -194,7 +223,7 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
     if shape is None:
       raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
                        "must be specified." % name)
-    initializer = init_lib.default_initializer(name, dtype)
+    initializer = _default_initializer(name, dtype)
   init_value = None
   key_initializer = None
   if initializing_from_value:
@@ -223,8 +252,7 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
   collections = var_lib._normalize_collections(collections, trainable)
 
   # Name the variable as TF does: name_scope(full_name) at the root of the graph.
-  with graph.name_scope(name) as scope:
-    op_name = graph_lib.name_from_scope_name(scope)
+  op_name = graph.scoped_name(name)
   if init_value is not None:
     var_shape = tuple(init_value.shape)
     var_dtype = dtypes_lib.canonical(init_value.dtype)

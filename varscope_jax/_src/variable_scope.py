@@ -148,15 +148,37 @@ class _ScopeStore:
   def __init__(self):
     self.current_scope = VariableScope(False)
     self.variable_scopes_count: dict[str, int] = {}
+    # prefix -> names opened under it (``name.startswith(prefix + "/")``), so closing a
+    # scope touches only its own sub-scopes (TF scans every name: quadratic in depth).
+    self._descendants: dict[str, list[str]] = {}
     self.depth = 0
 
   def open_variable_scope(self, scope_name):
-    self.variable_scopes_count[scope_name] = self.variable_scopes_count.get(scope_name, 0) + 1
+    counts = self.variable_scopes_count
+    if scope_name not in counts:
+      counts[scope_name] = 1
+      i = scope_name.find("/")
+      while i >= 0:
+        self._descendants.setdefault(scope_name[:i], []).append(scope_name)
+        i = scope_name.find("/", i + 1)
+    else:
+      counts[scope_name] += 1
 
   def close_variable_subscopes(self, scope_name):
-    for k in list(self.variable_scopes_count):
-      if scope_name is None or k.startswith(scope_name + "/"):
-        self.variable_scopes_count[k] = 0
+    counts = self.variable_scopes_count
+    if scope_name is None:
+      for k in counts:
+        counts[k] = 0
+      return
+    for k in self._descendants.get(scope_name, ()):
+      if k in counts:
+        counts[k] = 0
+
+  def restore_counts(self, saved):
+    """Restores a copy taken on entering a captured scope (names opened since vanish)."""
+    self.variable_scopes_count = saved
+    for prefix, names in list(self._descendants.items()):
+      self._descendants[prefix] = [k for k in names if k in saved]
 
   def variable_scope_count(self, scope_name):
     return self.variable_scopes_count.get(scope_name, 0)
@@ -331,7 +353,7 @@ class _PureVariableScope:
     if store.current_scope is not self._last:
       raise RuntimeError("Improper nesting of variable_scope.")
     if isinstance(self._name_or_scope, VariableScope):
-      store.variable_scopes_count = self._old_subscopes
+      store.restore_counts(self._old_subscopes)
     else:
       store.close_variable_subscopes(self._new_name)
     store.current_scope = self._old

@@ -98,6 +98,8 @@ def as_shape(shape, name):
   """A shape argument as a tuple (dims may be None), or None for unknown rank."""
   if shape is None:
     return None
+  if type(shape) in (list, tuple) and all(type(d) is int and d >= 0 for d in shape):
+    return tuple(shape)
   if isinstance(shape, (int, np.integer)):
     shape = (shape,)
   try:
