@@ -15,6 +15,8 @@ from varscope_jax._src.collection import global_variables as global_variables
 from varscope_jax._src.collection import local_variables as local_variables
 from varscope_jax._src.collection import set_random_seed as set_random_seed
 from varscope_jax._src.collection import trainable_variables as trainable_variables
+from varscope_jax._src.compilation_cache import disable_compilation_cache as disable_compilation_cache
+from varscope_jax._src.compilation_cache import enable_compilation_cache as enable_compilation_cache
 from varscope_jax._src.dtypes import bfloat16 as bfloat16
 from varscope_jax._src.dtypes import bool_ as bool  # noqa: A001 (TF's name)
 from varscope_jax._src.dtypes import complex64 as complex64
