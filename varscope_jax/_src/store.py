@@ -232,7 +232,7 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
     if inspect.isclass(initializer):
       initializer = initializer()
     kind = _classify_initializer(initializer)
-    if fully_defined := var_lib.fully_defined(shape):
+    if var_lib.fully_defined(shape):
       if kind == "key":
         key_initializer = initializer
       elif _takes_partition_info(initializer):
@@ -244,7 +244,6 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
     elif kind == "tf" and _needs_no_arguments(initializer):
       init_value = var_lib.to_initial_array(initializer(), None, name)
     if key_initializer is None and init_value is None:
-      del fully_defined
       raise ValueError("The initializer passed is not valid. It should be a callable with "
                        "no arguments and the shape should not be provided or an instance "
                        "of `tf.keras.initializers.*' and `shape` should be fully defined.")
