@@ -60,7 +60,9 @@ class InitBackend:
     self.tree.add(rec.op_name)
     if rec.init_value is not None:
       return jnp.asarray(rec.init_value, rec.dtype)
-    return jnp.zeros(rec.shape, rec.dtype)
+    # A distinct placeholder per variable, made with a single primitive (the values
+    # never matter: init's trace computes nothing).
+    return jax.lax.broadcast_in_dim(np.zeros((), rec.dtype), rec.shape, ())
 
   def current_value(self, graph, rec):
     return rec.value

@@ -34,22 +34,45 @@ from varscope_jax._src import sharding as sharding_lib
 
 
 @functools.lru_cache(maxsize=None)
-def _member_fn(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval):
-  """Compiled ``(rng, name_hash) -> value`` for one signature (eager path)."""
+def _member_fn(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval,
+               derive: bool):
+  """Compiled function for one signature (eager path).
 
-  def make(rng, name_hash):
-    return initializer(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
+  ``derive=False``: ``key -> value`` for keys already derived on the host
+  (``rng.host_fold_in``); ``derive=True``: ``(rng, name_hash) -> value``.
+  """
 
+  if derive:
+    def make(rng, name_hash):
+      return initializer(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
+    avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((), np.uint32))
+  else:
+    def make(key):
+      return initializer(key, shape, dtype).astype(dtype)
+    avals = (jax.ShapeDtypeStruct(*key_aval),)
   fn = jax.jit(make) if sharding is None else jax.jit(make, out_shardings=sharding)
   # Compiled with XLA's default options only: lower optimisation levels compile faster
   # but change floating-point bits (FMA contraction), and the eager and traced paths
   # must agree bit for bit.
-  return fn.lower(jax.ShapeDtypeStruct(*key_aval),
-                  jax.ShapeDtypeStruct((), np.uint32)).compile()
+  return fn.lower(*avals).compile()
 
 
-def _member(initializer, shape, dtype, sharding, rng):
-  return _member_fn(initializer, shape, dtype, sharding, (rng.shape, rng.dtype))
+def _is_raw_threefry_key(rng) -> bool:
+  return (not isinstance(rng, jax.core.Tracer) and getattr(rng, "shape", None) == (2,)
+          and np.dtype(rng.dtype) == np.uint32)
+
+
+def _eager_values(requests, rng):
+  """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
+  if _is_raw_threefry_key(rng):
+    hashes = np.asarray([rng_lib.stable_hash(r[3]) for r in requests], np.uint32)
+    keys = rng_lib.host_fold_in(np.asarray(rng), hashes)
+    return [_member_fn(init, shape, dtype, sharding, ((2,), np.uint32), False)(key)
+            for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
+  aval = (rng.shape, rng.dtype)
+  return [_member_fn(init, shape, dtype, sharding, aval, True)(
+              rng, np.uint32(rng_lib.stable_hash(name)))
+          for init, shape, dtype, name, sharding in requests]
 
 
 def _group_values(initializer, shape, dtype, sharding, rng, hashes):
@@ -100,10 +123,9 @@ def make_eager_one(initializer, shape, dtype, rng, name):
   if host is not None:
     return jnp.asarray(host)
   rng = rng_lib.as_key(rng)
-  name_hash = np.uint32(rng_lib.stable_hash(name))
   if _hashable(initializer):
-    return _member(initializer, shape, dtype, None, rng)(rng, name_hash)
-  return make_one(initializer, shape, dtype, jax.random.fold_in(rng, name_hash))
+    return _eager_values([(initializer, shape, dtype, name, None)], rng)[0]
+  return make_one(initializer, shape, dtype, rng_lib.variable_key(rng, name))
 
 
 def make_grouped(requests: Sequence[tuple], rng) -> list:
@@ -116,6 +138,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   traced = isinstance(rng, jax.core.Tracer)
   out: list = [None] * len(requests)
   groups: dict[tuple, list[int]] = {}
+  eager: list[int] = []
   for i, request in enumerate(requests):
     init, shape, dtype, name = request[:4]
     shape, dtype = tuple(shape), np.dtype(dtype)
@@ -131,8 +154,14 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     elif traced:
       groups.setdefault((init, shape, dtype, sharding), []).append(i)
     else:
-      name_hash = np.uint32(rng_lib.stable_hash(name))
-      out[i] = _member(init, shape, dtype, sharding, rng)(rng, name_hash)
+      eager.append(i)
+  if eager:
+    values = _eager_values([(requests[i][0], tuple(requests[i][1]),
+                             np.dtype(requests[i][2]), requests[i][3],
+                             requests[i][4] if len(requests[i]) > 4 else None)
+                            for i in eager], rng)
+    for i, v in zip(eager, values):
+      out[i] = v
   for (init, shape, dtype, sharding), idx in groups.items():
     hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)
     for i, v in zip(idx, _group_values(init, shape, dtype, sharding, rng, hashes)):

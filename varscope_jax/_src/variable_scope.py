@@ -12,6 +12,7 @@ import functools
 import sys
 from typing import Any, Callable
 
+from varscope_jax._src import dtypes as dtypes_lib
 from varscope_jax._src import graph as graph_lib
 
 
@@ -56,7 +57,6 @@ class VariableScope:
                caching_device=None, partitioner=None, custom_getter=None,
                name_scope="", dtype=None, use_resource=None, constraint=None,
                partition_rules=None):
-    from varscope_jax._src import dtypes
     self._name = name
     self._initializer = initializer
     self._regularizer = regularizer
@@ -65,7 +65,7 @@ class VariableScope:
     self._partitioner = partitioner
     self._custom_getter = custom_getter
     self._name_scope = name_scope
-    self._dtype = dtypes.float32 if dtype is None else dtype
+    self._dtype = dtypes_lib.float32 if dtype is None else dtype
     self._use_resource = use_resource
     self._constraint = constraint
     self._partition_rules = partition_rules

@@ -54,7 +54,7 @@ def validate_sync_trainable(synchronization, aggregation, trainable, name):
   return synchronization, aggregation, trainable
 
 
-@dataclasses.dataclass(eq=False)
+@dataclasses.dataclass(eq=False, slots=True)
 class VariableRecord:
   """What a graph knows about one variable."""
   op_name: str                      # key in params, TF's v.op.name
@@ -74,6 +74,7 @@ class VariableRecord:
 
   @property
   def dtype_name(self) -> str:
+    """TF's dtype name: ``float32_ref`` for TF1's default ref variables."""
     return self.dtype.name if self.use_resource else self.dtype.name + "_ref"
 
 
