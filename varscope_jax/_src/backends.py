@@ -19,7 +19,6 @@ import numpy as np
 from varscope_jax._src import errors
 from varscope_jax._src import materialize
 from varscope_jax._src import params as params_lib
-from varscope_jax._src import rng as rng_lib
 from varscope_jax._src import variables as var_lib
 
 

@@ -6,7 +6,6 @@ first (exists / does not exist / shape / dtype), then the initializer, then the 
 """
 from __future__ import annotations
 
-import functools
 import inspect
 import traceback
 from collections.abc import Sequence

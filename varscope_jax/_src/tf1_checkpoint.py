@@ -400,7 +400,7 @@ class _Bundle:
 
   def _read_sliced(self, name: str, entry: _Entry) -> np.ndarray:
     dtype = self.dtype(name, entry)
-    full = np.zeros(entry.shape, dtype) if dtype != object else np.full(entry.shape, b"")
+    full = np.zeros(entry.shape, dtype) if dtype != object else np.full(entry.shape, b"")  # noqa: E721 (np.dtype == object)
     for extents in entry.slices:
       key = _slice_key(name, extents)
       if key not in self.slice_entries:

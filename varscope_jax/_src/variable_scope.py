@@ -10,7 +10,6 @@ import copy
 import enum
 import functools
 import sys
-from typing import Any, Callable
 
 from varscope_jax._src import dtypes as dtypes_lib
 from varscope_jax._src import graph as graph_lib

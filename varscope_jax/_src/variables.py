@@ -14,7 +14,6 @@ import traceback
 from typing import Any, Callable
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src import dtypes as dtypes_lib
@@ -238,7 +237,7 @@ for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
             "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__invert__",
             "astype", "reshape", "sum", "mean", "tolist", "T"):
   if _op == "T":
-    setattr(Variable, "T", property(lambda self: self._value.T))
+    Variable.T = property(lambda self: self._value.T)
   else:
     setattr(Variable, _op, _delegate(_op))
 
