@@ -207,7 +207,7 @@ def plot(results, path):
   matplotlib.use("Agg")
   import matplotlib.pyplot as plt
 
-  fig, ax = plt.subplots(figsize=(8, 5.5))
+  fig, ax = plt.subplots(figsize=(10.5, 5.5))
   timeout = results["timeout_s"]
   for lib, mode in COLD_CONFIGS:
     pts = [r for r in results["cold"] if r["lib"] == lib and r["mode"] == mode and r["model"] == "mlp"]
@@ -229,7 +229,7 @@ def plot(results, path):
   ax.set_ylabel("cold init: trace + compile + run, fresh process (s)")
   ax.set_title("Cold init time vs depth")
   ax.grid(True, which="both", alpha=0.3)
-  ax.legend(fontsize=7.5, ncol=2, loc="upper left")
+  ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
   fig.tight_layout()
   fig.savefig(path, dpi=120)
 
