@@ -51,12 +51,15 @@ class InitBackend:
   keeps_stacks = False
   builds_tree = True
 
-  def __init__(self):
+  def __init__(self, prefetch: bool = False):
     self.tree = params_lib.NameTree()
+    self.prefetch = prefetch   # start compiling each new initializer signature now
 
   def create(self, graph, rec):
     self.tree.check_can_add(rec.op_name)
     self.tree.add(rec.op_name)
+    if self.prefetch and rec.initializer is not None:
+      materialize.prefetch(rec.initializer, rec.shape, rec.dtype)
     if rec.init_value is not None:
       return jnp.asarray(rec.init_value, rec.dtype)
     # A distinct placeholder per variable, made with a single primitive (the values

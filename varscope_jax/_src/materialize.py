@@ -21,7 +21,9 @@ threefry random bits do not depend on batching.
 """
 from __future__ import annotations
 
-import functools
+import concurrent.futures
+import os
+import threading
 from typing import Sequence
 
 import jax
@@ -33,15 +35,13 @@ from varscope_jax._src import rng as rng_lib
 from varscope_jax._src import sharding as sharding_lib
 
 
-@functools.lru_cache(maxsize=None)
-def _member_fn(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval,
-               derive: bool):
-  """Compiled function for one signature (eager path).
+def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval,
+                    derive: bool):
+  """Compiles the function for one signature (eager path).
 
   ``derive=False``: ``key -> value`` for keys already derived on the host
   (``rng.host_fold_in``); ``derive=True``: ``(rng, name_hash) -> value``.
   """
-
   if derive:
     def make(rng, name_hash):
       return initializer(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
@@ -57,17 +57,68 @@ def _member_fn(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval,
   return fn.lower(*avals).compile()
 
 
-def _is_raw_threefry_key(rng) -> bool:
+# signature -> Future of the compiled function. Compiling is started as soon as init's
+# trace meets a new signature (``prefetch``), in background threads (XLA releases the
+# GIL), so compilation overlaps the rest of the trace and the other compilations.
+_compiled: dict[tuple, concurrent.futures.Future] = {}
+_compiled_lock = threading.Lock()
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _fill(future, signature):
+  try:
+    future.set_result(_compile_member(*signature))
+  except BaseException as e:  # noqa: BLE001 - handed to whoever waits for it
+    with _compiled_lock:
+      _compiled.pop(signature, None)
+    future.set_exception(e)
+
+
+def _member_future(signature, background: bool) -> concurrent.futures.Future:
+  global _pool
+  with _compiled_lock:
+    future = _compiled.get(signature)
+    if future is not None:
+      return future
+    future = _compiled[signature] = concurrent.futures.Future()
+    if background and _pool is None:
+      _pool = concurrent.futures.ThreadPoolExecutor(
+          max_workers=max(1, min(4, os.cpu_count() or 1)),
+          thread_name_prefix="varscope_jax-compile")
+  if background:
+    _pool.submit(_fill, future, signature)
+  else:
+    _fill(future, signature)
+  return future
+
+
+def _member_fn(initializer, shape, dtype, sharding, key_aval, derive):
+  """The compiled function for a signature (compiled once per process)."""
+  return _member_future((initializer, shape, dtype, sharding, key_aval, derive),
+                        background=False).result()
+
+
+RAW_KEY_AVAL = ((2,), np.dtype(np.uint32))
+
+
+def prefetch(initializer, shape, dtype) -> None:
+  """Starts compiling the initializer of a signature in the background (raw keys)."""
+  if _hashable(initializer) and _host_value(initializer, tuple(shape), np.dtype(dtype)) is None:
+    _member_future((initializer, tuple(shape), np.dtype(dtype), None, RAW_KEY_AVAL, False),
+                   background=True)
+
+
+def is_raw_threefry_key(rng) -> bool:
   return (not isinstance(rng, jax.core.Tracer) and getattr(rng, "shape", None) == (2,)
           and np.dtype(rng.dtype) == np.uint32)
 
 
 def _eager_values(requests, rng):
   """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
-  if _is_raw_threefry_key(rng):
+  if is_raw_threefry_key(rng):
     hashes = np.asarray([rng_lib.stable_hash(r[3]) for r in requests], np.uint32)
     keys = rng_lib.host_fold_in(np.asarray(rng), hashes)
-    return [_member_fn(init, shape, dtype, sharding, ((2,), np.uint32), False)(key)
+    return [_member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
             for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
   aval = (rng.shape, rng.dtype)
   return [_member_fn(init, shape, dtype, sharding, aval, True)(
@@ -177,4 +228,5 @@ def _place(value, sharding, traced):
 
 def cache_info():
   """How many compiled initializer functions this process holds (one per signature)."""
-  return {"compiled_signatures": _member_fn.cache_info().currsize}
+  with _compiled_lock:
+    return {"compiled_signatures": len(_compiled)}

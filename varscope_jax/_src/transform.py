@@ -18,6 +18,7 @@ from varscope_jax._src import backends
 from varscope_jax._src import graph as graph_lib
 from varscope_jax._src import materialize
 from varscope_jax._src import params as params_lib
+from varscope_jax._src import rng as rng_lib
 from varscope_jax._src import sharding as sharding_lib
 from varscope_jax._src import variable_scope as vs_lib
 
@@ -72,10 +73,10 @@ def _split_args(args, kwargs):
   return dyn, rebuild
 
 
-def _discover(fn, args, kwargs, rng=None):
+def _discover(fn, args, kwargs, rng=None, prefetch=False):
   """Runs ``fn`` abstractly in a fresh init graph; returns the graph."""
   dyn, rebuild = _split_args(args, kwargs)
-  graph = graph_lib.Graph(backends.InitBackend())
+  graph = graph_lib.Graph(backends.InitBackend(prefetch=prefetch))
   graph.rng = jax.random.PRNGKey(0) if rng is None else rng
 
   def traced(dyn_values):
@@ -108,7 +109,9 @@ def _traced_values(fn, dyn, rebuild, names):
 
 
 def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
-  graph, dyn, rebuild = _discover(fn, args, kwargs, rng)
+  rng = rng_lib.as_key(rng)
+  prefetch = mesh is None and materialize.is_raw_threefry_key(rng)
+  graph, dyn, rebuild = _discover(fn, args, kwargs, rng, prefetch)
   records = graph.variables
   shardings = {rec.op_name: sharding_lib.sharding_for(rec, mesh, rules) for rec in records}
   values: dict[str, Any] = {}
