@@ -183,6 +183,21 @@ class Variable:
 
   read_value = value
 
+  def assign(self, value, use_locking=None, name=None, read_value=True):
+    """``vs.assign(self, value)``: sets the value (eager graph: at once)."""
+    from varscope_jax._src import state
+    return state.assign(self, value)
+
+  def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+    """``vs.assign_add(self, delta)``."""
+    from varscope_jax._src import state
+    return state.assign_add(self, delta)
+
+  def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+    """``vs.assign_sub(self, delta)``."""
+    from varscope_jax._src import state
+    return state.assign_sub(self, delta)
+
   def numpy(self) -> np.ndarray:
     return np.asarray(self._value)
 
