@@ -12,7 +12,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from varscope_jax._src import tf1_checkpoint as tf1
+from varscope_jax._src import tensor_bundle as tf1
 from varscope_jax._src.params import flatten
 from varscope_jax._src.tf1_checkpoint import list_tf1_checkpoint, load_tf1_checkpoint
 
