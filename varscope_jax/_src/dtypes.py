@@ -35,12 +35,14 @@ _AS_DTYPE_CACHE: dict = {}
 _CANONICAL_CACHE: dict = {}
 
 
-def as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
-  """Cached ``_as_dtype``."""
+def as_dtype(dtype, *, what: str = "dtype", variable: str | None = None) -> np.dtype:
+  """Cached ``_as_dtype``; ``variable`` names the variable in the error message."""
   try:
     return _AS_DTYPE_CACHE[dtype]
   except (KeyError, TypeError):
     pass
+  if variable is not None:
+    what = f"Variable {variable}: dtype"
   result = _as_dtype(dtype, what=what)
   try:
     _AS_DTYPE_CACHE[dtype] = result

@@ -27,18 +27,20 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
   if not isinstance(name, str):
     raise TypeError(f"get_variable: name must be a string, got {name!r}.")
   if regularizer is None:
-    regularizer = scope.regularizer
+    regularizer = scope._regularizer
   if caching_device is None:
-    caching_device = scope.caching_device
+    caching_device = scope._caching_device
   if partitioner is None:
-    partitioner = scope.partitioner
+    partitioner = scope._partitioner
   if custom_getter is None:
-    custom_getter = scope.custom_getter
+    custom_getter = scope._custom_getter
   if reuse is None:
-    reuse = scope.reuse
+    reuse = scope._reuse
   if use_resource is None:
-    use_resource = scope.use_resource
-  full_name = scope.name + "/" + name if scope.name else name
+    use_resource = scope._use_resource
+  # (The scope's fields are read directly: this is the hottest path of apply.)
+  scope_name = scope._name
+  full_name = scope_name + "/" + name if scope_name else name
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
   old_stack = thread.name_stack
@@ -46,19 +48,19 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
       init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
-      want = dtypes_lib.as_dtype(dtype, what=f"Variable {full_name}: dtype")
+      want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
         raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
                          % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
     if initializer is None:
-      initializer = scope.initializer
+      initializer = scope._initializer
     if constraint is None:
-      constraint = scope.constraint
+      constraint = scope._constraint
     if dtype is None:
-      dtype = scope.dtype
+      dtype = scope._dtype
     return store_get_variable(
         graph, full_name, shape=shape, dtype=dtype, initializer=initializer,
-        partition_rules=scope.partition_rules,
+        partition_rules=scope._partition_rules,
         regularizer=regularizer, reuse=reuse, trainable=trainable,
         collections=collections, caching_device=caching_device, partitioner=partitioner,
         validate_shape=validate_shape, use_resource=use_resource,
@@ -205,7 +207,7 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
   initializing_from_value = initializer is not None and not callable(initializer)
   if shape is not None and initializing_from_value:
     raise ValueError("If initializer is a constant, do not specify shape.")
-  dtype = dtypes_lib.as_dtype(dtype, what=f"Variable {name}: dtype")
+  dtype = dtypes_lib.as_dtype(dtype, variable=name)
   shape = var_lib.as_shape(shape, name)
 
   rec = graph.var_store.get(name)

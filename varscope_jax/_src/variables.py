@@ -120,7 +120,7 @@ def shape_compatible(spec, found) -> bool:
 
 
 def fully_defined(shape) -> bool:
-  return shape is not None and all(d is not None for d in shape)
+  return shape is not None and None not in shape
 
 
 class Variable:
@@ -282,9 +282,15 @@ def register_variable(graph, rec: VariableRecord):
   return value
 
 
+_DEFAULT_COLLECTIONS = {
+    True: (graph_lib.GraphKeys.GLOBAL_VARIABLES, graph_lib.GraphKeys.TRAINABLE_VARIABLES),
+    False: (graph_lib.GraphKeys.GLOBAL_VARIABLES,),
+}
+
+
 def _normalize_collections(collections, trainable):
   if collections is None:
-    collections = [graph_lib.GraphKeys.GLOBAL_VARIABLES]
+    return _DEFAULT_COLLECTIONS[bool(trainable)]
   if not isinstance(collections, (list, tuple, set)):
     raise ValueError("collections argument to Variable constructor must be a list, "
                      "tuple, or set. Got %s of type %s" % (collections, type(collections)))
@@ -326,7 +332,7 @@ def create_variable(initial_value, *, trainable=None, collections=None, name=Non
   collections = _normalize_collections(collections, trainable)
   check_constraint(constraint)
   if dtype is not None:
-    dtype = dtypes_lib.as_dtype(dtype, what=f"Variable {name}: dtype")
+    dtype = dtypes_lib.as_dtype(dtype, variable=name)
   scope_name = name if name is not None else "Variable"
   with graph.name_scope(scope_name) as scope:
     op_path = graph_lib.name_from_scope_name(scope)
