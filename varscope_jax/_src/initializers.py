@@ -35,7 +35,9 @@ from varscope_jax._src.initializer_base import (  # noqa: F401
     _is_float, _nested_tuple, _scalar, _tf_dtype_str, compute_fans, is_initializer)
 from varscope_jax._src.random_initializers import (  # noqa: F401
     GlorotNormal, GlorotUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-    VarianceScaling)
+    VarianceScaling, glorot_normal_initializer, glorot_uniform_initializer,
+    orthogonal_initializer, random_normal_initializer, random_uniform_initializer,
+    truncated_normal_initializer, variance_scaling_initializer)
 
 __all__ = [
     "Initializer", "Constant", "Zeros", "Ones", "RandomNormal", "TruncatedNormal",
@@ -189,13 +191,6 @@ class Constant(Initializer):
 constant_initializer = Constant
 zeros_initializer = Zeros
 ones_initializer = Ones
-random_normal_initializer = RandomNormal
-truncated_normal_initializer = TruncatedNormal
-random_uniform_initializer = RandomUniform
-variance_scaling_initializer = VarianceScaling
-glorot_uniform_initializer = GlorotUniform
-glorot_normal_initializer = GlorotNormal
-orthogonal_initializer = Orthogonal
 
 
 
