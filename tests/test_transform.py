@@ -309,3 +309,14 @@ def test_threads_tracing_different_models_get_the_same_names_as_one_thread():
   for (name, _), runs in results.items():
     assert all(r == alone[name] for r in runs)
   assert alone["model_a"][:2] == ["a/layer/w", "a/layer_1/w"]
+
+
+def test_typed_keys_and_int_seeds_give_the_same_params_as_raw_keys():
+  t = vs.transform(mlp)
+  raw = t.init(jax.random.PRNGKey(4), X)
+  typed = t.init(jax.random.key(4), X)
+  seeded = t.init(4, X)
+  for a, b, c in zip(jax.tree_util.tree_leaves(raw), jax.tree_util.tree_leaves(typed),
+                     jax.tree_util.tree_leaves(seeded)):
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
