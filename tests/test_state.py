@@ -227,3 +227,17 @@ def test_template_new_trainable_variable_after_first_call_is_an_error():
     t()
   with pytest.raises(ValueError, match=r"^name cannot be None\."):
     vs.make_template(None, f)
+
+
+def test_template_made_outside_the_model_works_in_every_trace():
+  layer = vs.make_template("dense", lambda x: x @ vs.get_variable("w", [x.shape[-1], 2]))
+
+  def model(x):
+    return layer(x) + layer(x)          # first call creates, second reuses (per trace)
+
+  t = vs.transform(model)
+  p1 = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))
+  p2 = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))   # a second trace: same again
+  assert list(p1) == ["dense"] and np.array_equal(p1["dense"]["w"], p2["dense"]["w"])
+  np.testing.assert_allclose(t.apply(p1, jnp.ones((1, 3))),
+                             2 * jnp.ones((1, 3)) @ p1["dense"]["w"], rtol=1e-6)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import traceback
+import weakref
 
 from varscope_jax._src import graph as graph_lib
 from varscope_jax._src import variable_scope as vs_lib
@@ -43,11 +44,30 @@ class Template:
       with vs_lib._PureVariableScope(
           self._unique_name or vs_lib.get_unique_variable_scope(self._name),
           custom_getter=self._custom_getter) as scope:
-        self._variable_scope = scope
+        self._ctor_scope = scope
     else:
-      self._variable_scope = None
-    self._variables_created = False
-    self._first_call = True
+      self._ctor_scope = None
+    # TF keeps a template's state (first call done? which scope?) for the one graph it
+    # is used in. Every transform trace is a new graph, so the state is kept per graph:
+    # a template made outside the model function creates its variables on its first
+    # call in *each* trace (init or apply) and reuses them after, as TF would in each.
+    self._states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+  def _state(self):
+    graph = graph_lib.get_default_graph()
+    state = self._states.get(graph)
+    if state is None:
+      state = self._states[graph] = {"first_call": True, "variables_created": False,
+                                     "variable_scope": self._ctor_scope}
+    return state
+
+  _first_call = property(lambda self: self._state()["first_call"],
+                         lambda self, v: self._state().__setitem__("first_call", v))
+  _variables_created = property(
+      lambda self: self._state()["variables_created"],
+      lambda self, v: self._state().__setitem__("variables_created", v))
+  _variable_scope = property(lambda self: self._state()["variable_scope"],
+                             lambda self, v: self._state().__setitem__("variable_scope", v))
 
   def _call_func(self, args, kwargs):
     graph = graph_lib.get_default_graph()
