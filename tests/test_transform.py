@@ -320,3 +320,16 @@ def test_typed_keys_and_int_seeds_give_the_same_params_as_raw_keys():
                      jax.tree_util.tree_leaves(seeded)):
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, c)
+
+
+def test_a_variable_scope_object_reused_across_traces():
+  scope = vs.variable_scope("model")
+
+  def f():
+    with scope:
+      return vs.get_variable("w", [2])
+
+  t = vs.transform(f)
+  p = t.init(jax.random.PRNGKey(0))
+  assert list(p) == ["model"]
+  assert t.apply(p).shape == (2,) and t.apply(p).shape == (2,)

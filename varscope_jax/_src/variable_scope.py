@@ -426,7 +426,13 @@ class variable_scope:  # pylint: disable=invalid-name
     self._graph = None
 
   def __enter__(self) -> VariableScope:
-    self._graph = graph = graph_lib.get_default_graph()
+    graph = graph_lib.get_default_graph()
+    if self._graph is not graph:
+      # First use, or used again in another graph (e.g. the next transform trace): enter
+      # anew there (TF would re-enter the scope's own graph instead).
+      self._pure = None
+      self._current_name_scope = None
+    self._graph = graph
     if self._pure is not None:
       # Re-entering the same variable_scope object: TF's fast path.
       if self._current_name_scope is not None:
