@@ -394,7 +394,7 @@ class _VSAdapter(_Adapter):
         return np.dtype(dtype).name
 
     def c(self, n):
-        return self.vsmod.get_default_graph().unique_name(n)
+        return self.vsmod.get_default_graph().create_op_name(n)
 
     def const(self, value, dtype=None):
         import jax.numpy as jnp
