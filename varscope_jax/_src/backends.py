@@ -26,7 +26,6 @@ class EagerBackend:
   """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
   kind = "eager"
   keeps_stacks = True
-  builds_tree = False
 
   def create(self, graph, rec):
     if rec.init_value is not None:
@@ -49,7 +48,6 @@ class InitBackend:
   """Records variables during ``init``'s abstract trace; values are made afterwards."""
   kind = "init"
   keeps_stacks = False
-  builds_tree = True
 
   def __init__(self, prefetch: bool = False):
     self.tree = params_lib.NameTree()
@@ -77,7 +75,6 @@ class ApplyBackend:
   """Reads each variable from ``params``, checking name, shape and dtype."""
   kind = "apply"
   keeps_stacks = False
-  builds_tree = True
 
   def __init__(self, params, mutable=False):
     self.params = params

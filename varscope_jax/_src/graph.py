@@ -199,12 +199,12 @@ class Graph:
       items = list(self._collections.get(key, ()))
     if scope is None:
       return items
+    from varscope_jax._src.variables import record_of  # (variables imports graph)
     pattern = re.compile(scope)
     out = []
     for item in items:
       name = self.item_names.get(id(item)) or getattr(item, "name", None)
       if name is None:
-        from varscope_jax._src.variables import record_of
         rec = record_of(self, item)
         name = rec.op_name if rec is not None else None
       if name is not None and pattern.match(name):

@@ -197,13 +197,13 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   """
   rng = rng_lib.as_key(rng)
   traced = isinstance(rng, jax.core.Tracer)
+  # Normalised once: (init, shape tuple, numpy dtype, name, sharding or None).
+  requests = [(r[0], tuple(r[1]), np.dtype(r[2]), r[3], r[4] if len(r) > 4 else None)
+              for r in requests]
   out: list = [None] * len(requests)
   groups: dict[tuple, list[int]] = {}
   eager: list[int] = []
-  for i, request in enumerate(requests):
-    init, shape, dtype, name = request[:4]
-    shape, dtype = tuple(shape), np.dtype(dtype)
-    sharding = request[4] if len(request) > 4 else None
+  for i, (init, shape, dtype, name, sharding) in enumerate(requests):
     if sharding is None and not traced:
       host = _host_value(init, shape, dtype)
       if host is not None:
@@ -217,11 +217,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     else:
       eager.append(i)
   if eager:
-    values = _eager_values([(requests[i][0], tuple(requests[i][1]),
-                             np.dtype(requests[i][2]), requests[i][3],
-                             requests[i][4] if len(requests[i]) > 4 else None)
-                            for i in eager], rng)
-    for i, v in zip(eager, values):
+    for i, v in zip(eager, _eager_values([requests[i] for i in eager], rng)):
       out[i] = v
   for (init, shape, dtype, sharding), idx in groups.items():
     hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)

@@ -17,6 +17,13 @@ from varscope_jax._src.initializer_base import (  # noqa: F401
 
 
 # --------------------------------------------------------------------- random initializers
+def _mean_stddev_post_init(self):
+    """Shared by the normal initializers: scalar mean/stddev, floating dtype, seed."""
+    object.__setattr__(self, "mean", _scalar("mean", self.mean, to_float=True))
+    object.__setattr__(self, "stddev", _scalar("stddev", self.stddev, to_float=True))
+    _dtype_post_init(self, floating=True)
+
+
 @_dataclass
 class RandomNormal(Initializer):
     """Normal-distribution initializer (TF1 ``random_normal_initializer``).
@@ -41,9 +48,7 @@ class RandomNormal(Initializer):
     _tf_name: ClassVar[str] = "random_normal_initializer"
 
     def __post_init__(self):
-        object.__setattr__(self, "mean", _scalar("mean", self.mean, to_float=True))
-        object.__setattr__(self, "stddev", _scalar("stddev", self.stddev, to_float=True))
-        _dtype_post_init(self, floating=True)
+        _mean_stddev_post_init(self)
 
     def _init(self, key, shape, dtype):
         _assert_float_dtype(dtype)
@@ -76,9 +81,7 @@ class TruncatedNormal(Initializer):
     _tf_name: ClassVar[str] = "truncated_normal_initializer"
 
     def __post_init__(self):
-        object.__setattr__(self, "mean", _scalar("mean", self.mean, to_float=True))
-        object.__setattr__(self, "stddev", _scalar("stddev", self.stddev, to_float=True))
-        _dtype_post_init(self, floating=True)
+        _mean_stddev_post_init(self)
 
     def _init(self, key, shape, dtype):
         _assert_float_dtype(dtype)

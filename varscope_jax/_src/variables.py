@@ -309,7 +309,7 @@ def to_initial_array(value, dtype, name):
   """An initial value as an array of ``dtype`` (TF's convert_to_tensor rules)."""
   if isinstance(value, Variable):
     value = value.value()
-  if isinstance(value, jax.core.Tracer) or isinstance(value, jax.Array):
+  if isinstance(value, jax.Array):  # concrete or traced
     return value if dtype is None else value.astype(dtype)
   if dtype is None:
     dtype = dtypes_lib.infer_value_dtype(value)
