@@ -8,7 +8,7 @@ def fresh_default_graph():
   """Every test starts (and ends) with an empty eager default graph."""
   vs.reset_default_graph()
   yield
-  from varscope_jax._src import graph as graph_lib
+  from varscope_jax._src.core import graph as graph_lib
   graph_lib._default_graph = None   # even if a test left a scope open
 
 

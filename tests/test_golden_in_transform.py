@@ -24,8 +24,8 @@ import random_programs  # noqa: E402
 from test_golden import GOLDEN  # noqa: E402
 
 import varscope_jax as vs  # noqa: E402
-from varscope_jax._src import graph as graph_lib  # noqa: E402
-from varscope_jax._src import variables as var_lib  # noqa: E402
+from varscope_jax._src.core import graph as graph_lib  # noqa: E402
+from varscope_jax._src.core import variables as var_lib  # noqa: E402
 
 
 class _Named:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from varscope_jax._src import initializers as I
+from varscope_jax._src.initializers import deterministic as I
 
 KEY = jax.random.PRNGKey(42)
 BIG = (400, 500)  # 200k samples for statistics

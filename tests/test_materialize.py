@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import varscope_jax as vs
-from varscope_jax._src import materialize, rng as rng_lib
+from varscope_jax._src.initializers import make as materialize
+from varscope_jax._src.base import keys as rng_lib
 
 INITS = [vs.glorot_uniform_initializer(), vs.glorot_normal_initializer(),
          vs.random_normal_initializer(0.5, 2.0), vs.truncated_normal_initializer(),

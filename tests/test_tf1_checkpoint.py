@@ -12,9 +12,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from varscope_jax._src import tensor_bundle as tf1
-from varscope_jax._src.params import flatten
-from varscope_jax._src.tf1_checkpoint import list_tf1_checkpoint, load_tf1_checkpoint
+from varscope_jax._src.io import tensor_bundle as tf1
+from varscope_jax._src.base.params import flatten
+from varscope_jax._src.io.tf1_checkpoint import list_tf1_checkpoint, load_tf1_checkpoint
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf1_ckpt", "data")
 MODEL = os.path.join(DATA, "model.ckpt")

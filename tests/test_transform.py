@@ -76,7 +76,7 @@ def test_keys_depend_on_name_not_on_creation_order():
   assert not np.array_equal(p1["a"], p1["b"])
   # The rule, spelled out: fold_in(rng, stable_hash(name)).
   want = vs.glorot_uniform_initializer()(
-      jax.random.fold_in(rng, __import__("varscope_jax._src.rng", fromlist=["x"])
+      jax.random.fold_in(rng, __import__("varscope_jax._src.base.keys", fromlist=["x"])
                          .stable_hash("a")), (3,), jnp.float32)
   np.testing.assert_array_equal(p1["a"], want)
 

@@ -1,8 +1,8 @@
 """Collections of the current graph, and the ``{name: array}`` views of its variables."""
 from __future__ import annotations
 
-from varscope_jax._src import graph as graph_lib
-from varscope_jax._src import variables as var_lib
+from varscope_jax._src.core import graph as graph_lib
+from varscope_jax._src.core import variables as var_lib
 
 
 def get_collection(key, scope=None):

@@ -10,7 +10,7 @@ from typing import Mapping
 
 import jax.numpy as jnp
 
-from varscope_jax._src import params as params_lib
+from varscope_jax._src.base import params as params_lib
 
 
 def ema_getter(averages: Mapping, *, strict: bool = True):

@@ -15,25 +15,14 @@ import re
 import threading
 from typing import Any, Iterator
 
+import jax.numpy as jnp
+
+from varscope_jax._src.base.shapes import shape_str
+from varscope_jax._src.core.backends import EagerBackend
+from varscope_jax._src.core.graph_keys import GraphKeys  # noqa: F401 (re-exported)
+
 _VALID_OP_NAME_REGEX = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME_REGEX = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
-
-
-class GraphKeys:
-  """Standard collection names, as ``tf.compat.v1.GraphKeys``.
-
-  >>> import varscope_jax as vs
-  >>> vs.GraphKeys.TRAINABLE_VARIABLES
-  'trainable_variables'
-  """
-  GLOBAL_VARIABLES = "variables"
-  LOCAL_VARIABLES = "local_variables"
-  MODEL_VARIABLES = "model_variables"
-  TRAINABLE_VARIABLES = "trainable_variables"
-  MOVING_AVERAGE_VARIABLES = "moving_average_variables"
-  REGULARIZATION_LOSSES = "regularization_losses"
-  UPDATE_OPS = "update_ops"
-  LOSSES = "losses"
 
 
 def name_from_scope_name(name: str) -> str:
@@ -54,12 +43,13 @@ def validate_name(name: str, nested: bool) -> None:
 
 
 class _ThreadState(threading.local):
-  """Per-thread part of a graph: the name stack and the variable-scope store."""
+  """Per-thread part of a graph: the name stack, and per-thread state of the layers
+  above (``slots``: e.g. the variable-scope stack, keyed by its owner's name)."""
 
   def __init__(self):
     super().__init__()
     self.name_stack = ""
-    self.scope_store = None  # created lazily by variable_scope.py
+    self.slots: dict[str, Any] = {}
 
 
 class Graph:
@@ -86,7 +76,6 @@ class Graph:
 
   def __init__(self, backend=None):
     if backend is None:
-      from varscope_jax._src.backends import EagerBackend
       backend = EagerBackend()
     self.backend = backend
     self._names_in_use: dict[str, int] = {}
@@ -98,8 +87,10 @@ class Graph:
     self.var_store: dict[str, Any] = {}
     # Every variable made in this graph (get_variable and Variable), in order.
     self.variables: list[Any] = []
-    # id(returned array) -> record, for values that are not Variable objects.
+    # id(returned value) -> record. Every value a graph returns is a distinct object
+    # (the apply backend copies a params leaf that two names share), so this is exact.
     self.records_by_id: dict[int, Any] = {}
+    self._open_scopes = 0     # name and variable scopes open in this graph, all threads
     self.rng_seed = 0
     self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
     self.rng_counts: dict[str, int] = {}
@@ -108,11 +99,10 @@ class Graph:
 
   @property
   def rng(self):
+    """The key ``next_rng_key`` derives from (the backend's default when unset)."""
     if self._rng is not None:
       return self._rng
-    if getattr(self.backend, "kind", None) == "eager":
-      return self.rng_seed
-    return None
+    return self.backend.default_rng(self)
 
   @rng.setter
   def rng(self, value):
@@ -180,6 +170,69 @@ class Graph:
       self._op_names.add(op_name)
       return op_name
 
+  def thread_state(self) -> _ThreadState:
+    """This thread's part of the graph (name stack and ``slots``)."""
+    return self._thread
+
+  def enter_scope(self) -> None:
+    """Counts an open name or variable scope (``reset_default_graph`` refuses then)."""
+    with self._lock:
+      self._open_scopes += 1
+
+  def exit_scope(self) -> None:
+    with self._lock:
+      self._open_scopes -= 1
+
+  @property
+  def in_use(self) -> bool:
+    """Whether a scope is open in this graph in any thread."""
+    return self._open_scopes > 0
+
+  # ---- variables ---------------------------------------------------------------------
+  def add_variable(self, rec, value=None):
+    """Adds a variable: the one place a variable enters a graph.
+
+    The backend makes its value (``value`` given: a params leaf adopted as is, see
+    ``store``); then, atomically, the op name is marked used, and the record is put in
+    the store, the variable list and its collections. If anything raises, nothing is
+    recorded, so a failed ``get_variable`` leaves the graph as it was.
+
+    Returns:
+      What callers of ``get_variable`` get: the backend's value.
+    """
+    with self._lock:
+      adopted = value is not None
+      if not adopted and rec.op_name in self._op_names:
+        raise ValueError("Duplicate node name in graph: '%s'" % rec.op_name)
+      if not adopted:
+        value = self.backend.create(self, rec)
+      rec.value = value
+      self.variables.append(rec)
+      self.records_by_id[id(value)] = rec
+      self.item_names[id(value)] = rec.op_name
+      if rec.store_name is not None:
+        self.var_store[rec.store_name] = rec
+      if not adopted:
+        self._op_names.add(rec.op_name)
+      self.add_to_collections(rec.collections, value)
+    return value
+
+  def record_of(self, value):
+    """The record of a value this graph returned for a variable, or None."""
+    return self.records_by_id.get(id(value))
+
+  def update_variable(self, rec, fn, what: str):
+    """Sets variable ``rec`` to ``fn(current value)`` through the backend (``assign``)."""
+    old = self.backend.current_value(self, rec)
+    new = jnp.asarray(fn(old))
+    if new.shape != tuple(rec.shape):
+      raise ValueError(f"{what}: variable {rec.op_name} has shape "
+                       f"{shape_str(rec.shape)}, but the new value has shape "
+                       f"{shape_str(new.shape)}.")
+    new = new.astype(rec.dtype)
+    self.backend.assign(self, rec, new)
+    return new
+
   # ---- collections -------------------------------------------------------------------
   def add_to_collection(self, key: str, value: Any) -> None:
     with self._lock:
@@ -199,15 +252,11 @@ class Graph:
       items = list(self._collections.get(key, ()))
     if scope is None:
       return items
-    from varscope_jax._src.variables import record_of  # (variables imports graph)
     pattern = re.compile(scope)
     out = []
     for item in items:
       name = self.item_names.get(id(item)) or getattr(item, "name", None)
-      if name is None:
-        rec = record_of(self, item)
-        name = rec.op_name if rec is not None else None
-      if name is not None and pattern.match(name):
+      if isinstance(name, str) and pattern.match(name):
         out.append(item)
     return out
 
@@ -250,11 +299,13 @@ class _GraphNameScope:
       returned = new_stack + "/"
     self._old_stacks.append(thread.name_stack)
     thread.name_stack = new_stack
+    graph.enter_scope()
     return returned
 
   def __exit__(self, *exc) -> None:
     if self._old_stacks:
       self._graph._thread.name_stack = self._old_stacks.pop()
+      self._graph.exit_scope()
 
 
 class _GraphStack(threading.local):
@@ -307,13 +358,9 @@ def reset_default_graph() -> None:
         "a transform trace or a Graph.as_default() block).")
   with _default_graph_lock:
     old = _default_graph
-    if old is not None and (old._thread.name_stack or _in_scope(old)):
+    if old is not None and old.in_use:
       raise AssertionError(
           "Do not use reset_default_graph() to clear the default graph while a "
           "name_scope or variable_scope is open in it.")
     _default_graph = Graph()
 
-
-def _in_scope(graph: Graph) -> bool:
-  store = graph._thread.scope_store
-  return store is not None and store.depth > 0

@@ -14,10 +14,8 @@ assign and a read without control dependencies.
 """
 from __future__ import annotations
 
-import jax.numpy as jnp
-
-from varscope_jax._src import graph as graph_lib
-from varscope_jax._src import variables as var_lib
+from varscope_jax._src.core import graph as graph_lib
+from varscope_jax._src.core import variables as var_lib
 
 
 def _resolve(graph, ref):
@@ -41,16 +39,7 @@ def _resolve(graph, ref):
 
 def _update(ref, fn, what):
   graph = graph_lib.get_default_graph()
-  rec = _resolve(graph, ref)
-  old = graph.backend.current_value(graph, rec)
-  new = jnp.asarray(fn(old))
-  if new.shape != tuple(rec.shape):
-    raise ValueError(f"{what}: variable {rec.op_name} has shape "
-                     f"{var_lib.shape_str(rec.shape)}, but the new value has shape "
-                     f"{var_lib.shape_str(new.shape)}.")
-  new = new.astype(rec.dtype)
-  graph.backend.assign(graph, rec, new)
-  return new
+  return graph.update_variable(_resolve(graph, ref), fn, what)
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None, read_value=True):

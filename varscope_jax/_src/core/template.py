@@ -5,8 +5,8 @@ import functools
 import traceback
 import weakref
 
-from varscope_jax._src import graph as graph_lib
-from varscope_jax._src import variable_scope as vs_lib
+from varscope_jax._src.core import graph as graph_lib
+from varscope_jax._src.core import variable_scope as vs_lib
 
 
 def _skip_common_stack_elements(stacktrace, base_case):

@@ -11,8 +11,9 @@ import enum
 import functools
 import sys
 
-from varscope_jax._src import dtypes as dtypes_lib
-from varscope_jax._src import graph as graph_lib
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base.sharding import check_rules as _check_rules
+from varscope_jax._src.core import graph as graph_lib
 
 
 class _ReuseMode(enum.Enum):
@@ -144,7 +145,8 @@ class VariableScope:
 class _ScopeStore:
   """Per-thread, per-graph: the current ``VariableScope`` and default-name counters."""
 
-  def __init__(self):
+  def __init__(self, graph):
+    self.graph = graph
     self.current_scope = VariableScope(False)
     self.variable_scopes_count: dict[str, int] = {}
     # prefix -> names opened under it (``name.startswith(prefix + "/")``), so closing a
@@ -184,10 +186,12 @@ class _ScopeStore:
 
 
 def scope_store(graph=None) -> _ScopeStore:
+  """This thread's variable-scope stack in ``graph`` (default: the current graph)."""
   graph = graph or graph_lib.get_default_graph()
-  store = graph._thread.scope_store
+  slots = graph.thread_state().slots
+  store = slots.get("variable_scope")
   if store is None:
-    store = graph._thread.scope_store = _ScopeStore()
+    store = slots["variable_scope"] = _ScopeStore(graph)
   return store
 
 
@@ -212,37 +216,6 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
     return custom_getter(functools.partial(old_getter, getter), *args, **kwargs)
 
   return wrapped_custom_getter
-
-
-def _check_rules(rules):
-  """Validates ``[(regex, PartitionSpec), ...]``; returns it as a tuple (or None)."""
-  if rules is None:
-    return None
-  import re
-  from jax.sharding import PartitionSpec
-  out = []
-  try:
-    items = list(rules)
-  except TypeError:
-    raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs, "
-                    f"got {rules!r}.") from None
-  for item in items:
-    if not (isinstance(item, tuple) and len(item) == 2):
-      raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs; "
-                      f"got the entry {item!r}.")
-    pattern, spec = item
-    if isinstance(pattern, str):
-      try:
-        re.compile(pattern)
-      except re.error as e:
-        raise ValueError(f"partition_rules: {pattern!r} is not a valid regex: {e}") from None
-    elif not isinstance(pattern, re.Pattern):
-      raise TypeError(f"partition_rules: {pattern!r} must be a regex string.")
-    if not isinstance(spec, PartitionSpec):
-      raise TypeError(f"partition_rules: the rule for {pattern!r} must give a "
-                      f"jax.sharding.PartitionSpec, got {spec!r}.")
-    out.append((pattern, spec))
-  return tuple(out)
 
 
 def _check_getter(custom_getter):
@@ -344,6 +317,7 @@ class _PureVariableScope:
       store.open_variable_scope(self._new_name)
     store.current_scope = obj
     store.depth += 1
+    store.graph.enter_scope()
     self._last = obj
     return obj
 
@@ -357,6 +331,7 @@ class _PureVariableScope:
       store.close_variable_subscopes(self._new_name)
     store.current_scope = self._old
     store.depth -= 1
+    store.graph.exit_scope()
 
 
 class variable_scope:  # pylint: disable=invalid-name

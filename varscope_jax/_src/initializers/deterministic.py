@@ -29,11 +29,11 @@ from typing import Any, ClassVar
 import jax.numpy as jnp
 import numpy as np
 
-from varscope_jax._src.initializer_base import (  # noqa: F401
+from varscope_jax._src.initializers.base import (  # noqa: F401
     _FLOAT32, _TRUNCATED_STDDEV, Initializer, _as_dtype, _canonical_shape, _dataclass,
     _dtype_post_init,
     _is_float, _nested_tuple, _scalar, _tf_dtype_str, compute_fans, is_initializer)
-from varscope_jax._src.random_initializers import (  # noqa: F401
+from varscope_jax._src.initializers.random import (  # noqa: F401
     GlorotNormal, GlorotUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
     VarianceScaling, glorot_normal_initializer, glorot_uniform_initializer,
     orthogonal_initializer, random_normal_initializer, random_uniform_initializer,

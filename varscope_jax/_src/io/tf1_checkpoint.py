@@ -9,9 +9,9 @@ from typing import Mapping
 import jax
 import numpy as np
 
-from varscope_jax._src import params as params_lib
-from varscope_jax._src.rename import apply_rename, compile_rename
-from varscope_jax._src.tensor_bundle import _DTYPES, _TF_DTYPE_NAMES, _Bundle
+from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io.rename import apply_rename, compile_rename
+from varscope_jax._src.io.tensor_bundle import _DTYPES, _TF_DTYPE_NAMES, _Bundle
 
 
 def list_tf1_checkpoint(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:

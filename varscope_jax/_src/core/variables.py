@@ -16,8 +16,10 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from varscope_jax._src import dtypes as dtypes_lib
-from varscope_jax._src import graph as graph_lib
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
+    as_shape, fully_defined, shape_compatible, shape_str)
+from varscope_jax._src.core.graph_keys import GraphKeys
 
 
 class VariableSynchronization(enum.Enum):
@@ -81,46 +83,7 @@ def record_of(graph, obj) -> VariableRecord | None:
   """The record of a value returned by this graph (a Variable or a traced array)."""
   if isinstance(obj, Variable):
     return obj._record
-  return graph.records_by_id.get(id(obj))
-
-
-def shape_str(shape) -> str:
-  """TF's ``str(TensorShape)``: ``(2, 3)``, ``(2,)``, ``()``, ``(None, 1)``, ``<unknown>``."""
-  if shape is None:
-    return "<unknown>"
-  dims = ["None" if d is None else str(d) for d in shape]
-  if len(dims) == 1:
-    return "(%s,)" % dims[0]
-  return "(%s)" % ", ".join(dims)
-
-
-def as_shape(shape, name):
-  """A shape argument as a tuple (dims may be None), or None for unknown rank."""
-  if shape is None:
-    return None
-  if type(shape) in (list, tuple) and all(type(d) is int and d >= 0 for d in shape):
-    return tuple(shape)
-  if isinstance(shape, (int, np.integer)):
-    shape = (shape,)
-  try:
-    dims = tuple(None if d is None else int(d) for d in shape)
-  except (TypeError, ValueError):
-    raise TypeError(
-        f"Variable {name}: shape must be a list or tuple of ints (or None), got "
-        f"{shape!r}.") from None
-  if any(d is not None and d < 0 for d in dims):
-    raise ValueError(f"Variable {name}: shape {shape_str(dims)} has a negative dimension.")
-  return dims
-
-
-def shape_compatible(spec, found) -> bool:
-  if spec is None:
-    return True
-  return len(spec) == len(found) and all(a is None or a == b for a, b in zip(spec, found))
-
-
-def fully_defined(shape) -> bool:
-  return shape is not None and None not in shape
+  return graph.record_of(obj)
 
 
 class Variable:
@@ -152,8 +115,12 @@ class Variable:
       obj = object.__new__(cls)
       obj._record = _record
       obj._value = None
+      obj._graph = None
       return obj
-    return create_variable(initial_value, trainable=trainable, collections=collections,
+    if _creator is None:
+      raise RuntimeError("varscope_jax's variable creator is not installed (import "
+                         "varscope_jax, not only varscope_jax._src.core.variables).")
+    return _creator(initial_value, trainable=trainable, collections=collections,
                            name=name, dtype=dtype, constraint=constraint,
                            use_resource=use_resource, synchronization=synchronization,
                            aggregation=aggregation, shape=shape)
@@ -185,18 +152,15 @@ class Variable:
 
   def assign(self, value, use_locking=None, name=None, read_value=True):
     """``vs.assign(self, value)``: sets the value (eager graph: at once)."""
-    from varscope_jax._src import state
-    return state.assign(self, value)
+    return self._graph.update_variable(self._record, lambda old: value, "assign")
 
   def assign_add(self, delta, use_locking=None, name=None, read_value=True):
     """``vs.assign_add(self, delta)``."""
-    from varscope_jax._src import state
-    return state.assign_add(self, delta)
+    return self._graph.update_variable(self._record, lambda old: old + delta, "assign_add")
 
   def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
     """``vs.assign_sub(self, delta)``."""
-    from varscope_jax._src import state
-    return state.assign_sub(self, delta)
+    return self._graph.update_variable(self._record, lambda old: old - delta, "assign_sub")
 
   def numpy(self) -> np.ndarray:
     return np.asarray(self._value)
@@ -264,27 +228,9 @@ def creation_stack():
   return frames[::-1][:5]
 
 
-def register_variable(graph, rec: VariableRecord):
-  """Lets the backend make the value, then records the variable in the graph.
-
-  Nothing is recorded if the backend raises, so a failed ``get_variable`` leaves the
-  graph as it was.
-  """
-  value = graph.backend.create(graph, rec)
-  rec.value = value
-  with graph._lock:
-    graph.variables.append(rec)
-    if not isinstance(value, Variable):
-      graph.records_by_id[id(value)] = rec
-    if rec.store_name is not None:
-      graph.var_store[rec.store_name] = rec
-    graph.add_to_collections(rec.collections, value)
-  return value
-
-
 _DEFAULT_COLLECTIONS = {
-    True: (graph_lib.GraphKeys.GLOBAL_VARIABLES, graph_lib.GraphKeys.TRAINABLE_VARIABLES),
-    False: (graph_lib.GraphKeys.GLOBAL_VARIABLES,),
+    True: (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES),
+    False: (GraphKeys.GLOBAL_VARIABLES,),
 }
 
 
@@ -295,8 +241,8 @@ def _normalize_collections(collections, trainable):
     raise ValueError("collections argument to Variable constructor must be a list, "
                      "tuple, or set. Got %s of type %s" % (collections, type(collections)))
   collections = list(collections)
-  if trainable and graph_lib.GraphKeys.TRAINABLE_VARIABLES not in collections:
-    collections.append(graph_lib.GraphKeys.TRAINABLE_VARIABLES)
+  if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+    collections.append(GraphKeys.TRAINABLE_VARIABLES)
   return tuple(collections)
 
 
@@ -321,36 +267,13 @@ def to_initial_array(value, dtype, name):
   return arr
 
 
-def create_variable(initial_value, *, trainable=None, collections=None, name=None,
-                    dtype=None, constraint=None, use_resource=None, synchronization=None,
-                    aggregation=None, shape=None):
-  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope."""
-  if initial_value is None:
-    raise ValueError("initial_value must be specified.")
-  graph = graph_lib.get_default_graph()
-  _, _, trainable = validate_sync_trainable(synchronization, aggregation, trainable, name)
-  collections = _normalize_collections(collections, trainable)
-  check_constraint(constraint)
-  if dtype is not None:
-    dtype = dtypes_lib.as_dtype(dtype, variable=name)
-  scope_name = name if name is not None else "Variable"
-  with graph.name_scope(scope_name) as scope:
-    op_path = graph_lib.name_from_scope_name(scope)
-    if callable(initial_value):
-      initial_value = initial_value()
-    arr = to_initial_array(initial_value, dtype, op_path)
-  if use_resource is None:
-    from varscope_jax._src import variable_scope as vs_lib
-    use_resource = bool(vs_lib.get_variable_scope().use_resource)
-  # Check the name before anything is recorded (TF: Duplicate node name).
-  with graph._lock:
-    if op_path in graph._op_names:
-      raise ValueError("Duplicate node name in graph: '%s'" % op_path)
-    rec = VariableRecord(
-        op_name=op_path, store_name=None, shape=tuple(arr.shape),
-        dtype=dtypes_lib.canonical(arr.dtype), init_value=arr, trainable=bool(trainable),
-        collections=collections, constraint=constraint, use_resource=bool(use_resource),
-        stack=creation_stack() if graph.backend.keeps_stacks else None)
-    value = register_variable(graph, rec)
-    graph._op_names.add(op_path)
-  return value
+# ``vs.Variable(initial_value, ...)`` makes a variable in the current graph; that needs the
+# graph and scope layers above this module, so (as TF's ``default_variable_creator``)
+# store.py installs the creator when it is imported.
+_creator: Callable | None = None
+
+
+def set_variable_creator(creator: Callable) -> None:
+  """Installs the function ``Variable(...)`` calls to make a variable (store.py's)."""
+  global _creator
+  _creator = creator

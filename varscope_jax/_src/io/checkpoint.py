@@ -25,8 +25,8 @@ import numpy as np
 import orbax.checkpoint as ocp
 from etils import epath
 
-from varscope_jax._src import params as params_lib
-from varscope_jax._src.rename import apply_rename, compile_rename
+from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io.rename import apply_rename, compile_rename
 
 PARAMS = "params"
 OPT_STATE = "opt_state"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterable
 
+import numpy as np
+
 
 def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
   """Names among ``candidates`` that look like ``name`` (for "did you mean")."""
@@ -29,5 +31,4 @@ def tf_dtype_repr(dtype) -> str:
 
 
 def dtype_name(dtype) -> str:
-  import numpy as np
   return np.dtype(dtype).name

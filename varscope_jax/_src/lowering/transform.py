@@ -14,13 +14,13 @@ from typing import Any, Callable, Mapping, NamedTuple
 import jax
 import numpy as np
 
-from varscope_jax._src import backends
-from varscope_jax._src import graph as graph_lib
-from varscope_jax._src import materialize
-from varscope_jax._src import params as params_lib
-from varscope_jax._src import rng as rng_lib
-from varscope_jax._src import sharding as sharding_lib
-from varscope_jax._src import variable_scope as vs_lib
+from varscope_jax._src.core import backends
+from varscope_jax._src.core import graph as graph_lib
+from varscope_jax._src.initializers import make as materialize
+from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.base import keys as rng_lib
+from varscope_jax._src.base import sharding as sharding_lib
+from varscope_jax._src.core import variable_scope as vs_lib
 
 
 class VariableSpec(NamedTuple):
@@ -187,7 +187,7 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   """
   if not callable(fn):
     raise TypeError(f"transform expects a function, got {fn!r}.")
-  rules = vs_lib._check_rules(partition_rules)
+  rules = sharding_lib.check_rules(partition_rules)
   if mesh is not None and not isinstance(mesh, jax.sharding.Mesh):
     raise TypeError(f"transform: mesh must be a jax.sharding.Mesh, got {mesh!r}.")
 

@@ -7,7 +7,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from varscope_jax._src import params as params_lib
+from varscope_jax._src.base import params as params_lib
 
 
 def _trainable_names(trainable) -> set[str] | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import re
 
+import jax
+
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from varscope_jax._src import variables as var_lib
+from varscope_jax._src.base.shapes import shape_str
 
 
 def _axes(entry):
@@ -37,7 +39,7 @@ def check_divides(name: str, shape, spec: PartitionSpec, mesh: Mesh, rule) -> No
   """Raises a ValueError naming the variable if ``spec`` cannot shard ``shape``."""
   if len(spec) > len(shape):
     raise ValueError(
-        f"Variable {name} has shape {var_lib.shape_str(shape)} (rank {len(shape)}), but "
+        f"Variable {name} has shape {shape_str(shape)} (rank {len(shape)}), but "
         f"partition rule {rule[0]!r} gives {spec}, which has {len(spec)} entries. Give "
         "at most one entry per dimension.")
   for dim, (size, entry) in enumerate(zip(shape, spec)):
@@ -50,7 +52,7 @@ def check_divides(name: str, shape, spec: PartitionSpec, mesh: Mesh, rule) -> No
     n = math.prod(mesh.shape[a] for a in axes)
     if n > 1 and size % n:
       raise ValueError(
-          f"Variable {name} has shape {var_lib.shape_str(shape)}; partition rule "
+          f"Variable {name} has shape {shape_str(shape)}; partition rule "
           f"{rule[0]!r} shards dimension {dim} (size {size}) over mesh axes {axes} "
           f"({n} devices), which does not divide it. Change the rule or the shape.")
 
@@ -69,9 +71,37 @@ def sharding_for(rec, mesh: Mesh | None, rules) -> NamedSharding | None:
 
 def constrain(value, sharding: NamedSharding):
   """Inside jit: lay ``value`` out as ``sharding`` (Auto or Explicit mesh axes)."""
-  import jax
   axis_types = getattr(sharding.mesh, "axis_types", ())
   explicit = [t for t in axis_types if "Explicit" in str(t)]
   if explicit and hasattr(jax.sharding, "reshard"):
     return jax.sharding.reshard(value, sharding)
   return jax.lax.with_sharding_constraint(value, sharding)
+
+
+def check_rules(rules):
+  """Validates ``[(regex, PartitionSpec), ...]``; returns it as a tuple (or None)."""
+  if rules is None:
+    return None
+  out = []
+  try:
+    items = list(rules)
+  except TypeError:
+    raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs, "
+                    f"got {rules!r}.") from None
+  for item in items:
+    if not (isinstance(item, tuple) and len(item) == 2):
+      raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs; "
+                      f"got the entry {item!r}.")
+    pattern, spec = item
+    if isinstance(pattern, str):
+      try:
+        re.compile(pattern)
+      except re.error as e:
+        raise ValueError(f"partition_rules: {pattern!r} is not a valid regex: {e}") from None
+    elif not isinstance(pattern, re.Pattern):
+      raise TypeError(f"partition_rules: {pattern!r} must be a regex string.")
+    if not isinstance(spec, PartitionSpec):
+      raise TypeError(f"partition_rules: the rule for {pattern!r} must give a "
+                      f"jax.sharding.PartitionSpec, got {spec!r}.")
+    out.append((pattern, spec))
+  return tuple(out)

@@ -31,8 +31,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src import initializers as init_lib
-from varscope_jax._src import rng as rng_lib
-from varscope_jax._src import sharding as sharding_lib
+from varscope_jax._src.base import keys as rng_lib
+from varscope_jax._src.base import sharding as sharding_lib
 
 
 def _raw(initializer):

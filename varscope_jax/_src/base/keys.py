@@ -17,7 +17,7 @@ import numpy as np
 def stable_hash(name: str) -> int:
   """A 32-bit hash of ``name`` that is the same in every process.
 
-  >>> from varscope_jax._src.rng import stable_hash
+  >>> from varscope_jax._src.base.keys import stable_hash
   >>> stable_hash("model/fc1/w")
   2495956683
   """
@@ -76,40 +76,3 @@ def as_key(rng):
 def variable_key(rng, name: str):
   """The key for variable ``name`` (``fold_in(rng, stable_hash(name))``)."""
   return jax.random.fold_in(as_key(rng), stable_hash(name))
-
-
-def next_rng_key():
-  """A fresh key for randomness inside a model (dropout), derived from the rng of the
-  current call and the current name scope: ``fold_in(rng, stable_hash(scope#n))`` for
-  the n-th key asked for in that scope. Keys do not depend on unrelated code elsewhere.
-
-  Inside ``apply`` the rng is ``apply(..., rng=key)``; inside ``init`` it is init's rng;
-  in the eager default graph it comes from ``vs.set_random_seed``.
-
-  Raises:
-    ValueError: inside an ``apply`` called without ``rng=``.
-
-  >>> import jax
-  >>> import varscope_jax as vs
-  >>> def noisy(x):
-  ...   with vs.name_scope("dropout"):
-  ...     return x + jax.random.normal(vs.next_rng_key(), x.shape)
-  >>> t = vs.transform(noisy)
-  >>> params = t.init(jax.random.PRNGKey(0), jax.numpy.zeros(2))
-  >>> a = t.apply(params, jax.numpy.zeros(2), rng=jax.random.PRNGKey(1))
-  >>> b = t.apply(params, jax.numpy.zeros(2), rng=jax.random.PRNGKey(1))
-  >>> bool((a == b).all())
-  True
-  """
-  from varscope_jax._src import graph as graph_lib
-  graph = graph_lib.get_default_graph()
-  rng = graph.rng
-  if rng is None:
-    raise ValueError(
-        "vs.next_rng_key() needs a random key, but this apply was called without one. "
-        "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)).")
-  with graph._lock:
-    scope = graph.name_stack
-    count = graph.rng_counts.get(scope, 0)
-    graph.rng_counts[scope] = count + 1
-  return jax.random.fold_in(as_key(rng), stable_hash("%s#%d" % (scope, count)))

@@ -1,7 +1,7 @@
 """``name_scope``: TF1's ``tf.compat.v1.name_scope`` on the current graph."""
 from __future__ import annotations
 
-from varscope_jax._src import graph as graph_lib
+from varscope_jax._src.core import graph as graph_lib
 
 
 class name_scope:  # pylint: disable=invalid-name

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import jax
 import jax.numpy as jnp
 
-from varscope_jax._src.initializer_base import (  # noqa: F401
+from varscope_jax._src.initializers.base import (  # noqa: F401
     _FLOAT32, _TRUNCATED_STDDEV, Initializer, _as_dtype, _assert_float_dtype, _canonical_shape,
     _dataclass, _dtype_post_init, _is_float, _key, _sample_dtype, _scalar,
     _tf_dtype_str, compute_fans)

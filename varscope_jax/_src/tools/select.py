@@ -11,7 +11,8 @@ import functools
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-from varscope_jax._src import params as params_lib
+from varscope_jax._src.base import errors
+from varscope_jax._src.base import params as params_lib
 
 
 @functools.lru_cache(maxsize=1024)
@@ -98,7 +99,6 @@ def _check_used(params, patterns, what):
   names = [n for n, _ in params_lib.flatten(params)]
   for p in _as_patterns(patterns):
     if not any(matches(n, p) for n in names):
-      from varscope_jax._src import errors
       hint = errors.did_you_mean(p, names) if isinstance(p, str) else ""
       raise ValueError(f"{what}: pattern {p!r} matches no variable in params.{hint} "
                        "Check the pattern (``*`` does not cross '/': use ``**``).")

@@ -10,12 +10,12 @@ import inspect
 import traceback
 from collections.abc import Sequence
 
-from varscope_jax._src import dtypes as dtypes_lib
-from varscope_jax._src import errors
-from varscope_jax._src import graph as graph_lib
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import errors
+from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src import initializers as init_lib
-from varscope_jax._src import variable_scope as vs_lib
-from varscope_jax._src import variables as var_lib
+from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 
 
 def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=None,
@@ -259,17 +259,13 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
   else:
     var_shape = shape
     var_dtype = dtypes_lib.canonical(dtype)
-  with graph._lock:
-    if op_name in graph._op_names:
-      raise ValueError("Duplicate node name in graph: '%s'" % op_name)
-    rec = var_lib.VariableRecord(
-        op_name=op_name, store_name=name, shape=var_shape, dtype=var_dtype,
-        initializer=key_initializer, init_value=init_value, trainable=bool(trainable),
-        collections=collections, constraint=constraint, use_resource=bool(use_resource),
-        regularizer=regularizer, partition_rules=partition_rules,
-        stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-    value = var_lib.register_variable(graph, rec)
-    graph._op_names.add(op_name)
+  rec = var_lib.VariableRecord(
+      op_name=op_name, store_name=name, shape=var_shape, dtype=var_dtype,
+      initializer=key_initializer, init_value=init_value, trainable=bool(trainable),
+      collections=collections, constraint=constraint, use_resource=bool(use_resource),
+      regularizer=regularizer, partition_rules=partition_rules,
+      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  value = graph.add_variable(rec)
   if regularizer:
     loss = regularizer(_unwrap(value))
     if loss is not None:
@@ -288,16 +284,11 @@ def _adopt_from_backend(graph, name):
   leaf = find(name)
   if leaf is None:
     return None
-  with graph._lock:
-    rec = var_lib.VariableRecord(
-        op_name=name, store_name=name, shape=tuple(leaf.shape),
-        dtype=dtypes_lib.canonical(leaf.dtype), trainable=True,
-        collections=var_lib._normalize_collections(None, True), use_resource=False)
-    rec.value = leaf
-    graph.variables.append(rec)
-    graph.records_by_id[id(leaf)] = rec
-    graph.var_store[name] = rec
-    graph.add_to_collections(rec.collections, leaf)
+  rec = var_lib.VariableRecord(
+      op_name=name, store_name=name, shape=tuple(leaf.shape),
+      dtype=dtypes_lib.canonical(leaf.dtype), trainable=True,
+      collections=var_lib._normalize_collections(None, True), use_resource=False)
+  graph.add_variable(rec, value=leaf)
   return rec
 
 
@@ -388,3 +379,34 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
       partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
       custom_getter=custom_getter, constraint=constraint,
       synchronization=synchronization, aggregation=aggregation)
+
+
+def create_variable(initial_value, *, trainable=None, collections=None, name=None,
+                    dtype=None, constraint=None, use_resource=None, synchronization=None,
+                    aggregation=None, shape=None):
+  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope."""
+  if initial_value is None:
+    raise ValueError("initial_value must be specified.")
+  graph = graph_lib.get_default_graph()
+  _, _, trainable = var_lib.validate_sync_trainable(synchronization, aggregation, trainable, name)
+  collections = var_lib._normalize_collections(collections, trainable)
+  var_lib.check_constraint(constraint)
+  if dtype is not None:
+    dtype = dtypes_lib.as_dtype(dtype, variable=name)
+  scope_name = name if name is not None else "Variable"
+  with graph.name_scope(scope_name) as scope:
+    op_path = graph_lib.name_from_scope_name(scope)
+    if callable(initial_value):
+      initial_value = initial_value()
+    arr = var_lib.to_initial_array(initial_value, dtype, op_path)
+  if use_resource is None:
+    use_resource = bool(vs_lib.get_variable_scope().use_resource)
+  rec = var_lib.VariableRecord(
+      op_name=op_path, store_name=None, shape=tuple(arr.shape),
+      dtype=dtypes_lib.canonical(arr.dtype), init_value=arr, trainable=bool(trainable),
+      collections=collections, constraint=constraint, use_resource=bool(use_resource),
+      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  return graph.add_variable(rec)
+
+
+var_lib.set_variable_creator(create_variable)

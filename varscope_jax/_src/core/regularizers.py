@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from varscope_jax._src import graph as graph_lib
+from varscope_jax._src.core import graph as graph_lib
 
 
 def get_regularization_losses(scope=None) -> list:

@@ -16,10 +16,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from varscope_jax._src import errors
-from varscope_jax._src import materialize
-from varscope_jax._src import params as params_lib
-from varscope_jax._src import variables as var_lib
+from varscope_jax._src.base import errors
+from varscope_jax._src.initializers import make as materialize
+from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.core import variables as var_lib
 
 
 class EagerBackend:
@@ -35,7 +35,11 @@ class EagerBackend:
                                          graph.rng_seed, rec.op_name)
     var = var_lib.Variable(_record=rec)
     var._value = value
+    var._graph = graph
     return var
+
+  def default_rng(self, graph):
+    return graph.rng_seed
 
   def current_value(self, graph, rec):
     return rec.value._value
@@ -70,6 +74,9 @@ class InitBackend:
   def assign(self, graph, rec, new):
     del graph, rec, new  # init makes initial values only; see state.py.
 
+  def default_rng(self, graph):
+    return None
+
 
 class ApplyBackend:
   """Reads each variable from ``params``, checking name, shape and dtype."""
@@ -82,6 +89,19 @@ class ApplyBackend:
     self.updates: dict = {}
     self.tree = params_lib.NameTree()
     self._flat = None
+    self._returned: set[int] = set()   # ids of the leaves handed out
+
+  def default_rng(self, graph):
+    return None
+
+  def _distinct(self, leaf):
+    """The leaf, or a copy if this very object was already returned for another name
+    (``params={"a": z, "b": z}``): every variable gets its own value object, so that
+    ``assign`` and collections find the right variable."""
+    if id(leaf) in self._returned:
+      leaf = jnp.array(leaf, copy=True)
+    self._returned.add(id(leaf))
+    return leaf
 
   def current_value(self, graph, rec):
     return self.updates.get(rec.op_name, rec.value)
@@ -109,7 +129,7 @@ class ApplyBackend:
       return None
     self.tree.check_can_add(name)
     self.tree.add(name)
-    return leaf if hasattr(leaf, "dtype") else jnp.asarray(leaf)
+    return self._distinct(leaf if hasattr(leaf, "dtype") else jnp.asarray(leaf))
 
   def create(self, graph, rec):
     self.tree.check_can_add(rec.op_name)
@@ -137,4 +157,4 @@ class ApplyBackend:
           f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
           f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init.")
     self.tree.add(rec.op_name)
-    return leaf
+    return self._distinct(leaf)

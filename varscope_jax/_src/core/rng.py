@@ -1,0 +1,43 @@
+"""``next_rng_key``: keys for randomness inside a model, from the call's rng and the scope."""
+from __future__ import annotations
+
+import jax
+
+from varscope_jax._src.base.keys import as_key, stable_hash
+from varscope_jax._src.core import graph as graph_lib
+
+
+def next_rng_key():
+  """A fresh key for randomness inside a model (dropout), derived from the rng of the
+  current call and the current name scope: ``fold_in(rng, stable_hash(scope#n))`` for
+  the n-th key asked for in that scope. Keys do not depend on unrelated code elsewhere.
+
+  Inside ``apply`` the rng is ``apply(..., rng=key)``; inside ``init`` it is init's rng;
+  in the eager default graph it comes from ``vs.set_random_seed``.
+
+  Raises:
+    ValueError: inside an ``apply`` called without ``rng=``.
+
+  >>> import jax
+  >>> import varscope_jax as vs
+  >>> def noisy(x):
+  ...   with vs.name_scope("dropout"):
+  ...     return x + jax.random.normal(vs.next_rng_key(), x.shape)
+  >>> t = vs.transform(noisy)
+  >>> params = t.init(jax.random.PRNGKey(0), jax.numpy.zeros(2))
+  >>> a = t.apply(params, jax.numpy.zeros(2), rng=jax.random.PRNGKey(1))
+  >>> b = t.apply(params, jax.numpy.zeros(2), rng=jax.random.PRNGKey(1))
+  >>> bool((a == b).all())
+  True
+  """
+  graph = graph_lib.get_default_graph()
+  rng = graph.rng
+  if rng is None:
+    raise ValueError(
+        "vs.next_rng_key() needs a random key, but this apply was called without one. "
+        "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)).")
+  with graph._lock:
+    scope = graph.name_stack
+    count = graph.rng_counts.get(scope, 0)
+    graph.rng_counts[scope] = count + 1
+  return jax.random.fold_in(as_key(rng), stable_hash("%s#%d" % (scope, count)))
