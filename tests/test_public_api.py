@@ -48,3 +48,24 @@ def test_tf1_surface_is_importable_under_tf_names():
                "random_uniform", "glorot_uniform", "glorot_normal", "variance_scaling",
                "orthogonal"]:
     assert hasattr(vs.initializers, name), name
+
+
+def test_import_does_not_load_heavy_dependencies():
+  """orbax, tensorstore, safetensors and rich load only when a function needs them."""
+  import subprocess
+  import sys
+  code = ("import sys, varscope_jax as vs; "
+          "heavy = [m for m in ('orbax', 'tensorstore', 'safetensors', 'rich') "
+          "if m in sys.modules]; print(heavy); "
+          "vs.save_checkpoint; print('orbax' in sys.modules)")
+  out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       check=True).stdout.split("\n")
+  assert out[0] == "[]", out
+  assert out[1] == "True"   # and the lazy name still works
+
+
+def test_all_lists_every_public_name_and_they_resolve():
+  for name in vs.__all__:
+    assert getattr(vs, name) is not None, name
+  assert "save_checkpoint" in vs.__all__ and "get_variable" in vs.__all__
+  assert "save_checkpoint" in dir(vs)

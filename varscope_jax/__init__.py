@@ -4,10 +4,9 @@
 ``model/fc1/w``, ``get_variable`` with TF's reuse rules and errors, and params that are
 a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 """
+import importlib as _importlib
+
 from varscope_jax import initializers as initializers
-from varscope_jax._src.io.checkpoint import CheckpointManager as CheckpointManager
-from varscope_jax._src.io.checkpoint import restore_checkpoint as restore_checkpoint
-from varscope_jax._src.io.checkpoint import save_checkpoint as save_checkpoint
 from varscope_jax._src.core.collection import add_to_collection as add_to_collection
 from varscope_jax._src.core.collection import get_collection as get_collection
 from varscope_jax._src.core.collection import get_collection_ref as get_collection_ref
@@ -67,14 +66,9 @@ from varscope_jax._src.core.state import assign as assign
 from varscope_jax._src.core.state import assign_add as assign_add
 from varscope_jax._src.core.state import assign_moving_average as assign_moving_average
 from varscope_jax._src.core.state import assign_sub as assign_sub
-from varscope_jax._src.io.safetensors_io import load_safetensors as load_safetensors
-from varscope_jax._src.io.safetensors_io import save_safetensors as save_safetensors
 from varscope_jax._src.core.store import get_local_variable as get_local_variable
 from varscope_jax._src.core.store import get_variable as get_variable
-from varscope_jax._src.tools.summary import summary as summary
 from varscope_jax._src.core.template import Template as Template
-from varscope_jax._src.io.tf1_checkpoint import list_tf1_checkpoint as list_tf1_checkpoint
-from varscope_jax._src.io.tf1_checkpoint import load_tf1_checkpoint as load_tf1_checkpoint
 from varscope_jax._src.core.template import make_template as make_template
 from varscope_jax._src.lowering.transform import Transformed as Transformed
 from varscope_jax._src.lowering.transform import VariableSpec as VariableSpec
@@ -89,5 +83,37 @@ from varscope_jax._src.core.variables import VariableAggregation as VariableAggr
 from varscope_jax._src.core.variables import VariableSynchronization as VariableSynchronization
 
 regularization_losses = get_regularization_losses
+
+# Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these
+# names are imported from their modules when first looked up (PEP 562).
+_LAZY = {
+    "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
+    "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
+    "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
+    "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),
+    "save_safetensors": ("varscope_jax._src.io.safetensors_io", "save_safetensors"),
+    "summary": ("varscope_jax._src.tools.summary", "summary"),
+    "list_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "list_tf1_checkpoint"),
+    "load_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "load_tf1_checkpoint"),
+}
+
+
+def __getattr__(name):
+  target = _LAZY.get(name)
+  if target is None:
+    raise AttributeError(f"module 'varscope_jax' has no attribute {name!r}")
+  module_name, attr = target
+  value = getattr(_importlib.import_module(module_name), attr)
+  globals()[name] = value
+  return value
+
+
+def __dir__():
+  return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = sorted(
+    [n for n in globals() if not n.startswith("_") and n not in ("annotations",)]
+    + list(_LAZY))
 
 __version__ = "0.1.0"
