@@ -52,6 +52,17 @@ class NameTree:
       self._prefixes.setdefault(name[:i], name)
       i = name.find("/", i + 1)
 
+  def remove(self, name: str) -> None:
+    """Takes back ``add(name)`` (after a failed variable creation)."""
+    self._leaves.pop(name, None)
+    for prefix, leaf in list(self._prefixes.items()):
+      if leaf == name:
+        other = next((n for n in self._leaves if n.startswith(prefix + "/")), None)
+        if other is None:
+          del self._prefixes[prefix]
+        else:
+          self._prefixes[prefix] = other
+
 
 def lookup(params: Mapping, name: str):
   """The leaf at scoped name ``name`` (``KeyError`` if absent).

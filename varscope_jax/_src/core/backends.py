@@ -41,6 +41,16 @@ class EagerBackend:
   def default_rng(self, graph):
     return graph.rng_seed
 
+  def find_existing(self, name):
+    del name
+    return None
+
+  def known_names(self, graph):
+    return list(graph.var_store)
+
+  def discard(self, graph, rec):
+    del graph, rec
+
   def current_value(self, graph, rec):
     return rec.value._value
 
@@ -59,14 +69,16 @@ class InitBackend:
 
   def create(self, graph, rec):
     self.tree.check_can_add(rec.op_name)
-    self.tree.add(rec.op_name)
+    if rec.init_value is not None:
+      value = jnp.asarray(rec.init_value, rec.dtype)
+    else:
+      # A distinct placeholder per variable, made with a single primitive (the values
+      # never matter: init's trace computes nothing).
+      value = jax.lax.broadcast_in_dim(np.zeros((), rec.dtype), rec.shape, ())
     if self.prefetch and rec.initializer is not None:
       materialize.prefetch(rec.initializer, rec.shape, rec.dtype)
-    if rec.init_value is not None:
-      return jnp.asarray(rec.init_value, rec.dtype)
-    # A distinct placeholder per variable, made with a single primitive (the values
-    # never matter: init's trace computes nothing).
-    return jax.lax.broadcast_in_dim(np.zeros((), rec.dtype), rec.shape, ())
+    self.tree.add(rec.op_name)
+    return value
 
   def current_value(self, graph, rec):
     return rec.value
@@ -76,6 +88,17 @@ class InitBackend:
 
   def default_rng(self, graph):
     return None
+
+  def find_existing(self, name):
+    del name
+    return None
+
+  def known_names(self, graph):
+    return list(graph.var_store)
+
+  def discard(self, graph, rec):
+    del graph
+    self.tree.remove(rec.op_name)
 
 
 class ApplyBackend:
@@ -93,6 +116,13 @@ class ApplyBackend:
 
   def default_rng(self, graph):
     return None
+
+  def known_names(self, graph):
+    return list(dict.fromkeys([*graph.var_store, *self.flat_names()]))
+
+  def discard(self, graph, rec):
+    del graph
+    self.tree.remove(rec.op_name)
 
   def _distinct(self, leaf):
     """The leaf, or a copy if this very object was already returned for another name

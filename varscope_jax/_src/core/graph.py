@@ -113,10 +113,12 @@ class Graph:
   def name_stack(self) -> str:
     return self._thread.name_stack
 
-  def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+  def unique_name(self, name: str, mark_as_used: bool = True,
+                  undo: list | None = None) -> str:
     """TF's ``Graph.unique_name``: prefix the name scope, make unique, mark as used.
 
-    Names are compared lower-cased; ops, variables and name scopes share them.
+    Names are compared lower-cased; ops, variables and name scopes share them. With
+    ``undo`` (a list), the marks are logged there so ``undo_names`` can take them back.
 
     >>> import varscope_jax as vs
     >>> g = vs.Graph()
@@ -126,19 +128,34 @@ class Graph:
     with self._lock:
       if self._thread.name_stack:
         name = self._thread.name_stack + "/" + name
+      names = self._names_in_use
       name_key = name.lower()
-      i = self._names_in_use.get(name_key, 0)
+      i = names.get(name_key, 0)
       if mark_as_used:
-        self._names_in_use[name_key] = i + 1
+        if undo is not None:
+          undo.append((name_key, names.get(name_key)))
+        names[name_key] = i + 1
       if i > 0:
         base_name_key = name_key
-        while name_key in self._names_in_use:
+        while name_key in names:
           name_key = "%s_%d" % (base_name_key, i)
           i += 1
         if mark_as_used:
-          self._names_in_use[name_key] = 1
+          if undo is not None:
+            undo.append((name_key, names.get(name_key)))
+          names[name_key] = 1
         name = "%s_%d" % (name, i - 1)
       return name
+
+  def undo_names(self, undo: list) -> None:
+    """Takes back the names ``unique_name(..., undo=undo)`` marked (newest first)."""
+    with self._lock:
+      for key, old in reversed(undo):
+        if old is None:
+          self._names_in_use.pop(key, None)
+        else:
+          self._names_in_use[key] = old
+      undo.clear()
 
   def name_scope(self, name: str | None) -> "_GraphNameScope":
     """TF's ``Graph.name_scope``: a context manager yielding the scope string (``a/``).
@@ -148,7 +165,7 @@ class Graph:
     """
     return _GraphNameScope(self, name)
 
-  def scoped_name(self, name: str) -> str:
+  def scoped_name(self, name: str, undo: list | None = None) -> str:
     """What ``with self.name_scope(name) as s: name_from_scope_name(s)`` gives, without
     entering the scope (TF names a variable op this way)."""
     if not name:
@@ -156,7 +173,7 @@ class Graph:
     validate_name(name, nested=bool(self._thread.name_stack))
     if name[-1] == "/":
       return name_from_scope_name(name)
-    return self.unique_name(name)
+    return self.unique_name(name, undo=undo)
 
   def create_op_name(self, name: str) -> str:
     """Registers a node named like a TF op (``name`` may end in ``/``: taken as is)."""
@@ -189,23 +206,37 @@ class Graph:
     return self._open_scopes > 0
 
   # ---- variables ---------------------------------------------------------------------
-  def add_variable(self, rec, value=None):
+  def add_variable(self, rec, value=None, finish=None, undo: list | None = None):
     """Adds a variable: the one place a variable enters a graph.
 
     The backend makes its value (``value`` given: a params leaf adopted as is, see
-    ``store``); then, atomically, the op name is marked used, and the record is put in
-    the store, the variable list and its collections. If anything raises, nothing is
-    recorded, so a failed ``get_variable`` leaves the graph as it was.
+    ``store``), ``finish(value)`` runs (e.g. the regularizer), and then, atomically, the
+    op name is marked used and the record is put in the store, the variable list and its
+    collections. If anything raises, nothing is recorded and the names logged in
+    ``undo`` (by ``scoped_name``) are freed, so a failed ``get_variable`` leaves the
+    graph as it was.
 
     Returns:
       What callers of ``get_variable`` get: the backend's value.
     """
     with self._lock:
       adopted = value is not None
-      if not adopted and rec.op_name in self._op_names:
-        raise ValueError("Duplicate node name in graph: '%s'" % rec.op_name)
-      if not adopted:
-        value = self.backend.create(self, rec)
+      try:
+        if not adopted and rec.op_name in self._op_names:
+          raise ValueError("Duplicate node name in graph: '%s'" % rec.op_name)
+        if not adopted:
+          value = self.backend.create(self, rec)
+        if finish is not None:
+          try:
+            finish(value)
+          except BaseException:
+            if not adopted:
+              self.backend.discard(self, rec)
+            raise
+      except BaseException:
+        if undo:
+          self.undo_names(undo)
+        raise
       rec.value = value
       self.variables.append(rec)
       self.records_by_id[id(value)] = rec

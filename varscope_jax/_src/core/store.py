@@ -151,16 +151,29 @@ def _is_scalar(shape):
 
 
 def _classify_initializer(initializer):
-  """'key' for initializers that take (key, shape, dtype); 'tf' for TF-style callables."""
+  """'key' for initializers called ``init(key, shape, dtype)``; 'tf' for TF-style ones.
+
+  The rule (documented in ``get_variable``): ``vs`` initializers are key-style; any other
+  callable is key-style when its first two positional parameters are required
+  (``jax.nn.initializers``, ``lambda k, shape, dtype: ...``), and TF-style
+  (``init(shape, dtype=None, partition_info=None)``, Keras initializers) when at most
+  one is. Parameter names are not looked at.
+  """
   if init_lib.is_initializer(initializer):
     return "key"
   try:
     params = list(inspect.signature(initializer).parameters.values())
   except (TypeError, ValueError):
     return "tf"
-  if params and params[0].name in ("key", "rng", "rng_key", "prng_key"):
-    return "key"
-  return "tf"
+  positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+  required = 0
+  for p in params:
+    if p.kind is inspect.Parameter.VAR_POSITIONAL:
+      break
+    if p.kind not in positional or p.default is not inspect.Parameter.empty:
+      break
+    required += 1
+  return "key" if required >= 2 else "tf"
 
 
 def _needs_no_arguments(fn) -> bool:
@@ -252,7 +265,8 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
   collections = var_lib._normalize_collections(collections, trainable)
 
   # Name the variable as TF does: name_scope(full_name) at the root of the graph.
-  op_name = graph.scoped_name(name)
+  undo: list = []
+  op_name = graph.scoped_name(name, undo=undo)
   if init_value is not None:
     var_shape = tuple(init_value.shape)
     var_dtype = dtypes_lib.canonical(init_value.dtype)
@@ -265,23 +279,24 @@ def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
       collections=collections, constraint=constraint, use_resource=bool(use_resource),
       regularizer=regularizer, partition_rules=partition_rules,
       stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-  value = graph.add_variable(rec)
-  if regularizer:
-    loss = regularizer(_unwrap(value))
-    if loss is not None:
-      with graph._lock:
-        graph.item_names[id(loss)] = rec.op_name + "/Regularizer"
-        graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
+  losses = []
+
+  def regularize(value):   # runs before the variable is recorded: may raise safely
+    if regularizer:
+      losses.append(regularizer(_unwrap(value)))
+
+  value = graph.add_variable(rec, finish=regularize, undo=undo)
+  if losses and losses[0] is not None:
+    with graph._lock:
+      graph.item_names[id(losses[0])] = rec.op_name + "/Regularizer"
+      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0])
   return value
 
 
 def _adopt_from_backend(graph, name):
   """In ``apply``, a variable made by another function (the training graph) counts as
   existing for ``reuse=True``: TF would find it in the shared graph."""
-  find = getattr(graph.backend, "find_existing", None)
-  if find is None:
-    return None
-  leaf = find(name)
+  leaf = graph.backend.find_existing(name)
   if leaf is None:
     return None
   rec = var_lib.VariableRecord(
@@ -293,7 +308,7 @@ def _adopt_from_backend(graph, name):
 
 
 def _missing_hint(graph, name):
-  hint = errors.did_you_mean(name, graph.var_store)
+  hint = errors.did_you_mean(name, graph.backend.known_names(graph))
   return ("\n" + hint.strip()) if hint else ""
 
 
@@ -319,6 +334,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     dtype: its dtype (default: the scope's, float32).
     initializer: an initializer ``init(key, shape, dtype)`` (``vs.*_initializer``,
       ``jax.nn.initializers``), a TF-style callable ``init(shape, dtype)``, or a value.
+      A callable is called with a key when its first two positional parameters are
+      required (``lambda key, shape, dtype: ...``), TF-style when at most one is.
     regularizer: ``fn(value) -> loss or None``; losses go to
       ``GraphKeys.REGULARIZATION_LOSSES`` (only when the variable is made).
     trainable, collections: as in TF (collections default to GLOBAL_VARIABLES; trainable

@@ -8,7 +8,6 @@ reuse rules from scratch on every call, so one function's init and apply always 
 """
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable, Mapping, NamedTuple
 
 import jax
@@ -191,11 +190,11 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   if mesh is not None and not isinstance(mesh, jax.sharding.Mesh):
     raise TypeError(f"transform: mesh must be a jax.sharding.Mesh, got {mesh!r}.")
 
-  @functools.wraps(fn)
+  # No functools.wraps: ``inspect.signature(t.apply)`` must be apply's own, so that
+  # ``jax.jit(t.apply, static_argnames=("training",))`` and ``static_argnums`` work.
   def init(rng, *args, **kwargs):
     return init_params(fn, rng, args, kwargs, mesh, rules)
 
-  @functools.wraps(fn)
   def apply(params, *args, rng=None, mutable=False, **kwargs):
     if not isinstance(params, Mapping):
       raise TypeError(
@@ -219,4 +218,19 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
                                       sharding_lib.sharding_for(rec, mesh, rules))
             for rec in graph.variables}
 
+  fn_name = getattr(fn, "__qualname__", type(fn).__name__)
+  for f, what in ((init, "init"), (apply, "apply"), (specs, "specs")):
+    f.__name__ = what
+    f.__qualname__ = f"transform({fn_name}).{what}"
+    f.__doc__ = _DOCS[what]
   return Transformed(init=init, apply=apply, specs=specs)
+
+
+_DOCS = {
+    "init": "init(rng, *args, **kwargs) -> params: makes every variable the function "
+            "creates (see ``vs.transform``).",
+    "apply": "apply(params, *args, rng=None, mutable=False, **kwargs): runs the function "
+             "on ``params``; with ``mutable=True`` returns ``(out, new_params)``.",
+    "specs": "specs(*args, **kwargs) -> {name: VariableSpec}: the variables init would "
+             "make, without making them.",
+}
