@@ -82,6 +82,9 @@ from varscope_jax._src.core.variables import Variable as Variable
 from varscope_jax._src.core.variables import VariableAggregation as VariableAggregation
 from varscope_jax._src.core.variables import VariableSynchronization as VariableSynchronization
 
+# issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
+from varscope_jax import nn as nn
+
 regularization_losses = get_regularization_losses
 
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these
