@@ -78,6 +78,11 @@ def check_supported_dtype(dtype) -> None:
                      + tf_dtype_repr(dt))
 
 
+def tensor_repr(x) -> str:
+  """An array in an error message (its shape and dtype, never its values)."""
+  return "<array shape=%s dtype=%s>" % (shape_str(jnp.shape(x)), jnp.result_type(x).name)
+
+
 def shape_str(shape) -> str:
   """A shape as TF prints a ``TensorShape``: ``(2, 3)``, ``(3,)``."""
   shape = tuple(shape)

@@ -5,7 +5,7 @@ import logging
 
 import jax.numpy as jnp
 
-from varscope_jax._src.nn.cell_base import RNNCell, zero_state_arrays
+from varscope_jax._src.nn.cell_base import RNNCell, tensor_repr, zero_state_arrays
 from varscope_jax._src.core.variable_scope import variable_scope
 
 
@@ -78,7 +78,7 @@ class MultiRNNCell(RNNCell):
         if self._state_is_tuple:
           if not isinstance(state, (tuple, list)):
             raise ValueError("Expected state to be a tuple of length %d, but received: %s"
-                             % (len(self.state_size), state))
+                             % (len(self.state_size), tensor_repr(state)))
           cur_state = state[i]
         else:
           cur_state = state[:, cur_pos:cur_pos + cell.state_size]

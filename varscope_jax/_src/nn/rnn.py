@@ -15,15 +15,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
-                                            shape_str, tf_dtype_repr)
+                                            shape_str, tensor_repr)
 from varscope_jax._src.nn.step_context import rnn_step
 from varscope_jax._src.core.variable_scope import variable_scope
 
 _tree = jax.tree_util
-
-
-def _tensor_repr(x):
-  return "<array shape=%s dtype=%s>" % (shape_str(jnp.shape(x)), jnp.result_type(x).name)
 
 
 def _transpose_batch_time(x):
@@ -36,7 +32,7 @@ def _best_effort_batch_size(flat_input):
   for x in flat_input:
     if x.ndim < 2:
       raise ValueError("Input tensor should have rank >= 2. Received input=%s of rank %d"
-                       % (_tensor_repr(x), x.ndim))
+                       % (tensor_repr(x), x.ndim))
     return x.shape[1]
 
 
@@ -72,9 +68,9 @@ def _sequence_length(sequence_length, batch_size, where, static):
   if seq.ndim != 1:
     if static:
       raise ValueError("Argument `sequence_length` must be a vector of length %s. Received "
-                       "sequence_length=%s." % (batch_size, _tensor_repr(seq)))
+                       "sequence_length=%s." % (batch_size, tensor_repr(seq)))
     raise ValueError("Argument sequence_length must be a vector of length batch_size. Received "
-                     "sequence_length=%s of shape: %s" % (_tensor_repr(seq), shape_str(seq.shape)))
+                     "sequence_length=%s of shape: %s" % (tensor_repr(seq), shape_str(seq.shape)))
   if batch_size is not None and seq.shape[0] != batch_size:
     raise ValueError("%s: sequence_length has shape %s but the batch size of the inputs is %d. "
                      "Pass one length per sequence of the batch."
@@ -215,10 +211,10 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
       if x.shape[0] != flat_input[0].shape[0]:
         raise ValueError("Time steps is not the same for all the elements in the input in a "
                          "batch. Received time steps=%d for input=%s."
-                         % (x.shape[0], _tensor_repr(x)))
+                         % (x.shape[0], tensor_repr(x)))
       if x.shape[1] != flat_input[0].shape[1]:
         raise ValueError("Batch_size is not the same for all the elements in the input. "
-                         "Received batch size=%d for input=%s." % (x.shape[1], _tensor_repr(x)))
+                         "Received batch size=%d for input=%s." % (x.shape[1], tensor_repr(x)))
     _check_state(cell, state, where)
     inputs = _tree.tree_unflatten(_tree.tree_structure(inputs), flat_input)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
@@ -301,7 +297,7 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
 def _check_static_inputs(inputs):
   if not isinstance(inputs, (tuple, list)):
     raise TypeError("Argument `inputs` must be a sequence. Received: %s"
-                    % (_tensor_repr(inputs) if hasattr(inputs, "shape") else repr(inputs)))
+                    % (tensor_repr(inputs) if hasattr(inputs, "shape") else repr(inputs)))
   if not inputs:
     raise ValueError("Argument `inputs` must not be empty.")
 
