@@ -3,7 +3,8 @@
 For each program: the variables ``transform(...).specs()`` finds (names, shapes, dtypes,
 trainable) are TF's; ``apply`` with TF's initial values gives TF's outputs and final
 states (float32, within 1e-5) and TF's plain results (sizes, layer names); a program
-that raised in TF raises the same error type, with TF's first line. Programs marked
+that raised in TF raises the same error type, with TF's first line (apply runs under
+``jax.jit``; the eager programs below run un-jitted). Programs marked
 ``eager`` also run in an eager ``vs.Graph`` (names and shapes).
 
 Regenerate the data with ``TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python
@@ -91,10 +92,26 @@ def _tf_params(pid, rec):
   return vs.unflatten_params(flat)
 
 
-def _check_outputs(pid, rec, out):
-  leaves = rp.flatten(out)
-  tensors = [(p, t) for p, t in leaves if not rp.is_plain(t)]
-  plain = {p: t for p, t in leaves if rp.is_plain(t)}
+def _apply(t, params, jit):
+  """``t.apply`` under ``jax.jit``, or op by op with ``jax.disable_jit()`` (no compiles:
+  fast for 100 small programs). Plain Python results (sizes, names) are kept from the trace."""
+  plain, order = {}, []
+
+  def run(params, rng):
+    leaves = rp.flatten(t.apply(params, rng=rng))
+    plain.update({p: x for p, x in leaves if rp.is_plain(x)})
+    order[:] = [p for p, x in leaves if not rp.is_plain(x)]
+    return [x for p, x in leaves if not rp.is_plain(x)]
+
+  if jit:
+    arrays = jax.jit(run)(params, jax.random.PRNGKey(0))
+  else:
+    with jax.disable_jit():
+      arrays = run(params, jax.random.PRNGKey(0))
+  return plain, list(zip(order, arrays))
+
+
+def _check_outputs(pid, rec, plain, tensors):
   assert plain == rec["plain"], (pid, plain, rec["plain"])
   assert [p for p, _ in tensors] == [o["path"] for o in rec["outputs"]], pid
   for (path, t), want in zip(tensors, rec["outputs"]):
@@ -106,9 +123,18 @@ def _check_outputs(pid, rec, out):
                                  err_msg="%s %s (%s)" % (pid, path, REGEN))
 
 
-@pytest.mark.parametrize("pid", list(rp.PROGRAMS))
-def test_rnn_program(pid):
-  fn, opts = rp.PROGRAMS[pid]
+# Also run under jax.jit (the lax.scan path as users run it): every driver, with and
+# without sequence_length, time-major, wrappers, errors raised while tracing.
+JITTED = ["cell_lstm_everything", "multi_with_wrappers", "dynamic_lstm_seq_len",
+          "dynamic_gru_time_major_seq_len", "dynamic_multi_mixed", "dynamic_train_eval_sharing",
+          "dynamic_nested_tuple_inputs", "dynamic_lstm_proj_peep_seq_len",
+          "dynamic_time_length_one", "dynamic_dropout_random", "bidi_time_major_seq_len",
+          "static_multi_seq_len", "static_bidi_seq_len_scope", "embedding_lookup_partitioned_div",
+          "char_lm_model", "dynamic_cell_other_input_size_error"]
+
+
+def _run_program(pid, jit):
+  fn, _ = rp.PROGRAMS[pid]
   assert pid in GOLDEN, "program %s has no golden record; %s" % (pid, REGEN)
   rec = GOLDEN[pid]
   t = vs.transform(lambda: fn(M, rp.Data))
@@ -123,8 +149,18 @@ def test_rnn_program(pid):
     spec = specs[v["name"]]
     assert (list(spec.shape), spec.dtype.name, spec.trainable) == (
         v["shape"], v["dtype"], v["trainable"]), (pid, v)
-  out = t.apply(_tf_params(pid, rec), rng=jax.random.PRNGKey(0))
-  _check_outputs(pid, rec, out)
+  plain, tensors = _apply(t, _tf_params(pid, rec), jit)
+  _check_outputs(pid, rec, plain, tensors)
+
+
+@pytest.mark.parametrize("pid", list(rp.PROGRAMS))
+def test_rnn_program(pid):
+  _run_program(pid, jit=False)
+
+
+@pytest.mark.parametrize("pid", JITTED)
+def test_rnn_program_jit(pid):
+  _run_program(pid, jit=True)
 
 
 EAGER = [pid for pid, (_, opts) in rp.PROGRAMS.items() if opts["eager"]]

@@ -387,7 +387,7 @@ def _dyn(M, D, cell, batch=2, time=5, depth=3, seed=0, **kw):
     return {"out": out, "state": st}
 
 
-@program("dynamic_lstm", eager=True)
+@program("dynamic_lstm")
 def _(M, D):
     return _dyn(M, D, M.rnn_cell.LSTMCell(4))
 
@@ -673,7 +673,7 @@ def _bidi(M, D, fw, bw, batch=2, time=4, depth=3, seed=0, **kw):
     return {"outs": outs, "states": states}
 
 
-@program("bidi_lstm", eager=True)
+@program("bidi_lstm")
 def _(M, D):
     return _bidi(M, D, M.rnn_cell.LSTMCell(3), M.rnn_cell.LSTMCell(2))
 
@@ -782,7 +782,7 @@ def _(M, D):
     return M.nn.static_rnn(M.rnn_cell.GRUCell(3), _inputs_list(M, D))
 
 
-@program("static_bidi", eager=True)
+@program("static_bidi")
 def _(M, D):
     outs, sf, sb = M.nn.static_bidirectional_rnn(M.rnn_cell.LSTMCell(3), M.rnn_cell.GRUCell(2),
                                                  _inputs_list(M, D), dtype=M.float32)
