@@ -184,7 +184,7 @@ class RNNCell:
   ...     return h, h
   >>> def f(x):
   ...   return vs.nn.dynamic_rnn(MyCell(), x, dtype=vs.float32)[0]
-  >>> sorted(vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 4, 2)))))
+  >>> sorted(n for n, _ in vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 4, 2)))))
   ['rnn/my_cell/w']
   """
 

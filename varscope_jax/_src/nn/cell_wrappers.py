@@ -110,7 +110,7 @@ class DropoutWrapper(_RNNCellWrapper):
   >>> t = vs.transform(f)
   >>> x = jnp.ones((2, 4, 3))
   >>> params = t.init(jax.random.PRNGKey(0), x)     # names as without the wrapper
-  >>> sorted(vs.flatten_params(params))[0]
+  >>> sorted(n for n, _ in vs.flatten_params(params))[0]
   'rnn/gru_cell/candidate/bias'
   >>> out = t.apply(params, x, rng=jax.random.PRNGKey(1))
   >>> bool(((out == 0) | (jnp.abs(out) > 0)).all())

@@ -123,7 +123,7 @@ class GRUCell(LayerRNNCell):
   >>> import varscope_jax as vs
   >>> def f(x):
   ...   return vs.nn.dynamic_rnn(vs.nn.rnn_cell.GRUCell(3), x, dtype=vs.float32)[1]
-  >>> sorted(vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 5, 4)))))
+  >>> sorted(n for n, _ in vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 5, 4)))))
   ['rnn/gru_cell/candidate/bias', 'rnn/gru_cell/candidate/kernel', 'rnn/gru_cell/gates/bias', 'rnn/gru_cell/gates/kernel']
   """
 
@@ -262,8 +262,8 @@ class LSTMCell(LayerRNNCell):
   ...   return vs.nn.dynamic_rnn(cell, x, dtype=vs.float32)[0]
   >>> t = vs.transform(f)
   >>> params = t.init(jax.random.PRNGKey(0), jnp.ones((2, 6, 4)))
-  >>> {k: v.shape for k, v in vs.flatten_params(params).items()}
-  {'rnn/lstm_cell/bias': (20,), 'rnn/lstm_cell/kernel': (7, 20), 'rnn/lstm_cell/projection/kernel': (5, 3), 'rnn/lstm_cell/w_f_diag': (5,), 'rnn/lstm_cell/w_i_diag': (5,), 'rnn/lstm_cell/w_o_diag': (5,)}
+  >>> {k: v.shape for k, v in vs.flatten_params(params)}
+  {'rnn/lstm_cell/kernel': (7, 20), 'rnn/lstm_cell/bias': (20,), 'rnn/lstm_cell/w_f_diag': (5,), 'rnn/lstm_cell/w_i_diag': (5,), 'rnn/lstm_cell/w_o_diag': (5,), 'rnn/lstm_cell/projection/kernel': (5, 3)}
   >>> t.apply(params, jnp.ones((2, 6, 4))).shape
   (2, 6, 3)
   """

@@ -27,7 +27,7 @@ class MultiRNNCell(RNNCell):
   >>> def f(x):
   ...   cell = vs.nn.rnn_cell.MultiRNNCell([vs.nn.rnn_cell.LSTMCell(4) for _ in range(2)])
   ...   return vs.nn.dynamic_rnn(cell, x, dtype=vs.float32)[0]
-  >>> sorted(vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 5, 3)))))
+  >>> sorted(n for n, _ in vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones((2, 5, 3)))))
   ['rnn/multi_rnn_cell/cell_0/lstm_cell/bias', 'rnn/multi_rnn_cell/cell_0/lstm_cell/kernel', 'rnn/multi_rnn_cell/cell_1/lstm_cell/bias', 'rnn/multi_rnn_cell/cell_1/lstm_cell/kernel']
   """
 

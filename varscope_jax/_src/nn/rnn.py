@@ -184,7 +184,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
   >>> t = vs.transform(encoder)
   >>> x, lengths = jnp.ones((2, 5, 3)), jnp.array([5, 2])
   >>> params = t.init(jax.random.PRNGKey(0), x, lengths)
-  >>> sorted(vs.flatten_params(params))
+  >>> sorted(n for n, _ in vs.flatten_params(params))
   ['rnn/lstm_cell/bias', 'rnn/lstm_cell/kernel']
   >>> outputs, h = jax.jit(t.apply)(params, x, lengths)
   >>> outputs.shape, bool((outputs[1, 2:] == 0).all()), bool((h[1] == outputs[1, 1]).all())
@@ -267,7 +267,7 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
   ...   return jnp.concatenate([fw, bw], 2)
   >>> t = vs.transform(f)
   >>> params = t.init(jax.random.PRNGKey(0), jnp.ones((2, 5, 4)))
-  >>> sorted(vs.flatten_params(params))[:2]
+  >>> sorted(n for n, _ in vs.flatten_params(params))[:2]
   ['bidirectional_rnn/bw/gru_cell/candidate/bias', 'bidirectional_rnn/bw/gru_cell/candidate/kernel']
   >>> t.apply(params, jnp.ones((2, 5, 4))).shape
   (2, 5, 6)
