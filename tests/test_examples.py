@@ -56,3 +56,16 @@ def test_walkthrough():
   assert "already exists, disallowed" in out
   assert "does not exist" in out
   assert "specified shape (3, 2) and found shape (2, 2)" in out
+
+
+def test_char_lstm_small_setting():
+  # The character LSTM example, 60 steps without the progress bar (the default is 400).
+  out = _run("char_lstm.py", "--steps", "60", "--quiet")
+  last = out.strip().splitlines()[-1]
+  m = re.fullmatch(r"val_loss=(\d+\.\d{3}) \(from (\d+\.\d{3})\)", last)
+  assert m, last
+  assert float(m.group(1)) < float(m.group(2)) - 0.5, out[-3000:]
+  for name in ("char_lm/embedding", "char_lm/rnn/multi_rnn_cell/cell_1/lstm_cell/kernel",
+               "char_lm/softmax/w"):
+    assert re.search(rf"\b{re.escape(name)}\b", out), name
+  assert "sample: 'Beautiful" in out
