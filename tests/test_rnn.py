@@ -153,3 +153,11 @@ def test_user_subclass_without_super_init_gets_a_clear_error():
 
   with pytest.raises(TypeError, match="did not call super"):
     Bad()(jnp.ones((1, 2)), jnp.ones((1, 2)))
+
+
+def test_every_public_nn_name_has_an_example():
+  import inspect
+  for module in (vs.nn, vs.nn.rnn_cell):
+    names = [n for n in module.__all__ if not inspect.ismodule(getattr(module, n))]
+    missing = [n for n in names if ">>>" not in (getattr(module, n).__doc__ or "")]
+    assert missing == [], (module.__name__, missing)
