@@ -1,11 +1,11 @@
 """TF1's RNN drivers on ``jax.lax.scan``: ``dynamic_rnn``, ``bidirectional_dynamic_rnn``,
 ``static_rnn``, ``static_bidirectional_rnn``.
 
-One loop serves all four (:func:`_run_over_time`): the cell runs on step 0 outside the
-scan -- that call makes its variables, in the driver's scope, exactly as TF's first (and
-only) trace of the loop body does -- then a ``lax.scan`` runs steps 1..T-1, in which the
-cell reuses them. The traced program has two copies of the cell whatever the sequence
-length. With ``sequence_length``, rows past their length output zeros and carry their
+One loop serves all four (:func:`_run_over_time`): the cell is called once on step 0
+outside the scan -- that call makes its variables, in the driver's scope, exactly as TF's
+first (and only) trace of the loop body does -- then a ``lax.scan`` runs every step, the
+cell reusing them. The first call's result is not used (``jax.jit`` drops it), so the
+jitted program is one scan, whatever the sequence length. With ``sequence_length``, rows past their length output zeros and carry their
 state unchanged (TF's ``_rnn_step``), so the final state is each row's last valid state.
 """
 from __future__ import annotations
@@ -106,20 +106,19 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
     x0 = _tree.tree_map(lambda a: jnp.zeros(a.shape[1:], a.dtype), inputs)
     step(jnp.int32(0), x0, state)
     return _tree.tree_map(lambda z: jnp.zeros((0,) + z.shape, z.dtype), zero_output), state
-  output0, state = step(jnp.int32(0), _tree.tree_map(lambda a: a[0], inputs), state)
+  # Step 0 outside the scan makes the cell's variables (and checks what it returns); its
+  # result is not used, so under jit XLA drops it and the program is one scan, as a
+  # hand-written one.
+  step(jnp.int32(0), _tree.tree_map(lambda a: a[0], inputs), state)
   if before_scan is not None:
     before_scan()
-  if time_steps == 1:
-    return _tree.tree_map(lambda o: o[None], output0), state
 
   def body(carry, xs):
     t, x_t = xs
     output, new_state = step(t, x_t, carry)
     return new_state, output
 
-  rest = (jnp.arange(1, time_steps, dtype=jnp.int32), _tree.tree_map(lambda a: a[1:], inputs))
-  state, outputs = jax.lax.scan(body, state, rest)
-  outputs = _tree.tree_map(lambda o0, o: jnp.concatenate([o0[None], o], 0), output0, outputs)
+  state, outputs = jax.lax.scan(body, state, (jnp.arange(time_steps, dtype=jnp.int32), inputs))
   return outputs, state
 
 
