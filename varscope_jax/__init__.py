@@ -45,9 +45,9 @@ from varscope_jax._src.initializers import truncated_normal_initializer as trunc
 from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.core.name_scope import name_scope as name_scope
-from varscope_jax._src.base.params import flatten as flatten_params
+from varscope_jax._src.base.params import flatten_params as flatten_params
 from varscope_jax._src.base.params import lookup as lookup
-from varscope_jax._src.base.params import unflatten as unflatten_params
+from varscope_jax._src.base.params import unflatten_params as unflatten_params
 from varscope_jax._src.core.regularizers import get_regularization_loss as get_regularization_loss
 from varscope_jax._src.core.regularizers import get_regularization_losses as get_regularization_losses
 from varscope_jax._src.core.regularizers import l1_regularizer as l1_regularizer
@@ -93,6 +93,7 @@ _LAZY = {
     "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),
     "save_safetensors": ("varscope_jax._src.io.safetensors_io", "save_safetensors"),
     "summary": ("varscope_jax._src.tools.summary", "summary"),
+    "summary_table": ("varscope_jax._src.tools.summary", "summary_table"),
     "list_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "list_tf1_checkpoint"),
     "load_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "load_tf1_checkpoint"),
 }
