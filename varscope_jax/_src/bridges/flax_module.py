@@ -49,7 +49,7 @@ def _snake(name: str) -> str:
 def _path_name(what, path) -> str:
   parts = []
   for k in path:
-    part = str(getattr(k, "key", getattr(k, "idx", getattr(k, "name", k))))
+    part = str(k)
     if "/" in part or not part:
       raise ValueError(
           f"flax_module: {what} has a variable at {'/'.join(map(str, path))!r} whose "
@@ -78,23 +78,28 @@ class LinenLeafInit:
     leaf = variables[self.collection]
     for part in self.path:
       leaf = leaf[part]
-    return jnp.asarray(leaf, dtype).reshape(shape)
+    del shape
+    return jnp.asarray(leaf, dtype)
 
 
 def _linen_leaves(module, spec):
-  """``[(collection, path tuple, ShapeDtypeStruct)]`` of the module's variables."""
+  """``[(collection, path tuple, name, ShapeDtypeStruct)]`` of the module's variables,
+  in the order linen made them (``kernel`` before ``bias``)."""
+  order = []
+
   def init(key, dyn):
     args, kwargs = spec.rebuild(dyn)
-    return nn.meta.unbox(module.init({_TRAINABLE: key}, *args, **kwargs))
+    variables = module.init({_TRAINABLE: key}, *args, **kwargs)
+    for collection in variables:   # (the dicts' own order; tree_map's is sorted)
+      if collection not in _SKIPPED:
+        for keys, leaf in _walk(variables[collection], ()):
+          order.append((collection, keys,
+                        jax.ShapeDtypeStruct(np.shape(leaf), jnp.result_type(leaf))))
+    return 0
 
-  shapes = jax.eval_shape(init, jax.ShapeDtypeStruct((2,), np.uint32), spec.avals)
-  out = []
-  for collection in shapes:
-    if collection in _SKIPPED:
-      continue
-    for keys, leaf in _walk(shapes[collection], ()):
-      out.append((collection, keys, _path_name(type(module).__name__, keys), leaf))
-  return out
+  jax.eval_shape(init, jax.ShapeDtypeStruct((2,), np.uint32), spec.avals)
+  what = type(module).__name__
+  return [(c, keys, _path_name(what, keys), aval) for c, keys, aval in order]
 
 
 def _walk(tree, prefix):
@@ -102,6 +107,8 @@ def _walk(tree, prefix):
   if isinstance(tree, Mapping):
     for k, v in tree.items():
       yield from _walk(v, prefix + (k,))
+  elif isinstance(tree, nn.meta.AxisMetadata):   # nn.Partitioned ...: the value inside
+    yield prefix, tree.unbox()
   else:
     for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]:
       yield prefix + tuple(getattr(k, "key", getattr(k, "idx", k)) for k in path), leaf
@@ -274,7 +281,7 @@ def _run_nnx(what, graphdef, flat, make_init, scope_name, args, kwargs):
   if key is None and any(after[p].get_value() is not v for p, v in rng_values.items()
                          if isinstance(after[p], nnx.RngCount)):
     raise _no_rng_error(what, "an nnx.Rngs stream was drawn")
-  for kind, path, name, _ in leaves:
+  for _, path, name, _ in leaves:
     value = after[path].get_value()
     if value is not got[name][0]:
       state_lib.assign(got[name][1], value)
@@ -282,6 +289,24 @@ def _run_nnx(what, graphdef, flat, make_init, scope_name, args, kwargs):
 
 
 # ------------------------------------------------------------------------ public
+def _unbound(module):
+  """An unbound copy of a linen module that linen bound to the module being built.
+
+  Linen makes every module constructed inside a ``@nn.compact`` method a child of that
+  module (and names it ``Dense_0``, ``Dense_1``...). Code running inside
+  ``to_linen`` is such a place, but the bridge makes the variables itself, so it takes
+  an unbound copy; an automatic name is dropped (the scope is named as for an unnamed
+  module), a name given by the user is kept.
+  """
+  parent = module.parent
+  if not isinstance(parent, nn.Module):
+    return module
+  name = module.name
+  if name is not None and re.fullmatch(re.escape(type(module).__name__) + r"_\d+", name):
+    name = None
+  return module.clone(parent=None, name=name)
+
+
 class FlaxModuleCall:
   """What ``flax_module`` returns: call it with the module's inputs (see there)."""
 
@@ -385,11 +410,7 @@ def flax_module(module, *args, name: str | None = None, **kwargs) -> FlaxModuleC
   True
   """
   if isinstance(module, nn.Module):
-    if module.scope is not None:
-      raise TypeError(
-          f"flax_module: {type(module).__name__} is bound to a linen scope (it was made "
-          "inside another module's setup or compact method). Pass an unbound module, "
-          "for example nn.Dense(4).")
+    module = _unbound(module)
     if args or kwargs:
       raise TypeError("flax_module: constructor arguments are only for an NNX module "
                       "class; a linen module is already configured.")
