@@ -376,12 +376,17 @@ def test_to_linen_reuse_inside_fn_shares_one_variable():
 
 
 def test_to_linen_values_follow_the_package_rule():
-  m = vs.to_linen(lambda x: x @ vs.get_variable("w", [3, 2]))
+  fn = lambda x: x @ vs.get_variable("w", [3, 2])   # noqa: E731
+  m = vs.to_linen(fn)
   variables = m.init(KEY, X)
-  # init(key) = transform(fn).init(make_rng("params")) of the module's scope.
-  key = nn.Module.make_rng  # noqa: F841 (documented rule; checked through apply below)
-  w = variables["params"]["w"]
-  np.testing.assert_allclose(m.apply(variables, X), X @ w, rtol=1e-6)
+  # init = transform(fn).init(k) with k the module's make_rng("params").
+  class Probe(nn.Module):            # the first params key of a root module
+    @nn.compact
+    def __call__(self):
+      return self.make_rng("params")
+  k, _ = Probe().init_with_output(KEY)
+  allclose(variables["params"], vs.transform(fn).init(k, X), rtol=1e-6)
+  np.testing.assert_allclose(m.apply(variables, X), X @ variables["params"]["w"], rtol=1e-6)
   allclose(variables, m.init(KEY, X), rtol=0)
 
 
@@ -398,7 +403,7 @@ def test_to_linen_under_nn_scan_and_nn_jit():
       scan = nn.scan(lambda m, c, _: (m(c), None), variable_axes={"params": 0},
                      split_rngs={"params": True}, length=3)
       x, _ = scan(vs.to_linen(layer, name="layers"), x, None)
-      return nn.jit(type(vs.to_linen(layer)))(layer, name="last")(x)
+      return nn.jit(vs.ToLinen)(layer, name="last")(x)
   x = jnp.ones((2, 4))
   variables = Stack().init(KEY, x)
   assert shapes(variables) == {"params": {"layers": {"fc": {"w": (3, 4, 4)}},

@@ -100,6 +100,8 @@ _LAZY = {
     "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
     "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
     "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
+    "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
+    "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
 }
 
 
