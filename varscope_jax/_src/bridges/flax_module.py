@@ -307,48 +307,50 @@ def _unbound(module):
   return module.clone(parent=None, name=name)
 
 
+def _run_nnx_instance(instance, scope_name, args, kwargs):
+  graphdef, state = nnx.split(instance)
+  flat = list(nnx.to_flat_state(state))
+  values = {path: var.get_value() for path, var in flat}
+  return _run_nnx(type(instance).__name__, graphdef, flat,
+                  lambda kind, path: _ValueInit(values[path]), scope_name, args, kwargs)
+
+
+def _run_nnx_class(cls, ctor_args, ctor_kwargs, scope_name, args, kwargs):
+  try:
+    graphdef, flat = _nnx_abstract_cached(cls, ctor_args, ctor_kwargs)
+  except TypeError:   # unhashable constructor arguments: no caching
+    graphdef, flat = _nnx_abstract(cls, ctor_args, ctor_kwargs)
+  return _run_nnx(cls.__name__, graphdef, flat,
+                  lambda kind, path: NNXLeafInit(cls, ctor_args, ctor_kwargs, path),
+                  scope_name, args, kwargs)
+
+
 class FlaxModuleCall:
   """What ``flax_module`` returns: call it with the module's inputs (see there)."""
 
   def __init__(self, module, args, kwargs, name):
     self._module = module
-    self._args = args
-    self._kwargs = kwargs
-    self._name = name
+    if isinstance(module, nn.Module):
+      self._name = name if name is not None else module.name
+      self._kind = type(module).__name__
+      self._run = functools.partial(_run_linen, module)
+    elif isinstance(module, nnx.Module):
+      self._name = name
+      self._kind = type(module).__name__
+      self._run = functools.partial(_run_nnx_instance, module)
+    else:
+      self._name = name
+      self._kind = module.__name__
+      self._run = functools.partial(_run_nnx_class, module, tuple(args),
+                                    tuple(sorted(kwargs.items())))
 
   def __repr__(self):
     return f"flax_module({self._module!r}, name={self._name!r})"
 
   def __call__(self, *args, **kwargs):
-    module = self._module
     args, kwargs = flax_args.unwrap_variables((args, kwargs))
-    if isinstance(module, nn.Module):
-      kind = type(module).__name__
-      name = self._name if self._name is not None else module.name
-    elif isinstance(module, nnx.Module):
-      kind = type(module).__name__
-      name = self._name
-    else:
-      kind = module.__name__
-      name = self._name
-    with vs_lib.variable_scope(name, default_name=_snake(kind)) as scope:
-      scope_name = scope.name
-      if isinstance(module, nn.Module):
-        return _run_linen(module, scope_name, args, kwargs)
-      if isinstance(module, nnx.Module):
-        graphdef, state = nnx.split(module)
-        flat = list(nnx.to_flat_state(state))
-        values = {p: v.get_value() for p, v in flat}
-        return _run_nnx(kind, graphdef, flat, lambda c, path: _ValueInit(values[path]),
-                        scope_name, args, kwargs)
-      ctor_kwargs = tuple(sorted(self._kwargs.items()))
-      try:
-        graphdef, flat = _nnx_abstract_cached(module, self._args, ctor_kwargs)
-      except TypeError:
-        graphdef, flat = _nnx_abstract(module, self._args, ctor_kwargs)
-      return _run_nnx(kind, graphdef, flat,
-                      lambda c, path: NNXLeafInit(module, self._args, ctor_kwargs, path),
-                      scope_name, args, kwargs)
+    with vs_lib.variable_scope(self._name, default_name=_snake(self._kind)) as scope:
+      return self._run(scope.name, args, kwargs)
 
 
 def flax_module(module, *args, name: str | None = None, **kwargs) -> FlaxModuleCall:
