@@ -20,11 +20,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import flax
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
+from flax import errors as flax_errors
 from flax import nnx
 
 from varscope_jax._src.base import keys as keys_lib
@@ -185,7 +185,7 @@ def _run_linen(module, scope_name, args, kwargs):
   rngs = None if key is None else {_TRAINABLE: key}
   try:
     out = module.apply(variables, *args, rngs=rngs, mutable=mutable or False, **kwargs)
-  except flax.errors.InvalidRngError as e:
+  except flax_errors.InvalidRngError as e:
     raise _no_rng_error(what, e) from None
   if not mutable:
     return out
@@ -255,7 +255,7 @@ def _rng_leaf(var, key, name):
   if isinstance(var, nnx.RngCount):
     return jnp.zeros((), np.uint32)
   stream_key = jax.random.fold_in(keys_lib.as_key(key), keys_lib.stable_hash(name))
-  if not jax.dtypes.issubdtype(stream_key.dtype, jax.dtypes.prng_key):
+  if not jnp.issubdtype(stream_key.dtype, jax.dtypes.prng_key):
     stream_key = jax.random.wrap_key_data(stream_key)
   return stream_key
 

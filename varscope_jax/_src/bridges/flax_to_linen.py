@@ -28,7 +28,7 @@ def _split_trainable(values: dict, specs: dict):
   return params_lib.unflatten(trainable), params_lib.unflatten(other)
 
 
-def _merge(a: dict, b: dict) -> dict:
+def _merge(a: Mapping, b: Mapping) -> dict:
   return params_lib.unflatten(list(params_lib.flatten(a)) + list(params_lib.flatten(b)))
 
 
