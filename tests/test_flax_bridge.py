@@ -534,3 +534,15 @@ def test_flax_inside_tf_inside_linen_and_nnx():
   assert type(model.vars["enc"]["bn"]["scale"]) is nnx.Param
   model(X, True)
   assert not np.allclose(model.vars["enc"]["bn"]["mean"][...], 0)
+
+
+def test_docs_flax_md_readme_draft_runs():
+  import pathlib
+  import re
+  text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "flax.md").read_text()
+  draft = text[text.index("## README section (draft)"):]
+  block = re.findall(r"```python\n(.*?)```", draft, flags=re.S)[0]
+  namespace = {}
+  exec(compile(block, "docs/flax.md README draft", "exec"), namespace)
+  assert sorted(namespace["variables"]["params"]["tf"]["enc"]) == ["bn", "proj", "w"]
+  assert not np.allclose(namespace["updates"]["batch_stats"]["tf"]["enc"]["bn"]["mean"], 0)
