@@ -96,6 +96,12 @@ _LAZY = {
     "summary_table": ("varscope_jax._src.tools.summary", "summary_table"),
     "list_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "list_tf1_checkpoint"),
     "load_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "load_tf1_checkpoint"),
+    # issue 12: Flax bridges (flax loads on first use)
+    "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
+    "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
+    "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
+    "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
+    "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
 }
 
 
