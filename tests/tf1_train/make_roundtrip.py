@@ -1,0 +1,120 @@
+"""The other way: TensorFlow reads a checkpoint that ``vs.save_tf1_checkpoint`` wrote.
+
+Two steps, run from the repository root::
+
+  PYTHONPATH=$PWD /work/venv/bin/python tests/tf1_train/make_roundtrip.py write
+  TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/tf1_train/make_roundtrip.py read
+
+``write`` (the dev venv, varscope_jax imported from this checkout) saves ``VALUES`` (one
+tensor of every dtype the reader handles, strings, a scalar, an empty tensor, 300 scalars
+so that the ``.index`` spans several blocks, and a small model ``model/fc1/{w,b}``) with
+``vs.save_tf1_checkpoint(data/written/model.ckpt, params, step=7)``.
+
+``read`` (the TF venv; no varscope_jax) reads it back with TensorFlow three ways and
+records what TF got in ``data/written_by_varscope_read_by_tf.npz`` (+ ``.json`` for
+strings, dtypes and names):
+
+* ``tf.train.latest_checkpoint(folder)`` (the ``checkpoint`` file);
+* ``tf.train.load_checkpoint(prefix)``: every tensor, its dtype and shape (TF checks each
+  tensor's crc32c as it reads);
+* a TF1 graph (``tf.compat.v1``) with ``get_variable('model/fc1/w')``, ``.../b`` and
+  ``get_or_create_global_step()``, restored by ``tf.compat.v1.train.Saver().restore``.
+
+``tests/test_tf1_training.py`` checks that the writer still writes these exact bytes
+(so TF's verdict holds for today's writer) and that TF read every value exactly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import ml_dtypes
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "data")
+FOLDER = os.path.join(DATA, "written")
+PREFIX = os.path.join(FOLDER, "model.ckpt")
+STEP = 7
+READ = os.path.join(DATA, "written_by_varscope_read_by_tf")
+
+
+def values() -> dict[str, np.ndarray]:
+  """``{scoped name: value}`` that ``write`` saves (deterministic)."""
+  rng = np.random.default_rng(7)
+  out = {
+      "model/fc1/w": rng.standard_normal((3, 4)).astype(np.float32),
+      "model/fc1/b": np.linspace(-1, 1, 4).astype(np.float32),
+      "dtypes/float32": rng.standard_normal((2, 3)).astype(np.float32),
+      "dtypes/float64": rng.standard_normal(3),
+      "dtypes/float16": np.array([0.5, -65504.0, 1e-3], np.float16),
+      "dtypes/bfloat16": np.array([1.0, -2.5, 3.140625], ml_dtypes.bfloat16),
+      "dtypes/int8": np.array([[-128, 0], [1, 127]], np.int8),
+      "dtypes/int16": np.array([-(2**15), 5, 2**15 - 1], np.int16),
+      "dtypes/int32": np.array([-(2**31), 0, 2**31 - 1], np.int32),
+      "dtypes/int64": np.array([-(2**63), 2**62, 2**63 - 1], np.int64),
+      "dtypes/uint8": np.array([0, 7, 255], np.uint8),
+      "dtypes/uint16": np.array([0, 2**16 - 1], np.uint16),
+      "dtypes/uint32": np.array([0, 2**32 - 1], np.uint32),
+      "dtypes/uint64": np.array([0, 2**64 - 1], np.uint64),
+      "dtypes/bool": np.array([[True], [False]]),
+      "dtypes/complex64": np.array([1 + 2j, -3.5j], np.complex64),
+      "dtypes/complex128": np.array([[1e300 + 1j]], np.complex128),
+      "dtypes/string": np.array([[b"a", b"bc"], [b"", b"\x00\xff" * 70]], dtype=object),
+      "shapes/scalar": np.float32(3.25),
+      "shapes/empty": np.zeros((0, 3), np.float32),
+      "shapes/rank4": np.arange(2 * 3 * 1 * 2, dtype=np.int32).reshape(2, 3, 1, 2),
+  }
+  for i in range(300):
+    out[f"many/layer_{i:03d}/kernel"] = np.asarray(i, np.int32)
+  return out
+
+
+def write() -> None:
+  import varscope_jax as vs  # the dev venv, this checkout (PYTHONPATH=$PWD)
+  if os.path.exists(FOLDER):
+    for name in os.listdir(FOLDER):
+      os.remove(os.path.join(FOLDER, name))
+  params = vs.unflatten_params({k: v for k, v in values().items()})
+  print(vs.save_tf1_checkpoint(PREFIX, params, step=STEP))
+
+
+def read() -> None:
+  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+  import tensorflow as tf
+  tf1 = tf.compat.v1
+  tf1.disable_eager_execution()
+  latest = tf.train.latest_checkpoint(FOLDER)
+  reader = tf.train.load_checkpoint(latest)
+  got: dict[str, np.ndarray] = {}
+  strings: dict[str, list[str]] = {}
+  dtypes = {}
+  shapes = {name: list(shape) for name, shape in tf.train.list_variables(latest)}
+  for name, dtype in sorted(reader.get_variable_to_dtype_map().items()):
+    value = reader.get_tensor(name)
+    dtypes[name] = dtype.name
+    if dtype == tf.string:
+      strings[name] = [v.decode("latin-1") for v in np.asarray(value).reshape(-1).tolist()]
+    else:
+      got["load_checkpoint|" + name] = np.asarray(value)
+  with tf.Graph().as_default() as graph:
+    w = tf1.get_variable("model/fc1/w", [3, 4], tf.float32)
+    b = tf1.get_variable("model/fc1/b", [4], tf.float32)
+    step = tf1.train.get_or_create_global_step()
+    saver = tf1.train.Saver([w, b, step])
+    with tf1.Session(graph=graph) as sess:
+      saver.restore(sess, latest)
+      got["saver|model/fc1/w"], got["saver|model/fc1/b"], got["saver|global_step"] = (
+          sess.run([w, b, step]))
+  np.savez_compressed(READ + ".npz", **got)
+  with open(READ + ".json", "w") as f:
+    json.dump({"tensorflow": tf.__version__,
+               "latest_checkpoint": os.path.relpath(latest, DATA),
+               "dtypes": dtypes, "shapes": shapes, "strings": strings}, f, indent=1,
+              sort_keys=True)
+  print(f"TF {tf.__version__} read {len(dtypes)} tensors from {latest}")
+
+
+if __name__ == "__main__":
+  {"write": write, "read": read}[sys.argv[1]]()
