@@ -96,6 +96,8 @@ def read() -> None:
     dtypes[name] = dtype.name
     if dtype == tf.string:
       strings[name] = [v.decode("latin-1") for v in np.asarray(value).reshape(-1).tolist()]
+    elif dtype == tf.bfloat16:  # npz has no bfloat16: float32 holds it exactly
+      got["load_checkpoint|" + name] = np.asarray(value).astype(np.float32)
     else:
       got["load_checkpoint|" + name] = np.asarray(value)
   with tf.Graph().as_default() as graph:
