@@ -16,7 +16,8 @@ strings, dtypes and names):
 
 * ``tf.train.latest_checkpoint(folder)`` (the ``checkpoint`` file);
 * ``tf.train.load_checkpoint(prefix)``: every tensor, its dtype and shape (TF checks each
-  tensor's crc32c as it reads);
+  tensor's crc32c as it reads; the 300 int32 scalars ``many/*`` are checked to be int32
+  scalars and stored as one array ``load_checkpoint|many``, in name order);
 * a TF1 graph (``tf.compat.v1``) with ``get_variable('model/fc1/w')``, ``.../b`` and
   ``get_or_create_global_step()``, restored by ``tf.compat.v1.train.Saver().restore``.
 
@@ -91,8 +92,13 @@ def read() -> None:
   strings: dict[str, list[str]] = {}
   dtypes = {}
   shapes = {name: list(shape) for name, shape in tf.train.list_variables(latest)}
+  many = []  # the 300 scalars, packed into one array (in name order) to keep data small
   for name, dtype in sorted(reader.get_variable_to_dtype_map().items()):
     value = reader.get_tensor(name)
+    if name.startswith("many/"):
+      assert dtype == tf.int32 and shapes.pop(name) == [], name
+      many.append(np.asarray(value))
+      continue
     dtypes[name] = dtype.name
     if dtype == tf.string:
       strings[name] = [v.decode("latin-1") for v in np.asarray(value).reshape(-1).tolist()]
@@ -100,6 +106,7 @@ def read() -> None:
       got["load_checkpoint|" + name] = np.asarray(value).astype(np.float32)
     else:
       got["load_checkpoint|" + name] = np.asarray(value)
+  got["load_checkpoint|many"] = np.stack(many)
   with tf.Graph().as_default() as graph:
     w = tf1.get_variable("model/fc1/w", [3, 4], tf.float32)
     b = tf1.get_variable("model/fc1/b", [4], tf.float32)
@@ -115,7 +122,7 @@ def read() -> None:
                "latest_checkpoint": os.path.relpath(latest, DATA),
                "dtypes": dtypes, "shapes": shapes, "strings": strings}, f, indent=1,
               sort_keys=True)
-  print(f"TF {tf.__version__} read {len(dtypes)} tensors from {latest}")
+  print(f"TF {tf.__version__} read {len(dtypes) + len(many)} tensors from {latest}")
 
 
 if __name__ == "__main__":

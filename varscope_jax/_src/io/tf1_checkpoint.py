@@ -11,7 +11,6 @@ from typing import Mapping, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from varscope_jax._src.base import params as params_lib
 from varscope_jax._src.io.rename import apply_rename, compile_rename
@@ -38,6 +37,7 @@ class TF1Tensor(NamedTuple):
     slot: TF's slot name (``"m"``, ``"v"``, ``"rms"``, ``"momentum"``, ``"average"``
       ...), or the bookkeeping tensor's role (``"beta1_power"``, ``"global_step"``).
 
+  >>> import numpy as np
   >>> t = TF1Tensor((3, 4), np.dtype("float32"), "slot", "model/w", "AdamOptimizer", "m")
   >>> t.shape, t.kind, t.slot
   ((3, 4), 'slot', 'm')
