@@ -8,9 +8,11 @@ regenerate it with (needs TensorFlow; not a dependency)::
   TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/tf1_train/make_roundtrip.py read
 """
 import filecmp
+import inspect
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 
@@ -196,6 +198,36 @@ def test_resume_with_jax_gradients_keeps_training_like_tf():
     want = dict(vs.flatten_params(unpack(EXPECTED["adam|params"][step])))
     for name, value in vs.flatten_params(params):
       np.testing.assert_allclose(value, want[name], rtol=0, atol=1e-5, err_msg=name)
+
+
+def test_schedules_continue_from_global_step():
+  """``count`` starts at the checkpoint's global_step: a schedule sees TF's step numbers."""
+  params = vs.load_tf1_checkpoint(ckpt("momentum"))
+  params.pop("global_step")
+  seen = []
+  tx = tf1_optimizers.momentum(lambda count: jnp.where(count == 3, 0.1, 0.0), momentum=0.9)
+  state = vs.load_tf1_optimizer_state(ckpt("momentum"), tx, params)
+  for row in EXPECTED["momentum|grads"]:
+    seen.append(int(state.count))
+    updates, state = tx.update(unpack(row), state)
+    params = optax.apply_updates(params, updates)
+    if len(seen) == 1:
+      first = params
+  assert seen == [3, 4, 5]
+  assert_close_to_tf("momentum", [first], EXPECTED["momentum|params"][:1])
+  for a, b in zip(jax.tree.leaves(params), jax.tree.leaves(first)):  # lr 0 afterwards
+    np.testing.assert_array_equal(a, b)
+
+
+def test_tf1_optimizers_namespace_documents_itself():
+  for name in tf1_optimizers.__all__:
+    obj = getattr(tf1_optimizers, name)
+    assert ">>>" in (inspect.getdoc(obj) or ""), name
+  for fn in (tf1_optimizers.adam, tf1_optimizers.momentum, tf1_optimizers.rmsprop,
+             tf1_optimizers.adagrad, tf1_optimizers.adadelta, tf1_optimizers.gradient_descent):
+    assert "learning_rate" in inspect.signature(fn).parameters
+    assert "name" in inspect.signature(fn).parameters and "use_locking" in \
+        inspect.signature(fn).parameters
 
 
 def test_state_inside_a_chain_and_a_named_optimizer():
@@ -448,3 +480,19 @@ def test_committed_data_is_small():
 def test_copy_of_checkpoint_folder_loads(tmp_path):
   shutil.copytree(os.path.join(DATA, "adam"), tmp_path / "adam")
   assert "model" in vs.load_tf1_checkpoint(tmp_path / "adam")
+
+
+def test_docs_tf1_training_blocks_run(monkeypatch, capsys):
+  """docs/tf1_training.md's Python blocks run, in order, as one program."""
+  root = os.path.dirname(HERE)
+  monkeypatch.chdir(root)
+  with open(os.path.join(root, "docs", "tf1_training.md")) as f:
+    blocks = re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
+  assert len(blocks) >= 6
+  namespace = {"__name__": "docs_tf1_training"}
+  for i, block in enumerate(blocks):
+    exec(compile(block, f"docs/tf1_training.md block {i + 1}", "exec"), namespace)
+  out = capsys.readouterr().out
+  assert "3 0.6561" in out and "model.ckpt-8" in out
+  assert "model/fc1/w/Adam_1                       (3, 4)   slot         model/fc1/w  " \
+         "AdamOptimizer v" in out
