@@ -15,6 +15,7 @@ training kernels), so that a run resumed from a TF1 checkpoint with
 (3,)
 """
 
+from varscope_jax._src.optim.tf1_ftrl import ftrl
 from varscope_jax._src.optim.tf1_optimizers import (
     adadelta,
     adagrad,
@@ -27,6 +28,7 @@ from varscope_jax._src.optim.tf1_states import (
     AdadeltaState,
     AdagradState,
     AdamState,
+    FtrlState,
     GradientDescentState,
     MomentumState,
     RMSPropState,
@@ -34,7 +36,7 @@ from varscope_jax._src.optim.tf1_states import (
 )
 
 __all__ = [
-    "AdadeltaState", "AdagradState", "AdamState", "GradientDescentState", "MomentumState",
-    "RMSPropState", "TF1OptimizerState", "adadelta", "adagrad", "adam", "gradient_descent",
-    "momentum", "rmsprop",
+    "AdadeltaState", "AdagradState", "AdamState", "FtrlState", "GradientDescentState",
+    "MomentumState", "RMSPropState", "TF1OptimizerState", "adadelta", "adagrad", "adam",
+    "ftrl", "gradient_descent", "momentum", "rmsprop",
 ]

@@ -30,7 +30,9 @@ The ``ema`` config trains with ``AdamOptimizer`` and applies an
 ``ExponentialMovingAverage(0.9)`` after each step; ``partitioned`` has ``model/fc1/w``
 split in two by ``fixed_size_partitioner(2)`` (TF saves its slots as slices of
 ``model/fc1/w/Adam`` and ``.../Adam_1``); ``named_adam`` passes ``name="MyAdam"``;
-``adadelta`` and ``ftrl`` exist for the loader's slot recognition (no optax twin).
+``two_adams`` has a second ``AdamOptimizer`` for ``fc2``, made inside
+``variable_scope("second")`` (its slots ``second/model/fc2/w/Adam``, its powers
+``second/beta1_power``).
 
 Values are deterministic (``numpy.random.default_rng(0)``).
 """
@@ -72,6 +74,14 @@ CONFIGS = {
     "sgd": ("GradientDescentOptimizer", {"learning_rate": 0.1}),
     "adadelta": ("AdadeltaOptimizer", {"learning_rate": 1.0}),
     "ftrl": ("FtrlOptimizer", {"learning_rate": 0.1}),
+    "ftrl_l1_l2": ("FtrlOptimizer", {"learning_rate": 0.1, "learning_rate_power": -0.7,
+                                     "initial_accumulator_value": 0.2,
+                                     "l1_regularization_strength": 0.001,
+                                     "l2_regularization_strength": 0.02}),
+    "ftrl_shrinkage": ("FtrlOptimizer", {"learning_rate": 0.1,
+                                         "l1_regularization_strength": 0.001,
+                                         "l2_shrinkage_regularization_strength": 0.05,
+                                         "beta": 0.1}),
     "ema": ("AdamOptimizer", {"learning_rate": 0.01}),
     "partitioned": ("AdamOptimizer", {"learning_rate": 0.01}),
     "two_adams": ("AdamOptimizer", {"learning_rate": 0.01}),
@@ -246,9 +256,10 @@ def restore_ema(prefix: str, init: dict, expected: dict) -> None:
 
 def main() -> None:
   tf1.disable_eager_execution()
-  if os.path.exists(DATA):
-    shutil.rmtree(DATA)
-  os.makedirs(DATA)
+  os.makedirs(DATA, exist_ok=True)
+  for config in CONFIGS:  # only this script's files (make_roundtrip.py writes the others)
+    if os.path.exists(os.path.join(DATA, config)):
+      shutil.rmtree(os.path.join(DATA, config))
   expected: dict[str, np.ndarray] = {}
   accounts: dict[str, dict] = {}
   for config in CONFIGS:

@@ -67,7 +67,8 @@ class _Loader:
       for var, leaf in _leaf_names(tree):
         tensor = self._slot_tensor(by_variable, var, i, field, slot_fields, state)
         value = self.bundle.read(tensor)
-        if value.shape != tuple(leaf.shape) or value.dtype != leaf.dtype:
+        if (value.shape != tuple(leaf.shape) or
+            jax.dtypes.canonicalize_dtype(value.dtype) != leaf.dtype):
           raise ValueError(
               f"load_tf1_optimizer_state: slot {tensor} in {prefix} is "
               f"{value.dtype}{list(value.shape)} but variable {var} of params is "

@@ -143,3 +143,20 @@ class GradientDescentState(TF1OptimizerState):
   name: str = "GradientDescent"
   OPTIMIZER = "GradientDescentOptimizer"
   DEFAULT_NAME = "GradientDescent"
+
+
+@_state_class
+class FtrlState(TF1OptimizerState):
+  """``FtrlOptimizer``'s state: slots ``accum``, ``linear``.
+
+  >>> FtrlState(count=0, accum={}, linear={}).slot_names()
+  ('accum', 'linear')
+  """
+
+  count: jax.Array
+  accum: Any
+  linear: Any
+  name: str = "Ftrl"
+  SLOTS = ("accum", "linear")
+  OPTIMIZER = "FtrlOptimizer"
+  DEFAULT_NAME = "Ftrl"
