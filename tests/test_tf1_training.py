@@ -38,6 +38,7 @@ with np.load(os.path.join(DATA, "expected.npz")) as npz:
 VARIABLES = [("model/fc1/w", (3, 4)), ("model/fc1/b", (4,)), ("model/fc2/w", (4, 2)),
              ("model/fc2/b", (2,))]
 TRANSFORMS = {"AdamOptimizer": tf1_optimizers.adam, "FtrlOptimizer": tf1_optimizers.ftrl,
+              "AdamWeightDecayOptimizer": tf1_optimizers.adam_weight_decay,
               "MomentumOptimizer": tf1_optimizers.momentum,
               "RMSPropOptimizer": tf1_optimizers.rmsprop,
               "AdagradOptimizer": tf1_optimizers.adagrad,
@@ -325,6 +326,14 @@ def test_slot_whose_variable_is_missing(tmp_path):
   # A model variable that merely ends in an optimizer's name: say so, and it loads.
   params = vs.load_tf1_checkpoint(prefix, optimizer_names={"Adam": None})
   assert params["model"]["gone"]["Adam"].shape == (2,)
+  # BERT's fixed slot names too.
+  vs.save_tf1_checkpoint(prefix, {"model": {"w": np.ones(2, np.float32),
+                                            "gone": {"adam_m": np.ones(2, np.float32)}}})
+  with pytest.raises(ValueError, match=r"Tensor model/gone/adam_m .* slot of "
+                                       r"AdamWeightDecayOptimizer \(TF names slots "
+                                       r"<variable>/adam_m\) .*optimizer_names=\{'adam_m': None\}"):
+    vs.load_tf1_checkpoint(prefix)
+  assert "adam_m" in vs.load_tf1_checkpoint(prefix, optimizer_names={"adam_m": None})["model"]["gone"]
 
 
 def test_unknown_slot_name():

@@ -15,6 +15,7 @@ training kernels), so that a run resumed from a TF1 checkpoint with
 (3,)
 """
 
+from varscope_jax._src.optim.bert_adam import adam_weight_decay
 from varscope_jax._src.optim.tf1_ftrl import ftrl
 from varscope_jax._src.optim.tf1_optimizers import (
     adadelta,
@@ -28,6 +29,7 @@ from varscope_jax._src.optim.tf1_states import (
     AdadeltaState,
     AdagradState,
     AdamState,
+    AdamWeightDecayState,
     FtrlState,
     GradientDescentState,
     MomentumState,
@@ -36,7 +38,8 @@ from varscope_jax._src.optim.tf1_states import (
 )
 
 __all__ = [
-    "AdadeltaState", "AdagradState", "AdamState", "FtrlState", "GradientDescentState",
+    "AdadeltaState", "AdagradState", "AdamState", "AdamWeightDecayState", "FtrlState",
+    "GradientDescentState", "adam_weight_decay",
     "MomentumState", "RMSPropState", "TF1OptimizerState", "adadelta", "adagrad", "adam",
     "ftrl", "gradient_descent", "momentum", "rmsprop",
 ]

@@ -85,6 +85,11 @@ CONFIGS = {
     "ema": ("AdamOptimizer", {"learning_rate": 0.01}),
     "partitioned": ("AdamOptimizer", {"learning_rate": 0.01}),
     "two_adams": ("AdamOptimizer", {"learning_rate": 0.01}),
+    # bert-tensorflow's optimizer (BERT fine-tuning): slots <variable>/adam_m, adam_v.
+    "bert_adam": ("AdamWeightDecayOptimizer", {
+        "learning_rate": 0.01, "weight_decay_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999,
+        "epsilon": 1e-6, "exclude_from_weight_decay": ["LayerNorm", "layer_norm", "bias",
+                                                       "/b$"]}),
 }
 
 
@@ -160,7 +165,11 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
   with graph.as_default():
     x, y, loss = build_model(init, partitioned=config == "partitioned")
     global_step = tf1.train.get_or_create_global_step()
-    opt = getattr(tf1.train, cls_name)(**kwargs)
+    if cls_name == "AdamWeightDecayOptimizer":
+      from bert import optimization  # bert-tensorflow, in the TF venv
+      opt = optimization.AdamWeightDecayOptimizer(**kwargs)
+    else:
+      opt = getattr(tf1.train, cls_name)(**kwargs)
     if config == "two_adams":  # a second Adam, made inside a variable scope, for fc2
       fc1 = [v for v in tf1.trainable_variables() if "fc1" in v.op.name]
       fc2 = [v for v in tf1.trainable_variables() if "fc2" in v.op.name]
@@ -175,6 +184,9 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
       opt2 = None
       grads_and_vars = opt.compute_gradients(loss)
       train = opt.apply_gradients(grads_and_vars, global_step=global_step)
+      if cls_name == "AdamWeightDecayOptimizer":  # it ignores global_step, as BERT notes
+        with tf.control_dependencies([train]):
+          train = global_step.assign_add(1)
     ema = None
     if config == "ema":
       ema = tf1.train.ExponentialMovingAverage(0.9)
@@ -196,6 +208,11 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
       if ema is not None:
         slots[ema.average_name(var)] = {"variable": var.op.name, "slot": "average",
                                         "op_name": ema.average(var).op.name}
+    if cls_name == "AdamWeightDecayOptimizer":
+      for var in tf1.trainable_variables():
+        for suffix, slot in (("adam_m", "m"), ("adam_v", "v")):
+          slots[f"{var.op.name}/{suffix}"] = {"variable": var.op.name, "slot": slot,
+                                             "op_name": f"{var.op.name}/{suffix}"}
     all_slots = {o.get_slot(t, n) for o in opts for t in tf1.trainable_variables()
                  for n in o.get_slot_names()}
     non_slots = sorted(v.op.name for o in opts for v in o.variables() if v not in all_slots)

@@ -95,12 +95,15 @@ def list_tf1_checkpoint(path, *, optimizer_names: Mapping[str, str | None] | Non
 def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
   for name, kind in kinds.items():
     if kind.kind == "orphan slot":
+      last = name.rpartition("/")[2]
+      fixed = kind.name == "AdamWeightDecayOptimizer"  # bert: <variable>/adam_m, adam_v
+      key = last if fixed else kind.name
+      rule = f"<variable>/{last}" if fixed else f"<variable>/{kind.name}[_N]"
       raise ValueError(
           f"Tensor {name} in {prefix} is named as a slot of {kind.optimizer} (TF names "
-          f"slots <variable>/{kind.name}[_N]) of variable {kind.variable}, which is not "
-          f"in the checkpoint. Drop it with rename={{'^{name}$': None}}; if "
-          f"{kind.name!r} is part of a model variable's name, not an optimizer's, pass "
-          f"optimizer_names={{{kind.name!r}: None}}.")
+          f"slots {rule}) of variable {kind.variable}, which is not in the checkpoint. "
+          f"Drop it with rename={{'^{name}$': None}}; if {key!r} is part of a model "
+          f"variable's name, not an optimizer's, pass optimizer_names={{{key!r}: None}}.")
     if kind.kind == "unknown slot":
       raise ValueError(
           f"Tensor {name} in {prefix} is stored under variable {kind.variable}, as TF1 "

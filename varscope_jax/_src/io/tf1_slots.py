@@ -16,6 +16,10 @@ TF's own naming rules decide, not guesses (``tensorflow/python/training``):
   ``beta2_power`` (``VariableV1``: the current name scope, ``_N`` if taken);
   ``get_or_create_global_step`` makes ``global_step``.
 
+bert-tensorflow's ``AdamWeightDecayOptimizer`` (BERT's ``optimization.py``) names its
+slots ``<variable>/adam_m`` and ``<variable>/adam_v`` with ``get_variable``, whatever its
+``name=``, and keeps no powers.
+
 An optimizer made with another ``name=`` is recognised once told which optimizer that
 name belongs to (``optimizer_names={"MyAdam": "Adam"}``); a tensor stored under a
 variable's name with a suffix that is no optimizer's (``<variable>/foo``) is reported
@@ -40,6 +44,11 @@ OPTIMIZERS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
     "ExponentialMovingAverage": ("ExponentialMovingAverage", (("average",),)),
 }
 EMA = "ExponentialMovingAverage"
+# bert-tensorflow's optimization.AdamWeightDecayOptimizer (BERT pre-training and
+# fine-tuning) makes its slots with get_variable(<variable>/adam_m, <variable>/adam_v),
+# whatever its name=; index = the slot's position in the state (m, v).
+BERT_ADAM = "AdamWeightDecayOptimizer"
+FIXED_SLOTS = {"adam_m": (BERT_ADAM, "m", 0), "adam_v": (BERT_ADAM, "v", 1)}
 _SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<n>[1-9][0-9]*)$")
 _BETA_POWER = re.compile(r"^(?:(?P<scope>.+)/)?(?P<which>beta[12]_power)(?:_[1-9][0-9]*)?$")
 
@@ -135,6 +144,12 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
                                slot=beta.group("which"))
       continue
     prefix, _, last = tensor.rpartition("/")
+    if prefix and last in FIXED_SLOTS and names.get(last, "") is not None:
+      cls, slot, index = FIXED_SLOTS[last]
+      primary = _primary(prefix, tensors)
+      kind = "slot" if primary else "orphan slot"
+      out[tensor] = TensorKind(kind, primary or prefix, cls, cls, slot, index)
+      continue
     parsed = _parse_last(last, names) if prefix else None
     if parsed is None:
       if prefix in tensors and names.get(last, "") is not None:

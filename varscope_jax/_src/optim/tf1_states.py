@@ -160,3 +160,23 @@ class FtrlState(TF1OptimizerState):
   SLOTS = ("accum", "linear")
   OPTIMIZER = "FtrlOptimizer"
   DEFAULT_NAME = "Ftrl"
+
+
+@_state_class
+class AdamWeightDecayState(TF1OptimizerState):
+  """bert-tensorflow's ``AdamWeightDecayOptimizer`` state: slots ``m``, ``v``.
+
+  In a checkpoint they are ``<variable>/adam_m`` and ``<variable>/adam_v`` (BERT's own
+  ``get_variable`` names, whatever the optimizer's ``name=``); there are no powers.
+
+  >>> AdamWeightDecayState(count=0, m={}, v={}).slot_names()
+  ('m', 'v')
+  """
+
+  count: jax.Array
+  m: Any
+  v: Any
+  name: str = "AdamWeightDecayOptimizer"
+  SLOTS = ("m", "v")
+  OPTIMIZER = "AdamWeightDecayOptimizer"
+  DEFAULT_NAME = "AdamWeightDecayOptimizer"
