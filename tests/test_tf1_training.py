@@ -426,6 +426,7 @@ def test_tf_read_every_dtype_varscope_wrote():
   assert int(got["saver|global_step"]) == 7
   np.testing.assert_array_equal(got["saver|model/fc1/w"], values["model/fc1/w"])
   np.testing.assert_array_equal(got["saver|model/fc1/b"], values["model/fc1/b"])
+  np.testing.assert_array_equal(got["saver_partitioned|model/fc1/w"], values["model/fc1/w"])
 
 
 def test_writer_still_writes_the_bytes_tf_read(tmp_path):

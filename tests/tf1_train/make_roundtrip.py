@@ -19,7 +19,9 @@ strings, dtypes and names):
   tensor's crc32c as it reads; the 300 int32 scalars ``many/*`` are checked to be int32
   scalars and stored as one array ``load_checkpoint|many``, in name order);
 * a TF1 graph (``tf.compat.v1``) with ``get_variable('model/fc1/w')``, ``.../b`` and
-  ``get_or_create_global_step()``, restored by ``tf.compat.v1.train.Saver().restore``.
+  ``get_or_create_global_step()``, restored by ``tf.compat.v1.train.Saver().restore``;
+  and one where ``model/fc1/w`` is partitioned in two (``fixed_size_partitioner(2)``),
+  whose slices ``Saver.restore`` reads from the full tensor.
 
 ``tests/test_tf1_training.py`` checks that the writer still writes these exact bytes
 (so TF's verdict holds for today's writer) and that TF read every value exactly.
@@ -116,6 +118,15 @@ def read() -> None:
       saver.restore(sess, latest)
       got["saver|model/fc1/w"], got["saver|model/fc1/b"], got["saver|global_step"] = (
           sess.run([w, b, step]))
+  # A TF1 graph that partitions model/fc1/w in two restores its slices from the full
+  # tensor varscope_jax wrote.
+  with tf.Graph().as_default() as graph:
+    parts = tf1.get_variable("model/fc1/w", [3, 4], tf.float32,
+                             partitioner=tf1.fixed_size_partitioner(2))
+    saver = tf1.train.Saver()
+    with tf1.Session(graph=graph) as sess:
+      saver.restore(sess, latest)
+      got["saver_partitioned|model/fc1/w"] = np.concatenate(sess.run(list(parts)), 0)
   np.savez_compressed(READ + ".npz", **got)
   with open(READ + ".json", "w") as f:
     json.dump({"tensorflow": tf.__version__,
