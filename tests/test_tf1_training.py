@@ -380,6 +380,8 @@ def test_optimizer_of_another_kind():
     vs.load_tf1_optimizer_state(ckpt("rmsprop_centered"), tf1_optimizers.rmsprop(0.01), params)
   with pytest.raises(ValueError, match="tx's state holds no TF1 optimizer state"):
     vs.load_tf1_optimizer_state(ckpt("adam"), optax.adam(0.01), params)
+  with pytest.raises(TypeError, match="tx must be an optax GradientTransformation"):
+    vs.load_tf1_optimizer_state(ckpt("adam"), "adam", params)
 
 
 def test_adam_slots_without_beta_powers(tmp_path):
@@ -438,12 +440,16 @@ def test_writer_still_writes_the_bytes_tf_read(tmp_path):
   assert prefix == str(tmp_path / "model.ckpt-7")
 
 
-@pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize("as_numpy", [True, False])
 def test_save_then_load_every_dtype(tmp_path, as_numpy):
   values = make_roundtrip.values()
   vs.save_tf1_checkpoint(tmp_path / "model.ckpt", vs.unflatten_params(values))
-  back = dict(vs.flatten_params(vs.load_tf1_checkpoint(tmp_path, as_numpy=as_numpy)))
+  if not as_numpy:  # 64-bit extremes do not fit jax's 32-bit canonical dtypes (x64 off)
+    values = {n: v for n, v in values.items()
+              if n not in ("dtypes/int64", "dtypes/uint64", "dtypes/complex128")}
+  back = dict(vs.flatten_params(vs.load_tf1_checkpoint(
+      tmp_path, as_numpy=as_numpy, rename={"^dtypes/(u?int64|complex128)$": None}
+      if not as_numpy else None)))
   assert sorted(back) == sorted(values)
   for name, value in values.items():
     got = back[name]

@@ -21,8 +21,9 @@ import struct
 
 import numpy as np
 
-from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES, _MAGIC, _mask_crc, crc32c
+from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES, _mask_crc, crc32c
 
+_MAGIC = 0xDB4775248B80FB57  # LevelDB table magic (the footer's last 8 bytes)
 _ENUM = {dtype: enum for enum, dtype in _DTYPES.items() if enum != _DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16

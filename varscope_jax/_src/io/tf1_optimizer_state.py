@@ -13,6 +13,7 @@ from typing import Sequence
 
 import jax
 import numpy as np
+import optax
 
 from varscope_jax._src.io.tensor_bundle import _Bundle
 from varscope_jax._src.io.tf1_slots import TensorKind, classify
@@ -186,6 +187,9 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
   >>> step, int(state.count), state.m["model"]["fc1"]["w"].shape
   (3, 3, (3, 4))
   """
+  if not isinstance(tx, optax.GradientTransformation):
+    raise TypeError(f"load_tf1_optimizer_state: tx must be an optax GradientTransformation "
+                    f"(e.g. vs.tf1_optimizers.adam(0.001)), got {type(tx).__name__}.")
   found = []
 
   def is_state(x):
