@@ -440,6 +440,39 @@ def test_writer_still_writes_the_bytes_tf_read(tmp_path):
   assert prefix == str(tmp_path / "model.ckpt-7")
 
 
+def test_tf1_resumes_training_from_the_optimizer_state_varscope_wrote(tmp_path):
+  """TF's AdamOptimizer, restored from our params + slots, takes the steps we take."""
+  with np.load(make_roundtrip.READ + ".npz") as npz:
+    got = {k: npz[k] for k in npz.files if k.startswith("train|")}
+  folder = make_roundtrip.TRAIN_FOLDER
+  params = vs.load_tf1_checkpoint(folder)
+  assert int(params.pop("global_step")) == int(got["train|restored_step"]) == 6
+  tx = tf1_optimizers.adam(learning_rate=0.01)
+  state = vs.load_tf1_optimizer_state(folder, tx, params)
+  ours, _ = run_tf_steps("written_train", params, state, tx, got["train|grads"])
+  assert_close_to_tf("written_train", ours, got["train|params"], atol=0)
+  assert int(got["train|step"]) == 9
+  # The files TF restored are what today's writer writes from the same resumed run.
+  params, state = make_roundtrip.resumed_adam_run()
+  vs.save_tf1_checkpoint(tmp_path / "model.ckpt", params, step=6, opt_state=state)
+  for name in ("model.ckpt-6.index", "model.ckpt-6.data-00000-of-00001", "checkpoint"):
+    assert filecmp.cmp(tmp_path / name, os.path.join(folder, name), shallow=False), name
+
+
+def test_save_opt_state_errors(tmp_path):
+  params = {"w": jnp.ones(2)}
+  with pytest.raises(ValueError, match="opt_state holds no TF1 optimizer state"):
+    vs.save_tf1_checkpoint(tmp_path / "a", params, opt_state=optax.adam(0.1).init(params))
+  two = (tf1_optimizers.adam(0.1).init(params), tf1_optimizers.adam(0.1).init(params))
+  with pytest.raises(ValueError, match="several AdamStates"):
+    vs.save_tf1_checkpoint(tmp_path / "a", params, opt_state=two)
+  with pytest.raises(ValueError, match=r"the optimizer slot w/Momentum has the name of a "
+                                       r"variable in params"):
+    vs.save_tf1_checkpoint(tmp_path / "a", {**params, "w/Momentum": jnp.ones(2)},
+                           opt_state=tf1_optimizers.momentum(0.1, 0.9).init(params))
+  assert not os.path.exists(tmp_path / "a.index")
+
+
 @pytest.mark.parametrize("as_numpy", [True, False])
 def test_save_then_load_every_dtype(tmp_path, as_numpy):
   values = make_roundtrip.values()

@@ -23,8 +23,15 @@ strings, dtypes and names):
   and one where ``model/fc1/w`` is partitioned in two (``fixed_size_partitioner(2)``),
   whose slices ``Saver.restore`` reads from the full tensor.
 
+``write`` also resumes the ``adam`` golden run in JAX (TF's checkpoint, TF's next 3
+gradients) and saves params *and* optimizer state (``opt_state=``) to
+``data/written_train/model.ckpt-6``; ``read`` restores it into the TF1 program that
+made the run (``make_tf1_training.py``) with ``AdamOptimizer(0.01)`` and records TF's
+next 3 steps on new batches (``train|grads``, ``train|params``).
+
 ``tests/test_tf1_training.py`` checks that the writer still writes these exact bytes
-(so TF's verdict holds for today's writer) and that TF read every value exactly.
+(so TF's verdict holds for today's writer), that TF read every value exactly, and that
+TF's resumed steps equal ours from the same files.
 """
 from __future__ import annotations
 
@@ -36,11 +43,14 @@ import ml_dtypes
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 DATA = os.path.join(HERE, "data")
 FOLDER = os.path.join(DATA, "written")
 PREFIX = os.path.join(FOLDER, "model.ckpt")
 STEP = 7
 READ = os.path.join(DATA, "written_by_varscope_read_by_tf")
+TRAIN_FOLDER = os.path.join(DATA, "written_train")
+TRAIN_STEP = 6
 
 
 def values() -> dict[str, np.ndarray]:
@@ -74,13 +84,70 @@ def values() -> dict[str, np.ndarray]:
   return out
 
 
+def resumed_adam_run():
+  """(params, opt_state) after resuming the ``adam`` golden run for TF's 3 next steps.
+
+  Loaded from TF's checkpoint, stepped in JAX (op by op) with the gradients TF applied:
+  what ``write`` saves, with the optimizer state, for TF to resume from.
+  """
+  import optax
+  import varscope_jax as vs
+  ckpt = os.path.join(DATA, "adam")
+  params = vs.load_tf1_checkpoint(ckpt)
+  params.pop("global_step")
+  tx = vs.tf1_optimizers.adam(learning_rate=0.01)
+  state = vs.load_tf1_optimizer_state(ckpt, tx, params)
+  with np.load(os.path.join(DATA, "expected.npz")) as npz:
+    rows = npz["adam|grads"]
+  shapes = [("model/fc1/w", (3, 4)), ("model/fc1/b", (4,)), ("model/fc2/w", (4, 2)),
+            ("model/fc2/b", (2,))]
+  for row in rows:
+    flat, i = {}, 0
+    for name, shape in shapes:
+      flat[name] = row[i:i + int(np.prod(shape))].reshape(shape)
+      i += int(np.prod(shape))
+    updates, state = tx.update(vs.unflatten_params(flat), state, params)
+    params = optax.apply_updates(params, updates)
+  return params, state
+
+
 def write() -> None:
   import varscope_jax as vs  # the dev venv, this checkout (PYTHONPATH=$PWD)
-  if os.path.exists(FOLDER):
-    for name in os.listdir(FOLDER):
-      os.remove(os.path.join(FOLDER, name))
+  for folder in (FOLDER, TRAIN_FOLDER):
+    if os.path.exists(folder):
+      for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
   params = vs.unflatten_params({k: v for k, v in values().items()})
   print(vs.save_tf1_checkpoint(PREFIX, params, step=STEP))
+  params, state = resumed_adam_run()
+  print(vs.save_tf1_checkpoint(os.path.join(TRAIN_FOLDER, "model.ckpt"), params,
+                               step=TRAIN_STEP, opt_state=state))
+
+
+def resume_training(tf, got) -> None:
+  """TF1's AdamOptimizer resumes from the slots varscope_jax wrote; 3 steps recorded."""
+  import make_tf1_training as golden  # the TF program that made the training runs
+  tf1 = tf.compat.v1
+  latest = tf.train.latest_checkpoint(TRAIN_FOLDER)
+  data = golden.batches(2)[:3]  # new batches
+  with tf.Graph().as_default() as graph:
+    x, y, loss = golden.build_model(golden.initial_values(), partitioned=False)
+    global_step = tf1.train.get_or_create_global_step()
+    opt = tf1.train.AdamOptimizer(0.01)
+    grads_and_vars = opt.compute_gradients(loss)
+    train = opt.apply_gradients(grads_and_vars, global_step=global_step)
+    saver = tf1.train.Saver()
+    with tf1.Session(graph=graph) as sess:
+      saver.restore(sess, latest)
+      got["train|restored_step"] = np.int64(sess.run(global_step))
+      names = [v.op.name for _, v in grads_and_vars]
+      grads_rows, params_rows = [], []
+      for bx, by in data:
+        _, grads = sess.run([train, [g for g, _ in grads_and_vars]], {x: bx, y: by})
+        grads_rows.append(golden.pack(dict(zip(names, grads))))
+        params_rows.append(golden.pack(dict(zip(names, sess.run([v for _, v in grads_and_vars])))))
+      got["train|grads"], got["train|params"] = np.stack(grads_rows), np.stack(params_rows)
+      got["train|step"] = np.int64(sess.run(global_step))
 
 
 def read() -> None:
@@ -127,6 +194,7 @@ def read() -> None:
     with tf1.Session(graph=graph) as sess:
       saver.restore(sess, latest)
       got["saver_partitioned|model/fc1/w"] = np.concatenate(sess.run(list(parts)), 0)
+  resume_training(tf, got)
   np.savez_compressed(READ + ".npz", **got)
   with open(READ + ".json", "w") as f:
     json.dump({"tensorflow": tf.__version__,

@@ -9,6 +9,46 @@ import numpy as np
 
 from varscope_jax._src.base import params as params_lib
 from varscope_jax._src.io.tensor_bundle_writer import write_bundle
+from varscope_jax._src.io.tf1_optimizer_state import _leaf_names
+from varscope_jax._src.optim.tf1_states import (
+    AdamState,
+    AdamWeightDecayState,
+    TF1OptimizerState,
+)
+
+
+def _slot_tensors(opt_state) -> dict[str, object]:
+  """``{TF name: value}`` of the slots (and Adam's powers) of the TF1 states in ``opt_state``."""
+  states: list[TF1OptimizerState] = []
+
+  def collect(node):
+    if isinstance(node, TF1OptimizerState):
+      states.append(node)
+    return node
+
+  jax.tree_util.tree_map(collect, opt_state,
+                         is_leaf=lambda x: isinstance(x, TF1OptimizerState))
+  if not states:
+    raise ValueError("save_tf1_checkpoint: opt_state holds no TF1 optimizer state (make "
+                     "it with a vs.tf1_optimizers transform): nothing TF1 could restore.")
+  if sum(isinstance(s, AdamState) for s in states) > 1:
+    raise ValueError("save_tf1_checkpoint: opt_state holds several AdamStates; TF1 would "
+                     "name all their powers beta1_power / beta2_power. Save one at a time.")
+  out: dict[str, object] = {}
+  for state in states:
+    for i, field in enumerate(state.slot_names()):
+      for var, leaf in _leaf_names(getattr(state, field)):
+        if isinstance(state, AdamWeightDecayState):
+          tensor = f"{var}/adam_{field}"
+        else:
+          tensor = f"{var}/{state.name}" + (f"_{i}" if i else "")
+        if tensor in out:
+          raise ValueError(f"save_tf1_checkpoint: two optimizer states write {tensor}; "
+                           "give them different name= (as TF1 would need too).")
+        out[tensor] = leaf
+    if isinstance(state, AdamState):
+      out["beta1_power"], out["beta2_power"] = state.beta1_power, state.beta2_power
+  return out
 
 
 def _state_lines(folder: str, new: str) -> str:
@@ -30,7 +70,7 @@ def _state_lines(folder: str, new: str) -> str:
   return "\n".join(lines) + "\n"
 
 
-def save_tf1_checkpoint(prefix, params, step: int | None = None) -> str:
+def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=None) -> str:
   """Writes ``params`` as a TF1 (V2) checkpoint, without TensorFlow.
 
   Writes ``<prefix>.index`` and ``<prefix>.data-00000-of-00001`` (a tensor bundle, as
@@ -47,13 +87,18 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None) -> str:
     step: if given, the files are ``<prefix>-<step>.*`` (as ``Saver.save(...,
       global_step=step)`` names them) and an int64 ``global_step`` tensor is saved, which
       ``tf.compat.v1.train.get_or_create_global_step()`` restores.
+    opt_state: an optax state holding ``vs.tf1_optimizers`` states (alone or in a
+      chain): their slots are saved under TF's names (``<variable>/Adam``,
+      ``<variable>/Adam_1``, ...; BERT's ``<variable>/adam_m``), with Adam's
+      ``beta1_power`` / ``beta2_power``, so that TF1's optimizer resumes from them.
 
   Returns:
     The prefix written (``prefix`` or ``prefix-<step>``), as ``Saver.save`` returns.
 
   Raises:
     TypeError: if a leaf's dtype has no TF equivalent (the error names the variable).
-    ValueError: if ``params`` holds a ``global_step`` that differs from ``step``.
+    ValueError: if ``params`` holds a ``global_step`` that differs from ``step``, or a
+      slot name of ``opt_state`` is taken (by a variable or another state).
 
   >>> import os, tempfile, jax.numpy as jnp, varscope_jax as vs
   >>> folder = tempfile.mkdtemp()
@@ -64,12 +109,23 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None) -> str:
   >>> back = vs.load_tf1_checkpoint(folder)       # the folder's `checkpoint` file
   >>> back["model"]["fc1"]["w"].shape, int(back["global_step"])
   ((3, 4), 100)
+  >>> tx = vs.tf1_optimizers.momentum(0.1, momentum=0.9)
+  >>> path = vs.save_tf1_checkpoint(os.path.join(folder, "model.ckpt"), params, step=101,
+  ...                               opt_state=tx.init(params))
+  >>> vs.list_tf1_checkpoint(path)["model/fc1/w/Momentum"].slot
+  'momentum'
   """
   prefix = os.fspath(prefix)
   tensors: dict[str, np.ndarray] = {}
   for name, leaf in params_lib.flatten(params):
     value = np.asarray(jax.device_get(leaf))
     tensors[name] = value
+  if opt_state is not None:
+    for name, leaf in _slot_tensors(opt_state).items():
+      if name in tensors:
+        raise ValueError(f"save_tf1_checkpoint: the optimizer slot {name} has the name of "
+                         "a variable in params.")
+      tensors[name] = np.asarray(jax.device_get(leaf))
   if step is not None:
     step = int(step)
     if "global_step" in tensors and int(tensors["global_step"]) != step:
