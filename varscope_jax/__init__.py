@@ -102,6 +102,12 @@ _LAZY = {
     "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
     "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
     "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
+    # Issue 11: TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
+    "TF1Tensor": ("varscope_jax._src.io.tf1_checkpoint", "TF1Tensor"),
+    "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1_optimizer_state",
+                                 "load_tf1_optimizer_state"),
+    "save_tf1_checkpoint": ("varscope_jax._src.io.tf1_save", "save_tf1_checkpoint"),
+    "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
 }
 
 
@@ -110,7 +116,8 @@ def __getattr__(name):
   if target is None:
     raise AttributeError(f"module 'varscope_jax' has no attribute {name!r}")
   module_name, attr = target
-  value = getattr(_importlib.import_module(module_name), attr)
+  module = _importlib.import_module(module_name)
+  value = module if attr is None else getattr(module, attr)
   globals()[name] = value
   return value
 
