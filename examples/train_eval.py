@@ -28,6 +28,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from rich.console import Console
+from rich.table import Table
+from tqdm import tqdm
 
 import varscope_jax as vs
 
@@ -218,15 +221,17 @@ def eval_step(params, averages, x, y):
 # --------------------------------------------------------------------------------------
 # Training loop
 # --------------------------------------------------------------------------------------
-def fit(epochs=EPOCHS, *, seed=SEED, quiet=False, log=print):
+def fit(epochs=EPOCHS, *, seed=SEED, quiet=False):
   """Trains; returns ``(params, averages, specs, history)``.
+
+  Prints one line per epoch (through ``tqdm.write``, so a progress bar on a terminal
+  never splits a line; the bar is off when stderr is not a terminal, e.g. in a log).
+  ``quiet=True`` prints nothing.
 
   ``history`` has one entry per epoch for ``train_loss``, ``train_accuracy`` (running
   mean over the epoch, dropout on), ``val_loss``, ``val_accuracy``, ``ema_val_loss``
   and ``ema_val_accuracy``.
   """
-  from tqdm import tqdm
-
   x_train, y_train, x_val, y_val = load_data(seed)
   rng = jax.random.PRNGKey(seed)
   init_rng, rng = jax.random.split(rng)
@@ -250,7 +255,8 @@ def fit(epochs=EPOCHS, *, seed=SEED, quiet=False, log=print):
                              "ema_val_loss", "ema_val_accuracy")}
   order_rng = np.random.default_rng(seed)
   step = 0
-  for epoch in tqdm(range(1, epochs + 1), desc="epochs", disable=quiet, file=sys.stdout):
+  bar = tqdm(range(1, epochs + 1), desc="epochs", disable=True if quiet else None)
+  for epoch in bar:
     order = order_rng.permutation(len(x_train))
     losses, accuracies = [], []
     for i in range(steps_per_epoch):
@@ -272,17 +278,13 @@ def fit(epochs=EPOCHS, *, seed=SEED, quiet=False, log=print):
     line = (f"epoch {epoch:3d}  train_loss={row['train_loss']:.4f} "
             f"train_acc={row['train_accuracy']:.3f}  val_loss={float(val_loss):.4f} "
             f"val_acc={float(val_acc):.3f}  ema_val_acc={float(ema_acc):.3f}")
-    if quiet:
-      log(line)
-    else:
+    if not quiet:
       tqdm.write(line, file=sys.stdout)
   return vs.merge(trainable, state), averages, specs, history
 
 
 def variables_table(params, specs, title="Variables"):
   """A ``rich`` table of every variable: name, shape, dtype, size, trainable."""
-  from rich.table import Table
-
   table = Table(title=title)
   table.add_column("name")
   table.add_column("shape")
@@ -307,11 +309,9 @@ def variables_table(params, specs, title="Variables"):
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("--epochs", type=int, default=EPOCHS)
-  parser.add_argument("--quiet", action="store_true", help="no progress bar")
+  parser.add_argument("--quiet", action="store_true",
+                      help="no progress bar and no per-epoch lines")
   args = parser.parse_args(argv)
-
-  from rich.console import Console
-
   start = time.perf_counter()
   params, averages, specs, history = fit(args.epochs, quiet=args.quiet)
   console = Console(width=100)

@@ -1,7 +1,7 @@
 """The classic TF1 variable-management walkthrough, run with varscope_jax.
 
 Every line printed is what TensorFlow 1 prints for the same code with ``tf.`` in place
-of ``vs.`` (see ../shared/tf1/WALKTHROUGH.md and tests/golden/, where real TF decides).
+of ``vs.`` (see docs/walkthrough.md and tests/golden/, where real TF decides).
 Run: ``python examples/walkthrough.py``.
 """
 import varscope_jax as vs

@@ -64,3 +64,15 @@ def test_02_train_eval_shared():
   out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
   assert "model/fc1/w" in out
   assert "raw weights:" in out and "EMA weights:" in out
+
+
+def test_03_flax_bridges():
+  nb = _execute(NOTEBOOKS / "03_flax_bridges.ipynb")
+  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  assert "enc/proj/kernel" in out and "enc/bn/mean" in out
+  assert "same as Flax: True" in out
+  assert ("ValueError: Trying to share variable enc/proj/kernel, but specified shape (8, 32) "
+          "and found shape (8, 16).") in out
+  assert "params/tf/enc/proj/kernel" in out and "batch_stats/tf/enc/bn/mean" in out
+  assert "Param BatchStat" in out
+  assert "batch_stats updated: True" in out

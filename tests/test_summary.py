@@ -8,15 +8,15 @@ import jax
 import jax.numpy as jnp
 from rich.console import Console
 
-from varscope_jax._src.tools.summary import summary
+from varscope_jax._src.tools.summary import summary, summary_table
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def render(params, **kwargs):
   console = Console(width=120, record=True, color_system=None)
-  table = summary(params, console=console, **kwargs)
-  return table, console.export_text()
+  assert summary(params, console=console, **kwargs) is None   # a notebook shows it once
+  return summary_table(params, **kwargs), console.export_text()
 
 
 def test_rows_and_totals():
@@ -62,3 +62,18 @@ def test_sharding_column_on_four_devices():
   r_row = next(line for line in out.stdout.splitlines() if line.startswith("│ r "))
   assert "P('x',)" in w_row
   assert "P(" not in r_row
+
+
+def test_piped_output_keeps_long_names_whole():
+  name = "encoder/" + "/".join("layer_%d" % i for i in range(12)) + "/attention/kernel"
+  script = textwrap.dedent(f"""
+    import jax.numpy as jnp
+    import varscope_jax as vs
+    vs.summary({{"{name}": jnp.ones(3)}} if False else vs.unflatten_params([("{name}", jnp.ones(3))]))
+  """)
+  env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO, COLUMNS="")
+  env.pop("COLUMNS")
+  out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                       text=True, timeout=120)
+  assert out.returncode == 0, out.stderr[-2000:]
+  assert name in out.stdout          # not cut or wrapped although stdout is a pipe

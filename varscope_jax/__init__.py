@@ -7,6 +7,7 @@ a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 import importlib as _importlib
 
 from varscope_jax import initializers as initializers
+from varscope_jax import layers as layers  # issue 9: tf.compat.v1.layers
 from varscope_jax._src.core.collection import add_to_collection as add_to_collection
 from varscope_jax._src.core.collection import get_collection as get_collection
 from varscope_jax._src.core.collection import get_collection_ref as get_collection_ref
@@ -45,9 +46,9 @@ from varscope_jax._src.initializers import truncated_normal_initializer as trunc
 from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.core.name_scope import name_scope as name_scope
-from varscope_jax._src.base.params import flatten as flatten_params
+from varscope_jax._src.base.params import flatten_params as flatten_params
 from varscope_jax._src.base.params import lookup as lookup
-from varscope_jax._src.base.params import unflatten as unflatten_params
+from varscope_jax._src.base.params import unflatten_params as unflatten_params
 from varscope_jax._src.core.regularizers import get_regularization_loss as get_regularization_loss
 from varscope_jax._src.core.regularizers import get_regularization_losses as get_regularization_losses
 from varscope_jax._src.core.regularizers import l1_regularizer as l1_regularizer
@@ -96,8 +97,21 @@ _LAZY = {
     "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),
     "save_safetensors": ("varscope_jax._src.io.safetensors_io", "save_safetensors"),
     "summary": ("varscope_jax._src.tools.summary", "summary"),
+    "summary_table": ("varscope_jax._src.tools.summary", "summary_table"),
     "list_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "list_tf1_checkpoint"),
     "load_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "load_tf1_checkpoint"),
+    # issue 12: Flax bridges (flax loads on first use)
+    "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
+    "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
+    "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
+    "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
+    "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
+    # Issue 11: TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
+    "TF1Tensor": ("varscope_jax._src.io.tf1_checkpoint", "TF1Tensor"),
+    "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1_optimizer_state",
+                                 "load_tf1_optimizer_state"),
+    "save_tf1_checkpoint": ("varscope_jax._src.io.tf1_save", "save_tf1_checkpoint"),
+    "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
 }
 
 
@@ -106,7 +120,8 @@ def __getattr__(name):
   if target is None:
     raise AttributeError(f"module 'varscope_jax' has no attribute {name!r}")
   module_name, attr = target
-  value = getattr(_importlib.import_module(module_name), attr)
+  module = _importlib.import_module(module_name)
+  value = module if attr is None else getattr(module, attr)
   globals()[name] = value
   return value
 

@@ -142,3 +142,35 @@ def _copy_dicts(tree):
   if isinstance(tree, Mapping):
     return {k: _copy_dicts(v) for k, v in tree.items()}
   return tree
+
+
+def flatten_params(params: Mapping) -> list[tuple[str, Any]]:
+  """The ``(name, leaf)`` pairs of a params tree, names as TF shows them (``a/b/w``).
+
+  Args:
+    params: a nested dict of arrays (``transform(...).init``'s result).
+
+  Returns:
+    A list of ``(scoped name, leaf)``, in the tree's order.
+
+  >>> import varscope_jax as vs
+  >>> vs.flatten_params({"fc1": {"w": 1, "b": 2}, "step": 3})
+  [('fc1/w', 1), ('fc1/b', 2), ('step', 3)]
+  """
+  if not isinstance(params, Mapping):
+    raise TypeError(f"flatten_params expects a nested dict of arrays, got "
+                    f"{type(params).__name__}.")
+  return list(flatten(params))
+
+
+def unflatten_params(items) -> dict:
+  """A nested params dict from ``(scoped name, leaf)`` pairs or a ``{name: leaf}`` dict.
+
+  Raises:
+    ValueError: if a name is both a leaf and a scope (``a`` and ``a/b``).
+
+  >>> import varscope_jax as vs
+  >>> vs.unflatten_params({"fc1/w": 1, "fc1/b": 2})
+  {'fc1': {'w': 1, 'b': 2}}
+  """
+  return unflatten(items)

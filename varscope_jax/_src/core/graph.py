@@ -49,6 +49,7 @@ class _ThreadState(threading.local):
   def __init__(self):
     super().__init__()
     self.name_stack = ""
+    self.open_scopes = 0
     self.slots: dict[str, Any] = {}
 
 
@@ -90,7 +91,7 @@ class Graph:
     # id(returned value) -> record. Every value a graph returns is a distinct object
     # (the apply backend copies a params leaf that two names share), so this is exact.
     self.records_by_id: dict[int, Any] = {}
-    self._open_scopes = 0     # name and variable scopes open in this graph, all threads
+    self._busy_threads: set[int] = set()   # threads with a scope open in this graph
     self.rng_seed = 0
     self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
     self.rng_counts: dict[str, int] = {}
@@ -192,18 +193,28 @@ class Graph:
     return self._thread
 
   def enter_scope(self) -> None:
-    """Counts an open name or variable scope (``reset_default_graph`` refuses then)."""
-    with self._lock:
-      self._open_scopes += 1
+    """Counts an open name or variable scope (``reset_default_graph`` refuses then).
+
+    Counted per thread (no lock on the hot path); a thread with an open scope is listed
+    in ``_busy_threads`` while its count is above zero.
+    """
+    thread = self._thread
+    if thread.open_scopes == 0:
+      with self._lock:
+        self._busy_threads.add(threading.get_ident())
+    thread.open_scopes += 1
 
   def exit_scope(self) -> None:
-    with self._lock:
-      self._open_scopes -= 1
+    thread = self._thread
+    thread.open_scopes -= 1
+    if thread.open_scopes == 0:
+      with self._lock:
+        self._busy_threads.discard(threading.get_ident())
 
   @property
   def in_use(self) -> bool:
     """Whether a scope is open in this graph in any thread."""
-    return self._open_scopes > 0
+    return bool(self._busy_threads)
 
   # ---- variables ---------------------------------------------------------------------
   def add_variable(self, rec, value=None, finish=None, undo: list | None = None):
@@ -245,7 +256,12 @@ class Graph:
         self.var_store[rec.store_name] = rec
       if not adopted:
         self._op_names.add(rec.op_name)
-      self.add_to_collections(rec.collections, value)
+      collections = self._collections
+      for key in rec.collections:      # (normalised: no duplicates)
+        items = collections.get(key)
+        if items is None:
+          items = collections[key] = []
+        items.append(value)
     return value
 
   def record_of(self, value):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import traceback
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
@@ -18,29 +19,49 @@ from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 
 
-def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=None,
-                       regularizer=None, reuse=None, trainable=None, collections=None,
-                       caching_device=None, partitioner=None, validate_shape=True,
-                       use_resource=None, custom_getter=None, constraint=None,
-                       synchronization=None, aggregation=None):
+class VariableRequest(NamedTuple):
+  """What ``get_variable`` was asked: TF's keyword arguments, once.
+
+  Built by ``get_variable``, completed with the scope's defaults by
+  ``scope_get_variable`` and passed down the store; custom getters get it back as TF's
+  keyword arguments (``getter_kwargs``), since that is TF's custom-getter API.
+  (A NamedTuple: cheap to build on the hot path of an un-jitted apply.)
+  """
+  name: str
+  shape: Any = None
+  dtype: Any = None
+  initializer: Any = None
+  regularizer: Any = None
+  reuse: Any = None
+  trainable: Any = None
+  collections: Any = None
+  caching_device: Any = None
+  partitioner: Any = None
+  validate_shape: bool = True
+  use_resource: Any = None
+  custom_getter: Any = None
+  constraint: Any = None
+  synchronization: Any = None
+  aggregation: Any = None
+
+  def getter_kwargs(self, with_constraint: bool = True) -> dict:
+    """The keyword arguments TF passes a custom getter (all but ``custom_getter``)."""
+    kwargs = self._asdict()
+    del kwargs["custom_getter"]
+    if not with_constraint:
+      del kwargs["constraint"]
+    return kwargs
+
+
+def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
+  name = req.name
   if not isinstance(name, str):
     raise TypeError(f"get_variable: name must be a string, got {name!r}.")
-  if regularizer is None:
-    regularizer = scope._regularizer
-  if caching_device is None:
-    caching_device = scope._caching_device
-  if partitioner is None:
-    partitioner = scope._partitioner
-  if custom_getter is None:
-    custom_getter = scope._custom_getter
-  if reuse is None:
-    reuse = scope._reuse
-  if use_resource is None:
-    use_resource = scope._use_resource
-  # (The scope's fields are read directly: this is the hottest path of apply.)
+  opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
+  initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
   old_stack = thread.name_stack
@@ -52,20 +73,26 @@ def scope_get_variable(scope, graph, name, shape=None, dtype=None, initializer=N
       if init_dtype != want:
         raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
                          % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
-    if initializer is None:
-      initializer = scope._initializer
-    if constraint is None:
-      constraint = scope._constraint
+    getter = opts.custom_getter if req.custom_getter is None else req.custom_getter
+    if getter is not None and not callable(getter):   # (TF checks this first)
+      raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
+    synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
+        req.synchronization, req.aggregation, req.trainable, full_name)
     if dtype is None:
-      dtype = scope._dtype
-    return store_get_variable(
-        graph, full_name, shape=shape, dtype=dtype, initializer=initializer,
-        partition_rules=scope._partition_rules,
-        regularizer=regularizer, reuse=reuse, trainable=trainable,
-        collections=collections, caching_device=caching_device, partitioner=partitioner,
-        validate_shape=validate_shape, use_resource=use_resource,
-        custom_getter=custom_getter, constraint=constraint,
-        synchronization=synchronization, aggregation=aggregation)
+      dtype = opts.dtype
+    req = VariableRequest(
+        full_name, req.shape, dtypes_lib.float32 if dtype is None else dtype,
+        opts.initializer if initializer is None else initializer,
+        opts.regularizer if req.regularizer is None else req.regularizer,
+        scope._reuse if req.reuse is None else req.reuse,
+        trainable, req.collections,
+        opts.caching_device if req.caching_device is None else req.caching_device,
+        opts.partitioner if req.partitioner is None else req.partitioner,
+        req.validate_shape,
+        opts.use_resource if req.use_resource is None else req.use_resource,
+        getter, opts.constraint if req.constraint is None else req.constraint,
+        synchronization, aggregation)
+    return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
 
@@ -83,55 +110,37 @@ def _accepts_constraint(fn) -> bool:
              for p in params)
 
 
-def store_get_variable(graph, name, shape=None, dtype=None, initializer=None,
-                       regularizer=None, reuse=None, trainable=None, collections=None,
-                       caching_device=None, partitioner=None, validate_shape=True,
-                       use_resource=None, custom_getter=None, constraint=None,
-                       synchronization=None, aggregation=None, partition_rules=None):
-  """TF's ``_VariableStore.get_variable``: runs the custom getter chain, then the store."""
-  if custom_getter is not None and not callable(custom_getter):
-    raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-  if dtype is None:
-    dtype = dtypes_lib.float32
+def store_get_variable(graph, req: VariableRequest, partition_rules=None):
+  """TF's ``_VariableStore.get_variable``: runs the custom getter chain, then the store.
+
+  ``req`` is complete (``scope_get_variable`` filled in the scope's defaults, the dtype
+  and TF's synchronization/trainable rule).
+  """
+  custom_getter = req.custom_getter
+  if custom_getter is None and (req.partitioner is None or _is_scalar(req.shape)):
+    return get_single_variable(graph, req, partition_rules)   # the common case
 
   def true_getter(name, shape=None, dtype=dtypes_lib.float32, initializer=None,
                   regularizer=None, reuse=None, trainable=None, collections=None,
                   caching_device=None, partitioner=None, validate_shape=True,
                   use_resource=None, constraint=None, synchronization=None,
                   aggregation=None):
-    is_scalar = shape is not None and isinstance(shape, Sequence) and not shape
-    if partitioner is not None and not is_scalar:
+    # TF's signature: a custom getter calls it with (possibly changed) keywords.
+    got = VariableRequest(name, shape, dtype, initializer, regularizer, reuse, trainable,
+                          collections, caching_device, partitioner, validate_shape,
+                          use_resource, None, constraint, synchronization, aggregation)
+    if partitioner is not None and not _is_scalar(shape):
       raise NotImplementedError(
           f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
           "variables into part_N shards (TF's PartitionedVariable); in JAX one array is "
           "sharded across devices instead. Remove the partitioner (for example "
           "scope.set_partitioner(None)).")
-    return get_single_variable(
-        graph, name, shape=shape, dtype=dtype, initializer=initializer,
-        regularizer=regularizer, reuse=reuse, trainable=trainable,
-        collections=collections, use_resource=use_resource, constraint=constraint,
-        partition_rules=partition_rules)
+    return get_single_variable(graph, got, partition_rules)
 
-  synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
-      synchronization, aggregation, trainable, name)
-  if custom_getter is None and (partitioner is None or _is_scalar(shape)):
-    # The common case, without building the getter's keyword arguments.
-    return get_single_variable(
-        graph, name, shape=shape, dtype=dtype, initializer=initializer,
-        regularizer=regularizer, reuse=reuse, trainable=trainable,
-        collections=collections, use_resource=use_resource, constraint=constraint,
-        partition_rules=partition_rules)
-  kwargs = dict(name=name, shape=shape, dtype=dtype, initializer=initializer,
-                regularizer=regularizer, reuse=reuse, trainable=trainable,
-                collections=collections, caching_device=caching_device,
-                partitioner=partitioner, validate_shape=validate_shape,
-                use_resource=use_resource, synchronization=synchronization,
-                aggregation=aggregation)
   if custom_getter is not None:
-    if _accepts_constraint(custom_getter):
-      kwargs["constraint"] = constraint
-    return custom_getter(getter=true_getter, **kwargs)
-  return true_getter(constraint=constraint, **kwargs)
+    return custom_getter(getter=true_getter,
+                         **req.getter_kwargs(_accepts_constraint(custom_getter)))
+  return true_getter(**req.getter_kwargs())
 
 
 _DEFAULT_INITIALIZERS: dict = {}
@@ -212,81 +221,86 @@ def _existing(graph, name, rec, shape, dtype, reuse):
   return rec.value
 
 
-def get_single_variable(graph, name, shape=None, dtype=dtypes_lib.float32,
-                        initializer=None, regularizer=None, reuse=None, trainable=None,
-                        collections=None, use_resource=None, constraint=None,
-                        partition_rules=None):
-  """TF's ``_VariableStore._get_single_variable``."""
+def get_single_variable(graph, req: VariableRequest, partition_rules=None):
+  """TF's ``_VariableStore._get_single_variable``: reuse checks, then a new variable."""
+  name, initializer = req.name, req.initializer
   initializing_from_value = initializer is not None and not callable(initializer)
-  if shape is not None and initializing_from_value:
+  if req.shape is not None and initializing_from_value:
     raise ValueError("If initializer is a constant, do not specify shape.")
-  dtype = dtypes_lib.as_dtype(dtype, variable=name)
-  shape = var_lib.as_shape(shape, name)
+  dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
+  shape = var_lib.as_shape(req.shape, name)
 
   rec = graph.var_store.get(name)
-  if rec is None and reuse is True:
+  if rec is None and req.reuse is True:
     rec = _adopt_from_backend(graph, name)
   if rec is not None:
-    return _existing(graph, name, rec, shape, dtype, reuse)
-  if reuse is True:
+    return _existing(graph, name, rec, shape, dtype, req.reuse)
+  if req.reuse is True:
     raise ValueError("Variable %s does not exist, or was not created with "
                      "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
                      "VarScope?" % name + _missing_hint(graph, name))
+  key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
+                                               initializing_from_value)
+  var_lib.check_constraint(req.constraint)
+  return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
+                           partition_rules)
 
+
+def _initial_value(name, shape, dtype, initializer, from_value):
+  """``(key_initializer, None)`` when the value needs a key (made by the backend), or
+  ``(None, value)`` when TF computes it now (a value, or a TF-style initializer)."""
+  if from_value:
+    return None, var_lib.to_initial_array(initializer, None, name)
   if initializer is None:
     if shape is None:
       raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
                        "must be specified." % name)
     initializer = _default_initializer(name, dtype)
-  init_value = None
-  key_initializer = None
-  if initializing_from_value:
-    init_value = var_lib.to_initial_array(initializer, None, name)
-  else:
-    if inspect.isclass(initializer):
-      initializer = initializer()
-    kind = _classify_initializer(initializer)
-    if var_lib.fully_defined(shape):
-      if kind == "key":
-        key_initializer = initializer
-      elif _takes_partition_info(initializer):
-        init_value = initializer(list(shape), dtype=dtype, partition_info=None)
-      else:
-        init_value = initializer(list(shape), dtype=dtype)
-      if init_value is not None:
-        init_value = var_lib.to_initial_array(init_value, dtype, name)
-    elif kind == "tf" and _needs_no_arguments(initializer):
-      init_value = var_lib.to_initial_array(initializer(), None, name)
-    if key_initializer is None and init_value is None:
-      raise ValueError("The initializer passed is not valid. It should be a callable with "
-                       "no arguments and the shape should not be provided or an instance "
-                       "of `tf.keras.initializers.*' and `shape` should be fully defined.")
-  var_lib.check_constraint(constraint)
-  collections = var_lib._normalize_collections(collections, trainable)
+  if inspect.isclass(initializer):
+    initializer = initializer()
+  kind = _classify_initializer(initializer)
+  if var_lib.fully_defined(shape):
+    if kind == "key":
+      return initializer, None
+    if _takes_partition_info(initializer):
+      value = initializer(list(shape), dtype=dtype, partition_info=None)
+    else:
+      value = initializer(list(shape), dtype=dtype)
+    if value is not None:
+      return None, var_lib.to_initial_array(value, dtype, name)
+  elif kind == "tf" and _needs_no_arguments(initializer):
+    return None, var_lib.to_initial_array(initializer(), None, name)
+  raise ValueError("The initializer passed is not valid. It should be a callable with "
+                   "no arguments and the shape should not be provided or an instance "
+                   "of `tf.keras.initializers.*' and `shape` should be fully defined.")
 
-  # Name the variable as TF does: name_scope(full_name) at the root of the graph.
+
+def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
+                      partition_rules):
+  """Names the variable as TF does (name_scope(full name) at the root of the graph),
+  builds its record and adds it to the graph; the regularizer runs before it is kept."""
+  name, regularizer = req.name, req.regularizer
+  collections = var_lib._normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
   if init_value is not None:
-    var_shape = tuple(init_value.shape)
-    var_dtype = dtypes_lib.canonical(init_value.dtype)
-  else:
-    var_shape = shape
-    var_dtype = dtypes_lib.canonical(dtype)
+    shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = var_lib.VariableRecord(
-      op_name=op_name, store_name=name, shape=var_shape, dtype=var_dtype,
-      initializer=key_initializer, init_value=init_value, trainable=bool(trainable),
-      collections=collections, constraint=constraint, use_resource=bool(use_resource),
-      regularizer=regularizer, partition_rules=partition_rules,
+      op_name=op_name, store_name=name, shape=shape, dtype=dtypes_lib.canonical(dtype),
+      initializer=key_initializer, init_value=init_value, trainable=bool(req.trainable),
+      collections=collections, constraint=req.constraint,
+      use_resource=bool(req.use_resource), regularizer=regularizer,
+      partition_rules=partition_rules,
       stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  if not regularizer:
+    return graph.add_variable(rec, undo=undo)
   losses = []
 
   def regularize(value):   # runs before the variable is recorded: may raise safely
-    if regularizer:
-      losses.append(regularizer(_unwrap(value)))
+    losses.append(regularizer(_unwrap(value)))
 
   value = graph.add_variable(rec, finish=regularize, undo=undo)
-  if losses and losses[0] is not None:
+  if losses[0] is not None:
     with graph._lock:
       graph.item_names[id(losses[0])] = rec.op_name + "/Regularizer"
       graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0])
@@ -366,13 +380,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   """
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
-  return scope_get_variable(
-      scope, graph, name, shape=shape, dtype=dtype, initializer=initializer,
-      regularizer=regularizer, trainable=trainable, collections=collections,
-      caching_device=caching_device, partitioner=partitioner,
-      validate_shape=validate_shape, use_resource=use_resource,
-      custom_getter=custom_getter, constraint=constraint,
-      synchronization=synchronization, aggregation=aggregation)
+  return scope_get_variable(scope, graph, VariableRequest(
+      name, shape, dtype, initializer, regularizer, None, trainable, collections,
+      caching_device, partitioner, validate_shape, use_resource, custom_getter,
+      constraint, synchronization, aggregation))
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,

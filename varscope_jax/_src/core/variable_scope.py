@@ -7,9 +7,11 @@ reads the innermost ``VariableScope`` for its prefix, reuse mode and defaults.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import enum
 import functools
 import sys
+from typing import Any
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base.sharding import check_rules as _check_rules
@@ -38,12 +40,41 @@ def no_regularizer(_):
   return None
 
 
+@dataclasses.dataclass(frozen=True)
+class ScopeOptions:
+  """What a variable scope gives ``get_variable`` by default; ``None``: not set.
+
+  One frozen value per scope, changed with ``dataclasses.replace`` (a ``VariableScope``'s
+  setters replace it; a new scope starts from its parent's, as TF inherits them).
+  ``constraint`` is the exception TF makes: it is not inherited by sub-scopes.
+  """
+  initializer: Any = None
+  regularizer: Any = None
+  caching_device: Any = None
+  partitioner: Any = None
+  custom_getter: Any = None
+  dtype: Any = None
+  use_resource: Any = None
+  constraint: Any = None
+  partition_rules: Any = None
+
+  def overrides(self) -> dict:
+    """The options that are set (not None)."""
+    return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+            if getattr(self, f.name) is not None}
+
+
+OPTION_NAMES = tuple(f.name for f in dataclasses.fields(ScopeOptions))
+_NO_OPTIONS = ScopeOptions()
+
+
 class VariableScope:
   """A variable scope: the name prefix, reuse mode and defaults for ``get_variable``.
 
   Same attributes and setters as ``tf.compat.v1.VariableScope``. ``caching_device``,
   ``partitioner`` and ``use_resource`` are stored and inherited as in TF, for porting,
-  but have no effect on JAX arrays (see docs/tf1_differences.md).
+  but have no effect on JAX arrays (see docs/tf1_differences.md). The defaults live in
+  one frozen ``ScopeOptions`` (``scope.options``).
 
   >>> import varscope_jax as vs
   >>> vs.reset_default_graph()
@@ -57,69 +88,39 @@ class VariableScope:
                caching_device=None, partitioner=None, custom_getter=None,
                name_scope="", dtype=None, use_resource=None, constraint=None,
                partition_rules=None):
+    # TF's constructor keywords, kept for porting; ``_make`` is the internal one.
     self._name = name
-    self._initializer = initializer
-    self._regularizer = regularizer
     self._reuse = reuse
-    self._caching_device = caching_device
-    self._partitioner = partitioner
-    self._custom_getter = custom_getter
     self._name_scope = name_scope
-    self._dtype = dtypes_lib.float32 if dtype is None else dtype
-    self._use_resource = use_resource
-    self._constraint = constraint
-    self._partition_rules = partition_rules
+    self._opts = ScopeOptions(
+        initializer=initializer, regularizer=regularizer, caching_device=caching_device,
+        partitioner=partitioner, custom_getter=custom_getter,
+        dtype=dtypes_lib.float32 if dtype is None else dtype, use_resource=use_resource,
+        constraint=constraint, partition_rules=partition_rules)
+
+  @classmethod
+  def _make(cls, reuse, name, name_scope, opts: ScopeOptions) -> "VariableScope":
+    scope = cls.__new__(cls)
+    scope._name, scope._reuse, scope._name_scope = name, reuse, name_scope
+    scope._opts = opts if opts.dtype is not None else dataclasses.replace(
+        opts, dtype=dtypes_lib.float32)
+    return scope
 
   name = property(lambda self: self._name)
   original_name_scope = property(lambda self: self._name_scope)
   reuse = property(lambda self: self._reuse)
-  initializer = property(lambda self: self._initializer)
-  dtype = property(lambda self: self._dtype)
-  use_resource = property(lambda self: self._use_resource)
-  regularizer = property(lambda self: self._regularizer)
-  caching_device = property(lambda self: self._caching_device)
-  partitioner = property(lambda self: self._partitioner)
-  custom_getter = property(lambda self: self._custom_getter)
-  constraint = property(lambda self: self._constraint)
+  options = property(lambda self: self._opts, doc="The scope's ``ScopeOptions``.")
   partition_rules = property(
-      lambda self: self._partition_rules,
+      lambda self: self._opts.partition_rules,
       doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.")
 
   def reuse_variables(self):
     """Sets reuse=True on this scope (and on sub-scopes opened after this call)."""
     self._reuse = True
 
-  def set_initializer(self, initializer):
-    """Sets the default initializer of this scope."""
-    self._initializer = initializer
-
-  def set_dtype(self, dtype):
-    """Sets the default dtype of this scope."""
-    self._dtype = dtype
-
-  def set_use_resource(self, use_resource):
-    """Sets use_resource (accepted for porting; no effect on JAX arrays)."""
-    self._use_resource = use_resource
-
-  def set_regularizer(self, regularizer):
-    """Sets the default regularizer of this scope."""
-    self._regularizer = regularizer
-
-  def set_caching_device(self, caching_device):
-    """Sets caching_device (accepted for porting; no effect in JAX)."""
-    self._caching_device = caching_device
-
-  def set_partitioner(self, partitioner):
-    """Sets partitioner (stored and inherited; JAX uses sharding instead)."""
-    self._partitioner = partitioner
-
   def set_partition_rules(self, partition_rules):
     """Sets the sharding rules of this scope (see ``variable_scope(partition_rules=)``)."""
-    self._partition_rules = _check_rules(partition_rules)
-
-  def set_custom_getter(self, custom_getter):
-    """Sets the custom getter of this scope."""
-    self._custom_getter = custom_getter
+    self._opts = dataclasses.replace(self._opts, partition_rules=_check_rules(partition_rules))
 
   def get_collection(self, name):
     """Items of collection ``name`` created under this scope (prefix ``name + "/"``)."""
@@ -140,6 +141,34 @@ class VariableScope:
 
   def __repr__(self):
     return "<VariableScope name=%r reuse=%r>" % (self._name, self._reuse)
+
+
+_NO_EFFECT = {"caching_device": " (accepted for porting; no effect in JAX)",
+              "use_resource": " (accepted for porting; no effect on JAX arrays)",
+              "partitioner": " (stored and inherited; JAX uses sharding instead)"}
+
+
+def _option_accessors(option):
+  def get(self):
+    return getattr(self._opts, option)
+
+  def set_(self, value):
+    self._opts = dataclasses.replace(self._opts, **{option: value})
+
+  set_.__name__ = "set_" + option
+  set_.__doc__ = f"Sets the default {option} of this scope{_NO_EFFECT.get(option, '')}."
+  return property(get, doc=f"The scope's default {option}."), set_
+
+
+# TF's properties and setters, one per option (``initializer`` / ``set_initializer``...);
+# ``constraint`` has no setter in TF.
+for _option in OPTION_NAMES:
+  if _option == "partition_rules":
+    continue
+  _get, _set = _option_accessors(_option)
+  setattr(VariableScope, _option, _get)
+  if _option != "constraint":
+    setattr(VariableScope, "set_" + _option, _set)
 
 
 class _ScopeStore:
@@ -237,61 +266,39 @@ def get_unique_variable_scope(prefix: str) -> str:
 
 
 class _PureVariableScope:
-  """Pushes a ``VariableScope`` (no name scope): TF's ``_pure_variable_scope``."""
+  """Pushes a ``VariableScope`` (no name scope): TF's ``_pure_variable_scope``.
 
-  def __init__(self, name_or_scope, reuse=None, initializer=None, regularizer=None,
-               caching_device=None, partitioner=None, custom_getter=None,
-               old_name_scope=None, dtype=None, use_resource=None, constraint=None,
-               partition_rules=None):
-    self._partition_rules = partition_rules
+  ``options`` holds the overrides given to the scope (unset: ``None``); the new scope
+  starts from its parent's options (or a captured scope's), takes the overrides, chains
+  custom getters (innermost first, as TF) and never inherits ``constraint``.
+  """
+
+  def __init__(self, name_or_scope, reuse=None, old_name_scope=None,
+               options: ScopeOptions | None = None, **overrides):
+    if overrides:
+      options = dataclasses.replace(options or _NO_OPTIONS, **overrides)
+    self._options = options = options or _NO_OPTIONS
+    self._changes = options.overrides() if options is not _NO_OPTIONS else {}
     self._name_or_scope = name_or_scope
     self._reuse = reuse
-    self._initializer = initializer
-    self._regularizer = regularizer
-    self._caching_device = caching_device
-    self._partitioner = partitioner
-    self._custom_getter = custom_getter
     self._old_name_scope = old_name_scope
-    self._dtype = dtype
-    self._use_resource = use_resource
-    self._constraint = constraint
     self._store = scope_store()
     self._last = None
     if isinstance(name_or_scope, VariableScope):
       self._new_name = name_or_scope.name
-      obj = VariableScope(
-          name_or_scope.reuse if not reuse else reuse,
-          name=self._new_name,
-          initializer=name_or_scope.initializer,
-          regularizer=name_or_scope.regularizer,
-          caching_device=name_or_scope.caching_device,
-          partitioner=name_or_scope.partitioner,
-          dtype=name_or_scope.dtype,
-          custom_getter=name_or_scope.custom_getter,
-          name_scope=name_or_scope.original_name_scope,
-          use_resource=name_or_scope.use_resource,
-          constraint=constraint,
-          partition_rules=name_or_scope.partition_rules)
-      self._apply_overrides(obj, name_or_scope.custom_getter)
-      self._cached = obj
+      self._cached = VariableScope._make(
+          name_or_scope.reuse if not reuse else reuse, self._new_name,
+          name_or_scope.original_name_scope, self._derive(name_or_scope.options))
 
-  def _apply_overrides(self, obj, old_getter):
-    if self._initializer is not None:
-      obj.set_initializer(self._initializer)
-    if self._regularizer is not None:
-      obj.set_regularizer(self._regularizer)
-    if self._caching_device is not None:
-      obj.set_caching_device(self._caching_device)
-    if self._partitioner is not None:
-      obj.set_partitioner(self._partitioner)
-    if self._custom_getter is not None:
-      obj.set_custom_getter(_maybe_wrap_custom_getter(self._custom_getter, old_getter))
-    if self._dtype is not None:
-      obj.set_dtype(self._dtype)
-    if self._use_resource is not None:
-      obj.set_use_resource(self._use_resource)
-    if self._partition_rules is not None:
-      obj.set_partition_rules(self._partition_rules)
+  def _derive(self, parent: ScopeOptions) -> ScopeOptions:
+    if not self._changes and parent.constraint is None:
+      return parent          # the common case: nothing set, nothing to drop
+    changes = dict(self._changes)
+    changes["constraint"] = self._options.constraint    # not inherited
+    getter = changes.get("custom_getter")
+    if getter is not None:
+      changes["custom_getter"] = _maybe_wrap_custom_getter(getter, parent.custom_getter)
+    return dataclasses.replace(parent, **changes)
 
   def __enter__(self):
     store = self._store
@@ -307,13 +314,8 @@ class _PureVariableScope:
       self._reuse = self._reuse or old.reuse
       name_scope = (self._name_or_scope if self._old_name_scope is None
                     else self._old_name_scope)
-      obj = VariableScope(
-          self._reuse, name=self._new_name, initializer=old.initializer,
-          regularizer=old.regularizer, caching_device=old.caching_device,
-          partitioner=old.partitioner, dtype=old.dtype, use_resource=old.use_resource,
-          custom_getter=old.custom_getter, name_scope=name_scope,
-          constraint=self._constraint, partition_rules=old.partition_rules)
-      self._apply_overrides(obj, old.custom_getter)
+      obj = VariableScope._make(self._reuse, self._new_name, name_scope,
+                                self._derive(old.options))
       store.open_variable_scope(self._new_name)
     store.current_scope = obj
     store.depth += 1
@@ -374,17 +376,18 @@ class variable_scope:  # pylint: disable=invalid-name
                custom_getter=None, reuse=None, dtype=None, use_resource=None,
                constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
-    self._partition_rules = _check_rules(partition_rules)
     self._default_name = default_name
-    self._initializer = initializer
-    self._regularizer = regularizer
-    self._caching_device = caching_device
-    self._partitioner = partitioner
-    self._custom_getter = custom_getter
+    if (initializer is None and regularizer is None and caching_device is None
+        and partitioner is None and custom_getter is None and dtype is None
+        and use_resource is None and constraint is None and partition_rules is None):
+      self._options = _NO_OPTIONS           # the common case, without building one
+    else:
+      self._options = ScopeOptions(
+          initializer=initializer, regularizer=regularizer, caching_device=caching_device,
+          partitioner=partitioner, custom_getter=custom_getter, dtype=dtype,
+          use_resource=use_resource, constraint=constraint,
+          partition_rules=_check_rules(partition_rules))
     self._reuse = reuse
-    self._dtype = dtype
-    self._use_resource = use_resource
-    self._constraint = constraint
     if default_name is None and name_or_scope is None:
       raise TypeError("If default_name is None then name_or_scope is required")
     if self._reuse is False:
@@ -418,11 +421,7 @@ class variable_scope:  # pylint: disable=invalid-name
     else:
       name_scope = graph.name_stack
       current_name_scope = graph.name_scope(name_scope + "/" if name_scope else name_scope)
-    common = dict(initializer=self._initializer, regularizer=self._regularizer,
-                  caching_device=self._caching_device, partitioner=self._partitioner,
-                  custom_getter=self._custom_getter, dtype=self._dtype,
-                  use_resource=self._use_resource, constraint=self._constraint,
-                  partition_rules=self._partition_rules)
+    common = dict(options=self._options)
     if self._name_or_scope is not None:
       if not isinstance(self._name_or_scope, (VariableScope, str)):
         raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")

@@ -243,7 +243,7 @@ def _normalize_collections(collections, trainable):
   collections = list(collections)
   if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
     collections.append(GraphKeys.TRAINABLE_VARIABLES)
-  return tuple(collections)
+  return tuple(dict.fromkeys(collections))   # no duplicates (TF adds to a set of keys)
 
 
 def check_constraint(constraint):

@@ -168,7 +168,7 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
       match wins) on each variable's full name after its scope's own rules.
 
   Returns:
-    A ``Transformed(init, apply)``.
+    A ``Transformed(init, apply, specs)``: the three functions described above.
 
   >>> import jax, jax.numpy as jnp
   >>> import varscope_jax as vs

@@ -5,6 +5,7 @@ from typing import Mapping
 
 import numpy as np
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from varscope_jax._src.base import params as params_lib
@@ -38,8 +39,21 @@ def _human_bytes(count: int) -> str:
   raise AssertionError
 
 
-def summary(params: Mapping, *, trainable=None, console: Console | None = None) -> Table:
-  """Prints and returns a table of every variable: shape, dtype, size, bytes, sharding.
+def summary_table(params: Mapping, *, trainable=None) -> Table:
+  """A ``rich`` table of every variable: shape, dtype, size, bytes, trainable, sharding.
+
+  ``vs.summary`` prints it; this returns it without printing (to embed or export it).
+
+  >>> import jax.numpy as jnp
+  >>> import varscope_jax as vs
+  >>> vs.summary_table({"w": jnp.ones((3, 4))}).row_count   # one row, then the total
+  2
+  """
+  return _build(params, trainable)
+
+
+def summary(params: Mapping, *, trainable=None, console: Console | None = None) -> None:
+  """Prints a table of every variable: shape, dtype, size, bytes, sharding.
 
   Args:
     params: a nested dict of arrays (or ``jax.ShapeDtypeStruct``, e.g. from
@@ -49,14 +63,16 @@ def summary(params: Mapping, *, trainable=None, console: Console | None = None) 
       ``None`` shows ``?``.
     console: the ``rich.console.Console`` to print to (default: a new one on stdout).
 
-  Returns:
-    The ``rich.table.Table``. The sharding column shows the ``PartitionSpec`` of arrays
-    that are not fully replicated (blank for single-device or replicated ones).
+  Returns nothing (so a notebook cell ending in ``vs.summary(params)`` shows the table
+  once); ``vs.summary_table`` returns the table instead. The sharding column shows the
+  ``PartitionSpec`` of arrays that are not fully replicated (blank for single-device or
+  replicated ones). Names are never cut: when the output is not a terminal (a log, a
+  pipe), the table is as wide as it needs to be.
 
   >>> import jax.numpy as jnp
   >>> from rich.console import Console
   >>> params = {"fc1": {"w": jnp.ones((3, 4)), "b": jnp.zeros(4)}}
-  >>> table = summary(params, trainable={"fc1/w"}, console=Console(width=100, color_system=None))
+  >>> summary(params, trainable={"fc1/w"}, console=Console(width=100, color_system=None))
   ┏━━━━━━━┳━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━┓
   ┃ name  ┃ shape  ┃ dtype   ┃ size ┃ bytes ┃ trainable ┃ sharding ┃
   ┡━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━┩
@@ -65,14 +81,22 @@ def summary(params: Mapping, *, trainable=None, console: Console | None = None) 
   ├───────┼────────┼─────────┼──────┼───────┼───────────┼──────────┤
   │ total │        │         │   16 │  64 B │ 12        │          │
   └───────┴────────┴─────────┴──────┴───────┴───────────┴──────────┘
-  >>> table.row_count
-  3
   """
+  table = _build(params, trainable)
+  if console is None:
+    console = Console()
+    if not console.is_terminal:
+      wide = console.options.update_width(1 << 20)
+      console = Console(width=max(console.width, Measurement.get(console, wide, table).maximum))
+  console.print(table)
+
+
+def _build(params, trainable) -> Table:
   if not isinstance(params, Mapping):
     raise TypeError(f"params must be a nested dict of arrays, got {type(params).__name__}.")
   names = _trainable_names(trainable)
   table = Table(title=None)
-  table.add_column("name")
+  table.add_column("name", overflow="fold")
   table.add_column("shape")
   table.add_column("dtype")
   table.add_column("size", justify="right")
@@ -97,5 +121,4 @@ def summary(params: Mapping, *, trainable=None, console: Console | None = None) 
   table.add_section()
   table.add_row("total", "", "", f"{total_size:,}", _human_bytes(total_bytes),
                 "?" if names is None else f"{trainable_size:,}", "")
-  (console or Console()).print(table)
   return table

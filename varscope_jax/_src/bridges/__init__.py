@@ -1,0 +1,1 @@
+"""bridges layer: Flax linen / NNX both ways."""

@@ -1,0 +1,142 @@
+"""``save_tf1_checkpoint``: a params tree as a TF1 checkpoint that TF's ``Saver`` restores."""
+from __future__ import annotations
+
+import os
+import re
+
+import jax
+import numpy as np
+
+from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io.tensor_bundle_writer import write_bundle
+from varscope_jax._src.io.tf1_optimizer_state import _leaf_names
+from varscope_jax._src.optim.tf1_states import (
+    AdamState,
+    AdamWeightDecayState,
+    TF1OptimizerState,
+)
+
+
+def _slot_tensors(opt_state) -> dict[str, object]:
+  """``{TF name: value}`` of the slots (and Adam's powers) of the TF1 states in ``opt_state``."""
+  states: list[TF1OptimizerState] = []
+
+  def collect(node):
+    if isinstance(node, TF1OptimizerState):
+      states.append(node)
+    return node
+
+  jax.tree_util.tree_map(collect, opt_state,
+                         is_leaf=lambda x: isinstance(x, TF1OptimizerState))
+  if not states:
+    raise ValueError("save_tf1_checkpoint: opt_state holds no TF1 optimizer state (make "
+                     "it with a vs.tf1_optimizers transform): nothing TF1 could restore.")
+  if sum(isinstance(s, AdamState) for s in states) > 1:
+    raise ValueError("save_tf1_checkpoint: opt_state holds several AdamStates; TF1 would "
+                     "name all their powers beta1_power / beta2_power. Save one at a time.")
+  out: dict[str, object] = {}
+  for state in states:
+    for i, field in enumerate(state.slot_names()):
+      for var, leaf in _leaf_names(getattr(state, field)):
+        if isinstance(state, AdamWeightDecayState):
+          tensor = f"{var}/adam_{field}"
+        else:
+          tensor = f"{var}/{state.name}" + (f"_{i}" if i else "")
+        if tensor in out:
+          raise ValueError(f"save_tf1_checkpoint: two optimizer states write {tensor}; "
+                           "give them different name= (as TF1 would need too).")
+        out[tensor] = leaf
+    if isinstance(state, AdamState):
+      out["beta1_power"], out["beta2_power"] = state.beta1_power, state.beta2_power
+  return out
+
+
+def _state_lines(folder: str, new: str) -> str:
+  """The ``checkpoint`` file: ``new`` first, older entries whose files still exist kept."""
+  old: list[str] = []
+  state = os.path.join(folder, "checkpoint")
+  if os.path.exists(state):
+    with open(state) as f:
+      for match in re.finditer(r'^all_model_checkpoint_paths:\s*"(.*)"\s*$', f.read(), re.M):
+        path = match.group(1).encode("latin-1").decode("unicode_escape")
+        full = path if os.path.isabs(path) else os.path.join(folder, path)
+        if path != new and path not in old and os.path.exists(full + ".index"):
+          old.append(path)
+
+  def quote(path):
+    return path.replace("\\", "\\\\").replace('"', '\\"')
+  lines = [f'model_checkpoint_path: "{quote(new)}"']
+  lines += [f'all_model_checkpoint_paths: "{quote(p)}"' for p in old + [new]]
+  return "\n".join(lines) + "\n"
+
+
+def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=None) -> str:
+  """Writes ``params`` as a TF1 (V2) checkpoint, without TensorFlow.
+
+  Writes ``<prefix>.index`` and ``<prefix>.data-00000-of-00001`` (a tensor bundle, as
+  ``tf.compat.v1.train.Saver`` writes) and updates the folder's ``checkpoint`` file, so
+  ``Saver.restore(sess, prefix)``, ``tf.train.load_checkpoint`` and
+  ``tf.train.latest_checkpoint(folder)`` read it: a TF1 graph built with the same scoped
+  names restores a model trained in JAX. Each leaf is saved under its scoped name
+  (``params["model"]["fc1"]["w"]`` as ``model/fc1/w``), in its own dtype.
+
+  Args:
+    prefix: the checkpoint prefix, ``.../model.ckpt``; its folder is created if needed.
+    params: a nested dict of arrays (``jax.Array``, numpy, Python numbers; numpy
+      ``object`` arrays of ``bytes``/``str`` are saved as TF strings).
+    step: if given, the files are ``<prefix>-<step>.*`` (as ``Saver.save(...,
+      global_step=step)`` names them) and an int64 ``global_step`` tensor is saved, which
+      ``tf.compat.v1.train.get_or_create_global_step()`` restores.
+    opt_state: an optax state holding ``vs.tf1_optimizers`` states (alone or in a
+      chain): their slots are saved under TF's names (``<variable>/Adam``,
+      ``<variable>/Adam_1``, ...; BERT's ``<variable>/adam_m``), with Adam's
+      ``beta1_power`` / ``beta2_power``, so that TF1's optimizer resumes from them.
+
+  Returns:
+    The prefix written (``prefix`` or ``prefix-<step>``), as ``Saver.save`` returns.
+
+  Raises:
+    TypeError: if a leaf's dtype has no TF equivalent (the error names the variable).
+    ValueError: if ``params`` holds a ``global_step`` that differs from ``step``, or a
+      slot name of ``opt_state`` is taken (by a variable or another state).
+
+  >>> import os, tempfile, jax.numpy as jnp, varscope_jax as vs
+  >>> folder = tempfile.mkdtemp()
+  >>> params = {"model": {"fc1": {"w": jnp.ones((3, 4)), "b": jnp.zeros(4)}}}
+  >>> path = vs.save_tf1_checkpoint(os.path.join(folder, "model.ckpt"), params, step=100)
+  >>> os.path.basename(path)
+  'model.ckpt-100'
+  >>> back = vs.load_tf1_checkpoint(folder)       # the folder's `checkpoint` file
+  >>> back["model"]["fc1"]["w"].shape, int(back["global_step"])
+  ((3, 4), 100)
+  >>> tx = vs.tf1_optimizers.momentum(0.1, momentum=0.9)
+  >>> path = vs.save_tf1_checkpoint(os.path.join(folder, "model.ckpt"), params, step=101,
+  ...                               opt_state=tx.init(params))
+  >>> vs.list_tf1_checkpoint(path)["model/fc1/w/Momentum"].slot
+  'momentum'
+  """
+  prefix = os.fspath(prefix)
+  tensors: dict[str, np.ndarray] = {}
+  for name, leaf in params_lib.flatten(params):
+    value = np.asarray(jax.device_get(leaf))
+    tensors[name] = value
+  if opt_state is not None:
+    for name, leaf in _slot_tensors(opt_state).items():
+      if name in tensors:
+        raise ValueError(f"save_tf1_checkpoint: the optimizer slot {name} has the name of "
+                         "a variable in params.")
+      tensors[name] = np.asarray(jax.device_get(leaf))
+  if step is not None:
+    step = int(step)
+    if "global_step" in tensors and int(tensors["global_step"]) != step:
+      raise ValueError(f"save_tf1_checkpoint: params['global_step'] is "
+                       f"{int(tensors['global_step'])} but step={step}; pass one of them.")
+    tensors["global_step"] = np.asarray(step, np.int64)
+    prefix = f"{prefix}-{step}"
+  folder = os.path.dirname(os.path.abspath(prefix))
+  os.makedirs(folder, exist_ok=True)
+  write_bundle(prefix, tensors)
+  with open(os.path.join(folder, "checkpoint.tmp"), "w") as f:
+    f.write(_state_lines(folder, os.path.basename(prefix)))
+  os.replace(os.path.join(folder, "checkpoint.tmp"), os.path.join(folder, "checkpoint"))
+  return prefix

@@ -1,0 +1,1 @@
+"""optim layer: TF1 optimizers as optax transforms (imports base only)."""
