@@ -113,7 +113,7 @@ def test_errors_name_the_cell_scope():
       cell = rnn_cell.GRUCell(3)
       return cell(x, cell.zero_state(2, vs.float32))
 
-  with pytest.raises(ValueError, match=r"expected ndim=2, found ndim=3[\s\S]*cell scope 'enc/gru_cell'"):
+  with pytest.raises(ValueError, match=r"expected ndim=2, found ndim=3[\s\S]*variable scope 'enc/gru_cell'"):
     vs.transform(rank3).init(KEY, jnp.ones((2, 4, 3)))
 
   def bad_lengths(x):

@@ -1,32 +1,30 @@
-"""``RNNCell``, ``LayerRNNCell`` and ``LSTMStateTuple``: TF1's cell base with TF1's layer naming.
+"""``RNNCell``, ``LayerRNNCell`` and ``LSTMStateTuple``: TF1's cell base, on TF1's ``Layer``.
 
 In TF 2.x with tf-keras, ``tf.compat.v1.nn.rnn_cell`` cells are ``tf.compat.v1.layers``
-layers. What decides their variable names, reproduced here:
+layers, and so are these (``varscope_jax._src.layers.base.Layer``), which decides their
+names as TF does:
 
 * At construction a cell gets a layer name (``cell.name``): its class name in snake case
-  made unique in the graph, counting from 1 (``lstm_cell_1``, ``lstm_cell_2``), or the
-  ``name`` given. Only error messages and ``cell.name`` show it.
+  made unique in the graph, counting from 1 (``lstm_cell_1``), or the ``name`` given.
+  Only error messages and ``cell.name`` show it.
 * At its first call in a graph, the cell opens ``variable_scope(scope,
   default_name=<snake-case class name or name>)`` and keeps that scope: the first
   ``LSTMCell`` called in ``rnn`` is ``rnn/lstm_cell``, the next new one
   ``rnn/lstm_cell_1``. Later calls re-enter the kept scope with ``reuse=True``, so a cell
   object called again (at another time step, by another driver, under another scope)
   shares its variables.
-* ``RNNCell.__call__`` (cells that are not ``LayerRNNCell``: ``MultiRNNCell``, user
-  subclasses) first re-enters the variable scope current at its first call.
+* ``RNNCell.__call__`` (cells that are not ``LayerRNNCell``: ``MultiRNNCell``, wrappers,
+  user subclasses) first re-enters the variable scope current at its first call.
 
-The state is kept per graph (every ``transform`` trace is a new graph), so a cell object
-made outside the model function works in every trace, as TF's cells do in one graph.
-
-This is the part of TF1's ``Layer`` that RNN cells need; it can later sit on a shared
-``Layer`` base (``tf.compat.v1.layers``) without changing its behaviour.
+Layer state is kept per graph (every ``transform`` trace is a new graph), so a cell
+object made outside the model function works in every trace, as TF's cells do in one
+graph. What only cells need (the scope of the first call, the input depth, the weights'
+values) is kept per graph here too.
 """
 from __future__ import annotations
 
 import collections
 import dataclasses
-import inspect
-import re
 import weakref
 
 import jax
@@ -34,29 +32,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src.core.graph import get_default_graph
-from varscope_jax._src.core.store import get_variable
 from varscope_jax._src.core.variable_scope import get_variable_scope, variable_scope
 from varscope_jax._src.core.variables import Variable
-
-_LAYER_NAME_COUNTS = weakref.WeakKeyDictionary()  # Graph -> {base name: count}
-
-
-def to_snake_case(name: str) -> str:
-  """Keras' class-name-to-layer-name rule (``LSTMCell`` -> ``lstm_cell``).
-
-  >>> to_snake_case("BasicLSTMCell"), to_snake_case("MultiRNNCell")
-  ('basic_lstm_cell', 'multi_rnn_cell')
-  """
-  intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-  insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
-  return insecure if insecure[0] != "_" else "private" + insecure
-
-
-def unique_layer_name(base: str) -> str:
-  """``base_N`` with N counting from 1 per base name in the default graph (Keras' rule)."""
-  counts = _LAYER_NAME_COUNTS.setdefault(get_default_graph(), collections.Counter())
-  counts[base] += 1
-  return "%s_%d" % (base, counts[base])
+from varscope_jax._src.layers.base import Layer
+from varscope_jax._src.layers.input_spec import InputSpec
 
 
 def value_of(v):
@@ -156,18 +135,15 @@ def assert_like_rnncell(cell_name, cell):
 
 @dataclasses.dataclass
 class _CellGraphState:
-  """What a cell remembers in one graph (TF keeps it on the layer, in its only graph)."""
-  scope: object = None        # the layer's VariableScope, set at the first call
+  """What a cell remembers in one graph, beyond its ``Layer`` state."""
   cell_scope: object = None   # RNNCell.__call__: the variable scope current at the first call
-  built: bool = False
   input_depth: object = None  # the last input dimension the cell was built for
-  variables: list = dataclasses.field(default_factory=list)
   weights: dict = dataclasses.field(default_factory=dict)  # add_weight name -> array
-  extra: dict = dataclasses.field(default_factory=dict)
+  extra: dict = dataclasses.field(default_factory=dict)    # e.g. DropoutWrapper's noise
 
 
-class RNNCell:
-  """Base class of RNN cells, as ``tf.compat.v1.nn.rnn_cell.RNNCell``.
+class RNNCell(Layer):
+  """Base class of RNN cells, as ``tf.compat.v1.nn.rnn_cell.RNNCell`` (a TF1 ``Layer``).
 
   Subclasses define ``state_size``, ``output_size`` and ``call(inputs, state)`` returning
   ``(output, new_state)``; they may make variables with ``vs.get_variable`` inside
@@ -188,25 +164,12 @@ class RNNCell:
   ['rnn/my_cell/w']
   """
 
-  _input_ndim = None  # LayerRNNCells require rank-2 inputs (Keras' InputSpec(ndim=2))
-
   def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
-    reuse = kwargs.pop("_reuse", None)
-    if kwargs:
-      raise TypeError("Keyword argument not understood: %r" % sorted(kwargs)[0])
-    self.trainable = trainable
-    self._reuse = reuse
-    self._dtype = None if dtype is None else jnp.dtype(dtype)
-    base = to_snake_case(type(self).__name__)
-    if name is None:
-      self._name, self._base_name = unique_layer_name(base), base
-    else:
-      self._name = self._base_name = name
-    self._graph_states = weakref.WeakKeyDictionary()
+    super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+    self._rnn_states = weakref.WeakKeyDictionary()
 
-  # ---- per-graph state -------------------------------------------------------------------
-  def _state(self) -> _CellGraphState:
-    states = self.__dict__.get("_graph_states")
+  def _rnn_state(self) -> _CellGraphState:
+    states = self.__dict__.get("_rnn_states")
     if states is None:
       raise TypeError("%s.__init__ did not call super().__init__(): RNNCell subclasses must "
                       "call it (it sets up the cell's name and scope)." % type(self).__name__)
@@ -217,37 +180,6 @@ class RNNCell:
     return st
 
   @property
-  def name(self):
-    """The layer name (``lstm_cell_1``, or the ``name`` given), as TF's ``layer.name``."""
-    return self._name
-
-  @property
-  def dtype(self):
-    return self._dtype
-
-  @property
-  def built(self):
-    return self._state().built
-
-  @property
-  def scope_name(self):
-    """The cell's variable scope in the current graph (set by its first call)."""
-    st = self._state()
-    if st.scope is None:
-      raise ValueError('No name available for layer scope because the layer "%s" has not been '
-                       "used yet. The scope name  is determined the first time the layer "
-                       "instance is called. You must therefore call the layer before querying "
-                       "`scope_name`." % self._name)
-    return st.scope.name
-
-  @property
-  def variables(self):
-    """The variables this cell made or reused in the current graph, in creation order."""
-    return list(self._state().variables)
-
-  trainable_variables = weights = variables
-
-  @property
   def state_size(self):
     """Size(s) of the state: an int, or a (nested) tuple of ints."""
     raise NotImplementedError("Abstract method")
@@ -256,9 +188,6 @@ class RNNCell:
   def output_size(self):
     """Size of the output: an int, or a (nested) tuple of ints."""
     raise NotImplementedError("Abstract method")
-
-  def build(self, input_shape):
-    """Makes the cell's variables; called once per graph, before the first ``call``."""
 
   def call(self, inputs, state):
     raise NotImplementedError("Abstract method")
@@ -277,6 +206,16 @@ class RNNCell:
                        "state: batch_size=%s, dtype=%s" % (batch_size, dtype))
     return self.zero_state(batch_size, dtype)
 
+  def weight_values(self):
+    """``{name: array}`` of the weights ``add_weight`` made in the current graph."""
+    return self._rnn_state().weights
+
+  def add_weight(self, name, shape, *args, **kwargs):
+    """``Layer.add_weight``; the value is also kept for ``weight_values()``."""
+    variable = super().add_weight(name, shape, *args, **kwargs)
+    self._rnn_state().weights[name] = value_of(variable)
+    return variable
+
   # ---- calling -----------------------------------------------------------------------------
   def __call__(self, inputs, state, scope=None):
     """Runs one step: ``(output, new_state) = cell(inputs, state)``.
@@ -284,135 +223,67 @@ class RNNCell:
     ``scope`` (a name or ``VariableScope``) places the cell's variables there on its
     first call; by default they go under the variable scope current at the first call.
     """
+    st = self._rnn_state()
     if scope is not None:
       with variable_scope(scope, custom_getter=self._rnn_get_variable) as sc:
-        return self._layer_call(inputs, state, scope=sc)
-    st = self._state()
+        return Layer.__call__(self, inputs, state, scope=sc)
     if st.cell_scope is None:
       st.cell_scope = get_variable_scope()
     with variable_scope(st.cell_scope, custom_getter=self._rnn_get_variable):
-      return self._layer_call(inputs, state)
+      return Layer.__call__(self, inputs, state)
 
   def _rnn_get_variable(self, getter, *args, **kwargs):
+    """TF's custom getter of RNNCell: variables made in ``call`` count as the cell's."""
     variable = getter(*args, **kwargs)
-    variables = self._state().variables
-    if all(variable is not v for v in variables):
-      variables.append(variable)
+    graph = get_default_graph()
+    rec = graph.record_of(variable)
+    state = self._state()
+    weights = (state.trainable_weights if rec is None or rec.trainable
+               else state.non_trainable_weights)
+    if all(variable is not v for v in weights):
+      weights.append(variable)
     return variable
-
-  def _set_scope(self, st, scope=None):
-    if st.scope is None:
-      if self._reuse:
-        with variable_scope(scope if scope is not None else self._base_name) as captured:
-          st.scope = captured
-      else:
-        with variable_scope(scope, default_name=self._base_name) as captured:
-          st.scope = captured
-
-  def _layer_call(self, inputs, *args, scope=None, **kwargs):
-    """TF1 ``Layer.__call__``: scope once, build once, then ``call``."""
-    st = self._state()
-    self._set_scope(st, scope)
-    reuse = True if st.built else self._reuse
-    with variable_scope(st.scope, reuse=reuse, auxiliary_name_scope=False) as sc:
-      self._check_inputs(st, inputs)
-      if not st.built:
-        leaves = jax.tree_util.tree_leaves(inputs)
-        if self._dtype is None and leaves:
-          self._dtype = jnp.result_type(leaves[0])
-        self.build(_input_shape(inputs))
-        st.built = True
-        if self._input_ndim is not None:
-          st.input_depth = jnp.shape(inputs)[-1]
-      if "scope" in _call_args(type(self).call):
-        kwargs["scope"] = sc
-      return self.call(inputs, *args, **kwargs)
-
-  def _check_inputs(self, st, inputs):
-    if self._input_ndim is None:
-      return
-    shape = jnp.shape(inputs)
-    if len(shape) != self._input_ndim:
-      raise ValueError(
-          'Input 0 of layer "%s" is incompatible with the layer: expected ndim=%d, found '
-          "ndim=%d. Full shape received: %s\n(cell scope %r: an RNN cell takes one time step "
-          "[batch, depth]; run a sequence with vs.nn.dynamic_rnn.)"
-          % (self._name, self._input_ndim, len(shape), shape_str(shape), st.scope.name))
-    if st.built and st.input_depth is not None and shape[-1] != st.input_depth:
-      raise ValueError(
-          "Cell %r (scope %r) was built for inputs of depth %d but is now called with inputs "
-          "of shape %s. A cell object keeps its variables: use a new cell object for inputs of "
-          "another size." % (self._name, st.scope.name, st.input_depth, shape_str(shape)))
 
   def check_state(self, state, where):
     """A clear error if ``state`` does not nest like ``state_size`` or has the wrong widths."""
     size = self.state_size
-    if not same_nesting(size, state):
-      raise TypeError(
-          "%s: the state does not match the cell's state_size. Cell %r has state_size %r, but "
-          "the state given is %s. Pass a state shaped like cell.zero_state(batch_size, dtype)."
-          % (where, self._name, size, _describe(state)))
-    for s, x in zip(_leaves(size), _leaves(state)):
-      want = _size_list(s)
-      if list(jnp.shape(x)[1:]) != want:
-        raise ValueError(
-            "%s: the state does not match the cell's state_size. Cell %r has state_size %r, but "
-            "the state given is %s. Pass a state shaped like cell.zero_state(batch_size, dtype)."
-            % (where, self._name, size, _describe(state)))
+    ok = same_nesting(size, state) and all(
+        list(jnp.shape(x)[1:]) == _size_list(s) for s, x in zip(_leaves(size), _leaves(state)))
+    if not ok:
+      cls = TypeError if not same_nesting(size, state) else ValueError
+      raise cls("%s: the state does not match the cell's state_size. Cell %r has state_size %r, "
+                "but the state given is %s. Pass a state shaped like "
+                "cell.zero_state(batch_size, dtype)." % (where, self.name, size, _describe(state)))
 
 
 class LayerRNNCell(RNNCell):
   """An ``RNNCell`` that makes its variables in ``build`` with ``add_weight`` (TF's built-in cells).
 
-  Its ``__call__`` does not re-enter the scope of its first call first (as TF's).
+  Its ``__call__`` does not re-enter the scope of its first call first (as TF's), takes
+  inputs of rank 2 (TF's ``InputSpec(ndim=2)``), and refuses inputs of another depth
+  than the one it was built for, naming its scope.
 
   >>> from varscope_jax.nn import rnn_cell
   >>> issubclass(rnn_cell.LSTMCell, rnn_cell.LayerRNNCell)
   True
   """
 
-  _input_ndim = 2
+  def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+    self.input_spec = InputSpec(ndim=2)
 
   def __call__(self, inputs, state, scope=None):
-    return self._layer_call(inputs, state, scope=scope)
+    st = self._rnn_state()
+    shape = jnp.shape(inputs)
+    if self.built and st.input_depth is not None and len(shape) == 2 and shape[-1] != st.input_depth:
+      raise ValueError(
+          "Cell %r (scope %r) was built for inputs of depth %d but is now called with inputs "
+          "of shape %s. A cell object keeps its variables: use a new cell object for inputs of "
+          "another size." % (self.name, self.scope_name, st.input_depth, shape_str(shape)))
+    return Layer.__call__(self, inputs, state, scope=scope)
 
-  def add_weight(self, name, shape, dtype=None, initializer=None, trainable=None,
-                 partitioner=None):
-    """``get_variable(name, ...)`` in the cell's scope (reusing after the first build).
-
-    As TF1's ``Layer.add_weight``: an ``initializer`` of None means the enclosing
-    variable scope's initializer, else ``get_variable``'s default (glorot-uniform for
-    floats).
-    """
-    st = self._state()
-    self._set_scope(st)
-    reuse = st.built or self._reuse
-    with variable_scope(st.scope, reuse=reuse or None, auxiliary_name_scope=False) as sc:
-      if initializer is None:
-        initializer = sc.initializer
-      trainable = True if trainable is None else trainable
-      variable = get_variable(name, shape, dtype=dtype or self._dtype or jnp.float32,
-                              initializer=initializer, trainable=trainable and self.trainable,
-                              partitioner=partitioner)
-    if all(variable is not v for v in st.variables):
-      st.variables.append(variable)
-    st.weights[name] = value = value_of(variable)
-    return value
-
-  def weight_values(self):
-    """``{name: array}`` of the weights ``build`` made in the current graph."""
-    return self._state().weights
-
-
-def _call_args(fn):
-  try:
-    return inspect.signature(fn).parameters
-  except (TypeError, ValueError):  # pragma: no cover - builtins
-    return {}
-
-
-def _input_shape(inputs):
-  return jax.tree_util.tree_map(lambda x: tuple(jnp.shape(x)), inputs)
+  def _note_input_depth(self, depth):
+    self._rnn_state().input_depth = depth
 
 
 def _describe(state):

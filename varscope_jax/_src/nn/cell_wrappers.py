@@ -39,12 +39,6 @@ class _RNNCellWrapper(RNNCell):
   def output_size(self):
     return self.cell.output_size
 
-  @property
-  def variables(self):
-    return self.cell.variables
-
-  trainable_variables = weights = variables
-
   def zero_state(self, batch_size, dtype):
     return self.cell.zero_state(batch_size, dtype)
 
@@ -142,7 +136,7 @@ class DropoutWrapper(_RNNCellWrapper):
 
   def _noise(self, kind, sizes):
     """The variational noise of ``kind`` for this graph: uniform ``[1, s]`` per size."""
-    extra = self._state().extra
+    extra = self._rnn_state().extra
     if kind not in extra:
       key = jax.random.fold_in(next_rng_key(), _NOISE_SALT[kind])
       flat, treedef = jax.tree_util.tree_flatten(sizes)

@@ -45,6 +45,7 @@ def _depth(cell, input_shape):
   if depth is None:
     raise ValueError("Expected inputs.shape[-1] to be known, received shape: %s" % (input_shape,))
   check_supported_dtype(cell.dtype)
+  cell._note_input_depth(depth)
   return depth
 
 

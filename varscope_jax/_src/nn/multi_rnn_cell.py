@@ -42,6 +42,8 @@ class MultiRNNCell(RNNCell):
           "At least two cells provided to MultiRNNCell are the same object and will share "
           "weights.")
     self._cells = list(cells)
+    subs = self.__dict__.setdefault("_sublayers", [])  # their weights are this cell's weights
+    subs.extend(c for i, c in enumerate(self._cells) if all(c is not d for d in self._cells[:i]))
     self._state_is_tuple = state_is_tuple
     if not state_is_tuple and any(isinstance(c.state_size, (tuple, list)) for c in self._cells):
       raise ValueError("Some cells return tuples of states, but the flag state_is_tuple is not "
@@ -61,15 +63,6 @@ class MultiRNNCell(RNNCell):
     if self._state_is_tuple:
       return tuple(cell.zero_state(batch_size, dtype) for cell in self._cells)
     return zero_state_arrays(self.state_size, batch_size, dtype)
-
-  @property
-  def variables(self):
-    out = []
-    for cell in self._cells:
-      out += [v for v in cell.variables if all(v is not o for o in out)]
-    return out
-
-  trainable_variables = weights = variables
 
   def call(self, inputs, state):
     cur_pos, cur_inp, new_states = 0, inputs, []
