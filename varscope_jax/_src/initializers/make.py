@@ -51,13 +51,17 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
   (``rng.host_fold_in``); ``derive=True``: ``(rng, name_hash) -> value``.
   """
   init = _raw(initializer)
+  def make_derived(rng, name_hash):
+    return init(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
+
+  def make_from_key(key):
+    return init(key, shape, dtype).astype(dtype)
+
   if derive:
-    def make(rng, name_hash):
-      return init(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
+    make = make_derived
     avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((), np.uint32))
   else:
-    def make(key):
-      return init(key, shape, dtype).astype(dtype)
+    make = make_from_key
     avals = (jax.ShapeDtypeStruct(*key_aval),)
   fn = jax.jit(make) if sharding is None else jax.jit(make, out_shardings=sharding)
   # Compiled with XLA's default options only: lower optimisation levels compile faster
