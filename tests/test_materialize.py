@@ -54,3 +54,14 @@ def test_traced_init_has_one_rng_computation_per_signature():
   text = str(jaxpr)
   # threefry appears once (inside one vmapped computation), not 30 times.
   assert text.count("threefry2x32") <= 2, text.count("threefry2x32")
+
+
+def test_compiled_cache_is_bounded_and_clearable(monkeypatch):
+  monkeypatch.setattr(materialize, "MAX_COMPILED", 2)
+  materialize.clear_cache()
+  init = vs.random_normal_initializer()
+  for n in (3, 4, 5):
+    materialize.make_eager_one(init, (n,), np.float32, 0, "w")
+  assert materialize.cache_info()["compiled_signatures"] == 2
+  materialize.clear_cache()
+  assert materialize.cache_info()["compiled_signatures"] == 0

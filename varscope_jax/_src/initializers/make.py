@@ -21,6 +21,8 @@ threefry random bits do not depend on batching.
 """
 from __future__ import annotations
 
+import atexit
+import collections
 import concurrent.futures
 import os
 import threading
@@ -73,9 +75,36 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
 # signature -> Future of the compiled function. Compiling is started as soon as init's
 # trace meets a new signature (``prefetch``), in background threads (XLA releases the
 # GIL), so compilation overlaps the rest of the trace and the other compilations.
-_compiled: dict[tuple, concurrent.futures.Future] = {}
+# The cache is bounded (least recently used signatures are dropped beyond
+# ``MAX_COMPILED``; a dropped one is compiled again if it comes back) and can be emptied
+# with ``clear_cache()``; the pool's threads are shut down at interpreter exit.
+MAX_COMPILED = 1024
+_compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = (
+    collections.OrderedDict())
 _compiled_lock = threading.Lock()
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def clear_cache() -> None:
+  """Drops every compiled initializer (and the meshes their shardings hold).
+
+  >>> from varscope_jax._src.initializers import make
+  >>> make.clear_cache(); make.cache_info()["compiled_signatures"]
+  0
+  """
+  with _compiled_lock:
+    _compiled.clear()
+
+
+def _shutdown_pool() -> None:
+  global _pool
+  with _compiled_lock:
+    pool, _pool = _pool, None
+  if pool is not None:
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+atexit.register(_shutdown_pool)
 
 
 def _fill(future, signature):
@@ -92,8 +121,11 @@ def _member_future(signature, background: bool) -> concurrent.futures.Future:
   with _compiled_lock:
     future = _compiled.get(signature)
     if future is not None:
+      _compiled.move_to_end(signature)
       return future
     future = _compiled[signature] = concurrent.futures.Future()
+    while len(_compiled) > MAX_COMPILED:
+      _compiled.popitem(last=False)
     if background and _pool is None:
       _pool = concurrent.futures.ThreadPoolExecutor(
           max_workers=max(1, min(4, os.cpu_count() or 1)),
