@@ -69,10 +69,15 @@ def _as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
     raise TypeError(
         f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
         "Use one of vs.float32, vs.int32, vs.bool, ... .") from e
-  if result.kind in "OSUV":
+  if result.kind in "OSU" or (result.kind == "V" and not _is_ml_number(result)):
     raise TypeError(f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string "
                     "tensors). Use one of vs.float32, vs.int32, vs.bool, ... .")
   return result
+
+
+def _is_ml_number(dtype: np.dtype) -> bool:
+  """bfloat16, the float8 kinds, int4... (ml_dtypes: numpy kind 'V')."""
+  return bool(jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer))
 
 
 def canonical(dtype) -> np.dtype:

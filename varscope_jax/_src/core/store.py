@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
+from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -229,6 +230,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
     raise ValueError("If initializer is a constant, do not specify shape.")
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
+  check_size(name, shape, dtype)
 
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:

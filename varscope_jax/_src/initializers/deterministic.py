@@ -219,6 +219,6 @@ def default_initializer(name: str, dtype=_FLOAT32) -> Initializer:
     dtype = _as_dtype(dtype)
     if _is_float(dtype):
         return GlorotUniform()
-    if dtype.kind in "iub":
+    if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
         return Zeros()
     raise ValueError(f"An initializer for variable {name} of {_tf_dtype_str(dtype)} is required")

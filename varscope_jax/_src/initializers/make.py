@@ -1,7 +1,7 @@
 """Making initial values: one compiled initializer per signature, never per variable.
 
 ``init`` only needs each variable's (initializer, shape, dtype, sharding) and its key
-``fold_in(rng, stable_hash(name))``. So varscope_jax compiles one small function per
+``variable_key(rng, name)`` (the rng folded in with the name's 64-bit hash). So varscope_jax compiles one small function per
 distinct signature -- ``(rng, name_hash) -> value``, cached for the process and shared
 by all transformed functions -- and never compiles the forward pass. A model with 300
 identical layers compiles two programs (kernel and bias), whatever its depth.
@@ -50,18 +50,18 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
   """Compiles the function for one signature (eager path).
 
   ``derive=False``: ``key -> value`` for keys already derived on the host
-  (``rng.host_fold_in``); ``derive=True``: ``(rng, name_hash) -> value``.
+  (``keys.host_variable_keys``); ``derive=True``: ``(rng, name_words) -> value``.
   """
   init = _raw(initializer)
-  def make_derived(rng, name_hash):
-    return init(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
+  def make_derived(rng, name_words):
+    return init(rng_lib.fold_in_words(rng, name_words), shape, dtype).astype(dtype)
 
   def make_from_key(key):
     return init(key, shape, dtype).astype(dtype)
 
   if derive:
     make = make_derived
-    avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((), np.uint32))
+    avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((2,), np.uint32))
   else:
     make = make_from_key
     avals = (jax.ShapeDtypeStruct(*key_aval),)
@@ -161,19 +161,18 @@ def is_raw_threefry_key(rng) -> bool:
 def _eager_values(requests, rng):
   """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
   if is_raw_threefry_key(rng):
-    hashes = np.asarray([rng_lib.stable_hash(r[3]) for r in requests], np.uint32)
-    keys = rng_lib.host_fold_in(np.asarray(rng), hashes)
+    keys = rng_lib.host_variable_keys(np.asarray(rng), [r[3] for r in requests])
     return [_member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
             for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
   aval = (rng.shape, rng.dtype)
   return [_member_fn(init, shape, dtype, sharding, aval, True)(
-              rng, np.uint32(rng_lib.stable_hash(name)))
+              rng, np.asarray(rng_lib.hash_words(name), np.uint32))
           for init, shape, dtype, name, sharding in requests]
 
 
 def _group_values(initializer, shape, dtype, sharding, rng, hashes):
   """All members of a group in one vmapped computation (traced path)."""
-  keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
+  keys = jax.vmap(lambda words: rng_lib.fold_in_words(rng, words))(hashes)
   init = _raw(initializer)
   values = jax.vmap(lambda k: init(k, shape, dtype))(keys).astype(dtype)
   if sharding is not None:
@@ -256,7 +255,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     for i, v in zip(eager, _eager_values([requests[i] for i in eager], rng)):
       out[i] = v
   for (init, shape, dtype, sharding), idx in groups.items():
-    hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)
+    hashes = rng_lib.hash_words_array([requests[i][3] for i in idx])
     for i, v in zip(idx, _group_values(init, shape, dtype, sharding, rng, hashes)):
       out[i] = v
   return out
