@@ -186,7 +186,13 @@ class ApplyBackend:
           + " Were these params made by init of the same function (or of one that "
           "creates the same variables)?") from None
     if not hasattr(leaf, "dtype"):
-      leaf = jnp.asarray(leaf)
+      try:
+        leaf = jnp.asarray(leaf)
+      except (TypeError, ValueError):
+        raise TypeError(
+            f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is "
+            f"{leaf!r} ({type(leaf).__name__}), not an array. Pass the params tree init "
+            "made (or arrays of the same shapes and dtypes).") from None
     shape = tuple(leaf.shape)
     dtype = np.dtype(leaf.dtype)
     if shape != tuple(rec.shape):

@@ -11,6 +11,10 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.base.shapes import check_size
@@ -59,6 +63,9 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   name = req.name
   if not isinstance(name, str):
     raise TypeError(f"get_variable: name must be a string, got {name!r}.")
+  if not name:
+    raise ValueError("get_variable: the name is empty. Give the variable a name "
+                     "(TF1 would make a variable named ':0').")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
@@ -263,6 +270,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
   kind = _classify_initializer(initializer)
   if var_lib.fully_defined(shape):
     if kind == "key":
+      _check_key_initializer(name, initializer, shape, dtype)
       return initializer, None
     if _takes_partition_info(initializer):
       value = initializer(list(shape), dtype=dtype, partition_info=None)
@@ -275,6 +283,38 @@ def _initial_value(name, shape, dtype, initializer, from_value):
   raise ValueError("The initializer passed is not valid. It should be a callable with "
                    "no arguments and the shape should not be provided or an instance "
                    "of `tf.keras.initializers.*' and `shape` should be fully defined.")
+
+
+_CHECKED_SIGNATURES: set = set()
+_RAW_KEY = jax.ShapeDtypeStruct((2,), np.uint32)
+
+
+def _check_key_initializer(name, initializer, shape, dtype) -> None:
+  """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
+  be an array of the variable's shape; in every mode, before anything is made."""
+  signature = (initializer, shape, dtype)
+  try:
+    if signature in _CHECKED_SIGNATURES:
+      return
+  except TypeError:          # an unhashable initializer: checked every time
+    signature = None
+  out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
+  if not isinstance(out, jax.ShapeDtypeStruct):
+    raise TypeError(
+        f"Variable {name}: initializer {initializer!r} returned "
+        f"{type(out).__name__}, not an array. An initializer called as init(key, shape, "
+        "dtype) must return one array of that shape (e.g. jnp.ones(shape, dtype)).")
+  if tuple(out.shape) != tuple(shape):
+    raise ValueError(
+        f"Variable {name}: initializer {initializer!r} returned shape "
+        f"{var_lib.shape_str(out.shape)}, but the variable has shape "
+        f"{var_lib.shape_str(shape)}. An initializer must return an array of the shape "
+        "it is given.")
+  if not (jnp.issubdtype(out.dtype, jnp.number) or out.dtype == np.bool_):
+    raise TypeError(f"Variable {name}: initializer {initializer!r} returned dtype "
+                    f"{out.dtype}, which cannot be cast to {np.dtype(dtype).name}.")
+  if signature is not None:
+    _CHECKED_SIGNATURES.add(signature)
 
 
 def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
