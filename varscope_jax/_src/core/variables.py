@@ -79,6 +79,12 @@ class VariableRecord:
     return self.dtype.name if self.use_resource else self.dtype.name + "_ref"
 
 
+def variable_repr(rec: VariableRecord) -> str:
+  """TF's ``repr`` of a variable: ``<tf.Variable 's/w:0' shape=(2,) dtype=float32_ref>``."""
+  return "<tf.Variable '%s:0' shape=%s dtype=%s>" % (rec.op_name, shape_str(rec.shape),
+                                                     rec.dtype_name)
+
+
 def record_of(graph, obj) -> VariableRecord | None:
   """The record of a value returned by this graph (a Variable or a traced array)."""
   if isinstance(obj, Variable):
@@ -170,8 +176,7 @@ class Variable:
     return arr if dtype is None else arr.astype(dtype)
 
   def __repr__(self):
-    return "<tf.Variable '%s' shape=%s dtype=%s>" % (
-        self.name, shape_str(self.shape), self._record.dtype_name)
+    return variable_repr(self._record)
 
   def __len__(self):
     return len(self._value)
