@@ -59,6 +59,9 @@ class _TraceAdapter(harness._VSAdapter):
       proxy = self._proxies[id(rec)] = _Named(value, rec)
     return proxy
 
+  def var_names(self, variables):
+    return [self._named(v).name for v in variables]
+
   def value(self, v):
     return None  # abstract in init's trace
 

@@ -88,6 +88,7 @@ from varscope_jax._src.base.dtypes import half as half
 from varscope_jax._src.base.dtypes import uint16 as uint16
 from varscope_jax._src.base.dtypes import uint32 as uint32
 from varscope_jax._src.base.dtypes import uint64 as uint64
+from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
 
 regularization_losses = get_regularization_losses
 

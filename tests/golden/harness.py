@@ -279,6 +279,10 @@ class _Adapter:
             return "AUTO_REUSE"
         return reuse
 
+    def var_names(self, variables):
+        """``[v.name for v in variables]`` (a list a template or collection returned)."""
+        return [v.name for v in variables]
+
 
 class _TFAdapter(_Adapter):
     backend = "tf"
@@ -302,6 +306,7 @@ class _TFAdapter(_Adapter):
         self.get_variable_scope = tf1.get_variable_scope
         self.get_local_variable = tf1.get_local_variable
         self.make_template = tf1.make_template
+        self.creator_scope = tf1.variable_creator_scope
         self.get_collection = tf1.get_collection
         self.GraphKeys = tf1.GraphKeys
         self.constant_initializer = tf1.constant_initializer
@@ -377,6 +382,7 @@ class _VSAdapter(_Adapter):
         self.get_variable_scope = vs.get_variable_scope
         self.get_local_variable = vs.get_local_variable
         self.make_template = vs.make_template
+        self.creator_scope = getattr(vs, "variable_creator_scope", None)
         self.get_collection = vs.get_collection
         self.GraphKeys = vs.GraphKeys
         self.constant_initializer = vs.constant_initializer

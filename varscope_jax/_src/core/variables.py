@@ -126,10 +126,13 @@ class Variable:
     if _creator is None:
       raise RuntimeError("varscope_jax's variable creator is not installed (import "
                          "varscope_jax, not only varscope_jax._src.core.variables).")
-    return _creator(initial_value, trainable=trainable, collections=collections,
-                           name=name, dtype=dtype, constraint=constraint,
-                           use_resource=use_resource, synchronization=synchronization,
-                           aggregation=aggregation, shape=shape)
+    return _creator(initial_value=initial_value, trainable=trainable,
+                    validate_shape=validate_shape, caching_device=caching_device,
+                    name=name, variable_def=variable_def, dtype=dtype,
+                    import_scope=import_scope, constraint=constraint,
+                    synchronization=synchronization, aggregation=aggregation, shape=shape,
+                    expected_shape=expected_shape, collections=collections,
+                    use_resource=use_resource)
 
   def __init__(self, *args, **kwargs):
     del args, kwargs  # all work is done in __new__

@@ -192,14 +192,9 @@ class Constant(Initializer):
         """
         shape = _canonical_shape(shape)
         dtype = _as_dtype(self.dtype if dtype is None else dtype)
+        self.validate(shape, dtype)
         arr = np.asarray(self.value, dtype=self.value_dtype)
         size = math.prod(shape)
-        kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
-        bad = self._mismatch.get(kind) if size else None
-        if bad is not None:
-            raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
-        if self.verify_shape and arr.shape != shape:
-            raise TypeError(f"Expected Tensor's shape: {shape}, but got {arr.shape}.")
         if size == 0:
             return np.zeros(shape, dtype)
         if arr.size > size:
@@ -214,6 +209,24 @@ class Constant(Initializer):
 
     def _init(self, key, shape, dtype):
         return jnp.asarray(self.numpy_value(shape, dtype), dtype)
+
+    def validate(self, shape, dtype=None) -> None:
+        """Raises TF's ``TypeError`` if this value cannot make a ``dtype`` tensor of
+        ``shape`` (TF checks when the variable is made, so every mode checks then).
+
+        >>> constant_initializer(2.5).validate((2,), np.int32)
+        Traceback (most recent call last):
+        ...
+        TypeError: Expected int32, but got 2.5 of type 'float'.
+        """
+        shape = _canonical_shape(shape)
+        dtype = _as_dtype(self.dtype if dtype is None else dtype)
+        kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
+        bad = self._mismatch.get(kind) if math.prod(shape) else None
+        if bad is not None:
+            raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
+        if self.verify_shape and np.shape(self.value) != shape:
+            raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
 
 
 
