@@ -339,6 +339,9 @@ class _TFAdapter(_Adapter):
     def dtype_name(self, v):
         return v.dtype.base_dtype.name
 
+    def shape_list(self, shape):
+        return self.tf.TensorShape(shape).as_list()
+
     def value(self, v):
         self._pending.append(v)
         return Deferred(len(self._pending) - 1)
@@ -412,6 +415,9 @@ class _VSAdapter(_Adapter):
     def dtype_name(self, v):
         import numpy as np
         return np.dtype(v.dtype).name
+
+    def shape_list(self, shape):
+        return [int(d) for d in shape]
 
     def value(self, v):
         import numpy as np

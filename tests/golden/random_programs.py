@@ -284,21 +284,21 @@ def _initializer(t, init):
 
 def _getter(t, r, kind, label):
     """A deterministic custom getter of ``kind`` (its observations go under ``label``)."""
-    def getter(next_getter, name, *args, **kwargs):
+    def custom_getter(getter, name, *args, **kwargs):
         if kind == "log":
             r.eq(label + " getter", [name, t.reuse_name(kwargs.get("reuse"))])
         elif kind == "zeros":
             kwargs["initializer"] = t.zeros_initializer()
         elif kind == "two":
-            first = next_getter(name + "/0", *args, **kwargs)
-            next_getter(name + "/1", *args, **kwargs)
+            first = getter(name + "/0", *args, **kwargs)
+            getter(name + "/1", *args, **kwargs)
             return first
         elif kind == "rename":
             name = name + "_g"
         elif kind == "nontrain":
             kwargs["trainable"] = False
-        return next_getter(name, *args, **kwargs)
-    return getter
+        return getter(name, *args, **kwargs)
+    return custom_getter
 
 
 def _creator(t, r, kind, label):
@@ -498,6 +498,8 @@ def run_program(program, t, r):
         _run_block(t, r, st, program["steps"], "")
     r.names("GLOBAL_VARIABLES", t.GraphKeys.GLOBAL_VARIABLES)
     r.names("TRAINABLE_VARIABLES", t.GraphKeys.TRAINABLE_VARIABLES)
+    if program.get("v", 1) >= 2:
+        r.names("LOCAL_VARIABLES", t.GraphKeys.LOCAL_VARIABLES)
 
 
 def replay(program, t):

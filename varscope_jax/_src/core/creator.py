@@ -90,6 +90,8 @@ class variable_creator_scope:  # pylint: disable=invalid-name
     return None
 
   def __exit__(self, *exc):
+    if not self._entered:   # exited already (TF: a finished generator; no-op)
+      return None
     graph, old, new = self._entered.pop()
     slots = graph.thread_state().slots
     if slots.get(_SLOT, ()) is not new:
