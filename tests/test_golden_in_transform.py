@@ -17,7 +17,6 @@ import os
 import sys
 
 import jax
-import numpy as np
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
