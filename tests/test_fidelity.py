@@ -203,3 +203,19 @@ def test_constant_type_check_happens_when_the_variable_is_made_in_every_mode():
   params = t.init(KEY)
   assert list(params["s"]) == ["w_1"]
   np.testing.assert_array_equal(t.apply(params), [2.5, 2.5])
+
+
+def test_failed_get_variable_leaves_the_graph_as_it_was():
+  """The documented difference from TF (golden scenario F11, jax=False): TF's retry is
+  w_1 after a raising initializer and 'already exists' after a raising regularizer."""
+  def bad_initializer(shape, dtype=None, partition_info=None):
+    raise RuntimeError("initializer fails")
+
+  def bad_regularizer(v):
+    raise RuntimeError("regularizer fails")
+  with pytest.raises(RuntimeError):
+    vs.get_variable("w", [2], initializer=bad_initializer)
+  assert vs.get_variable("w", [2]).name == "w:0"
+  with pytest.raises(RuntimeError):
+    vs.get_variable("r", [2], regularizer=bad_regularizer)
+  assert vs.get_variable("r", [2]).name == "r:0"

@@ -295,3 +295,27 @@ def F10(t, r):
     with t.vs("", reuse=True):
         r.var("the store keeps it under the new name", t.gv("alias", shape=[1]))
     r.names("GLOBAL", t.GraphKeys.GLOBAL_VARIABLES)
+
+
+WHY_FAILED = ("varscope_jax's invariant: a get_variable that fails leaves the graph as it "
+              "was (the op name free, nothing recorded), where TF has already taken the "
+              "op name when the initializer raises (the retry is w_1) and keeps the "
+              "variable when the regularizer raises (the retry 'already exists'); "
+              "docs/tf1_differences.md. TF's own constant type check is the exception "
+              "kept, see F05. Tested in tests/test_fidelity.py.")
+
+
+@scenario("F11_failed_get_variable_state", "_VariableStore._get_single_variable: initial value and "
+          "regularizer run after the variable op is named/made (" + VS_PY + ")", jax=False,
+          why=WHY_FAILED)
+def F11(t, r):
+    def bad_initializer(shape, dtype=None, partition_info=None):
+        raise RuntimeError("initializer fails")
+
+    def bad_regularizer(v):
+        raise RuntimeError("regularizer fails")
+    r.err("initializer raises", lambda: t.gv("w", shape=[2], initializer=bad_initializer))
+    r.err("retry", lambda: t.gv("w", shape=[2], initializer=t.zeros_initializer()))
+    r.err("regularizer raises", lambda: t.gv("r", shape=[2], regularizer=bad_regularizer))
+    r.err("retry r", lambda: t.gv("r", shape=[2]))
+    r.names("GLOBAL", t.GraphKeys.GLOBAL_VARIABLES)
