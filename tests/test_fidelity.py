@@ -219,3 +219,15 @@ def test_failed_get_variable_leaves_the_graph_as_it_was():
   with pytest.raises(RuntimeError):
     vs.get_variable("r", [2], regularizer=bad_regularizer)
   assert vs.get_variable("r", [2]).name == "r:0"
+
+
+def test_initial_values_made_in_init_trace_use_inits_rng():
+  """A value computed inside the function (a creator calling initial_value(), or
+  next_rng_key()) comes from init's rng, not a fixed key."""
+  def fn():
+    return vs.get_variable("w", initializer=jax.random.normal(vs.next_rng_key(), (3,)))
+
+  t = vs.transform(fn)
+  a, b = t.init(jax.random.PRNGKey(1)), t.init(jax.random.PRNGKey(2))
+  assert not np.array_equal(a["w"], b["w"])
+  np.testing.assert_array_equal(a["w"], t.init(jax.random.PRNGKey(1))["w"])
