@@ -154,7 +154,8 @@ class PendingInitialValue:
   def __call__(self):
     if self.value is not None:
       return self.value
-    graph, kind = self._graph, self._graph.backend.kind
+    graph = self._graph
+    kind = getattr(graph.backend, "kind", None)
     if kind == "eager":
       return materialize.make_eager_one(self.initializer, self.shape, self.dtype,
                                         graph.rng_seed, self._name)
