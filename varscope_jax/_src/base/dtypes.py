@@ -29,6 +29,13 @@ uint64 = jnp.uint64
 bool_ = jnp.bool_
 complex64 = jnp.complex64
 complex128 = jnp.complex128
+# TF's other names for the same dtypes.
+half = float16
+double = float64
+# TF1 names with no JAX counterpart, on purpose: the quantized qint8/quint8/qint16/
+# quint16/qint32 (integers tagged for TF's quantized kernels; in JAX keep int8/int32
+# storage and the scale yourself), string, resource and variant (see
+# docs/tf1_differences.md).
 
 
 _AS_DTYPE_CACHE: dict = {}

@@ -18,6 +18,7 @@ import numpy as np
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.base.shapes import check_size
+from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -251,6 +252,10 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
+    return creator_lib.create_for_get_variable(
+        graph, req, shape, dtype, key_initializer, init_value, partition_rules,
+        from_value=initializing_from_value)
   return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                            partition_rules)
 
@@ -325,6 +330,9 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   collections = var_lib._normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
+  # TF makes the initial value inside the variable's name scope: a value TF's constant
+  # check refuses (a float for an int32 variable) has taken the op name, in every mode.
+  creator_lib.validate_initializer(key_initializer, shape, dtype)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = var_lib.VariableRecord(
@@ -451,10 +459,12 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
       synchronization=synchronization, aggregation=aggregation)
 
 
-def create_variable(initial_value, *, trainable=None, collections=None, name=None,
+def create_variable(initial_value=None, *, trainable=None, collections=None, name=None,
                     dtype=None, constraint=None, use_resource=None, synchronization=None,
-                    aggregation=None, shape=None):
-  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope."""
+                    aggregation=None, shape=None, **unused_tf_kwargs):
+  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope (TF's
+  default creator; ``validate_shape``, ``caching_device`` and TF's other creator
+  arguments have no effect)."""
   if initial_value is None:
     raise ValueError("initial_value must be specified.")
   graph = graph_lib.get_default_graph()
@@ -479,4 +489,4 @@ def create_variable(initial_value, *, trainable=None, collections=None, name=Non
   return graph.add_variable(rec)
 
 
-var_lib.set_variable_creator(create_variable)
+var_lib.set_variable_creator(creator_lib.chained(create_variable))

@@ -88,7 +88,7 @@ def _discover(fn, args, kwargs, rng=None, prefetch=False):
   return graph, dyn, rebuild
 
 
-def _traced_values(fn, dyn, rebuild, names):
+def _traced_values(fn, dyn, rebuild, names, rng):
   """Initial values computed inside ``fn`` (e.g. ``initializer=jnp.zeros(3)``).
 
   They only exist inside a trace, so this compiles ``fn`` once, returning just those
@@ -97,7 +97,7 @@ def _traced_values(fn, dyn, rebuild, names):
 
   def values(dyn_values):
     graph = graph_lib.Graph(backends.InitBackend())
-    graph.rng = jax.random.PRNGKey(0)
+    graph.rng = rng   # as in _discover: a value may come from next_rng_key / init's rng
     a, k = rebuild(dyn_values)
     with graph.as_default():
       fn(*a, **k)
@@ -137,7 +137,7 @@ def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
   for name, value in zip(request_names, materialize.make_grouped(requests, rng)):
     values[name] = value
   if traced_names:
-    traced = _traced_values(fn, dyn, rebuild, traced_names)
+    traced = _traced_values(fn, dyn, rebuild, traced_names, rng)
     values.update({n: _place(v, shardings[n]) for n, v in traced.items()})
   return params_lib.unflatten([(rec.op_name, values[rec.op_name]) for rec in records])
 
