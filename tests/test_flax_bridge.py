@@ -9,7 +9,7 @@ import optax
 import pytest
 
 import varscope_jax as vs
-from varscope_jax._src.base.keys import stable_hash, variable_key
+from varscope_jax._src.base.keys import variable_key
 
 nn = pytest.importorskip("flax.linen")
 nnx = pytest.importorskip("flax.nnx")
@@ -97,7 +97,7 @@ def test_linen_output_and_batch_stats_equal_flax_apply():
   # Training: dropout's key is next_rng_key() of scope enc/block (as the params stream).
   rng = jax.random.PRNGKey(7)
   out, new = t.apply(params, X, True, rng=rng, mutable=True)
-  module_key = jax.random.fold_in(rng, stable_hash("enc/block#0"))
+  module_key = variable_key(rng, "enc/block#0")
   ref, updates = Block().apply(variables, h, True, rngs={"params": module_key},
                                mutable=["batch_stats"])
   np.testing.assert_allclose(out, ref, rtol=1e-6)

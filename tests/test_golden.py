@@ -25,16 +25,25 @@ if GOLDEN_DIR not in sys.path:
 
 import harness  # noqa: E402
 import scenarios  # noqa: E402,F401 - registers the scenarios
+import scenarios_fidelity  # noqa: E402,F401
 import random_programs  # noqa: E402
 
 REGEN = harness.REGEN_HINT
+
+
+PROGRAMS_PATH = os.path.join(GOLDEN_DIR, "programs.jsonl")
 
 
 def _load():
     if not os.path.exists(GOLDEN_PATH):
         return None
     with open(GOLDEN_PATH) as f:
-        return json.load(f)
+        doc = json.load(f)
+    doc["programs"] = []
+    if os.path.exists(PROGRAMS_PATH):
+        with open(PROGRAMS_PATH) as f:
+            doc["programs"] = [json.loads(line) for line in f if line.strip()]
+    return doc
 
 
 GOLDEN = _load()
@@ -113,15 +122,45 @@ def test_jax_false_scenarios_are_documented():
 
 def test_golden_size():
     assert GOLDEN is not None, REGEN
-    assert len(_APPLICABLE) + len(_PROGRAMS) >= 150
-    assert len(_PROGRAMS) >= 120
+    assert len(_PROGRAMS) >= 1000
     assert GOLDEN.get("tensorflow_version")
+    # Committed data: kept compact.
+    assert os.path.getsize(GOLDEN_PATH) + os.path.getsize(PROGRAMS_PATH) < 5 * 2**20
+
+
+def test_programs_are_the_generators():
+    """programs.jsonl holds exactly what random_programs.py generates (so the generator
+    and the recorded programs cannot drift apart)."""
+    meta = GOLDEN["random_programs"]
+    want = random_programs.generate_programs(meta["n"], meta["base_seed"], meta["n_v1"])
+    got = [p["program"] for p in _PROGRAMS]
+    assert json.loads(json.dumps(want)) == got, REGEN
+
+
+def test_programs_draw_every_feature():
+    """The random programs exercise templates (all three options), custom getters,
+    creators, captured scopes re-entered elsewhere and dtype/initializer inheritance."""
+    seen = {}
+
+    def walk(steps):
+        for st in steps:
+            for key in ("now", "unique", "getter", "slot", "dtype", "init"):
+                if key in st and st[key] is not None:
+                    seen[(st["k"], key)] = seen.get((st["k"], key), 0) + 1
+            seen[st["k"]] = seen.get(st["k"], 0) + 1
+            walk(st.get("body", []))
+    for p in _PROGRAMS:
+        walk(p["program"]["steps"])
+    for need in [("tpl", "now"), ("tpl", "unique"), ("tpl", "getter"), ("vs", "getter"),
+                 ("vs", "slot"), ("vs", "dtype"), ("vs", "init"), "call", "tscope", "cr",
+                 "set", "lv"]:
+        assert seen.get(need, 0) >= 30, (need, seen.get(need))
 
 
 def test_harness_imports_without_tensorflow():
     """The harness, scenarios and program interpreter must not need TensorFlow."""
     code = ("import sys; sys.modules['tensorflow'] = None; sys.path.insert(0, %r); "
-            "import harness, scenarios, random_programs; "
+            "import harness, scenarios, scenarios_fidelity, random_programs; "
             "assert len(harness.SCENARIOS) > 0; "
             "assert 'varscope_jax' not in sys.modules; print('ok')" % GOLDEN_DIR)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

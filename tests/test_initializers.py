@@ -243,10 +243,10 @@ def test_constant_errors():
     with pytest.raises(ValueError, match="Too many elements provided. Needed at most 4, "
                                          "but received 6"):
         I.constant_initializer(np.arange(6))(KEY, (2, 2))
-    with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(2, 3\), got \(6,\)"):
+    with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(2, 3\), but got \(6,\)"):
         I.constant_initializer(np.arange(6), verify_shape=True)(KEY, (2, 3))
     assert I.constant_initializer(np.ones((2, 3)), verify_shape=True)(KEY, (2, 3)).shape == (2, 3)
-    with pytest.raises(TypeError, match="Expected int32, got"):
+    with pytest.raises(TypeError, match="Expected int32, but got 0.5 of type 'float'."):
         I.constant_initializer(0.5)(KEY, (2,), jnp.int32)
     with pytest.raises(TypeError, match="Expected bool"):
         I.constant_initializer(1)(KEY, (2,), jnp.bool_)

@@ -54,3 +54,37 @@ def test_traced_init_has_one_rng_computation_per_signature():
   text = str(jaxpr)
   # threefry appears once (inside one vmapped computation), not 30 times.
   assert text.count("threefry2x32") <= 2, text.count("threefry2x32")
+
+
+def test_compiled_cache_is_bounded_and_clearable(monkeypatch):
+  monkeypatch.setattr(materialize, "MAX_COMPILED", 2)
+  materialize.clear_cache()
+  init = vs.random_normal_initializer()
+  for n in (3, 4, 5):
+    materialize.make_eager_one(init, (n,), np.float32, 0, "w")
+  assert materialize.cache_info()["compiled_signatures"] == 2
+  materialize.clear_cache()
+  assert materialize.cache_info()["compiled_signatures"] == 0
+
+
+def test_host_keys_equal_jax_keys_for_the_64_bit_name_hash():
+  from varscope_jax._src.base import keys
+  rng = jax.random.PRNGKey(7)
+  names = ["model/fc1/w", "layer_65226/w", "layer_76269/w", "é/ü", ""]
+  host = keys.host_variable_keys(np.asarray(rng), names)
+  for name, k in zip(names, host):
+    np.testing.assert_array_equal(k, np.asarray(keys.variable_key(rng, name)))
+
+
+def test_names_whose_32_bit_hashes_collide_get_different_values():
+  # blake2b-32 of these two names is equal (the old rule gave them identical weights).
+  import hashlib
+  h32 = [hashlib.blake2b(n.encode(), digest_size=4).digest() for n in
+         ("layer_65226/w", "layer_76269/w")]
+  assert h32[0] == h32[1]
+  t = vs.transform(lambda: [vs.get_variable(n, [8]) for n in ("layer_65226/w",
+                                                              "layer_76269/w")])
+  p = t.init(jax.random.PRNGKey(0))
+  assert not np.array_equal(p["layer_65226"]["w"], p["layer_76269"]["w"])
+  pj = jax.jit(t.init)(jax.random.PRNGKey(0))
+  np.testing.assert_array_equal(pj["layer_65226"]["w"], p["layer_65226"]["w"])

@@ -129,3 +129,73 @@ def test_no_shared_links_in_user_facing_files():
            *root.glob("docs/*.md"), *root.glob("varscope_jax/**/*.py")]
   bad = [str(f.relative_to(root)) for f in files if "../shared" in f.read_text()]
   assert bad == []
+
+
+def test_key_initializer_returning_the_wrong_shape_fails_at_creation_in_every_mode():
+  bad = lambda key, shape, dtype: jnp.ones(5)
+  f = lambda: vs.get_variable("w", [2, 3], initializer=bad)
+  msg = r"Variable w: initializer .* returned shape \(5,\), but the variable has shape \(2, 3\)"
+  vs.reset_default_graph()
+  with pytest.raises(ValueError, match=msg):
+    f()
+  with pytest.raises(ValueError, match=msg):
+    vs.transform(f).init(jax.random.PRNGKey(0))
+  with pytest.raises(ValueError, match=msg):
+    jax.jit(vs.transform(f).init)(jax.random.PRNGKey(0))
+  with pytest.raises(TypeError, match="Variable v: initializer .* returned list, not an array"):
+    vs.transform(lambda: vs.get_variable("v", [2], initializer=lambda k, s, d: [1.0, 2.0])
+                 ).init(jax.random.PRNGKey(0))
+
+
+@pytest.mark.parametrize("shape", [[1.5], [True], "ab", [2.0]])
+def test_loose_shapes_are_type_errors_naming_the_variable(shape):
+  vs.reset_default_graph()
+  with pytest.raises(TypeError, match="Variable w: shape must be a list or tuple of ints"):
+    vs.get_variable("w", shape)
+
+
+def test_shapes_too_big_for_any_array_are_value_errors_before_xla():
+  for mode in ("eager", "init"):
+    f = lambda: vs.get_variable("w", [2**31, 2**31])
+    with pytest.raises(ValueError, match=r"Variable w: shape \(2147483648, 2147483648\)"):
+      if mode == "eager":
+        vs.reset_default_graph()
+        f()
+      else:
+        vs.transform(f).init(jax.random.PRNGKey(0))
+
+
+def test_loose_inputs_elsewhere():
+  vs.reset_default_graph()
+  with pytest.raises(ValueError, match="not a valid root scope name"):
+    vs.get_variable("w\n", [2])
+  with pytest.raises(ValueError, match="the name is empty"):
+    vs.get_variable("", [2])
+  with pytest.raises(TypeError, match="not one string"):
+    vs.split_by_names({"fc1": {"w": 1}}, "fc1")
+  with pytest.raises(ValueError, match="does not fit in 64 bits"):
+    vs.set_random_seed(2**70)
+  assert vs.get_variable("ok", [1]).name == "ok:0"      # nothing broken by the above
+  t = vs.transform(lambda: vs.get_variable("w", [2]))
+  with pytest.raises(TypeError, match=r"Variable w: params\['w'\] is None"):
+    t.apply({"w": None})
+  with pytest.raises(TypeError, match="init expects a PRNG key"):
+    t.init(None)
+
+
+def test_random_uniform_with_minval_above_maxval_is_tfs_formula():
+  x = np.asarray(vs.random_uniform_initializer(5, 1)(jax.random.PRNGKey(0), (1000,)))
+  assert x.min() > 1.0 and x.max() <= 5.0 and x.std() > 0.5    # TF: rnd*(1-5)+5
+  y = np.asarray(vs.random_uniform_initializer(1, 5)(jax.random.PRNGKey(0), (1000,)))
+  ref = np.asarray(jax.random.uniform(jax.random.PRNGKey(0), (1000,), minval=1, maxval=5))
+  np.testing.assert_array_equal(y, ref)                         # unchanged where ordered
+
+
+def test_apply_strict_reports_unused_leaves():
+  t = vs.transform(lambda: vs.get_variable("w", [2]))
+  p = t.init(jax.random.PRNGKey(0))
+  both = {**p, "extra": {"b": jnp.zeros(1)}}
+  t.apply(both)                                   # by default: a shared tree is fine
+  with pytest.raises(ValueError, match="1 leaves this function does not use: extra/b"):
+    t.apply(both, strict=True)
+  t.apply(p, strict=True)

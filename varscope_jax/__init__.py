@@ -86,6 +86,14 @@ from varscope_jax._src.core.variables import VariableSynchronization as Variable
 # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
 from varscope_jax import nn as nn
 
+# issue 13 (TF fidelity): TF1's remaining dtype names, variable_creator_scope.
+from varscope_jax._src.base.dtypes import double as double
+from varscope_jax._src.base.dtypes import half as half
+from varscope_jax._src.base.dtypes import uint16 as uint16
+from varscope_jax._src.base.dtypes import uint32 as uint32
+from varscope_jax._src.base.dtypes import uint64 as uint64
+from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
+
 regularization_losses = get_regularization_losses
 
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these

@@ -279,6 +279,10 @@ class _Adapter:
             return "AUTO_REUSE"
         return reuse
 
+    def var_names(self, variables):
+        """``[v.name for v in variables]`` (a list a template or collection returned)."""
+        return [v.name for v in variables]
+
 
 class _TFAdapter(_Adapter):
     backend = "tf"
@@ -302,6 +306,7 @@ class _TFAdapter(_Adapter):
         self.get_variable_scope = tf1.get_variable_scope
         self.get_local_variable = tf1.get_local_variable
         self.make_template = tf1.make_template
+        self.creator_scope = tf1.variable_creator_scope
         self.get_collection = tf1.get_collection
         self.GraphKeys = tf1.GraphKeys
         self.constant_initializer = tf1.constant_initializer
@@ -333,6 +338,9 @@ class _TFAdapter(_Adapter):
 
     def dtype_name(self, v):
         return v.dtype.base_dtype.name
+
+    def shape_list(self, shape):
+        return self.tf.TensorShape(shape).as_list()
 
     def value(self, v):
         self._pending.append(v)
@@ -377,6 +385,7 @@ class _VSAdapter(_Adapter):
         self.get_variable_scope = vs.get_variable_scope
         self.get_local_variable = vs.get_local_variable
         self.make_template = vs.make_template
+        self.creator_scope = getattr(vs, "variable_creator_scope", None)
         self.get_collection = vs.get_collection
         self.GraphKeys = vs.GraphKeys
         self.constant_initializer = vs.constant_initializer
@@ -406,6 +415,9 @@ class _VSAdapter(_Adapter):
     def dtype_name(self, v):
         import numpy as np
         return np.dtype(v.dtype).name
+
+    def shape_list(self, shape):
+        return [int(d) for d in shape]
 
     def value(self, v):
         import numpy as np

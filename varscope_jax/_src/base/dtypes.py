@@ -29,6 +29,13 @@ uint64 = jnp.uint64
 bool_ = jnp.bool_
 complex64 = jnp.complex64
 complex128 = jnp.complex128
+# TF's other names for the same dtypes.
+half = float16
+double = float64
+# TF1 names with no JAX counterpart, on purpose: the quantized qint8/quint8/qint16/
+# quint16/qint32 (integers tagged for TF's quantized kernels; in JAX keep int8/int32
+# storage and the scale yourself), string, resource and variant (see
+# docs/tf1_differences.md).
 
 
 _AS_DTYPE_CACHE: dict = {}
@@ -69,10 +76,15 @@ def _as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
     raise TypeError(
         f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
         "Use one of vs.float32, vs.int32, vs.bool, ... .") from e
-  if result.kind in "OSUV":
+  if result.kind in "OSU" or (result.kind == "V" and not _is_ml_number(result)):
     raise TypeError(f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string "
                     "tensors). Use one of vs.float32, vs.int32, vs.bool, ... .")
   return result
+
+
+def _is_ml_number(dtype: np.dtype) -> bool:
+  """bfloat16, the float8 kinds, int4... (ml_dtypes: numpy kind 'V')."""
+  return bool(jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer))
 
 
 def canonical(dtype) -> np.dtype:

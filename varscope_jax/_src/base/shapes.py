@@ -1,6 +1,9 @@
 """Shapes as TF prints and checks them."""
 from __future__ import annotations
 
+import math
+import operator
+
 import numpy as np
 
 
@@ -20,17 +23,47 @@ def as_shape(shape, name):
     return None
   if type(shape) in (list, tuple) and all(type(d) is int and d >= 0 for d in shape):
     return tuple(shape)
-  if isinstance(shape, (int, np.integer)):
+  if isinstance(shape, (int, np.integer)) and not isinstance(shape, (bool, np.bool_)):
     shape = (shape,)
+  if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+    raise TypeError(f"Variable {name}: shape must be a list or tuple of ints (or None), "
+                    f"got {shape!r}.")
   try:
-    dims = tuple(None if d is None else int(d) for d in shape)
+    dims = tuple(None if d is None else _dim(d) for d in shape)
   except (TypeError, ValueError):
     raise TypeError(
         f"Variable {name}: shape must be a list or tuple of ints (or None), got "
-        f"{shape!r}.") from None
+        f"{shape!r}. Dimensions are whole numbers: not floats such as 2.5 (use "
+        "int(...) where a size is computed) and not bools.") from None
   if any(d is not None and d < 0 for d in dims):
     raise ValueError(f"Variable {name}: shape {shape_str(dims)} has a negative dimension.")
   return dims
+
+
+def _dim(d) -> int:
+  if isinstance(d, (bool, np.bool_)):
+    raise TypeError(d)
+  return operator.index(d)     # ints and numpy ints; 2.5 and "2" are TypeErrors
+
+
+# XLA indexes elements and bytes with signed 64-bit integers.
+_MAX_BYTES = 2**63 - 1
+
+
+def check_size(name, shape, dtype) -> None:
+  """Raises a ValueError naming the variable if ``shape`` of ``dtype`` cannot exist.
+
+  A byte size past 64 bits aborts the interpreter inside XLA, so it is refused here.
+  """
+  if shape is None or None in shape:
+    return
+  count = math.prod(shape)
+  itemsize = max(1, np.dtype(dtype).itemsize)
+  if count * itemsize > _MAX_BYTES:
+    raise ValueError(
+        f"Variable {name}: shape {shape_str(shape)} of {np.dtype(dtype).name} would take "
+        f"{count * itemsize:,} bytes, more than any array can hold (2**63 - 1). Check "
+        "the shape.")
 
 
 def shape_compatible(spec, found) -> bool:

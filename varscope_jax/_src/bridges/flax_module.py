@@ -254,7 +254,7 @@ _nnx_abstract_cached = functools.lru_cache(maxsize=512)(_nnx_abstract)
 def _rng_leaf(var, key, name):
   if isinstance(var, nnx.RngCount):
     return jnp.zeros((), np.uint32)
-  stream_key = jax.random.fold_in(keys_lib.as_key(key), keys_lib.stable_hash(name))
+  stream_key = keys_lib.variable_key(key, name)
   if not jnp.issubdtype(stream_key.dtype, jax.dtypes.prng_key):
     stream_key = jax.random.wrap_key_data(stream_key)
   return stream_key

@@ -22,6 +22,9 @@ from varscope_jax._src.base import params as params_lib
 from varscope_jax._src.core import variables as var_lib
 
 
+_SYNC_BYTES = 1 << 28   # eager values above this size are waited for (errors surface now)
+
+
 class EagerBackend:
   """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
   kind = "eager"
@@ -33,6 +36,15 @@ class EagerBackend:
     else:
       value = materialize.make_eager_one(rec.initializer, rec.shape, rec.dtype,
                                          graph.rng_seed, rec.op_name)
+    if value.nbytes > _SYNC_BYTES:
+      # A value too big for the device would otherwise fail only on first use.
+      try:
+        value.block_until_ready()
+      except Exception as e:  # noqa: BLE001 - XLA's allocation errors vary by backend
+        raise ValueError(
+            f"Variable {rec.op_name}: could not make its initial value of shape "
+            f"{var_lib.shape_str(rec.shape)} ({value.nbytes:,} bytes of "
+            f"{rec.dtype.name}): {str(e).splitlines()[0]}") from None
     var = var_lib.Variable(_record=rec)
     var._value = value
     var._graph = graph
@@ -174,7 +186,13 @@ class ApplyBackend:
           + " Were these params made by init of the same function (or of one that "
           "creates the same variables)?") from None
     if not hasattr(leaf, "dtype"):
-      leaf = jnp.asarray(leaf)
+      try:
+        leaf = jnp.asarray(leaf)
+      except (TypeError, ValueError):
+        raise TypeError(
+            f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is "
+            f"{leaf!r} ({type(leaf).__name__}), not an array. Pass the params tree init "
+            "made (or arrays of the same shapes and dtypes).") from None
     shape = tuple(leaf.shape)
     dtype = np.dtype(leaf.dtype)
     if shape != tuple(rec.shape):

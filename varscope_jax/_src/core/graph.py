@@ -32,11 +32,11 @@ def name_from_scope_name(name: str) -> str:
 def validate_name(name: str, nested: bool) -> None:
   """TF's check of a name scope / op name (``Graph.name_scope``)."""
   if nested:
-    if not _VALID_SCOPE_NAME_REGEX.match(name):
+    if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):   # (fullmatch: no trailing "\n")
       raise ValueError(
           "'%s' is not a valid scope name. A scope name has to match the following "
           "pattern: %s" % (name, _VALID_SCOPE_NAME_REGEX.pattern))
-  elif not _VALID_OP_NAME_REGEX.match(name):
+  elif not _VALID_OP_NAME_REGEX.fullmatch(name):
     raise ValueError(
         "'%s' is not a valid root scope name. A root scope name has to match the "
         "following pattern: %s" % (name, _VALID_OP_NAME_REGEX.pattern))

@@ -1,15 +1,13 @@
 """``next_rng_key``: keys for randomness inside a model, from the call's rng and the scope."""
 from __future__ import annotations
 
-import jax
-
-from varscope_jax._src.base.keys import as_key, stable_hash
+from varscope_jax._src.base.keys import variable_key
 from varscope_jax._src.core import graph as graph_lib
 
 
 def next_rng_key():
   """A fresh key for randomness inside a model (dropout), derived from the rng of the
-  current call and the current name scope: ``fold_in(rng, stable_hash(scope#n))`` for
+  current call and the current name scope: ``variable_key(rng, "scope#n")`` for
   the n-th key asked for in that scope. Keys do not depend on unrelated code elsewhere.
 
   Inside ``apply`` the rng is ``apply(..., rng=key)``; inside ``init`` it is init's rng;
@@ -40,4 +38,4 @@ def next_rng_key():
     scope = graph.name_stack
     count = graph.rng_counts.get(scope, 0)
     graph.rng_counts[scope] = count + 1
-  return jax.random.fold_in(as_key(rng), stable_hash("%s#%d" % (scope, count)))
+  return variable_key(rng, "%s#%d" % (scope, count))

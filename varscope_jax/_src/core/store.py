@@ -11,8 +11,14 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
+from varscope_jax._src.base.shapes import check_size
+from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -58,6 +64,9 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   name = req.name
   if not isinstance(name, str):
     raise TypeError(f"get_variable: name must be a string, got {name!r}.")
+  if not name:
+    raise ValueError("get_variable: the name is empty. Give the variable a name "
+                     "(TF1 would make a variable named ':0').")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
@@ -229,6 +238,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
     raise ValueError("If initializer is a constant, do not specify shape.")
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
+  check_size(name, shape, dtype)
 
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:
@@ -242,6 +252,10 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
+    return creator_lib.create_for_get_variable(
+        graph, req, shape, dtype, key_initializer, init_value, partition_rules,
+        from_value=initializing_from_value)
   return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                            partition_rules)
 
@@ -261,6 +275,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
   kind = _classify_initializer(initializer)
   if var_lib.fully_defined(shape):
     if kind == "key":
+      _check_key_initializer(name, initializer, shape, dtype)
       return initializer, None
     if _takes_partition_info(initializer):
       value = initializer(list(shape), dtype=dtype, partition_info=None)
@@ -275,6 +290,38 @@ def _initial_value(name, shape, dtype, initializer, from_value):
                    "of `tf.keras.initializers.*' and `shape` should be fully defined.")
 
 
+_CHECKED_SIGNATURES: set = set()
+_RAW_KEY = jax.ShapeDtypeStruct((2,), np.uint32)
+
+
+def _check_key_initializer(name, initializer, shape, dtype) -> None:
+  """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
+  be an array of the variable's shape; in every mode, before anything is made."""
+  signature = (initializer, shape, dtype)
+  try:
+    if signature in _CHECKED_SIGNATURES:
+      return
+  except TypeError:          # an unhashable initializer: checked every time
+    signature = None
+  out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
+  if not isinstance(out, jax.ShapeDtypeStruct):
+    raise TypeError(
+        f"Variable {name}: initializer {initializer!r} returned "
+        f"{type(out).__name__}, not an array. An initializer called as init(key, shape, "
+        "dtype) must return one array of that shape (e.g. jnp.ones(shape, dtype)).")
+  if tuple(out.shape) != tuple(shape):
+    raise ValueError(
+        f"Variable {name}: initializer {initializer!r} returned shape "
+        f"{var_lib.shape_str(out.shape)}, but the variable has shape "
+        f"{var_lib.shape_str(shape)}. An initializer must return an array of the shape "
+        "it is given.")
+  if not (jnp.issubdtype(out.dtype, jnp.number) or out.dtype == np.bool_):
+    raise TypeError(f"Variable {name}: initializer {initializer!r} returned dtype "
+                    f"{out.dtype}, which cannot be cast to {np.dtype(dtype).name}.")
+  if signature is not None:
+    _CHECKED_SIGNATURES.add(signature)
+
+
 def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                       partition_rules):
   """Names the variable as TF does (name_scope(full name) at the root of the graph),
@@ -283,6 +330,9 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   collections = var_lib._normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
+  # TF makes the initial value inside the variable's name scope: a value TF's constant
+  # check refuses (a float for an int32 variable) has taken the op name, in every mode.
+  creator_lib.validate_initializer(key_initializer, shape, dtype)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = var_lib.VariableRecord(
@@ -409,10 +459,12 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
       synchronization=synchronization, aggregation=aggregation)
 
 
-def create_variable(initial_value, *, trainable=None, collections=None, name=None,
+def create_variable(initial_value=None, *, trainable=None, collections=None, name=None,
                     dtype=None, constraint=None, use_resource=None, synchronization=None,
-                    aggregation=None, shape=None):
-  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope."""
+                    aggregation=None, shape=None, **unused_tf_kwargs):
+  """``tf.compat.v1.Variable(...)``: a variable named by the current name scope (TF's
+  default creator; ``validate_shape``, ``caching_device`` and TF's other creator
+  arguments have no effect)."""
   if initial_value is None:
     raise ValueError("initial_value must be specified.")
   graph = graph_lib.get_default_graph()
@@ -437,4 +489,4 @@ def create_variable(initial_value, *, trainable=None, collections=None, name=Non
   return graph.add_variable(rec)
 
 
-var_lib.set_variable_creator(create_variable)
+var_lib.set_variable_creator(creator_lib.chained(create_variable))

@@ -5,8 +5,10 @@ import functools
 import traceback
 import weakref
 
+from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 
 
 def _skip_common_stack_elements(stacktrace, base_case):
@@ -20,15 +22,19 @@ class Template:
   """Wraps a function so its variables are made on the first call and shared after.
 
   See ``make_template``. ``variable_scope`` is the captured scope (None until the first
-  call unless ``create_scope_now_``); ``variables`` / ``trainable_variables`` list this
-  template's variables in the current graph.
+  call unless ``create_scope_now_``); ``variable_scope_name`` is its name with TF's
+  trailing ``/``. ``variables`` (global and local), ``global_variables``,
+  ``local_variables``, ``trainable_variables`` and ``non_trainable_variables`` list, as
+  TF does, the variables of the current graph whose name starts with
+  ``variable_scope_name`` once a call has completed (so a variable made beside the
+  template under the same prefix is listed too, as in TF).
 
   >>> import varscope_jax as vs
   >>> vs.reset_default_graph()
   >>> t = vs.make_template("lin", lambda: vs.get_variable("w", [1]))
   >>> _ = t()
-  >>> t.variable_scope.name, [v.name for v in t.trainable_variables]
-  ('lin', ['lin/w:0'])
+  >>> t.variable_scope_name, [v.name for v in t.trainable_variables]
+  ('lin/', ['lin/w:0'])
   """
 
   def __init__(self, name, func, create_scope_now=False, unique_name=None,
@@ -41,9 +47,12 @@ class Template:
     if name is None:
       raise ValueError("name cannot be None.")
     if create_scope_now:
+      # TF's _pure_variable_scope defaults dtype to float32 (variable_scope passes the
+      # enclosing scope's dtype explicitly; a template does not): the captured scope
+      # makes float32 variables even inside variable_scope(..., dtype=float16).
       with vs_lib._PureVariableScope(
           self._unique_name or vs_lib.get_unique_variable_scope(self._name),
-          custom_getter=self._custom_getter) as scope:
+          custom_getter=self._custom_getter, dtype=dtypes_lib.float32) as scope:
         self._ctor_scope = scope
     else:
       self._ctor_scope = None
@@ -74,20 +83,27 @@ class Template:
     keys = graph_lib.GraphKeys
     try:
       if self._variables_created:
-        vars_at_start = len(graph.get_collection(keys.GLOBAL_VARIABLES))
-        trainable_at_start = len(graph.get_collection(keys.TRAINABLE_VARIABLES))
+        trainable_at_start = len(graph.get_collection_ref(keys.TRAINABLE_VARIABLES))
         result = self._func(*args, **kwargs)
-        trainable = graph.get_collection(keys.TRAINABLE_VARIABLES)
+        trainable = graph.get_collection_ref(keys.TRAINABLE_VARIABLES)
         if trainable_at_start != len(trainable):
           raise ValueError(
               "Trainable variable created when calling a template after the first time, "
               "perhaps you used tf.Variable when you meant tf.get_variable: %s"
-              % (trainable[trainable_at_start:],))
-        del vars_at_start  # TF only logs new non-trainable variables.
-      else:
+              % _list_repr(graph, trainable[trainable_at_start:]))
+        # (TF only logs new non-trainable variables.)
+      elif self._first_call:
+        # TF: the first call is over only once it returns. A call that raises leaves
+        # the template as it was, so the next call creates the variables.
         self._first_call = False
-        result = self._func(*args, **kwargs)
+        try:
+          result = self._func(*args, **kwargs)
+        except BaseException:
+          self._first_call = True
+          raise
         self._variables_created = True
+      else:  # called again while the first call runs (recursively or from a thread)
+        result = self._func(*args, **kwargs)
       return result
     except Exception as exc:
       arg0 = exc.args[0] if exc.args else ""
@@ -107,29 +123,75 @@ class Template:
 
   @property
   def name(self):
+    """The name given to this template."""
     return self._name
 
   @property
+  def func(self):
+    """The wrapped function (with ``make_template``'s extra kwargs bound)."""
+    return self._func
+
+  @property
   def variable_scope(self):
+    """The captured ``VariableScope`` (None before the first call, unless
+    ``create_scope_now_``)."""
     return self._variable_scope
 
   @property
   def variable_scope_name(self):
-    return self._variable_scope.name if self._variable_scope else None
+    """The captured scope's name with a trailing ``/`` (TF's prefix filter), or None."""
+    scope = self._variable_scope
+    if not scope:
+      return None
+    name = scope.name
+    return name if not name or name[-1] == "/" else name + "/"
 
-  def _scoped(self, key):
+  def _collection(self, key):
     if not self._variables_created:
       return []
-    name = self.variable_scope_name
-    return graph_lib.get_default_graph().get_collection(key, name + "/" if name else None)
+    return graph_lib.get_default_graph().get_collection(key, self.variable_scope_name)
+
+  @property
+  def global_variables(self):
+    """Global variables under ``variable_scope_name`` (after a completed call)."""
+    return self._collection(graph_lib.GraphKeys.GLOBAL_VARIABLES)
+
+  @property
+  def local_variables(self):
+    """Local variables under ``variable_scope_name`` (after a completed call)."""
+    return self._collection(graph_lib.GraphKeys.LOCAL_VARIABLES)
 
   @property
   def variables(self):
-    return self._scoped(graph_lib.GraphKeys.GLOBAL_VARIABLES)
+    """``global_variables + local_variables``, as TF."""
+    return self.global_variables + self.local_variables
 
   @property
   def trainable_variables(self):
-    return self._scoped(graph_lib.GraphKeys.TRAINABLE_VARIABLES)
+    """Trainable variables under ``variable_scope_name`` (after a completed call)."""
+    return self._collection(graph_lib.GraphKeys.TRAINABLE_VARIABLES)
+
+  @property
+  def non_trainable_variables(self):
+    """``global_variables`` that are not trainable, as TF."""
+    trainable = {id(v) for v in self.trainable_variables}
+    return [v for v in self.global_variables if id(v) not in trainable]
+
+  weights = property(lambda self: self.variables, doc="Same as ``variables``.")
+  trainable_weights = property(lambda self: self.trainable_variables,
+                               doc="Same as ``trainable_variables``.")
+  non_trainable_weights = property(lambda self: self.non_trainable_variables,
+                                   doc="Same as ``non_trainable_variables``.")
+
+
+def _list_repr(graph, items):
+  """``repr(list)`` as TF prints it: ``<tf.Variable 'name:0' ...>`` even for the arrays
+  a transform trace hands out."""
+  out = []
+  for item in items:
+    rec = var_lib.record_of(graph, item)
+    out.append(var_lib.variable_repr(rec) if rec is not None else repr(item))
+  return "[" + ", ".join(out) + "]"
 
 
 def make_template(name_, func_, create_scope_now_=False, unique_name_=None,

@@ -79,6 +79,12 @@ class VariableRecord:
     return self.dtype.name if self.use_resource else self.dtype.name + "_ref"
 
 
+def variable_repr(rec: VariableRecord) -> str:
+  """TF's ``repr`` of a variable: ``<tf.Variable 's/w:0' shape=(2,) dtype=float32_ref>``."""
+  return "<tf.Variable '%s:0' shape=%s dtype=%s>" % (rec.op_name, shape_str(rec.shape),
+                                                     rec.dtype_name)
+
+
 def record_of(graph, obj) -> VariableRecord | None:
   """The record of a value returned by this graph (a Variable or a traced array)."""
   if isinstance(obj, Variable):
@@ -120,10 +126,13 @@ class Variable:
     if _creator is None:
       raise RuntimeError("varscope_jax's variable creator is not installed (import "
                          "varscope_jax, not only varscope_jax._src.core.variables).")
-    return _creator(initial_value, trainable=trainable, collections=collections,
-                           name=name, dtype=dtype, constraint=constraint,
-                           use_resource=use_resource, synchronization=synchronization,
-                           aggregation=aggregation, shape=shape)
+    return _creator(initial_value=initial_value, trainable=trainable,
+                    validate_shape=validate_shape, caching_device=caching_device,
+                    name=name, variable_def=variable_def, dtype=dtype,
+                    import_scope=import_scope, constraint=constraint,
+                    synchronization=synchronization, aggregation=aggregation, shape=shape,
+                    expected_shape=expected_shape, collections=collections,
+                    use_resource=use_resource)
 
   def __init__(self, *args, **kwargs):
     del args, kwargs  # all work is done in __new__
@@ -170,8 +179,7 @@ class Variable:
     return arr if dtype is None else arr.astype(dtype)
 
   def __repr__(self):
-    return "<tf.Variable '%s' shape=%s dtype=%s>" % (
-        self.name, shape_str(self.shape), self._record.dtype_name)
+    return variable_repr(self._record)
 
   def __len__(self):
     return len(self._value)

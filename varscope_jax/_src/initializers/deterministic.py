@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from typing import Any, ClassVar
 
 import jax.numpy as jnp
@@ -96,6 +97,31 @@ class Ones(Initializer):
 
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
 
+# TF's ``tensor_util._AssertCompatible``: which Python / NumPy leaf types a (non-NumPy)
+# constant may hold for each target kind. bool counts as an integer and a real, as in
+# Python; NumPy arrays given directly are cast without a check, as TF does.
+_OK_TYPES = {
+    "i": (numbers.Integral, np.integer),
+    "f": (numbers.Real, np.integer, np.floating),
+    "c": (numbers.Complex, np.number),
+    "b": (bool,),
+}
+
+
+def _first_mismatch(value, ok_types):
+    """The first leaf (in TF's ``nest.flatten`` order) that is not of ``ok_types``."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            bad = _first_mismatch(v, ok_types)
+            if bad is not None:
+                return bad
+        return None
+    if isinstance(value, ok_types):
+        return None
+    if isinstance(value, np.ndarray) and issubclass(value.dtype.type, ok_types):
+        return None
+    return (str(value), type(value).__name__)
+
 
 @_dataclass
 class Constant(Initializer):
@@ -125,6 +151,7 @@ class Constant(Initializer):
     dtype: Any = _FLOAT32
     verify_shape: bool = False
     value_dtype: np.dtype = dataclasses.field(init=False, repr=False)
+    _mismatch: dict = dataclasses.field(init=False, repr=False, compare=False)
     _tf_name: ClassVar[str] = "constant_initializer"
 
     def __post_init__(self):
@@ -137,6 +164,11 @@ class Constant(Initializer):
         arr = np.asarray(value)
         if arr.dtype.kind not in _KIND_RANK:
             raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
+        # What TF's type check would say for each target kind (None: no complaint).
+        # NumPy values are cast as they are (TF does not check them).
+        mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
+            kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
+        object.__setattr__(self, "_mismatch", mismatch)
         object.__setattr__(self, "value", _nested_tuple(arr.tolist()))
         object.__setattr__(self, "value_dtype", arr.dtype)
         object.__setattr__(self, "verify_shape", bool(self.verify_shape))
@@ -160,15 +192,8 @@ class Constant(Initializer):
         """
         shape = _canonical_shape(shape)
         dtype = _as_dtype(self.dtype if dtype is None else dtype)
+        self.validate(shape, dtype)
         arr = np.asarray(self.value, dtype=self.value_dtype)
-        src, dst = arr.dtype.kind, "f" if _is_float(dtype) else dtype.kind
-        bad = (dst == "b" and src != "b") or _KIND_RANK[src] > _KIND_RANK.get(dst, 9)
-        if bad and arr.size:
-            raise TypeError(
-                f"Expected {dtype.name}, got {self.value!r} of type '{arr.dtype.name}' instead."
-            )
-        if self.verify_shape and arr.shape != shape:
-            raise TypeError(f"Expected Tensor's shape: {shape}, got {arr.shape}.")
         size = math.prod(shape)
         if size == 0:
             return np.zeros(shape, dtype)
@@ -184,6 +209,24 @@ class Constant(Initializer):
 
     def _init(self, key, shape, dtype):
         return jnp.asarray(self.numpy_value(shape, dtype), dtype)
+
+    def validate(self, shape, dtype=None) -> None:
+        """Raises TF's ``TypeError`` if this value cannot make a ``dtype`` tensor of
+        ``shape`` (TF checks when the variable is made, so every mode checks then).
+
+        >>> constant_initializer(2.5).validate((2,), np.int32)
+        Traceback (most recent call last):
+        ...
+        TypeError: Expected int32, but got 2.5 of type 'float'.
+        """
+        shape = _canonical_shape(shape)
+        dtype = _as_dtype(self.dtype if dtype is None else dtype)
+        kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
+        bad = self._mismatch.get(kind) if math.prod(shape) else None
+        if bad is not None:
+            raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
+        if self.verify_shape and np.shape(self.value) != shape:
+            raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
 
 
 
@@ -219,6 +262,6 @@ def default_initializer(name: str, dtype=_FLOAT32) -> Initializer:
     dtype = _as_dtype(dtype)
     if _is_float(dtype):
         return GlorotUniform()
-    if dtype.kind in "iub":
+    if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
         return Zeros()
     raise ValueError(f"An initializer for variable {name} of {_tf_dtype_str(dtype)} is required")

@@ -1,7 +1,7 @@
 """Making initial values: one compiled initializer per signature, never per variable.
 
 ``init`` only needs each variable's (initializer, shape, dtype, sharding) and its key
-``fold_in(rng, stable_hash(name))``. So varscope_jax compiles one small function per
+``variable_key(rng, name)`` (the rng folded in with the name's 64-bit hash). So varscope_jax compiles one small function per
 distinct signature -- ``(rng, name_hash) -> value``, cached for the process and shared
 by all transformed functions -- and never compiles the forward pass. A model with 300
 identical layers compiles two programs (kernel and bias), whatever its depth.
@@ -21,6 +21,8 @@ threefry random bits do not depend on batching.
 """
 from __future__ import annotations
 
+import atexit
+import collections
 import concurrent.futures
 import os
 import threading
@@ -48,16 +50,20 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
   """Compiles the function for one signature (eager path).
 
   ``derive=False``: ``key -> value`` for keys already derived on the host
-  (``rng.host_fold_in``); ``derive=True``: ``(rng, name_hash) -> value``.
+  (``keys.host_variable_keys``); ``derive=True``: ``(rng, name_words) -> value``.
   """
   init = _raw(initializer)
+  def make_derived(rng, name_words):
+    return init(rng_lib.fold_in_words(rng, name_words), shape, dtype).astype(dtype)
+
+  def make_from_key(key):
+    return init(key, shape, dtype).astype(dtype)
+
   if derive:
-    def make(rng, name_hash):
-      return init(jax.random.fold_in(rng, name_hash), shape, dtype).astype(dtype)
-    avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((), np.uint32))
+    make = make_derived
+    avals = (jax.ShapeDtypeStruct(*key_aval), jax.ShapeDtypeStruct((2,), np.uint32))
   else:
-    def make(key):
-      return init(key, shape, dtype).astype(dtype)
+    make = make_from_key
     avals = (jax.ShapeDtypeStruct(*key_aval),)
   fn = jax.jit(make) if sharding is None else jax.jit(make, out_shardings=sharding)
   # Compiled with XLA's default options only: lower optimisation levels compile faster
@@ -69,9 +75,36 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
 # signature -> Future of the compiled function. Compiling is started as soon as init's
 # trace meets a new signature (``prefetch``), in background threads (XLA releases the
 # GIL), so compilation overlaps the rest of the trace and the other compilations.
-_compiled: dict[tuple, concurrent.futures.Future] = {}
+# The cache is bounded (least recently used signatures are dropped beyond
+# ``MAX_COMPILED``; a dropped one is compiled again if it comes back) and can be emptied
+# with ``clear_cache()``; the pool's threads are shut down at interpreter exit.
+MAX_COMPILED = 1024
+_compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = (
+    collections.OrderedDict())
 _compiled_lock = threading.Lock()
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def clear_cache() -> None:
+  """Drops every compiled initializer (and the meshes their shardings hold).
+
+  >>> from varscope_jax._src.initializers import make
+  >>> make.clear_cache(); make.cache_info()["compiled_signatures"]
+  0
+  """
+  with _compiled_lock:
+    _compiled.clear()
+
+
+def _shutdown_pool() -> None:
+  global _pool
+  with _compiled_lock:
+    pool, _pool = _pool, None
+  if pool is not None:
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+atexit.register(_shutdown_pool)
 
 
 def _fill(future, signature):
@@ -88,8 +121,11 @@ def _member_future(signature, background: bool) -> concurrent.futures.Future:
   with _compiled_lock:
     future = _compiled.get(signature)
     if future is not None:
+      _compiled.move_to_end(signature)
       return future
     future = _compiled[signature] = concurrent.futures.Future()
+    while len(_compiled) > MAX_COMPILED:
+      _compiled.popitem(last=False)
     if background and _pool is None:
       _pool = concurrent.futures.ThreadPoolExecutor(
           max_workers=max(1, min(4, os.cpu_count() or 1)),
@@ -125,19 +161,18 @@ def is_raw_threefry_key(rng) -> bool:
 def _eager_values(requests, rng):
   """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
   if is_raw_threefry_key(rng):
-    hashes = np.asarray([rng_lib.stable_hash(r[3]) for r in requests], np.uint32)
-    keys = rng_lib.host_fold_in(np.asarray(rng), hashes)
+    keys = rng_lib.host_variable_keys(np.asarray(rng), [r[3] for r in requests])
     return [_member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
             for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
   aval = (rng.shape, rng.dtype)
   return [_member_fn(init, shape, dtype, sharding, aval, True)(
-              rng, np.uint32(rng_lib.stable_hash(name)))
+              rng, np.asarray(rng_lib.hash_words(name), np.uint32))
           for init, shape, dtype, name, sharding in requests]
 
 
 def _group_values(initializer, shape, dtype, sharding, rng, hashes):
   """All members of a group in one vmapped computation (traced path)."""
-  keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
+  keys = jax.vmap(lambda words: rng_lib.fold_in_words(rng, words))(hashes)
   init = _raw(initializer)
   values = jax.vmap(lambda k: init(k, shape, dtype))(keys).astype(dtype)
   if sharding is not None:
@@ -220,7 +255,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     for i, v in zip(eager, _eager_values([requests[i] for i in eager], rng)):
       out[i] = v
   for (init, shape, dtype, sharding), idx in groups.items():
-    hashes = np.asarray([rng_lib.stable_hash(requests[i][3]) for i in idx], np.uint32)
+    hashes = rng_lib.hash_words_array([requests[i][3] for i in idx])
     for i, v in zip(idx, _group_values(init, shape, dtype, sharding, rng, hashes)):
       out[i] = v
   return out

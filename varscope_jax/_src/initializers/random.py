@@ -133,7 +133,11 @@ class RandomUniform(Initializer):
         key = _key(key, self.seed)
         if _is_float(dtype):
             maxval = 1.0 if self.maxval is None else self.maxval
-            return jax.random.uniform(key, shape, dtype, self.minval, maxval)
+            # TF's rule, rnd * (maxval - minval) + minval (jax.random.uniform would also
+            # clamp at minval: all values equal minval when minval > maxval).
+            unit = jax.random.uniform(key, shape, dtype)
+            return (unit * (jnp.asarray(maxval, dtype) - jnp.asarray(self.minval, dtype))
+                    + jnp.asarray(self.minval, dtype)).astype(dtype)
         if self.maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype {_tf_dtype_str(dtype)}")
         bounds = []

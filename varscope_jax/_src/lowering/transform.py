@@ -88,7 +88,7 @@ def _discover(fn, args, kwargs, rng=None, prefetch=False):
   return graph, dyn, rebuild
 
 
-def _traced_values(fn, dyn, rebuild, names):
+def _traced_values(fn, dyn, rebuild, names, rng):
   """Initial values computed inside ``fn`` (e.g. ``initializer=jnp.zeros(3)``).
 
   They only exist inside a trace, so this compiles ``fn`` once, returning just those
@@ -97,7 +97,7 @@ def _traced_values(fn, dyn, rebuild, names):
 
   def values(dyn_values):
     graph = graph_lib.Graph(backends.InitBackend())
-    graph.rng = jax.random.PRNGKey(0)
+    graph.rng = rng   # as in _discover: a value may come from next_rng_key / init's rng
     a, k = rebuild(dyn_values)
     with graph.as_default():
       fn(*a, **k)
@@ -107,7 +107,16 @@ def _traced_values(fn, dyn, rebuild, names):
   return jax.jit(values)(dyn)
 
 
+def _check_rng(rng):
+  if isinstance(rng, (bool, np.bool_)) or rng is None or not (
+      isinstance(rng, (int, np.integer)) or hasattr(rng, "dtype")):
+    raise TypeError(
+        f"init expects a PRNG key (jax.random.PRNGKey(0) or jax.random.key(0)) or an int "
+        f"seed as its first argument, got {rng!r}.")
+
+
 def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
+  _check_rng(rng)
   rng = rng_lib.as_key(rng)
   prefetch = mesh is None and materialize.is_raw_threefry_key(rng)
   graph, dyn, rebuild = _discover(fn, args, kwargs, rng, prefetch)
@@ -128,9 +137,21 @@ def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
   for name, value in zip(request_names, materialize.make_grouped(requests, rng)):
     values[name] = value
   if traced_names:
-    traced = _traced_values(fn, dyn, rebuild, traced_names)
+    traced = _traced_values(fn, dyn, rebuild, traced_names, rng)
     values.update({n: _place(v, shardings[n]) for n, v in traced.items()})
   return params_lib.unflatten([(rec.op_name, values[rec.op_name]) for rec in records])
+
+
+def _check_all_used(backend) -> None:
+  """``apply(..., strict=True)``: every leaf of params must be read by this call."""
+  unused = [n for n in backend.flat_names() if not backend.tree.has(n)]
+  if unused:
+    shown = ", ".join(unused[:10]) + (f", ... ({len(unused)} in all)" if len(unused) > 10
+                                      else "")
+    raise ValueError(
+        f"apply(..., strict=True): params has {len(unused)} leaves this function does "
+        f"not use: {shown}. Pass only this function's params (vs.select / vs.split), or "
+        "drop strict=True where a shared train/eval tree is meant.")
 
 
 def _place(value, sharding):
@@ -147,11 +168,13 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   ``init(rng, *args, **kwargs) -> params`` finds the variables ``fn`` makes (by an
   abstract trace: no forward computation) and initialises them; ``params`` is a plain
   nested dict, ``params["s1"]["s2"]["w"]`` for variable ``s1/s2/w``. Each variable's key
-  is ``fold_in(rng, stable_hash(name))``: values depend on the rng and the name only,
+  is ``rng`` folded in with the name's 64-bit hash: values depend on the rng and the name only,
   not on creation order. ``apply(params, *args, **kwargs)`` runs ``fn`` with every
   ``get_variable`` returning its leaf of ``params``; ``apply(..., rng=key)`` feeds
   ``vs.next_rng_key()`` and ``apply(..., mutable=True)`` returns ``(out, new_params)``
-  with the variables ``fn`` assigned (``vs.assign``) replaced. ``specs(*args)`` lists
+  with the variables ``fn`` assigned (``vs.assign``) replaced. Leaves of ``params`` that
+  ``fn`` does not read are ignored (one tree can serve a training and an evaluation
+  function); ``apply(..., strict=True)`` reports them instead. ``specs(*args)`` lists
   the variables (name, shape, dtype, trainable, collections) without making them. All
   work under ``jax.jit``, ``jax.grad`` and ``jax.vmap``; array arguments are traced,
   others are static.
@@ -195,7 +218,7 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   def init(rng, *args, **kwargs):
     return init_params(fn, rng, args, kwargs, mesh, rules)
 
-  def apply(params, *args, rng=None, mutable=False, **kwargs):
+  def apply(params, *args, rng=None, mutable=False, strict=False, **kwargs):
     if not isinstance(params, Mapping):
       raise TypeError(
           "apply expects the params tree (a nested dict from init) as its first "
@@ -205,6 +228,8 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
     graph.rng = rng
     with graph.as_default():
       out = fn(*args, **kwargs)
+    if strict:
+      _check_all_used(backend)
     if not mutable:
       return out
     new_params = params_lib.replace_leaves(params, backend.updates)
@@ -229,8 +254,9 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
 _DOCS = {
     "init": "init(rng, *args, **kwargs) -> params: makes every variable the function "
             "creates (see ``vs.transform``).",
-    "apply": "apply(params, *args, rng=None, mutable=False, **kwargs): runs the function "
-             "on ``params``; with ``mutable=True`` returns ``(out, new_params)``.",
+    "apply": "apply(params, *args, rng=None, mutable=False, strict=False, **kwargs): runs "
+             "the function on ``params``; with ``mutable=True`` returns ``(out, "
+             "new_params)``; ``strict=True`` reports leaves the function does not use.",
     "specs": "specs(*args, **kwargs) -> {name: VariableSpec}: the variables init would "
              "make, without making them.",
 }

@@ -99,6 +99,7 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
       v = _cast(beta_2, g) * v + _cast(1.0 - beta_2, g) * jnp.square(g)
       step = m / (jnp.sqrt(v) + _cast(epsilon, g))
       if decays(_path_name(path)):
+        assert var is not None   # (decays() is false without params)
         step = step + _cast(weight_decay_rate, g) * var
       out.append((-(_cast(lr_value, g) * step), m, v))
     updates, m, v = _unzip(grads, treedef.unflatten(out), 3)

@@ -203,6 +203,9 @@ def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
   >>> vs.split_by_names({"a": 1, "b": 2}, ["a"])
   ({'a': 1}, {'b': 2})
   """
+  if isinstance(names, (str, bytes)):
+    raise TypeError(f"split_by_names: names must be a collection of scoped names, not one "
+                    f"string ({names!r}); write [{names!r}].")
   names = set(names)
   present = {n for n, _ in params_lib.flatten(params)}
   missing = names - present
