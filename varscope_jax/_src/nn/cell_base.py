@@ -26,6 +26,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import weakref
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -38,7 +39,7 @@ from varscope_jax._src.layers.base import Layer
 from varscope_jax._src.layers.input_spec import InputSpec
 
 
-def value_of(v):
+def value_of(v) -> Any:
   """The array of a variable (eager ``Variable`` objects hold it; traces give arrays)."""
   return v.value() if isinstance(v, Variable) else v
 
@@ -206,7 +207,7 @@ class RNNCell(Layer):
                        "state: batch_size=%s, dtype=%s" % (batch_size, dtype))
     return self.zero_state(batch_size, dtype)
 
-  def weight_values(self):
+  def weight_values(self) -> dict[str, Any]:
     """``{name: array}`` of the weights ``add_weight`` made in the current graph."""
     return self._rnn_state().weights
 

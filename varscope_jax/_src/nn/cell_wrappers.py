@@ -150,15 +150,10 @@ class DropoutWrapper(_RNNCellWrapper):
       sizes = {"input": self._input_size, "state": self.cell.state_size,
                "output": self.cell.output_size}[kind]
       noise = self._noise(kind, sizes)
-
-      def drop(i, v, n):
-        return v / keep_prob * jnp.floor(keep_prob + n)
+      drop = _variational_drop(keep_prob)
     else:
-      key = fold_in_step(next_rng_key())
       noise = None
-
-      def drop(i, v, n):
-        return dropout_with_key(v, 1.0 - keep_prob, jax.random.fold_in(key, i))
+      drop = _standard_drop(keep_prob, fold_in_step(next_rng_key()))
     counter = iter(range(1 << 30))
     return _map_filtered(values, filtered, noise, lambda v, n: drop(next(counter), v, n))
 
@@ -175,6 +170,18 @@ class DropoutWrapper(_RNNCellWrapper):
     if should_dropout(self._output_keep_prob):
       output = self._dropout(output, "output", self._output_keep_prob)
     return output, new_state
+
+
+def _variational_drop(keep_prob):
+  def drop(i, v, n):  # TF's _variational_recurrent_dropout_value
+    return v / keep_prob * jnp.floor(keep_prob + n)
+  return drop
+
+
+def _standard_drop(keep_prob, key):
+  def drop(i, v, n):
+    return dropout_with_key(v, 1.0 - keep_prob, jax.random.fold_in(key, i))
+  return drop
 
 
 def _rebuild(node, children):

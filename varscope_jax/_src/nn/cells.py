@@ -9,6 +9,7 @@ initialised to 1) and ``candidate``.
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
@@ -17,7 +18,7 @@ from varscope_jax._src.initializers import constant_initializer, zeros_initializ
 from varscope_jax._src.nn.cell_base import (LayerRNNCell, LSTMStateTuple,
                                             check_supported_dtype)
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[..., Any]] = {
     "tanh": jnp.tanh, "sigmoid": jax.nn.sigmoid, "relu": jax.nn.relu, "elu": jax.nn.elu,
     "selu": jax.nn.selu, "softplus": jax.nn.softplus, "softsign": jax.nn.soft_sign,
     "linear": lambda x: x, "gelu": lambda x: jax.nn.gelu(x, approximate=False),
@@ -25,7 +26,7 @@ _ACTIVATIONS = {
 }
 
 
-def get_activation(activation):
+def get_activation(activation) -> Callable[..., Any]:
   """``activation`` as a function: a callable, or a Keras activation name (``"relu"``)."""
   if not activation:
     return jnp.tanh

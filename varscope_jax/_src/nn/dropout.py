@@ -60,6 +60,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
   if rate is None:
     raise ValueError("dropout needs `rate` (or TF1's `keep_prob`); got neither.")
   if isinstance(rate, numbers.Real) and not isinstance(rate, bool):
+    rate = float(rate)
     if not 0 <= rate < 1:
       raise ValueError("`rate` must be a scalar tensor or a float in the range [0, 1). "
                        "Received: rate=%s" % (rate,))
