@@ -35,7 +35,7 @@ def test_jit_matches_op_by_op_and_grad_flows():
   x = jax.random.normal(KEY, (2, 6, 3))
   params = t.init(KEY, x)
   np.testing.assert_allclose(jax.jit(t.apply)(params, x), t.apply(params, x), rtol=1e-6)
-  grads = jax.grad(t.apply)(params, x)
+  grads = jax.jit(jax.grad(t.apply))(params, x)
   g = dict(vs.flatten_params(grads))
   assert set(g) == {"rnn/gru_cell/gates/kernel", "rnn/gru_cell/gates/bias",
                     "rnn/gru_cell/candidate/kernel", "rnn/gru_cell/candidate/bias"}
@@ -73,15 +73,16 @@ def test_dropout_wrapper_drops_and_scales_with_fresh_masks_per_step():
   x = jax.random.normal(KEY, (4, 6, 3))
   params = _dropout_model(1.0).init(KEY, x)
   full = _dropout_model(1.0).apply(params, x)  # keep 1: no rng needed
-  dropped = _dropout_model(0.5).apply(params, x, rng=jax.random.PRNGKey(3))
+  apply = jax.jit(_dropout_model(0.5).apply)
+  dropped = apply(params, x, rng=jax.random.PRNGKey(3))
   kept = dropped != 0
   np.testing.assert_allclose(dropped[kept], full[kept] / 0.5, rtol=1e-6)
   assert 0.3 < float(kept.mean()) < 0.7
   masks = [kept[:, t] for t in range(6)]
   assert all(bool((masks[0] != m).any()) for m in masks[1:])  # a new mask each step
-  again = _dropout_model(0.5).apply(params, x, rng=jax.random.PRNGKey(3))
+  again = apply(params, x, rng=jax.random.PRNGKey(3))
   np.testing.assert_array_equal(dropped, again)  # keys from the rng: reproducible
-  other = _dropout_model(0.5).apply(params, x, rng=jax.random.PRNGKey(4))
+  other = apply(params, x, rng=jax.random.PRNGKey(4))
   assert bool((other != dropped).any())
 
 
