@@ -312,7 +312,7 @@ def _read_index(path: str) -> dict[bytes, bytes]:
 # Finding files.
 
 def _resolve_prefix(path: str | os.PathLike) -> str:
-  path = str(os.fspath(path))
+  path: str = str(os.fspath(path))
   if os.path.isdir(path):
     state = os.path.join(path, "checkpoint")
     if not os.path.exists(state):
