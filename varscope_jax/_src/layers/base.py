@@ -60,6 +60,21 @@ def unique_layer_name(base_name):
     return "%s_%d" % (base_name, uids[base_name])
 
 
+_CALL_ARGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _call_arg_names(cls):
+  """The parameter names of ``cls.call`` (cached per class: layers are made per call)."""
+  names = _CALL_ARGS.get(cls)
+  if names is None:
+    try:
+      names = list(inspect.signature(cls.call).parameters)[1:]
+    except (TypeError, ValueError):
+      names = []
+    _CALL_ARGS[cls] = names
+  return names
+
+
 class _GraphState:
   """What a layer remembers about one graph."""
   __slots__ = ("scope", "current_scope", "built", "trainable_weights",
@@ -127,10 +142,7 @@ class Layer:
         self._ctor_scope = captured_scope
     else:
       self._ctor_scope = None
-    try:
-      self._call_arg_names = list(inspect.signature(self.call).parameters)
-    except (TypeError, ValueError):
-      self._call_arg_names = []
+    self._call_arg_names = _call_arg_names(type(self))
 
   def _init_set_name(self, name):
     if isinstance(name, vs_lib.VariableScope):
