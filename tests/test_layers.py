@@ -325,3 +325,50 @@ def test_pooling_same_average_counts_real_elements_only():
   y = vs.layers.average_pooling1d(x, 3, 2, padding="same")
   # TF's SAME for 5 -> 3 windows pads 1 each side: [1, 2], [2, 3, 4], [4, 5]
   np.testing.assert_allclose(y.ravel(), [1.5, 3.0, 4.5])
+
+
+def test_partition_rules_apply_to_layer_variables():
+  from jax.sharding import NamedSharding, PartitionSpec as P
+  mesh = jax.make_mesh((1,), ("model",))
+
+  def model(x):
+    with vs.variable_scope("enc", partition_rules=[(r"kernel$", P(None, "model"))]):
+      return vs.layers.dense(x, 4)
+
+  t = vs.transform(model, mesh=mesh)
+  params = t.init(KEY, jnp.ones((2, 3)))
+  sharding = params["enc"]["dense"]["kernel"].sharding
+  assert isinstance(sharding, NamedSharding) and sharding.spec == P(None, "model")
+
+
+# ---- init: TF's deterministic initial values, and glorot bounds for the rest -------
+
+
+
+@pytest.mark.parametrize("pid", ["naming/scope_initializer_used_for_kernel", "dense/options",
+                                 "bn/options", "bn/renorm", "subclass/build_call_add_weight",
+                                 "conv/options"])
+def test_init_matches_tf_initial_values(pid):
+  import test_layers_golden as golden
+  t = golden.make_adapter()
+  rec = golden.Recorder(pid)
+
+  def model():
+    rec.reset()
+    golden.run_program(pid, rec, t)
+    return 0
+
+  params = dict(vs.flatten_params(vs.transform(model).init(KEY)))
+  tf_init = golden.tf_values(pid, "init")
+  assert sorted(params) == sorted(tf_init)
+  for name, want in tf_init.items():
+    got = np.asarray(params[name])
+    assert got.shape == want.shape and got.dtype == want.dtype, name
+    if want.size > 1 and np.all(want == want.ravel()[0]):
+      np.testing.assert_allclose(got, want, rtol=1e-6, err_msg=name)     # deterministic
+    elif want.ndim >= 2:                                                  # glorot-uniform
+      receptive = int(np.prod(want.shape[:-2]))
+      limit = np.sqrt(6.0 / (receptive * (want.shape[-2] + want.shape[-1])))
+      assert np.abs(want).max() <= limit * (1 + 1e-6), name             # TF's own bound
+      assert np.abs(got).max() <= limit * (1 + 1e-6), name
+      assert np.abs(got).max() > limit / 3, name
