@@ -205,8 +205,8 @@ def test_traced_training_matches_python_bool():
     ref, ref_p = t.apply(params, x, flag, mutable=True)
     out, out_p = jax.jit(lambda p, f: t.apply(p, x, f, mutable=True))(params, jnp.asarray(flag))
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
-    jax.tree_util.tree_map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-6), out_p,
-                           ref_p)
+    jax.tree_util.tree_map(
+        lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6), out_p, ref_p)
   _, same = t.apply(params, x, jnp.asarray(False), mutable=True)
   assert jax.tree_util.tree_all(jax.tree_util.tree_map(lambda a, b: bool((a == b).all()),
                                                        same, params))
@@ -288,8 +288,8 @@ def test_layer_dtype_follows_the_first_input():
   y = vs.layers.dense(jnp.ones((2, 3), jnp.float16), 4)
   assert y.dtype == jnp.float16
   assert vs.global_variables()["dense/kernel"].dtype == jnp.float16
-  y = vs.layers.Dense(4, dtype="float16")(jnp.ones((2, 3)))
-  assert y.dtype == jnp.float16
+  y = vs.layers.Dense(4, dtype="bfloat16")(jnp.ones((2, 3)))
+  assert y.dtype == jnp.bfloat16
 
 
 def test_subclass_weights_sublayers_and_scope_argument():
