@@ -336,7 +336,7 @@ class Layer:
             constraint=constraint, partitioner=partitioner, use_resource=use_resource,
             synchronization=synchronization, aggregation=aggregation)
         if regularizer and id(variable) not in existing:
-          with graph.name_scope(name + "/Regularizer/"):
+          with graph.name_scope(name + "/Regularizer"):
             loss = regularizer(_value_of(variable))
           if loss is not None:
             self._add_loss_item(graph, loss, "%s/Regularizer" % _op_name(graph, variable))
