@@ -22,6 +22,21 @@ def test_every_public_layers_callable_has_an_example():
   assert missing == []
 
 
+def test_the_names_are_those_tf_compat_v1_layers_exports():
+  # dir(tf.compat.v1.layers) in TF 2.21 with tf-keras (TF_USE_LEGACY_KERAS=1), but
+  # `experimental` (keras_style_scope; see docs/layers.md).
+  tf_names = [
+      "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "BatchNormalization",
+      "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Dense", "Dropout",
+      "Flatten", "InputSpec", "Layer", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
+      "SeparableConv1D", "SeparableConv2D", "average_pooling1d", "average_pooling2d",
+      "average_pooling3d", "batch_normalization", "conv1d", "conv2d", "conv2d_transpose",
+      "conv3d", "conv3d_transpose", "dense", "dropout", "flatten", "max_pooling1d",
+      "max_pooling2d", "max_pooling3d", "separable_conv1d", "separable_conv2d"]
+  assert sorted(vs.layers.__all__) == tf_names
+  assert sorted(n for n in dir(vs.layers) if not n.startswith("_")) == tf_names
+
+
 @pytest.mark.parametrize("name", ["dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose",
                                   "conv3d_transpose", "separable_conv1d", "separable_conv2d",
                                   "batch_normalization", "dropout", "flatten",
