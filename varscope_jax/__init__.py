@@ -7,6 +7,7 @@ a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 import importlib as _importlib
 
 from varscope_jax import initializers as initializers
+from varscope_jax import layers as layers  # issue 9: tf.compat.v1.layers
 from varscope_jax._src.core.collection import add_to_collection as add_to_collection
 from varscope_jax._src.core.collection import get_collection as get_collection
 from varscope_jax._src.core.collection import get_collection_ref as get_collection_ref

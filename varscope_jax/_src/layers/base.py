@@ -1,0 +1,457 @@
+"""``Layer``: TF1's ``tf.compat.v1.layers.Layer`` (tf-keras ``legacy_tf_layers/base.py``).
+
+How a layer gets its names, as in TF:
+
+* At construction it gets a *layer name* (``layer.name``, used in error messages) from a
+  per-graph counter of class names, one-based: the first ``Dense()`` is ``dense_1``
+  (unless ``name=`` is given).
+* On its first call it opens ``variable_scope(None, default_name=name or class name)``
+  and keeps that scope: ``dense``, ``dense_1``, ... unique among the scopes opened in the
+  enclosing variable scope (name scopes do not matter). Its variables are made by
+  ``get_variable`` in that scope, so reuse, custom getters, regularizers and partition
+  rules apply as to any ``get_variable``. Later calls re-enter the scope with
+  ``reuse=True``: a layer object called twice shares its variables.
+* The functional forms (``vs.layers.dense(x, ..., name="fc", reuse=...)``) open
+  ``variable_scope(name)`` at once when a name is given, so ``name`` with ``reuse=True``
+  or ``AUTO_REUSE`` shares variables between calls.
+
+TF keeps this state on a layer made in one graph. Here every ``transform`` trace is a new
+graph, so the state (scope, built, variables, losses, updates) is kept per graph: a layer
+made outside the model function works in every trace, as a template does.
+"""
+from __future__ import annotations
+
+import inspect
+import weakref
+
+import jax
+
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.core import graph as graph_lib
+from varscope_jax._src.core import store
+from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
+from varscope_jax._src.core.graph_keys import GraphKeys
+from varscope_jax._src.layers import input_spec as spec_lib
+from varscope_jax._src.layers import utils
+
+# Per graph: {class base name: how many unnamed layers were made} (tf-keras's
+# PER_GRAPH_OBJECT_NAME_UIDS).
+_LAYER_NAME_UIDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+_ALLOWED_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
+                   "activity_regularizer", "autocast", "implementation", "dynamic"}
+
+
+def unique_layer_name(base_name):
+  """tf-keras's ``unique_object_name(base, zero_based=False)`` in the current graph.
+
+  >>> import varscope_jax as vs
+  >>> from varscope_jax._src.layers.base import unique_layer_name
+  >>> with vs.Graph().as_default():
+  ...   [unique_layer_name("dense") for _ in range(2)]
+  ['dense_1', 'dense_2']
+  """
+  graph = graph_lib.get_default_graph()
+  with graph._lock:
+    uids = _LAYER_NAME_UIDS.setdefault(graph, {})
+    uids[base_name] = uids.get(base_name, 0) + 1
+    return "%s_%d" % (base_name, uids[base_name])
+
+
+class _GraphState:
+  """What a layer remembers about one graph."""
+  __slots__ = ("scope", "current_scope", "built", "trainable_weights",
+               "non_trainable_weights", "losses", "updates", "input_spec", "in_call")
+
+  def __init__(self, scope):
+    self.scope = scope
+    self.current_scope = None
+    self.built = False
+    self.trainable_weights = []
+    self.non_trainable_weights = []
+    self.losses = []
+    self.updates = []
+    self.input_spec = None
+    self.in_call = False
+
+
+class Layer:
+  """Base class of TF1's layers (``tf.compat.v1.layers.Layer``).
+
+  Subclass it as in TF1: make variables in ``build(input_shape)`` with ``add_weight``,
+  compute in ``call(inputs, ...)``; call the layer object. ``input_shape`` is a tuple
+  of ints (TF passes a ``TensorShape``: use ``int(input_shape[-1])``, not ``.value``).
+
+  Args:
+    trainable: whether the layer's variables are trainable.
+    name: the layer's name; the base of its variable scope (made unique).
+    dtype: the variables' dtype; default: that of the first input.
+
+  Attributes:
+    name, scope_name, variables, trainable_variables, non_trainable_variables, weights,
+    losses, updates, built, input_spec, dtype, trainable.
+
+  >>> import jax, jax.numpy as jnp
+  >>> import varscope_jax as vs
+  >>> class Scale(vs.layers.Layer):
+  ...   def build(self, input_shape):
+  ...     self.w = self.add_weight("w", [int(input_shape[-1])],
+  ...                              initializer=vs.ones_initializer())
+  ...   def call(self, inputs):
+  ...     return inputs * self.w
+  >>> def model(x):
+  ...   layer = Scale()
+  ...   return layer(layer(x))          # called twice: one variable
+  >>> t = vs.transform(model)
+  >>> params = t.init(jax.random.PRNGKey(0), jnp.ones((2, 3)))
+  >>> jax.tree_util.tree_map(jnp.shape, params)
+  {'scale': {'w': (3,)}}
+  """
+
+  def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    scope = kwargs.pop("_scope", None)
+    self._reuse = kwargs.pop("_reuse", None)
+    for kwarg in kwargs:
+      if kwarg not in _ALLOWED_KWARGS:
+        raise TypeError("Keyword argument not understood:", kwarg)
+    self._activity_regularizer = kwargs.get("activity_regularizer")
+    self._states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    self._base_input_spec = getattr(self, "_base_input_spec", None)
+    self.trainable = trainable
+    self._dtype = None if dtype is None else dtypes_lib.as_dtype(dtype).name
+    self._init_set_name(name)
+    if scope:
+      with vs_lib.variable_scope(scope) as captured_scope:
+        self._ctor_scope = captured_scope
+    else:
+      self._ctor_scope = None
+    try:
+      self._call_arg_names = list(inspect.signature(self.call).parameters)
+    except (TypeError, ValueError):
+      self._call_arg_names = []
+
+  def _init_set_name(self, name):
+    if isinstance(name, vs_lib.VariableScope):
+      base_name = name.name
+      self._name = unique_layer_name(utils.to_snake_case(type(self).__name__))
+    else:
+      base_name = name
+      self._name = name
+    if not name:
+      base_name = utils.to_snake_case(type(self).__name__)
+      self._name = unique_layer_name(base_name)
+    self._base_name = base_name
+
+  # ---- per-graph state ---------------------------------------------------------------
+  def _state(self) -> _GraphState:
+    graph = graph_lib.get_default_graph()
+    state = self._states.get(graph)
+    if state is None:
+      state = self._states[graph] = _GraphState(self._ctor_scope)
+    return state
+
+  @property
+  def built(self):
+    return self._state().built
+
+  @built.setter
+  def built(self, value):
+    self._state().built = value
+
+  @property
+  def input_spec(self):
+    spec = self._state().input_spec
+    return self._base_input_spec if spec is None else spec
+
+  @input_spec.setter
+  def input_spec(self, value):
+    state = self._state()
+    if state.in_call:
+      state.input_spec = value
+    else:
+      self._base_input_spec = value
+
+  @property
+  def name(self):
+    return self._name
+
+  @property
+  def dtype(self):
+    return self._dtype
+
+  @property
+  def scope_name(self):
+    scope = self._state().scope
+    if not scope:
+      raise ValueError(
+          'No name available for layer scope because the layer "' + self._name + '" has '
+          "not been used yet. The scope name  is determined the first time the layer "
+          "instance is called. You must therefore call the layer before querying "
+          "`scope_name`.")
+    return scope.name
+
+  def __setattr__(self, name, value):
+    if isinstance(value, Layer) and name != "_sublayers":
+      subs = self.__dict__.setdefault("_sublayers", [])
+      if not any(v is value for v in subs):
+        subs.append(value)
+    object.__setattr__(self, name, value)
+
+  def _children(self, attr):
+    out = []
+    for layer in self.__dict__.get("_sublayers", ()):
+      out.extend(getattr(layer, attr))
+    return out
+
+  @property
+  def trainable_weights(self):
+    if not self.trainable:
+      return []
+    return _dedup(self._state().trainable_weights + self._children("trainable_weights"))
+
+  @property
+  def non_trainable_weights(self):
+    state = self._state()
+    if self.trainable:
+      return _dedup(state.non_trainable_weights + self._children("non_trainable_weights"))
+    return _dedup(state.trainable_weights + state.non_trainable_weights +
+                  self._children("weights"))
+
+  trainable_variables = trainable_weights
+  non_trainable_variables = non_trainable_weights
+
+  @property
+  def weights(self):
+    return self.trainable_weights + self.non_trainable_weights
+
+  variables = weights
+
+  @property
+  def losses(self):
+    return list(self._state().losses)
+
+  @property
+  def updates(self):
+    return list(self._state().updates)
+
+  # ---- variables -----------------------------------------------------------------------
+  def _set_scope(self, scope=None):
+    state = self._state()
+    if state.scope is None:
+      if self._reuse:
+        with vs_lib.variable_scope(scope if scope is not None else self._base_name) as s:
+          state.scope = s
+      else:
+        with vs_lib.variable_scope(scope, default_name=self._base_name) as s:
+          state.scope = s
+
+  def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                 trainable=None, constraint=None, use_resource=None,
+                 synchronization=var_lib.VariableSynchronization.AUTO,
+                 aggregation=var_lib.VariableAggregation.NONE, partitioner=None, **kwargs):
+    """Makes (or, once built, reuses) a variable in the layer's scope via ``get_variable``.
+
+    Args:
+      name: the variable's name in the layer's scope.
+      shape: its shape.
+      dtype: default: the layer's dtype (that of its first input), else float32.
+      initializer: default: the enclosing scope's initializer, else glorot-uniform for
+        floats and zeros for ints and bools.
+      regularizer: ``fn(value) -> loss``; added to ``layer.losses`` and
+        ``GraphKeys.REGULARIZATION_LOSSES`` when the variable is made.
+      trainable: default True (False with ``synchronization=ON_READ``); a layer made
+        with ``trainable=False`` makes every variable non-trainable.
+      constraint, use_resource, synchronization, aggregation, partitioner: passed to
+        ``get_variable``.
+      **kwargs: ``collections`` (passed on); ``experimental_autocast``, ``autocast``,
+        ``caching_device`` (accepted).
+
+    Returns:
+      What ``get_variable`` returns (a ``vs.Variable`` in the eager default graph, the
+      array inside ``transform``).
+
+    >>> import varscope_jax as vs
+    >>> vs.reset_default_graph()
+    >>> layer = vs.layers.Layer(name="block")
+    >>> w = layer.add_weight("w", [2], initializer=vs.zeros_initializer())
+    >>> w.name, [v.name for v in layer.variables]
+    ('block/w:0', ['block/w:0'])
+    """
+    for kwarg in kwargs:
+      if kwarg not in ("experimental_autocast", "autocast", "collections", "caching_device",
+                       "getter"):
+        raise TypeError("Unknown keyword argument:", kwarg)
+    collections = kwargs.get("collections")
+    sync = synchronization
+    if sync is not None and not isinstance(sync, var_lib.VariableSynchronization):
+      sync = var_lib.VariableSynchronization(sync)
+    if sync == var_lib.VariableSynchronization.ON_READ:
+      if trainable:
+        raise ValueError(
+            "Synchronization value can be set to VariableSynchronization.ON_READ only for "
+            "non-trainable variables. You have specified trainable=True and "
+            "synchronization=VariableSynchronization.ON_READ.")
+      trainable = False
+    elif trainable is None:
+      trainable = True
+    graph = graph_lib.get_default_graph()
+    if dtype is None:
+      dtype = self.dtype or dtypes_lib.float32
+    self._set_scope(None)
+    state = self._state()
+    reuse = state.built or self._reuse
+    with vs_lib.variable_scope(state.scope, reuse=reuse, auxiliary_name_scope=False) as scope:
+      state.current_scope = scope
+      with graph.name_scope(scope.original_name_scope):
+        if initializer is None:
+          initializer = scope.initializer
+        dtype = dtypes_lib.as_dtype(dtype)
+        if initializer is None and not (dtypes_lib.is_floating(dtype) or
+                                        dtype.kind in "iub"):
+          raise ValueError("An initializer for variable %s of type %s is required for "
+                           "layer %s" % (name, dtype.name, self.name))
+        existing = None
+        if regularizer:
+          existing = {id(v) for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
+        variable = store.get_variable(
+            name, shape, dtype=dtype, initializer=initializer,
+            trainable=trainable and self.trainable, collections=collections,
+            constraint=constraint, partitioner=partitioner, use_resource=use_resource,
+            synchronization=synchronization, aggregation=aggregation)
+        if regularizer and id(variable) not in existing:
+          with graph.name_scope(name + "/Regularizer/"):
+            loss = regularizer(_value_of(variable))
+          if loss is not None:
+            self._add_loss_item(graph, loss, "%s/Regularizer" % _op_name(graph, variable))
+        rec = graph.record_of(variable)
+        is_trainable = bool(trainable and self.trainable and (rec is None or rec.trainable))
+        lst = state.trainable_weights if is_trainable else state.non_trainable_weights
+        if not any(v is variable for v in lst):
+          lst.append(variable)
+    return variable
+
+  add_variable = add_weight
+
+  def _add_loss_item(self, graph, loss, name):
+    self._state().losses.append(loss)
+    with graph._lock:
+      graph.item_names[id(loss)] = name
+    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+
+  def add_loss(self, losses, inputs=None):
+    """Adds losses to ``layer.losses`` and ``GraphKeys.REGULARIZATION_LOSSES`` (as TF1).
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> vs.reset_default_graph()
+    >>> layer = vs.layers.Layer()
+    >>> layer.add_loss(jnp.float32(0.5))
+    >>> len(layer.losses), len(vs.get_regularization_losses())
+    (1, 1)
+    """
+    del inputs
+    graph = graph_lib.get_default_graph()
+    for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
+      if callable(loss):
+        loss = loss()
+      if loss is not None:
+        self._add_loss_item(graph, loss, "%sloss" % graph.name_stack)
+
+  def add_update(self, updates):
+    """Records update values (``layer.updates``; ``GraphKeys.UPDATE_OPS`` after the call).
+
+    The update itself is made with ``vs.assign`` (see ``BatchNormalization``).
+    """
+    for u in (updates if isinstance(updates, (list, tuple)) else [updates]):
+      self._state().updates.append(u() if callable(u) else u)
+
+  # ---- building and calling ----------------------------------------------------------
+  def build(self, input_shape):
+    """Makes the variables (override it); the default marks the layer as built."""
+    del input_shape
+    self.built = True
+
+  def call(self, inputs, **kwargs):
+    """The computation (override it); the default returns ``inputs``."""
+    del kwargs
+    return inputs
+
+  def apply(self, *args, **kwargs):
+    """Same as ``__call__`` (TF1's alias)."""
+    return self(*args, **kwargs)
+
+  def _maybe_build(self, inputs):
+    state = self._state()
+    if state.built:
+      return
+    spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name,
+                                        self._scope_for_errors())
+    xs = jax.tree_util.tree_leaves(inputs)
+    if xs and self._dtype is None:
+      self._dtype = dtypes_lib.canonical(xs[0].dtype).name
+    input_shapes = jax.tree_util.tree_map(lambda x: tuple(x.shape), inputs)
+    if type(self).build is not Layer.build:
+      self.build(input_shapes)
+    state.built = True
+
+  def _scope_for_errors(self):
+    scope = self._state().scope
+    return scope.name if scope is not None else None
+
+  def __call__(self, inputs, *args, **kwargs):
+    scope = kwargs.pop("scope", None)
+    self._set_scope(scope)
+    state = self._state()
+    reuse = True if state.built else self._reuse
+    with vs_lib.variable_scope(state.scope, reuse=reuse, auxiliary_name_scope=False) as vscope:
+      state.current_scope = vscope
+      if "scope" in self._call_arg_names:
+        kwargs["scope"] = vscope
+      if "training" in kwargs and "training" not in self._call_arg_names:
+        kwargs.pop("training")
+      inputs = jax.tree_util.tree_map(utils.as_array, inputs)
+      graph = graph_lib.get_default_graph()
+      spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name, vscope.name)
+      was_in_call, state.in_call = state.in_call, True
+      try:
+        with graph.name_scope(vscope.original_name_scope):
+          self._maybe_build(inputs)
+          outputs = self.call(inputs, *args, **kwargs)
+          if outputs is None:
+            raise ValueError("A layer's `call` method should return a Tensor or a list of "
+                             "Tensors, not None (layer: " + self.name + ").")
+          if self._activity_regularizer is not None:
+            self._handle_activity_regularization(graph, outputs)
+      finally:
+        state.in_call = was_in_call
+    collection = graph.get_collection_ref(GraphKeys.UPDATE_OPS)
+    known = {id(u) for u in collection}
+    for u in state.updates:
+      if id(u) not in known:
+        collection.append(u)
+    return outputs
+
+  def _handle_activity_regularization(self, graph, outputs):
+    with graph.name_scope("ActivityRegularizer"):
+      for output in jax.tree_util.tree_leaves(outputs):
+        loss = self._activity_regularizer(output)
+        loss = loss / jax.numpy.asarray(output.shape[0], loss.dtype)
+        self._add_loss_item(graph, loss, graph.name_stack + "/loss")
+
+
+def _dedup(items):
+  out = []
+  for v in items:
+    if not any(v is u for u in out):
+      out.append(v)
+  return out
+
+
+def _value_of(variable):
+  return variable.value() if isinstance(variable, var_lib.Variable) else variable
+
+
+def _op_name(graph, variable):
+  rec = graph.record_of(variable)
+  return rec.op_name if rec is not None else "variable"
