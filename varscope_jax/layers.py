@@ -8,17 +8,114 @@ regularizers and TF1 checkpoints work unchanged. See ``docs/layers.md``.
 >>> import jax, jax.numpy as jnp
 >>> import varscope_jax as vs
 >>> def net(x):
-...   h = vs.layers.dense(vs.layers.flatten(x), 16, activation=jax.nn.relu)
-...   return vs.layers.dense(h, 10)
+...   h = vs.layers.conv2d(x, 4, 3, padding="same", activation=jax.nn.relu)
+...   h = vs.layers.max_pooling2d(h, 2, 2)
+...   return vs.layers.dense(vs.layers.flatten(h), 10)
 >>> params = vs.transform(net).init(jax.random.PRNGKey(0), jnp.ones((1, 8, 8, 3)))
->>> sorted(params)
-['dense', 'dense_1']
+>>> jax.tree_util.tree_map(jnp.shape, params)
+{'conv2d': {'bias': (4,), 'kernel': (3, 3, 3, 4)}, 'dense': {'bias': (10,), 'kernel': (64, 10)}}
 """
 
 from varscope_jax._src.layers.base import Layer
+from varscope_jax._src.layers.conv_functions import (
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    conv3d,
+    conv3d_transpose,
+    separable_conv1d,
+    separable_conv2d,
+)
+from varscope_jax._src.layers.convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Conv3D,
+    Conv3DTranspose,
+    SeparableConv1D,
+    SeparableConv2D,
+)
 from varscope_jax._src.layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from varscope_jax._src.layers.input_spec import InputSpec
+from varscope_jax._src.layers.normalization import BatchNormalization, batch_normalization
+from varscope_jax._src.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+    average_pooling1d,
+    average_pooling2d,
+    average_pooling3d,
+    max_pooling1d,
+    max_pooling2d,
+    max_pooling3d,
+)
+
+# TF1's aliases (tf.compat.v1.layers has these names too).
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+Convolution3D = Conv3D
+Convolution2DTranspose = Conv2DTranspose
+Convolution3DTranspose = Conv3DTranspose
+SeparableConvolution2D = SeparableConv2D
+MaxPool1D = MaxPooling1D
+MaxPool2D = MaxPooling2D
+MaxPool3D = MaxPooling3D
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+AvgPool3D = AveragePooling3D
+BatchNorm = BatchNormalization
 
 __all__ = [
-    "Dense", "Dropout", "Flatten", "InputSpec", "Layer", "dense", "dropout", "flatten",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "AvgPool3D",
+    "BatchNorm",
+    "BatchNormalization",
+    "Conv1D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Conv3D",
+    "Conv3DTranspose",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution2DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "InputSpec",
+    "Layer",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution2D",
+    "average_pooling1d",
+    "average_pooling2d",
+    "average_pooling3d",
+    "batch_normalization",
+    "conv1d",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "dense",
+    "dropout",
+    "flatten",
+    "max_pooling1d",
+    "max_pooling2d",
+    "max_pooling3d",
+    "separable_conv1d",
+    "separable_conv2d",
 ]

@@ -303,7 +303,7 @@ def _(t, r):
 def _(t, r):
     x = r.input([2, 3])
     with t.variable_scope("dense"):
-        w = t.get_variable("w", [3, 4], initializer=t.ones())
+        t.get_variable("w", [3, 4], initializer=t.ones())
     r.out("y1", t.layers.dense(x, 4))
     with t.variable_scope("dense", reuse=True):
         r.out("w", t.get_variable("w", [3, 4]))
@@ -657,7 +657,7 @@ def _(t, r):
 
 @program("bn/small_epsilon_fused_and_not")
 def _(t, r):
-    x = r.input([3, 2, 2, 2]) 
+    x = r.input([3, 2, 2, 2])
     r.out("fused", t.layers.batch_normalization(x * 0.001, epsilon=1e-7, training=True))
     r.out("unfused", t.layers.batch_normalization(x * 0.001, epsilon=1e-7, training=True,
                                                   fused=False))

@@ -141,10 +141,18 @@ def run_program(pid, fn, tf, values):
         doc["regularization_losses"] = len(losses)
         with tf1.Session(graph=graph) as sess:
             sess.run(tf1.global_variables_initializer())
-            init_vals, out_vals, loss_vals = sess.run(
-                [gvars, [y for _, y in rec.outputs], losses], feed_dict=rec.feeds)
+            # Initial values first, in a run of their own: computing an output may update
+            # variables (batch renorm updates its renorm_* statistics when its output is
+            # computed, through control dependencies).
+            init_vals = sess.run(gvars)
+            out_vals, loss_vals = sess.run([[y for _, y in rec.outputs], losses],
+                                           feed_dict=rec.feeds)
             updated = []
             if doc["update_ops"]:
+                # One training step from the initial values: restore them, then run the
+                # update ops (which run each renorm update once more, as a train step).
+                for v, val in zip(gvars, init_vals):
+                    v.load(val, sess)
                 sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), feed_dict=rec.feeds)
                 new_vals = sess.run(gvars)
                 for v, old, new in zip(gvars, init_vals, new_vals):

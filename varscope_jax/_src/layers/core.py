@@ -16,6 +16,10 @@ from varscope_jax._src.layers import utils
 from varscope_jax._src.layers.input_spec import InputSpec
 
 
+ZEROS = init_lib.zeros_initializer()   # TF's default bias initializer (one shared instance)
+ONES = init_lib.ones_initializer()
+
+
 def where(layer):
   """The second line of a layer's errors: its name and variable scope."""
   scope = layer._scope_for_errors()
@@ -69,7 +73,7 @@ class Dense(base.Layer):
   """
 
   def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
-               bias_initializer=init_lib.zeros_initializer(), kernel_regularizer=None,
+               bias_initializer=ZEROS, kernel_regularizer=None,
                bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                bias_constraint=None, trainable=True, name=None, **kwargs):
     self._base_input_spec = InputSpec(min_ndim=2)
@@ -126,7 +130,7 @@ class Dense(base.Layer):
 
 
 def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
-          bias_initializer=init_lib.zeros_initializer(), kernel_regularizer=None,
+          bias_initializer=ZEROS, kernel_regularizer=None,
           bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
           bias_constraint=None, trainable=True, name=None, reuse=None):
   """Functional ``Dense`` (``tf.compat.v1.layers.dense``): one call, one new layer.
