@@ -13,15 +13,27 @@ A program is ``fn(t, r)``:
   program runs (TF: a fed placeholder; JAX: a traced bool), ``r.out(label, y)`` records
   an output to compare, ``r.shape(label, y)`` its shape and dtype only (dropout in
   training), ``r.note(label, value)`` a Python value, ``r.error(label, fn)`` what
-  ``fn()`` raised (type and first line) or "ok", ``r.racy()`` marks moving statistics
+  ``fn()`` raised (type and first line) or "ok", ``r.names(label, variables)`` the
+  names of a list of variables (``layer.variables``), ``r.racy()`` marks moving statistics
   that TF updates twice in one run (their final value depends on TF's op order).
 
 ``make_layers_golden.py`` runs every program against real ``tf.compat.v1.layers``;
 ``tests/test_layers_golden.py`` replays them with ``vs.layers``.
 """
 import itertools
+import zlib
+
+import numpy as np
 
 PROGRAMS = {}  # id -> fn
+
+
+def input_values(pid, shape, dtype, index):
+    """The deterministic input ``index`` of program ``pid`` (the same on both sides)."""
+    rs = np.random.RandomState((zlib.crc32(pid.encode()) + 7919 * index) % (2 ** 31))
+    if dtype.startswith("int"):
+        return rs.randint(-3, 4, size=shape).astype(dtype)
+    return rs.standard_normal(shape).astype(dtype)
 
 
 def program(pid):
@@ -153,10 +165,10 @@ def _(t, r):
         r.out("y2", layer(x))
     r.note("name", layer.name)
     r.note("scope_name", layer.scope_name)
-    r.note("variables", [v.name for v in layer.variables])
-    r.note("trainable", [v.name for v in layer.trainable_variables])
-    r.note("trainable_weights", [v.name for v in layer.trainable_weights])
-    r.note("non_trainable", [v.name for v in layer.non_trainable_variables])
+    r.names("variables", layer.variables)
+    r.names("trainable", layer.trainable_variables)
+    r.names("trainable_weights", layer.trainable_weights)
+    r.names("non_trainable", layer.non_trainable_variables)
 
 
 @program("naming/two_objects_same_name")
@@ -190,7 +202,7 @@ def _(t, r):
 def _(t, r):
     layer = t.layers.Dense(3)
     r.error("scope_name", lambda: layer.scope_name)
-    r.note("variables", [v.name for v in layer.variables])
+    r.names("variables", layer.variables)
 
 
 @program("naming/default_name_scopes")
@@ -383,6 +395,8 @@ def _(t, r):
                                name="fc"))
     r.out("y2", t.layers.dense(x, 4, kernel_regularizer=t.l2(0.1), name="fc", reuse=True))
     r.out("y3", t.layers.dense(x, 2, kernel_regularizer=t.l2(2.0)))
+    r.out("act", t.layers.dense(x, 3, activity_regularizer=t.l2(0.5)))
+    r.out("act_conv", t.layers.conv1d(r.input([2, 4, 3]), 2, 2, activity_regularizer=t.l2(0.1)))
 
 
 @program("dense/scope_regularizer")
@@ -515,10 +529,10 @@ def _(t, r):
     r.out("a2", a2)
     r.note("name", layer.name)
     r.note("scope", layer.scope_name)
-    r.note("variables", [v.name for v in layer.variables])
-    r.note("trainable", [v.name for v in layer.trainable_variables])
-    r.note("non_trainable", [v.name for v in layer.non_trainable_variables])
-    r.note("weights", [v.name for v in layer.weights])
+    r.names("variables", layer.variables)
+    r.names("trainable", layer.trainable_variables)
+    r.names("non_trainable", layer.non_trainable_variables)
+    r.names("weights", layer.weights)
     with t.variable_scope("in"):
         r.out("c", ScaleShift(name="named")(x)[0])
 
@@ -528,8 +542,8 @@ def _(t, r):
     ScaleShift = _scale_layer(t)
     layer = ScaleShift(trainable=False)
     r.out("a", layer(r.input([2, 3]))[0])
-    r.note("trainable", [v.name for v in layer.trainable_variables])
-    r.note("non_trainable", [v.name for v in layer.non_trainable_variables])
+    r.names("trainable", layer.trainable_variables)
+    r.names("non_trainable", layer.non_trainable_variables)
 
 
 @program("subclass/add_weight_in_call_and_regularizer")
@@ -697,8 +711,8 @@ def _(t, r):
     x = r.input([4, 3])
     r.out("a", layer(x))
     r.out("b", layer(x, training=False))
-    r.note("variables", [v.name for v in layer.variables])
-    r.note("trainable", [v.name for v in layer.trainable_variables])
+    r.names("variables", layer.variables)
+    r.names("trainable", layer.trainable_variables)
     r.note("updates", len(layer.updates))
 
 
@@ -858,7 +872,7 @@ def _(t, r):
     r.out("a", layer(x))
     r.out("b", layer(x * 2.0))
     r.note("scope", layer.scope_name)
-    r.note("variables", [v.name for v in layer.variables])
+    r.names("variables", layer.variables)
     r.out("f1", t.layers.conv2d(x, 2, 3, name="c"))
     r.out("f2", t.layers.conv2d(x * 0.5, 2, 3, name="c", reuse=True))
     with t.variable_scope("v", reuse=t.AUTO_REUSE):

@@ -20,7 +20,6 @@ import os
 import platform
 import sys
 import warnings
-import zlib
 
 import numpy as np
 
@@ -29,14 +28,6 @@ OUT_DIR = os.path.join(HERE, "layers")
 SEP = "::"
 COLLECTIONS = ("trainable_variables", "moving_average_variables", "model_variables",
                "local_variables")
-
-
-def input_values(pid, shape, dtype, index):
-    """The deterministic input ``index`` of program ``pid`` (shared with the test)."""
-    rs = np.random.RandomState((zlib.crc32(pid.encode()) + 7919 * index) % (2 ** 31))
-    if dtype.startswith("int"):
-        return rs.randint(-3, 4, size=shape).astype(dtype)
-    return rs.standard_normal(shape).astype(dtype)
 
 
 def first_line(e):
@@ -62,6 +53,7 @@ class TFRecorder:
         self.is_racy = False
 
     def input(self, shape, dtype="float32"):
+        from layer_programs import input_values
         value = input_values(self.pid, shape, dtype, self.n_inputs)
         self.n_inputs += 1
         return self.tf.constant(value)
@@ -80,6 +72,9 @@ class TFRecorder:
 
     def note(self, label, value):
         self.obs.append({"label": label, "note": value})
+
+    def names(self, label, variables):
+        self.obs.append({"label": label, "note": [v.op.name for v in variables]})
 
     def error(self, label, fn):
         try:

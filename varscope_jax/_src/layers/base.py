@@ -233,6 +233,8 @@ class Layer:
 
   @property
   def updates(self):
+    if not self.trainable:
+      return []   # as tf-keras: a frozen layer's updates are not run
     return list(self._state().updates)
 
   # ---- variables -----------------------------------------------------------------------
@@ -427,7 +429,7 @@ class Layer:
         state.in_call = was_in_call
     collection = graph.get_collection_ref(GraphKeys.UPDATE_OPS)
     known = {id(u) for u in collection}
-    for u in state.updates:
+    for u in self.updates:
       if id(u) not in known:
         collection.append(u)
     return outputs

@@ -194,17 +194,23 @@ class BatchNormalization(base.Layer):
     self.built = True
 
   # ---- updates -----------------------------------------------------------------------
-  def _assign_moving_average(self, variable, value, momentum, training):
+  def _assign_moving_average(self, variable, value, momentum, training, listed=True):
     old = base._value_of(variable)
     decay = jnp.asarray(1.0 - momentum, jnp.float32).astype(old.dtype)
     new = old - (old - value.astype(old.dtype)) * decay
-    return self._assign(variable, new, training)
+    return self._assign(variable, new, training, listed)
 
-  def _assign(self, variable, new, training):
+  def _assign(self, variable, new, training, listed=True):
+    """Assigns; ``listed``: one of TF's two UPDATE_OPS per call (the mean and the
+    variance update; renorm's other updates run through control dependencies)."""
     if training is not True:
       new = jnp.where(training, new, base._value_of(variable))
+    if not self.trainable:
+      # TF: a non-trainable layer lists no updates, so UPDATE_OPS never runs them.
+      return new
     new = state.assign(variable, new)
-    self.add_update(new)
+    if listed:
+      self.add_update(new)
     return new
 
   # ---- forward -----------------------------------------------------------------------
@@ -292,7 +298,7 @@ class BatchNormalization(base.Layer):
       if self.renorm:
         stddev = self._assign_moving_average(
             self.moving_stddev, jnp.sqrt(new_variance + jnp.float32(self.epsilon)),
-            self.momentum, training)
+            self.momentum, training, listed=False)
         self._assign(self.moving_variance,
                      jax.nn.relu(stddev * stddev - jnp.float32(self.epsilon)), training)
       else:
@@ -322,8 +328,10 @@ class BatchNormalization(base.Layer):
       d = jnp.minimum(jnp.maximum(d, -clip["dmax"]), clip["dmax"])
     r = _select(training, lambda: r, lambda: jnp.ones_like(r))
     d = _select(training, lambda: d, lambda: jnp.zeros_like(d))
-    self._assign_moving_average(self.renorm_mean, mean, self.renorm_momentum, training)
-    self._assign_moving_average(self.renorm_stddev, stddev, self.renorm_momentum, training)
+    self._assign_moving_average(self.renorm_mean, mean, self.renorm_momentum, training,
+                                listed=False)
+    self._assign_moving_average(self.renorm_stddev, stddev, self.renorm_momentum, training,
+                                listed=False)
     return r, d
 
 
