@@ -25,6 +25,7 @@ import inspect
 import weakref
 
 import jax
+import jax.numpy as jnp
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
@@ -119,7 +120,7 @@ class Layer:
     self._states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
     self._base_input_spec = getattr(self, "_base_input_spec", None)
     self.trainable = trainable
-    self._dtype = None if dtype is None else dtypes_lib.as_dtype(dtype).name
+    self._dtype = None if dtype is None else jnp.dtype(dtype)
     self._init_set_name(name)
     if scope:
       with vs_lib.variable_scope(scope) as captured_scope:
@@ -178,7 +179,8 @@ class Layer:
 
   @property
   def dtype(self):
-    return self._dtype
+    """The variables' dtype name (``"float32"``), or None until the first input."""
+    return None if self._dtype is None else self._dtype.name
 
   @property
   def scope_name(self):
@@ -299,7 +301,7 @@ class Layer:
       trainable = True
     graph = graph_lib.get_default_graph()
     if dtype is None:
-      dtype = self.dtype or dtypes_lib.float32
+      dtype = self._dtype or dtypes_lib.float32
     self._set_scope(None)
     state = self._state()
     reuse = state.built or self._reuse
@@ -391,7 +393,7 @@ class Layer:
                                         self._scope_for_errors())
     xs = jax.tree_util.tree_leaves(inputs)
     if xs and self._dtype is None:
-      self._dtype = dtypes_lib.canonical(xs[0].dtype).name
+      self._dtype = jnp.dtype(dtypes_lib.canonical(xs[0].dtype))
     input_shapes = jax.tree_util.tree_map(lambda x: tuple(x.shape), inputs)
     if type(self).build is not Layer.build:
       self.build(input_shapes)

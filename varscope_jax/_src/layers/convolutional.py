@@ -12,7 +12,7 @@ import jax.numpy as jnp
 
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils
-from varscope_jax._src.layers.core import ZEROS, where
+from varscope_jax._src.layers.core import ZEROS, argument_errors, where
 from varscope_jax._src.layers.input_spec import InputSpec
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
@@ -53,18 +53,18 @@ class _Conv(base.Layer):
     super().__init__(trainable=trainable, name=name,
                      activity_regularizer=activity_regularizer, **kwargs)
     self.rank = rank
-    if isinstance(filters, float):
-      filters = int(filters)
-    if filters is not None and filters <= 0:
-      raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
-                       f"value. Received filters={filters}.")
-    self.filters = filters
-    self.kernel_size = utils.normalize_tuple(kernel_size, rank, "kernel_size")
-    self.strides = utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
-    self.padding = utils.normalize_padding(padding)
-    self.data_format = utils.normalize_data_format(data_format)
-    self.dilation_rate = utils.normalize_tuple(dilation_rate, rank, "dilation_rate")
-    self.activation = utils.get_activation(activation)
+    with argument_errors(self):
+      if isinstance(filters, float):
+        filters = int(filters)
+      if filters is not None and filters <= 0:
+        raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
+                         f"value. Received filters={filters}.")
+      self.filters = filters
+      self.kernel_size = utils.normalize_tuple(kernel_size, rank, "kernel_size")
+      self.strides = utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
+      self.padding = utils.normalize_padding(padding)
+      self.data_format = utils.normalize_data_format(data_format)
+      self.dilation_rate = utils.normalize_tuple(dilation_rate, rank, "dilation_rate")
     self.use_bias = use_bias
     self.kernel_initializer = kernel_initializer
     self.bias_initializer = bias_initializer
@@ -72,7 +72,9 @@ class _Conv(base.Layer):
     self.bias_regularizer = bias_regularizer
     self.kernel_constraint = kernel_constraint
     self.bias_constraint = bias_constraint
-    self._validate_init()
+    with argument_errors(self):
+      self.activation = utils.get_activation(activation)
+      self._validate_init()
 
   def _validate_init(self):
     if not all(self.strides):
@@ -101,7 +103,7 @@ class _Conv(base.Layer):
                                   initializer=self.kernel_initializer,
                                   regularizer=self.kernel_regularizer,
                                   constraint=self.kernel_constraint, trainable=True,
-                                  dtype=self.dtype)
+                                  dtype=self._dtype)
     self._build_bias()
     self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={channel_axis: input_channel})
     self.built = True
@@ -112,7 +114,7 @@ class _Conv(base.Layer):
                                   initializer=self.bias_initializer,
                                   regularizer=self.bias_regularizer,
                                   constraint=self.bias_constraint, trainable=True,
-                                  dtype=self.dtype)
+                                  dtype=self._dtype)
     else:
       self.bias = None
 
@@ -263,7 +265,7 @@ class _ConvTranspose(_Conv):
                                   initializer=self.kernel_initializer,
                                   regularizer=self.kernel_regularizer,
                                   constraint=self.kernel_constraint, trainable=True,
-                                  dtype=self.dtype)
+                                  dtype=self._dtype)
     self._build_bias()
     self.built = True
 
@@ -370,12 +372,12 @@ class _SeparableConv(_Conv):
     self.depthwise_kernel = self.add_weight(
         "depthwise_kernel", shape=self.kernel_size + (input_dim, self.depth_multiplier),
         initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-        constraint=self.depthwise_constraint, trainable=True, dtype=self.dtype)
+        constraint=self.depthwise_constraint, trainable=True, dtype=self._dtype)
     self.pointwise_kernel = self.add_weight(
         "pointwise_kernel",
         shape=(1,) * self.rank + (self.depth_multiplier * input_dim, self.filters),
         initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-        constraint=self.pointwise_constraint, trainable=True, dtype=self.dtype)
+        constraint=self.pointwise_constraint, trainable=True, dtype=self._dtype)
     self._build_bias()
     self.built = True
 

@@ -1,6 +1,7 @@
 """``dense``, ``dropout``, ``flatten`` and their classes (tf-keras ``legacy_tf_layers/core.py``)."""
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -10,6 +11,7 @@ import jax.numpy as jnp
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.core import rng as rng_lib
+from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.initializers import deterministic as init_lib
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils
@@ -24,6 +26,19 @@ def where(layer):
   """The second line of a layer's errors: its name and variable scope."""
   scope = layer._scope_for_errors()
   return "\n(layer %r, variable scope %r)" % (layer.name, scope)
+
+
+@contextlib.contextmanager
+def argument_errors(layer):
+  """Adds the layer's name and the variable scope it is made in to a bad-argument error
+  (a second line: the first stays TF's)."""
+  try:
+    yield
+  except (ValueError, TypeError) as e:
+    if len(e.args) == 1 and isinstance(e.args[0], str):
+      e.args = (e.args[0] + "\n(layer %r, made in variable scope %r)"
+                % (layer.name, vs_lib.get_variable_scope().name),)
+    raise
 
 
 def check_training(layer, training):
@@ -79,11 +94,12 @@ class Dense(base.Layer):
     self._base_input_spec = InputSpec(min_ndim=2)
     super().__init__(trainable=trainable, name=name,
                      activity_regularizer=activity_regularizer, **kwargs)
-    self.units = int(units) if not isinstance(units, int) else units
-    if self.units < 0:
-      raise ValueError("Received an invalid value for `units`, expected a positive "
-                       f"integer. Received: units={units}")
-    self.activation = utils.get_activation(activation)
+    with argument_errors(self):
+      self.units = int(units) if not isinstance(units, int) else units
+      if self.units < 0:
+        raise ValueError("Received an invalid value for `units`, expected a positive "
+                         f"integer. Received: units={units}")
+      self.activation = utils.get_activation(activation)
     self.use_bias = use_bias
     self.kernel_initializer = kernel_initializer
     self.bias_initializer = bias_initializer
@@ -93,7 +109,7 @@ class Dense(base.Layer):
     self.bias_constraint = bias_constraint
 
   def build(self, input_shape):
-    dtype = dtypes_lib.as_dtype(self.dtype or dtypes_lib.float32)
+    dtype = dtypes_lib.as_dtype(self._dtype or dtypes_lib.float32)
     if not (dtypes_lib.is_floating(dtype) or dtype.kind == "c"):
       raise TypeError("A Dense layer can only be built with a floating-point dtype. "
                       f"Received: dtype={errors.tf_dtype_repr(dtype)}" + where(self))
@@ -102,13 +118,13 @@ class Dense(base.Layer):
     self.kernel = self.add_weight("kernel", shape=[last_dim, self.units],
                                   initializer=self.kernel_initializer,
                                   regularizer=self.kernel_regularizer,
-                                  constraint=self.kernel_constraint, dtype=self.dtype,
+                                  constraint=self.kernel_constraint, dtype=self._dtype,
                                   trainable=True)
     if self.use_bias:
       self.bias = self.add_weight("bias", shape=[self.units],
                                   initializer=self.bias_initializer,
                                   regularizer=self.bias_regularizer,
-                                  constraint=self.bias_constraint, dtype=self.dtype,
+                                  constraint=self.bias_constraint, dtype=self._dtype,
                                   trainable=True)
     else:
       self.bias = None
@@ -188,8 +204,9 @@ class Dropout(base.Layer):
   def __init__(self, rate=0.5, noise_shape=None, seed=None, name=None, **kwargs):
     super().__init__(name=name, **kwargs)
     if isinstance(rate, (int, float)) and not 0 <= rate <= 1:
-      raise ValueError(f"Invalid value {rate} received for `rate`, expected a value "
-                       "between 0 and 1.")
+      with argument_errors(self):
+        raise ValueError(f"Invalid value {rate} received for `rate`, expected a value "
+                         "between 0 and 1.")
     self.rate = rate
     self.noise_shape = noise_shape
     self.seed = seed
@@ -248,7 +265,8 @@ class Flatten(base.Layer):
   def __init__(self, data_format="channels_last", **kwargs):
     self._base_input_spec = InputSpec(min_ndim=1)
     super().__init__(**kwargs)
-    self.data_format = utils.normalize_data_format(data_format)
+    with argument_errors(self):
+      self.data_format = utils.normalize_data_format(data_format)
 
   def call(self, inputs):
     if self.data_format == "channels_first" and inputs.ndim > 1:

@@ -19,7 +19,7 @@ from varscope_jax._src.core import state
 from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.initializers import base as init_base
 from varscope_jax._src.layers import base
-from varscope_jax._src.layers.core import ONES, ZEROS, check_training, where
+from varscope_jax._src.layers.core import ONES, ZEROS, argument_errors, check_training, where
 from varscope_jax._src.layers.input_spec import InputSpec
 
 _ON_READ = var_lib.VariableSynchronization.ON_READ
@@ -102,8 +102,9 @@ class BatchNormalization(base.Layer):
     elif isinstance(axis, int):
       self.axis = axis
     else:
-      raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', "
-                      "but received: %r" % axis)
+      with argument_errors(self):
+        raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', "
+                        "but received: %r" % axis)
     self.momentum = momentum
     self.epsilon = epsilon
     self.center = center
@@ -123,8 +124,9 @@ class BatchNormalization(base.Layer):
       renorm_clipping = renorm_clipping or {}
       keys = ["rmax", "rmin", "dmax"]
       if set(renorm_clipping) - set(keys):
-        raise ValueError("Received invalid keys for `renorm_clipping` argument: "
-                         f"{renorm_clipping}. Supported values: {keys}.")
+        with argument_errors(self):
+          raise ValueError("Received invalid keys for `renorm_clipping` argument: "
+                           f"{renorm_clipping}. Supported values: {keys}.")
       self.renorm_clipping = renorm_clipping
       self.renorm_momentum = renorm_momentum
     if virtual_batch_size is not None or adjustment is not None:
@@ -137,7 +139,7 @@ class BatchNormalization(base.Layer):
   def _param_dtype(self):
     if self.dtype in ("float16", "bfloat16"):
       return dtypes_lib.float32
-    return self.dtype or dtypes_lib.float32
+    return self._dtype or dtypes_lib.float32
 
   def _fused_can_be_used(self, axis):
     return (not self.renorm and len(axis) == 1 and axis[0] in (-4, -3, -1, 1, 3, 4)

@@ -12,6 +12,7 @@ import numpy as np
 
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils
+from varscope_jax._src.layers.core import argument_errors
 from varscope_jax._src.layers.input_spec import InputSpec
 
 
@@ -25,15 +26,15 @@ def pool(inputs, pool_size, strides, padding, data_format, kind):
     steps = (1, 1) + tuple(strides)
   pad = padding.upper()
   if kind == "max":
-    init = jnp.array(-jnp.inf, inputs.dtype)
+    init = np.array(-np.inf, inputs.dtype)
     return jax.lax.reduce_window(inputs, init, jax.lax.max, window, steps, pad)
-  total = jax.lax.reduce_window(inputs, jnp.array(0, inputs.dtype), jax.lax.add, window,
+  total = jax.lax.reduce_window(inputs, np.array(0, inputs.dtype), jax.lax.add, window,
                                 steps, pad)
   if pad == "VALID":
     return total / jnp.asarray(np.prod(pool_size), inputs.dtype)
   ones = np.ones((1,) * inputs.ndim, np.float32)
   ones = np.broadcast_to(ones, tuple(1 if w == 1 else s for w, s in zip(window, inputs.shape)))
-  count = jax.lax.reduce_window(jnp.asarray(ones), jnp.float32(0), jax.lax.add, window, steps,
+  count = jax.lax.reduce_window(ones, np.float32(0), jax.lax.add, window, steps,
                                 pad)
   return total / count.astype(inputs.dtype)
 
@@ -47,17 +48,18 @@ class _Pooling(base.Layer):
                name=None, **kwargs):
     self._base_input_spec = InputSpec(ndim=self._rank + 2)
     super().__init__(name=name, **kwargs)
-    if data_format is None:
-      data_format = "channels_last"
-    if strides is None:
-      strides = pool_size
-    self.pool_size = utils.normalize_tuple(pool_size, self._rank, "pool_size")
-    self.strides = utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
-    self.padding = utils.normalize_padding(padding)
-    if self.padding == "causal":
-      raise ValueError("padding='causal' is only supported by Conv1D and SeparableConv1D; "
-                       "pooling takes 'valid' or 'same'.")
-    self.data_format = utils.normalize_data_format(data_format)
+    with argument_errors(self):
+      if data_format is None:
+        data_format = "channels_last"
+      if strides is None:
+        strides = pool_size
+      self.pool_size = utils.normalize_tuple(pool_size, self._rank, "pool_size")
+      self.strides = utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
+      self.padding = utils.normalize_padding(padding)
+      if self.padding == "causal":
+        raise ValueError("padding='causal' is only supported by Conv1D and SeparableConv1D; "
+                         "pooling takes 'valid' or 'same'.")
+      self.data_format = utils.normalize_data_format(data_format)
 
   def call(self, inputs):
     return pool(inputs, self.pool_size, self.strides, self.padding, self.data_format,
