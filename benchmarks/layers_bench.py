@@ -1,9 +1,14 @@
-"""One BERT measurement in THIS process; prints one JSON line (``run_bert_bench.py`` runs them all).
+"""One measurement of a ``vs.layers`` model in THIS process; prints one JSON line
+(``run_layers_bench.py`` runs them all).
 
-  python benchmarks/bert_bench.py cold --lib varscope --mode own --size base
-  python benchmarks/bert_bench.py cold --lib linen --mode jit --size base
-  python benchmarks/bert_bench.py bare --dist normal --size base
-  python benchmarks/bert_bench.py steady --size base
+  python benchmarks/layers_bench.py cold --model bert --lib varscope --mode own --size base
+  python benchmarks/layers_bench.py cold --model cnn --lib linen --mode jit
+  python benchmarks/layers_bench.py bare --dist normal --size base
+  python benchmarks/layers_bench.py steady --model bert --size base
+
+Models: ``bert`` (``bert_models.py``: the varscope_jax port of BERT, hand-written JAX,
+Flax linen; ``--size base|base4|tiny``) and ``cnn`` (``cnn_models.py``: conv + batch norm
++ max-pool blocks with ``vs.layers``, hand-written JAX, Flax linen).
 
 * ``cold``: the first ``init`` in a fresh process (trace + compile + run, until
   ``block_until_ready``), then a second (``warm_s``). Modes: ``own`` = varscope_jax's
@@ -16,19 +21,23 @@
 * ``steady`` (varscope_jax's port and the hand-written BERT, in one process, on the same
   params, interleaved call by call): un-jitted ``apply``; the jitted train step (forward +
   ``jax.grad`` + SGD): compile time, median time per call, equations, and whether the two
-  step jaxprs are identical (``tests/test_bert_jaxpr.py`` checks that on a tiny BERT).
+  step jaxprs are identical (``tests/test_layers_jaxpr.py`` checks that on a tiny BERT and the CNN).
 
-Inputs: batch 2, sequence 32 (``bert_models.example_inputs``).
+BERT inputs: batch 2, sequence 32 (``bert_models.example_inputs``); CNN inputs
+``[16, 32, 32, 3]``; the CNN's step is a training step (batch statistics, moving averages
+updated through ``apply(..., mutable=True)``) with a cross-entropy loss.
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import json
+import re
 import resource
 import time
 
 import bert_models
+import cnn_models
 import memory  # Sampler
 import steady  # count_eqns, timed, interleaved
 import jax
@@ -46,6 +55,17 @@ def n_params(size):
   return sum(int(leaf.size) for leaf in jax.tree_util.tree_leaves(shapes))
 
 
+def normalised_tokens(closed) -> list:
+  """The jaxpr's text as tokens, with function names and variable names normalised
+  (as ``tests/test_layers_jaxpr.py`` compares them)."""
+  text = re.sub(r"\b(name|jaxpr)=\S+", r"\1=_", str(closed))
+  text = re.sub(r"\blet \S+ = \{", "let _ = {", text)
+  names = {}
+  text = re.sub(r"\b[a-z]{1,3}\b(?=[:\s,)\]])",
+                lambda m: names.setdefault(m.group(0), "v%d" % len(names)), text)
+  return text.split()
+
+
 def first_call(fn, *args):
   """(result, seconds, peak RSS increase) of the first call."""
   gc.collect()
@@ -58,9 +78,19 @@ def first_call(fn, *args):
   return out, seconds, peak - rss_before
 
 
-def cold(a):
-  m = bert_models.build(a.lib, a.size)
+def _model(a, lib):
+  """(Model, inputs, step maker, step args) for ``--model``."""
+  if a.model == "cnn":
+    m = cnn_models.build(lib)
+    x = cnn_models.example_input()
+    return m, (x,), (lambda: cnn_models.make_step(m.extra["train_apply"])), (x, cnn_models.example_labels())
+  m = bert_models.build(lib, a.size)
   inputs = bert_models.example_inputs(a.size)
+  return m, inputs, (lambda: bert_models.make_step(m.apply)), inputs
+
+
+def cold(a):
+  m, inputs, _, _ = _model(a, a.lib)
   rng = jax.random.PRNGKey(0)
   jax.block_until_ready((inputs, rng))
   if a.mode == "own" and a.lib != "varscope":
@@ -95,10 +125,10 @@ def bare(a):
 
 
 def steady_state(a):
-  ours, hand = bert_models.build("varscope", a.size), bert_models.build("jax", a.size)
-  inputs = bert_models.example_inputs(a.size)
+  ours, inputs, our_step, step_args = _model(a, "varscope")
+  hand, _, hand_step, _ = _model(a, "jax")
   params = jax.block_until_ready(ours.init(jax.random.PRNGKey(0), *inputs))
-  out = {"size": a.size, "n_params": sum(int(x.size) for x in jax.tree_util.tree_leaves(params))}
+  out = {"n_params": sum(int(x.size) for x in jax.tree_util.tree_leaves(params))}
   libs = [ours, hand]
 
   for m in libs:  # warm-up: compiles each primitive once
@@ -106,17 +136,17 @@ def steady_state(a):
   apply_t, n_apply = steady.interleaved([m.eager_apply for m in libs],
                                         [(params, *inputs)] * 2, a.n_apply, budget_s=a.budget)
 
-  steps = [bert_models.make_step(m.apply) for m in libs]
-  jaxprs = [jax.make_jaxpr(s)(params, *inputs) for s in steps]
+  steps = [our_step(), hand_step()]
+  jaxprs = [jax.make_jaxpr(s)(params, *step_args) for s in steps]
   jitted = [jax.jit(s) for s in steps]
-  compile_s = [steady.timed(f, params, *inputs) for f in jitted]
-  step_t, n_step = steady.interleaved(jitted, [(params, *inputs)] * 2, a.n_step,
+  compile_s = [steady.timed(f, params, *step_args) for f in jitted]
+  step_t, n_step = steady.interleaved(jitted, [(params, *step_args)] * 2, a.n_step,
                                       budget_s=a.budget)
   for j, prefix in enumerate(("", "hand_")):
     out.update({prefix + "apply_eager_s": apply_t[j], prefix + "step_compile_s": compile_s[j],
                 prefix + "step_s": step_t[j], prefix + "step_eqns": steady.count_eqns(jaxprs[j].jaxpr)})
   out["n_apply"], out["n_step"] = n_apply, n_step
-  norm = [steady.normalised_jaxpr(j).replace("name=forward", "name=_").split() for j in jaxprs]
+  norm = [normalised_tokens(j) for j in jaxprs]
   out["jaxpr_equal"] = norm[0] == norm[1]
   return out
 
@@ -134,10 +164,12 @@ def main():
   s.add_argument("--n-step", type=int, default=7)
   s.add_argument("--budget", type=float, default=20.0, help="seconds per interleaved series")
   for p in (c, b, s):
-    p.add_argument("--size", default="base", choices=tuple(bert_models.CONFIGS))
+    p.add_argument("--size", default="base", choices=tuple(bert_models.CONFIGS),
+                   help="BERT's size")
+    p.add_argument("--model", default="bert", choices=("bert", "cnn"))
   a = ap.parse_args()
   result = {"cold": cold, "bare": bare, "steady": steady_state}[a.what](a)
-  result.update({"what": a.what, "size": a.size})
+  result.update({"what": a.what, "model": a.model, "size": a.size if a.model == "bert" else "-"})
   print(json.dumps(result))
 
 
