@@ -55,7 +55,7 @@ def test_port_makes_exactly_the_checkpoints_variables(checkpoint):
   specs = _forward().specs(*INPUTS)
   assert set(specs) == set(on_disk)
   assert {n: tuple(s.shape) for n, s in specs.items()} == {
-      n: tuple(shape) for n, (shape, _) in on_disk.items()}
+      n: tuple(entry.shape) for n, entry in on_disk.items()}
   assert all(s.trainable and s.dtype == jnp.float32 for s in specs.values())
   for name in ["bert/embeddings/word_embeddings", "bert/embeddings/token_type_embeddings",
                "bert/embeddings/position_embeddings", "bert/embeddings/LayerNorm/gamma",
