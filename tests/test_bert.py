@@ -138,3 +138,26 @@ def test_run_bert_example():
   assert "global_step: 1000" in out
   for name in ("bert/encoder/layer_1/attention/self/query/kernel", "bert/pooler/dense/bias"):
     assert name in out, name
+
+
+def test_run_bert_on_a_pretraining_checkpoint_ignores_the_heads(tmp_path, capsys, checkpoint):
+  # Released BERT checkpoints also hold the pre-training heads (cls/...): the port loads
+  # the bert/ variables and says which ones it leaves out.
+  import shutil
+  import run_bert
+
+  params = dict(_model_params(checkpoint))
+  params["cls"] = {"predictions": {"output_bias": np.zeros(CONFIG.vocab_size, np.float32)}}
+  vs.save_tf1_checkpoint(str(tmp_path / "bert_model.ckpt"), params, step=7)
+  for name in ("bert_config.json", "expected.npz"):
+    shutil.copy(os.path.join(CKPT_DIR, name), tmp_path / name)
+  assert run_bert.main(["--checkpoint", str(tmp_path), "--no-table"]) == 0
+  out = capsys.readouterr().out
+  assert "global_step: 7" in out
+  assert "not used by BertModel (1, e.g. pre-training heads): ['cls/predictions/output_bias']" in out
+  assert "matches TensorFlow within 1e-5" in out
+  del params["bert"]["pooler"]
+  vs.save_tf1_checkpoint(str(tmp_path / "bert_model.ckpt"), params, step=7)
+  assert run_bert.main(["--checkpoint", str(tmp_path), "--no-table"]) == 1
+  assert "MISSING from the checkpoint: ['bert/pooler/dense/bias', 'bert/pooler/dense/kernel']" in (
+      capsys.readouterr().out)

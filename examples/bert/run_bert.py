@@ -3,7 +3,8 @@
     python examples/bert/run_bert.py [--checkpoint DIR] [--no-table]
 
 ``DIR`` (default ``examples/bert/tf1_checkpoint``) is a TF1 BERT checkpoint as Google
-released them: ``bert_config.json`` and ``bert_model.ckpt.{index,data-*}``. It holds a
+released them: ``bert_config.json`` and ``bert_model.ckpt.{index,data-*}`` (or a training
+folder whose ``checkpoint`` file names the latest ``model.ckpt-<step>``). It holds a
 small BERT (2 layers, hidden 32) that google-research/bert's own ``modeling.py`` built
 and saved with TF1's ``Saver`` (``make_tf_checkpoint.py``); a released BERT-Base
 directory works the same way.
@@ -36,7 +37,9 @@ import varscope_jax as vs  # noqa: E402
 def load(directory):
   """``(config, params, global_step or None)`` from a TF1 BERT checkpoint directory."""
   config = modeling.BertConfig.from_json_file(os.path.join(directory, "bert_config.json"))
-  params = vs.load_tf1_checkpoint(os.path.join(directory, "bert_model.ckpt"))
+  prefix = os.path.join(directory, "bert_model.ckpt")
+  # a released model's bert_model.ckpt.*, else the latest in the folder's `checkpoint` file
+  params = vs.load_tf1_checkpoint(prefix if os.path.exists(prefix + ".index") else directory)
   step = params.pop("global_step", None)
   return config, params, step
 
@@ -79,10 +82,13 @@ def main(argv=None):
   ours = set(specs)
   theirs = {name for name, _ in vs.flatten_params(params)}
   print("variables: port %d, checkpoint %d, same names: %s" % (len(ours), len(theirs), ours == theirs))
-  if ours != theirs:
-    print("  only in the port:", sorted(ours - theirs))
-    print("  only in the checkpoint:", sorted(theirs - ours))
+  if ours - theirs:
+    print("  MISSING from the checkpoint:", sorted(ours - theirs))
     return 1
+  if theirs - ours:  # a released pre-training checkpoint also holds cls/* heads
+    extra = sorted(theirs - ours)
+    print("  not used by BertModel (%d, e.g. pre-training heads): %s" % (len(extra), extra[:4]))
+    params = vs.unflatten_params({n: v for n, v in vs.flatten_params(params) if n in ours})
 
   t0 = time.perf_counter()
   sequence_output, pooled_output = jax.block_until_ready(jax.jit(t.apply)(params, *inputs))
