@@ -22,6 +22,21 @@ def test_every_public_layers_callable_has_an_example():
   assert missing == []
 
 
+def test_the_names_are_those_tf_compat_v1_layers_exports():
+  # dir(tf.compat.v1.layers) in TF 2.21 with tf-keras (TF_USE_LEGACY_KERAS=1), but
+  # `experimental` (keras_style_scope; see docs/layers.md).
+  tf_names = [
+      "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "BatchNormalization",
+      "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Dense", "Dropout",
+      "Flatten", "InputSpec", "Layer", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
+      "SeparableConv1D", "SeparableConv2D", "average_pooling1d", "average_pooling2d",
+      "average_pooling3d", "batch_normalization", "conv1d", "conv2d", "conv2d_transpose",
+      "conv3d", "conv3d_transpose", "dense", "dropout", "flatten", "max_pooling1d",
+      "max_pooling2d", "max_pooling3d", "separable_conv1d", "separable_conv2d"]
+  assert sorted(vs.layers.__all__) == tf_names
+  assert sorted(n for n in dir(vs.layers) if not n.startswith("_")) == tf_names
+
+
 @pytest.mark.parametrize("name", ["dense", "conv1d", "conv2d", "conv3d", "conv2d_transpose",
                                   "conv3d_transpose", "separable_conv1d", "separable_conv2d",
                                   "batch_normalization", "dropout", "flatten",
@@ -205,8 +220,8 @@ def test_traced_training_matches_python_bool():
     ref, ref_p = t.apply(params, x, flag, mutable=True)
     out, out_p = jax.jit(lambda p, f: t.apply(p, x, f, mutable=True))(params, jnp.asarray(flag))
     np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
-    jax.tree_util.tree_map(lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-6), out_p,
-                           ref_p)
+    jax.tree_util.tree_map(
+        lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6), out_p, ref_p)
   _, same = t.apply(params, x, jnp.asarray(False), mutable=True)
   assert jax.tree_util.tree_all(jax.tree_util.tree_map(lambda a, b: bool((a == b).all()),
                                                        same, params))
@@ -288,8 +303,8 @@ def test_layer_dtype_follows_the_first_input():
   y = vs.layers.dense(jnp.ones((2, 3), jnp.float16), 4)
   assert y.dtype == jnp.float16
   assert vs.global_variables()["dense/kernel"].dtype == jnp.float16
-  y = vs.layers.Dense(4, dtype="float16")(jnp.ones((2, 3)))
-  assert y.dtype == jnp.float16
+  y = vs.layers.Dense(4, dtype="bfloat16")(jnp.ones((2, 3)))
+  assert y.dtype == jnp.bfloat16
 
 
 def test_subclass_weights_sublayers_and_scope_argument():

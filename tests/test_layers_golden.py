@@ -214,12 +214,15 @@ def check_values(pid, outputs, losses, final_params, skip=()):
 
 
 PROGRAM_IDS = list(layer_programs.PROGRAMS)
-# The eager default graph runs the non-grid programs and two of the grid (the layers'
-# numerics are the same code as in transform, where the whole grid runs; eager JAX
-# compiles every op separately, which would make the grid slow here).
-EAGER_IDS = [p for p in PROGRAM_IDS if not p.startswith(("conv/", "pool/"))
-             or p.count("/") < 3] + ["conv/conv2d/same/channels_first",
-                                     "pool/average_pooling2d/same/channels_first"]
+# The eager default graph runs the non-grid programs (six of the batch-norm ones) and two
+# of the grid: the layers' numerics are the same code as in transform, where every
+# program runs, and eager JAX compiles every op separately, which is slow.
+EAGER_BN = {"bn/dense_input_train_and_infer", "bn/conv_input_fused_default",
+            "bn/training_flag", "bn/renorm", "bn/errors", "bn/object_train_then_infer"}
+EAGER_IDS = [p for p in PROGRAM_IDS
+             if (not p.startswith(("conv/", "pool/", "bn/")) or p.count("/") < 3)
+             and (not p.startswith("bn/") or p in EAGER_BN)]
+EAGER_IDS += ["conv/conv2d/same/channels_first", "pool/average_pooling2d/same/channels_first"]
 # In the eager default graph an assignment takes effect at once (as in TF 2's eager
 # mode), so an output computed after a training-mode batch norm reads the updated
 # moving statistics; TF's graph computes it from the initial ones (its UPDATE_OPS run

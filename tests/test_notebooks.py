@@ -76,3 +76,15 @@ def test_03_flax_bridges():
   assert "params/tf/enc/proj/kernel" in out and "batch_stats/tf/enc/bn/mean" in out
   assert "Param BatchStat" in out
   assert "batch_stats updated: True" in out
+
+
+def test_04_tf1_layers():
+  nb = _execute(NOTEBOOKS / "04_tf1_layers.ipynb")
+  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  assert "cnn/batch_normalization_1/moving_mean" in out
+  accs = [float(a) for a in __import__("re").findall(r"val_accuracy=(\d\.\d+)", out)]
+  assert len(accs) == 6 and accs[-1] >= 0.85, out
+  assert "ValueError: Variable cnn/batch_normalization/moving_mean is assigned inside apply" in out
+  assert 'Input 0 of layer "conv2d_' in out and "variable scope 'cnn/conv2d'" in out
+  assert ("['a/dense/kernel', 'a/dense_1/kernel', 'dense/kernel', 'dense_1/kernel', "
+          "'dense_2/kernel', 'b/fc/kernel']") in out

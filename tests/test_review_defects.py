@@ -169,7 +169,7 @@ def test_loose_inputs_elsewhere():
   vs.reset_default_graph()
   with pytest.raises(ValueError, match="not a valid root scope name"):
     vs.get_variable("w\n", [2])
-  with pytest.raises(ValueError, match="the name is empty"):
+  with pytest.raises(ValueError, match="the name is empty at the root scope"):
     vs.get_variable("", [2])
   with pytest.raises(TypeError, match="not one string"):
     vs.split_by_names({"fc1": {"w": 1}}, "fc1")

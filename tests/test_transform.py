@@ -60,10 +60,12 @@ def test_jit_init_equals_init():
 
 def test_keys_depend_on_name_not_on_creation_order():
   def ab():
-    vs.get_variable("a", [3]); vs.get_variable("b", [3])
+    vs.get_variable("a", [3])
+    vs.get_variable("b", [3])
 
   def ba():
-    vs.get_variable("b", [3]); vs.get_variable("a", [3])
+    vs.get_variable("b", [3])
+    vs.get_variable("a", [3])
 
   def a_only():
     vs.get_variable("a", [3])

@@ -94,6 +94,9 @@ from varscope_jax._src.base.dtypes import uint32 as uint32
 from varscope_jax._src.base.dtypes import uint64 as uint64
 from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
 
+# issue 9: tf.contrib.layers (layer_norm)
+from varscope_jax import contrib as contrib
+
 regularization_losses = get_regularization_losses
 
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these

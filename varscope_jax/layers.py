@@ -53,54 +53,26 @@ from varscope_jax._src.layers.pooling import (
     max_pooling3d,
 )
 
-# TF1's aliases (tf.compat.v1.layers has these names too).
-Convolution1D = Conv1D
-Convolution2D = Conv2D
-Convolution3D = Conv3D
-Convolution2DTranspose = Conv2DTranspose
-Convolution3DTranspose = Conv3DTranspose
-SeparableConvolution2D = SeparableConv2D
-MaxPool1D = MaxPooling1D
-MaxPool2D = MaxPooling2D
-MaxPool3D = MaxPooling3D
-AvgPool1D = AveragePooling1D
-AvgPool2D = AveragePooling2D
-AvgPool3D = AveragePooling3D
-BatchNorm = BatchNormalization
-
 __all__ = [
     "AveragePooling1D",
     "AveragePooling2D",
     "AveragePooling3D",
-    "AvgPool1D",
-    "AvgPool2D",
-    "AvgPool3D",
-    "BatchNorm",
     "BatchNormalization",
     "Conv1D",
     "Conv2D",
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
-    "Convolution1D",
-    "Convolution2D",
-    "Convolution2DTranspose",
-    "Convolution3D",
-    "Convolution3DTranspose",
     "Dense",
     "Dropout",
     "Flatten",
     "InputSpec",
     "Layer",
-    "MaxPool1D",
-    "MaxPool2D",
-    "MaxPool3D",
     "MaxPooling1D",
     "MaxPooling2D",
     "MaxPooling3D",
     "SeparableConv1D",
     "SeparableConv2D",
-    "SeparableConvolution2D",
     "average_pooling1d",
     "average_pooling2d",
     "average_pooling3d",

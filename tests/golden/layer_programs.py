@@ -599,6 +599,25 @@ def _(t, r):
     r.note("scope", layer.scope_name)
 
 
+@program("subclass/two_inputs")
+def _(t, r):
+    class Bilinear(t.layers.Layer):
+
+        def build(self, input_shape):
+            a, b = input_shape
+            self.w = self.add_weight("w", [int(a[-1]), int(b[-1])])
+
+        def call(self, inputs):
+            a, b = inputs
+            return (a @ self.w) * b
+
+    layer = Bilinear()
+    x, y = r.input([2, 3]), r.input([2, 4])
+    r.out("y", layer([x, y]))
+    r.out("y2", layer([x, y]))
+    r.names("variables", layer.variables)
+
+
 @program("subclass/functional_apply_alias")
 def _(t, r):
     layer = t.layers.Dense(3)
@@ -863,6 +882,10 @@ def _(t, r):
     r.out("str_padding", t.layers.conv2d(x, 2, 3, padding="SAME"))
     r.out("conv1d_causal", t.layers.conv1d(r.input([2, 6, 3]), 2, 3, padding="causal",
                                            dilation_rate=2))
+    r.out("conv1d_causal_first", t.layers.conv1d(r.input([2, 3, 6]), 2, 2, padding="causal",
+                                                 data_format="channels_first"))
+    r.out("sep1d_causal", t.layers.separable_conv1d(r.input([2, 6, 3]), 2, 3,
+                                                    padding="causal", depth_multiplier=2))
 
 
 @program("conv/layer_objects_and_reuse")

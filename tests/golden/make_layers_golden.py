@@ -116,6 +116,7 @@ def run_program(pid, fn, tf, values):
     graph = tf.Graph()
     rec = TFRecorder(pid, tf)
     with graph.as_default():
+        tf1.set_random_seed(1234)       # TF's initial values are the same on every run
         t = make_adapter(tf)
         try:
             fn(t, rec)

@@ -29,7 +29,7 @@ def as_shape(shape, name):
     raise TypeError(f"Variable {name}: shape must be a list or tuple of ints (or None), "
                     f"got {shape!r}.")
   try:
-    dims = tuple(None if d is None else _dim(d) for d in shape)
+    dims = tuple(None if d is None else _dim(d) for d in iter(shape))  # type: ignore
   except (TypeError, ValueError):
     raise TypeError(
         f"Variable {name}: shape must be a list or tuple of ints (or None), got "

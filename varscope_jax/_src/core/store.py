@@ -64,12 +64,12 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   name = req.name
   if not isinstance(name, str):
     raise TypeError(f"get_variable: name must be a string, got {name!r}.")
-  if not name:
-    raise ValueError("get_variable: the name is empty. Give the variable a name "
-                     "(TF1 would make a variable named ':0').")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
+  if not full_name:
+    raise ValueError("get_variable: the name is empty at the root scope. Give the "
+                     "variable a name (TF1 would make a variable named ':0').")
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
@@ -297,6 +297,8 @@ _RAW_KEY = jax.ShapeDtypeStruct((2,), np.uint32)
 def _check_key_initializer(name, initializer, shape, dtype) -> None:
   """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
   be an array of the variable's shape; in every mode, before anything is made."""
+  if hasattr(initializer, "validate"):
+    return   # vs.constant_initializer: TF's own check runs once the name is taken
   signature = (initializer, shape, dtype)
   try:
     if signature in _CHECKED_SIGNATURES:
@@ -330,6 +332,10 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   collections = var_lib._normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
+  if hasattr(key_initializer, "validate"):
+    # TF checks a constant's type inside the variable's name scope: the name stays
+    # taken when it fails (the retry is w_1, as in TF; golden scenarios pin this).
+    key_initializer.validate(shape, dtype)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
   # check refuses (a float for an int32 variable) has taken the op name, in every mode.
   creator_lib.validate_initializer(key_initializer, shape, dtype)

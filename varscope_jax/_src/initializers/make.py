@@ -217,7 +217,7 @@ def make_eager_one(initializer, shape, dtype, rng, name):
   shape, dtype = tuple(shape), np.dtype(dtype)
   host = _host_value(initializer, shape, dtype)
   if host is not None:
-    return jnp.asarray(host)
+    return jax.device_put(host)
   rng = rng_lib.as_key(rng)
   if _hashable(initializer):
     return _eager_values([(initializer, shape, dtype, name, None)], rng)[0]
@@ -242,7 +242,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     if sharding is None and not traced:
       host = _host_value(init, shape, dtype)
       if host is not None:
-        out[i] = jnp.asarray(host)
+        out[i] = jax.device_put(host)
         continue
     if not _hashable(init):
       value = make_one(init, shape, dtype, rng_lib.variable_key(rng, name))

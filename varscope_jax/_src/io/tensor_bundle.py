@@ -311,8 +311,8 @@ def _read_index(path: str) -> dict[bytes, bytes]:
 # ---------------------------------------------------------------------------
 # Finding files.
 
-def _resolve_prefix(path: str | os.PathLike) -> str:
-  path = os.fspath(path)
+def _resolve_prefix(path_arg: str | os.PathLike) -> str:
+  path = str(os.fspath(path_arg))
   if os.path.isdir(path):
     state = os.path.join(path, "checkpoint")
     if not os.path.exists(state):

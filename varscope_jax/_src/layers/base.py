@@ -327,7 +327,7 @@ class Layer:
                                         dtype.kind in "iub"):
           raise ValueError("An initializer for variable %s of type %s is required for "
                            "layer %s" % (name, dtype.name, self.name))
-        existing = None
+        existing: set[int] = set()
         if regularizer:
           existing = {id(v) for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
         variable = store.get_variable(
@@ -336,7 +336,7 @@ class Layer:
             constraint=constraint, partitioner=partitioner, use_resource=use_resource,
             synchronization=synchronization, aggregation=aggregation)
         if regularizer and id(variable) not in existing:
-          with graph.name_scope(name + "/Regularizer/"):
+          with graph.name_scope(name + "/Regularizer"):
             loss = regularizer(_value_of(variable))
           if loss is not None:
             self._add_loss_item(graph, loss, "%s/Regularizer" % _op_name(graph, variable))
@@ -438,7 +438,7 @@ class Layer:
             raise ValueError("A layer's `call` method should return a Tensor or a list of "
                              "Tensors, not None (layer: " + self.name + ").")
           if self._activity_regularizer is not None:
-            self._handle_activity_regularization(graph, outputs)
+            self._handle_activity_regularization(graph, outputs, self._activity_regularizer)
       finally:
         state.in_call = was_in_call
     collection = graph.get_collection_ref(GraphKeys.UPDATE_OPS)
@@ -448,10 +448,10 @@ class Layer:
         collection.append(u)
     return outputs
 
-  def _handle_activity_regularization(self, graph, outputs):
+  def _handle_activity_regularization(self, graph, outputs, regularizer):
     with graph.name_scope("ActivityRegularizer"):
       for output in jax.tree_util.tree_leaves(outputs):
-        loss = self._activity_regularizer(output)
+        loss = regularizer(output)
         loss = loss / jax.numpy.asarray(output.shape[0], loss.dtype)
         self._add_loss_item(graph, loss, graph.name_stack + "/loss")
 
@@ -464,7 +464,8 @@ def _dedup(items):
   return out
 
 
-def _value_of(variable):
+def _value_of(variable) -> jax.Array:
+  """The array of a variable (a ``vs.Variable`` in the eager default graph, else as is)."""
   return variable.value() if isinstance(variable, var_lib.Variable) else variable
 
 

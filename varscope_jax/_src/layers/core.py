@@ -138,7 +138,7 @@ class Dense(base.Layer):
       outputs = jnp.matmul(inputs, kernel)
     else:
       outputs = jnp.tensordot(inputs, kernel, [[inputs.ndim - 1], [0]])
-    if self.use_bias:
+    if self.bias is not None:
       outputs = outputs + base._value_of(self.bias)
     if self.activation is not None:
       outputs = self.activation(outputs)

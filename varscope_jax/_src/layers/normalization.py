@@ -196,13 +196,14 @@ class BatchNormalization(base.Layer):
     self.built = True
 
   # ---- updates -----------------------------------------------------------------------
-  def _assign_moving_average(self, variable, value, momentum, training, listed=True):
+  def _assign_moving_average(self, variable, value, momentum, training,
+                             listed=True) -> jax.Array:
     old = base._value_of(variable)
     decay = jnp.asarray(1.0 - momentum, jnp.float32).astype(old.dtype)
     new = old - (old - value.astype(old.dtype)) * decay
     return self._assign(variable, new, training, listed)
 
-  def _assign(self, variable, new, training, listed=True):
+  def _assign(self, variable, new, training, listed=True) -> jax.Array:
     """Assigns; ``listed``: one of TF's two UPDATE_OPS per call (the mean and the
     variance update; renorm's other updates run through control dependencies)."""
     if training is not True:
@@ -226,7 +227,7 @@ class BatchNormalization(base.Layer):
 
   def _fused_batch_norm(self, inputs, training):
     """TF's FusedBatchNormV3 (CPU kernel): float32 math, unbiased variance update."""
-    channel = self.axis[0]
+    channel = self.axis[0] if isinstance(self.axis, (list, tuple)) else self.axis
     ndim = inputs.ndim
     red = tuple(i for i in range(ndim) if i != channel)
     shape = [1] * ndim
@@ -262,23 +263,24 @@ class BatchNormalization(base.Layer):
     if in_dtype in (jnp.float16, jnp.bfloat16):
       inputs = inputs.astype(jnp.float32)
     ndims = inputs.ndim
-    reduction_axes = [i for i in range(ndims) if i not in self.axis]
+    axis: list = list(self.axis) if isinstance(self.axis, (list, tuple)) else [self.axis]
+    reduction_axes = [i for i in range(ndims) if i not in axis]
     broadcast_shape = [1] * ndims
-    broadcast_shape[self.axis[0]] = inputs.shape[self.axis[0]]
+    broadcast_shape[axis[0]] = inputs.shape[axis[0]]
 
-    def bcast(v):
-      if v is not None and v.ndim != ndims and reduction_axes != list(range(ndims - 1)):
+    def bcast(v: jax.Array) -> jax.Array:
+      if v.ndim != ndims and reduction_axes != list(range(ndims - 1)):
         return jnp.reshape(v, broadcast_shape)
       return v
 
-    scale = bcast(base._value_of(self.gamma)) if self.scale else None
-    offset = bcast(base._value_of(self.beta)) if self.center else None
+    scale: jax.Array | None = bcast(base._value_of(self.gamma)) if self.scale else None
+    offset: jax.Array | None = bcast(base._value_of(self.beta)) if self.center else None
     moving_mean = base._value_of(self.moving_mean)
     moving_var = base._value_of(self.moving_variance)
     if training is False:
       mean, variance = moving_mean, moving_var
     else:
-      keep_dims = len(self.axis) > 1
+      keep_dims = len(axis) > 1
       x = inputs.astype(self._param_dtype)
       batch_mean = jnp.mean(x, axis=reduction_axes, keepdims=True)
       batch_var = jnp.mean(jnp.square(x - jax.lax.stop_gradient(batch_mean)),

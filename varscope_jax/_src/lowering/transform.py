@@ -19,7 +19,6 @@ from varscope_jax._src.initializers import make as materialize
 from varscope_jax._src.base import params as params_lib
 from varscope_jax._src.base import keys as rng_lib
 from varscope_jax._src.base import sharding as sharding_lib
-from varscope_jax._src.core import variable_scope as vs_lib
 
 
 class VariableSpec(NamedTuple):
