@@ -7,7 +7,6 @@ a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 import importlib as _importlib
 
 from varscope_jax import initializers as initializers
-from varscope_jax import layers as layers  # issue 9: tf.compat.v1.layers
 from varscope_jax._src.core.collection import add_to_collection as add_to_collection
 from varscope_jax._src.core.collection import get_collection as get_collection
 from varscope_jax._src.core.collection import get_collection_ref as get_collection_ref
@@ -94,14 +93,15 @@ from varscope_jax._src.base.dtypes import uint32 as uint32
 from varscope_jax._src.base.dtypes import uint64 as uint64
 from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
 
-# issue 9: tf.contrib.layers (layer_norm)
-from varscope_jax import contrib as contrib
 
 regularization_losses = get_regularization_losses
 
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these
 # names are imported from their modules when first looked up (PEP 562).
 _LAZY = {
+    # TF1's layer namespaces (issue 9), loaded on first use: vs.layers, vs.contrib.
+    "layers": ("varscope_jax.layers", None),
+    "contrib": ("varscope_jax.contrib", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
