@@ -82,9 +82,6 @@ from varscope_jax._src.core.variables import Variable as Variable
 from varscope_jax._src.core.variables import VariableAggregation as VariableAggregation
 from varscope_jax._src.core.variables import VariableSynchronization as VariableSynchronization
 
-# issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
-from varscope_jax import nn as nn
-
 # issue 13 (TF fidelity): TF1's remaining dtype names, variable_creator_scope.
 from varscope_jax._src.base.dtypes import double as double
 from varscope_jax._src.base.dtypes import half as half
@@ -102,6 +99,8 @@ _LAZY = {
     # TF1's layer namespaces (issue 9), loaded on first use: vs.layers, vs.contrib.
     "layers": ("varscope_jax.layers", None),
     "contrib": ("varscope_jax.contrib", None),
+    # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
+    "nn": ("varscope_jax.nn", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
