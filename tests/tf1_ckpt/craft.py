@@ -151,9 +151,10 @@ def with_trailer(body: bytes, compression: int = 0) -> bytes:
       "<I", mask_crc(crc32c(body + bytes([compression]))))
 
 
-def sstable(entries, block_entries: int = 64, raw_blocks=None) -> bytes:
+def sstable(entries, block_entries: int = 64, raw_blocks=None, compression: int = 0) -> bytes:
   """An SSTable of sorted ``(key, value)`` pairs; ``raw_blocks`` replaces the data blocks'
-  bodies (each is given a correct trailer) to craft malformed ones."""
+  bodies (each is given a correct trailer) to craft malformed ones; ``compression`` is the
+  data blocks' compression byte."""
   entries = sorted(entries)
   bodies = raw_blocks if raw_blocks is not None else [
       block(entries[i:i + block_entries]) for i in range(0, max(len(entries), 1), block_entries)]
@@ -162,7 +163,7 @@ def sstable(entries, block_entries: int = 64, raw_blocks=None) -> bytes:
     handle = varint(len(data)) + varint(len(body))
     chunk = entries[i * block_entries:(i + 1) * block_entries]
     index.append((chunk[-1][0] if chunk else b"", handle))
-    data += with_trailer(body)
+    data += with_trailer(body, compression)
   meta_handle = varint(len(data)) + varint(len(block([])))
   data += with_trailer(block([]))
   index_handle = varint(len(data))
