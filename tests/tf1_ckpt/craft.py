@@ -162,7 +162,10 @@ def sstable(entries, block_entries: int = 64, raw_blocks=None, compression: int 
   for i, body in enumerate(bodies):
     handle = varint(len(data)) + varint(len(body))
     chunk = entries[i * block_entries:(i + 1) * block_entries]
-    index.append((chunk[-1][0] if chunk else b"", handle))
+    if raw_blocks is not None:  # crafted blocks: separators above any key they may hold
+      index.append((b"\xff" * 16 + bytes([i]), handle))
+    else:
+      index.append((chunk[-1][0] if chunk else b"", handle))
     data += with_trailer(body, compression)
   meta_handle = varint(len(data)) + varint(len(block([])))
   data += with_trailer(block([]))
@@ -205,7 +208,8 @@ def write_bundle(prefix: str, tensors: dict, *, sliced: dict | None = None,
     dtype = DTYPE_ENUMS[np.dtype(parts[0][1].dtype).name]
     table[name.encode()] = entry_proto(dtype, full_shape, slices=[e for e, _ in parts])
     for extents, array in parts:
-      table[slice_key(name, extents)] = entry_proto(dtype, array.shape, **add(array))
+      table[slice_key(name, extents)] = entry_proto(DTYPE_ENUMS[np.dtype(array.dtype).name],
+                                                    array.shape, **add(array))
   table.update(entries or {})
   with open(prefix + ".index", "wb") as f:
     f.write(sstable(list(table.items())))
