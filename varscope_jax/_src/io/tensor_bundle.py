@@ -143,9 +143,10 @@ class _Bundle:
     self.num_shards = 1
     self.big_endian = False
     header = table.pop(b"", None)
+    if header is None:  # TF's BundleReader refuses it too
+      raise _fail(index, "corrupt index: it has no header entry (the empty key).")
     try:
-      if header is not None:
-        self._parse_header(header)
+      self._parse_header(header)
     except sstable.Malformed as e:
       raise _fail(index, f"corrupt header: {e}.") from None
     self.slice_entries = {k: v for k, v in table.items() if k.startswith(b"\x00")}
