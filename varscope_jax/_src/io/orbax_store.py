@@ -125,13 +125,15 @@ def interrupted_steps(directory: str) -> dict[int, str]:
 
 
 def recover_steps(directory: str) -> None:
-  """Finishes every interrupted overwrite of a step in ``directory`` (writers only)."""
+  """Finishes every interrupted overwrite of a step in ``directory``, and removes orbax's
+  half-written steps (writers only)."""
   if not os.path.isdir(directory):
     return
   for name in os.listdir(directory):
-    base, dot, suffix = name.partition(".")
-    if base.isdigit() and dot and "." + suffix in atomic.SUFFIXES:
-      atomic.recover(os.path.join(directory, base))
+    base, dot, _ = name.partition(".")
+    if base.isdigit() and dot:
+      atomic.recover(os.path.join(directory, base))  # our swap's leftovers
+      atomic.remove_orbax_tmp(directory, base)  # a new step orbax never finished
 
 
 def all_steps(directory: str) -> dict[int, str]:
