@@ -207,12 +207,15 @@ def test_safetensors_header_mutations(tmp_path):
       for name, (dtype, shape, raw) in got.items():
         assert len(raw) == int(np.prod(shape)) * dtype.itemsize, name
     os.remove(mutated)
-  assert loads < 150 * SCALE
+  assert 0 < loads < 150 * SCALE
 
 
 # ---------------------------------------------------------------------------
 # orbax.
 
+# A corrupt file can make tensorstore call back into orbax's event loop after it closed:
+# orbax's own noise (an unraisable RuntimeError), not an outcome of the restore.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_orbax_file_mutations(tmp_path):
   params = {"model": {"w": jnp.arange(12.0).reshape(3, 4), "b": jnp.ones(4, jnp.bfloat16)},
             "step": jnp.int32(7)}
