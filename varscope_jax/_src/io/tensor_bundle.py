@@ -42,6 +42,7 @@ from varscope_jax._src.io.crc32c import crc32c, mask_crc, unmask_crc
 from varscope_jax._src.io.errors import CheckpointError
 
 _mask_crc, _unmask_crc = mask_crc, unmask_crc  # the names tests and writers use
+_MAGIC = sstable.MAGIC
 
 # TF DataType enum -> numpy dtype (tensorflow/core/framework/types.proto).
 _DTYPES: dict[int, np.dtype] = {
