@@ -69,7 +69,7 @@ def test_every_low_precision_dtype_tf_writes(expected):
   for name in names:
     dtype = np.dtype(getattr(ml_dtypes, name.split("/")[1]))
     got = loaded["low"][name.split("/")[1]]
-    assert listing[name] == ((2, 2), dtype), name
+    assert listing[name][:2] == ((2, 2), dtype), name
     assert got.dtype == dtype, name
     np.testing.assert_array_equal(got.astype(np.float64), expected[name], err_msg=name)
     on_device = as_jax["low"][name.split("/")[1]]
@@ -183,7 +183,7 @@ def entry_bundle(tmp_path, entry: bytes, data: bytes = b"\x00" * 16, header=None
 ])
 def test_declared_sizes_are_checked_before_allocating(tmp_path, shape, size, match):
   prefix = entry_bundle(tmp_path, craft.entry_proto(1, shape, size=size, crc=0))
-  assert vs.list_tf1_checkpoint(prefix)["w"] == (shape, np.dtype(np.float32))
+  assert vs.list_tf1_checkpoint(prefix)["w"][:2] == (shape, np.dtype(np.float32))
   with raises(match, tensor="w"):
     vs.load_tf1_checkpoint(prefix)
 
@@ -225,7 +225,7 @@ def test_bad_utf8_name(tmp_path):
 
 def test_unknown_dtype_enum_is_refused_on_read_and_listed(tmp_path):
   prefix = entry_bundle(tmp_path, craft.entry_proto(99, (4,), size=16))
-  assert vs.list_tf1_checkpoint(prefix)["w"] == ((4,), "enum 99")
+  assert vs.list_tf1_checkpoint(prefix)["w"][:2] == ((4,), "enum 99")
   with raises(r"TF dtype enum 99, which varscope_jax cannot read.*rename=", tensor="w"):
     vs.load_tf1_checkpoint(prefix)
   assert vs.load_tf1_checkpoint(prefix, rename={"^w$": None}) == {}
