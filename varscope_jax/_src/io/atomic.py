@@ -74,21 +74,30 @@ def recover(path: str) -> None:
   remove_orbax_tmp(os.path.dirname(path), os.path.basename(path) + TMP)
 
 
-def replace_folder(path: str, write: Callable[[str], None]) -> None:
+def replace_folder(path: str, write: Callable[[str], None], *, primary: bool = True,
+                   barrier: Callable[[str], None] = lambda name: None) -> None:
   """Writes a folder with ``write(tmp_path)`` and swaps it in for ``path`` (see above).
 
-  If ``write`` raises, its partial output is removed and ``path`` is untouched.
+  If ``write`` raises, its partial output is removed and ``path`` is untouched. With
+  several processes (multi-host), every process calls this; ``write`` is collective, only
+  the ``primary`` process touches the folders, and ``barrier(name)`` keeps the others from
+  running ahead of it.
   """
-  recover(path)
+  if primary:
+    recover(path)
+  barrier("varscope_jax:replace_folder:recovered")
   tmp, new, old = (sibling(path, suffix) for suffix in SUFFIXES)
   try:
     write(tmp)
   except BaseException:
-    _remove(tmp)
-    remove_orbax_tmp(os.path.dirname(path), os.path.basename(tmp))
+    if primary:
+      _remove(tmp)
+      remove_orbax_tmp(os.path.dirname(path), os.path.basename(tmp))
     raise
-  os.rename(tmp, new)
-  if os.path.lexists(path):
-    os.rename(path, old)
-  os.rename(new, path)
-  _remove(old)
+  if primary:
+    os.rename(tmp, new)
+    if os.path.lexists(path):
+      os.rename(path, old)
+    os.rename(new, path)
+    _remove(old)
+  barrier("varscope_jax:replace_folder:swapped")

@@ -79,7 +79,7 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
     if store.is_checkpoint(current) and not force:
       raise ValueError(f"{path} already exists and is not empty. Pass force=True to "
                        "overwrite it, or save with step=N to keep several checkpoints in it.")
-  atomic.replace_folder(path, lambda tmp: store.write(tmp, args))
+  store.replace(path, args)
   return path
 
 
@@ -192,13 +192,14 @@ class CheckpointManager:
       if not force:
         raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
                          "to overwrite it, or save a new step.")
-      atomic.replace_folder(step_dir, lambda tmp: store.write(tmp, args))
+      store.replace(step_dir, args)
       self._manager.reload()
       return True
     try:
       return self._manager.save(step, args=args, force=force or even_if_skipped)
     except BaseException:
-      atomic.remove_orbax_tmp(self.directory, str(step))
+      if store.is_primary():
+        atomic.remove_orbax_tmp(self.directory, str(step))
       raise
 
   def latest_step(self) -> int | None:

@@ -12,6 +12,7 @@ raises while reading is a ``CheckpointError`` naming the checkpoint.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from typing import Any, Mapping
 
@@ -29,6 +30,7 @@ from varscope_jax._src.io.rename import apply_rename, compile_rename
 from varscope_jax._src.io.tree_checks import checked_leaves
 
 PARAMS = "params"
+_BARRIERS = itertools.count()
 OPT_STATE = "opt_state"
 _ORBAX_FILES = ("_CHECKPOINT_METADATA", "_METADATA", "commit_success.txt")
 _64_BIT = {np.dtype(np.int64), np.dtype(np.uint64), np.dtype(np.float64),
@@ -80,8 +82,26 @@ def save_args(params, opt_state) -> ocp.args.Composite:
 
 def write(path: str, args: ocp.args.Composite) -> None:
   """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename)."""
-  os.makedirs(os.path.dirname(path), exist_ok=True)
+  if is_primary():
+    os.makedirs(os.path.dirname(path), exist_ok=True)
   ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
+
+
+def is_primary() -> bool:
+  """Whether this process is the one that renames and deletes folders (multi-host)."""
+  return jax.process_index() == 0
+
+
+def barrier(name: str) -> None:
+  """Waits for every process (multi-host); each call gets its own key, in call order."""
+  if jax.process_count() > 1:
+    ocp.multihost.sync_global_processes(f"{name}:{next(_BARRIERS)}")
+
+
+def replace(path: str, args: ocp.args.Composite) -> None:
+  """Writes the checkpoint ``args`` and swaps it in for ``path`` (``atomic.py``)."""
+  atomic.replace_folder(path, lambda tmp: write(tmp, args), primary=is_primary(),
+                        barrier=barrier)
 
 
 # ---------------------------------------------------------------------------
@@ -126,14 +146,16 @@ def interrupted_steps(directory: str) -> dict[int, str]:
 
 def recover_steps(directory: str) -> None:
   """Finishes every interrupted overwrite of a step in ``directory``, and removes orbax's
-  half-written steps (writers only)."""
-  if not os.path.isdir(directory):
+  half-written steps (writers only; the primary process, then a barrier)."""
+  if not os.path.isdir(directory) or not is_primary():
+    barrier("varscope_jax:recover_steps")
     return
   for name in os.listdir(directory):
     base, dot, _ = name.partition(".")
     if base.isdigit() and dot:
       atomic.recover(os.path.join(directory, base))  # our swap's leftovers
       atomic.remove_orbax_tmp(directory, base)  # a new step orbax never finished
+  barrier("varscope_jax:recover_steps")
 
 
 def all_steps(directory: str) -> dict[int, str]:
