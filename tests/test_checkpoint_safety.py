@@ -259,3 +259,22 @@ def test_damaged_orbax_checkpoint_is_a_checkpoint_error(tmp_path):
                      r"incomplete\)") as info:
     vs.restore_checkpoint(tmp_path / "c")
   assert info.value.path == str(tmp_path / "c")
+
+
+def test_orbax_failing_on_a_new_step_leaves_no_temporary_folder(tmp_path, monkeypatch):
+  import orbax.checkpoint as ocp
+  with vs.CheckpointManager(tmp_path) as manager:
+    manager.save(1, {"w": jnp.ones(2)})
+    original = ocp.CompositeCheckpointHandler.save
+
+    def failing(self, *args, **kwargs):
+      original(self, *args, **kwargs)
+      raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ocp.CompositeCheckpointHandler, "save", failing)
+    with pytest.raises(OSError, match="No space left"):
+      manager.save(2, {"w": jnp.zeros(2)})
+    with pytest.raises(OSError, match="No space left"):
+      vs.save_checkpoint(tmp_path / "new", {"w": jnp.zeros(2)})
+  assert sorted(os.listdir(tmp_path)) == ["1"]
+  assert vs.CheckpointManager(tmp_path).all_steps() == [1]
