@@ -80,6 +80,7 @@ WRITER = textwrap.dedent("""
       manager.save(2, new)
     print("DONE", case, os.getpid(), flush=True)
 
+  vs.save_checkpoint, vs.CheckpointManager  # import the lazy modules once, before forking
   children = []
   for arg in sys.argv[1:]:
     mode, point, directory = arg.split(":", 2)
