@@ -10,12 +10,11 @@ the imports once, one subprocess imports varscope_jax and orbax (no JAX backend,
 tensorstore thread yet) and forks one writer per case.
 """
 import os
-import select
 import signal
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 
 import numpy as np
 import pytest
@@ -30,8 +29,11 @@ WRITER = textwrap.dedent("""
   import orbax.checkpoint as ocp
   import varscope_jax as vs
 
+  def say(*words):  # one write(2) of under PIPE_BUF bytes: writers' lines never interleave
+    os.write(1, (" ".join(map(str, words)) + "\\n").encode())
+
   def pause(case):
-    print("PAUSE", case, os.getpid(), flush=True)
+    say("PAUSE", case, os.getpid())
     threading.Event().wait()  # until SIGKILL
 
   def hook_method(cls, name, case):
@@ -78,7 +80,7 @@ WRITER = textwrap.dedent("""
       manager.save(1, new, force=True)
     else:  # "new-step": a step that does not exist yet
       manager.save(2, new)
-    print("DONE", case, os.getpid(), flush=True)
+    say("DONE", case, os.getpid())
 
   vs.save_checkpoint, vs.CheckpointManager  # import the lazy modules once, before forking
   children = []
@@ -92,7 +94,7 @@ WRITER = textwrap.dedent("""
         os._exit(0)
     children.append(pid)
   status = [os.waitpid(pid, 0)[1] for pid in children]
-  print("EXIT", " ".join(str(os.waitstatus_to_exitcode(s)) for s in status), flush=True)
+  say("EXIT", *(os.waitstatus_to_exitcode(s) for s in status))
 """)
 
 # (mode, kill point, which checkpoint a reader must find then: "old" or "new")
@@ -124,22 +126,29 @@ def killed(tmp_path_factory):
   folders = {case: root / "_".join(case[:2]) for case in CASES}
   args = [f"{mode}:{point}:{folders[(mode, point, which)]}" for mode, point, which in CASES]
   server = subprocess.Popen([sys.executable, "-c", WRITER, *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-  lines, deadline = {}, time.monotonic() + 240
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+  # Only if something hangs: kill the server and its writers, and fail below.
+  watchdog = threading.Timer(240, lambda: os.killpg(server.pid, signal.SIGKILL))
+  watchdog.start()
+  lines, seen = {}, []
   try:
-    while len(lines) < len(CASES):
-      ready, _, _ = select.select([server.stdout], [], [], max(deadline - time.monotonic(), 0))
-      line = server.stdout.readline().decode().split() if ready else []
-      if not line or line[0] not in ("PAUSE", "DONE"):
-        break  # timed out, the server ended, or it printed something else
-      lines[line[1]] = " ".join(line[:2])
-      if line[0] == "PAUSE":
-        os.kill(int(line[2]), signal.SIGKILL)
-    out, err = server.communicate(timeout=60)
+    for raw in server.stdout:  # blocking reads until the server exits: no polling
+      words = raw.decode().split()
+      seen.append(" ".join(words))
+      if words[:1] == ["PAUSE"]:
+        os.kill(int(words[2]), signal.SIGKILL)
+      if words[:1] in (["PAUSE"], ["DONE"]):
+        lines[words[1]] = " ".join(words[:2])
+    err = server.stderr.read().decode()
+    server.wait()
   finally:
-    server.kill()
-  assert len(lines) == len(CASES), (lines, err.decode()[-3000:])
-  assert out.decode().split() == ["EXIT"] + ["-9"] * len(CASES), (out, err.decode()[-3000:])
+    watchdog.cancel()
+    if server.poll() is None:
+      os.killpg(server.pid, signal.SIGKILL)
+      server.wait()
+  assert seen[-1:] == [" ".join(["EXIT"] + ["-9"] * len(CASES))], (seen, err[-3000:])
+  assert len(lines) == len(CASES), (seen, err[-3000:])
   return {case: (folders[case], lines[f"{case[0]}:{case[1]}"]) for case in CASES}
 
 
