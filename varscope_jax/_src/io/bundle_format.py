@@ -9,6 +9,8 @@ builds the key of each slice an entry lists and looks it up.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from varscope_jax._src.io import sstable
 
 _VARINT, _FIXED64, _LEN, _FIXED32 = 0, 1, 2, 5
@@ -72,7 +74,7 @@ class _Entry:
       if number == 1:
         self.dtype = _int64(value) & 0xFFFFFFFF  # an enum: int32 on the wire
       elif number == 2:
-        shape_raw += value  # a repeated message field merges, as protobuf does
+        shape_raw += cast(bytes, value)  # a repeated message field merges, as protobuf does
       elif number == 3:
         self.shard_id = _int64(value)
       elif number == 4:
