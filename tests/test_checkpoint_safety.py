@@ -278,3 +278,24 @@ def test_orbax_failing_on_a_new_step_leaves_no_temporary_folder(tmp_path, monkey
       vs.save_checkpoint(tmp_path / "new", {"w": jnp.zeros(2)})
   assert sorted(os.listdir(tmp_path)) == ["1"]
   assert vs.CheckpointManager(tmp_path).all_steps() == [1]
+
+
+def test_url_paths_take_orbax_own_path(tmp_path, monkeypatch):
+  """Object stores (gs://) have no atomic rename: there, orbax's own overwrite is used and
+  every path is handled with etils.epath. Simulated here on local paths."""
+  from varscope_jax._src.io import atomic
+  monkeypatch.setattr(atomic, "is_remote", lambda path: True)
+  vs.save_checkpoint(tmp_path / "c", {"w": jnp.ones(2)})
+  vs.save_checkpoint(tmp_path / "c", {"w": jnp.zeros(2)}, force=True)
+  np.testing.assert_array_equal(vs.restore_checkpoint(tmp_path / "c")["w"], [0, 0])
+  (tmp_path / "other").mkdir()
+  (tmp_path / "other" / "notes.txt").write_text("mine")
+  with pytest.raises(ValueError, match=r"is not a checkpoint folder: it holds notes\.txt"):
+    vs.save_checkpoint(tmp_path / "other", {"w": jnp.ones(2)}, force=True)
+  vs.save_checkpoint(tmp_path / "s", {"w": jnp.ones(2)}, step=1)
+  with vs.CheckpointManager(tmp_path / "s") as manager:
+    manager.save(1, {"w": jnp.full(2, 3.0)}, force=True)
+    manager.save(2, {"w": jnp.full(2, 4.0)})
+    assert manager.all_steps() == [1, 2]
+    np.testing.assert_array_equal(manager.restore(1)["w"], [3, 3])
+  np.testing.assert_array_equal(vs.restore_checkpoint(tmp_path / "s")["w"], [4, 4])

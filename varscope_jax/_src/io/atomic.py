@@ -14,6 +14,8 @@ Readers never change the folder (:func:`readable` only looks). The next writer f
 interrupted swap (:func:`recover`) before it starts. One writer at a time per checkpoint,
 as with orbax. Atomicity is against a killed process on a local filesystem (rename is
 atomic there); it does not promise durability across a power cut (nothing is fsynced).
+Object stores (``gs://`` URLs) have no atomic rename: there an overwrite is orbax's own
+(delete, then write), and only new checkpoints are atomic (orbax's commit).
 """
 from __future__ import annotations
 
@@ -21,14 +23,22 @@ import os
 import shutil
 from typing import Callable
 
+from etils import epath
+
 TMP, NEW, OLD = ".varscope-tmp", ".varscope-new", ".varscope-old"
 SUFFIXES = (TMP, NEW, OLD)
 ORBAX_TMP = ".orbax-checkpoint-tmp"
 
 
+def is_remote(path: str) -> bool:
+  """Whether ``path`` is a URL (``gs://...``): no atomic rename there."""
+  return "://" in path
+
+
 def absolute(path) -> str:
-  """``path`` as an absolute local path (orbax refuses relative ones)."""
-  return os.path.abspath(os.fspath(path))
+  """``path`` as an absolute local path (orbax refuses relative ones); URLs as they are."""
+  path = os.fspath(path)
+  return path if is_remote(path) else os.path.abspath(path)
 
 
 def sibling(path: str, suffix: str) -> str:
@@ -38,6 +48,8 @@ def sibling(path: str, suffix: str) -> str:
 def readable(path: str) -> str | None:
   """The complete folder that stands for ``path`` now: itself, or an interrupted
   overwrite's ``.varscope-new`` (then ``.varscope-old``) when ``path`` is missing."""
+  if is_remote(path):
+    return path if epath.Path(path).exists() else None
   if os.path.exists(path):
     return path
   for suffix in (NEW, OLD):

@@ -15,8 +15,9 @@ pickled: orbax stores arrays with tensorstore and the tree structure as JSON.
 """
 from __future__ import annotations
 
-import os
 from typing import Mapping
+
+from etils import epath
 
 from varscope_jax._src.io import atomic
 from varscope_jax._src.io import orbax_store as store
@@ -63,10 +64,10 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
     step = store.check_step(step)
     with CheckpointManager(path) as manager:
       manager._save(step, args, force=force, even_if_skipped=True)
-    return os.path.join(path, str(step))
+    return str(epath.Path(path) / str(step))
   current = atomic.readable(path)
   if current is not None:
-    if not os.path.isdir(current):
+    if not epath.Path(current).is_dir():
       raise ValueError(f"{path} is a file, not a checkpoint folder. Choose another path.")
     foreign = store.foreign_entries(current)
     if foreign:
@@ -187,7 +188,7 @@ class CheckpointManager:
                       force=force, even_if_skipped=False)
 
   def _save(self, step: int, args, *, force: bool, even_if_skipped: bool) -> bool:
-    step_dir = os.path.join(self.directory, str(step))
+    step_dir = str(epath.Path(self.directory) / str(step))
     if step in self._manager.all_steps():
       if not force:
         raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
@@ -221,7 +222,7 @@ class CheckpointManager:
     elif store.check_step(step) not in self._manager.all_steps():
       raise CheckpointError(f"No step {step} in {self.directory}. Steps there: "
                             f"{self.all_steps()}.", path=self.directory)
-    return store.restore_path(os.path.join(self.directory, str(step)), target, opt_state,
+    return store.restore_path(str(epath.Path(self.directory) / str(step)), target, opt_state,
                               rename, partial)
 
   def wait_until_finished(self) -> None:

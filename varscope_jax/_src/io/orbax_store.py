@@ -82,7 +82,7 @@ def save_args(params, opt_state) -> ocp.args.Composite:
 
 def write(path: str, args: ocp.args.Composite) -> None:
   """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename)."""
-  if is_primary():
+  if is_primary() and not atomic.is_remote(path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
   ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
 
@@ -100,6 +100,10 @@ def barrier(name: str) -> None:
 
 def replace(path: str, args: ocp.args.Composite) -> None:
   """Writes the checkpoint ``args`` and swaps it in for ``path`` (``atomic.py``)."""
+  if atomic.is_remote(path):  # no atomic rename on object stores: orbax's overwrite
+    ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args,
+                                                            force=True)
+    return
   atomic.replace_folder(path, lambda tmp: write(tmp, args), primary=is_primary(),
                         barrier=barrier)
 
@@ -108,15 +112,14 @@ def replace(path: str, args: ocp.args.Composite) -> None:
 # Paths.
 
 def is_checkpoint(path: str) -> bool:
-  return os.path.isdir(os.path.join(path, PARAMS))
+  return (epath.Path(path) / PARAMS).is_dir()
 
 
 def foreign_entries(path: str) -> list[str]:
   """What a folder holds besides a checkpoint's own items and orbax's metadata files."""
-  return sorted(name + ("/" if os.path.isdir(os.path.join(path, name)) else "")
-                for name in os.listdir(path)
-                if not (name in (PARAMS, OPT_STATE) and os.path.isdir(os.path.join(path, name))
-                        or name in _ORBAX_FILES and os.path.isfile(os.path.join(path, name))))
+  return sorted(p.name + ("/" if p.is_dir() else "") for p in epath.Path(path).iterdir()
+                if not (p.name in (PARAMS, OPT_STATE) and p.is_dir()
+                        or p.name in _ORBAX_FILES and p.is_file()))
 
 
 def manager(directory: str, *, max_to_keep=None, read_only=False,
@@ -133,7 +136,7 @@ def manager(directory: str, *, max_to_keep=None, read_only=False,
 def interrupted_steps(directory: str) -> dict[int, str]:
   """``{step: folder}`` of steps whose overwrite was interrupted (``<step>`` missing)."""
   out: dict[int, str] = {}
-  if not os.path.isdir(directory):
+  if atomic.is_remote(directory) or not os.path.isdir(directory):
     return out
   for name in os.listdir(directory):
     base, dot, suffix = name.partition(".")
@@ -147,7 +150,7 @@ def interrupted_steps(directory: str) -> dict[int, str]:
 def recover_steps(directory: str) -> None:
   """Finishes every interrupted overwrite of a step in ``directory``, and removes orbax's
   half-written steps (writers only; the primary process, then a barrier)."""
-  if not os.path.isdir(directory) or not is_primary():
+  if atomic.is_remote(directory) or not os.path.isdir(directory) or not is_primary():
     barrier("varscope_jax:recover_steps")
     return
   for name in os.listdir(directory):
@@ -160,7 +163,7 @@ def recover_steps(directory: str) -> None:
 
 def all_steps(directory: str) -> dict[int, str]:
   """``{step: folder}`` of the finished steps, an interrupted overwrite's included."""
-  steps = {s: os.path.join(directory, str(s))
+  steps = {s: str(epath.Path(directory) / str(s))
            for s in manager(directory, read_only=True).all_steps()}
   steps.update(interrupted_steps(directory))
   return steps
@@ -173,7 +176,7 @@ def step_path(directory, step: int | None) -> str:
     found = atomic.readable(directory)
     if found is not None and is_checkpoint(found):
       return found
-  if not os.path.isdir(directory):
+  if not epath.Path(directory).is_dir():
     raise CheckpointError(f"No checkpoint at {directory}: the folder does not exist.",
                           path=directory)
   steps = all_steps(directory)
@@ -312,7 +315,7 @@ def restore_path(path: str, target, opt_state, rename, partial):
         item=params_lib.unflatten(item), restore_args=params_lib.unflatten(args),
         partial_restore=True)
   if opt_state is not None:
-    if not os.path.isdir(os.path.join(path, OPT_STATE)):
+    if not (epath.Path(path) / OPT_STATE).is_dir():
       raise CheckpointError(
           f"Checkpoint {path} has no optimizer state: it was saved without opt_state=. "
           "Restore without opt_state= and call optimizer.init(params).", path=path)
