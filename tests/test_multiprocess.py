@@ -38,6 +38,9 @@ def test_two_processes_init_sharded_save_and_restore(tmp_path):
     assert o["local_shards"] == [[8, 2], [8, 2]]     # each process holds 2 of 4 shards
     assert o["restored_equal"] and o["equals_single_process_init"]
     assert o["restored_spec"] == "P(None, 'model')"
+    # The overwrites (from both processes) left no temporary folder behind.
+    assert not [f for f in o["folders"] if ".varscope" in f or "orbax" in f], o["folders"]
+    assert o["steps"] == ["1"], o["steps"]
 
 
 def _run_two(ckpt_dir):

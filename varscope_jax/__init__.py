@@ -90,6 +90,8 @@ from varscope_jax._src.base.dtypes import uint32 as uint32
 from varscope_jax._src.base.dtypes import uint64 as uint64
 from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
 
+# issue 13 (I/O): the error every checkpoint and weights reader raises for a bad file.
+from varscope_jax._src.io.errors import CheckpointError as CheckpointError
 
 regularization_losses = get_regularization_losses
 

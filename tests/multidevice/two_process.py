@@ -43,13 +43,18 @@ def main():
   # This process holds only its own shards: 2 of 4 columns blocks.
   local = [s.data.shape for s in w.addressable_shards]
   vs.save_checkpoint(ckpt_dir, params, step=1)
+  # Overwrites from every process: only process 0 renames, the others wait for it.
+  vs.save_checkpoint(ckpt_dir, params, step=1, force=True)
+  vs.save_checkpoint(ckpt_dir + "_one", params)
+  vs.save_checkpoint(ckpt_dir + "_one", params, force=True)
   target = jax.tree_util.tree_map(
       lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding), params)
   restored = vs.restore_checkpoint(ckpt_dir, target)
+  restored_one = vs.restore_checkpoint(ckpt_dir + "_one", target)
   same = all(bool(multihost_utils.process_allgather(a, tiled=True).tolist()
                   == multihost_utils.process_allgather(b, tiled=True).tolist())
-             for a, b in zip(jax.tree_util.tree_leaves(params),
-                             jax.tree_util.tree_leaves(restored)))
+             for r in (restored, restored_one)
+             for a, b in zip(jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(r)))
   full_w = np.asarray(multihost_utils.process_allgather(w, tiled=True))
   single = vs.transform(model).init(jax.random.PRNGKey(0), jnp.ones((2, 8)))
   print(json.dumps({
@@ -59,6 +64,8 @@ def main():
       "equals_single_process_init": bool(np.array_equal(full_w,
                                                         single["model"]["fc0"]["w"])),
       "restored_spec": str(restored["model"]["fc0"]["w"].sharding.spec),
+      "folders": sorted(os.listdir(os.path.dirname(ckpt_dir))),
+      "steps": sorted(os.listdir(ckpt_dir)),
   }))
   jax.distributed.shutdown()
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Mapping, NamedTuple
 
-import jax
 import jax.numpy as jnp
 
 from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
 from varscope_jax._src.io.tensor_bundle import _DTYPES, _TF_DTYPE_NAMES, _Bundle
 from varscope_jax._src.io.tf1_slots import EMA, TensorKind, classify, describe_left_out
@@ -250,6 +250,6 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
     source[new_name] = name
     value = bundle.read(sources[name])
     if not as_numpy and value.dtype != object:
-      value = jax.device_put(value)
+      value = to_device(value, name, bundle.prefix)  # 64-bit values: never wrapped
     out[new_name] = value
   return params_lib.unflatten(out)
