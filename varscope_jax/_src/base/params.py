@@ -71,6 +71,9 @@ def lookup(params: Mapping, name: str):
   >>> vs.lookup({"a": {"b": {"w": 1}}}, "a/b/w")
   1
   """
+  if not isinstance(name, str):
+    raise TypeError(f"lookup: name must be a string (a scoped name such as 'fc1/w'), "
+                    f"got {name!r}.")
   node: Any = params
   for part in name.split("/"):
     if type(node) is not dict and not isinstance(node, Mapping):
@@ -173,4 +176,19 @@ def unflatten_params(items) -> dict:
   >>> vs.unflatten_params({"fc1/w": 1, "fc1/b": 2})
   {'fc1': {'w': 1, 'b': 2}}
   """
+  if not isinstance(items, Mapping):
+    try:
+      items = [tuple(item) for item in items]
+    except TypeError:
+      raise TypeError(f"unflatten_params: items must be a {{name: leaf}} dict or an iterable "
+                      f"of (name, value) pairs, got {items!r}.") from None
+    bad = next((item for item in items if len(item) != 2 or not isinstance(item[0], str)),
+               None)
+    if bad is not None:
+      raise TypeError(f"unflatten_params: items must be (name, value) pairs with a string "
+                      f"name such as 'fc1/w', got {bad!r}.")
+  else:
+    bad = next((k for k in items if not isinstance(k, str)), None)
+    if bad is not None:
+      raise TypeError(f"unflatten_params: names must be strings such as 'fc1/w', got {bad!r}.")
   return unflatten(items)

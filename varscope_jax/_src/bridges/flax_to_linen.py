@@ -52,6 +52,12 @@ class ToLinen(nn.Module):
   state_collection: str = "batch_stats"
   rng_stream: str = "dropout"
 
+  def __post_init__(self):
+    if not callable(self.fn):
+      raise TypeError(f"ToLinen: fn must be callable (the function that calls get_variable), "
+                      f"got {self.fn!r}.")
+    super().__post_init__()
+
   @nn.compact
   def __call__(self, *args, **kwargs):
     t = transform_lib.transform(self.fn)

@@ -10,6 +10,7 @@ from typing import Mapping
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import params as params_lib
 
 
@@ -39,6 +40,10 @@ def ema_getter(averages: Mapping, *, strict: bool = True):
   >>> vs.transform(f_ema).apply(params, ema).tolist()
   [0.5, 0.5]
   """
+
+  if not isinstance(averages, Mapping):
+    raise TypeError(f"ema_getter: averages must be a mapping (a params tree of moving "
+                    f"averages, keyed like params), got {type(averages).__name__}.")
 
   def getter(getter, name, *args, **kwargs):
     var = getter(name, *args, **kwargs)
@@ -75,7 +80,7 @@ def cast_getter(dtype, *, only_floating: bool = True):
   >>> params["m"]["w"].dtype, t.apply(params).dtype
   (dtype('float32'), dtype(bfloat16))
   """
-  target = jnp.dtype(dtype)
+  target = dtypes_lib.as_dtype(dtype, what="cast_getter: dtype")
 
   def getter(getter, *args, **kwargs):
     var = getter(*args, **kwargs)

@@ -53,6 +53,15 @@ class _ThreadState(threading.local):
     self.slots: dict[str, Any] = {}
 
 
+def _collection(collections: dict, key, create: bool = True) -> list:
+  """``collections[key]`` (made empty if missing and ``create``); a clear error for a bad key."""
+  try:
+    return collections.setdefault(key, []) if create else collections.get(key, ())
+  except TypeError:
+    raise TypeError(f"collection name must be hashable (a string such as "
+                    f"GraphKeys.GLOBAL_VARIABLES or 'my_losses'), got {key!r}.") from None
+
+
 class Graph:
   """A namespace of op names plus the variables and collections built in it.
 
@@ -78,6 +87,10 @@ class Graph:
   def __init__(self, backend=None):
     if backend is None:
       backend = EagerBackend()
+    elif not callable(getattr(backend, "create", None)):
+      raise TypeError(f"Graph: backend must be a backend object (with create, current_value, "
+                      f"assign, ...; see core/backends.py), got {backend!r}. Leave it out "
+                      "(backend=None) for an eager graph.")
     self.backend = backend
     self._names_in_use: dict[str, int] = {}
     self._op_names: set[str] = set()
@@ -283,7 +296,7 @@ class Graph:
   # ---- collections -------------------------------------------------------------------
   def add_to_collection(self, key: str, value: Any) -> None:
     with self._lock:
-      self._collections.setdefault(key, []).append(value)
+      _collection(self._collections, key).append(value)
 
   def add_to_collections(self, keys, value: Any) -> None:
     for key in dict.fromkeys(keys):
@@ -291,14 +304,17 @@ class Graph:
 
   def get_collection_ref(self, key: str) -> list:
     with self._lock:
-      return self._collections.setdefault(key, [])
+      return _collection(self._collections, key)
 
   def get_collection(self, key: str, scope: str | None = None) -> list:
     """Items of a collection; with ``scope``, those whose name matches it (re.match)."""
     with self._lock:
-      items = list(self._collections.get(key, ()))
+      items = list(_collection(self._collections, key, create=False))
     if scope is None:
       return items
+    if not isinstance(scope, (str, re.Pattern)):
+      raise TypeError(f"scope must be a string (a regular expression matched "
+                      f"at the start of each name, e.g. 'model/') or None, got {scope!r}.")
     pattern = re.compile(scope)
     out = []
     for item in items:

@@ -6,6 +6,8 @@ trace, never on reuse -- and collects the non-None results.
 """
 from __future__ import annotations
 
+import numbers
+
 import jax.numpy as jnp
 
 from varscope_jax._src.core import graph as graph_lib
@@ -47,6 +49,11 @@ def get_regularization_loss(scope=None):
   return sum(losses[1:], losses[0])
 
 
+def _check_scale(scale) -> None:
+  if isinstance(scale, bool) or not isinstance(scale, (numbers.Real, jnp.ndarray)):
+    raise TypeError(f"regularizer scale must be a real number such as 0.01, got {scale!r}.")
+
+
 def l2_regularizer(scale: float):
   """``scale * sum(w ** 2) / 2`` (TF1's ``contrib.layers.l2_regularizer``).
 
@@ -55,6 +62,7 @@ def l2_regularizer(scale: float):
   >>> float(vs.l2_regularizer(1.0)(jnp.array([3.0, 4.0])))
   12.5
   """
+  _check_scale(scale)
   if scale < 0:
     raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
   if scale == 0:
@@ -70,6 +78,7 @@ def l1_regularizer(scale: float):
   >>> float(vs.l1_regularizer(0.5)(jnp.array([3.0, -4.0])))
   3.5
   """
+  _check_scale(scale)
   if scale < 0:
     raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
   if scale == 0:

@@ -14,6 +14,11 @@ assign and a read without control dependencies.
 """
 from __future__ import annotations
 
+import numbers
+
+import jax
+import numpy as np
+
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -107,5 +112,9 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
   if zero_debias:
     raise NotImplementedError("assign_moving_average: zero_debias=True is not supported; "
                               "use zero_debias=False (the default for batch norm).")
+  if isinstance(decay, (str, bytes, bool)) or not isinstance(
+      decay, (numbers.Real, np.ndarray, np.generic, jax.Array)):
+    raise TypeError(f"assign_moving_average: decay must be a real number (or a scalar "
+                    f"array) such as 0.99, got {decay!r}.")
   return _update(variable, lambda old: old - (1.0 - decay) * (old - value),
                  "assign_moving_average")

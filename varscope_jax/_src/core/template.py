@@ -39,6 +39,9 @@ class Template:
 
   def __init__(self, name, func, create_scope_now=False, unique_name=None,
                custom_getter=None):
+    if not callable(func):
+      raise TypeError(f"Template: func must be callable (the function whose variables the "
+                      f"template shares), got {func!r}.")
     self._func = func
     self._stacktrace = traceback.format_stack()[:-2]
     self._name = name
@@ -222,6 +225,9 @@ def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
   >>> w1 is w2, w1.name
   (True, 'layer/w:0')
   """
+  if not callable(func_):
+    raise TypeError(f"make_template: func_ must be callable (the function whose variables "
+                    f"the template shares), got {func_!r}.")
   if kwargs:
     func_ = functools.partial(func_, **kwargs)
   return Template(name_, func_, create_scope_now=create_scope_now_,

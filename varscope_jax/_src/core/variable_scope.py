@@ -89,6 +89,10 @@ class VariableScope:
                name_scope="", dtype=None, use_resource=None, constraint=None,
                partition_rules=None):
     # TF's constructor keywords, kept for porting; ``_make`` is the internal one.
+    for arg, value in (("name", name), ("name_scope", name_scope)):
+      if not isinstance(value, str):
+        raise TypeError(f"VariableScope: {arg} must be a string (a full scope name such as "
+                        f"'model/fc1', or '' for the root), got {value!r}.")
     self._name = name
     self._reuse = reuse
     self._name_scope = name_scope

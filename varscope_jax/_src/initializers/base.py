@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import dtypes as dtypes_lib
+
 _FLOAT32 = np.dtype("float32")
 # scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.), as in TF.
 _TRUNCATED_STDDEV = 0.87962566103423978
@@ -22,7 +24,11 @@ _TRUNCATED_STDDEV = 0.87962566103423978
 
 # ----------------------------------------------------------------------------- helpers
 def _as_dtype(dtype) -> np.dtype:
-    return np.dtype(dtype)
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        # "bfloat16" and the other ml_dtypes names; otherwise a TypeError naming the dtype.
+        return dtypes_lib.as_dtype(dtype, what="dtype")
 
 
 def _tf_dtype_str(dtype) -> str:
@@ -44,7 +50,13 @@ def _assert_float_dtype(dtype) -> np.dtype:
 def _canonical_shape(shape) -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
-    out = tuple(operator.index(d) for d in shape)
+    try:
+        if isinstance(shape, (str, bytes)):
+            raise TypeError
+        out = tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"shape must be a sequence of ints, such as (3, 4), got {shape!r}."
+                        ) from None
     if any(d < 0 for d in out):
         raise ValueError(f"Shape dimensions must be non-negative, got {out}.")
     return out
@@ -61,8 +73,11 @@ def _scalar(name: str, value, *, to_float: bool = False):
 def _seed(seed):
     if seed is None:
         return None
-    if isinstance(seed, bool):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"`seed` must be an int or None, got {seed!r}.")
+    if not -(2**63) <= int(seed) < 2**64:
+        raise ValueError(f"`seed` {seed} does not fit in 64 bits; use a seed in "
+                         "[-2**63, 2**64) or None.")
     return operator.index(seed)
 
 

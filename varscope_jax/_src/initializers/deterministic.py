@@ -161,7 +161,13 @@ class Constant(Initializer):
                 f"Invalid type for initial value: {type(value)} (expected Python scalar, "
                 "list or tuple of values, or numpy.ndarray)."
             )
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except ValueError as e:
+            # TF's text (NumPy's, as TF raises it), then the argument and the fix.
+            raise ValueError(
+                f"{e}\nconstant_initializer: value must be rectangular (every row of "
+                f"the same length), got {value!r}.") from None
         if arr.dtype.kind not in _KIND_RANK:
             raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
         # What TF's type check would say for each target kind (None: no complaint).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 import jax
 import numpy as np
@@ -115,6 +116,13 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
   >>> vs.list_tf1_checkpoint(path)["model/fc1/w/Momentum"].slot
   'momentum'
   """
+  if not isinstance(params, Mapping):
+    raise TypeError(f"save_tf1_checkpoint: params must be a mapping (a nested dict of arrays, "
+                    f"as transform(...).init returns), got {type(params).__name__}.")
+  if step is not None and (isinstance(step, (bool, np.bool_))
+                           or not isinstance(step, (int, np.integer))):
+    raise TypeError(f"save_tf1_checkpoint: step must be an int (the global step) or None, "
+                    f"got {step!r}.")
   prefix = os.fspath(prefix)
   tensors: dict[str, np.ndarray] = {}
   for name, leaf in params_lib.flatten(params):

@@ -6,6 +6,7 @@ process reads those programs from disk instead of compiling them again.
 """
 from __future__ import annotations
 
+import numbers
 import os
 
 import jax
@@ -31,6 +32,13 @@ def enable_compilation_cache(path: str | os.PathLike | None = None, *,
   True
   >>> vs.disable_compilation_cache()
   """
+  if not (path is None or isinstance(path, (str, os.PathLike))):
+    raise TypeError(f"enable_compilation_cache: path must be a folder (str or os.PathLike) "
+                    f"or None for the default, got {path!r}.")
+  if isinstance(min_compile_time_secs, bool) or not isinstance(
+      min_compile_time_secs, numbers.Real) or not min_compile_time_secs >= 0:
+    raise ValueError(f"enable_compilation_cache: min_compile_time_secs must be a number "
+                     f">= 0 (0 stores every program), got {min_compile_time_secs!r}.")
   if path is None:
     base = os.environ.get("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache"))
     path = os.path.join(base, "varscope_jax", "xla")

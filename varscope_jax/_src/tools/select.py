@@ -67,6 +67,9 @@ def matches(name: str, *patterns) -> bool:
   >>> vs.matches("model/a/b/w", "model/**/w")
   True
   """
+  if not isinstance(name, str):
+    raise TypeError(f"matches: name must be a string (a scoped name such as 'fc1/w'), got "
+                    f"{name!r}.")
   for p in _as_patterns(patterns):
     regex = p if isinstance(p, re.Pattern) else _glob_regex(p)
     if regex.fullmatch(name):
@@ -92,7 +95,16 @@ def map_with_name(fn: Callable[[str, Any], Any], params: Mapping) -> dict:
   >>> vs.map_with_name(lambda n, x: n, {"a": {"w": 1}})
   {'a': {'w': 'a/w'}}
   """
+  if not callable(fn):
+    raise TypeError(f"map_with_name: fn must be callable as fn(name, leaf), got {fn!r}.")
+  _check_tree(params, "map_with_name")
   return _map_named(fn, params)
+
+
+def _check_tree(params, fn_name: str, what: str = "params") -> None:
+  if not isinstance(params, Mapping):
+    raise TypeError(f"{fn_name}: {what} must be a mapping (a nested dict of arrays, as "
+                    f"transform(...).init returns), got {type(params).__name__}.")
 
 
 def _check_used(params, patterns, what):
@@ -246,6 +258,11 @@ def spec_mask(params: Mapping, specs: Mapping, collection: str | None = None) ->
   >>> vs.spec_mask(p, t.specs())
   {'w': True, 'n': False}
   """
+  _check_tree(params, "spec_mask")
+  if not isinstance(specs, Mapping):
+    raise TypeError(f"spec_mask: specs must be a mapping {{name: VariableSpec}} (what "
+                    f"transform(...).specs returns), got {type(specs).__name__}.")
+
   def member(name, _):
     spec = specs.get(name)
     if spec is None:
