@@ -97,6 +97,13 @@ def assign_sub(ref, value, use_locking=None, name=None, read_value=True):
   return _update(ref, lambda old: old - value, "assign_sub")
 
 
+def _check_decay(decay) -> None:
+  if isinstance(decay, (str, bytes, bool)) or not isinstance(
+      decay, (numbers.Real, np.ndarray, np.generic, jax.Array)):
+    raise TypeError(f"assign_moving_average: decay must be a real number (or a scalar "
+                    f"array) such as 0.99, got {decay!r}.")
+
+
 def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
   """``variable -= (1 - decay) * (variable - value)``, as TF's ``assign_moving_average``.
 
@@ -112,9 +119,6 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
   if zero_debias:
     raise NotImplementedError("assign_moving_average: zero_debias=True is not supported; "
                               "use zero_debias=False (the default for batch norm).")
-  if isinstance(decay, (str, bytes, bool)) or not isinstance(
-      decay, (numbers.Real, np.ndarray, np.generic, jax.Array)):
-    raise TypeError(f"assign_moving_average: decay must be a real number (or a scalar "
-                    f"array) such as 0.99, got {decay!r}.")
+  _check_decay(decay)
   return _update(variable, lambda old: old - (1.0 - decay) * (old - value),
                  "assign_moving_average")
