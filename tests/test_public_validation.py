@@ -80,8 +80,16 @@ TABLE: dict[str, list[Bad] | str] = {
                          "uint8", "uint16", "uint32", "uint64"]},
     # ---- submodules: a bad call of one of their functions
     "initializers": [Bad(lambda t: I.zeros(dtype="nope"), TypeError, DTYPE_MSG)],
-    "tf1_optimizers": [Bad(lambda t: vs.tf1_optimizers.adam(name=""), ValueError,
-                           r"adam: name must be a non-empty string")],
+    "tf1_optimizers": [
+        Bad(lambda t: vs.tf1_optimizers.adam(name=""), ValueError,
+            r"adam: name must be a non-empty string"),
+        Bad(lambda t: vs.tf1_optimizers.momentum("fast", 0.9), TypeError,
+            r"momentum: learning_rate must be a number or a schedule"),
+        Bad(lambda t: vs.tf1_optimizers.rmsprop(0.1, decay=None), TypeError,
+            r"rmsprop: decay must be a number, got None"),
+        Bad(lambda t: vs.tf1_optimizers.adam_weight_decay(0.1, exclude_from_weight_decay="bias"),
+            TypeError, r"exclude_from_weight_decay must be a list of regexes.*\['bias'\]"),
+    ],
     # ---- graph, scopes, variables
     "Graph": [Bad(lambda t: vs.Graph(backend=42), TypeError,
                   r"backend must be a backend object.*backend=None")],
@@ -136,8 +144,12 @@ TABLE: dict[str, list[Bad] | str] = {
                            r"^Setting a scale less than 0 on a regularizer: -1")],
     "l2_regularizer": [Bad(lambda t: vs.l2_regularizer("0.1"), TypeError,
                            r"scale must be a real number")],
-    "cast_getter": [Bad(lambda t: vs.cast_getter("nope"), TypeError, DTYPE_MSG)],
-    "ema_getter": [Bad(lambda t: vs.ema_getter(3), TypeError, r"averages must be a mapping")],
+    "cast_getter": [Bad(lambda t: vs.cast_getter("nope"), TypeError, DTYPE_MSG),
+                    Bad(lambda t: vs.cast_getter(jnp.float16, only_floating="x"), TypeError,
+                        r"only_floating must be True or False")],
+    "ema_getter": [Bad(lambda t: vs.ema_getter(3), TypeError, r"averages must be a mapping"),
+                   Bad(lambda t: vs.ema_getter({}, strict="no"), TypeError,
+                       r"strict must be True or False")],
     # ---- state
     "assign": [Bad(lambda t: vs.assign(3, 1.0), TypeError, ASSIGN_MSG)],
     "assign_add": [Bad(lambda t: vs.assign_add("v", 1.0), ValueError,
@@ -155,6 +167,8 @@ TABLE: dict[str, list[Bad] | str] = {
             r"init expects a PRNG key \(jax\.random\.PRNGKey\(0\).*got 'x'"),
         Bad(lambda t: vs.transform(_var).apply(None), TypeError,
             r"apply expects the params tree"),
+        Bad(lambda t: vs.transform(_var).init(2**70), ValueError,
+            r"init: the seed \d+ does not fit in 64 bits"),
     ],
     # A record that specs() returns (a NamedTuple): Python's own error names the fields.
     "VariableSpec": [Bad(lambda t: vs.VariableSpec("v", (2,)), TypeError,
@@ -178,10 +192,14 @@ TABLE: dict[str, list[Bad] | str] = {
     "labels": [Bad(lambda t: vs.labels(P(), 3), TypeError, r"rules must be a dict \{label: pattern")],
     "spec_mask": [Bad(lambda t: vs.spec_mask(P(), 3), TypeError, r"specs must be a mapping")],
     "split_by_names": [Bad(lambda t: vs.split_by_names(P(), "a/w"), TypeError,
-                           r"names must be a collection of scoped names, not one string")],
+                           r"names must be a collection of scoped names, not one string"),
+                       Bad(lambda t: vs.split_by_names(P(), 3), TypeError,
+                           r"names must be a collection of scoped names such as \['fc1/w'\]")],
     "summary": [Bad(lambda t: vs.summary(3), TypeError, r"params must be a nested dict")],
     "summary_table": [Bad(lambda t: vs.summary_table([1]), TypeError,
-                          r"params must be a nested dict")],
+                          r"params must be a nested dict"),
+                      Bad(lambda t: vs.summary_table(P(), trainable=3), TypeError,
+                          r"trainable must be a params tree or a collection of names")],
     # ---- initializers re-exported at the top level
     "constant_initializer": [Bad(lambda t: vs.constant_initializer(object()), TypeError,
                                  r"^Invalid type for initial value: <class 'object'>")],
@@ -341,3 +359,20 @@ def test_bad_input_is_a_clear_error(bad: Bad, tmp_path):
     pytest.fail(f"{type(e).__module__}.{type(e).__name__} instead of {bad.exc.__name__}: {e}")
   else:
     pytest.fail(f"no error (expected {bad.exc.__name__} matching {bad.match!r})")
+
+
+@pytest.mark.parametrize("seed", [-(2**63), 2**63 - 1, 2**63, 2**64 - 1])
+def test_every_accepted_seed_is_usable(seed):
+  """set_random_seed and init take [-2**63, 2**64); seeds >= 2**63 are the same 64 bits
+  as their signed value (once an OverflowError at the first get_variable)."""
+  vs.set_random_seed(seed)
+  eager = np.asarray(_var_random())
+  vs.reset_default_graph()
+  vs.set_random_seed(seed - 2**64 if seed >= 2**63 else seed)
+  np.testing.assert_array_equal(np.asarray(_var_random()), eager)
+  params = vs.transform(_var_random).init(seed)
+  np.testing.assert_array_equal(params["r"], eager)
+
+
+def _var_random():
+  return vs.get_variable("r", [2])

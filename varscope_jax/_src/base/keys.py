@@ -100,7 +100,13 @@ def host_variable_keys(key_data, names) -> np.ndarray:
 def as_key(rng):
   """Accepts an int seed, a raw uint32[2] key or a typed key; returns a key."""
   if isinstance(rng, (int, np.integer)):
-    return jax.random.PRNGKey(int(rng))
+    seed = int(rng)
+    if not -(2**63) <= seed < 2**64:
+      raise ValueError(f"seed {seed} does not fit in 64 bits; use a seed in "
+                       "[-2**63, 2**64).")
+    if seed >= 2**63:
+      seed -= 2**64   # the same 64 bits, as the signed int64 PRNGKey takes
+    return jax.random.PRNGKey(seed)
   return rng
 
 

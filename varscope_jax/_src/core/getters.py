@@ -41,6 +41,8 @@ def ema_getter(averages: Mapping, *, strict: bool = True):
   [0.5, 0.5]
   """
 
+  if not isinstance(strict, bool):
+    raise TypeError(f"ema_getter: strict must be True or False, got {strict!r}.")
   if not isinstance(averages, Mapping):
     raise TypeError(f"ema_getter: averages must be a mapping (a params tree of moving "
                     f"averages, keyed like params), got {type(averages).__name__}.")
@@ -81,6 +83,8 @@ def cast_getter(dtype, *, only_floating: bool = True):
   (dtype('float32'), dtype(bfloat16))
   """
   target = dtypes_lib.as_dtype(dtype, what="cast_getter: dtype")
+  if not isinstance(only_floating, bool):
+    raise TypeError(f"cast_getter: only_floating must be True or False, got {only_floating!r}.")
 
   def getter(getter, *args, **kwargs):
     var = getter(*args, **kwargs)

@@ -112,6 +112,9 @@ def _check_rng(rng):
     raise TypeError(
         f"init expects a PRNG key (jax.random.PRNGKey(0) or jax.random.key(0)) or an int "
         f"seed as its first argument, got {rng!r}.")
+  if isinstance(rng, (int, np.integer)) and not -(2**63) <= int(rng) < 2**64:
+    raise ValueError(f"init: the seed {rng} does not fit in 64 bits; pass a seed in "
+                     "[-2**63, 2**64) or a PRNG key.")
 
 
 def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:

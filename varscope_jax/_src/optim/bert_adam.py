@@ -17,6 +17,7 @@ import optax
 from varscope_jax._src.optim.tf1_optimizers import (
     ScalarOrSchedule,
     _cast,
+    _check_numbers,
     _count0,
     _learning_rate,
     _unzip,
@@ -75,6 +76,11 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
   [-0.41622]
   """
   del name
+  _check_numbers("adam_weight_decay", learning_rate, weight_decay_rate=weight_decay_rate,
+                 beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+  if isinstance(exclude_from_weight_decay, (str, bytes, re.Pattern)):
+    raise TypeError(f"adam_weight_decay: exclude_from_weight_decay must be a list of regexes, "
+                    f"not one; write [{exclude_from_weight_decay!r}].")
   patterns = [re.compile(p) for p in exclude_from_weight_decay or ()]
 
   def decays(var_name: str) -> bool:

@@ -8,6 +8,7 @@ from varscope_jax._src.optim.tf1_optimizers import (
     ScalarOrSchedule,
     _cast,
     _check_name,
+    _check_numbers,
     _count0,
     _full,
     _learning_rate,
@@ -81,6 +82,12 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
   """
   del use_locking
   _check_name(name, "ftrl")
+  _check_numbers("ftrl", learning_rate, learning_rate_power=learning_rate_power,
+                 initial_accumulator_value=initial_accumulator_value,
+                 l1_regularization_strength=l1_regularization_strength,
+                 l2_regularization_strength=l2_regularization_strength,
+                 l2_shrinkage_regularization_strength=l2_shrinkage_regularization_strength,
+                 beta=beta)
   if accum_name is not None or linear_name is not None:
     raise ValueError("ftrl: accum_name= and linear_name= are not supported; the slots "
                      f"are named after name={name!r} (<variable>/{name}, {name}_1).")

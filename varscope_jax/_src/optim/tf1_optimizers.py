@@ -30,10 +30,12 @@ looked up; these transforms update every row, as TF does for dense gradients.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Any, Callable, Union
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from varscope_jax._src.optim.tf1_states import (
@@ -55,6 +57,19 @@ def _check_name(name: str, kind: str) -> str:
     raise ValueError(f"{kind}: name must be a non-empty string (the optimizer's name=, "
                      f"which TF uses as its slot variables' suffix), got {name!r}.")
   return name
+
+
+def _check_numbers(kind: str, learning_rate, **hypers) -> None:
+  """A clear error for a hyperparameter that is not a number (TF fails only when applying)."""
+  if not callable(learning_rate):
+    hypers = {"learning_rate": learning_rate, **hypers}
+  for arg, value in hypers.items():
+    if value is None and arg == "beta":
+      continue
+    if isinstance(value, (str, bytes)) or not isinstance(
+        value, (numbers.Real, np.generic, np.ndarray, jax.Array)):
+      also = " or a schedule (a callable of the step count)" if arg == "learning_rate" else ""
+      raise TypeError(f"{kind}: {arg} must be a number{also}, got {value!r}.")
 
 
 def _learning_rate(learning_rate: ScalarOrSchedule, count):
@@ -120,6 +135,7 @@ def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: flo
   """
   del use_locking
   _check_name(name, "adam")
+  _check_numbers("adam", learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon)
 
   def init(params):
     # TF makes the powers float32 variables (from Python floats) whatever the dtype of
@@ -192,6 +208,7 @@ def momentum(learning_rate: ScalarOrSchedule, momentum: float,  # noqa: F811 (TF
   """
   del use_locking
   _check_name(name, "momentum")
+  _check_numbers("momentum", learning_rate, momentum=momentum)
   mu = momentum
 
   def init(params):
@@ -252,6 +269,7 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float
   """
   del use_locking
   _check_name(name, "rmsprop")
+  _check_numbers("rmsprop", learning_rate, decay=decay, momentum=momentum, epsilon=epsilon)
   mu = momentum
 
   def init(params):
@@ -314,6 +332,8 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
   """
   del use_locking
   _check_name(name, "adagrad")
+  _check_numbers("adagrad", learning_rate,
+                  initial_accumulator_value=initial_accumulator_value)
   if not initial_accumulator_value > 0.0:
     raise ValueError("initial_accumulator_value must be positive: %s" %
                      initial_accumulator_value)
@@ -366,6 +386,7 @@ def adadelta(learning_rate: ScalarOrSchedule = 0.001, rho: float = 0.95,
   """
   del use_locking
   _check_name(name, "adadelta")
+  _check_numbers("adadelta", learning_rate, rho=rho, epsilon=epsilon)
 
   def init(params):
     return AdadeltaState(count=_count0(), accum=_zeros(params),
@@ -410,6 +431,7 @@ def gradient_descent(learning_rate: ScalarOrSchedule, use_locking: bool = False,
   """
   del use_locking
   _check_name(name, "gradient_descent")
+  _check_numbers("gradient_descent", learning_rate)
 
   def init(params):
     del params

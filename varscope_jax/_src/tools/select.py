@@ -218,7 +218,11 @@ def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
   if isinstance(names, (str, bytes)):
     raise TypeError(f"split_by_names: names must be a collection of scoped names, not one "
                     f"string ({names!r}); write [{names!r}].")
-  names = set(names)
+  try:
+    names = set(names)
+  except TypeError:
+    raise TypeError(f"split_by_names: names must be a collection of scoped names such as "
+                    f"['fc1/w'], got {names!r}.") from None
   present = {n for n, _ in params_lib.flatten(params)}
   missing = names - present
   if missing:

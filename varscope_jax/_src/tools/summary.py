@@ -18,8 +18,12 @@ def _trainable_names(trainable) -> set[str] | None:
     return {name for name, _ in params_lib.flatten(trainable)}
   if isinstance(trainable, str):
     raise TypeError("trainable must be a params tree or a collection of names, not one str.")
-  return {getattr(v, "name", v).split(":")[0] if not isinstance(v, str) else v
-          for v in trainable}
+  try:
+    return {getattr(v, "name", v).split(":")[0] if not isinstance(v, str) else v
+            for v in trainable}
+  except (TypeError, AttributeError):
+    raise TypeError(f"trainable must be a params tree or a collection of names (or "
+                    f"variables), got {trainable!r}.") from None
 
 
 def _sharding(leaf) -> str:
