@@ -4,7 +4,7 @@
 one bad call and what it must raise: a ``TypeError`` or ``ValueError`` (never an
 ``AttributeError``, ``KeyError``, a bare JAX/numpy/orbax error or a silent success) whose
 message names the offending argument or variable and says how to fix it. Constants,
-enums and dtypes are ``DATA``; a public submodule's entry is a bad call of one of its
+enums, dtypes and exception classes are ``DATA``; a public submodule's entry is a bad call of one of its
 functions. Where TF raises for the same call, the text is TF's (golden suite).
 A new public name fails ``test_every_public_name_has_an_entry`` until it gets a row.
 """
@@ -36,7 +36,7 @@ class Bad:
   xfail: str | None = None
 
 
-DATA = "not callable: data"   # constants, enums, dtypes
+DATA = "not callable: data"   # constants, enums, dtypes, exception classes
 
 
 def P():
@@ -74,7 +74,7 @@ KEY = jax.random.PRNGKey(0)
 TABLE: dict[str, list[Bad] | str] = {
     # ---- constants, enums, dtypes
     "AUTO_REUSE": DATA, "GraphKeys": DATA, "VariableAggregation": DATA,
-    "VariableSynchronization": DATA,
+    "VariableSynchronization": DATA, "CheckpointError": DATA,   # an exception class
     **{d: DATA for d in ["bfloat16", "bool", "complex64", "complex128", "double", "float16",
                          "float32", "float64", "half", "int8", "int16", "int32", "int64",
                          "uint8", "uint16", "uint32", "uint64"]},
@@ -90,6 +90,17 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.tf1_optimizers.adam_weight_decay(0.1, exclude_from_weight_decay="bias"),
             TypeError, r"exclude_from_weight_decay must be a list of regexes.*\['bias'\]"),
     ],
+    "layers": [Bad(lambda t: vs.layers.dense(jnp.ones((2, 3)), -1), ValueError,
+                   r"^Received an invalid value for `units`, expected a positive integer\. "
+                   r"Received: units=-1\n\(layer 'dense_1'")],
+    "nn": [
+        Bad(lambda t: vs.nn.dropout(jnp.ones(2), rate=1.5), ValueError,
+            r"^`rate` must be a scalar tensor or a float in the range \[0, 1\)\. Received: rate=1\.5"),
+        Bad(lambda t: vs.nn.dynamic_rnn(3, jnp.ones((2, 3, 4)), dtype=jnp.float32), TypeError,
+            r"^The argument 'cell' \(3\) is not an RNNCell"),
+    ],
+    "contrib": [Bad(lambda t: vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_norm_axis=5),
+                    ValueError, r"begin_norm_axis \(5\) must be < rank\(inputs\) \(2\)")],
     # ---- graph, scopes, variables
     "Graph": [Bad(lambda t: vs.Graph(backend=42), TypeError,
                   r"backend must be a backend object.*backend=None")],
@@ -221,7 +232,7 @@ TABLE: dict[str, list[Bad] | str] = {
                                    SCALAR_MSG % "gain")],
     # ---- I/O (orbax, safetensors, TF1)
     "save_checkpoint": [Bad(lambda t: vs.save_checkpoint(t / "c", P(), step=-1), ValueError,
-                            r"step.*-1", xfail=IO_BRANCH)],
+                            r"step must be >= 0, got -1")],
     "restore_checkpoint": [Bad(lambda t: vs.restore_checkpoint(t / "c"), ValueError,
                                r"No checkpoint at .*c: the folder does not exist")],
     "CheckpointManager": [Bad(lambda t: vs.CheckpointManager(t / "m", max_to_keep=-1),
@@ -342,7 +353,8 @@ def test_data_entries_are_data():
       continue
     obj = getattr(vs, name)
     ours = getattr(obj, "__module__", "").startswith("varscope_jax")
-    is_enum_or_data = (isinstance(obj, type) and issubclass(obj, enum.Enum)) or not callable(obj)
+    is_enum_or_data = (isinstance(obj, type) and issubclass(obj, (enum.Enum, Exception))
+                       or not callable(obj))
     assert not ours or is_enum_or_data or name == "GraphKeys", name
     if not ours:   # a dtype
       assert np.dtype(obj) is not None
