@@ -1,12 +1,13 @@
 """Every public name refuses a bad argument with a clear error (issue 13, item 6).
 
-``TABLE`` maps every name in ``vs.__all__`` and ``vs.initializers.__all__`` to at least
-one bad call and what it must raise: a ``TypeError`` or ``ValueError`` (never an
-``AttributeError``, ``KeyError``, a bare JAX/numpy/orbax error or a silent success) whose
-message names the offending argument or variable and says how to fix it. Constants,
-enums, dtypes and exception classes are ``DATA``; a public submodule's entry is a bad call of one of its
-functions. Where TF raises for the same call, the text is TF's (golden suite).
-A new public name fails ``test_every_public_name_has_an_entry`` until it gets a row.
+``TABLE`` (``vs.__all__``) and ``INIT_TABLE`` (``vs.initializers.__all__``) give every
+public name at least one bad call and what it must raise: a ``TypeError`` or
+``ValueError`` (never an ``AttributeError``, ``KeyError``, a bare JAX/numpy/orbax error
+or a silent success) whose message names the offending argument or variable and says
+how to fix it. Constants, enums, dtypes and exception classes are ``DATA``; a public
+submodule's row is a bad call of one of its functions. Where TF raises for the same
+call, the message starts with TF's text. A new public name fails
+``test_every_public_name_has_an_entry`` until it gets a row.
 """
 from __future__ import annotations
 
@@ -50,13 +51,6 @@ def _var():
 def _enter(cm):
   with cm:
     pass
-
-
-def _in_scope(fn):
-  def run(t):
-    with vs.variable_scope("s"):
-      return fn(t)
-  return run
 
 
 FN_MSG = r"must be callable"
@@ -323,7 +317,7 @@ INIT_TABLE: dict[str, list[Bad] | str] = {
                            r"missing 1 required positional argument: 'obj'")],
 }
 
-# The bad calls must not raise these (or anything else not a TypeError/ValueError).
+# What a bad call may raise; anything else (AttributeError, KeyError, a library error) fails.
 _ALLOWED = (TypeError, ValueError)
 
 
