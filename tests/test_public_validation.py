@@ -25,7 +25,6 @@ import varscope_jax as vs
 from varscope_jax import initializers as I
 
 TF1_CKPT = str(pathlib.Path(__file__).parent / "tf1_ckpt" / "data" / "model.ckpt")
-IO_BRANCH = "io hardening branch"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,10 +232,9 @@ TABLE: dict[str, list[Bad] | str] = {
                               ValueError, r"max_to_keep. must be None or non-negative")],
     "save_safetensors": [Bad(lambda t: vs.save_safetensors(t / "x.safetensors", 3), TypeError,
                              r"params must be a nested dict")],
-    "load_safetensors": [Bad(lambda t: vs.load_safetensors(3), TypeError, r"path",
-                             xfail=IO_BRANCH)],
+    "load_safetensors": [Bad(lambda t: vs.load_safetensors(3), TypeError, r"path")],
     "list_tf1_checkpoint": [Bad(lambda t: vs.list_tf1_checkpoint(TF1_CKPT, optimizer_names=3),
-                                TypeError, r"optimizer_names", xfail=IO_BRANCH)],
+                                TypeError, r"optimizer_names")],
     "load_tf1_checkpoint": [Bad(lambda t: vs.load_tf1_checkpoint(TF1_CKPT, rename=3),
                                 TypeError, r"rename must be a dict of regex -> new name")],
     "load_tf1_optimizer_state": [Bad(lambda t: vs.load_tf1_optimizer_state(TF1_CKPT, 3, P()),

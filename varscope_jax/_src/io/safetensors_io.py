@@ -117,6 +117,9 @@ def load_safetensors(path, *, as_numpy: bool = False) -> dict:
   >>> load_safetensors(path, as_numpy=True)
   {'a': {'b': array([0, 1, 2], dtype=int32)}}
   """
+  if not isinstance(path, (str, os.PathLike)):
+    raise TypeError(f"load_safetensors: path must be a file path (str or os.PathLike), "
+                    f"got {path!r}.")
   path = os.fspath(path)
   try:
     with open(path, "rb") as f:

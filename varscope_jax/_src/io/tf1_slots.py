@@ -88,6 +88,10 @@ def resolve_names(optimizer_names: Mapping[str, str | None] | None) -> dict[str,
   >>> resolve_names({"MyAdam": "Adam", "Momentum": None})["MyAdam"]
   'Adam'
   """
+  if optimizer_names is not None and not isinstance(optimizer_names, Mapping):
+    raise TypeError(
+        "optimizer_names must be a dict {slot suffix: TF1 optimizer name or None}, e.g. "
+        f"{{'MyAdam': 'Adam'}}; got {optimizer_names!r}.")
   names: dict[str, str | None] = {name: name for name in OPTIMIZERS}
   for custom, default in (optimizer_names or {}).items():
     if default is not None and default not in OPTIMIZERS:
