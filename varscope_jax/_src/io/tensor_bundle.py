@@ -35,14 +35,10 @@ import ml_dtypes
 import numpy as np
 
 from varscope_jax._src.io import sstable
-from varscope_jax._src.io.bundle_format import (  # noqa: F401 (the writer's names too)
-    _LEN, _VARINT, _Entry, _int64, _ordered_num, _ordered_signed_num, _ordered_string,
-    _proto_fields, _slice_key)
+from varscope_jax._src.io.bundle_format import (
+    _LEN, _VARINT, _Entry, _int64, _proto_fields, _slice_key)
 from varscope_jax._src.io.crc32c import crc32c, mask_crc, unmask_crc
 from varscope_jax._src.io.errors import CheckpointError
-
-_mask_crc, _unmask_crc = mask_crc, unmask_crc  # the names tests and writers use
-_MAGIC = sstable.MAGIC
 
 # TF DataType enum -> numpy dtype (tensorflow/core/framework/types.proto).
 _DTYPES: dict[int, np.dtype] = {

@@ -21,9 +21,9 @@ import struct
 
 import numpy as np
 
-from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES, _mask_crc, crc32c
-
-_MAGIC = 0xDB4775248B80FB57  # LevelDB table magic (the footer's last 8 bytes)
+from varscope_jax._src.io.crc32c import crc32c, mask_crc
+from varscope_jax._src.io.sstable import MAGIC as _MAGIC
+from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES
 _ENUM = {dtype: enum for enum, dtype in _DTYPES.items() if enum != _DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16
@@ -66,7 +66,7 @@ def _entry(enum: int, shape: tuple[int, ...], offset: int, size: int, crc: int) 
     out += _field_varint(4, offset)
   if size:
     out += _field_varint(5, size)
-  return out + _field_fixed32(6, _mask_crc(crc))
+  return out + _field_fixed32(6, mask_crc(crc))
 
 
 def tensor_bytes(name: str, value: np.ndarray) -> tuple[int, bytes, int]:
@@ -95,7 +95,7 @@ def _encode_strings(name: str, value: np.ndarray) -> tuple[bytes, int]:
   crc = 0
   for s in items:  # TF checksums each length as uint32 (uint64 past 4 GiB).
     crc = crc32c(struct.pack("<I" if len(s) <= 0xFFFFFFFF else "<Q", len(s)), crc)
-  length_crc = struct.pack("<I", _mask_crc(crc))
+  length_crc = struct.pack("<I", mask_crc(crc))
   crc = crc32c(length_crc, crc)
   body = b"".join(items)
   return lengths + length_crc + body, crc32c(body, crc)
@@ -139,7 +139,7 @@ def _sstable(items: list[tuple[bytes, bytes]]) -> bytes:
   def write_block(block: bytes) -> bytes:
     handle = _varint(len(out)) + _varint(len(block))
     out.extend(block + b"\x00")
-    out.extend(struct.pack("<I", _mask_crc(crc32c(block + b"\x00"))))
+    out.extend(struct.pack("<I", mask_crc(crc32c(block + b"\x00"))))
     return handle
 
   index = _BlockBuilder()
