@@ -58,6 +58,8 @@ def check_size(name, shape, dtype) -> None:
   if shape is None or None in shape:
     return
   count = math.prod(shape)
+  if count < 2**48:          # no dtype is 32,768 bytes wide: fits (the common case, fast)
+    return
   itemsize = max(1, np.dtype(dtype).itemsize)
   if count * itemsize > _MAX_BYTES:
     raise ValueError(

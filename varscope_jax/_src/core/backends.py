@@ -205,7 +205,4 @@ class ApplyBackend:
           f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
           f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init.")
     self.tree.add(rec.op_name)
-    if id(leaf) in self._returned:      # (``_distinct``, inlined: hot path)
-      leaf = jnp.array(leaf, copy=True)
-    self._returned.add(id(leaf))
-    return leaf
+    return self._distinct(leaf)

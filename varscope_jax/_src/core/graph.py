@@ -269,12 +269,7 @@ class Graph:
         self.var_store[rec.store_name] = rec
       if not adopted:
         self._op_names.add(rec.op_name)
-      collections = self._collections
-      for key in rec.collections:      # (normalised: no duplicates)
-        items = collections.get(key)
-        if items is None:
-          items = collections[key] = []
-        items.append(value)
+      self.add_to_collections(rec.collections, value)
     return value
 
   def record_of(self, value):
@@ -299,8 +294,9 @@ class Graph:
       _collection(self._collections, key).append(value)
 
   def add_to_collections(self, keys, value: Any) -> None:
-    for key in dict.fromkeys(keys):
-      self.add_to_collection(key, value)
+    with self._lock:
+      for key in dict.fromkeys(keys):
+        _collection(self._collections, key).append(value)
 
   def get_collection_ref(self, key: str) -> list:
     with self._lock:

@@ -298,7 +298,8 @@ def _check_key_initializer(name, initializer, shape, dtype) -> None:
   """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
   be an array of the variable's shape; in every mode, before anything is made."""
   if hasattr(initializer, "validate"):
-    return   # vs.constant_initializer: TF's own check runs once the name is taken
+    return   # vs.constant_initializer: TF's own check (creator.validate_initializer)
+             # runs once the op name is taken, as in TF
   signature = (initializer, shape, dtype)
   try:
     if signature in _CHECKED_SIGNATURES:
@@ -332,10 +333,6 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   collections = var_lib._normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
-  if hasattr(key_initializer, "validate"):
-    # TF checks a constant's type inside the variable's name scope: the name stays
-    # taken when it fails (the retry is w_1, as in TF; golden scenarios pin this).
-    key_initializer.validate(shape, dtype)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
   # check refuses (a float for an int32 variable) has taken the op name, in every mode.
   creator_lib.validate_initializer(key_initializer, shape, dtype)
