@@ -252,6 +252,6 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
   with graph._lock:
     graph.var_store[name] = rec
     if losses and losses[0] is not None:
-      graph.item_names[id(losses[0])] = rec.op_name + "/Regularizer"
-      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0])
+      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
+                              name=rec.op_name + "/Regularizer")
   return value

@@ -264,7 +264,6 @@ class Graph:
       rec.value = value
       self.variables.append(rec)
       self.records_by_id[id(value)] = rec
-      self.item_names[id(value)] = rec.op_name
       if rec.store_name is not None:
         self.var_store[rec.store_name] = rec
       if not adopted:
@@ -289,8 +288,13 @@ class Graph:
     return new
 
   # ---- collections -------------------------------------------------------------------
-  def add_to_collection(self, key: str, value: Any) -> None:
+  def add_to_collection(self, key: str, value: Any, name: str | None = None) -> None:
+    """Appends ``value`` to collection ``key``; ``name`` is what ``get_collection``'s
+    scope filter matches for an item that is not a variable (a regularization loss is
+    ``<variable>/Regularizer``)."""
     with self._lock:
+      if name is not None:
+        self.item_names[id(value)] = name
       _collection(self._collections, key).append(value)
 
   def add_to_collections(self, keys, value: Any) -> None:
@@ -314,7 +318,9 @@ class Graph:
     pattern = re.compile(scope)
     out = []
     for item in items:
-      name = self.item_names.get(id(item)) or getattr(item, "name", None)
+      rec = self.records_by_id.get(id(item))
+      name = rec.op_name if rec is not None else (
+          self.item_names.get(id(item)) or getattr(item, "name", None))
       if isinstance(name, str) and pattern.match(name):
         out.append(item)
     return out

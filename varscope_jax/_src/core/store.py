@@ -354,9 +354,8 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
 
   value = graph.add_variable(rec, finish=regularize, undo=undo)
   if losses[0] is not None:
-    with graph._lock:
-      graph.item_names[id(losses[0])] = rec.op_name + "/Regularizer"
-      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0])
+    graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
+                            name=rec.op_name + "/Regularizer")
   return value
 
 
