@@ -11,7 +11,7 @@ import numpy as np
 import optax
 import pytest
 
-from varscope_jax._src.io.checkpoint import CheckpointManager, restore_checkpoint, save_checkpoint
+from varscope_jax._src.io.orbax.checkpoint import CheckpointManager, restore_checkpoint, save_checkpoint
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -189,7 +189,7 @@ def test_restore_honours_target_sharding(tmp_path):
 
 SHARDED_SCRIPT = textwrap.dedent("""
   import sys, jax, jax.numpy as jnp, numpy as np
-  from varscope_jax._src.io.checkpoint import save_checkpoint, restore_checkpoint
+  from varscope_jax._src.io.orbax.checkpoint import save_checkpoint, restore_checkpoint
   assert len(jax.devices()) == 4, jax.devices()
   mesh = jax.make_mesh((2, 2), ("data", "model"))
   put = lambda x, spec: jax.device_put(x, jax.sharding.NamedSharding(mesh, spec))

@@ -73,7 +73,7 @@ def test_relative_paths(tmp_path, monkeypatch):
 
 
 def test_a_failed_write_leaves_the_old_checkpoint_and_no_temporary_folder(tmp_path, monkeypatch):
-  from varscope_jax._src.io import orbax_store
+  from varscope_jax._src.io.orbax import store as orbax_store
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.ones(2)})
   vs.save_checkpoint(tmp_path / "s", {"w": jnp.ones(2)}, step=1)
   original = orbax_store.write
@@ -286,7 +286,7 @@ def test_orbax_failing_on_a_new_step_leaves_no_temporary_folder(tmp_path, monkey
 def test_url_paths_take_orbax_own_path(tmp_path, monkeypatch):
   """Object stores (gs://) have no atomic rename: there, orbax's own overwrite is used and
   every path is handled with etils.epath. Simulated here on local paths."""
-  from varscope_jax._src.io import atomic
+  from varscope_jax._src.io.orbax import atomic
   monkeypatch.setattr(atomic, "is_remote", lambda path: True)
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.ones(2)})
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.zeros(2)}, force=True)

@@ -29,8 +29,8 @@ import numpy as np
 import pytest
 
 import varscope_jax as vs
-from varscope_jax._src.base.params import flatten
-from varscope_jax._src.io import sstable
+from varscope_jax._src.params.tree import flatten
+from varscope_jax._src.io.tf1 import sstable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "tf1_ckpt"))

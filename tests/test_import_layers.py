@@ -16,15 +16,15 @@ SRC = ROOT / "_src"
 # layer -> the layers it may import (itself included).
 ALLOWED = {
     "base": {"base"},
+    "params": {"base", "params"},
     "initializers": {"base", "initializers"},
-    "core": {"base", "initializers", "core"},
-    "lowering": {"base", "initializers", "core", "lowering"},
-    "layers": {"base", "initializers", "core", "lowering", "layers"},
-    "nn": {"base", "initializers", "core", "lowering", "layers", "nn"},
-    "bridges": {"base", "initializers", "core", "lowering", "bridges"},
+    "core": {"base", "params", "initializers", "core"},
+    "transform": {"base", "params", "initializers", "core", "transform"},
+    "layers": {"base", "params", "initializers", "core", "transform", "layers"},
+    "nn": {"base", "params", "initializers", "core", "transform", "layers", "nn"},
+    "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
     "optim": {"base", "optim"},
-    "io": {"base", "optim", "io"},
-    "tools": {"base", "tools"},
+    "io": {"base", "params", "optim", "io"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",

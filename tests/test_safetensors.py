@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import safetensors.numpy
 
-from varscope_jax._src.io.safetensors_io import load_safetensors, save_safetensors
+from varscope_jax._src.io.safetensors import load_safetensors, save_safetensors
 
 
 def test_round_trip_dtypes_and_flat_keys(tmp_path):

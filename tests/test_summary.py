@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 from rich.console import Console
 
-from varscope_jax._src.tools.summary import summary, summary_table
+from varscope_jax._src.params.summary import summary, summary_table
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,7 +47,7 @@ def test_sharding_column_on_four_devices():
   script = textwrap.dedent("""
     import jax, jax.numpy as jnp
     from rich.console import Console
-    from varscope_jax._src.tools.summary import summary
+    from varscope_jax._src.params.summary import summary
     mesh = jax.make_mesh((4,), ("x",))
     w = jax.device_put(jnp.ones((8, 2)), jax.sharding.NamedSharding(mesh, jax.P("x")))
     r = jax.device_put(jnp.ones(3), jax.sharding.NamedSharding(mesh, jax.P()))

@@ -13,11 +13,11 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from varscope_jax._src.io import bundle_format
-from varscope_jax._src.io import crc32c as crc32c_lib
-from varscope_jax._src.io import tensor_bundle as tf1
-from varscope_jax._src.base.params import flatten
-from varscope_jax._src.io.tf1_checkpoint import list_tf1_checkpoint, load_tf1_checkpoint
+from varscope_jax._src.io.tf1 import bundle_format
+from varscope_jax._src.io.tf1 import crc32c as crc32c_lib
+from varscope_jax._src.io.tf1 import reader as tf1
+from varscope_jax._src.params.tree import flatten
+from varscope_jax._src.io.tf1.load import list_tf1_checkpoint, load_tf1_checkpoint
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tf1_ckpt", "data")
 MODEL = os.path.join(DATA, "model.ckpt")

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 import varscope_jax as vs
-from varscope_jax._src.io import crc32c as crc_lib
-from varscope_jax._src.io import tensor_bundle
+from varscope_jax._src.io.tf1 import crc32c as crc_lib
+from varscope_jax._src.io.tf1 import reader as tensor_bundle
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "tf1_ckpt"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from varscope_jax._src.io import sstable
+from varscope_jax._src.io.tf1 import sstable
 
 _VARINT, _FIXED64, _LEN, _FIXED32 = 0, 1, 2, 5
 

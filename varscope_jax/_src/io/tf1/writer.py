@@ -21,9 +21,9 @@ import struct
 
 import numpy as np
 
-from varscope_jax._src.io.crc32c import crc32c, mask_crc
-from varscope_jax._src.io.sstable import MAGIC as _MAGIC
-from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES
+from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc
+from varscope_jax._src.io.tf1.sstable import MAGIC as _MAGIC
+from varscope_jax._src.io.tf1.reader import _DT_STRING, _DTYPES
 _ENUM = {dtype: enum for enum, dtype in _DTYPES.items() if enum != _DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16
@@ -161,7 +161,7 @@ def write_bundle(prefix: str, tensors: dict[str, np.ndarray]) -> None:
   """Writes ``tensors`` (``{name: numpy array}``) as the tensor bundle ``prefix``.
 
   >>> import os, tempfile, numpy as np
-  >>> from varscope_jax._src.io.tensor_bundle import _Bundle
+  >>> from varscope_jax._src.io.tf1.reader import _Bundle
   >>> prefix = os.path.join(tempfile.mkdtemp(), "model.ckpt")
   >>> write_bundle(prefix, {"w": np.arange(3, dtype=np.float32)})
   >>> _Bundle(prefix).read("w")

@@ -15,8 +15,8 @@ import jax
 import numpy as np
 import optax
 
-from varscope_jax._src.io.tensor_bundle import _Bundle
-from varscope_jax._src.io.tf1_slots import TensorKind, classify
+from varscope_jax._src.io.tf1.reader import _Bundle
+from varscope_jax._src.io.tf1.slots import TensorKind, classify
 from varscope_jax._src.optim.tf1_states import AdamState, TF1OptimizerState
 
 

@@ -11,11 +11,11 @@ from typing import Mapping, NamedTuple
 
 import jax.numpy as jnp
 
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
-from varscope_jax._src.io.tensor_bundle import _DTYPES, _TF_DTYPE_NAMES, _Bundle
-from varscope_jax._src.io.tf1_slots import EMA, TensorKind, classify, describe_left_out
+from varscope_jax._src.io.tf1.reader import _DTYPES, _TF_DTYPE_NAMES, _Bundle
+from varscope_jax._src.io.tf1.slots import EMA, TensorKind, classify, describe_left_out
 
 logger = logging.getLogger("varscope_jax")
 

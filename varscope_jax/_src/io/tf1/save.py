@@ -8,9 +8,9 @@ from collections.abc import Mapping
 import jax
 import numpy as np
 
-from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.io.tensor_bundle_writer import write_bundle
-from varscope_jax._src.io.tf1_optimizer_state import _leaf_names
+from varscope_jax._src.params import tree as params_lib
+from varscope_jax._src.io.tf1.writer import write_bundle
+from varscope_jax._src.io.tf1.optimizer_state import _leaf_names
 from varscope_jax._src.optim.tf1_states import (
     AdamState,
     AdamWeightDecayState,

@@ -22,12 +22,12 @@ import orbax.checkpoint as ocp
 import tensorstore
 from etils import epath
 
-from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.io import atomic
+from varscope_jax._src.params import tree as params_lib
+from varscope_jax._src.io.orbax import atomic
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
-from varscope_jax._src.io.tree_checks import checked_leaves
+from varscope_jax._src.params.checks import checked_leaves
 
 PARAMS = "params"
 _BARRIERS = itertools.count()

@@ -2,7 +2,7 @@
 
 ``save_checkpoint(dir, params)`` writes one checkpoint into ``dir``;
 ``save_checkpoint(dir, params, step)`` and :class:`CheckpointManager` write ``dir/<step>/``,
-as ``orbax.checkpoint.CheckpointManager`` does (layout and reads: ``orbax_store.py``).
+as ``orbax.checkpoint.CheckpointManager`` does (layout and reads: ``store.py``).
 
 Writes are atomic. A new checkpoint or step is written by orbax into
 ``<name>.orbax-checkpoint-tmp-*`` and renamed when complete. An overwrite (``force=True``)
@@ -19,8 +19,8 @@ from typing import Mapping
 
 from etils import epath
 
-from varscope_jax._src.io import atomic
-from varscope_jax._src.io import orbax_store as store
+from varscope_jax._src.io.orbax import atomic
+from varscope_jax._src.io.orbax import store
 from varscope_jax._src.io.errors import CheckpointError
 
 

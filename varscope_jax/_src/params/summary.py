@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 
 
 def _trainable_names(trainable) -> set[str] | None:

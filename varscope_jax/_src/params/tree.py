@@ -90,7 +90,7 @@ def lookup(params: Mapping, name: str):
 def flatten(params: Mapping, prefix: str = "") -> Iterator[tuple[str, Any]]:
   """Yields ``(name, leaf)`` for every leaf, names joined with ``/``.
 
-  >>> from varscope_jax._src.base.params import flatten
+  >>> from varscope_jax._src.params.tree import flatten
   >>> list(flatten({"a": {"b": 1, "c": 2}, "d": 3}))
   [('a/b', 1), ('a/c', 2), ('d', 3)]
   """
@@ -108,7 +108,7 @@ def unflatten(items) -> dict:
   Raises:
     ValueError: if a name is both a leaf and a scope (``a`` and ``a/b``).
 
-  >>> from varscope_jax._src.base.params import unflatten
+  >>> from varscope_jax._src.params.tree import unflatten
   >>> unflatten({"a/b": 1, "a/c": 2})
   {'a': {'b': 1, 'c': 2}}
   """

@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping
 
 from varscope_jax._src.base import errors
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 
 
 @functools.lru_cache(maxsize=1024)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import struct
 
-from varscope_jax._src.io.crc32c import crc32c, unmask_crc
+from varscope_jax._src.io.tf1.crc32c import crc32c, unmask_crc
 
 MAGIC = 0xDB4775248B80FB57
 FOOTER_SIZE = 48

@@ -34,10 +34,10 @@ import struct
 import ml_dtypes
 import numpy as np
 
-from varscope_jax._src.io import sstable
-from varscope_jax._src.io.bundle_format import (
+from varscope_jax._src.io.tf1 import sstable
+from varscope_jax._src.io.tf1.bundle_format import (
     _LEN, _VARINT, _Entry, _int64, _proto_fields, _slice_key)
-from varscope_jax._src.io.crc32c import crc32c, mask_crc, unmask_crc
+from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc, unmask_crc
 from varscope_jax._src.io.errors import CheckpointError
 
 # TF DataType enum -> numpy dtype (tensorflow/core/framework/types.proto).

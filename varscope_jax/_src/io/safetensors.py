@@ -21,10 +21,10 @@ import numpy as np
 import safetensors
 import safetensors.numpy
 
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.host_values import to_device
-from varscope_jax._src.io.tree_checks import checked_leaves
+from varscope_jax._src.params.checks import checked_leaves
 
 _DTYPES = {
     "F64": np.float64, "F32": np.float32, "F16": np.float16, "BF16": ml_dtypes.bfloat16,

@@ -16,7 +16,7 @@ import numpy as np
 from varscope_jax._src.core import backends
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.initializers import make as materialize
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.base import keys as rng_lib
 from varscope_jax._src.base import sharding as sharding_lib
 
