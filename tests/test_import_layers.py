@@ -25,6 +25,7 @@ ALLOWED = {
     "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
     "optim": {"base", "optim"},
     "io": {"base", "params", "optim", "io"},
+    "upgrade": {"upgrade"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",
