@@ -71,6 +71,10 @@ TABLE: dict[str, list[Bad] | str] = {
     **{d: DATA for d in ["bfloat16", "bool", "complex64", "complex128", "double", "float16",
                          "float32", "float64", "half", "int8", "int16", "int32", "int64",
                          "uint8", "uint16", "uint32", "uint64"]},
+    "DType": [Bad(lambda t: vs.DType("string"), TypeError,
+                  r"^Cannot convert the argument `type_value`: 'string' to a TensorFlow DType")],
+    "as_dtype": [Bad(lambda t: vs.as_dtype("floatx"), TypeError,
+                     r"^Cannot convert the argument `type_value`: 'floatx' to a TensorFlow DType")],
     # ---- submodules: a bad call of one of their functions
     "initializers": [Bad(lambda t: I.zeros(dtype="nope"), TypeError, DTYPE_MSG)],
     "tf1_optimizers": [
