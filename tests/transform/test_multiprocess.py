@@ -45,7 +45,7 @@ def test_two_processes_init_sharded_save_and_restore(tmp_path):
 
 def _run_two(ckpt_dir):
   port = str(free_port())
-  env = dict(os.environ)
+  env = dict(os.environ, PYTHONPATH=os.path.dirname(TESTS))
   env.pop("XLA_FLAGS", None)
   procs = [subprocess.Popen([sys.executable, os.path.join(TESTS, "multidevice",
                                                           "two_process.py"),
