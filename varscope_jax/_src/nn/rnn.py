@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tracing
 from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
                                             shape_str, tensor_repr)
 from varscope_jax._src.core.step_context import rnn_step
@@ -125,8 +126,10 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
     output, new_state = step(t, x_t, carry)
     return new_state, output
 
-  with (trace_once_lib.as_first_trace(first_trace) if trace_once
-        else contextlib.nullcontext()):
+  # The body is a new function at every call, traced anew: an eager variable read in it
+  # is read afresh each time (not a stale constant of a cached program).
+  with tracing.fresh_trace(), (trace_once_lib.as_first_trace(first_trace) if trace_once
+                               else contextlib.nullcontext()):
     state, outputs = jax.lax.scan(body, state,
                                   (jnp.arange(time_steps, dtype=jnp.int32), inputs))
   return outputs, state
