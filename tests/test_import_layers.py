@@ -22,6 +22,7 @@ ALLOWED = {
     "transform": {"base", "params", "initializers", "core", "transform"},
     "layers": {"base", "params", "initializers", "core", "transform", "layers"},
     "nn": {"base", "params", "initializers", "core", "transform", "layers", "nn"},
+    "contrib": {"base", "params", "initializers", "core", "transform", "layers", "contrib"},
     "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
     "optim": {"base", "optim"},
     "io": {"base", "params", "optim", "io"},
