@@ -105,6 +105,7 @@ _LAZY = {
     "contrib": ("varscope_jax.contrib", None),
     # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
     "nn": ("varscope_jax.nn", None),
+    "ops": ("varscope_jax.ops", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
