@@ -96,6 +96,17 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.nn.dynamic_rnn(3, jnp.ones((2, 3, 4)), dtype=jnp.float32), TypeError,
             r"^The argument 'cell' \(3\) is not an RNNCell"),
     ],
+    "train": [
+        Bad(lambda t: vs.train.init_from_checkpoint({"w": jnp.ones(2)}, "tests/tf1_ckpt/data",
+                                                    {"model/fc1/w": "w"}), ValueError,
+            r"^Shape of variable w:0 \(\(2,\)\) doesn't match with shape of tensor model/fc1/w "
+            r"\(\[3, 4\]\) from checkpoint reader\."),
+        Bad(lambda t: vs.train.init_from_checkpoint({"w": jnp.ones(2)}, "tests/tf1_ckpt/data",
+                                                    {"model/": "w"}), ValueError,
+            r"^Tensor model/ is not found in tests/tf1_ckpt/data checkpoint \{'global_step': \[\]"),
+        Bad(lambda t: vs.train.load_variable("tests/tf1_ckpt/data", None), TypeError,
+            r"name must be a tensor name \(a str\), got None"),
+    ],
     "contrib": [Bad(lambda t: vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_norm_axis=5),
                     ValueError, r"begin_norm_axis \(5\) must be < rank\(inputs\) \(2\)")],
     # ---- graph, scopes, variables

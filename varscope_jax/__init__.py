@@ -127,6 +127,8 @@ _LAZY = {
                                  "load_tf1_optimizer_state"),
     "save_tf1_checkpoint": ("varscope_jax._src.io.tf1_save", "save_tf1_checkpoint"),
     "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
+    # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
+    "train": ("varscope_jax.train", None),
 }
 
 
@@ -149,4 +151,4 @@ __all__ = sorted(
     [n for n in globals() if not n.startswith("_") and n not in ("annotations",)]
     + list(_LAZY))
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
