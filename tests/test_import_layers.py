@@ -27,6 +27,7 @@ ALLOWED = {
     "io": {"base", "optim", "io"},
     "tools": {"base", "tools"},
     "upgrade": {"upgrade"},
+    "ops": {"ops"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",
