@@ -22,11 +22,12 @@ ALLOWED = {
     "transform": {"base", "params", "initializers", "core", "transform"},
     "layers": {"base", "params", "initializers", "core", "transform", "layers"},
     "nn": {"base", "params", "initializers", "core", "transform", "layers", "nn"},
-    "contrib": {"base", "params", "initializers", "core", "transform", "layers", "contrib"},
+    "contrib": {"base", "params", "initializers", "core", "transform", "layers", "nn", "contrib"},
     "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
     "optim": {"base", "optim"},
     "io": {"base", "params", "optim", "io"},
     "upgrade": {"upgrade"},
+    "ops": {"ops"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",
