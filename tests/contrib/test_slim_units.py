@@ -91,7 +91,7 @@ def test_unknown_scoped_argument_names_the_arg_scope():
 def test_undecorated_function_error():
   def plain(x, y=1):
     return x
-  with pytest.raises(ValueError, match=r"^\('test_slim_units', 'plain'\) is not decorated "
+  with pytest.raises(ValueError, match=r"^\('" + re.escape(__name__) + r"', 'plain'\) is not decorated "
                      r"with @add_arg_scope\n"):
     with slim.arg_scope([plain], y=2):
       pass
