@@ -80,3 +80,12 @@ def test_sources_ops_are_in_the_table():
       elif cls == "other":
         not_covered.add(name)
   assert not_covered == {"concat_v2", "contrib.legacy_seq2seq.sequence_loss_by_example"}
+
+
+def test_porting_doc_op_table_is_generated_from_the_table():
+  """docs/porting.md's op-table section is what op_docs renders (regenerate with
+  ``python -m varscope_jax._src.upgrade.op_docs``)."""
+  from varscope_jax._src.upgrade import op_docs
+  text = op_docs.DOC.read_text()
+  assert op_docs.section(text) == op_docs.render(), (
+      "docs/porting.md's op table is stale: run python -m varscope_jax._src.upgrade.op_docs")
