@@ -8,9 +8,10 @@ from collections.abc import Mapping
 import jax
 import numpy as np
 
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io import durable
 from varscope_jax._src.io.tensor_bundle_writer import write_bundle
 from varscope_jax._src.io.tf1_optimizer_state import _leaf_names
+from varscope_jax._src.io.tree_checks import checked_leaves
 from varscope_jax._src.optim.tf1_states import (
     AdamState,
     AdamWeightDecayState,
@@ -50,6 +51,13 @@ def _slot_tensors(opt_state) -> dict[str, object]:
     if isinstance(state, AdamState):
       out["beta1_power"], out["beta2_power"] = state.beta1_power, state.beta2_power
   return out
+
+
+def _reserved(name: str) -> str | None:
+  if name.startswith("\x00"):
+    return ("TF1 bundles keep names starting with '\\x00' for the slices of partitioned "
+            "variables, so TF and varscope_jax would not read it back as a variable.")
+  return None
 
 
 def _state_lines(folder: str, new: str) -> str:
@@ -125,9 +133,10 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
                     f"got {step!r}.")
   prefix = os.fspath(prefix)
   tensors: dict[str, np.ndarray] = {}
-  for name, leaf in params_lib.flatten(params):
-    value = np.asarray(jax.device_get(leaf))
-    tensors[name] = value
+  leaves = checked_leaves(params, "save_tf1_checkpoint: params", allow_empty=True,
+                          flat_names=True, numbers=True, strings=True, reserved=_reserved)
+  for name, leaf in leaves.items():
+    tensors[name] = np.asarray(jax.device_get(leaf))
   if opt_state is not None:
     for name, leaf in _slot_tensors(opt_state).items():
       if name in tensors:
@@ -142,9 +151,18 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
     tensors["global_step"] = np.asarray(step, np.int64)
     prefix = f"{prefix}-{step}"
   folder = os.path.dirname(os.path.abspath(prefix))
-  os.makedirs(folder, exist_ok=True)
-  write_bundle(prefix, tensors)
-  with open(os.path.join(folder, "checkpoint.tmp"), "w") as f:
-    f.write(_state_lines(folder, os.path.basename(prefix)))
-  os.replace(os.path.join(folder, "checkpoint.tmp"), os.path.join(folder, "checkpoint"))
+  try:
+    os.makedirs(folder, exist_ok=True)
+  except OSError as e:
+    raise durable.disk_error(folder, e, "create the folder") from None
+  with durable.WriterLock(prefix, what="TF1 checkpoint"):
+    write_bundle(prefix, tensors)
+    state = os.path.join(folder, "checkpoint")
+    durable.remove_stale(state)
+    try:
+      with durable.Temporary(state) as tmp:
+        tmp.write_at(_state_lines(folder, os.path.basename(prefix)).encode(), 0)
+        tmp.commit()
+    except OSError as e:
+      raise durable.disk_error(state, e) from None
   return prefix
