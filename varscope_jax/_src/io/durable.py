@@ -191,15 +191,20 @@ class WriterLock:
 
 
 def is_locked(target: str) -> bool:
-  """Whether a living writer holds ``target``'s :class:`WriterLock`."""
+  """Whether a living writer holds ``target``'s :class:`WriterLock` (a dead writer's lock
+  file is removed). For writers only: the look takes the lock for a moment."""
   try:
     fd = os.open(target + LOCK_SUFFIX, os.O_RDONLY)
   except OSError:
     return False
   try:
-    if _try_lock(fd):
-      fcntl.flock(fd, fcntl.LOCK_UN)
-      return False
-    return True
+    if not _try_lock(fd):
+      return True
+    try:
+      if os.stat(target + LOCK_SUFFIX).st_ino == os.fstat(fd).st_ino:
+        os.remove(target + LOCK_SUFFIX)
+    except FileNotFoundError:
+      pass
+    return False
   finally:
     os.close(fd)

@@ -23,7 +23,7 @@ import tensorstore
 from etils import epath
 
 from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.io import atomic
+from varscope_jax._src.io import atomic, durable
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
@@ -84,7 +84,24 @@ def write(path: str, args: ocp.args.Composite) -> None:
   """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename)."""
   if is_primary() and not atomic.is_remote(path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-  ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
+  try:
+    ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
+  except OSError:
+    raise
+  except Exception as e:  # tensorstore's bare ValueError on a full disk, among others
+    raise unwritable(path, e) from None
+
+
+def unwritable(path: str, error: BaseException) -> CheckpointError:
+  """What orbax or tensorstore raised while writing ``path``, naming it."""
+  if isinstance(error, CheckpointError):
+    return error
+  if isinstance(error, OSError):
+    return durable.disk_error(path, error)
+  first = (str(error).strip().splitlines() or [""])[0][:500]
+  return CheckpointError(f"Could not write checkpoint {path} ({type(error).__name__}: "
+                         f"{first}). If the disk is full, free space and save again; the "
+                         "previous checkpoint there, if any, is intact.", path=path)
 
 
 def is_primary() -> bool:
@@ -98,14 +115,14 @@ def barrier(name: str) -> None:
     ocp.multihost.sync_global_processes(f"{name}:{next(_BARRIERS)}")
 
 
-def replace(path: str, args: ocp.args.Composite) -> None:
+def replace(path: str, args: ocp.args.Composite, *, locked: bool = False) -> None:
   """Writes the checkpoint ``args`` and swaps it in for ``path`` (``atomic.py``)."""
   if atomic.is_remote(path):  # no atomic rename on object stores: orbax's overwrite
     ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args,
                                                             force=True)
     return
   atomic.replace_folder(path, lambda tmp: write(tmp, args), primary=is_primary(),
-                        barrier=barrier)
+                        barrier=barrier, locked=locked)
 
 
 # ---------------------------------------------------------------------------
@@ -122,14 +139,15 @@ def foreign_entries(path: str) -> list[str]:
                         or p.name in _ORBAX_FILES and p.is_file()))
 
 
-def manager(directory: str, *, max_to_keep=None, read_only=False,
-            **options) -> ocp.CheckpointManager:
+def manager(directory: str, *, read_only=False, **options) -> ocp.CheckpointManager:
+  """orbax's manager of ``directory``. It never deletes anything itself: half-written
+  steps are removed by :func:`recover_steps` (skipping steps a living writer holds), and
+  ``max_to_keep`` by ``CheckpointManager`` (``atomic.remove_atomically``)."""
   return ocp.CheckpointManager(
       epath.Path(directory),
       options=ocp.CheckpointManagerOptions(
-          max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
-          cleanup_tmp_directories=not read_only, enable_async_checkpointing=False,
-          **options),
+          max_to_keep=None, create=not read_only, read_only=read_only,
+          cleanup_tmp_directories=False, enable_async_checkpointing=False, **options),
       item_names=(PARAMS, OPT_STATE))
 
 
@@ -155,7 +173,7 @@ def recover_steps(directory: str) -> None:
     return
   for name in os.listdir(directory):
     base, dot, _ = name.partition(".")
-    if base.isdigit() and dot:
+    if base.isdigit() and dot and not durable.is_locked(os.path.join(directory, base)):
       atomic.recover(os.path.join(directory, base))  # our swap's leftovers
       atomic.remove_orbax_tmp(directory, base)  # a new step orbax never finished
   barrier("varscope_jax:recover_steps")
@@ -196,6 +214,12 @@ def step_path(directory, step: int | None) -> str:
 # ---------------------------------------------------------------------------
 # Reading.
 
+def removed_while_read(path: str) -> CheckpointError:
+  return CheckpointError(
+      f"Checkpoint {path} was removed while it was being read (a writer's max_to_keep "
+      "deletes old steps, or it was overwritten): read the latest step again.", path=path)
+
+
 def _describe(shape, dtype) -> str:
   return f"{np.dtype(dtype).name}{list(shape)}"
 
@@ -215,6 +239,8 @@ def _restore_args(shape, dtype, sharding):
 
 
 def _unreadable(path: str, error: BaseException) -> CheckpointError:
+  if not os.path.exists(path) and not atomic.is_remote(path):
+    return removed_while_read(path)
   first = (str(error).strip().splitlines() or [""])[0][:500]
   return CheckpointError(f"Checkpoint {path} cannot be read (corrupt or incomplete): "
                          f"{type(error).__name__}: {first}", path=path)
@@ -302,6 +328,13 @@ def _opt_state_args(opt_state_target):
 
 
 def restore_path(path: str, target, opt_state, rename, partial):
+  try:
+    return _restore_path(path, target, opt_state, rename, partial)
+  except FileNotFoundError:
+    raise removed_while_read(path) from None
+
+
+def _restore_path(path: str, target, opt_state, rename, partial):
   wanted, keep = _plan(path, target, rename, partial)
   item, args = {}, {}
   for stored_name, meta, restore_args in wanted.values():
