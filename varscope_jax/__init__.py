@@ -104,6 +104,8 @@ _LAZY = {
     # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
     "nn": ("varscope_jax.nn", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
+    "checkpoints_iterator": ("varscope_jax._src.io.checkpoints_iterator",
+                             "checkpoints_iterator"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
     "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),

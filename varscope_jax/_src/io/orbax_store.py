@@ -139,7 +139,8 @@ def foreign_entries(path: str) -> list[str]:
                         or p.name in _ORBAX_FILES and p.is_file()))
 
 
-def manager(directory: str, *, read_only=False, **options) -> ocp.CheckpointManager:
+def manager(directory: str, *, read_only=False, save_interval_steps: int = 1,
+            **options) -> ocp.CheckpointManager:
   """orbax's manager of ``directory``. It never deletes anything itself: half-written
   steps are removed by :func:`recover_steps` (skipping steps a living writer holds), and
   ``max_to_keep`` by ``CheckpointManager`` (``atomic.remove_atomically``)."""
@@ -147,6 +148,7 @@ def manager(directory: str, *, read_only=False, **options) -> ocp.CheckpointMana
       epath.Path(directory),
       options=ocp.CheckpointManagerOptions(
           max_to_keep=None, create=not read_only, read_only=read_only,
+          save_interval_steps=0 if read_only else save_interval_steps,
           cleanup_tmp_directories=False, enable_async_checkpointing=False, **options),
       item_names=(PARAMS, OPT_STATE))
 
@@ -179,10 +181,15 @@ def recover_steps(directory: str) -> None:
   barrier("varscope_jax:recover_steps")
 
 
-def all_steps(directory: str) -> dict[int, str]:
-  """``{step: folder}`` of the finished steps, an interrupted overwrite's included."""
-  steps = {s: str(epath.Path(directory) / str(s))
-           for s in manager(directory, read_only=True).all_steps()}
+def all_steps(directory: str, reader: ocp.CheckpointManager | None = None
+              ) -> dict[int, str]:
+  """``{step: folder}`` of the finished steps, an interrupted overwrite's included
+  (``reader``: a read-only manager of ``directory`` to reload, instead of a new one)."""
+  if reader is None:
+    reader = manager(directory, read_only=True)
+  else:
+    reader.reload()
+  steps = {s: str(epath.Path(directory) / str(s)) for s in reader.all_steps()}
   steps.update(interrupted_steps(directory))
   return steps
 

@@ -60,6 +60,27 @@ def _reserved(name: str) -> str | None:
   return None
 
 
+def _remove_leftovers(prefix: str) -> None:
+  """Removes what killed writers of ``prefix`` or ``prefix-<step>`` left: temporaries,
+  lock files and data files without their index, of prefixes no living writer holds."""
+  durable.remove_stale(prefix)
+  folder, base = os.path.split(os.path.abspath(prefix))
+  pattern = re.compile(re.escape(base) + r"(-\d+)?(\.data-\d{5}-of-\d{5}|"
+                       + re.escape(durable.LOCK_SUFFIX) + ")")
+  for name in os.listdir(folder):
+    match = pattern.fullmatch(name)
+    if match is None:
+      continue
+    owner = os.path.join(folder, base + (match.group(1) or ""))
+    if durable.is_locked(owner):
+      continue
+    if match.group(2).startswith(".data") and not os.path.exists(owner + ".index"):
+      try:
+        os.remove(os.path.join(folder, name))
+      except FileNotFoundError:
+        pass
+
+
 def _state_lines(folder: str, new: str) -> str:
   """The ``checkpoint`` file: ``new`` first, older entries whose files still exist kept."""
   old: list[str] = []
@@ -101,13 +122,22 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
       ``<variable>/Adam_1``, ...; BERT's ``<variable>/adam_m``), with Adam's
       ``beta1_power`` / ``beta2_power``, so that TF1's optimizer resumes from them.
 
+  Overwriting an existing prefix is atomic: the new data files are written under names
+  the old index does not use (one or two shards, alternately), fsynced, and the new index
+  is renamed over the old one as the single commit point; a writer killed (or a machine
+  losing power) at any moment leaves the old or the new checkpoint loadable, by TF too.
+
   Returns:
     The prefix written (``prefix`` or ``prefix-<step>``), as ``Saver.save`` returns.
 
   Raises:
     TypeError: if a leaf's dtype has no TF equivalent (the error names the variable).
     ValueError: if ``params`` holds a ``global_step`` that differs from ``step``, or a
-      slot name of ``opt_state`` is taken (by a variable or another state).
+      slot name of ``opt_state`` is taken (by a variable or another state), or two
+      leaves get one name (``{"a/b": x, "a": {"b": y}}``), a name has an empty part or
+      starts with ``"\\x00"`` (TF's slice keys) -- all checked before anything is written.
+    CheckpointError: if a file cannot be written (a full disk) or another process is
+      writing the same prefix, naming the file; the previous checkpoint is intact.
 
   >>> import os, tempfile, jax.numpy as jnp, varscope_jax as vs
   >>> folder = tempfile.mkdtemp()
@@ -149,6 +179,8 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
       raise ValueError(f"save_tf1_checkpoint: params['global_step'] is "
                        f"{int(tensors['global_step'])} but step={step}; pass one of them.")
     tensors["global_step"] = np.asarray(step, np.int64)
+  base_prefix = prefix
+  if step is not None:
     prefix = f"{prefix}-{step}"
   folder = os.path.dirname(os.path.abspath(prefix))
   try:
@@ -156,6 +188,7 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
   except OSError as e:
     raise durable.disk_error(folder, e, "create the folder") from None
   with durable.WriterLock(prefix, what="TF1 checkpoint"):
+    _remove_leftovers(base_prefix)
     write_bundle(prefix, tensors)
     state = os.path.join(folder, "checkpoint")
     durable.remove_stale(state)
