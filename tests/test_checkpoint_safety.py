@@ -78,7 +78,7 @@ def test_a_failed_write_leaves_the_old_checkpoint_and_no_temporary_folder(tmp_pa
   vs.save_checkpoint(tmp_path / "s", {"w": jnp.ones(2)}, step=1)
   original = orbax_store.write
 
-  def failing(path, args):
+  def failing(path, args, shown=None):
     original(path, args)  # the new checkpoint is written, then the disk "fills up"
     raise OSError(28, "No space left on device")
 

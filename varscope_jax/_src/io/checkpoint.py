@@ -266,8 +266,8 @@ class CheckpointManager:
 
   def all_steps(self) -> list[int]:
     """The finished steps, oldest first (half-written ones are never listed)."""
-    if self.read_only:
-      self._manager.reload()  # steps other processes saved since
+    if self.read_only:  # steps other processes saved (or deleted) since
+      return sorted(store.all_steps(self.directory, self._manager))
     return sorted(self._manager.all_steps())
 
   def restore(self, step: int | None = None, target=None, *, rename=None,

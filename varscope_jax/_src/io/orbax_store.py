@@ -80,16 +80,15 @@ def save_args(params, opt_state) -> ocp.args.Composite:
   return ocp.args.Composite(**items)
 
 
-def write(path: str, args: ocp.args.Composite) -> None:
-  """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename)."""
+def write(path: str, args: ocp.args.Composite, shown: str | None = None) -> None:
+  """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename);
+  errors name ``shown`` (the checkpoint ``path`` stands for), default ``path``."""
   if is_primary() and not atomic.is_remote(path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
   try:
     ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
-  except OSError:
-    raise
   except Exception as e:  # tensorstore's bare ValueError on a full disk, among others
-    raise unwritable(path, e) from None
+    raise unwritable(shown or path, e) from None
 
 
 def unwritable(path: str, error: BaseException) -> CheckpointError:
@@ -121,7 +120,7 @@ def replace(path: str, args: ocp.args.Composite, *, locked: bool = False) -> Non
     ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args,
                                                             force=True)
     return
-  atomic.replace_folder(path, lambda tmp: write(tmp, args), primary=is_primary(),
+  atomic.replace_folder(path, lambda tmp: write(tmp, args, path), primary=is_primary(),
                         barrier=barrier, locked=locked)
 
 
@@ -185,11 +184,20 @@ def all_steps(directory: str, reader: ocp.CheckpointManager | None = None
               ) -> dict[int, str]:
   """``{step: folder}`` of the finished steps, an interrupted overwrite's included
   (``reader``: a read-only manager of ``directory`` to reload, instead of a new one)."""
-  if reader is None:
-    reader = manager(directory, read_only=True)
-  else:
-    reader.reload()
-  steps = {s: str(epath.Path(directory) / str(s)) for s in reader.all_steps()}
+  for attempt in range(5):
+    try:
+      if reader is None:
+        reader = manager(directory, read_only=True)
+      else:
+        reader.reload()
+      listed = reader.all_steps()
+      break
+    except Exception as e:  # a step deleted (max_to_keep) while orbax read its metadata
+      if attempt == 4:
+        raise CheckpointError(f"Cannot list the steps of {directory}: they kept changing "
+                              f"while being read ({type(e).__name__}: {e}).",
+                              path=directory) from None
+  steps = {s: str(epath.Path(directory) / str(s)) for s in listed}
   steps.update(interrupted_steps(directory))
   return steps
 
