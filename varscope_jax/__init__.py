@@ -152,4 +152,4 @@ __all__ = sorted(
     [n for n in globals() if not n.startswith("_") and n not in ("annotations",)]
     + list(_LAZY))
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

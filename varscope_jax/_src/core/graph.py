@@ -175,6 +175,16 @@ class Graph:
           self._names_in_use[key] = old
       undo.clear()
 
+  def names_snapshot(self) -> dict:
+    """A copy of the names in use; ``restore_names`` takes the graph back to it (a loop
+    body traced a second time is named as its first trace, as TF traces it once)."""
+    with self._lock:
+      return dict(self._names_in_use)
+
+  def restore_names(self, snapshot: dict) -> None:
+    with self._lock:
+      self._names_in_use = dict(snapshot)
+
   def name_scope(self, name: str | None) -> "_GraphNameScope":
     """TF's ``Graph.name_scope``: a context manager yielding the scope string (``a/``).
 

@@ -60,6 +60,15 @@ def unique_layer_name(base_name):
     return "%s_%d" % (base_name, uids[base_name])
 
 
+def layer_names_snapshot():
+  """The current graph's layer-name counters (``restore_layer_names`` takes them back)."""
+  return dict(_LAYER_NAME_UIDS.get(graph_lib.get_default_graph(), {}))
+
+
+def restore_layer_names(snapshot) -> None:
+  _LAYER_NAME_UIDS[graph_lib.get_default_graph()] = dict(snapshot)
+
+
 _CALL_ARGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
