@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework import variables as variables_lib
@@ -50,9 +51,9 @@ def _training(is_training, where):
   if value is not None:
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
       return bool(value)
-    arr = jnp.asarray(value)
-    if arr.shape == () and arr.dtype == jnp.bool_:
-      return bool(arr)
+    if isinstance(value, (np.ndarray, np.generic)) and np.shape(value) == () and (
+        np.asarray(value).dtype == np.bool_):
+      return bool(value)
     raise TypeError("%s: is_training must be a bool or a scalar bool array, got %r."
                     % (where, is_training))
   arr = jnp.asarray(is_training)

@@ -16,6 +16,12 @@ from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
 NamedOutputs = py_collections.namedtuple("NamedOutputs", ["name", "outputs"])
+NamedOutputs.__doc__ = """tf-slim's ``(name, outputs)`` pair.
+
+>>> from varscope_jax.contrib import slim
+>>> slim.utils.NamedOutputs("conv1", 3).name
+'conv1'
+"""
 
 
 def _collection_names(collections, where):
