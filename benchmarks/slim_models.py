@@ -1,7 +1,7 @@
 """ResNet-50 v2 (25.6M parameters) for ``slim_bench.py``: tf_slim's and Flax linen's.
 
 * ``varscope``: tf_slim's own ``resnet_v2_50`` (the installed tf-slim source, ported by
-  renaming, ``tests/slim_nets/port.py``) inside ``resnet_arg_scope()``, on
+  renaming, ``tests/slim_nets/slim_port.py``) inside ``resnet_arg_scope()``, on
   ``vs.contrib.slim``.
 * ``linen``: the same architecture written with ``flax.linen`` (``nn.Conv``,
   ``nn.BatchNorm``): the pre-activation bottleneck units of ``resnet_v2`` (batch norm +
@@ -34,7 +34,7 @@ def example_input(batch=2, size=224):
 
 def slim_resnet_v2_50():
   """``(net_fn, slim)``: ``net_fn(x, is_training) -> (logits, end_points)`` on tf_slim's source."""
-  import port
+  import slim_port as port
   from varscope_jax.contrib import slim
   resnet_v2 = port.load("resnet_v2")
 

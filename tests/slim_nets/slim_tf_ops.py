@@ -2,7 +2,7 @@
 
 tf_slim's nets import ``math_ops``, ``nn_ops``, ``array_ops``, ``init_ops`` and
 ``variable_scope`` from ``tensorflow.python.ops`` and ``ops`` from
-``tensorflow.python.framework``; ``port.py`` binds those names to the namespaces below,
+``tensorflow.python.framework``; ``slim_port.py`` binds those names to the namespaces below,
 each holding only what the nets use, with TF's argument names and order.
 """
 from __future__ import annotations

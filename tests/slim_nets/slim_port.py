@@ -10,7 +10,7 @@ reads, and executes it as a module:
   ``tf_slim`` -> ``vs.contrib.slim``);
 * ``from tensorflow.python.ops import math_ops`` (and ``nn_ops``, ``array_ops``,
   ``init_ops``, ``variable_scope``, ``framework.ops``) take the namespace of the same
-  name from ``tf_ops.py``;
+  name from ``slim_tf_ops.py``;
 * ``from tf_slim.nets import resnet_utils`` takes the ported ``resnet_utils``;
 * ``x.get_shape().as_list()`` -> ``list(x.shape)`` and ``x.get_shape()`` -> ``x.shape``
   (JAX shapes are static tuples).
@@ -27,7 +27,7 @@ import re
 import sys
 import types
 
-import tf_ops
+import slim_tf_ops as tf_ops
 
 MODULES = {
     "tf_slim": "varscope_jax.contrib.slim",
