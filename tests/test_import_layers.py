@@ -25,6 +25,7 @@ ALLOWED = {
     "optim": {"base", "optim"},
     "io": {"base", "optim", "io"},
     "tools": {"base", "tools"},
+    "upgrade": {"upgrade"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",

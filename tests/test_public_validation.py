@@ -71,6 +71,10 @@ TABLE: dict[str, list[Bad] | str] = {
     **{d: DATA for d in ["bfloat16", "bool", "complex64", "complex128", "double", "float16",
                          "float32", "float64", "half", "int8", "int16", "int32", "int64",
                          "uint8", "uint16", "uint32", "uint64"]},
+    "DType": [Bad(lambda t: vs.DType("string"), TypeError,
+                  r"^Cannot convert the argument `type_value`: 'string' to a TensorFlow DType")],
+    "as_dtype": [Bad(lambda t: vs.as_dtype("floatx"), TypeError,
+                     r"^Cannot convert the argument `type_value`: 'floatx' to a TensorFlow DType")],
     # ---- submodules: a bad call of one of their functions
     "initializers": [Bad(lambda t: I.zeros(dtype="nope"), TypeError, DTYPE_MSG)],
     "tf1_optimizers": [
@@ -91,6 +95,17 @@ TABLE: dict[str, list[Bad] | str] = {
             r"^`rate` must be a scalar tensor or a float in the range \[0, 1\)\. Received: rate=1\.5"),
         Bad(lambda t: vs.nn.dynamic_rnn(3, jnp.ones((2, 3, 4)), dtype=jnp.float32), TypeError,
             r"^The argument 'cell' \(3\) is not an RNNCell"),
+    ],
+    "train": [
+        Bad(lambda t: vs.train.init_from_checkpoint({"w": jnp.ones(2)}, "tests/tf1_ckpt/data",
+                                                    {"model/fc1/w": "w"}), ValueError,
+            r"^Shape of variable w:0 \(\(2,\)\) doesn't match with shape of tensor model/fc1/w "
+            r"\(\[3, 4\]\) from checkpoint reader\."),
+        Bad(lambda t: vs.train.init_from_checkpoint({"w": jnp.ones(2)}, "tests/tf1_ckpt/data",
+                                                    {"model/": "w"}), ValueError,
+            r"^Tensor model/ is not found in tests/tf1_ckpt/data checkpoint \{'global_step': \[\]"),
+        Bad(lambda t: vs.train.load_variable("tests/tf1_ckpt/data", None), TypeError,
+            r"name must be a tensor name \(a str\), got None"),
     ],
     "contrib": [Bad(lambda t: vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_norm_axis=5),
                     ValueError, r"begin_norm_axis \(5\) must be < rank\(inputs\) \(2\)")],

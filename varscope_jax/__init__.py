@@ -16,6 +16,8 @@ from varscope_jax._src.core.collection import set_random_seed as set_random_seed
 from varscope_jax._src.core.collection import trainable_variables as trainable_variables
 from varscope_jax._src.lowering.compilation_cache import disable_compilation_cache as disable_compilation_cache
 from varscope_jax._src.lowering.compilation_cache import enable_compilation_cache as enable_compilation_cache
+from varscope_jax._src.base.dtypes import DType as DType
+from varscope_jax._src.base.dtypes import as_tf_dtype as as_dtype
 from varscope_jax._src.base.dtypes import bfloat16 as bfloat16
 from varscope_jax._src.base.dtypes import bool_ as bool  # noqa: A001 (TF's name)
 from varscope_jax._src.base.dtypes import complex64 as complex64
@@ -124,6 +126,8 @@ _LAZY = {
                                  "load_tf1_optimizer_state"),
     "save_tf1_checkpoint": ("varscope_jax._src.io.tf1_save", "save_tf1_checkpoint"),
     "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
+    # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
+    "train": ("varscope_jax.train", None),
 }
 
 

@@ -1,6 +1,7 @@
 """Dtypes: TF1 names for JAX dtypes and TF1's rules for inferring a value's dtype.
 
-``vs.float32`` is ``jnp.float32``; a dtype argument may be anything ``jnp.dtype``
+``vs.float32`` is TF's ``DType`` object, equal to (and hashed as) ``np.dtype("float32")``
+and taken wherever JAX takes a dtype; a dtype argument may be anything ``jnp.dtype``
 accepts (``"float32"``, ``np.float32``, ``jnp.bfloat16``). TF's ``_ref`` dtypes do not
 exist in JAX: ``"float32_ref"`` is read as ``float32``.
 
@@ -14,28 +15,205 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-float16 = jnp.float16
-bfloat16 = jnp.bfloat16
-float32 = jnp.float32
-float64 = jnp.float64
-int8 = jnp.int8
-int16 = jnp.int16
-int32 = jnp.int32
-int64 = jnp.int64
-uint8 = jnp.uint8
-uint16 = jnp.uint16
-uint32 = jnp.uint32
-uint64 = jnp.uint64
-bool_ = jnp.bool_
-complex64 = jnp.complex64
-complex128 = jnp.complex128
-# TF's other names for the same dtypes.
-half = float16
-double = float64
-# TF1 names with no JAX counterpart, on purpose: the quantized qint8/quint8/qint16/
-# quint16/qint32 (integers tagged for TF's quantized kernels; in JAX keep int8/int32
-# storage and the scale yourself), string, resource and variant (see
-# docs/tf1_differences.md).
+# TF's DataType enum values (``tf.float32.as_datatype_enum`` ...).
+_DATATYPE_ENUM = {
+    "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
+    "complex64": 8, "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17,
+    "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23,
+}
+# TF's ``dtypes.dtype_range`` (what ``DType.limits`` reads; float32/64 are [-1, 1]).
+_LIMITS = {
+    "bool": (False, True), "uint8": (0, 255), "uint16": (0, 65535), "int8": (-128, 127),
+    "int16": (-32768, 32767), "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1),
+    "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1),
+    "float32": (-1, 1), "float64": (-1, 1),
+}
+
+
+class DType:
+  """TF's ``tf.DType`` for a dtype JAX holds: equal to, and hashed as, its numpy dtype.
+
+  ``vs.float32 == np.dtype("float32") == jnp.float32 == "float32"``, so
+  ``x.dtype in {vs.uint8, vs.int32}`` is true for an int32 array, and a ``DType`` goes
+  wherever JAX or numpy takes a dtype (``jnp.zeros(2, vs.float32)``, ``x.astype(vs.int32)``:
+  it has numpy's ``.dtype``). TF's attributes (``base_dtype``, ``is_floating``,
+  ``as_numpy_dtype``, ``max`` ...) have TF's values.
+
+  >>> import numpy as np, jax.numpy as jnp
+  >>> import varscope_jax as vs
+  >>> jnp.zeros(2, jnp.int32).dtype in {vs.uint8, vs.int32}
+  True
+  >>> vs.float32.is_floating, vs.uint8.max, vs.complex64.real_dtype, vs.int32.size
+  (True, 255, tf.float32, 4)
+  >>> jnp.ones(2).astype(vs.int32).dtype
+  dtype('int32')
+  """
+  __slots__ = ("_np",)
+
+  def __init__(self, dtype):
+    object.__setattr__(self, "_np", _tf_convertible(dtype))
+
+  def __setattr__(self, name, value):
+    raise AttributeError(f"DType {self.name} is immutable")
+
+  def __reduce__(self):
+    return (as_tf_dtype, (self._np.name,))
+
+  # numpy and JAX read ``.dtype`` (np.dtype(obj), jnp.zeros(..., obj), x.astype(obj)).
+  @property
+  def dtype(self) -> np.dtype:
+    return self._np
+
+  @property
+  def name(self) -> str:
+    return self._np.name
+
+  @property
+  def size(self) -> int:
+    return self._np.itemsize
+
+  @property
+  def itemsize(self) -> int:
+    return self._np.itemsize
+
+  @property
+  def kind(self) -> str:
+    return self._np.kind
+
+  @property
+  def type(self):
+    return self._np.type
+
+  @property
+  def as_numpy_dtype(self):
+    return self._np.type
+
+  @property
+  def as_datatype_enum(self) -> int:
+    return _DATATYPE_ENUM[self.name]
+
+  @property
+  def base_dtype(self) -> "DType":
+    return self
+
+  @property
+  def real_dtype(self) -> "DType":
+    if self.is_complex:
+      return as_tf_dtype(np.finfo(self._np).dtype)
+    return self
+
+  @property
+  def is_bool(self) -> bool:
+    return self._np == np.bool_
+
+  @property
+  def is_complex(self) -> bool:
+    return self._np.kind == "c"
+
+  @property
+  def is_floating(self) -> bool:
+    return bool(jnp.issubdtype(self._np, jnp.floating))
+
+  @property
+  def is_integer(self) -> bool:
+    return bool(jnp.issubdtype(self._np, jnp.integer))
+
+  @property
+  def is_unsigned(self) -> bool:
+    return bool(jnp.issubdtype(self._np, jnp.unsignedinteger))
+
+  @property
+  def is_quantized(self) -> bool:
+    return False
+
+  @property
+  def is_numpy_compatible(self) -> bool:
+    return True
+
+  @property
+  def max(self):
+    if self.is_integer:
+      return int(jnp.iinfo(self._np).max)
+    if self.is_floating:
+      return float(jnp.finfo(self._np).max)
+    raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
+
+  @property
+  def min(self):
+    if self.is_integer:
+      return int(jnp.iinfo(self._np).min)
+    if self.is_floating:
+      return float(jnp.finfo(self._np).min)
+    raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
+
+  @property
+  def limits(self):
+    """TF's ``limits`` (its default ``clip_negative=True``: the low end is at least 0)."""
+    if self.name not in _LIMITS:
+      raise ValueError(f"{self} does not have defined limits.")
+    lo, hi = _LIMITS[self.name]
+    return (max(lo, 0) if not self.is_bool else 0), hi
+
+  def is_compatible_with(self, other) -> bool:
+    """True when ``other`` is this dtype (TF's rule for non-ref dtypes)."""
+    try:
+      return self == as_tf_dtype(other)
+    except TypeError:
+      return False
+
+  def __eq__(self, other):
+    if other is None or isinstance(other, (bool, int, float)):
+      return False
+    if isinstance(other, DType):
+      return self._np == other._np
+    try:
+      return self._np == _as_dtype(other)
+    except TypeError:
+      return False
+
+  def __ne__(self, other):
+    return not self.__eq__(other)
+
+  def __hash__(self):
+    return hash(self._np)
+
+  def __repr__(self):
+    return f"tf.{self.name}"
+
+  def __str__(self):
+    return f"<dtype: '{self.name}'>"
+
+
+_TF_DTYPES: dict = {}
+
+
+def _tf_convertible(dtype) -> np.dtype:
+  try:
+    return as_dtype(dtype)
+  except TypeError:
+    raise TypeError(f"Cannot convert the argument `type_value`: {dtype!r} to a TensorFlow "
+                    "DType. JAX holds numbers and bools only: use one of vs.float32, "
+                    "vs.int32, vs.bool, ... .") from None
+
+
+def as_tf_dtype(dtype) -> DType:
+  """TF's ``tf.as_dtype``: ``dtype`` (a name, numpy/JAX dtype or ``DType``) as a ``DType``.
+
+  Raises:
+    TypeError: naming the value, when it is not a dtype JAX can hold.
+
+  >>> import numpy as np
+  >>> import varscope_jax as vs
+  >>> vs.as_dtype("float32_ref"), vs.as_dtype(np.int64).max
+  (tf.float32, 9223372036854775807)
+  """
+  if isinstance(dtype, DType):
+    return dtype
+  np_dtype = _tf_convertible(dtype)
+  result = _TF_DTYPES.get(np_dtype)
+  if result is None:
+    result = _TF_DTYPES[np_dtype] = DType(np_dtype)
+  return result
 
 
 _AS_DTYPE_CACHE: dict = {}
@@ -64,6 +242,8 @@ def _as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
   Raises:
     TypeError: if ``dtype`` is not a dtype JAX can hold (for example ``tf.string``).
   """
+  if isinstance(dtype, DType):
+    return dtype.dtype
   if isinstance(dtype, str) and dtype.endswith("_ref"):
     dtype = dtype[: -len("_ref")]
   name = getattr(dtype, "name", None)
@@ -143,3 +323,27 @@ def infer_value_dtype(value) -> np.dtype:
 
 def is_floating(dtype) -> bool:
   return jnp.issubdtype(dtype, jnp.floating)
+
+
+float16 = as_tf_dtype("float16")
+bfloat16 = as_tf_dtype(jnp.bfloat16)
+float32 = as_tf_dtype("float32")
+float64 = as_tf_dtype("float64")
+int8 = as_tf_dtype("int8")
+int16 = as_tf_dtype("int16")
+int32 = as_tf_dtype("int32")
+int64 = as_tf_dtype("int64")
+uint8 = as_tf_dtype("uint8")
+uint16 = as_tf_dtype("uint16")
+uint32 = as_tf_dtype("uint32")
+uint64 = as_tf_dtype("uint64")
+bool_ = as_tf_dtype("bool")
+complex64 = as_tf_dtype("complex64")
+complex128 = as_tf_dtype("complex128")
+# TF's other names for the same dtypes.
+half = float16
+double = float64
+# TF1 names with no JAX counterpart, on purpose: the quantized qint8/quint8/qint16/
+# quint16/qint32 (integers tagged for TF's quantized kernels; in JAX keep int8/int32
+# storage and the scale yourself), string, resource and variant (see
+# docs/tf1_differences.md).

@@ -10,7 +10,8 @@ is replaced at once.
 
 Reads are not affected by an earlier assignment in the same trace (``get_variable``
 returns the value the trace started with), as a TF1 graph gives no order between an
-assign and a read without control dependencies.
+assign and a read without control dependencies. Updates compose: each ``assign_*`` starts
+from the value the previous one in the trace left, as TF's update ops run in order.
 """
 from __future__ import annotations
 
@@ -42,7 +43,12 @@ def _resolve(graph, ref):
   return rec
 
 
-def _update(ref, fn, what):
+def update_variable(ref, fn, what: str):
+  """Sets variable ``ref`` (a variable or its name) to ``fn(its current value)``.
+
+  The current value is the last one assigned in this trace, so updates compose in
+  program order. ``what`` names the operation in errors.
+  """
   graph = graph_lib.get_default_graph()
   return graph.update_variable(_resolve(graph, ref), fn, what)
 
@@ -68,7 +74,7 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None, read_va
   1
   """
   del validate_shape, use_locking, name, read_value
-  return _update(ref, lambda old: value, "assign")
+  return update_variable(ref, lambda old: value, "assign")
 
 
 def assign_add(ref, value, use_locking=None, name=None, read_value=True):
@@ -81,7 +87,7 @@ def assign_add(ref, value, use_locking=None, name=None, read_value=True):
   [2.0, 2.0]
   """
   del use_locking, name, read_value
-  return _update(ref, lambda old: old + value, "assign_add")
+  return update_variable(ref, lambda old: old + value, "assign_add")
 
 
 def assign_sub(ref, value, use_locking=None, name=None, read_value=True):
@@ -94,7 +100,7 @@ def assign_sub(ref, value, use_locking=None, name=None, read_value=True):
   [0.0, 0.0]
   """
   del use_locking, name, read_value
-  return _update(ref, lambda old: old - value, "assign_sub")
+  return update_variable(ref, lambda old: old - value, "assign_sub")
 
 
 def _check_decay(decay) -> None:
@@ -120,5 +126,5 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
     raise NotImplementedError("assign_moving_average: zero_debias=True is not supported; "
                               "use zero_debias=False (the default for batch norm).")
   _check_decay(decay)
-  return _update(variable, lambda old: old - (1.0 - decay) * (old - value),
+  return update_variable(variable, lambda old: old - (1.0 - decay) * (old - value),
                  "assign_moving_average")

@@ -21,6 +21,7 @@ from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src import initializers as init_lib
+from varscope_jax._src.initializers import calling
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -168,49 +169,6 @@ def _is_scalar(shape):
   return shape is not None and isinstance(shape, Sequence) and not shape
 
 
-def _classify_initializer(initializer):
-  """'key' for initializers called ``init(key, shape, dtype)``; 'tf' for TF-style ones.
-
-  The rule (documented in ``get_variable``): ``vs`` initializers are key-style; any other
-  callable is key-style when its first two positional parameters are required
-  (``jax.nn.initializers``, ``lambda k, shape, dtype: ...``), and TF-style
-  (``init(shape, dtype=None, partition_info=None)``, Keras initializers) when at most
-  one is. Parameter names are not looked at.
-  """
-  if init_lib.is_initializer(initializer):
-    return "key"
-  try:
-    params = list(inspect.signature(initializer).parameters.values())
-  except (TypeError, ValueError):
-    return "tf"
-  positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-  required = 0
-  for p in params:
-    if p.kind is inspect.Parameter.VAR_POSITIONAL:
-      break
-    if p.kind not in positional or p.default is not inspect.Parameter.empty:
-      break
-    required += 1
-  return "key" if required >= 2 else "tf"
-
-
-def _needs_no_arguments(fn) -> bool:
-  try:
-    params = inspect.signature(fn).parameters.values()
-  except (TypeError, ValueError):
-    return False
-  return all(p.default is not inspect.Parameter.empty or
-             p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-             for p in params)
-
-
-def _takes_partition_info(fn) -> bool:
-  try:
-    return "partition_info" in inspect.signature(fn).parameters
-  except (TypeError, ValueError):
-    return False
-
-
 def _existing(graph, name, rec, shape, dtype, reuse):
   if reuse is False:
     msg = ("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
@@ -272,22 +230,34 @@ def _initial_value(name, shape, dtype, initializer, from_value):
     initializer = _default_initializer(name, dtype)
   if inspect.isclass(initializer):
     initializer = initializer()
-  kind = _classify_initializer(initializer)
+  kind = calling.classify(initializer)
   if var_lib.fully_defined(shape):
-    if kind == "key":
+    if kind == calling.KEY:
       _check_key_initializer(name, initializer, shape, dtype)
       return initializer, None
-    if _takes_partition_info(initializer):
-      value = initializer(list(shape), dtype=dtype, partition_info=None)
-    else:
-      value = initializer(list(shape), dtype=dtype)
+    value = calling.call_tf_style(name, initializer, shape, dtype)
     if value is not None:
-      return None, var_lib.to_initial_array(value, dtype, name)
-  elif kind == "tf" and _needs_no_arguments(initializer):
-    return None, var_lib.to_initial_array(initializer(), None, name)
+      arr = var_lib.to_initial_array(value, dtype, name)
+      _check_initial_shape(name, initializer, arr, shape, dtype)
+      return None, arr
+  elif kind == calling.TF and calling.needs_no_arguments(initializer):
+    value = calling.call_without_arguments(name, initializer)
+    return None, var_lib.to_initial_array(value, None, name)
   raise ValueError("The initializer passed is not valid. It should be a callable with "
                    "no arguments and the shape should not be provided or an instance "
                    "of `tf.keras.initializers.*' and `shape` should be fully defined.")
+
+
+def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
+  """TF's check of a TF-style initializer's value against the ``shape`` argument."""
+  if tuple(arr.shape) != tuple(shape):
+    call = calling.tf_call_text(shape, dtype, calling.takes_partition_info(initializer))
+    raise ValueError(
+        "In this `tf.Variable` creation, the initial value's shape (%s) is not compatible "
+        "with the explicitly supplied `shape` argument (%s).\nVariable %s: the "
+        "initializer %r, called as %s, returned shape %s; it must return an array of the "
+        "shape it is given." % (tuple(arr.shape), tuple(shape), name, initializer, call,
+                                var_lib.shape_str(arr.shape)))
 
 
 _CHECKED_SIGNATURES: set = set()
@@ -306,7 +276,11 @@ def _check_key_initializer(name, initializer, shape, dtype) -> None:
       return
   except TypeError:          # an unhashable initializer: checked every time
     signature = None
-  out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
+  try:
+    out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
+  except Exception as e:  # noqa: BLE001 (raised again, naming the variable)
+    calling.reraise_naming(e, name, initializer,
+                           f"init(key, {tuple(shape)!r}, {np.dtype(dtype).name})")
   if not isinstance(out, jax.ShapeDtypeStruct):
     raise TypeError(
         f"Variable {name}: initializer {initializer!r} returned "
@@ -400,8 +374,14 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     dtype: its dtype (default: the scope's, float32).
     initializer: an initializer ``init(key, shape, dtype)`` (``vs.*_initializer``,
       ``jax.nn.initializers``), a TF-style callable ``init(shape, dtype)``, or a value.
-      A callable is called with a key when its first two positional parameters are
-      required (``lambda key, shape, dtype: ...``), TF-style when at most one is.
+      The rule: ``vs`` initializers take a key; a callable with a parameter named
+      ``partition_info``, or whose first parameter is named ``shape``, is TF-style and
+      is called as TF calls it, ``init(shape_list, dtype=vs.DType,
+      partition_info=None)`` (``partition_info`` only when it is a parameter), and must
+      return a value of that shape; any other callable takes a key when its first two
+      positional parameters are required (``lambda key, shape, dtype: ...``) and is
+      TF-style when at most one is. An error raised inside an initializer is raised
+      again naming the variable and how the initializer was called.
     regularizer: ``fn(value) -> loss or None``; losses go to
       ``GraphKeys.REGULARIZATION_LOSSES`` (only when the variable is made).
     trainable, collections: as in TF (collections default to GLOBAL_VARIABLES; trainable

@@ -198,20 +198,28 @@ class BatchNormalization(base.Layer):
   # ---- updates -----------------------------------------------------------------------
   def _assign_moving_average(self, variable, value, momentum, training,
                              listed=True) -> jax.Array:
-    old = base._value_of(variable)
-    decay = jnp.asarray(1.0 - momentum, jnp.float32).astype(old.dtype)
-    new = old - (old - value.astype(old.dtype)) * decay
-    return self._assign(variable, new, training, listed)
+    """TF's ``var -= (var - value) * (1 - momentum)``, on the variable's current value:
+    two calls of one layer in a trace compose, as TF's two ``assign_sub`` ops run in
+    ``UPDATE_OPS`` order."""
+    def average(old):
+      decay = jnp.asarray(1.0 - momentum, jnp.float32).astype(old.dtype)
+      return old - (old - value.astype(old.dtype)) * decay
+    return self._assign(variable, average, training, listed)
 
-  def _assign(self, variable, new, training, listed=True) -> jax.Array:
-    """Assigns; ``listed``: one of TF's two UPDATE_OPS per call (the mean and the
+  def _assign(self, variable, update, training, listed=True) -> jax.Array:
+    """Sets ``variable`` to ``update(its current value)`` (``update`` may also be the new
+    value itself). ``listed``: one of TF's two UPDATE_OPS per call (the mean and the
     variance update; renorm's other updates run through control dependencies)."""
-    if training is not True:
-      new = jnp.where(training, new, base._value_of(variable))
+    fn = update if callable(update) else (lambda old: update)
+
+    def new_value(old):
+      new = fn(old)
+      return new if training is True else jnp.where(training, new, old)
+
     if not self.trainable:
       # TF: a non-trainable layer lists no updates, so UPDATE_OPS never runs them.
-      return new
-    new = state.assign(variable, new)
+      return new_value(base._value_of(variable))
+    new = state.update_variable(variable, new_value, "assign")
     if listed:
       self.add_update(new)
     return new

@@ -16,7 +16,6 @@ import numpy as np
 from varscope_jax._src.nn.cell_base import (LSTMStateTuple, RNNCell, assert_like_rnncell,
                                             shape_str)
 from varscope_jax._src.nn.dropout import dropout_with_key
-from varscope_jax._src.nn.step_context import fold_in_step
 from varscope_jax._src.core.rng import next_rng_key
 
 
@@ -153,7 +152,7 @@ class DropoutWrapper(_RNNCellWrapper):
       drop = _variational_drop(keep_prob)
     else:
       noise = None
-      drop = _standard_drop(keep_prob, fold_in_step(next_rng_key()))
+      drop = _standard_drop(keep_prob, next_rng_key())  # a new key per step
     counter = iter(range(1 << 30))
     return _map_filtered(values, filtered, noise, lambda v, n: drop(next(counter), v, n))
 

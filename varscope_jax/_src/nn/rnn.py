@@ -16,7 +16,7 @@ import numpy as np
 
 from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
                                             shape_str, tensor_repr)
-from varscope_jax._src.nn.step_context import rnn_step
+from varscope_jax._src.core.step_context import rnn_step
 from varscope_jax._src.core.variable_scope import variable_scope
 
 _tree = jax.tree_util

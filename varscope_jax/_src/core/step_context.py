@@ -1,9 +1,10 @@
-"""The time step an RNN driver is running, for cells that draw random numbers per step.
+"""The time step an RNN driver is running, for randomness drawn inside a cell.
 
 ``dynamic_rnn`` traces the cell once for step 0 and once for the body of a
-``jax.lax.scan``; a ``DropoutWrapper`` inside the body would otherwise draw one mask
-for every step. The drivers enter :func:`rnn_step` around each cell call, and the
-wrapper folds the (traced) step index into its key, so every step gets its own mask,
+``jax.lax.scan``; a key drawn inside the body would otherwise be the same at every
+step. The drivers enter :func:`rnn_step` around each cell call, and
+``next_rng_key`` folds the (traced) step index into every key it returns, so every
+step gets its own dropout mask (in ``DropoutWrapper`` and in user-written cells alike),
 as TF draws a new one at each iteration of its while loop.
 """
 from __future__ import annotations
