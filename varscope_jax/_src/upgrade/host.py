@@ -43,12 +43,6 @@ CALLS.update({
     "executing_eagerly": HostCall(
         "True", note="JAX runs eagerly (jit traces with concrete shapes); "
                      "arrays have no graph names"),
-    "train.list_variables": HostCall(
-        "[(name, list(entry.shape)) for name, entry in "
-        "vs.list_tf1_checkpoint({0}).items()]", ("vs",), params=("ckpt_dir_or_file",)),
-    "train.load_variable": HostCall(
-        "vs.flatten_params(vs.load_tf1_checkpoint({0}))[{1}]", ("vs",),
-        params=("ckpt_dir_or_file", "name")),
     "compat.dimension_value": HostCall("{0}", params=("dimension",)),
     "dimension_value": HostCall("{0}", params=("dimension",)),
     "Dimension": HostCall("{0}", params=("value",)),
@@ -66,8 +60,8 @@ def render(call: HostCall, args: Sequence[str], kwargs: Mapping[str, str]) -> st
 
   >>> render(CALLS["gfile.GFile"], ["path", '"r"'], {})
   'open(path, "r")'
-  >>> render(CALLS["train.list_variables"], [], {"ckpt_dir_or_file": "p"})
-  '[(name, list(entry.shape)) for name, entry in vs.list_tf1_checkpoint(p).items()]'
+  >>> render(CALLS["compat.dimension_value"], [], {"dimension": "x.shape[0]"})
+  'x.shape[0]'
   """
   if "{args}" in call.template:
     parts = list(args) + [f"{k}={v}" for k, v in kwargs.items() if k != "name"]

@@ -30,8 +30,8 @@ ADVICE: dict[str, str] = {
     "train.Saver": _SAVER,
     "train.Checkpoint": _SAVER,
     "train.CheckpointManager": "use vs.CheckpointManager (orbax)",
-    "train.init_from_checkpoint": ("load with vs.load_tf1_checkpoint(path) and pass the "
-                                   "params (or a merge of them) to t.apply"),
+    "train.init_from_checkpoint": ("after params = t.init(...), use params = "
+                                   "vs.train.init_from_checkpoint(params, ckpt, assignment_map)"),
     "train.get_or_create_global_step": "keep the step count in the training loop",
     "train.get_global_step": "keep the step count in the training loop",
     "train.global_step": "keep the step count in the training loop",

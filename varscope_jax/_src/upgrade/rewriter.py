@@ -99,7 +99,22 @@ class _Imports(cst.CSTVisitor):
   def __init__(self, ctx: Context):
     self.ctx = ctx
     self.aliases: dict[str, str] = {}      # local name -> TF name ("" is tf itself)
+    self.kept: dict[str, str] = {}         # local name -> the varscope_jax name it imports
     self.present: set[str] = set()         # which of _IMPORT_LINES the file has already
+
+  def _keep(self, local: str, ns: str, from_import: bool) -> None:
+    """Keeps ``local`` when it names a varscope_jax module (``slim``) or, imported by
+    ``from``, a name varscope_jax provides (``arg_scope``): the import then imports it
+    from varscope_jax and the code using it stays as it is."""
+    names = self.ctx.vs_names
+    resolved = names.resolve(ns) if ns else None
+    if resolved is None or manual.lookup(ns) is not None:
+      return
+    if names.is_module(resolved):
+      self.kept[local] = resolved
+    elif from_import and ns not in op_table.OPS and (
+        "." not in resolved or names.is_module(resolved.rpartition(".")[0])):
+      self.kept[local] = resolved
 
   def visit_Import(self, node: cst.Import) -> None:
     for alias in node.names:
@@ -109,6 +124,7 @@ class _Imports(cst.CSTVisitor):
       if ns is not None:
         if alias.asname:
           self.aliases[local] = ns
+          self._keep(local, ns, from_import=False)
         else:   # ``import tensorflow``: references spell the whole path
           self.aliases[local] = tf_modules.namespace(local) or ""
       elif path in ("contextlib", "glob", "os", "jax") and not alias.asname:
@@ -130,6 +146,7 @@ class _Imports(cst.CSTVisitor):
       ns = tf_modules.namespace(f"{path}.{name}")
       if ns is not None:
         self.aliases[local] = ns
+        self._keep(local, ns, from_import=True)
 
 
 class _VariableCreators(cst.CSTVisitor):
@@ -168,6 +185,7 @@ class Rewriter(cst.CSTTransformer):
     self.module = module
     self.ctx = ctx
     self.aliases = imports.aliases
+    self.kept = imports.kept
     self.present = imports.present
     self.needed: set[str] = set()
     self.report = rep.Report(files=[path])
@@ -326,6 +344,11 @@ class Rewriter(cst.CSTTransformer):
                   "a module of the tree being rewritten")
         return new
       if tf_modules.is_tf_module(path):
+        local = alias.asname.name.value if alias.asname else None
+        if local in self.kept:
+          new = self._vs_import([(local, self.kept[local])])
+          self._add(original_node, rep.IMPORT, self.code(original_node), self.code(new))
+          return new
         self._add(original_node, rep.IMPORT, f"import {path}", "(removed)")
         continue
       kept.append(alias)
@@ -347,8 +370,33 @@ class Rewriter(cst.CSTTransformer):
       return local
     if not tf_modules.is_tf_module(path):
       return updated_node
+    pairs = []
+    if not isinstance(updated_node.names, cst.ImportStar):
+      for alias in updated_node.names:
+        name = (alias.asname.name.value if alias.asname else
+                (alias.name.value if isinstance(alias.name, cst.Name) else None))
+        if name in self.kept:
+          pairs.append((name, self.kept[name]))
+    if pairs:
+      new = self._vs_import(pairs)
+      self._add(original_node, rep.IMPORT, _short(self.code(original_node)),
+                _short(self.code(new)))
+      return new
     self._add(original_node, rep.IMPORT, _short(self.code(original_node)), "(removed)")
     return cst.RemoveFromParent()
+
+  @staticmethod
+  def _vs_import(pairs):
+    """``from varscope_jax.<parent> import <name> as <local>, ...`` (one statement per parent)."""
+    by_parent: dict[str, list[str]] = {}
+    for local, target in pairs:
+      parent, _, name = target.rpartition(".")
+      by_parent.setdefault(parent, []).append(name if name == local else f"{name} as {local}")
+    stmts = []
+    for parent, names in by_parent.items():
+      module = "varscope_jax" + (f".{parent}" if parent else "")
+      stmts.append(cst.parse_statement(f"from {module} import {', '.join(names)}").body[0])
+    return stmts[0] if len(stmts) == 1 else cst.FlattenSentinel(stmts)
 
   def _relative(self, target: str) -> tuple[int, str]:
     """(dots, module) of a relative import of ``target`` from this module."""
@@ -448,6 +496,8 @@ class Rewriter(cst.CSTTransformer):
       return _parse(self._use(text))
     vs_name = self.ctx.vs_names.resolve(name)
     if vs_name is not None:
+      if self._spelled_by_kept_alias(original_node, vs_name):
+        return updated_node
       new = f"vs.{vs_name}"
       self._add(original_node, rep.RENAMED, old, new)
       return _parse(self._use(new))
@@ -462,6 +512,15 @@ class Rewriter(cst.CSTTransformer):
     self._flag(original_node, rep.UNKNOWN, name,
                "no varscope_jax or JAX equivalent known: rewrite by hand")
     return updated_node
+
+  def _spelled_by_kept_alias(self, node, vs_name: str) -> bool:
+    """Whether ``node`` (``slim.conv2d``) already spells ``vs_name`` through a kept alias."""
+    dotted = _dotted(node)
+    if dotted is None:
+      return False
+    head, _, rest = dotted.partition(".")
+    target = self.kept.get(head)
+    return target is not None and vs_name == (f"{target}.{rest}" if rest else target)
 
   def _op_reference(self, name: str) -> str | None:
     op = op_table.OPS[name]
@@ -567,6 +626,8 @@ class Rewriter(cst.CSTTransformer):
       return new
     vs_name = self.ctx.vs_names.resolve(name)
     if vs_name is not None:
+      if self._spelled_by_kept_alias(original_node.func, vs_name):
+        return updated_node
       func = _parse(self._use(f"vs.{vs_name}"))
       self._add(original_node, rep.RENAMED, self.code(original_node.func), f"vs.{vs_name}")
       return updated_node.with_changes(func=func)
@@ -629,6 +690,12 @@ class Rewriter(cst.CSTTransformer):
     lines = [cst.parse_statement(_IMPORT_LINES[n] + "\n") for n in missing]
     body = list(updated_node.body)
     at = self._import_position(body)
+    for i, stmt in enumerate(body[:at]):   # before the imports from varscope_jax modules
+      small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and stmt.body else None
+      if (isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative
+          and (_dotted(small.module) or "").startswith("varscope_jax")):
+        at = i
+        break
     return updated_node.with_changes(body=body[:at] + lines + body[at:])
 
   @staticmethod

@@ -23,6 +23,8 @@ EQUIVALENT = {
     "contrib.slim": ("contrib.slim", "contrib.layers", "contrib.framework"),
     "contrib.slim.layers": ("contrib.slim", "contrib.layers"),
     "contrib.layers": ("contrib.layers", "contrib.slim"),
+    "contrib.layers.initializers": ("contrib.layers.initializers", "contrib.layers"),
+    "contrib.layers.regularizers": ("contrib.layers.regularizers", "contrib.layers"),
     "contrib.framework": ("contrib.framework", "contrib.slim"),
     "contrib.rnn": ("contrib.rnn", "nn.rnn_cell", "nn"),
     "nn.rnn_cell": ("nn.rnn_cell",),
