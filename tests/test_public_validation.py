@@ -107,6 +107,14 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.train.load_variable("tests/tf1_ckpt/data", None), TypeError,
             r"name must be a tensor name \(a str\), got None"),
     ],
+    "upgrade": [
+        Bad(lambda t: vs.upgrade.upgrade_source(b"import tensorflow"), TypeError,
+            r"`source` must be the module's text \(a str\), got bytes"),
+        Bad(lambda t: vs.upgrade.upgrade_files("m.py"), TypeError,
+            r"`sources` must be a list of paths, got one path; pass \[path\]"),
+        Bad(lambda t: vs.upgrade.upgrade_files([]), ValueError,
+            r"give at least one file or folder to upgrade"),
+    ],
     "contrib": [Bad(lambda t: vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_norm_axis=5),
                     ValueError, r"begin_norm_axis \(5\) must be < rank\(inputs\) \(2\)")],
     # ---- graph, scopes, variables

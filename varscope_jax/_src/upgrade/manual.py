@@ -134,3 +134,21 @@ def lookup(tf_name: str) -> str | None:
       return ADVICE[name]
     name = name.rpartition(".")[0]
   return None
+
+
+def markdown_table() -> str:
+  """The table of ``docs/porting.md``'s "What needs a person": every entry above.
+
+  >>> markdown_table().splitlines()[:2]
+  ['| TF1 | what to do |', '|---|---|']
+  """
+  rows = [("`tf.%s`" % name, advice) for name, advice in sorted(ADVICE.items()) if advice]
+  rows += [(f"`.{name}()`", advice) for name, advice in METHODS.items()]
+  rows.append(("`.run(..., feed_dict=...)` / `.eval(..., feed_dict=...)`", SESSION_RUN_ADVICE))
+  flow = ", ".join(f"`tf.{n}`" for n in sorted(VARIABLE_CONTROL_FLOW, key=_FLOW_ORDER.index))
+  rows.append((f"{flow} whose branches or body create variables", CONTROL_FLOW_ADVICE))
+  return "\n".join(["| TF1 | what to do |", "|---|---|"] +
+                   [f"| {k} | {v} |" for k, v in rows])
+
+
+_FLOW_ORDER = ["cond", "while_loop", "case", "switch_case", "map_fn", "scan", "foldl", "foldr"]

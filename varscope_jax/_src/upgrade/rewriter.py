@@ -121,6 +121,8 @@ class _Imports(cst.CSTVisitor):
       path = _dotted(alias.name) or ""
       ns = tf_modules.namespace(path)
       local = alias.asname.name.value if alias.asname else path.split(".")[0]
+      if path in self.ctx.local_modules:
+        continue
       if ns is not None:
         if alias.asname:
           self.aliases[local] = ns
@@ -143,6 +145,8 @@ class _Imports(cst.CSTVisitor):
     for alias in node.names:
       name = alias.name.value if isinstance(alias.name, cst.Name) else _dotted(alias.name)
       local = alias.asname.name.value if alias.asname else name
+      if path in self.ctx.local_modules or f"{path}.{name}" in self.ctx.local_modules:
+        continue   # a module of the tree being rewritten
       ns = tf_modules.namespace(f"{path}.{name}")
       if ns is not None:
         self.aliases[local] = ns
@@ -186,6 +190,7 @@ class Rewriter(cst.CSTTransformer):
     self.ctx = ctx
     self.aliases = imports.aliases
     self.kept = imports.kept
+    self.used_kept: set[str] = set()   # kept aliases the rewritten code still uses
     self.present = imports.present
     self.needed: set[str] = set()
     self.report = rep.Report(files=[path])
@@ -520,7 +525,10 @@ class Rewriter(cst.CSTTransformer):
       return False
     head, _, rest = dotted.partition(".")
     target = self.kept.get(head)
-    return target is not None and vs_name == (f"{target}.{rest}" if rest else target)
+    if target is not None and vs_name == (f"{target}.{rest}" if rest else target):
+      self.used_kept.add(head)
+      return True
+    return False
 
   def _op_reference(self, name: str) -> str | None:
     op = op_table.OPS[name]
@@ -590,11 +598,7 @@ class Rewriter(cst.CSTTransformer):
     if name is None:
       return self._method_idiom(original_node, updated_node)
     old = self.code(original_node)
-    if any(a.star for a in updated_node.args):
-      self._flag(original_node, rep.UNSUPPORTED, name,
-                 "*args/**kwargs: the upgrader needs the arguments spelled out")
-      return updated_node
-    args = [self.code(a.value) for a in updated_node.args if a.keyword is None]
+    args = [self.code(a.value) for a in updated_node.args if a.keyword is None and not a.star]
     kwargs = {a.keyword.value: self.code(a.value) for a in updated_node.args
               if a.keyword is not None}
     if name in manual.NULL_CONTEXTS:
@@ -615,6 +619,10 @@ class Rewriter(cst.CSTTransformer):
       self.needed.update(call.imports)
       self._add(original_node, rep.HOST, old, text, call.note)
       return _parse(self._use(text))
+    if name in op_table.OPS and any(a.star for a in updated_node.args):
+      self._flag(original_node, rep.UNSUPPORTED, name,
+                 "*args/**kwargs: the upgrader needs the arguments spelled out")
+      return updated_node
     try:
       text = op_table.rewrite_call(name, args, kwargs)
     except op_table.Unsupported as e:
@@ -683,7 +691,33 @@ class Rewriter(cst.CSTTransformer):
     return updated_node
 
   # ---- the module: the imports the rewritten code needs
+  def _drop_unused_kept(self, body):
+    """Imports of kept aliases that no rewritten reference uses any more (``nn_ops``)."""
+    out = []
+    for stmt in body:
+      small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and stmt.body else None
+      if (isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
+          and (_dotted(small.module) or "").startswith("varscope_jax")
+          and not isinstance(small.names, cst.ImportStar)):
+        names = [a for a in small.names
+                 if (a.asname.name.value if a.asname else a.name.value) in self.used_kept
+                 or (a.asname.name.value if a.asname else a.name.value) not in self.kept]
+        if not names:
+          if stmt.leading_lines:
+            self._carry = list(stmt.leading_lines)
+          continue
+        if len(names) != len(small.names):
+          names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+          stmt = stmt.with_changes(body=[small.with_changes(names=names)])
+      if getattr(self, "_carry", None) and isinstance(stmt, (cst.SimpleStatementLine,
+                                                              cst.BaseCompoundStatement)):
+        stmt = stmt.with_changes(leading_lines=self._carry + list(stmt.leading_lines))
+        self._carry = None
+      out.append(stmt)
+    return out
+
   def leave_Module(self, original_node, updated_node):
+    updated_node = updated_node.with_changes(body=self._drop_unused_kept(updated_node.body))
     missing = [n for n in _IMPORT_ORDER if n in self.needed and n not in self.present]
     if not missing:
       return updated_node
