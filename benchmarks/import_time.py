@@ -1,11 +1,11 @@
 """How long ``import varscope_jax`` takes on top of ``import jax`` (fresh processes).
 
-    python benchmarks/import_time.py [--runs 7]
+    python benchmarks/import_time.py [--runs 7] [--write]
 
 Each run is a new interpreter that imports jax (and jax.numpy) first, then times
 ``import varscope_jax`` alone, and lists which heavy optional dependencies that import
-loaded (none should: they load on first use). Writes
-``benchmarks/results/import_time.md``.
+loaded (none should: they load on first use). Prints the table; ``--write`` also
+writes it to ``benchmarks/results/import_time.md``.
 """
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ print(json.dumps({{"seconds": t1 - t0, "file": varscope_jax.__file__,
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("--runs", type=int, default=7)
+  parser.add_argument("--write", action="store_true",
+                      help="write benchmarks/results/import_time.md (default: print only)")
   args = parser.parse_args(argv)
   runs = []
   for _ in range(args.runs):
@@ -58,9 +60,11 @@ def main(argv=None):
       f"\nPackage measured: `{runs[0]['file']}`.\n")
   path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
                       "import_time.md")
-  with open(path, "w") as f:
-    f.write(text)
   print(text)
+  if args.write:
+    with open(path, "w") as f:
+      f.write(text)
+    print("wrote", path)
 
 
 if __name__ == "__main__":

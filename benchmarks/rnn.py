@@ -1,12 +1,12 @@
-"""RNN benchmarks (issue 10): a 2-layer LSTM over 100 steps, vs.nn against hand-written JAX and Flax.
+"""RNN benchmarks: a 2-layer LSTM over 100 steps, vs.nn against hand-written JAX and Flax.
 
-  python benchmarks/rnn.py            # all figures (~3 min on 2 CPU cores), each in a fresh process
+  python benchmarks/rnn.py --write    # all figures (~3 min on 2 CPU cores), each in a fresh process
   python benchmarks/rnn.py --measure step --steps 100      # one measurement, prints JSON
 
 Model: ``MultiRNNCell([LSTMCell(H), LSTMCell(H)])`` run by ``vs.nn.dynamic_rnn`` on
 inputs ``[B, T, D]``; loss ``mean(outputs ** 2)``. The hand-written version is the same
 math (TF's gate layout) in one ``jax.lax.scan`` over time with both layers in the body.
-Figures (written to ``benchmarks/results/rnn.md`` and ``rnn.json``):
+Figures (with ``--write``, written to ``benchmarks/results/rnn.md`` and ``rnn.json``):
 
 * **step**: the jitted training step (``value_and_grad`` of the loss), median of
   interleaved repeats, varscope_jax against hand-written; and the jaxpr size.
@@ -162,7 +162,7 @@ def _sub(args, timeout=600):
   return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def run_all(repeats):
+def run_all(repeats, write):
   load0 = os.getloadavg()
   res = {"step": _sub(["--measure", "step", "--steps", T, "--repeats", repeats])}
   res["compile"] = [_sub(["--measure", "compile", "--steps", n, "--lib", lib])
@@ -174,18 +174,20 @@ def run_all(repeats):
                     "jax": jax.__version__, "cpu_count": os.cpu_count(),
                     "loadavg_start": load0, "loadavg_end": os.getloadavg(),
                     "processor": platform.processor() or platform.machine()}
-  os.makedirs(RESULTS, exist_ok=True)
-  with open(os.path.join(RESULTS, "rnn.json"), "w") as f:
-    json.dump(res, f, indent=1)
   md = render(res)
-  with open(os.path.join(RESULTS, "rnn.md"), "w") as f:
-    f.write(md)
   print(md)
+  if write:
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, "rnn.json"), "w") as f:
+      json.dump(res, f, indent=1)
+    with open(os.path.join(RESULTS, "rnn.md"), "w") as f:
+      f.write(md)
+    print("wrote", os.path.join(RESULTS, "rnn.md"), "and rnn.json")
 
 
 def render(res):
   s, m = res["step"], res["machine"]
-  lines = ["# RNN benchmarks (issue 10)", "",
+  lines = ["# RNN benchmarks", "",
            "2-layer LSTM (`MultiRNNCell([LSTMCell(%d)] * 2)` by `vs.nn.dynamic_rnn`), inputs "
            "`[%d, T, %d]`; `python benchmarks/rnn.py`. %s, jax %s, %d cores, load average "
            "%.1f at start, %.1f at end (above the core count, times are inflated)."
@@ -232,9 +234,11 @@ def main():
   ap.add_argument("--repeats", type=int, default=30)
   ap.add_argument("--lib", default="varscope")
   ap.add_argument("--mode", default="own")
+  ap.add_argument("--write", action="store_true",
+                  help="write benchmarks/results/rnn.{md,json} (default: print only)")
   args = ap.parse_args()
   if args.measure is None:
-    return run_all(args.repeats)
+    return run_all(args.repeats, args.write)
   if args.measure == "step":
     out = measure_step(args.steps, args.repeats)
   elif args.measure == "compile":

@@ -1,8 +1,9 @@
-"""Runs every benchmark, each measurement in a fresh subprocess, and writes
-``benchmarks/results/{results.md, results.json, cold_init.png}``.
+"""Runs every benchmark, each measurement in a fresh subprocess, and prints the report;
+with ``--write`` it also writes ``benchmarks/results/{results.md, results.json,
+cold_init.png}``.
 
   pip install -e ".[bench]"
-  python benchmarks/run_all.py                # full run (~15 min on 2 CPU cores)
+  python benchmarks/run_all.py --write        # full run (~15 min on 2 CPU cores)
   python benchmarks/run_all.py --quick        # depths 10/100 only, no 2 GB memory run
 
 See benchmarks/README.md for what each figure means.
@@ -120,7 +121,10 @@ def main():
   ap.add_argument("--timeout", type=float, default=150.0, help="per cold-init measurement")
   ap.add_argument("--skip-memory", action="store_true")
   ap.add_argument("--from-json", action="store_true",
-                  help="only rewrite results.md and cold_init.png from results.json")
+                  help="only remake the report (and, with --write, results.md and "
+                  "cold_init.png) from results.json")
+  ap.add_argument("--write", action="store_true",
+                  help="write benchmarks/results/ (default: print the report only)")
   a = ap.parse_args()
   if a.from_json:
     with open(os.path.join(RESULTS, "results.json")) as f:
@@ -128,11 +132,7 @@ def main():
     for r in results["cold"]:  # the subprocess kill comes 30 s after the cap
       if r.get("error", "").endswith("s (timeout)"):
         r["error"] = f">{results['timeout_s']:.0f} s (timeout)"
-    with open(os.path.join(RESULTS, "results.json"), "w") as f:
-      json.dump(results, f, indent=1)
-    plot(results, os.path.join(RESULTS, "cold_init.png"))
-    with open(os.path.join(RESULTS, "results.md"), "w") as f:
-      f.write(report(results))
+    show_and_write(results, a.write)
     return
   from tqdm import tqdm
 
@@ -183,20 +183,28 @@ def main():
       results["memory"].append(d if d is not None else {"case": cfg, "error": err})
   info["loadavg_end"] = os.getloadavg()
   info["total_wall_s"] = time.perf_counter() - t_start
+  show_and_write(results, a.write)
 
-  os.makedirs(RESULTS, exist_ok=True)
-  with open(os.path.join(RESULTS, "results.json"), "w") as f:
-    json.dump(results, f, indent=1)
-  plot(results, os.path.join(RESULTS, "cold_init.png"))
+
+def show_and_write(results, write):
+  """Prints the report; with ``write``, writes it, the raw numbers and the plot."""
   md = report(results)
-  with open(os.path.join(RESULTS, "results.md"), "w") as f:
-    f.write(md)
   try:
     from rich.console import Console
     from rich.markdown import Markdown
     Console().print(Markdown(md))
   except Exception:  # noqa: BLE001
     print(md)
+  if not write:
+    print("(not written: pass --write to update benchmarks/results/)")
+    return
+  os.makedirs(RESULTS, exist_ok=True)
+  with open(os.path.join(RESULTS, "results.json"), "w") as f:
+    json.dump(results, f, indent=1)
+  plot(results, os.path.join(RESULTS, "cold_init.png"))
+  with open(os.path.join(RESULTS, "results.md"), "w") as f:
+    f.write(md)
+  print("wrote", RESULTS)
 
 
 # ---------------------------------------------------------------- figure

@@ -1,4 +1,4 @@
-"""Benchmarks of ``vs.layers`` models (issue 9): a CNN with batch norm and BERT-Base, each
+"""Benchmarks of ``vs.layers`` models: a CNN with batch norm and BERT-Base, each
 measurement in a fresh subprocess; writes ``benchmarks/results/layers.{md,json}``.
 
   python benchmarks/run_layers_bench.py                 # CNN + BERT-Base (12 layers, 109.5M params)
@@ -41,6 +41,8 @@ def main():
   ap.add_argument("--timeout", type=float, default=300.0, help="per measurement")
   ap.add_argument("--from-json", action="store_true")
   ap.add_argument("--skip-cnn", action="store_true")
+  ap.add_argument("--write", action="store_true",
+                  help="write benchmarks/results/layers.{md,json} (default: print only)")
   a = ap.parse_args()
   json_path = os.path.join(RESULTS, "layers.json")
   if a.from_json:
@@ -71,13 +73,16 @@ def main():
         results[model][what].append(rec)
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["machine"]["total_wall_s"] = time.perf_counter() - t_start
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(json_path, "w") as f:
-      json.dump(results, f, indent=1)
   md = report(results)
-  with open(os.path.join(RESULTS, "layers.md"), "w") as f:
-    f.write(md)
   print(md)
+  if a.write:
+    os.makedirs(RESULTS, exist_ok=True)
+    if not a.from_json:
+      with open(json_path, "w") as f:
+        json.dump(results, f, indent=1)
+    with open(os.path.join(RESULTS, "layers.md"), "w") as f:
+      f.write(md)
+    print("wrote", os.path.join(RESULTS, "layers.md"), "and layers.json")
 
 
 def _empty():
@@ -185,15 +190,15 @@ def report(results):
   info = results["machine"]
   cmd = "python benchmarks/run_layers_bench.py" + (
       "" if results["size"] == "base" else " --size " + results["size"])
-  out = ["# Benchmarks of `vs.layers` models (issue 9)", "",
+  out = ["# Benchmarks of `vs.layers` models", "",
          "`%s`; `benchmarks/layers_bench.py` says how each figure is measured." % cmd, "",
          "Date: %s  " % info["date"],
          "Machine: %s, %s cores, %s GiB RAM, JAX backend `%s`; versions: %s  "
          % (info["cpu"], info["cores"], info["ram_GiB"], info["jax_backend"],
             ", ".join("%s %s" % kv for kv in info["versions"].items())),
-         "Load average (1/5/15 min) at start %s, at end %s; whole run %.1f min. **The 2 cores are "
-         "shared with other sessions: a load above 2 means every figure is inflated and noisy "
-         "(single runs, ±30%% or worse).**"
+         "Load average (1/5/15 min) at start %s, at end %s; whole run %.1f min. A load above the "
+         "core count means other processes shared the CPUs: every figure is then inflated and "
+         "noisy (single runs, ±30%% or worse)."
          % (tuple(round(x, 2) for x in info["loadavg_start"]),
             tuple(round(x, 2) for x in info.get("loadavg_end", ())), info.get("total_wall_s", 0) / 60),
          ""]

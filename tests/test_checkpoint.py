@@ -219,3 +219,22 @@ def test_sharded_params_restore_sharded_on_four_devices(tmp_path):
 
 # Killed writers (new steps and overwrites): tests/test_checkpoint_atomic.py, which kills
 # each writer at a deterministic point instead of polling for a temporary folder.
+
+
+def test_restore_logs_no_orbax_warnings(tmp_path, caplog):
+  import logging
+  from varscope_jax._src.io import orbax_store
+  params = {"fc": {"w": jnp.ones(3)}}
+  save_checkpoint(str(tmp_path / "c"), params, step=1)
+  with caplog.at_level(logging.WARNING):
+    restore_checkpoint(str(tmp_path / "c"), target=params)
+    restore_checkpoint(str(tmp_path / "c"), target=params, step=1)
+    with CheckpointManager(str(tmp_path / "m")) as mgr:
+      mgr.save(1, params)
+      mgr.restore(1, target=params)
+  assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+  # Exactly orbax's read-only notice is dropped; any other message passes.
+  with caplog.at_level(logging.WARNING), orbax_store._quiet_read_only_notice():
+    logging.getLogger("absl").warning("Given directory is read only=%s", "d")
+    logging.getLogger("absl").warning("another notice=%s", "d")
+  assert [r.getMessage() for r in caplog.records] == ["another notice=d"]

@@ -21,11 +21,13 @@ ALLOWED = {
     "lowering": {"base", "initializers", "core", "lowering"},
     "layers": {"base", "initializers", "core", "lowering", "layers"},
     "nn": {"base", "initializers", "core", "lowering", "layers", "nn"},
+    "contrib": {"base", "initializers", "core", "lowering", "layers", "contrib"},
     "bridges": {"base", "initializers", "core", "lowering", "bridges"},
     "optim": {"base", "optim"},
     "io": {"base", "optim", "io"},
     "tools": {"base", "tools"},
     "upgrade": {"upgrade"},
+    "ops": {"ops"},
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",

@@ -32,6 +32,11 @@ def test_initializers_namespace_has_examples():
   assert missing == []
 
 
+def test_ops_namespace_has_examples():
+  missing = [name for name, obj in public_callables(vs.ops) if ">>>" not in (obj.__doc__ or "")]
+  assert missing == [] and len(vs.ops.__all__) >= 29, missing
+
+
 def test_tf1_surface_is_importable_under_tf_names():
   for name in ["variable_scope", "name_scope", "get_variable", "Variable", "AUTO_REUSE",
                "get_variable_scope", "VariableScope", "make_template",

@@ -1,6 +1,7 @@
 """Every public name refuses a bad argument with a clear error (issue 13, item 6).
 
-``TABLE`` (``vs.__all__``) and ``INIT_TABLE`` (``vs.initializers.__all__``) give every
+``TABLE`` (``vs.__all__``), ``INIT_TABLE`` (``vs.initializers.__all__``) and
+``OPS_TABLE`` (``vs.ops.__all__``) give every
 public name at least one bad call and what it must raise: a ``TypeError`` or
 ``ValueError`` (never an ``AttributeError``, ``KeyError``, a bare JAX/numpy/orbax error
 or a silent success) whose message names the offending argument or variable and says
@@ -87,6 +88,8 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.tf1_optimizers.adam_weight_decay(0.1, exclude_from_weight_decay="bias"),
             TypeError, r"exclude_from_weight_decay must be a list of regexes.*\['bias'\]"),
     ],
+    "ops": [Bad(lambda t: vs.ops.gather(jnp.ones(3), jnp.array([5])), ValueError,
+                r"^gather: indices\[0\] = 5 is not in \[0, 3\)")],
     "layers": [Bad(lambda t: vs.layers.dense(jnp.ones((2, 3)), -1), ValueError,
                    r"^Received an invalid value for `units`, expected a positive integer\. "
                    r"Received: units=-1\n\(layer 'dense_1'")],
@@ -342,8 +345,80 @@ INIT_TABLE: dict[str, list[Bad] | str] = {
 _ALLOWED = (TypeError, ValueError)
 
 
+# vs.ops: TF's semantics, TF's error text where TF has one.
+X = jnp.ones((2, 3))
+OPS_TABLE: dict[str, list[Bad] | str] = {
+    "floordiv": [Bad(lambda t: vs.ops.floordiv("a", 2), TypeError,
+                     r"floordiv: x must be an array or a number, got str")],
+    "floormod": [Bad(lambda t: vs.ops.floormod(1, None), TypeError,
+                     r"floormod: y must be an array or a number")],
+    "truncatediv": [Bad(lambda t: vs.ops.truncatediv(1, "b"), TypeError,
+                        r"truncatediv: y must be an array or a number")],
+    "truncatemod": [Bad(lambda t: vs.ops.truncatemod(None, 1), TypeError,
+                        r"truncatemod: x must be an array or a number")],
+    "cast": [Bad(lambda t: vs.ops.cast(X, "nope"), TypeError,
+                 r"cast: dtype 'nope' is not a dtype JAX can hold")],
+    "cumsum": [Bad(lambda t: vs.ops.cumsum(X, axis=2), ValueError,
+                   r"cumsum: axis=2 is out of range for a rank-2 input")],
+    "cumprod": [Bad(lambda t: vs.ops.cumprod(X, axis=1.5), TypeError,
+                    r"cumprod: axis must be an integer")],
+    "gather": [Bad(lambda t: vs.ops.gather(X, jnp.array([-1])), ValueError,
+                   r"^gather: indices\[0\] = -1 is not in \[0, 2\)")],
+    "gather_nd": [Bad(lambda t: vs.ops.gather_nd(X, jnp.array([[0, 3]])), ValueError,
+                      r"^gather_nd: indices\[0\] = 3 is not in \[0, 3\)")],
+    "one_hot": [Bad(lambda t: vs.ops.one_hot(jnp.array([1]), 3, axis=4), ValueError,
+                    r"one_hot: Expected axis to be -1 or between \[0, 1\)")],
+    "split": [Bad(lambda t: vs.ops.split(X, 4, axis=1), ValueError,
+                  r"split: Dimension size must be evenly divisible by 4 but is 3")],
+    "pad": [Bad(lambda t: vs.ops.pad(X, [[2, 0], [0, 0]], mode="REFLECT"), ValueError,
+                r"pad: paddings must be less than the dimension size: 2, 0 not less than 2")],
+    "slice": [Bad(lambda t: vs.ops.slice(X, [1, 0], [2, 1]), ValueError,
+                  r"slice: Expected size\[0\] in \[0, 1\], but got 2")],
+    "where": [Bad(lambda t: vs.ops.where(jnp.ones(3, bool), X, X), ValueError,
+                  r"where: condition must have the shape of x \(2, 3\)")],
+    "constant": [Bad(lambda t: vs.ops.constant([1, 2, 3], shape=[2]), TypeError,
+                     r"constant: Too many elements provided. Needed at most 2, but received 3")],
+    "matrix_band_part": [Bad(lambda t: vs.ops.matrix_band_part(jnp.ones((4, 4)), 5, 0),
+                             ValueError, r"num_lower must be negative or less or equal to "
+                             r"number of rows \(4\) got: 5")],
+    "sequence_mask": [Bad(lambda t: vs.ops.sequence_mask(jnp.array([1]), maxlen="4"),
+                          TypeError, r"sequence_mask: maxlen must be an integer")],
+    "sparse_softmax_cross_entropy_with_logits": [
+        Bad(lambda t: vs.ops.sparse_softmax_cross_entropy_with_logits(jnp.array([3]), X[:1]),
+            ValueError, r"Received a label value of 3 which is outside the valid range of "
+            r"\[0, 3\)")],
+    "softmax_cross_entropy_with_logits": [
+        Bad(lambda t: vs.ops.softmax_cross_entropy_with_logits(jnp.ones(4), X), ValueError,
+            r"softmax_cross_entropy_with_logits: labels \(4,\) must broadcast to the shape "
+            r"of logits \(2, 3\)")],
+    "sigmoid_cross_entropy_with_logits": [
+        Bad(lambda t: vs.ops.sigmoid_cross_entropy_with_logits(jnp.ones(3), X), ValueError,
+            r"logits and labels must have the same shape \(\(2, 3\) vs \(3,\)\)")],
+    "moments": [Bad(lambda t: vs.ops.moments(X, axes=[3]), ValueError,
+                    r"moments: axis=3 is out of range for a rank-2 input")],
+    "l2_normalize": [Bad(lambda t: vs.ops.l2_normalize("x"), TypeError,
+                         r"l2_normalize: x must be an array or a number")],
+    "bias_add": [Bad(lambda t: vs.ops.bias_add(X, jnp.ones(4)), ValueError,
+                     r"bias_add: Dimensions must be equal, but are 3 and 4")],
+    "global_norm": [Bad(lambda t: vs.ops.global_norm(X), TypeError,
+                        r"global_norm: t_list must be a sequence of arrays")],
+    "clip_by_global_norm": [Bad(lambda t: vs.ops.clip_by_global_norm(X, 1.0), TypeError,
+                                r"clip_by_global_norm: t_list must be a sequence of arrays")],
+    "clip_by_norm": [Bad(lambda t: vs.ops.clip_by_norm(X, "big"), TypeError,
+                         r"clip_by_norm: clip_norm must be an array or a number")],
+    "resize_images": [Bad(lambda t: vs.ops.resize_images(jnp.ones((1, 2, 2, 1)), [2, 2],
+                                                         method=2), ValueError,
+                          r"resize_images: method BICUBIC is not provided")],
+    "resize_bilinear": [Bad(lambda t: vs.ops.resize_bilinear(X, [2, 2]), ValueError,
+                            r"resize_bilinear: 'images' must have either 3 or 4 dimensions")],
+    "resize_nearest_neighbor": [
+        Bad(lambda t: vs.ops.resize_nearest_neighbor(jnp.ones((1, 2, 2, 1)), [2]),
+            ValueError, r"'size' must be a 1-D list of 2 elements")],
+}
+
+
 def _rows():
-  for prefix, table in (("vs", TABLE), ("initializers", INIT_TABLE)):
+  for prefix, table in (("vs", TABLE), ("initializers", INIT_TABLE), ("ops", OPS_TABLE)):
     for name, entry in table.items():
       if entry == DATA:
         continue
@@ -355,7 +430,9 @@ def _rows():
 def test_every_public_name_has_an_entry():
   missing = sorted(set(vs.__all__) - set(TABLE))
   missing += ["initializers." + n for n in sorted(set(I.__all__) - set(INIT_TABLE))]
+  missing += ["ops." + n for n in sorted(set(vs.ops.__all__) - set(OPS_TABLE))]
   stale = sorted(set(TABLE) - set(vs.__all__)) + sorted(set(INIT_TABLE) - set(I.__all__))
+  stale += sorted(set(OPS_TABLE) - set(vs.ops.__all__))
   assert missing == [], f"public names without a bad-input row in TABLE: {missing}"
   assert stale == [], f"rows for names that are no longer public: {stale}"
 

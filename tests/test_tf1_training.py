@@ -255,7 +255,7 @@ def test_two_adams_pick_their_beta_powers():
   tx = tx_for("two_adams")
   fc1 = {"model": {"fc1": params["model"]["fc1"]}}
   with pytest.raises(ValueError, match=r"beta powers of several AdamOptimizers \(beta1_power, "
-                                       r"second/beta1_power.*pass beta_powers="):
+                                       r"second/beta1_power.*one of: beta_powers="):
     vs.load_tf1_optimizer_state(ckpt("two_adams"), tx, fc1, strict=False)
   with pytest.raises(ValueError, match=r"slots of 2 variable\(s\) that params does not have: "
                                        r"model/fc2/b, model/fc2/w"):
@@ -366,7 +366,7 @@ def test_optimizer_state_for_a_different_params_tree():
   with pytest.raises(ValueError, match=r"slot model/fc1/w/Adam in .* is float32\[3, 4\] but "
                                        r"variable model/fc1/w of params is float32\[4, 3\]"):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, wrong)
-  with pytest.raises(ValueError, match="params holds global_step; take it out first"):
+  with pytest.raises(ValueError, match="params holds the global step global_step; take it out first"):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, vs.load_tf1_checkpoint(ckpt("adam")))
 
 

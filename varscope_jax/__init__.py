@@ -105,6 +105,7 @@ _LAZY = {
     "contrib": ("varscope_jax.contrib", None),
     # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
     "nn": ("varscope_jax.nn", None),
+    "ops": ("varscope_jax.ops", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
@@ -135,8 +136,9 @@ _LAZY = {
 
 def __getattr__(name):
   target = _LAZY.get(name)
-  if target is None:
-    raise AttributeError(f"module 'varscope_jax' has no attribute {name!r}")
+  if target is None:   # a TF name we lack says what to use instead (the op table's hint)
+    raise _importlib.import_module("varscope_jax._src.upgrade.hints").missing_attribute(
+        __name__, name)
   module_name, attr = target
   module = _importlib.import_module(module_name)
   value = module if attr is None else getattr(module, attr)
@@ -152,4 +154,4 @@ __all__ = sorted(
     [n for n in globals() if not n.startswith("_") and n not in ("annotations",)]
     + list(_LAZY))
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

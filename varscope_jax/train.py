@@ -12,9 +12,17 @@ optimizers are ``vs.tf1_optimizers``; saving and loading whole trees is
 >>> [name for name, shape in vs.train.list_variables(os.path.join("tests", "tf1_ckpt", "data"))][:3]
 ['global_step', 'model/bf16/v', 'model/counts']
 """
+import importlib as _importlib
+
 
 from varscope_jax._src.io.tf1_init import init_from_checkpoint as init_from_checkpoint
 from varscope_jax._src.io.tf1_init import list_variables as list_variables
 from varscope_jax._src.io.tf1_init import load_variable as load_variable
 
 __all__ = ["init_from_checkpoint", "list_variables", "load_variable"]
+
+
+def __getattr__(name):
+  """TF names this module lacks raise an AttributeError saying what to use instead."""
+  raise _importlib.import_module("varscope_jax._src.upgrade.hints").missing_attribute(
+      __name__, name)

@@ -1,7 +1,15 @@
-"""The parts of TF1's ``tf.contrib`` that ported models call (``vs.contrib.layers``).
+"""The parts of TF1's ``tf.contrib`` that ported models call.
+
+* ``vs.contrib.slim``: ``import tf_slim as slim`` / ``tf.contrib.slim``.
+* ``vs.contrib.layers``: ``tf.contrib.layers`` (tf-slim's layers, initializers,
+  regularizers, ``layer_norm``).
+* ``vs.contrib.framework``: ``tf.contrib.framework`` (``arg_scope``, ``model_variable``,
+  ``get_variables_to_restore`` ...).
 
 >>> import varscope_jax as vs
->>> vs.contrib.layers.layer_norm.__name__
-'layer_norm'
+>>> vs.contrib.slim.conv2d is vs.contrib.layers.conv2d is vs.contrib.layers.convolution2d
+True
 """
+from varscope_jax.contrib import framework as framework
 from varscope_jax.contrib import layers as layers
+from varscope_jax.contrib import slim as slim

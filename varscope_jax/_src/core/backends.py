@@ -31,6 +31,7 @@ class EagerBackend:
   keeps_stacks = True
 
   def create(self, graph, rec):
+    var_lib.check_eager_value(rec, rec.init_value)
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
@@ -67,6 +68,7 @@ class EagerBackend:
     return rec.value._value
 
   def assign(self, graph, rec, new):
+    var_lib.check_eager_value(rec, new, what="assign")
     rec.value._value = new
 
 

@@ -110,6 +110,10 @@ class Graph:
     self.rng_counts: dict[str, int] = {}
     # Names of collection items that are not variables (e.g. regularization losses).
     self.item_names: dict[int, str] = {}
+    # Aliases of collected outputs (tf-slim's ``tensor.aliases``, which a jax.Array
+    # cannot carry): id(value) -> (value, [alias, ...]); the value is kept so the id
+    # stays its own.
+    self._aliases: dict[int, tuple[Any, list]] = {}
 
   @property
   def rng(self):
@@ -170,6 +174,16 @@ class Graph:
         else:
           self._names_in_use[key] = old
       undo.clear()
+
+  def names_snapshot(self) -> dict:
+    """A copy of the names in use; ``restore_names`` takes the graph back to it (a loop
+    body traced a second time is named as its first trace, as TF traces it once)."""
+    with self._lock:
+      return dict(self._names_in_use)
+
+  def restore_names(self, snapshot: dict) -> None:
+    with self._lock:
+      self._names_in_use = dict(snapshot)
 
   def name_scope(self, name: str | None) -> "_GraphNameScope":
     """TF's ``Graph.name_scope``: a context manager yielding the scope string (``a/``).
@@ -324,6 +338,26 @@ class Graph:
       if isinstance(name, str) and pattern.match(name):
         out.append(item)
     return out
+
+  def append_alias(self, value: Any, alias: str) -> None:
+    """Adds ``alias`` to the aliases of ``value`` (tf-slim's ``append_tensor_alias``)."""
+    with self._lock:
+      entry = self._aliases.get(id(value))
+      if entry is None or entry[0] is not value:
+        self._aliases[id(value)] = (value, [alias])
+      else:
+        entry[1].append(alias)
+
+  def aliases_of(self, value: Any) -> list | None:
+    """The aliases ``append_alias`` gave ``value`` (a copy), or None."""
+    with self._lock:
+      entry = self._aliases.get(id(value))
+      return list(entry[1]) if entry is not None and entry[0] is value else None
+
+  def clear_collection(self, key: str) -> None:
+    """Empties collection ``key`` (TF's ``Graph.clear_collection``)."""
+    with self._lock:
+      self._collections.pop(key, None)
 
   def get_all_collection_keys(self) -> list[str]:
     with self._lock:

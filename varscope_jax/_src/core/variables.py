@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
+import sys
 import traceback
+import warnings
 from typing import Any, Callable
 
 import jax
 import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tracing
 from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
     as_shape, fully_defined, shape_compatible, shape_str)
 from varscope_jax._src.core.graph_keys import GraphKeys
@@ -100,16 +104,27 @@ class Variable:
   returns a ``Variable`` object; inside ``transform`` it returns the ``jax.Array`` leaf.
 
   A ``Variable`` object shows TF's ``.name`` (with ``:0``), ``.shape`` and ``.dtype``;
-  ``.value()`` is its ``jax.Array``. Arithmetic and ``@`` work on it; for ``jnp``
-  functions pass ``v.value()`` (JAX no longer converts foreign objects implicitly).
+  ``.value()`` is its ``jax.Array``. It is taken wherever a ``jax.Array`` is: by ``jnp``
+  functions, arithmetic and ``@``, and as an argument of ``jax.jit``, ``jax.grad`` and
+  ``jax.vmap`` (a pytree whose one leaf is its current value: the function receives
+  that array, and ``jax.grad`` returns a plain array).
 
+  Reading it inside a function that JAX stages (a ``jax.jit`` closure, a ``lax.scan``
+  body) builds its current value into the compiled program, which would not see a later
+  ``assign``: that read warns, naming the variable. Pass the variable as an argument
+  instead, or use ``vs.transform``. Making or assigning a default-graph variable inside
+  such a function is an error saying the same.
+
+  >>> import jax, jax.numpy as jnp
   >>> import varscope_jax as vs
   >>> vs.reset_default_graph()
   >>> v = vs.Variable([1.0, 2.0], name="v")
   >>> v
   <tf.Variable 'v:0' shape=(2,) dtype=float32_ref>
-  >>> (v * 2).tolist()
-  [2.0, 4.0]
+  >>> (v * 2).tolist(), float(jnp.sum(v))
+  ([2.0, 4.0], 3.0)
+  >>> jax.grad(lambda w: jnp.sum(w ** 2))(v)
+  Array([2., 4.], dtype=float32)
   """
 
   def __new__(cls, initial_value=None, trainable=None, collections=None,
@@ -155,9 +170,12 @@ class Variable:
 
   def value(self) -> jax.Array:
     """The current value, a ``jax.Array``."""
+    if tracing.staging():
+      warn_staged_read(self._record)
     return self._value
 
   read_value = value
+  __jax_array__ = value
 
   def assign(self, value, use_locking=None, name=None, read_value=True):
     """``vs.assign(self, value)``: sets the value (eager graph: at once)."""
@@ -172,10 +190,10 @@ class Variable:
     return self._graph.update_variable(self._record, lambda old: old - delta, "assign_sub")
 
   def numpy(self) -> np.ndarray:
-    return np.asarray(self._value)
+    return np.asarray(self.value())
 
   def __array__(self, dtype=None, copy=None):
-    arr = np.asarray(self._value)
+    arr = np.asarray(self.value())
     return arr if dtype is None else arr.astype(dtype)
 
   def __repr__(self):
@@ -185,19 +203,19 @@ class Variable:
     return len(self._value)
 
   def __iter__(self):
-    return iter(self._value)
+    return iter(self.value())
 
   def __getitem__(self, idx):
-    return self._value[idx]
+    return self.value()[idx]
 
   def __bool__(self):
-    return bool(self._value)
+    return bool(self.value())
 
   def __float__(self):
-    return float(self._value)
+    return float(self.value())
 
   def __int__(self):
-    return int(self._value)
+    return int(self.value())
 
   def __hash__(self):
     return id(self)
@@ -211,8 +229,8 @@ class Variable:
 
 def _delegate(op):
   def method(self, *args):
-    return getattr(self._value, op)(*[a._value if isinstance(a, Variable) else a
-                                       for a in args])
+    return getattr(self.value(), op)(*[a.value() if isinstance(a, Variable) else a
+                                        for a in args])
   method.__name__ = op
   return method
 
@@ -224,9 +242,58 @@ for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
             "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__invert__",
             "astype", "reshape", "sum", "mean", "tolist", "T"):
   if _op == "T":
-    Variable.T = property(lambda self: self._value.T)
+    Variable.T = property(lambda self: self.value().T)
   else:
     setattr(Variable, _op, _delegate(_op))
+
+# A pytree with one leaf, the current value; rebuilding gives that leaf back (a traced
+# array inside jax.jit, a gradient from jax.grad), never a Variable: only a graph makes
+# Variables.
+jax.tree_util.register_pytree_node(Variable, lambda v: ((v.value(),), None),
+                                   lambda _, leaves: leaves[0])
+
+_OWN_DIRS = (os.path.dirname(os.path.dirname(os.path.dirname(__file__))) + os.sep,
+             os.path.dirname(jax.__file__) + os.sep)   # varscope_jax/, jax/
+
+
+def _user_stacklevel() -> int:
+  """The ``stacklevel`` of the innermost caller outside varscope_jax and JAX."""
+  frame, level = sys._getframe(1), 1
+  while frame is not None and frame.f_code.co_filename.startswith(_OWN_DIRS):
+    frame, level = frame.f_back, level + 1
+  return level
+
+
+def warn_staged_read(rec: VariableRecord) -> None:
+  """Warns that ``rec``'s eager value is read while JAX stages a program."""
+  warnings.warn(
+      f"Variable {rec.op_name} of the eager default graph is read while JAX traces a "
+      "function (jax.jit, a lax.scan or lax.cond body, ...): its current value is built "
+      "into the traced program as a constant, and the compiled function keeps that value "
+      "after vs.assign. Pass the variable as an argument (jax.jit(f)(w) reads it at every "
+      "call), or build the model with vs.transform(fn) and pass params to apply.",
+      UserWarning, stacklevel=_user_stacklevel())
+
+
+def check_eager_value(rec: VariableRecord, value=None, what: str | None = None) -> None:
+  """The eager default graph makes values at once and keeps concrete ones: an error for
+  a variable made (or, with ``what``, assigned) inside a JAX trace."""
+  if what is None:
+    what = "get_variable" if rec.store_name is not None else "vs.Variable"
+    if tracing.staging():
+      raise ValueError(
+          f"Variable {rec.op_name}: {what} is called while JAX traces a function "
+          "(jax.jit, a lax.scan body, ...) outside vs.transform, and the eager default "
+          "graph makes concrete values at once, which cannot be done inside a trace. "
+          "Build the function with vs.transform: t = vs.transform(f); params = "
+          "t.init(rng, x); jax.jit(t.apply)(params, x). Or make the variable before "
+          "jax.jit and pass it as an argument.")
+  if isinstance(value, jax.core.Tracer):
+    raise ValueError(
+        f"Variable {rec.op_name}: {what} is given a traced value (inside jax.jit, "
+        "jax.grad, jax.vmap, ...), which the eager default graph cannot keep beyond the "
+        "trace. Give a concrete value, or build the function with vs.transform and use "
+        "apply(params, ..., mutable=True) for assignments.")
 
 
 def creation_stack():

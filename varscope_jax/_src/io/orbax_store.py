@@ -12,7 +12,9 @@ raises while reading is a ``CheckpointError`` naming the checkpoint.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import os
 from typing import Any, Mapping
 
@@ -122,15 +124,40 @@ def foreign_entries(path: str) -> list[str]:
                         or p.name in _ORBAX_FILES and p.is_file()))
 
 
+# orbax logs (through absl, at WARNING) that a manager opened read_only is read only. It
+# is opened so to list and read steps, so that one notice is dropped while it is made;
+# every other message passes.
+_READ_ONLY_NOTICE = "Given directory is read only=%s"
+
+
+class _DropReadOnlyNotice(logging.Filter):
+
+  def filter(self, record: logging.LogRecord) -> bool:
+    return record.msg != _READ_ONLY_NOTICE
+
+
+@contextlib.contextmanager
+def _quiet_read_only_notice():
+  logger, notice = logging.getLogger("absl"), _DropReadOnlyNotice()
+  logger.addFilter(notice)
+  try:
+    yield
+  finally:
+    logger.removeFilter(notice)
+
+
 def manager(directory: str, *, max_to_keep=None, read_only=False,
             **options) -> ocp.CheckpointManager:
-  return ocp.CheckpointManager(
-      epath.Path(directory),
-      options=ocp.CheckpointManagerOptions(
-          max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
-          cleanup_tmp_directories=not read_only, enable_async_checkpointing=False,
-          **options),
-      item_names=(PARAMS, OPT_STATE))
+  if read_only:   # options a read-only manager has anyway (orbax warns when it sets them)
+    options.setdefault("save_interval_steps", 0)
+  manager_options = ocp.CheckpointManagerOptions(
+      max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
+      cleanup_tmp_directories=not read_only, enable_async_checkpointing=False, **options)
+  with contextlib.ExitStack() as stack:
+    if read_only:
+      stack.enter_context(_quiet_read_only_notice())
+    return ocp.CheckpointManager(epath.Path(directory), options=manager_options,
+                                 item_names=(PARAMS, OPT_STATE))
 
 
 def interrupted_steps(directory: str) -> dict[int, str]:

@@ -27,10 +27,12 @@ class TF1Tensor(NamedTuple):
     shape: the full shape (a partitioned variable's, not a slice's).
     dtype: a numpy dtype (``object`` for TF strings, ``ml_dtypes.bfloat16``), or TF's
       dtype name (a ``str``) for dtypes numpy cannot hold (``qint8``, ``resource`` ...).
-    kind: ``"variable"``, ``"slot"`` (optimizer slot or EMA shadow), ``"bookkeeping"``
-      (``beta1_power``, ``beta2_power``, ``global_step``), ``"orphan slot"`` (named as a
-      slot of a variable the checkpoint lacks) or ``"unknown slot"`` (stored under a
-      variable's name with a suffix no known optimizer uses).
+    kind: ``"variable"``, ``"slot"`` (optimizer slot or EMA shadow), ``"value
+      average"`` (an EMA shadow of a value that is not a variable, e.g. a loss),
+      ``"bookkeeping"`` (``beta1_power``, ``beta2_power``, ``global_step`` or
+      ``<scope>/global_step``, EMA's ``biased`` / ``local_step``), ``"orphan slot"``
+      (named as an optimizer's slot of a variable the checkpoint lacks) or ``"unknown
+      slot"`` (stored under a variable's name with a suffix no known optimizer uses).
     variable: the variable a slot belongs to; ``None`` otherwise.
     optimizer: TF's class of the slot's optimizer (``"AdamOptimizer"``,
       ``"ExponentialMovingAverage"``); ``None`` otherwise.
@@ -126,7 +128,8 @@ def _ema_sources(kinds, selected: list[str], ema, bundle: _Bundle, strict: bool)
     wanted = ema
   elif len(names) > 1:
     raise ValueError(f"ema=True: {bundle.prefix} holds shadows of several moving averages "
-                     f"({', '.join(sorted(names))}); pass ema='<name>' to pick one.")
+                     f"({', '.join(sorted(names))}); pick one: "
+                     + " or ".join(f"ema={n!r}" for n in sorted(names)) + ".")
   else:
     wanted = next(iter(names), EMA)
   shadows = {k.variable: name for name, k in kinds.items()
@@ -157,6 +160,9 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
   one line on the ``varscope_jax`` logger (level WARNING) says what was left out
   (``vs.load_tf1_optimizer_state`` reads the slots). ``global_step`` is kept, as a
   ``params["global_step"]`` leaf (``params.pop("global_step")`` takes it out).
+  Moving averages of values that are not variables (TF1 GAN code averages its losses:
+  ``discriminator_loss/Mean/ExponentialMovingAverage``) and EMA's zero-debias
+  ``biased`` / ``local_step`` are left out and reported on that line too.
   Partitioned variables are reassembled from their slices into one full tensor. All
   data is checked against the crc32c stored in the index.
 
@@ -167,7 +173,8 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
     rename: optional ``{regex: new_name}``, tried in order on each full checkpoint name
       that is kept; the first regex that matches (``re.search``) rewrites it with
       ``re.sub(regex, new_name, name, count=1)``. A ``None`` new name drops the tensor
-      (and skips reading it). Unmatched names are kept.
+      before anything else looks at it (it is not read, and not checked as a slot).
+      Unmatched names are kept.
     as_numpy: return numpy arrays instead of ``jax.Array`` (keeps 64-bit values exact
       when ``jax_enable_x64`` is off).
     ema: ``True`` (or the moving average's ``name=``) loads each variable's
@@ -211,10 +218,14 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
                     f"non-empty str), got {ema!r}.")
   if isinstance(ema, str):
     optimizer_names = {ema: EMA, **(optimizer_names or {})}
+  rules = compile_rename(rename)
   bundle = _Bundle(path)
   kinds = _kinds(bundle, optimizer_names)
+  # A name the rename drops is never read, checked or reported as left out.
+  dropped = {name for name in kinds if apply_rename(name, rules) is None}
+  kinds = {name: kind for name, kind in kinds.items() if name not in dropped}
   if include_slots:
-    selected = sorted(bundle.entries)
+    selected = sorted(kinds)
   else:
     _check_recognised(kinds, bundle.prefix)
     selected = [name for name, kind in kinds.items()
@@ -235,9 +246,10 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
     notes.insert(0, "left out " + describe_left_out(kinds, left_out) +
                  " (vs.load_tf1_optimizer_state reads optimizer slots, ema=True the "
                  "moving averages)")
+  if dropped:
+    notes.append(f"{len(dropped)} tensor(s) dropped by rename")
   if notes:
     logger.warning("load_tf1_checkpoint(%s): %s.", bundle.prefix, "; ".join(notes))
-  rules = compile_rename(rename)
   out: dict[str, object] = {}
   source: dict[str, str] = {}
   for name in selected:

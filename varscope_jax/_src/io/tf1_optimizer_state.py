@@ -9,15 +9,18 @@ each variable from ``<variable>/<name>[_N]`` (``N`` from TF's slot order, see
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Sequence
 
 import jax
 import numpy as np
 import optax
 
-from varscope_jax._src.io.tensor_bundle import _Bundle
+from varscope_jax._src.io.tensor_bundle import _DTYPES, _Bundle
 from varscope_jax._src.io.tf1_slots import TensorKind, classify
 from varscope_jax._src.optim.tf1_states import AdamState, TF1OptimizerState
+
+logger = logging.getLogger("varscope_jax")
 
 
 def _leaf_names(tree) -> list[tuple[str, object]]:
@@ -36,18 +39,50 @@ def _leaf_names(tree) -> list[tuple[str, object]]:
   return out
 
 
+def _global_step_name(bundle: _Bundle, name: str | None) -> str | None:
+  """The run's step tensor, by ``tf.train.get_global_step``'s rules on a checkpoint.
+
+  TF finds the variable ``get_or_create_global_step`` made (``global_step``, or
+  ``<scope>/global_step`` when made inside a variable scope); a checkpoint has no
+  collections, so: ``name`` if given, else ``global_step``, else the one integer scalar
+  named ``<scope>/global_step``; several are an error naming them."""
+  entries = bundle.entries
+  if name is not None:
+    if name not in entries:
+      raise ValueError(f"load_tf1_optimizer_state: global_step={name!r} is not in "
+                       f"{bundle.prefix}.")
+    return name
+  if "global_step" in entries:
+    return "global_step"
+  found = sorted(n for n, e in entries.items() if n.endswith("/global_step") and
+                 e.shape == () and np.issubdtype(_DTYPES.get(e.dtype, np.float32),
+                                                 np.integer))
+  if len(found) > 1:
+    raise ValueError(
+        f"load_tf1_optimizer_state: {bundle.prefix} holds several global steps "
+        f"({', '.join(found)}); pass the run's one, e.g. global_step={found[0]!r}.")
+  return found[0] if found else None
+
+
 class _Loader:
   """Reads one checkpoint's slots for the TF1 states found in a state tree."""
 
-  def __init__(self, path, params, strict: bool, beta_powers):
+  def __init__(self, path, params, strict: bool, beta_powers, global_step):
     self.bundle = _Bundle(path)
     self.entries = self.bundle.entries
     self.strict = strict
     self.beta_powers = beta_powers
     self.param_names = {name for name, _ in _leaf_names(params)}
+    self.step_name = _global_step_name(self.bundle, global_step)
     self.count = None
-    if "global_step" in self.entries:
-      self.count = int(self.bundle.read("global_step"))
+    if self.step_name is not None:
+      self.count = int(self.bundle.read(self.step_name))
+    else:
+      logger.warning(
+          "load_tf1_optimizer_state(%s): the checkpoint has no global step (no "
+          "'global_step' or '<scope>/global_step' integer scalar); the step count starts "
+          "at 0. If the run kept its step under another name, pass global_step='<name>'.",
+          self.bundle.prefix)
 
   def kinds(self, state: TF1OptimizerState) -> dict[str, TensorKind]:
     names = {state.name: state.DEFAULT_NAME} if state.name != state.DEFAULT_NAME else {}
@@ -111,9 +146,10 @@ class _Loader:
           "optimizer (a centered RMSProp has 3 slots, a plain one 2).")
     if i not in found:
       have = ", ".join(found[k] for k in sorted(found)) or "none"
-      if var == "global_step":
-        raise ValueError("load_tf1_optimizer_state: params holds global_step; take it "
-                         "out first (step = params.pop('global_step')).")
+      if var == self.step_name:
+        pop = "".join(f"[{k!r}]" for k in var.split("/")[:-1])
+        raise ValueError(f"load_tf1_optimizer_state: params holds the global step {var}; "
+                         f"take it out first (step = params{pop}.pop('global_step')).")
       raise ValueError(
           f"load_tf1_optimizer_state: variable {var} has no slot {field!r} of "
           f"{state.OPTIMIZER} (name={name}) in {prefix}: TF would name it {tf_name} "
@@ -137,15 +173,20 @@ class _Loader:
                        "written by another optimizer?")
     if len(found["beta1_power"]) == 1 and len(found["beta2_power"]) == 1:
       return found["beta1_power"][0], found["beta2_power"][0]
+    pairs = [(b1, b1.replace("beta1_power", "beta2_power")) for b1 in found["beta1_power"]
+             if b1.replace("beta1_power", "beta2_power") in found["beta2_power"]]
     raise ValueError(
         f"load_tf1_optimizer_state: {prefix} holds the beta powers of several "
         f"AdamOptimizers ({', '.join(found['beta1_power'] + found['beta2_power'])}); "
-        "pass beta_powers=('<scope>/beta1_power', '<scope>/beta2_power') for this one "
-        "(TF makes them in the name scope where minimize ran).")
+        "pass this optimizer's pair, one of: "
+        + " or ".join(f"beta_powers={pair!r}" for pair in pairs)
+        + " (TF makes them in the name scope where minimize ran, _1, _2 ... in the order "
+        "the optimizers were made).")
 
 
 def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
-                             beta_powers: Sequence[str] | None = None):
+                             beta_powers: Sequence[str] | None = None,
+                             global_step: str | None = None):
   """``tx``'s optimizer state, read from a TF1 training checkpoint's slots.
 
   ``tx.init(params)`` gives the state's structure; each TF1 optimizer state in it
@@ -153,8 +194,11 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
   ``multi_transform``) is filled from the checkpoint: slot ``field`` of variable ``var``
   from the tensor TF names ``<var>/<name>[_N]`` (``name`` is the transform's ``name=``,
   ``N`` TF's slot order: Adam ``m`` then ``v``), Adam's powers from ``beta1_power`` and
-  ``beta2_power``, and ``count`` from ``global_step`` (if the checkpoint has one), so
-  that schedules continue. The next steps then equal TF's next steps.
+  ``beta2_power``, and ``count`` from the run's global step, so that schedules
+  continue: ``global_step``, or, as ``tf.train.get_global_step`` finds a step made by
+  ``get_or_create_global_step()`` inside a variable scope, the one integer scalar
+  ``<scope>/global_step`` (with none, the count starts at 0 and a warning says so).
+  The next steps then equal TF's next steps.
 
   Args:
     path: the checkpoint prefix or a folder with a ``checkpoint`` file.
@@ -168,6 +212,8 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
     beta_powers: the names of this Adam's ``beta1_power`` and ``beta2_power`` when the
       checkpoint holds several Adams' (``("second/beta1_power",
       "second/beta2_power")``).
+    global_step: the name of the run's step tensor, when it is neither ``global_step``
+      nor the checkpoint's one ``<scope>/global_step``.
 
   Returns:
     ``tx``'s state, with the checkpoint's values.
@@ -196,7 +242,7 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
     return isinstance(x, TF1OptimizerState)
 
   state = tx.init(params)
-  loader = _Loader(path, params, strict, beta_powers)
+  loader = _Loader(path, params, strict, beta_powers, global_step)
 
   def fill(node):
     if is_state(node):

@@ -14,7 +14,13 @@ TF's own naming rules decide, not guesses (``tensorflow/python/training``):
   full tensor named after the full variable: ``<variable>/Adam``.
 * ``AdamOptimizer._create_slots`` also makes the non-slot variables ``beta1_power`` and
   ``beta2_power`` (``VariableV1``: the current name scope, ``_N`` if taken);
-  ``get_or_create_global_step`` makes ``global_step``.
+  ``get_or_create_global_step`` makes ``global_step`` (``<scope>/global_step`` when
+  called inside a variable scope).
+* ``ExponentialMovingAverage.apply`` also averages values that are not variables (TF1
+  GAN code averages its losses): the shadow of a tensor is ``<op name>/<name>``
+  (``discriminator_loss/Mean/ExponentialMovingAverage``), and with ``zero_debias`` TF
+  adds ``<shadow>/biased`` and ``<shadow>/local_step``. Such a shadow has no variable to
+  belong to: it is a "value average", left out and reported, never an error.
 
 bert-tensorflow's ``AdamWeightDecayOptimizer`` (BERT's ``optimization.py``) names its
 slots ``<variable>/adam_m`` and ``<variable>/adam_v`` with ``get_variable``, whatever its
@@ -58,9 +64,11 @@ class TensorKind(NamedTuple):
 
   Attributes:
     kind: ``"variable"`` (a model variable), ``"slot"`` (an optimizer slot or EMA
-      shadow), ``"bookkeeping"`` (``beta1_power``, ``beta2_power``, ``global_step``),
-      ``"orphan slot"`` (named as a slot of a variable the checkpoint lacks) or
-      ``"unknown slot"`` (stored under a variable, with no known optimizer's suffix).
+      shadow), ``"value average"`` (an EMA shadow of a value that is not a variable,
+      such as a loss), ``"bookkeeping"`` (``beta1_power``, ``beta2_power``,
+      ``global_step``, EMA's zero-debias ``biased`` / ``local_step``), ``"orphan slot"``
+      (named as an optimizer's slot of a variable the checkpoint lacks) or ``"unknown
+      slot"`` (stored under a variable, with no known optimizer's suffix).
     variable: for slots, the variable it belongs to (for an orphan, the name TF's rule
       gives, absent from the checkpoint); else ``None``.
     optimizer: TF's class (``"AdamOptimizer"``, ``"ExponentialMovingAverage"``) for
@@ -113,6 +121,15 @@ def _parse_last(last: str, names: Mapping[str, str | None]) -> tuple[str, int] |
   return None
 
 
+_DEBIAS = ("biased", "local_step")   # assign_moving_average(zero_debias=True)'s variables
+
+
+def _is_ema_shadow(name: str, names: Mapping[str, str | None]) -> bool:
+  head, _, last = name.rpartition("/")
+  parsed = _parse_last(last, names) if head else None
+  return parsed is not None and names[parsed[0]] == EMA
+
+
 def _primary(prefix: str, tensors) -> str | None:
   """The variable of a slot stored under ``prefix``: itself, or its longest tail that is
   a tensor (a slot made inside ``variable_scope('s')`` is ``s/<variable>/<name>``)."""
@@ -139,7 +156,7 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
   slots: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
   for tensor, info in tensors.items():
     shape = info[0]
-    if tensor == "global_step" and shape == ():
+    if (tensor == "global_step" or tensor.endswith("/global_step")) and shape == ():
       out[tensor] = TensorKind("bookkeeping", slot="global_step")
       continue
     beta = _BETA_POWER.match(tensor)
@@ -148,6 +165,10 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
                                slot=beta.group("which"))
       continue
     prefix, _, last = tensor.rpartition("/")
+    if last in _DEBIAS and _is_ema_shadow(prefix, names):
+      out[tensor] = TensorKind("bookkeeping", variable=prefix, optimizer=EMA,
+                               name=prefix.rpartition("/")[2], slot=last)
+      continue
     if prefix and last in FIXED_SLOTS and names.get(last, "") is not None:
       cls, slot, index = FIXED_SLOTS[last]
       primary = _primary(prefix, tensors)
@@ -161,6 +182,10 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
       continue
     name, index = parsed
     primary = _primary(prefix, tensors)
+    if primary is None and names[name] == EMA:
+      out[tensor] = TensorKind("value average", variable=prefix, optimizer=EMA, name=name,
+                               slot="average", index=index)
+      continue
     if primary is None:
       out[tensor] = TensorKind("orphan slot", variable=prefix,
                                optimizer=OPTIMIZERS[names[name]][0], name=name, index=index)
@@ -190,9 +215,12 @@ def describe_left_out(kinds: Mapping[str, TensorKind], left_out) -> str:
   '2 slots of AdamOptimizer (name=Adam: m, v) for 1 variable; bookkeeping: beta1_power, beta2_power'
   """
   groups: dict[tuple[str, str], tuple[set, list, list]] = {}
-  bookkeeping = []
+  bookkeeping, averaged = [], []
   for tensor in left_out:
     kind = kinds[tensor]
+    if kind.kind == "value average":
+      averaged.append(kind.variable)
+      continue
     if kind.kind == "slot":
       variables, slot_names, count = groups.setdefault(
           (kind.optimizer, kind.name), (set(), [], [0]))
@@ -208,6 +236,9 @@ def describe_left_out(kinds: Mapping[str, TensorKind], left_out) -> str:
     plural = "variable" if len(variables) == 1 else "variables"
     parts.append(f"{count[0]} {what} of {cls} (name={name}: {', '.join(slot_names)}) "
                  f"for {len(variables)} {plural}")
+  if averaged:
+    parts.append(f"{len(averaged)} moving average(s) of values that are not variables "
+                 f"({', '.join(averaged)})")
   if bookkeeping:
     parts.append("bookkeeping: " + ", ".join(bookkeeping))
   return "; ".join(parts)

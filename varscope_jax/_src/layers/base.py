@@ -60,6 +60,15 @@ def unique_layer_name(base_name):
     return "%s_%d" % (base_name, uids[base_name])
 
 
+def layer_names_snapshot():
+  """The current graph's layer-name counters (``restore_layer_names`` takes them back)."""
+  return dict(_LAYER_NAME_UIDS.get(graph_lib.get_default_graph(), {}))
+
+
+def restore_layer_names(snapshot) -> None:
+  _LAYER_NAME_UIDS[graph_lib.get_default_graph()] = dict(snapshot)
+
+
 _CALL_ARGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -336,10 +345,13 @@ class Layer:
             constraint=constraint, partitioner=partitioner, use_resource=use_resource,
             synchronization=synchronization, aggregation=aggregation)
         if regularizer and id(variable) not in existing:
+          # TF names the loss in the layer's name scope by the layer's own name for the
+          # weight (``conv/kernel/Regularizer``), even when a custom getter renamed it.
           with graph.name_scope(name + "/Regularizer"):
+            loss_name = graph.name_stack
             loss = regularizer(_value_of(variable))
           if loss is not None:
-            self._add_loss_item(graph, loss, "%s/Regularizer" % _op_name(graph, variable))
+            self._add_loss_item(graph, loss, loss_name)
         rec = graph.record_of(variable)
         is_trainable = bool(trainable and self.trainable and (rec is None or rec.trainable))
         lst = state.trainable_weights if is_trainable else state.non_trainable_weights
@@ -466,7 +478,3 @@ def _value_of(variable) -> jax.Array:
   """The array of a variable (a ``vs.Variable`` in the eager default graph, else as is)."""
   return variable.value() if isinstance(variable, var_lib.Variable) else variable
 
-
-def _op_name(graph, variable):
-  rec = graph.record_of(variable)
-  return rec.op_name if rec is not None else "variable"

@@ -96,6 +96,7 @@ class BasicRNNCell(LayerRNNCell):
     depth = _depth(self, input_shape)
     self.add_weight("kernel", [depth + self._num_units, self._num_units])
     self.add_weight("bias", [self._num_units], initializer=zeros_initializer())
+    self.built = True
 
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
@@ -158,6 +159,7 @@ class GRUCell(LayerRNNCell):
                                              initializer=self._kernel_initializer)
     self.add_weight(
         "candidate/bias", [n], initializer=bias_init if bias_init is not None else zeros_initializer())
+    self.built = True
 
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
@@ -215,6 +217,7 @@ class BasicLSTMCell(LayerRNNCell):
     depth, n = _depth(self, input_shape), self._num_units
     self.add_weight("kernel", [depth + n, 4 * n])
     self.add_weight("bias", [4 * n], initializer=zeros_initializer())
+    self.built = True
 
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
@@ -314,6 +317,7 @@ class LSTMCell(LayerRNNCell):
     if self._num_proj is not None:
       self.add_weight("projection/kernel", [n, self._num_proj],
                                           initializer=init)
+    self.built = True
 
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)

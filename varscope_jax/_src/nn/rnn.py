@@ -10,13 +10,17 @@ state unchanged (TF's ``_rnn_step``), so the final state is each row's last vali
 """
 from __future__ import annotations
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tracing
 from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
                                             shape_str, tensor_repr)
 from varscope_jax._src.core.step_context import rnn_step
+from varscope_jax._src.nn import trace_once as trace_once_lib
 from varscope_jax._src.core.variable_scope import variable_scope
 
 _tree = jax.tree_util
@@ -84,8 +88,11 @@ def _where_rows(copy, a, b):
 
 
 def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
-                   before_scan=None):
-  """Runs ``cell`` over time-major ``inputs``; returns (time-major outputs, final state)."""
+                   before_scan=None, trace_once=False):
+  """Runs ``cell`` over time-major ``inputs``; returns (time-major outputs, final state).
+
+  ``trace_once`` (``dynamic_rnn``): the scan body is named as step 0 and reuses its
+  variables (``trace_once.py``), as TF's single trace of its loop body."""
   flat = _tree.tree_leaves(inputs)
   time_steps = flat[0].shape[0]
   checked = []
@@ -109,6 +116,7 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
   # Step 0 outside the scan makes the cell's variables (and checks what it returns); its
   # result is not used, so under jit XLA drops it and the program is one scan, as a
   # hand-written one.
+  first_trace = trace_once_lib.snapshot() if trace_once else None
   step(jnp.int32(0), _tree.tree_map(lambda a: a[0], inputs), state)
   if before_scan is not None:
     before_scan()
@@ -118,7 +126,12 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
     output, new_state = step(t, x_t, carry)
     return new_state, output
 
-  state, outputs = jax.lax.scan(body, state, (jnp.arange(time_steps, dtype=jnp.int32), inputs))
+  # The body is a new function at every call, traced anew: an eager variable read in it
+  # is read afresh each time (not a stale constant of a cached program).
+  with tracing.fresh_trace(), (trace_once_lib.as_first_trace(first_trace) if trace_once
+                               else contextlib.nullcontext()):
+    state, outputs = jax.lax.scan(body, state,
+                                  (jnp.arange(time_steps, dtype=jnp.int32), inputs))
   return outputs, state
 
 
@@ -218,7 +231,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
     inputs = _tree.tree_unflatten(_tree.tree_structure(inputs), flat_input)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
     outputs, final_state = _run_over_time(cell, inputs, state, sequence_length, zero_output,
-                                          where)
+                                          where, trace_once=True)
     if not time_major:
       outputs = _tree.tree_map(_transpose_batch_time, outputs)
     return outputs, final_state

@@ -15,8 +15,23 @@ from varscope_jax._src.upgrade.ops_array import ARRAY
 from varscope_jax._src.upgrade.ops_math import MATH
 from varscope_jax._src.upgrade.ops_nn import NN
 from varscope_jax._src.upgrade.ops_nn import RANDOM
+from varscope_jax._src.upgrade.ops_special import SPECIAL
 
-__all__ = ["OPS", "Op", "Unsupported", "canonical_ops", "lookup", "rewrite_call"]
+__all__ = ["GENERAL_NOTES", "OPS", "Op", "Unsupported", "canonical_ops", "lookup",
+           "rewrite_call"]
+
+# What differs for every op of the table (the per-op differences are in ``Op.note``).
+GENERAL_NOTES = (
+    "Dtypes: TF refuses mixed dtypes (float32 + int32) and integer inputs to float-only "
+    "ops (tf.sqrt of an int32) when the graph is built; JAX promotes them. Code that "
+    "ran on TF never hits this.",
+    "64 bits: int64/float64 results (TF's argmax, tf.size, integer truediv) are 32-bit "
+    "unless jax_enable_x64 is set.",
+    "Errors that depend on values (an index out of range, an integer division by zero) "
+    "are TF's run-time errors; vs.ops raises TF's message where the values are concrete, "
+    "and under jit cannot raise.",
+    "name= is dropped: pure ops create no variables, so no name reaches a variable.",
+)
 
 
 def _index(ops: Sequence[Op]) -> dict[str, Op]:
@@ -29,7 +44,7 @@ def _index(ops: Sequence[Op]) -> dict[str, Op]:
   return table
 
 
-OPS: Mapping[str, Op] = _index(MATH + ARRAY + NN + RANDOM)
+OPS: Mapping[str, Op] = _index(MATH + ARRAY + NN + RANDOM + SPECIAL)
 
 _PREFIXES = ("compat.v1.", "compat.v2.")
 

@@ -80,12 +80,6 @@ def _where_v2(a: Args) -> str:
   return call("jnp.where", a["condition"], a["x"], a["y"])
 
 
-def _where_v1(a: Args) -> str:
-  if not a.given("x") or not a.given("y"):
-    return _where_v2(a)
-  return call("vs.ops.where", a["condition"], a["x"], a["y"])
-
-
 def _cumsum(fn):
   def build(a: Args) -> str:
     if a.flag("exclusive") or a.flag("reverse"):
@@ -94,6 +88,13 @@ def _cumsum(fn):
                   reverse="True" if a.flag("reverse") else None)
     return call(fn, a["x"], axis=a["axis"])
   return build
+
+
+def _clip(a: Args) -> str:
+  lo, hi = a["clip_value_min"], a["clip_value_max"]
+  if is_literal(lo) and is_literal(hi) and literal(lo) <= literal(hi):
+    return call("jnp.clip", a["t"], lo, hi)
+  return call("jnp.maximum", call("jnp.minimum", a["t"], hi), lo)
 
 
 def _reverse(a: Args) -> str:
@@ -145,10 +146,10 @@ ARRAY = [
        lambda a: call("jnp.reshape", a["tensor"], a["shape"]), kind="array",
        aliases=("manip.reshape",)),
     op("transpose", "jnp.transpose", "a, perm=None, name='transpose', conjugate=False",
-       _transpose, kind="array", aliases=("linalg.transpose",)),
+       _transpose, kind="array"),
     op("matrix_transpose", "jnp.swapaxes(a, -1, -2)",
        "a, name='matrix_transpose', conjugate=False", _matrix_transpose, kind="array",
-       aliases=("linalg.matrix_transpose", "linalg.adjoint")),
+       aliases=("linalg.matrix_transpose", "linalg.transpose")),
     op("expand_dims", "jnp.expand_dims", "input, axis=None, name=None, dim=None",
        _expand_dims, kind="array"),
     op("squeeze", "jnp.squeeze", "input, axis=None, name=None, squeeze_dims=None",
@@ -210,8 +211,9 @@ ARRAY = [
     op("where_v2", "jnp.where", "condition, x=None, y=None, name=None", _where_v2,
        kind="array"),
     op("clip_by_value", "jnp.clip", "t, clip_value_min, clip_value_max, name=None",
-       lambda a: call("jnp.clip", a["t"], a["clip_value_min"], a["clip_value_max"]),
-       kind="array"),
+       _clip, kind="array",
+       note="where clip_value_min > clip_value_max, TF gives clip_value_min (jnp.clip "
+            "the max): bounds that are not literals keep TF's order"),
     op("cumsum", "jnp.cumsum", "x, axis=0, exclusive=False, reverse=False, name=None",
        _cumsum("jnp.cumsum"), kind="math", aliases=("math.cumsum",),
        note="exclusive/reverse must be literals; with either, vs.ops.cumsum"),

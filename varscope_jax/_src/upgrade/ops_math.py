@@ -11,8 +11,6 @@ from varscope_jax._src.upgrade.op_spec import literal
 from varscope_jax._src.upgrade.op_spec import op
 
 _XY = "x, y, name=None"
-_INT_DIV = ("integer division by zero: TF's CPU kernel raises InvalidArgumentError, "
-            "JAX cannot raise inside jit and returns an unspecified value")
 
 
 def _unary(name, jax_fn, note="", aliases=()):
@@ -71,8 +69,12 @@ BINARY = [
     _binary("pow", "jnp.power", aliases=("math.pow",),
             note="integer x to a negative integer power: TF raises InvalidArgumentError, "
                  "jnp returns 0"),
-    _binary("realdiv", "jnp.true_divide", aliases=("math.realdiv",)),
+    _binary("realdiv", "jnp.true_divide"),
 ]
+
+
+_TRUEDIV = ("integer inputs: TF returns float64 for int32/int64 (float32 for int8/int16); "
+            "jnp returns float32 unless jax_enable_x64 is set")
 
 
 def _divide(a: Args) -> str:
@@ -80,10 +82,9 @@ def _divide(a: Args) -> str:
 
 
 DIVISION = [
-    op("divide", "jnp.true_divide", _XY, _divide, aliases=("math.divide", "truediv",
-                                                            "math.truediv"),
-       note="integer inputs: TF's truediv returns float64 for int32/int64 (float32 for "
-            "int8/int16); jnp returns float32 unless jax_enable_x64 is set"),
+    op("divide", "jnp.true_divide", _XY, _divide, aliases=("math.divide",), note=_TRUEDIV),
+    op("truediv", "jnp.true_divide", _XY, _divide, aliases=("math.truediv",),
+       note=_TRUEDIV),
 ]
 
 

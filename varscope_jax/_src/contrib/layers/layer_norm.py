@@ -13,6 +13,7 @@ import jax.numpy as jnp
 
 from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.core import collection as collection_lib
 from varscope_jax._src.core import store as store_lib
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -55,6 +56,7 @@ def _normalize(x, norm_axes, beta, gamma, epsilon):
   return x * inv.astype(x.dtype) + shift.astype(x.dtype)
 
 
+@add_arg_scope
 def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
                variables_collections=None, outputs_collections=None, trainable=True,
                begin_norm_axis=1, begin_params_axis=-1, scope=None):

@@ -1,0 +1,1 @@
+"""tf-slim's layers (``tf.contrib.layers``): one concept a file, on ``vs.layers``."""

@@ -1,0 +1,1 @@
+"""TF1 ops whose semantics no jax function has (``vs.ops``)."""
