@@ -348,6 +348,18 @@ _ALLOWED = (TypeError, ValueError)
 # vs.ops: TF's semantics, TF's error text where TF has one.
 X = jnp.ones((2, 3))
 OPS_TABLE: dict[str, list[Bad] | str] = {
+    "assert_equal": [Bad(lambda t: vs.ops.assert_equal([1, 2], 1, message="ids"), ValueError,
+                         r"^ids\nCondition x == y did not hold element-wise:")],
+    "assert_none_equal": [Bad(lambda t: vs.ops.assert_none_equal("a", 1), TypeError,
+                              r"assert_none_equal: x must be an array or a number, got str")],
+    "assert_less": [Bad(lambda t: vs.ops.assert_less(1, 2, message=3), TypeError,
+                        r"assert_less: message must be a str or None, got int")],
+    "assert_less_equal": [Bad(lambda t: vs.ops.assert_less_equal(600, 512), ValueError,
+                              r"^Condition x <= y did not hold element-wise:")],
+    "assert_greater": [Bad(lambda t: vs.ops.assert_greater(jnp.ones(3), jnp.ones(2)),
+                           ValueError, r"^Dimensions must be equal, but are 3 and 2")],
+    "assert_greater_equal": [Bad(lambda t: vs.ops.assert_greater_equal(None, 1), TypeError,
+                                 r"assert_greater_equal: x must be an array or a number")],
     "floordiv": [Bad(lambda t: vs.ops.floordiv("a", 2), TypeError,
                      r"floordiv: x must be an array or a number, got str")],
     "floormod": [Bad(lambda t: vs.ops.floormod(1, None), TypeError,
