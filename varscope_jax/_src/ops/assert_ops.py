@@ -42,18 +42,19 @@ def _binary_assert(opname, x, y, message, summarize):
   del summarize   # how many entries TF prints; the whole arrays are shown here
   if message is not None and not isinstance(message, str):
     raise TypeError(f"{opname}: message must be a str or None, got {type(message).__name__}")
-  x = as_array(x, opname, "x")
-  y = as_array(y, opname, "y")
+  traced = isinstance(x, jax.core.Tracer) or isinstance(y, jax.core.Tracer)
+  xs = as_array(x, opname, "x").shape
+  ys = as_array(y, opname, "y").shape
   try:
-    jnp.broadcast_shapes(x.shape, y.shape)
+    jnp.broadcast_shapes(xs, ys)
   except ValueError:
-    a, b = (x.shape[-1] if x.ndim else 1), (y.shape[-1] if y.ndim else 1)
+    a, b = (xs[-1] if xs else 1), (ys[-1] if ys else 1)
     raise ValueError(f"Dimensions must be equal, but are {a} and {b} ({opname}: x has "
-                     f"shape {x.shape}, y has shape {y.shape})") from None
-  if isinstance(x, jax.core.Tracer) or isinstance(y, jax.core.Tracer):
+                     f"shape {xs}, y has shape {ys})") from None
+  if traced:
     jax.debug.callback(functools.partial(_check_now, opname, message), x, y)
     return None
-  _check_now(opname, message, x, y)
+  _check_now(opname, message, x, y)   # known values (numbers, static shapes): now
   return None
 
 
