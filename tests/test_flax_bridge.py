@@ -536,13 +536,13 @@ def test_flax_inside_tf_inside_linen_and_nnx():
   assert not np.allclose(model.vars["enc"]["bn"]["mean"][...], 0)
 
 
-def test_docs_flax_md_readme_draft_runs():
+def test_docs_flax_md_example_runs():
   import pathlib
   import re
   text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "flax.md").read_text()
-  draft = text[text.index("## README section (draft)"):]
-  block = re.findall(r"```python\n(.*?)```", draft, flags=re.S)[0]
+  section = text[text.index("## In one example"):]
+  block = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
   namespace = {}
-  exec(compile(block, "docs/flax.md README draft", "exec"), namespace)
+  exec(compile(block, "docs/flax.md example", "exec"), namespace)
   assert sorted(namespace["variables"]["params"]["tf"]["enc"]) == ["bn", "proj", "w"]
   assert not np.allclose(namespace["updates"]["batch_stats"]["tf"]["enc"]["bn"]["mean"], 0)

@@ -21,7 +21,7 @@ ALLOWED = {
     "lowering": {"base", "initializers", "core", "lowering"},
     "layers": {"base", "initializers", "core", "lowering", "layers"},
     "nn": {"base", "initializers", "core", "lowering", "layers", "nn"},
-    "contrib": {"base", "initializers", "core", "lowering", "layers", "contrib"},
+    "contrib": {"base", "initializers", "core", "lowering", "layers", "nn", "contrib"},
     "bridges": {"base", "initializers", "core", "lowering", "bridges"},
     "optim": {"base", "optim"},
     "io": {"base", "optim", "io"},

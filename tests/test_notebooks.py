@@ -1,8 +1,13 @@
-"""The notebooks execute top to bottom (so they cannot rot).
+"""The notebooks are committed executed, and still produce what they show.
 
-They are committed without outputs; this runs each in a fresh ``python3`` kernel with
-``notebooks/`` as the working directory and fails with the failing cell's error.
+Each ``notebooks/*.ipynb`` (any added later included) is re-executed by
+``notebooks/execute.py`` (a fresh ``python3`` kernel, ``notebooks/`` as working
+directory, plots inline). A stored output that the code no longer produces (a cell that
+stored an image and now draws none, a table that is gone) fails, naming the cell; so
+does an output the stored notebook lacks (it was committed without running
+``python notebooks/execute.py``), and a stored notebook that is not stripped.
 """
+import importlib.util
 import pathlib
 
 import pytest
@@ -12,19 +17,36 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+_spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOKS / "execute.py")
+execute_lib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute_lib)
+_EXECUTED: dict = {}
+RERUN = "run `python notebooks/execute.py {}` and commit the result"
 
 
 def _execute(path):
-  nb = nbformat.read(path, as_version=4)
-  client = nbclient.NotebookClient(
-      nb, timeout=120, kernel_name="python3",
-      resources={"metadata": {"path": str(NOTEBOOKS)}})
-  try:
-    client.execute()
-  except nbclient.exceptions.CellExecutionError as e:
-    # The message names the cell's source and its traceback.
-    pytest.fail(f"{path.name}: a cell failed:\n{e}", pytrace=False)
-  return nb
+  """The notebook executed now (once per test session), stripped as it is stored."""
+  if path not in _EXECUTED:
+    try:
+      _EXECUTED[path] = execute_lib.execute(path)
+    except nbclient.exceptions.CellExecutionError as e:
+      # The message names the cell's source and its traceback.
+      pytest.fail(f"{path.name}: a cell failed:\n{e}", pytrace=False)
+  return _EXECUTED[path]
+
+
+def _kinds(cell):
+  """What a code cell outputs, by kind: ``stream:stdout``, ``image/png``, ``text/html``..."""
+  out = set()
+  for o in cell.get("outputs", []):
+    if o.output_type == "stream":
+      out.add("stream:" + o.name)
+    elif o.output_type == "error":
+      out.add("error")
+    else:
+      out.update(o.get("data", {}))
+  return out
 
 
 def _text(cell):
@@ -37,14 +59,46 @@ def _text(cell):
   return "".join(out)
 
 
-@pytest.fixture(autouse=True)
-def _agg_backend(monkeypatch):
-  monkeypatch.setenv("MPLBACKEND", "Agg")   # the kernel inherits it: no windows
+def _code_text(path):
+  return "\n".join(_text(c) for c in _execute(path).cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_stored_notebook_is_stripped(path):
+  assert execute_lib.is_stripped(path), f"{path.name} is not stripped: " + RERUN.format(path.stem)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_stored_outputs_are_what_the_code_produces(path):
+  stored = nbformat.read(path, as_version=4)
+  fresh = _execute(path)
+  assert [c.source for c in stored.cells] == [c.source for c in fresh.cells]
+  problems = []
+  for i, (old, new) in enumerate(zip(stored.cells, fresh.cells)):
+    if old.cell_type != "code":
+      continue
+    head = old.source.strip().splitlines()[0] if old.source.strip() else ""
+    for kind in sorted(_kinds(old) - _kinds(new)):
+      problems.append(f"cell {i} ({head!r}) stored a {kind} output; re-executed, it "
+                      "produced none")
+    for kind in sorted(_kinds(new) - _kinds(old)):
+      problems.append(f"cell {i} ({head!r}) produces a {kind} output the stored notebook "
+                      f"lacks: " + RERUN.format(path.stem))
+    if "error" in _kinds(new):
+      problems.append(f"cell {i} ({head!r}) raised")
+  assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+def test_notebooks_show_plots_and_tables():
+  """What the README promises: training curves and rich tables, stored."""
+  kinds = {p.stem: set().union(*(_kinds(c) for c in nbformat.read(p, as_version=4).cells
+                                 if c.cell_type == "code")) for p in PATHS}
+  for name in ("02_train_eval_shared", "04_tf1_layers"):
+    assert {"image/png", "text/html"} <= kinds[name], (name, kinds[name])
 
 
 def test_01_tf1_scopes():
-  nb = _execute(NOTEBOOKS / "01_tf1_scopes.ipynb")
-  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  out = _code_text(NOTEBOOKS / "01_tf1_scopes.ipynb")
   # The names real TF prints (shared/tf1/WALKTHROUGH.md), line by line.
   for line in (
       "s1/s2/w:0 s1/s2/biases:0",
@@ -60,15 +114,13 @@ def test_01_tf1_scopes():
 
 
 def test_02_train_eval_shared():
-  nb = _execute(NOTEBOOKS / "02_train_eval_shared.ipynb")
-  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  out = _code_text(NOTEBOOKS / "02_train_eval_shared.ipynb")
   assert "model/fc1/w" in out
   assert "raw weights:" in out and "EMA weights:" in out
 
 
 def test_03_flax_bridges():
-  nb = _execute(NOTEBOOKS / "03_flax_bridges.ipynb")
-  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  out = _code_text(NOTEBOOKS / "03_flax_bridges.ipynb")
   assert "enc/proj/kernel" in out and "enc/bn/mean" in out
   assert "same as Flax: True" in out
   assert ("ValueError: Trying to share variable enc/proj/kernel, but specified shape (8, 32) "
@@ -79,8 +131,7 @@ def test_03_flax_bridges():
 
 
 def test_04_tf1_layers():
-  nb = _execute(NOTEBOOKS / "04_tf1_layers.ipynb")
-  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  out = _code_text(NOTEBOOKS / "04_tf1_layers.ipynb")
   assert "cnn/batch_normalization_1/moving_mean" in out
   accs = [float(a) for a in __import__("re").findall(r"val_accuracy=(\d\.\d+)", out)]
   assert len(accs) == 6 and accs[-1] >= 0.85, out

@@ -255,7 +255,10 @@ TABLE: dict[str, list[Bad] | str] = {
     "restore_checkpoint": [Bad(lambda t: vs.restore_checkpoint(t / "c"), ValueError,
                                r"No checkpoint at .*c: the folder does not exist")],
     "CheckpointManager": [Bad(lambda t: vs.CheckpointManager(t / "m", max_to_keep=-1),
-                              ValueError, r"max_to_keep. must be None or non-negative")],
+                              ValueError, r"max_to_keep must be None \(keep every step\) or "
+                              r"an int >= 1, got -1")],
+    "checkpoints_iterator": [Bad(lambda t: vs.checkpoints_iterator(t, timeout=-1), ValueError,
+                                 r"timeout must be a number of seconds >= 0 or None, got -1")],
     "save_safetensors": [Bad(lambda t: vs.save_safetensors(t / "x.safetensors", 3), TypeError,
                              r"params must be a nested dict")],
     "load_safetensors": [Bad(lambda t: vs.load_safetensors(3), TypeError, r"path")],

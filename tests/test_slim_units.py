@@ -176,6 +176,8 @@ BAD = {
     "separable_conv2d": (lambda: _t(lambda: slim.separable_conv2d(X4, 2, 3,
                                                                    data_format="NWC")),
                          ValueError, r"^data_format has to be either NCHW or NHWC\."),
+    "conv2d_in_plane": (lambda: _t(slim.conv2d_in_plane, jnp.ones((5, 2)), 3), ValueError,
+                        r"^rank of shape must be at least 4 not: 2"),
     "fully_connected": (lambda: _t(slim.fully_connected, X2, 2.0), ValueError,
                         r"^num_outputs type should be one of \[<class 'int'>\]"),
     "batch_norm": (lambda: _t(lambda: slim.batch_norm(X4, is_training="yes")), TypeError,

@@ -107,6 +107,8 @@ _LAZY = {
     "nn": ("varscope_jax.nn", None),
     "ops": ("varscope_jax.ops", None),
     "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
+    "checkpoints_iterator": ("varscope_jax._src.io.checkpoints_iterator",
+                             "checkpoints_iterator"),
     "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
     "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
     "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),

@@ -336,6 +336,10 @@ def _nn_cases():
             {"labels": "x0", "logits": "x1"}, x0=([0, 7], I), x1=((2, 5), F, "n")),
           c("nn.sparse_softmax_cross_entropy_with_logits", [],
             {"labels": "x0", "logits": "x1"}, x0=((3,), I, "idx5"), x1=lg)]
+  out += [c("losses.sparse_softmax_cross_entropy", [], {"labels": "x0", "logits": "x1"},
+            x0=((4,), I, "idx5"), x1=lg),
+          c("losses.sparse_softmax_cross_entropy", ["x0", "x1"], x0=((2, 3), I, "idx5"),
+            x1=((2, 3, 5), F, "n"))]
   probs = ((4, 5), F, "p")
   for name in ["nn.softmax_cross_entropy_with_logits",
                "nn.softmax_cross_entropy_with_logits_v2"]:

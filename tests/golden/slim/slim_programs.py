@@ -327,6 +327,19 @@ for _n, _kw in {"default": dict(num_outputs=4), "dm2": dict(num_outputs=4,
   _mk(_n, _kw)
 
 
+# ---------------------------------------------------------------------- conv2d_in_plane
+for _n, _kw in {"default": {}, "stride2_valid": dict(stride=2, padding="VALID"),
+                "bn": dict(normalizer_fn="bn"), "no_bias": dict(biases_initializer=None),
+                "reg": dict(weights_regularizer=0.1, scope="inplane")}.items():
+  def _mk(name, kw):
+    @program("conv2d_in_plane_" + name)
+    def prog(M, D):
+      args = _conv_kwargs(M, kw)
+      y = M.slim.conv2d_in_plane(M.constant(X(D, 2, 6, 6, 3)), [3, 2], **args)
+      return _summary(M, {"y": y})
+  _mk(_n, _kw)
+
+
 # -------------------------------------------------------------------- fully_connected
 _FC_GRID = {
     "default": {}, "no_act": dict(activation_fn=None), "tanh": dict(activation_fn="tanh"),

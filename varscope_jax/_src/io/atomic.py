@@ -11,9 +11,12 @@ four steps, each leaving a state that :func:`readable` resolves to a complete ch
    while deleting: ``ckpt`` is the new one; the partial ``old`` is never read).
 
 Readers never change the folder (:func:`readable` only looks). The next writer finishes an
-interrupted swap (:func:`recover`) before it starts. One writer at a time per checkpoint,
-as with orbax. Atomicity is against a killed process on a local filesystem (rename is
-atomic there); it does not promise durability across a power cut (nothing is fsynced).
+interrupted swap (:func:`recover`) before it starts. One writer at a time per checkpoint:
+a writer holds ``ckpt.varscope-lock`` (``durable.WriterLock``) from recovery to the last
+rename, and a second writer fails at once with a ``CheckpointError`` instead of mixing its
+files with the first's. Before the swap the new folder's files and folders are fsynced,
+and after each rename the parent folder, so a power cut loses neither checkpoint (on a
+local filesystem, where rename is atomic).
 Object stores (``gs://`` URLs) have no atomic rename: there an overwrite is orbax's own
 (delete, then write), and only new checkpoints are atomic (orbax's commit).
 """
@@ -25,8 +28,11 @@ from typing import Callable
 
 from etils import epath
 
+from varscope_jax._src.io import durable
+
 TMP, NEW, OLD = ".varscope-tmp", ".varscope-new", ".varscope-old"
-SUFFIXES = (TMP, NEW, OLD)
+DELETING = ".varscope-deleting"  # a step ``max_to_keep`` is removing: never read
+SUFFIXES = (TMP, NEW, OLD, DELETING)
 ORBAX_TMP = ".orbax-checkpoint-tmp"
 
 
@@ -74,6 +80,20 @@ def remove_orbax_tmp(parent: str, name: str) -> None:
       _remove(os.path.join(parent, entry))
 
 
+def remove_atomically(path: str) -> None:
+  """Removes a checkpoint folder so that no reader or listing ever sees it half deleted:
+  renamed to ``<path>.varscope-deleting`` (one atomic step), then deleted. A symlink is
+  unlinked (what it points to is left alone)."""
+  if os.path.islink(path):
+    os.remove(path)
+    return
+  gone = sibling(path, DELETING)
+  _remove(gone)
+  os.rename(path, gone)
+  durable.fsync_dir(os.path.dirname(path))
+  _remove(gone)
+
+
 def recover(path: str) -> None:
   """Finishes an interrupted overwrite of ``path`` and removes its leftovers."""
   if not os.path.exists(path):
@@ -87,29 +107,50 @@ def recover(path: str) -> None:
 
 
 def replace_folder(path: str, write: Callable[[str], None], *, primary: bool = True,
-                   barrier: Callable[[str], None] = lambda name: None) -> None:
+                   barrier: Callable[[str], None] = lambda name: None,
+                   locked: bool = False) -> None:
   """Writes a folder with ``write(tmp_path)`` and swaps it in for ``path`` (see above).
 
   If ``write`` raises, its partial output is removed and ``path`` is untouched. With
   several processes (multi-host), every process calls this; ``write`` is collective, only
-  the ``primary`` process touches the folders, and ``barrier(name)`` keeps the others from
-  running ahead of it.
+  the ``primary`` process touches the folders (and holds the lock), and ``barrier(name)``
+  keeps the others from running ahead of it. ``locked``: the caller holds the lock.
+
+  Raises:
+    CheckpointError: if another writer holds ``path``, or a file cannot be written (a
+      full disk), naming ``path``; the previous checkpoint is then intact.
   """
-  if primary:
-    recover(path)
-  barrier("varscope_jax:replace_folder:recovered")
-  tmp, new, old = (sibling(path, suffix) for suffix in SUFFIXES)
+  lock = durable.WriterLock(path) if primary and not locked else None
+  if lock is not None:
+    lock.__enter__()
   try:
-    write(tmp)
-  except BaseException:
     if primary:
-      _remove(tmp)
-      remove_orbax_tmp(os.path.dirname(path), os.path.basename(tmp))
-    raise
-  if primary:
-    os.rename(tmp, new)
-    if os.path.lexists(path):
-      os.rename(path, old)
-    os.rename(new, path)
-    _remove(old)
-  barrier("varscope_jax:replace_folder:swapped")
+      recover(path)
+    barrier("varscope_jax:replace_folder:recovered")
+    tmp, new, old = (sibling(path, suffix) for suffix in SUFFIXES[:3])
+    try:
+      write(tmp)
+      if primary:
+        durable.fsync_tree(tmp)
+    except BaseException as e:
+      if primary:
+        _remove(tmp)
+        remove_orbax_tmp(os.path.dirname(path), os.path.basename(tmp))
+      if isinstance(e, OSError):
+        raise durable.disk_error(path, e) from None
+      raise
+    if primary:
+      parent = os.path.dirname(path)
+      try:
+        os.rename(tmp, new)
+        if os.path.lexists(path):
+          os.rename(path, old)
+        os.rename(new, path)
+        durable.fsync_dir(parent)
+        _remove(old)
+      except OSError as e:
+        raise durable.disk_error(path, e, "swap in the new checkpoint at") from None
+    barrier("varscope_jax:replace_folder:swapped")
+  finally:
+    if lock is not None:
+      lock.__exit__(None, None, None)

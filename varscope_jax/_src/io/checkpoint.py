@@ -15,11 +15,13 @@ pickled: orbax stores arrays with tensorstore and the tree structure as JSON.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Mapping
 
 from etils import epath
 
-from varscope_jax._src.io import atomic
+from varscope_jax._src.io import atomic, durable
 from varscope_jax._src.io import orbax_store as store
 from varscope_jax._src.io.errors import CheckpointError
 
@@ -136,7 +138,10 @@ def restore_checkpoint(directory, target=None, *, step: int | None = None,
     in the checkpoint but not the target (2): extra, old/w
   ...
   """
-  path = store.step_path(directory, step)
+  try:
+    path = store.step_path(directory, step)
+  except FileNotFoundError:  # a step deleted (max_to_keep) while the folder was listed
+    raise store.removed_while_read(atomic.absolute(directory)) from None
   return store.restore_path(path, target, opt_state, rename, partial)
 
 
@@ -146,16 +151,24 @@ class CheckpointManager:
   A thin wrapper over ``orbax.checkpoint.CheckpointManager`` (synchronous saves) whose
   :meth:`restore` does the same name checks as :func:`restore_checkpoint`, and whose
   ``save(..., force=True)`` overwrites a step atomically (the new one is written beside
-  the old and swapped in). Opening a manager finishes any overwrite a killed writer left
-  half done, and removes half-written folders. One writer per folder at a time.
+  the old and swapped in). Opening a manager for writing finishes any overwrite a killed
+  writer left half done, and removes half-written folders no living writer holds. One
+  writer per step at a time: a second one fails with a ``CheckpointError``.
+  ``max_to_keep`` removes each old step by one rename before deleting it, so a step is
+  listed whole or not at all. Opened with ``read_only=True`` (an evaluator beside a
+  trainer), a manager never writes, recovers or deletes anything, and sees the steps
+  other processes save.
 
   Args:
-    directory: the folder of steps (created if needed; relative or absolute).
+    directory: the folder of steps (created if needed, unless ``read_only``; relative or
+      absolute).
     max_to_keep: how many of the newest steps to keep (``None``: all).
     save_interval_steps: save only steps that are a multiple of this (unless forced).
+    read_only: only list and restore steps.
 
   >>> import tempfile, jax.numpy as jnp
-  >>> manager = CheckpointManager(tempfile.mkdtemp(), max_to_keep=2)
+  >>> d = tempfile.mkdtemp()
+  >>> manager = CheckpointManager(d, max_to_keep=2)
   >>> for step in range(3):
   ...   _ = manager.save(step, {"w": jnp.full(2, step)})
   >>> manager.all_steps(), manager.latest_step()
@@ -163,13 +176,25 @@ class CheckpointManager:
   >>> manager.restore()["w"]
   Array([2, 2], dtype=int32)
   >>> manager.close()
+  >>> with CheckpointManager(d, read_only=True) as reader:
+  ...   reader.latest_step()
+  2
   """
 
   def __init__(self, directory, max_to_keep: int | None = None, *,
-               save_interval_steps: int = 1):
+               save_interval_steps: int = 1, read_only: bool = False):
+    if max_to_keep is not None and (isinstance(max_to_keep, bool) or not isinstance(
+        max_to_keep, int) or max_to_keep < 1):
+      raise ValueError(f"max_to_keep must be None (keep every step) or an int >= 1, got "
+                       f"{max_to_keep!r}.")
+    if not isinstance(read_only, bool):
+      raise TypeError(f"read_only must be a bool, got {read_only!r}.")
     self.directory = atomic.absolute(directory)
-    store.recover_steps(self.directory)
-    self._manager = store.manager(self.directory, max_to_keep=max_to_keep,
+    self.read_only = read_only
+    self.max_to_keep = None if read_only else max_to_keep
+    if not read_only:
+      store.recover_steps(self.directory)
+    self._manager = store.manager(self.directory, read_only=read_only,
                                   save_interval_steps=save_interval_steps)
 
   def save(self, step: int, params, opt_state=None, *, force: bool = False) -> bool:
@@ -181,34 +206,68 @@ class CheckpointManager:
     writer killed at any moment leaves the old or the new step whole.
 
     Raises:
-      ValueError: if the step exists and ``force`` is False, or ``step`` is negative.
+      ValueError: if the step exists and ``force`` is False, ``step`` is negative, or the
+        manager is read-only.
       TypeError: if ``step`` is not an int, or a leaf cannot be stored (naming it).
+      CheckpointError: if another process is writing this step, or the write fails (a
+        full disk), naming the step's folder; the previous steps are intact.
     """
+    if self.read_only:
+      raise ValueError(f"This CheckpointManager of {self.directory} was opened with "
+                       "read_only=True: it never writes. Open another without it to save.")
     return self._save(store.check_step(step), store.save_args(params, opt_state),
                       force=force, even_if_skipped=False)
 
   def _save(self, step: int, args, *, force: bool, even_if_skipped: bool) -> bool:
     step_dir = str(epath.Path(self.directory) / str(step))
-    if step in self._manager.all_steps():
-      if not force:
-        raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
-                         "to overwrite it, or save a new step.")
-      store.replace(step_dir, args)
+    primary = store.is_primary() and not atomic.is_remote(step_dir)
+    if primary:
+      os.makedirs(self.directory, exist_ok=True)
+    with durable.WriterLock(step_dir, what="step") if primary else contextlib.nullcontext():
       self._manager.reload()
-      return True
-    try:
-      return self._manager.save(step, args=args, force=force or even_if_skipped)
-    except BaseException:
-      if store.is_primary():
-        atomic.remove_orbax_tmp(self.directory, str(step))
-      raise
+      if step in self._manager.all_steps():
+        if not force:
+          raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
+                           "to overwrite it, or save a new step.")
+        store.replace(step_dir, args, locked=True)
+        self._manager.reload()
+        return True
+      try:
+        saved = self._manager.save(step, args=args, force=force or even_if_skipped)
+      except BaseException as e:
+        if store.is_primary():
+          atomic.remove_orbax_tmp(self.directory, str(step))
+        if isinstance(e, Exception):  # the arguments are checked: a failed write
+          raise store.unwritable(step_dir, e) from None
+        raise
+      if saved and primary:
+        durable.fsync_dir(self.directory)
+    if saved:
+      self._prune()
+    return saved
+
+  def _prune(self) -> None:
+    """Removes the oldest steps beyond ``max_to_keep`` (each by one rename, then deleted)."""
+    if self.max_to_keep is None:
+      return
+    steps = sorted(self._manager.all_steps())
+    if len(steps) > self.max_to_keep and store.is_primary():
+      for step in steps[:-self.max_to_keep]:
+        path = os.path.join(self.directory, str(step))
+        if not durable.is_locked(path):
+          atomic.remove_atomically(path)
+    store.barrier("varscope_jax:prune")
+    self._manager.reload()
 
   def latest_step(self) -> int | None:
     """The newest finished step, or ``None``."""
-    return self._manager.latest_step()
+    steps = self.all_steps()
+    return steps[-1] if steps else None
 
   def all_steps(self) -> list[int]:
     """The finished steps, oldest first (half-written ones are never listed)."""
+    if self.read_only:  # steps other processes saved (or deleted) since
+      return sorted(store.all_steps(self.directory, self._manager))
     return sorted(self._manager.all_steps())
 
   def restore(self, step: int | None = None, target=None, *, rename=None,
@@ -219,7 +278,7 @@ class CheckpointManager:
       if step is None:
         raise CheckpointError(f"No checkpoint in {self.directory} yet: save a step first.",
                               path=self.directory)
-    elif store.check_step(step) not in self._manager.all_steps():
+    elif store.check_step(step) not in self.all_steps():
       raise CheckpointError(f"No step {step} in {self.directory}. Steps there: "
                             f"{self.all_steps()}.", path=self.directory)
     return store.restore_path(str(epath.Path(self.directory) / str(step)), target, opt_state,

@@ -25,7 +25,7 @@ import tensorstore
 from etils import epath
 
 from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.io import atomic
+from varscope_jax._src.io import atomic, durable
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
@@ -82,11 +82,27 @@ def save_args(params, opt_state) -> ocp.args.Composite:
   return ocp.args.Composite(**items)
 
 
-def write(path: str, args: ocp.args.Composite) -> None:
-  """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename)."""
+def write(path: str, args: ocp.args.Composite, shown: str | None = None) -> None:
+  """One composite checkpoint into the new folder ``path`` (orbax's own tmp + rename);
+  errors name ``shown`` (the checkpoint ``path`` stands for), default ``path``."""
   if is_primary() and not atomic.is_remote(path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-  ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
+  try:
+    ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args)
+  except Exception as e:  # tensorstore's bare ValueError on a full disk, among others
+    raise unwritable(shown or path, e) from None
+
+
+def unwritable(path: str, error: BaseException) -> CheckpointError:
+  """What orbax or tensorstore raised while writing ``path``, naming it."""
+  if isinstance(error, CheckpointError):
+    return error
+  if isinstance(error, OSError):
+    return durable.disk_error(path, error)
+  first = (str(error).strip().splitlines() or [""])[0][:500]
+  return CheckpointError(f"Could not write checkpoint {path} ({type(error).__name__}: "
+                         f"{first}). If the disk is full, free space and save again; the "
+                         "previous checkpoint there, if any, is intact.", path=path)
 
 
 def is_primary() -> bool:
@@ -100,14 +116,14 @@ def barrier(name: str) -> None:
     ocp.multihost.sync_global_processes(f"{name}:{next(_BARRIERS)}")
 
 
-def replace(path: str, args: ocp.args.Composite) -> None:
+def replace(path: str, args: ocp.args.Composite, *, locked: bool = False) -> None:
   """Writes the checkpoint ``args`` and swaps it in for ``path`` (``atomic.py``)."""
   if atomic.is_remote(path):  # no atomic rename on object stores: orbax's overwrite
     ocp.Checkpointer(ocp.CompositeCheckpointHandler()).save(epath.Path(path), args=args,
                                                             force=True)
     return
-  atomic.replace_folder(path, lambda tmp: write(tmp, args), primary=is_primary(),
-                        barrier=barrier)
+  atomic.replace_folder(path, lambda tmp: write(tmp, args, path), primary=is_primary(),
+                        barrier=barrier, locked=locked)
 
 
 # ---------------------------------------------------------------------------
@@ -146,13 +162,15 @@ def _quiet_read_only_notice():
     logger.removeFilter(notice)
 
 
-def manager(directory: str, *, max_to_keep=None, read_only=False,
+def manager(directory: str, *, read_only=False, save_interval_steps: int = 1,
             **options) -> ocp.CheckpointManager:
-  if read_only:   # options a read-only manager has anyway (orbax warns when it sets them)
-    options.setdefault("save_interval_steps", 0)
+  """orbax's manager of ``directory``. It never deletes anything itself: half-written
+  steps are removed by :func:`recover_steps` (skipping steps a living writer holds), and
+  ``max_to_keep`` by ``CheckpointManager`` (``atomic.remove_atomically``)."""
   manager_options = ocp.CheckpointManagerOptions(
-      max_to_keep=max_to_keep, create=not read_only, read_only=read_only,
-      cleanup_tmp_directories=not read_only, enable_async_checkpointing=False, **options)
+      max_to_keep=None, create=not read_only, read_only=read_only,
+      save_interval_steps=0 if read_only else save_interval_steps,  # orbax warns otherwise
+      cleanup_tmp_directories=False, enable_async_checkpointing=False, **options)
   with contextlib.ExitStack() as stack:
     if read_only:
       stack.enter_context(_quiet_read_only_notice())
@@ -182,16 +200,30 @@ def recover_steps(directory: str) -> None:
     return
   for name in os.listdir(directory):
     base, dot, _ = name.partition(".")
-    if base.isdigit() and dot:
+    if base.isdigit() and dot and not durable.is_locked(os.path.join(directory, base)):
       atomic.recover(os.path.join(directory, base))  # our swap's leftovers
       atomic.remove_orbax_tmp(directory, base)  # a new step orbax never finished
   barrier("varscope_jax:recover_steps")
 
 
-def all_steps(directory: str) -> dict[int, str]:
-  """``{step: folder}`` of the finished steps, an interrupted overwrite's included."""
-  steps = {s: str(epath.Path(directory) / str(s))
-           for s in manager(directory, read_only=True).all_steps()}
+def all_steps(directory: str, reader: ocp.CheckpointManager | None = None
+              ) -> dict[int, str]:
+  """``{step: folder}`` of the finished steps, an interrupted overwrite's included
+  (``reader``: a read-only manager of ``directory`` to reload, instead of a new one)."""
+  for attempt in range(5):
+    try:
+      if reader is None:
+        reader = manager(directory, read_only=True)
+      else:
+        reader.reload()
+      listed = reader.all_steps()
+      break
+    except Exception as e:  # a step deleted (max_to_keep) while orbax read its metadata
+      if attempt == 4:
+        raise CheckpointError(f"Cannot list the steps of {directory}: they kept changing "
+                              f"while being read ({type(e).__name__}: {e}).",
+                              path=directory) from None
+  steps = {s: str(epath.Path(directory) / str(s)) for s in listed}
   steps.update(interrupted_steps(directory))
   return steps
 
@@ -223,6 +255,12 @@ def step_path(directory, step: int | None) -> str:
 # ---------------------------------------------------------------------------
 # Reading.
 
+def removed_while_read(path: str) -> CheckpointError:
+  return CheckpointError(
+      f"Checkpoint {path} was removed while it was being read (a writer's max_to_keep "
+      "deletes old steps, or it was overwritten): read the latest step again.", path=path)
+
+
 def _describe(shape, dtype) -> str:
   return f"{np.dtype(dtype).name}{list(shape)}"
 
@@ -242,6 +280,8 @@ def _restore_args(shape, dtype, sharding):
 
 
 def _unreadable(path: str, error: BaseException) -> CheckpointError:
+  if not os.path.exists(path) and not atomic.is_remote(path):
+    return removed_while_read(path)
   first = (str(error).strip().splitlines() or [""])[0][:500]
   return CheckpointError(f"Checkpoint {path} cannot be read (corrupt or incomplete): "
                          f"{type(error).__name__}: {first}", path=path)
@@ -329,6 +369,13 @@ def _opt_state_args(opt_state_target):
 
 
 def restore_path(path: str, target, opt_state, rename, partial):
+  try:
+    return _restore_path(path, target, opt_state, rename, partial)
+  except FileNotFoundError:
+    raise removed_while_read(path) from None
+
+
+def _restore_path(path: str, target, opt_state, rename, partial):
   wanted, keep = _plan(path, target, rename, partial)
   item, args = {}, {}
   for stored_name, meta, restore_args in wanted.values():

@@ -2,8 +2,10 @@
 
 safetensors is a flat ``{name: tensor}`` format with a JSON header and raw little-endian
 data, read by PyTorch, Hugging Face and others; it cannot run code when loaded (no
-pickle). Writing goes through ``safetensors.numpy.save_file`` into a temporary file
-beside the target, renamed over it when complete (a killed writer leaves the old file).
+pickle). Writing goes through ``safetensors.numpy.save`` into a locked temporary
+file beside the target (``durable.Temporary``), fsynced and renamed over it when complete:
+a killed writer leaves the old file, a power cut the old or the new one, a full disk the
+old one and a ``CheckpointError``; the next save removes a killed writer's temporary.
 Reading goes through ``safetensors.deserialize`` with our own dtype table, because
 ``safetensors.numpy`` has no numpy type for ``BF16`` and the float8 types; ``ml_dtypes``
 supplies them. Every problem with a file is a ``CheckpointError`` naming it. The format
@@ -12,7 +14,6 @@ has no checksum: a changed data byte is a changed value, which no reader can det
 from __future__ import annotations
 
 import os
-import uuid
 from typing import Mapping
 
 import jax
@@ -22,6 +23,7 @@ import safetensors
 import safetensors.numpy
 
 from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io import durable
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.tree_checks import checked_leaves
@@ -45,8 +47,9 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
                      ) -> None:
   """Writes a params tree to one ``.safetensors`` file with flat keys ``a/b/w``.
 
-  The file is written beside ``path`` and renamed over it when complete, so ``path`` always
-  holds either the old file or the new one.
+  The file is written beside ``path``, fsynced and renamed over it when complete, so
+  ``path`` always holds either the old file or the new one (after a kill, a power cut or a
+  full disk); a killed writer's temporary is removed by the next save.
 
   Args:
     path: the file to write (replaced if it exists).
@@ -60,7 +63,8 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
     TypeError: if a leaf is not a numeric array, or its dtype has no safetensors code
       (e.g. int4, complex128), naming the variable and a dtype to cast to.
     ValueError: if a key holds ``/`` or is empty (it could not be read back as the same
-      tree).
+      tree), or a variable is named ``__metadata__`` (the header's own key).
+    CheckpointError: if the file cannot be written (a full disk), naming it.
 
   >>> import os, tempfile, jax.numpy as jnp
   >>> path = os.path.join(tempfile.mkdtemp(), "model.safetensors")
@@ -68,7 +72,7 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
   >>> load_safetensors(path)["model"]["fc1"]["w"].dtype
   dtype(bfloat16)
   """
-  leaves = checked_leaves(params, allow_empty=True)
+  leaves = checked_leaves(params, allow_empty=True, reserved=_reserved)
   if metadata is not None and not (isinstance(metadata, Mapping) and all(
       isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())):
     raise TypeError(f"metadata must be a dict of str to str, got {metadata!r}.")
@@ -82,16 +86,26 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
                       f"store. Cast it (e.g. to {hint}) or leave it out.")
     tensors[name] = np.ascontiguousarray(np.asarray(jax.device_get(leaf)))
   path = os.fspath(path)
-  tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
-                     f".{os.path.basename(path)}.tmp-{uuid.uuid4().hex[:8]}")
+  durable.remove_stale(path)
   try:
-    safetensors.numpy.save_file(tensors, tmp, metadata=dict(metadata) if metadata else None)
-    os.replace(tmp, path)
+    # ``save`` (bytes), not ``save_file``: the latter writes through a temporary of its
+    # own, which a killed writer would leave behind under a name no one can claim.
+    data = safetensors.numpy.save(tensors, metadata=dict(metadata) if metadata else None)
+    with durable.Temporary(path) as tmp:
+      tmp.write_at(data, 0)
+      del data
+      tmp.commit()
+  except OSError as e:
+    raise durable.disk_error(path, e) from None
   except safetensors.SafetensorError as e:
-    raise CheckpointError(f"Could not write {path}: {e}", path=path) from e
-  finally:
-    if os.path.exists(tmp):
-      os.remove(tmp)
+    raise CheckpointError(f"Could not write {path}: {e} The previous file there, if any, "
+                          "is intact.", path=path) from None
+
+
+def _reserved(name: str) -> str | None:
+  if name == "__metadata__":
+    return "safetensors keeps the key '__metadata__' for the file's metadata."
+  return None
 
 
 def load_safetensors(path, *, as_numpy: bool = False) -> dict:
@@ -147,6 +161,9 @@ def load_safetensors(path, *, as_numpy: bool = False) -> dict:
                             f"hold shape {list(shape)} of {dtype.name}.", path=path,
                             tensor=name)
     array = np.frombuffer(info["data"], dtype).reshape(shape)
+    if dtype == np.bool_ and (array.view(np.uint8) > 1).any():
+      raise CheckpointError(f"Variable {name} in {path}: a bool byte is neither 0 nor 1 "
+                            "(corrupt or crafted file).", path=path, tensor=name)
     flat[name] = array.copy() if as_numpy else to_device(array, name, path)
   try:
     return params_lib.unflatten(flat)

@@ -130,6 +130,20 @@ def _read_index(path: str) -> dict[bytes, bytes]:
     raise _fail(path, f"corrupt index: {e}.") from None
 
 
+def _bad_consumers(version_def: bytes) -> list[int]:
+  """``VersionDef.bad_consumers`` (field 3, repeated int32: packed or one per field)."""
+  try:
+    return [_int64(v) for _, v in _proto_fields(version_def, {3: _VARINT})]
+  except sstable.Malformed:
+    out = []
+    for _, packed in _proto_fields(version_def, {3: _LEN}):
+      pos = 0
+      while pos < len(packed):
+        value, pos = sstable.varint(packed, pos)
+        out.append(_int64(value))
+    return out
+
+
 class _Bundle:
   """An open tensor bundle: its validated entries, and readers for their bytes."""
 
@@ -176,6 +190,10 @@ class _Bundle:
             raise sstable.Malformed(
                 f"the bundle needs a reader of format version {_int64(version)} or newer "
                 "(this reader knows version 1)")
+        if 1 in _bad_consumers(value):  # TF's CheckVersions refuses it too
+          raise sstable.Malformed(
+              "Checkpoint disallows consumer version 1.  Please upgrade TensorFlow: this "
+              "version is likely buggy")
     if not 1 <= self.num_shards <= 1 << 20:
       raise sstable.Malformed(f"num_shards is {self.num_shards}")
 

@@ -11,19 +11,22 @@
   keys; the index block maps each block's last key to its handle; the footer holds the
   (empty) metaindex and index handles and the magic number.
 
-Both files are written under temporary names and renamed into place, the data first,
-so a reader never sees an index without its data.
+The index is the commit point of an overwrite (see :func:`write_bundle`): a reader sees
+the old bundle or the new one, never an index beside another bundle's data.
 """
 from __future__ import annotations
 
 import os
+import re
 import struct
 
 import numpy as np
 
+from varscope_jax._src.io import durable
 from varscope_jax._src.io.crc32c import crc32c, mask_crc
+from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.sstable import MAGIC as _MAGIC
-from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES
+from varscope_jax._src.io.tensor_bundle import _DT_STRING, _DTYPES, _Bundle
 _ENUM = {dtype: enum for enum, dtype in _DTYPES.items() if enum != _DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16
@@ -53,10 +56,10 @@ def _field_fixed32(number: int, value: int) -> bytes:
   return _varint(number << 3 | 5) + struct.pack("<I", value)
 
 
-def _header() -> bytes:
-  # BundleHeaderProto: num_shards = 1, endianness = LITTLE (0, the default, omitted),
+def _header(num_shards: int = 1) -> bytes:
+  # BundleHeaderProto: num_shards, endianness = LITTLE (0, the default, omitted),
   # version = VersionDef{producer: 1} (TF's kTensorBundleVersion).
-  return _field_varint(1, 1) + _field_bytes(3, _field_varint(1, 1))
+  return _field_varint(1, num_shards) + _field_bytes(3, _field_varint(1, 1))
 
 
 def _entry(enum: int, shape: tuple[int, ...], offset: int, size: int, crc: int) -> bytes:
@@ -157,8 +160,41 @@ def _sstable(items: list[tuple[bytes, bytes]]) -> bytes:
   return bytes(out) + footer
 
 
+def _shards_of(prefix: str) -> int | None:
+  """The ``num_shards`` of the index now at ``prefix`` (``None``: none, or unreadable)."""
+  try:
+    return _Bundle(prefix).num_shards
+  except (CheckpointError, OSError):
+    return None
+
+
+def _data_files(prefix: str) -> dict[str, int]:
+  """``{path: num_shards}`` of the data files of ``prefix`` in its folder."""
+  folder, base = os.path.split(os.path.abspath(prefix))
+  pattern = re.compile(re.escape(base) + r"\.data-\d{5}-of-(\d{5})")
+  try:
+    names = os.listdir(folder)
+  except FileNotFoundError:
+    return {}
+  return {os.path.join(folder, name): int(m.group(1)) for name in names
+          if (m := pattern.fullmatch(name))}
+
+
 def write_bundle(prefix: str, tensors: dict[str, np.ndarray]) -> None:
-  """Writes ``tensors`` (``{name: numpy array}``) as the tensor bundle ``prefix``.
+  """Writes ``tensors`` (``{name: numpy array}``) as the tensor bundle ``prefix``, atomically.
+
+  The index is the one commit point. The data goes to files the index now at ``prefix``
+  does not use: one shard (``.data-00000-of-00001``) when that index has several, else
+  two (``.data-00000-of-00002`` holding every tensor, ``.data-00001-of-00002`` empty, a
+  layout TF reads as any sharded bundle). Each file is written under a temporary name,
+  fsynced and renamed into place; then the new index is renamed over the old one (and
+  the folder fsynced), and only then are the old data files removed. A writer killed at
+  any moment leaves the old bundle or the new one whole; its temporaries are removed by
+  the next writer.
+
+  Raises:
+    CheckpointError: if a file cannot be written (a full disk), naming it; the previous
+      bundle is then intact and nothing new is left behind.
 
   >>> import os, tempfile, numpy as np
   >>> from varscope_jax._src.io.tensor_bundle import _Bundle
@@ -168,19 +204,49 @@ def write_bundle(prefix: str, tensors: dict[str, np.ndarray]) -> None:
   array([0., 1., 2.], dtype=float32)
   """
   names = sorted(tensors, key=lambda n: n.encode("utf-8"))
-  entries = [(b"", _header())]
-  data = bytearray()
+  entries = [(b"", b"")]
+  chunks = []
+  offset = 0
   for name in names:
     value = tensors[name]
     enum, raw, crc = tensor_bytes(name, value)
-    entries.append((name.encode("utf-8"), _entry(enum, value.shape, len(data), len(raw), crc)))
-    data += raw
+    entries.append((name.encode("utf-8"), _entry(enum, value.shape, offset, len(raw), crc)))
+    chunks.append(raw)
+    offset += len(raw)
+  durable.remove_stale(prefix)
+  now = _shards_of(prefix)
+  if now is None and os.path.exists(prefix + ".index"):  # an index this reader cannot
+    now = 1 if 1 in _data_files(prefix).values() else None  # parse: keep off its files
+  shards = 2 if now == 1 else 1
+  entries[0] = (b"", _header(shards))
   index = _sstable(entries)
-  data_path = prefix + ".data-00000-of-00001"
-  tmp = f".tmp{os.getpid()}"
-  with open(data_path + tmp, "wb") as f:
-    f.write(data)
-  with open(prefix + ".index" + tmp, "wb") as f:
-    f.write(index)
-  os.replace(data_path + tmp, data_path)
-  os.replace(prefix + ".index" + tmp, prefix + ".index")
+  data_paths = ["%s.data-%05d-of-%05d" % (prefix, i, shards) for i in range(shards)]
+  written: list[str] = []
+  current = data_paths[0]
+  index_tmp = None
+  try:
+    for i, path in enumerate(data_paths):
+      current = path
+      with durable.Temporary(path) as tmp:
+        if i == 0:
+          pos = 0
+          for raw in chunks:
+            tmp.write_at(raw, pos)
+            pos += len(raw)
+        tmp.commit()
+      written.append(path)
+    current = prefix + ".index"
+    with durable.Temporary(current) as index_tmp:
+      index_tmp.write_at(index, 0)
+      index_tmp.commit()  # the commit point
+  except OSError as e:
+    if index_tmp is None or not index_tmp.committed:  # the old index stands: not its files
+      for path in written:
+        os.remove(path)
+    raise durable.disk_error(current, e) from None
+  for path, count in _data_files(prefix).items():
+    if count != shards:
+      try:
+        os.remove(path)
+      except FileNotFoundError:
+        pass

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 import jax
 import numpy as np
 
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.io import durable
 from varscope_jax._src.io.tensor_bundle_writer import write_bundle
 from varscope_jax._src.io.tf1_optimizer_state import _leaf_names
+from varscope_jax._src.io.tree_checks import checked_leaves
 from varscope_jax._src.optim.tf1_states import (
     AdamState,
     AdamWeightDecayState,
@@ -50,6 +51,34 @@ def _slot_tensors(opt_state) -> dict[str, object]:
     if isinstance(state, AdamState):
       out["beta1_power"], out["beta2_power"] = state.beta1_power, state.beta2_power
   return out
+
+
+def _reserved(name: str) -> str | None:
+  if name.startswith("\x00"):
+    return ("TF1 bundles keep names starting with '\\x00' for the slices of partitioned "
+            "variables, so TF and varscope_jax would not read it back as a variable.")
+  return None
+
+
+def _remove_leftovers(prefix: str) -> None:
+  """Removes what killed writers of ``prefix`` or ``prefix-<step>`` left: temporaries,
+  lock files and data files without their index, of prefixes no living writer holds."""
+  durable.remove_stale(prefix)
+  folder, base = os.path.split(os.path.abspath(prefix))
+  pattern = re.compile(re.escape(base) + r"(-\d+)?(\.data-\d{5}-of-\d{5}|"
+                       + re.escape(durable.LOCK_SUFFIX) + ")")
+  for name in os.listdir(folder):
+    match = pattern.fullmatch(name)
+    if match is None:
+      continue
+    owner = os.path.join(folder, base + (match.group(1) or ""))
+    if durable.is_locked(owner):
+      continue
+    if match.group(2).startswith(".data") and not os.path.exists(owner + ".index"):
+      try:
+        os.remove(os.path.join(folder, name))
+      except FileNotFoundError:
+        pass
 
 
 def _state_lines(folder: str, new: str) -> str:
@@ -93,13 +122,22 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
       ``<variable>/Adam_1``, ...; BERT's ``<variable>/adam_m``), with Adam's
       ``beta1_power`` / ``beta2_power``, so that TF1's optimizer resumes from them.
 
+  Overwriting an existing prefix is atomic: the new data files are written under names
+  the old index does not use (one or two shards, alternately), fsynced, and the new index
+  is renamed over the old one as the single commit point; a writer killed (or a machine
+  losing power) at any moment leaves the old or the new checkpoint loadable, by TF too.
+
   Returns:
     The prefix written (``prefix`` or ``prefix-<step>``), as ``Saver.save`` returns.
 
   Raises:
     TypeError: if a leaf's dtype has no TF equivalent (the error names the variable).
     ValueError: if ``params`` holds a ``global_step`` that differs from ``step``, or a
-      slot name of ``opt_state`` is taken (by a variable or another state).
+      slot name of ``opt_state`` is taken (by a variable or another state), or two
+      leaves get one name (``{"a/b": x, "a": {"b": y}}``), a name has an empty part or
+      starts with ``"\\x00"`` (TF's slice keys) -- all checked before anything is written.
+    CheckpointError: if a file cannot be written (a full disk) or another process is
+      writing the same prefix, naming the file; the previous checkpoint is intact.
 
   >>> import os, tempfile, jax.numpy as jnp, varscope_jax as vs
   >>> folder = tempfile.mkdtemp()
@@ -125,9 +163,10 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
                     f"got {step!r}.")
   prefix = os.fspath(prefix)
   tensors: dict[str, np.ndarray] = {}
-  for name, leaf in params_lib.flatten(params):
-    value = np.asarray(jax.device_get(leaf))
-    tensors[name] = value
+  leaves = checked_leaves(params, "save_tf1_checkpoint: params", allow_empty=True,
+                          flat_names=True, numbers=True, strings=True, reserved=_reserved)
+  for name, leaf in leaves.items():
+    tensors[name] = np.asarray(jax.device_get(leaf))
   if opt_state is not None:
     for name, leaf in _slot_tensors(opt_state).items():
       if name in tensors:
@@ -140,11 +179,23 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
       raise ValueError(f"save_tf1_checkpoint: params['global_step'] is "
                        f"{int(tensors['global_step'])} but step={step}; pass one of them.")
     tensors["global_step"] = np.asarray(step, np.int64)
+  base_prefix = prefix
+  if step is not None:
     prefix = f"{prefix}-{step}"
   folder = os.path.dirname(os.path.abspath(prefix))
-  os.makedirs(folder, exist_ok=True)
-  write_bundle(prefix, tensors)
-  with open(os.path.join(folder, "checkpoint.tmp"), "w") as f:
-    f.write(_state_lines(folder, os.path.basename(prefix)))
-  os.replace(os.path.join(folder, "checkpoint.tmp"), os.path.join(folder, "checkpoint"))
+  try:
+    os.makedirs(folder, exist_ok=True)
+  except OSError as e:
+    raise durable.disk_error(folder, e, "create the folder") from None
+  with durable.WriterLock(prefix, what="TF1 checkpoint"):
+    _remove_leftovers(base_prefix)
+    write_bundle(prefix, tensors)
+    state = os.path.join(folder, "checkpoint")
+    durable.remove_stale(state)
+    try:
+      with durable.Temporary(state) as tmp:
+        tmp.write_at(_state_lines(folder, os.path.basename(prefix)).encode(), 0)
+        tmp.commit()
+    except OSError as e:
+      raise durable.disk_error(state, e) from None
   return prefix

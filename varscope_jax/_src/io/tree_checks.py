@@ -8,7 +8,7 @@ names are refused before anything is written.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jax
@@ -19,9 +19,15 @@ def _where(prefix: str) -> str:
   return f"under {prefix}" if prefix else "at the top level"
 
 
-def checked_leaves(params, what: str = "params", *, allow_empty: bool = False
-                   ) -> dict[str, Any]:
+def checked_leaves(params, what: str = "params", *, allow_empty: bool = False,
+                   flat_names: bool = False, numbers: bool = False, strings: bool = False,
+                   reserved: Callable[[str], str | None] | None = None) -> dict[str, Any]:
   """``{scoped name: leaf}`` of a params tree whose every name survives a round trip.
+
+  ``flat_names`` accepts keys holding ``/`` (a format of flat names, where ``w`` and
+  ``w/Adam`` both exist), as long as no two leaves get one name and no part is empty.
+  ``numbers`` also accepts Python numbers as leaves, ``strings`` numpy ``object`` arrays
+  (TF strings); ``reserved(name)`` says why a format cannot hold ``name`` (or ``None``).
 
   Raises:
     TypeError: if ``params`` is not a Mapping, a key is not a ``str``, or a leaf is not a
@@ -39,7 +45,9 @@ def checked_leaves(params, what: str = "params", *, allow_empty: bool = False
       if not isinstance(key, str):
         raise TypeError(f"{what} key {key!r} {_where(prefix)} is a {type(key).__name__}; "
                         "keys of a params tree are str (the parts of a scoped name).")
-      if not key or "/" in key:
+      if flat_names and key and "" not in key.split("/"):
+        pass
+      elif not key or "/" in key:
         fix = "/".join(part for part in key.split("/") if part)
         raise ValueError(
             f"{what} key {key!r} {_where(prefix)} "
@@ -53,10 +61,19 @@ def checked_leaves(params, what: str = "params", *, allow_empty: bool = False
       if isinstance(value, Mapping):
         walk(value, name)
         continue
+      if name in out:
+        raise ValueError(f"{what} holds two variables named {name} (a key holding '/' and "
+                         "the same path as nested dicts): a file keeps one of them. Keep "
+                         "one, or rename the other.")
+      if reserved is not None and (why := reserved(name)) is not None:
+        raise ValueError(f"{what} name {name!r} cannot be saved: {why} Rename it.")
+      if numbers and isinstance(value, (bool, int, float, complex)):
+        out[name] = value
+        continue
       if not isinstance(value, (jax.Array, np.ndarray, np.generic)):
         raise TypeError(f"Variable {name} is a {type(value).__name__}, not an array. Files "
                         "hold arrays only: convert it with jnp.asarray, or leave it out.")
-      if np.dtype(value.dtype) == object:
+      if np.dtype(value.dtype) == object and not strings:
         raise TypeError(f"Variable {name} holds Python objects (dtype=object, e.g. TF "
                         "strings). Files hold numeric arrays only: leave it out of params.")
       out[name] = value

@@ -42,6 +42,8 @@ from varscope_jax._src.contrib.layers.pooling import max_pool2d as max_pool2d
 from varscope_jax._src.contrib.layers.pooling import max_pool3d as max_pool3d
 from varscope_jax._src.contrib.layers.repeat import repeat as repeat
 from varscope_jax._src.contrib.layers.repeat import stack as stack
+from varscope_jax._src.contrib.layers.separable import conv2d_in_plane as conv2d_in_plane
+from varscope_jax._src.contrib.layers.separable import convolution2d_in_plane as convolution2d_in_plane
 from varscope_jax._src.contrib.layers.separable import separable_conv2d as separable_conv2d
 from varscope_jax._src.contrib.layers.separable import separable_convolution2d as separable_convolution2d
 from varscope_jax._src.contrib.layers.shape_ops import flatten as flatten
@@ -67,8 +69,9 @@ linear = _functools.partial(fully_connected, activation_fn=None)
 
 LAYERS = [
     "avg_pool2d", "avg_pool3d", "batch_norm", "bias_add", "conv1d", "conv2d",
-    "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution", "convolution1d",
-    "convolution2d", "convolution2d_transpose", "convolution3d", "convolution3d_transpose",
+    "conv2d_in_plane", "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution",
+    "convolution1d", "convolution2d", "convolution2d_in_plane", "convolution2d_transpose",
+    "convolution3d", "convolution3d_transpose",
     "dropout", "elu", "flatten", "fully_connected", "layer_norm", "linear", "max_pool2d",
     "max_pool3d", "one_hot_encoding", "relu", "relu6", "repeat", "separable_conv2d",
     "separable_convolution2d", "softmax", "stack",

@@ -62,19 +62,19 @@ class ContribVarianceScaling(init_base.Initializer):
     >>> layers.variance_scaling_initializer(factor=3.0, uniform=True).stddev_or_limit((9, 4))
     1.0
     """
-    shape = tuple(int(d) for d in shape)
-    if shape:
-      fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
-      fan_out = float(shape[-1])
+    dims: list[int] = [int(d) for d in shape]
+    if dims:
+      fan_in = float(dims[-2]) if len(dims) > 1 else float(dims[-1])
+      fan_out = float(dims[-1])
     else:
       fan_in = fan_out = 1.0
-    for dim in shape[:-2]:
+    for dim in dims[:-2]:
       fan_in *= float(dim)
       fan_out *= float(dim)
     n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[self.mode]
     if n <= 0:
       raise ValueError("variance_scaling_initializer: shape %s has a zero fan (%s), so the "
-                       "scale factor / n is undefined." % (list(shape), self.mode))
+                       "scale factor / n is undefined." % (dims, self.mode))
     if self.uniform:
       return math.sqrt(3.0 * self.factor / n)
     return math.sqrt(1.3 * self.factor / n)

@@ -143,8 +143,8 @@ def apply_regularization(regularizer, weights_list=None):
   if not weights_list:
     raise ValueError("No weights to regularize.")
   with name_scope_lib.name_scope("get_regularization_penalty", values=weights_list) as scope:
-    penalties = [regularizer(w) for w in weights_list]
-    penalties = [p if p is not None else jnp.float32(0.0) for p in penalties]
+    penalties: list = [regularizer(w) for w in weights_list]
+    penalties = [jnp.asarray(p) if p is not None else jnp.float32(0.0) for p in penalties]
     for p in penalties:
       if jnp.ndim(p) != 0:
         raise ValueError("regularizer must return a scalar Tensor instead of a Tensor with "

@@ -108,3 +108,54 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
 
 
 separable_conv2d = separable_convolution2d
+
+
+@add_arg_scope
+def convolution2d_in_plane(inputs, kernel_size, stride=1, padding="SAME",
+                           activation_fn=jax.nn.relu, normalizer_fn=None,
+                           normalizer_params=None, weights_initializer=XAVIER,
+                           weights_regularizer=None, biases_initializer=ZEROS,
+                           biases_regularizer=None, reuse=None, variables_collections=None,
+                           outputs_collections=None, trainable=True, scope=None):
+  """One ``[kh, kw, 1, 1]`` filter applied to every channel (tf-slim's
+  ``convolution2d_in_plane``), in ``variable_scope(scope, "ConvInPlane")``; ``biases``
+  per channel unless a normalizer is given.
+
+  >>> import jax.numpy as jnp
+  >>> import varscope_jax as vs
+  >>> from varscope_jax.contrib import slim
+  >>> f = lambda x: slim.conv2d_in_plane(x, [3, 3])
+  >>> {k: v.shape for k, v in vs.transform(f).specs(jnp.ones((1, 5, 5, 3))).items()}
+  {'ConvInPlane/weights': (3, 3, 1, 1), 'ConvInPlane/biases': (3,)}
+  """
+  with vs_lib.variable_scope(scope, "ConvInPlane", [inputs], reuse=reuse) as sc:
+    inputs = common.as_input(inputs, "convolution2d_in_plane")
+    dtype = inputs.dtype
+    kernel_h, kernel_w = utils.two_element_tuple(kernel_size)
+    stride_h, stride_w = utils.two_element_tuple(stride)
+    num_filters_in = utils.last_dimension(tuple(inputs.shape), min_rank=4)
+    weights = variables_lib.model_variable(
+        "weights", shape=[kernel_h, kernel_w, 1, 1], dtype=dtype,
+        initializer=weights_initializer, regularizer=weights_regularizer,
+        collections=getters.variable_collections(variables_collections, "weights"),
+        trainable=trainable)
+    kernel = jnp.tile(layer_base._value_of(weights), (1, 1, 1, num_filters_in))
+    outputs = jax.lax.conv_general_dilated(
+        inputs, kernel.astype(dtype), window_strides=(stride_h, stride_w),
+        padding=str(padding).upper(), dimension_numbers=("NHWC", "HWIO", "NHWC"),
+        feature_group_count=num_filters_in)
+    if normalizer_fn is not None:
+      outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    elif biases_initializer is not None:
+      biases = variables_lib.model_variable(
+          "biases", shape=[num_filters_in], dtype=dtype, initializer=biases_initializer,
+          regularizer=biases_regularizer,
+          collections=getters.variable_collections(variables_collections, "biases"),
+          trainable=trainable)
+      outputs = outputs + layer_base._value_of(biases)
+    if activation_fn is not None:
+      outputs = activation_fn(outputs)
+    return utils.collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+conv2d_in_plane = convolution2d_in_plane
