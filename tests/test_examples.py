@@ -69,3 +69,14 @@ def test_char_lstm_small_setting():
                "char_lm/softmax/w"):
     assert re.search(rf"\b{re.escape(name)}\b", out), name
   assert "sample: 'Beautiful" in out
+
+
+def test_slim_resnet_fine_tuning():
+  # ~30 s of CPU: pretrain 80 steps, save a TF1 checkpoint, restore the body under a new
+  # head (slim.get_variables_to_restore + vs.train.init_from_checkpoint), fine-tune.
+  out = _run("slim_resnet.py", "--quiet")
+  assert "restored 43 of 45 variables" in out and "new head: resnet_v2/logits" in out, out
+  assert "resnet_v2/block1/unit_1/conv1" in out             # an end point, TF-Slim's key
+  last = out.strip().splitlines()[-1]
+  m = re.fullmatch(r"fine_tuned_accuracy=(\d\.\d{3})", last)
+  assert m and float(m.group(1)) >= 0.8, out[-3000:]

@@ -139,3 +139,12 @@ def test_04_tf1_layers():
   assert 'Input 0 of layer "conv2d_' in out and "variable scope 'cnn/conv2d'" in out
   assert ("['a/dense/kernel', 'a/dense_1/kernel', 'dense/kernel', 'dense_1/kernel', "
           "'dense_2/kernel', 'b/fc/kernel']") in out
+
+
+def test_05_slim_finetune():
+  nb = _execute(NOTEBOOKS / "05_slim_finetune.ipynb")
+  out = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
+  assert "45 variables" in out
+  assert "resnet_v2/block1/unit_1/conv1/BatchNorm/moving_mean" in out
+  assert "43 restored; kept new: ['resnet_v2/logits/biases', 'resnet_v2/logits/weights']" in out
+  assert "fine-tuned" in out

@@ -74,6 +74,10 @@ TABLE: dict[str, list[Bad] | str] = {
                          "uint8", "uint16", "uint32", "uint64"]},
     "DType": [Bad(lambda t: vs.DType("string"), TypeError,
                   r"^Cannot convert the argument `type_value`: 'string' to a TensorFlow DType")],
+    "TensorShape": [Bad(lambda t: vs.TensorShape(3), TypeError,
+                        r"TensorShape takes a list of dims"),
+                    Bad(lambda t: vs.TensorShape([2, -1]), TypeError,
+                        r"dims must be non-negative ints or None, got -1")],
     "as_dtype": [Bad(lambda t: vs.as_dtype("floatx"), TypeError,
                      r"^Cannot convert the argument `type_value`: 'floatx' to a TensorFlow DType")],
     # ---- submodules: a bad call of one of their functions

@@ -173,3 +173,27 @@ def test_slim_program(pid):
 def test_golden_covers_every_program():
   assert set(GOLDEN) == set(sp.PROGRAMS), REGEN
   assert len(GOLDEN) >= 150
+
+
+EAGER = [pid for pid, rec in GOLDEN.items() if not rec["error"] and pid in sp.PROGRAMS]
+
+
+@pytest.mark.parametrize("pid", EAGER[::12])
+def test_slim_program_eager_graph(pid):
+  """The same program in an eager ``vs.Graph`` (``vs.Variable`` objects, no transform):
+  TF's global variables in TF's order, and the outputs' shapes and plain results."""
+  fn, _ = sp.PROGRAMS[pid]
+  rec = GOLDEN[pid]
+  with vs.Graph().as_default() as graph:
+    _Flags.values = jnp.array([True, False])
+    try:
+      out = fn(M, sp.Data)
+    finally:
+      _Flags.values = None
+    names = [framework.get_variable_full_name(v)
+             for v in vs.get_collection(vs.GraphKeys.GLOBAL_VARIABLES)]
+    del graph
+  assert names == [v["name"] for v in rec["variables"]]
+  leaves = sp.flatten(out)
+  shapes = [(p, list(np.shape(x))) for p, x in leaves if not sp.is_plain(x)]
+  assert shapes == [(o["path"], o["shape"]) for o in rec["outputs"]]

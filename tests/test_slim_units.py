@@ -178,6 +178,20 @@ BAD = {
                          ValueError, r"^data_format has to be either NCHW or NHWC\."),
     "conv2d_in_plane": (lambda: _t(slim.conv2d_in_plane, jnp.ones((5, 2)), 3), ValueError,
                         r"^rank of shape must be at least 4 not: 2"),
+    "maxout": (lambda: _t(slim.maxout, jnp.ones((2, 6)), 4), ValueError,
+               r"^number of features\(6\) is not a multiple of num_units\(4\)"),
+    "unit_norm": (lambda: _t(slim.unit_norm, X2, 2), ValueError,
+                  r"^dim must be positive but smaller than the input rank\."),
+    "pool": (lambda: _t(slim.pool, X4, [2, 2], "MIN"), ValueError,
+             r"^2-D MIN pooling is not supported\."),
+    "images_to_sequence": (lambda: _t(slim.images_to_sequence, X2), ValueError,
+                           r"inputs must be 4-D"),
+    "sequence_to_images": (lambda: _t(slim.sequence_to_images, jnp.ones((5, 6, 4)), 4),
+                           ValueError, r"height=4 must be a positive int dividing"),
+    "spatial_softmax": (lambda: _t(lambda: slim.spatial_softmax(X4, data_format="NWC")),
+                        ValueError, r"^data_format has to be either NCHW or NHWC\."),
+    "scale_gradient": (lambda: slim.scale_gradient(X2, "half"), TypeError,
+                       r"gradient_multiplier must be a Python number"),
     "fully_connected": (lambda: _t(slim.fully_connected, X2, 2.0), ValueError,
                         r"^num_outputs type should be one of \[<class 'int'>\]"),
     "batch_norm": (lambda: _t(lambda: slim.batch_norm(X4, is_training="yes")), TypeError,
@@ -260,3 +274,10 @@ def test_bad_input_is_a_clear_error(name):
   with pytest.raises(exc) as info:
     fn()
   assert re.search(match, str(info.value), re.S), str(info.value)
+
+
+def test_scale_gradient_scales_only_the_gradient():
+  x = jnp.array([1.0, 2.0])
+  y, g = jax.value_and_grad(lambda x: jnp.sum(slim.scale_gradient(x, -2.0) ** 2))(x)
+  assert float(y) == 5.0
+  np.testing.assert_allclose(g, -2.0 * 2 * x)

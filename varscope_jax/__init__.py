@@ -17,6 +17,7 @@ from varscope_jax._src.core.collection import trainable_variables as trainable_v
 from varscope_jax._src.lowering.compilation_cache import disable_compilation_cache as disable_compilation_cache
 from varscope_jax._src.lowering.compilation_cache import enable_compilation_cache as enable_compilation_cache
 from varscope_jax._src.base.dtypes import DType as DType
+from varscope_jax._src.base.tensor_shape import TensorShape as TensorShape
 from varscope_jax._src.base.dtypes import as_tf_dtype as as_dtype
 from varscope_jax._src.base.dtypes import bfloat16 as bfloat16
 from varscope_jax._src.base.dtypes import bool_ as bool  # noqa: A001 (TF's name)

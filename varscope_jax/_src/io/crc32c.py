@@ -36,6 +36,8 @@ def crc32c_python(data: bytes, crc: int = 0) -> int:
   return crc ^ 0xFFFFFFFF
 
 
+_CHUNK = 1 << 18
+
 if _google_crc32c is not None and _google_crc32c.implementation == "c":
   IMPLEMENTATION = "google-crc32c (C)"
 
@@ -45,7 +47,14 @@ if _google_crc32c is not None and _google_crc32c.implementation == "c":
     >>> hex(crc32c(b"123456789"))
     '0xe3069283'
     """
-    return _google_crc32c.extend(crc, data if isinstance(data, bytes) else bytes(data))
+    if isinstance(data, bytes):
+      return _google_crc32c.extend(crc, data)
+    # The C extension takes only ``bytes``: other buffers (a numpy array's memory) go in
+    # chunks small enough to stay in cache, instead of one copy of the whole buffer.
+    view = memoryview(data).cast("B")
+    for start in range(0, len(view), _CHUNK):
+      crc = _google_crc32c.extend(crc, bytes(view[start:start + _CHUNK]))
+    return crc
 else:  # pragma: no cover - no C build of google-crc32c on this platform.
   IMPLEMENTATION = "pure Python"
   crc32c = crc32c_python

@@ -237,6 +237,18 @@ class _Bundle:
                   f"offset {entry.offset}).", name)
     return raw
 
+  def _read_array(self, name: str, entry: _Entry, dtype: np.dtype, count: int) -> np.ndarray:
+    """The entry's bytes read straight into a new (writable) flat array: one copy."""
+    data_path = self._check_fits(name, entry)
+    value = np.empty(count, dtype)
+    with open(data_path, "rb") as f:
+      f.seek(entry.offset)
+      got = f.readinto(memoryview(value.view(np.uint8)))
+    if got != entry.size:
+      raise _fail(data_path, f"the data file is truncated (wanted {entry.size} bytes at "
+                  f"offset {entry.offset}).", name)
+    return value
+
   def read(self, name: str) -> np.ndarray:
     """The tensor ``name`` as a numpy array (validated, crc-checked)."""
     entry = self.entries[name]
@@ -260,18 +272,15 @@ class _Bundle:
   def _read_entry(self, name: str, entry: _Entry) -> np.ndarray:
     dtype = self.dtype(name, entry)
     count = self._check_size(name, entry, dtype)
-    raw = self._bytes(name, entry)
     if entry.dtype == _DT_STRING:
-      value, crc = _decode_strings(raw, count, entry.shape, lambda m: _fail(
+      value, crc = _decode_strings(self._bytes(name, entry), count, entry.shape, lambda m: _fail(
           self._data_path(entry.shard_id), m, name))
     else:
-      crc = crc32c(raw)
-      value = np.frombuffer(raw, dtype)
+      value = self._read_array(name, entry, dtype, count)
+      crc = crc32c(value.view(np.uint8))
       if self.big_endian and dtype.itemsize > 1:
         part = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
         value = value.view(f"u{part}").byteswap().view(dtype)
-      else:
-        value = value.copy()  # writable, and independent of ``raw``
       value = value.reshape(entry.shape)
     if entry.crc32c is not None and unmask_crc(entry.crc32c) != crc:
       raise CheckpointError(

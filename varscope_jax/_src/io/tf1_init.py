@@ -57,16 +57,20 @@ def _pairs(assignment_map) -> list[tuple[str, str]]:
         raise TypeError("assignment_map as a list must hold (checkpoint name, variable name) "
                         f"pairs, got {pair!r}.")
       items.append(tuple(pair))
+  out = []
   for key, value in items:
     if not isinstance(key, str):
       raise TypeError(f"assignment_map key {key!r} must be a checkpoint tensor name or a "
                       "'scope/' (a str).")
+    name = getattr(value, "name", None)
+    if not isinstance(value, str) and isinstance(name, str) and name.endswith(":0"):
+      value = name[:-2]       # a variable (vs.Variable, as get_variables_to_restore lists)
     if not isinstance(value, str):
       raise TypeError(
-          f"assignment_map[{key!r}] must be a variable's name in params or a 'scope/' (a "
-          f"str), got {type(value).__name__}. A params tree has no Variable objects: name "
-          "the leaf as TF names the variable ('scope/w').")
-  return items
+          f"assignment_map[{key!r}] must be a variable's name in params, a 'scope/' (a "
+          f"str) or a variable, got {type(value).__name__}.")
+    out.append((key, value))
+  return out
 
 
 def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
@@ -153,7 +157,9 @@ def init_from_checkpoint(params: Mapping, ckpt_dir_or_file, assignment_map) -> d
     ckpt_dir_or_file: a TF1 checkpoint prefix (``.../model.ckpt``) or a folder with a
       ``checkpoint`` file.
     assignment_map: a dict ``{checkpoint name or scope: variable name or scope}`` or a
-      list of such pairs (BERT's ``get_assignment_map_from_checkpoint`` builds one).
+      list of such pairs (BERT's ``get_assignment_map_from_checkpoint`` builds one). A
+      value may also be a variable (``vs.Variable``, e.g. from
+      ``slim.get_variables_to_restore()``): it stands for its name.
 
   Returns:
     A new params dict (inner dicts copied; unmapped leaves shared with ``params``).
