@@ -272,6 +272,8 @@ def cell_input_rank3():
 
 def _bn_run(name, layer, training=True):
   y = layer(jnp.asarray(BN_X), training=training)
+  for v in ("moving_mean", "moving_variance"):   # TF's shapes ([1, 1, C] for ghost batches)
+    assert getattr(layer, v).value().shape == ARRAYS[name + "|" + v].shape
   np.testing.assert_allclose(np.asarray(y), ARRAYS[name + "|y"], rtol=1e-5, atol=1e-6)
   np.testing.assert_allclose(np.asarray(layer.moving_mean.value()),
                              ARRAYS[name + "|moving_mean"], rtol=1e-5, atol=1e-7)

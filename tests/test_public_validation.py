@@ -194,7 +194,7 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.assign_moving_average(_var(), 1.0, "x"), TypeError,
             r"decay must be a real number"),
     ],
-    # ---- transform, lowering
+    # ---- transform
     "transform": [Bad(lambda t: vs.transform(42), TypeError, r"transform expects a function")],
     "Transformed": [   # transform's result: bad calls of its init and apply
         Bad(lambda t: vs.transform(_var).init("x"), TypeError,
