@@ -132,6 +132,8 @@ _LAZY = {
     "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
     # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
     "train": ("varscope_jax.train", None),
+    # python -m varscope_jax.upgrade: TF1 source to varscope_jax (libcst loads on first use).
+    "upgrade": ("varscope_jax.upgrade", None),
 }
 
 

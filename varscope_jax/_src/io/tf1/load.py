@@ -7,6 +7,7 @@ tensors are model variables, optimizer slots, EMA shadows or bookkeeping is deci
 from __future__ import annotations
 
 import logging
+import re
 from typing import Mapping, NamedTuple
 
 import jax.numpy as jnp
@@ -104,7 +105,7 @@ def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
       raise ValueError(
           f"Tensor {name} in {prefix} is named as a slot of {kind.optimizer} (TF names "
           f"slots {rule}) of variable {kind.variable}, which is not in the checkpoint. "
-          f"Drop it with rename={{'^{name}$': None}}; if {key!r} is part of a model "
+          f"Drop it with rename={{'^{re.escape(name)}$': None}}; if {key!r} is part of a model "
           f"variable's name, not an optimizer's, pass optimizer_names={{{key!r}: None}}.")
     if kind.kind == "unknown slot":
       raise ValueError(
@@ -112,7 +113,7 @@ def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
           f"stores optimizer slots (<variable>/<optimizer name>[_N]), but {kind.name!r} "
           f"is not a TF1 optimizer's name. If an optimizer was created with "
           f"name={kind.name!r}, pass optimizer_names={{{kind.name!r}: 'Adam'}} (its "
-          f"default name); to drop the tensor, rename={{'^{name}$': None}}.")
+          f"default name); to drop the tensor, rename={{'^{re.escape(name)}$': None}}.")
 
 
 def _is_float(bundle: _Bundle, name: str) -> bool:

@@ -11,9 +11,9 @@ import pytest
 
 import varscope_jax as vs
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = json.load(open(os.path.join(HERE, "golden", "layer_api", "layer_api.json")))["cases"]
-ARRAYS = dict(np.load(os.path.join(HERE, "golden", "layer_api", "layer_api.npz")))
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = json.load(open(os.path.join(TESTS, "golden", "layer_api", "layer_api.json")))["cases"]
+ARRAYS = dict(np.load(os.path.join(TESTS, "golden", "layer_api", "layer_api.npz")))
 X = np.random.RandomState(0).uniform(-1, 1, (4, 3)).astype(np.float32)
 IMG = np.random.RandomState(1).uniform(-1, 1, (2, 4, 4, 3)).astype(np.float32)
 BN_X = np.random.RandomState(2).uniform(-1, 1, (8, 3)).astype(np.float32)
@@ -272,6 +272,8 @@ def cell_input_rank3():
 
 def _bn_run(name, layer, training=True):
   y = layer(jnp.asarray(BN_X), training=training)
+  for v in ("moving_mean", "moving_variance"):   # TF's shapes ([1, 1, C] for ghost batches)
+    assert getattr(layer, v).value().shape == ARRAYS[name + "|" + v].shape
   np.testing.assert_allclose(np.asarray(y), ARRAYS[name + "|y"], rtol=1e-5, atol=1e-6)
   np.testing.assert_allclose(np.asarray(layer.moving_mean.value()),
                              ARRAYS[name + "|moving_mean"], rtol=1e-5, atol=1e-7)
