@@ -121,6 +121,75 @@ class VariableScope:
       lambda self: self._opts.partition_rules,
       doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.")
 
+  # TF's properties and setters, one per option; ``constraint`` has no setter in TF.
+  @property
+  def initializer(self):
+    """The scope's default initializer."""
+    return self._opts.initializer
+
+  def set_initializer(self, initializer):
+    """Sets the default initializer of this scope."""
+    self._opts = dataclasses.replace(self._opts, initializer=initializer)
+
+  @property
+  def regularizer(self):
+    """The scope's default regularizer."""
+    return self._opts.regularizer
+
+  def set_regularizer(self, regularizer):
+    """Sets the default regularizer of this scope."""
+    self._opts = dataclasses.replace(self._opts, regularizer=regularizer)
+
+  @property
+  def caching_device(self):
+    """The scope's default caching_device."""
+    return self._opts.caching_device
+
+  def set_caching_device(self, caching_device):
+    """Sets the default caching_device of this scope (accepted for porting; no effect in JAX)."""
+    self._opts = dataclasses.replace(self._opts, caching_device=caching_device)
+
+  @property
+  def partitioner(self):
+    """The scope's default partitioner."""
+    return self._opts.partitioner
+
+  def set_partitioner(self, partitioner):
+    """Sets the default partitioner of this scope (stored and inherited; JAX uses sharding instead)."""
+    self._opts = dataclasses.replace(self._opts, partitioner=partitioner)
+
+  @property
+  def custom_getter(self):
+    """The scope's default custom_getter."""
+    return self._opts.custom_getter
+
+  def set_custom_getter(self, custom_getter):
+    """Sets the default custom_getter of this scope."""
+    self._opts = dataclasses.replace(self._opts, custom_getter=custom_getter)
+
+  @property
+  def dtype(self):
+    """The scope's default dtype."""
+    return self._opts.dtype
+
+  def set_dtype(self, dtype):
+    """Sets the default dtype of this scope."""
+    self._opts = dataclasses.replace(self._opts, dtype=dtype)
+
+  @property
+  def use_resource(self):
+    """The scope's default use_resource."""
+    return self._opts.use_resource
+
+  def set_use_resource(self, use_resource):
+    """Sets the default use_resource of this scope (accepted for porting; no effect on JAX arrays)."""
+    self._opts = dataclasses.replace(self._opts, use_resource=use_resource)
+
+  @property
+  def constraint(self):
+    """The scope's default constraint."""
+    return self._opts.constraint
+
   def reuse_variables(self):
     """Sets reuse=True on this scope (and on sub-scopes opened after this call)."""
     self._reuse = True
@@ -150,32 +219,6 @@ class VariableScope:
     return "<VariableScope name=%r reuse=%r>" % (self._name, self._reuse)
 
 
-_NO_EFFECT = {"caching_device": " (accepted for porting; no effect in JAX)",
-              "use_resource": " (accepted for porting; no effect on JAX arrays)",
-              "partitioner": " (stored and inherited; JAX uses sharding instead)"}
-
-
-def _option_accessors(option):
-  def get(self):
-    return getattr(self._opts, option)
-
-  def set_(self, value):
-    self._opts = dataclasses.replace(self._opts, **{option: value})
-
-  set_.__name__ = "set_" + option
-  set_.__doc__ = f"Sets the default {option} of this scope{_NO_EFFECT.get(option, '')}."
-  return property(get, doc=f"The scope's default {option}."), set_
-
-
-# TF's properties and setters, one per option (``initializer`` / ``set_initializer``...);
-# ``constraint`` has no setter in TF.
-for _option in OPTION_NAMES:
-  if _option == "partition_rules":
-    continue
-  _get, _set = _option_accessors(_option)
-  setattr(VariableScope, _option, _get)
-  if _option != "constraint":
-    setattr(VariableScope, "set_" + _option, _set)
 
 
 class _ScopeStore:

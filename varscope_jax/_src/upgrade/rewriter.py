@@ -253,11 +253,11 @@ class Rewriter(cst.CSTTransformer):
       return True
     if scope is None:
       return True
-    assignments = scope[node.value]
+    assignments = scope[node.value]  # pyright: ignore[reportInvalidTypeArguments]
     if not assignments:
       return True
     return all(isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom))
-               for a in assignments)
+               for a in assignments)  # pyright: ignore[reportGeneralTypeIssues]
 
   # ---- statements: comment lines above the statement that holds a flagged construct
   def _push(self, node) -> None:
@@ -711,7 +711,7 @@ class Rewriter(cst.CSTTransformer):
           stmt = stmt.with_changes(body=[small.with_changes(names=names)])
       if getattr(self, "_carry", None) and isinstance(stmt, (cst.SimpleStatementLine,
                                                               cst.BaseCompoundStatement)):
-        stmt = stmt.with_changes(leading_lines=self._carry + list(stmt.leading_lines))
+        stmt = stmt.with_changes(leading_lines=self._carry + list(stmt.leading_lines))  # pyright: ignore[reportOptionalOperand]
         self._carry = None
       out.append(stmt)
     return out
