@@ -210,16 +210,13 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
     validate_initializer(key_init, var_shape, var_dtype)
-    rec = var_lib.VariableRecord(
-        op_name=op_name, store_name=None, shape=var_shape,
-        dtype=var_dtype, initializer=key_init, init_value=value,
-        trainable=bool(var_trainable),
-        collections=var_lib._normalize_collections(kw.get("collections"), var_trainable),
+    rec = graph.new_record(
+        op_name, var_shape, var_dtype, initializer=key_init, init_value=value,
+        trainable=var_trainable,
+        collections=var_lib.normalize_collections(kw.get("collections"), var_trainable),
         constraint=var_constraint, use_resource=bool(kw.get("use_resource")),
-        partition_rules=partition_rules,
-        regularizer=regularizer,
-        stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-    return graph.add_variable(rec, finish=regularize, undo=undo)
+        partition_rules=partition_rules, regularizer=regularizer)
+    return graph.add_variable(rec, finish=regularize, undo=undo, regularize=False)
 
   kwargs = _tf_kwargs(
       initial_value=raw, trainable=req.trainable, validate_shape=req.validate_shape,
@@ -235,9 +232,5 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
         f"{type(value).__name__!s}, not a variable of this graph. A creator must return "
         "what next_creator returned (or another variable); to wrap the value a "
         "variable reads as, use a custom_getter instead.")
-  with graph._lock:
-    graph.var_store[name] = rec
-    if losses and losses[0] is not None:
-      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
-                              name=rec.op_name + "/Regularizer")
+  graph.keep_in_store(name, rec, losses[0] if losses else None)
   return value

@@ -302,9 +302,10 @@ def _check_key_initializer(name, initializer, shape, dtype) -> None:
 def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                       partition_rules):
   """Names the variable as TF does (name_scope(full name) at the root of the graph),
-  builds its record and adds it to the graph; the regularizer runs before it is kept."""
+  builds its record and adds it to the graph (which runs the regularizer before it is
+  kept)."""
   name, regularizer = req.name, req.regularizer
-  collections = var_lib._normalize_collections(req.collections, req.trainable)
+  collections = var_lib.normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
@@ -312,25 +313,12 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   creator_lib.validate_initializer(key_initializer, shape, dtype)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
-  rec = var_lib.VariableRecord(
-      op_name=op_name, store_name=name, shape=shape, dtype=dtypes_lib.canonical(dtype),
-      initializer=key_initializer, init_value=init_value, trainable=bool(req.trainable),
-      collections=collections, constraint=req.constraint,
-      use_resource=bool(req.use_resource), regularizer=regularizer,
-      partition_rules=partition_rules,
-      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-  if not regularizer:
-    return graph.add_variable(rec, undo=undo)
-  losses = []
-
-  def regularize(value):   # runs before the variable is recorded: may raise safely
-    losses.append(regularizer(_unwrap(value)))
-
-  value = graph.add_variable(rec, finish=regularize, undo=undo)
-  if losses[0] is not None:
-    graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
-                            name=rec.op_name + "/Regularizer")
-  return value
+  rec = graph.new_record(
+      op_name, shape, dtype, store_name=name, initializer=key_initializer,
+      init_value=init_value, trainable=req.trainable, collections=collections,
+      constraint=req.constraint, use_resource=req.use_resource, regularizer=regularizer,
+      partition_rules=partition_rules)
+  return graph.add_variable(rec, undo=undo)
 
 
 def _adopt_from_backend(graph, name):
@@ -339,10 +327,8 @@ def _adopt_from_backend(graph, name):
   leaf = graph.backend.find_existing(name)
   if leaf is None:
     return None
-  rec = var_lib.VariableRecord(
-      op_name=name, store_name=name, shape=tuple(leaf.shape),
-      dtype=dtypes_lib.canonical(leaf.dtype), trainable=True,
-      collections=var_lib._normalize_collections(None, True), use_resource=False)
+  rec = graph.new_record(name, leaf.shape, leaf.dtype, store_name=name,
+                         collections=var_lib.normalize_collections(None, True))
   graph.add_variable(rec, value=leaf)
   return rec
 
@@ -451,7 +437,7 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
     raise ValueError("initial_value must be specified.")
   graph = graph_lib.get_default_graph()
   _, _, trainable = var_lib.validate_sync_trainable(synchronization, aggregation, trainable, name)
-  collections = var_lib._normalize_collections(collections, trainable)
+  collections = var_lib.normalize_collections(collections, trainable)
   var_lib.check_constraint(constraint)
   if dtype is not None:
     dtype = dtypes_lib.as_dtype(dtype, variable=name)
@@ -463,11 +449,9 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
     arr = var_lib.to_initial_array(initial_value, dtype, op_path)
   if use_resource is None:
     use_resource = bool(vs_lib.get_variable_scope().use_resource)
-  rec = var_lib.VariableRecord(
-      op_name=op_path, store_name=None, shape=tuple(arr.shape),
-      dtype=dtypes_lib.canonical(arr.dtype), init_value=arr, trainable=bool(trainable),
-      collections=collections, constraint=constraint, use_resource=bool(use_resource),
-      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  rec = graph.new_record(
+      op_path, arr.shape, arr.dtype, init_value=arr, trainable=trainable,
+      collections=collections, constraint=constraint, use_resource=use_resource)
   return graph.add_variable(rec)
 
 

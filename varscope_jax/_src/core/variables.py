@@ -404,7 +404,7 @@ _DEFAULT_COLLECTIONS = {
 }
 
 
-def _normalize_collections(collections, trainable):
+def normalize_collections(collections, trainable):
   if collections is None:
     return _DEFAULT_COLLECTIONS[bool(trainable)]
   if not isinstance(collections, (list, tuple, set)):
