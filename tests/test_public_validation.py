@@ -1,4 +1,4 @@
-"""Every public name refuses a bad argument with a clear error (issue 13, item 6).
+"""Every public name refuses a bad argument with a clear error.
 
 ``TABLE`` (every public name of ``vs``: ``__all__`` and the lazy names), ``INIT_TABLE`` (``vs.initializers.__all__``) and
 ``OPS_TABLE`` (``vs.ops.__all__``) give every

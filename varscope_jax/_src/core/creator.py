@@ -21,6 +21,7 @@ varscope_jax's grouped, compiled initialization.
 from __future__ import annotations
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -90,7 +91,7 @@ class variable_creator_scope:  # pylint: disable=invalid-name
     graph, old, new = self._entered.pop()
     slots = graph.thread_state().slots
     if slots.get(_SLOT, ()) is not new:
-      raise RuntimeError("Exiting variable_creator_scope without proper nesting.")
+      raise RuntimeError(tf_errors.CREATOR_NESTING)
     slots[_SLOT] = old
 
 

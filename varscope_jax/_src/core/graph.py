@@ -18,6 +18,7 @@ from typing import Any, Iterator
 import jax.numpy as jnp
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.shapes import shape_str
 from varscope_jax._src.core.backends import EagerBackend
 from varscope_jax._src.core import variables as var_lib
@@ -35,13 +36,9 @@ def validate_name(name: str, nested: bool) -> None:
   """TF's check of a name scope / op name (``Graph.name_scope``)."""
   if nested:
     if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):   # (fullmatch: no trailing "\n")
-      raise ValueError(
-          "'%s' is not a valid scope name. A scope name has to match the following "
-          "pattern: %s" % (name, _VALID_SCOPE_NAME_REGEX.pattern))
+      raise ValueError(tf_errors.INVALID_SCOPE_NAME % (name, _VALID_SCOPE_NAME_REGEX.pattern))
   elif not _VALID_OP_NAME_REGEX.fullmatch(name):
-    raise ValueError(
-        "'%s' is not a valid root scope name. A root scope name has to match the "
-        "following pattern: %s" % (name, _VALID_OP_NAME_REGEX.pattern))
+    raise ValueError(tf_errors.INVALID_ROOT_SCOPE_NAME % (name, _VALID_OP_NAME_REGEX.pattern))
 
 
 class _ThreadState(threading.local):
@@ -213,7 +210,7 @@ class Graph:
       else:
         op_name = self.unique_name(name)
       if op_name in self._op_names:
-        raise ValueError("Duplicate node name in graph: '%s'" % op_name)
+        raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
       self._op_names.add(op_name)
       return op_name
 
@@ -282,7 +279,7 @@ class Graph:
       loss = None
       try:
         if not adopted and rec.op_name in self._op_names:
-          raise ValueError("Duplicate node name in graph: '%s'" % rec.op_name)
+          raise ValueError(tf_errors.DUPLICATE_NODE % rec.op_name)
         if not adopted:
           value = self.backend.create(self, rec)
         try:

@@ -17,6 +17,7 @@ import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
@@ -81,11 +82,10 @@ def scope_get_variable(scope, graph, req: VariableRequest):
       init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
-        raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
-                         % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
+        raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
     getter = opts.custom_getter if req.custom_getter is None else req.custom_getter
     if getter is not None and not callable(getter):   # (TF checks this first)
-      raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
+      raise ValueError(tf_errors.GETTER_NOT_CALLABLE % getter)
     synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
         req.synchronization, req.aggregation, req.trainable, full_name)
     if dtype is None:
@@ -171,20 +171,17 @@ def _is_scalar(shape):
 
 def _existing(graph, name, rec, shape, dtype, reuse):
   if reuse is False:
-    msg = ("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
-           "reuse=tf.AUTO_REUSE in VarScope?" % name)
+    msg = tf_errors.ALREADY_EXISTS % name
     if not rec.use_resource:
       trace = "".join(traceback.format_list(rec.stack)) if rec.stack else (
           "  (creation stacks are recorded in the eager default graph only)\n")
-      msg = "%s Originally defined at:\n\n%s" % (msg, trace)
+      msg = tf_errors.ORIGINALLY_DEFINED % (msg, trace)
     raise ValueError(msg)
   if not var_lib.shape_compatible(shape, rec.shape):
-    raise ValueError("Trying to share variable %s, but specified shape %s and found "
-                     "shape %s." % (name, var_lib.shape_str(shape),
+    raise ValueError(tf_errors.SHARE_SHAPE % (name, var_lib.shape_str(shape),
                                     var_lib.shape_str(rec.shape)))
   if dtypes_lib.canonical(dtype) != rec.dtype:
-    raise ValueError("Trying to share variable %s, but specified dtype %s and found "
-                     "dtype %s." % (name, dtype.name, rec.dtype_name))
+    raise ValueError(tf_errors.SHARE_DTYPE % (name, dtype.name, rec.dtype_name))
   return rec.value
 
 
@@ -193,7 +190,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   name, initializer = req.name, req.initializer
   initializing_from_value = initializer is not None and not callable(initializer)
   if req.shape is not None and initializing_from_value:
-    raise ValueError("If initializer is a constant, do not specify shape.")
+    raise ValueError(tf_errors.CONSTANT_WITH_SHAPE)
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
   check_size(name, shape, dtype)
@@ -204,9 +201,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   if rec is not None:
     return _existing(graph, name, rec, shape, dtype, req.reuse)
   if req.reuse is True:
-    raise ValueError("Variable %s does not exist, or was not created with "
-                     "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
-                     "VarScope?" % name + _missing_hint(graph, name))
+    raise ValueError(tf_errors.DOES_NOT_EXIST % name + _missing_hint(graph, name))
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
@@ -225,8 +220,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
     return None, var_lib.to_initial_array(initializer, None, name)
   if initializer is None:
     if shape is None:
-      raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
-                       "must be specified." % name)
+      raise ValueError(tf_errors.NO_INITIALIZER_NO_SHAPE % name)
     initializer = _default_initializer(name, dtype)
   if inspect.isclass(initializer):
     initializer = initializer()
@@ -243,9 +237,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
   elif kind == calling.TF and calling.needs_no_arguments(initializer):
     value = calling.call_without_arguments(name, initializer)
     return None, var_lib.to_initial_array(value, None, name)
-  raise ValueError("The initializer passed is not valid. It should be a callable with "
-                   "no arguments and the shape should not be provided or an instance "
-                   "of `tf.keras.initializers.*' and `shape` should be fully defined.")
+  raise ValueError(tf_errors.INVALID_INITIALIZER)
 
 
 def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
@@ -253,11 +245,10 @@ def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
   if tuple(arr.shape) != tuple(shape):
     call = calling.tf_call_text(shape, dtype, calling.takes_partition_info(initializer))
     raise ValueError(
-        "In this `tf.Variable` creation, the initial value's shape (%s) is not compatible "
-        "with the explicitly supplied `shape` argument (%s).\nVariable %s: the "
-        "initializer %r, called as %s, returned shape %s; it must return an array of the "
-        "shape it is given." % (tuple(arr.shape), tuple(shape), name, initializer, call,
-                                var_lib.shape_str(arr.shape)))
+        tf_errors.INITIAL_SHAPE % (tuple(arr.shape), tuple(shape))
+        + "\nVariable %s: the initializer %r, called as %s, returned shape %s; it must "
+        "return an array of the shape it is given." % (name, initializer, call,
+                                                       var_lib.shape_str(arr.shape)))
 
 
 _CHECKED_SIGNATURES: set = set()
@@ -434,7 +425,7 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
   default creator; ``validate_shape``, ``caching_device`` and TF's other creator
   arguments have no effect)."""
   if initial_value is None:
-    raise ValueError("initial_value must be specified.")
+    raise ValueError(tf_errors.NO_INITIAL_VALUE)
   graph = graph_lib.get_default_graph()
   _, _, trainable = var_lib.validate_sync_trainable(synchronization, aggregation, trainable, name)
   collections = var_lib.normalize_collections(collections, trainable)

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.sharding import check_rules as _check_rules
 from varscope_jax._src.core import graph as graph_lib
 
@@ -299,7 +300,7 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
 
 def _check_getter(custom_getter):
   if custom_getter is not None and not callable(custom_getter):
-    raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
+    raise ValueError(tf_errors.GETTER_NOT_CALLABLE % custom_getter)
 
 
 def get_unique_variable_scope(prefix: str) -> str:
@@ -376,7 +377,7 @@ class _PureVariableScope:
   def __exit__(self, *exc):
     store = self._store
     if store.current_scope is not self._last:
-      raise RuntimeError("Improper nesting of variable_scope.")
+      raise RuntimeError(tf_errors.IMPROPER_NESTING)
     if isinstance(self._name_or_scope, VariableScope):
       store.restore_counts(self._old_subscopes)
     else:
@@ -434,14 +435,13 @@ class variable_scope:  # pylint: disable=invalid-name
                      else _NO_OPTIONS)
     self._reuse = reuse
     if default_name is None and name_or_scope is None:
-      raise TypeError("If default_name is None then name_or_scope is required")
+      raise TypeError(tf_errors.NO_DEFAULT_NAME)
     if self._reuse is False:
       self._reuse = None  # False means "inherit", as None.
     if not (self._reuse is True or self._reuse is None or self._reuse is AUTO_REUSE):
-      raise ValueError("The reuse parameter must be True or False or None.")
+      raise ValueError(tf_errors.BAD_REUSE)
     if not isinstance(auxiliary_name_scope, bool):
-      raise TypeError("The auxiliary_name_scope must be `True` or `False`, "
-                      "while get {}".format(auxiliary_name_scope))
+      raise TypeError(tf_errors.BAD_AUXILIARY_NAME_SCOPE.format(auxiliary_name_scope))
     _check_getter(custom_getter)
     self._auxiliary_name_scope = auxiliary_name_scope
     self._current_name_scope = None
@@ -488,7 +488,7 @@ class variable_scope:  # pylint: disable=invalid-name
         pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
     else:
       if self._reuse:
-        raise ValueError("reuse=True cannot be used without a name_or_scope")
+        raise ValueError(tf_errors.REUSE_WITHOUT_NAME)
       current_name_scope = current_name_scope or graph.name_scope(self._default_name)
       current_name = current_name_scope.__enter__()
       self._current_name_scope = current_name_scope

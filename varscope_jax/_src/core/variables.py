@@ -20,6 +20,7 @@ import jax
 import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
 from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
     as_shape, fully_defined, shape_compatible, shape_str)
@@ -50,8 +51,7 @@ def validate_sync_trainable(synchronization, aggregation, trainable, name):
     try:
       synchronization = VariableSynchronization(synchronization)
     except ValueError:
-      raise ValueError("Invalid variable synchronization mode: {} for variable: {}"
-                       .format(synchronization, name)) from None
+      raise ValueError(tf_errors.INVALID_SYNCHRONIZATION.format(synchronization, name)) from None
   if aggregation is None:
     aggregation = VariableAggregation.NONE
   if trainable is None:
@@ -408,8 +408,7 @@ def normalize_collections(collections, trainable):
   if collections is None:
     return _DEFAULT_COLLECTIONS[bool(trainable)]
   if not isinstance(collections, (list, tuple, set)):
-    raise ValueError("collections argument to Variable constructor must be a list, "
-                     "tuple, or set. Got %s of type %s" % (collections, type(collections)))
+    raise ValueError(tf_errors.COLLECTIONS_NOT_A_LIST % (collections, type(collections)))
   collections = list(collections)
   if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
     collections.append(GraphKeys.TRAINABLE_VARIABLES)
@@ -418,7 +417,7 @@ def normalize_collections(collections, trainable):
 
 def check_constraint(constraint):
   if constraint is not None and not callable(constraint):
-    raise ValueError("The `constraint` argument must be a callable.")
+    raise ValueError(tf_errors.CONSTRAINT_NOT_CALLABLE)
 
 
 def to_initial_array(value, dtype, name):
