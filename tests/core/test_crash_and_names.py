@@ -13,7 +13,7 @@ import pytest
 
 import varscope_jax as vs
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_random_variable_of_2_60_elements_is_a_value_error_not_an_abort():
