@@ -20,14 +20,9 @@ varscope_jax's grouped, compiled initialization.
 """
 from __future__ import annotations
 
-import jax
-import numpy as np
-
 from varscope_jax._src.base import dtypes as dtypes_lib
-from varscope_jax._src.base import keys as keys_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
-from varscope_jax._src.initializers import make as materialize
 
 _SLOT = "variable_creator_stack"
 
@@ -154,16 +149,7 @@ class PendingInitialValue:
   def __call__(self):
     if self.value is not None:
       return self.value
-    graph = self._graph
-    kind = getattr(graph.backend, "kind", None)
-    if kind == "eager":
-      return materialize.make_eager_one(self.initializer, self.shape, self.dtype,
-                                        graph.rng_seed, self._name)
-    if kind == "init" and graph.rng is not None:
-      key = keys_lib.variable_key(keys_lib.as_key(graph.rng), self._name)
-      return materialize.make_one(self.initializer, self.shape, self.dtype, key)
-    # apply: the variable is its params leaf; this value is never used.
-    return jax.lax.broadcast_in_dim(np.zeros((), self.dtype), self.shape, ())
+    return self._graph.initial_value(self._name, self.initializer, self.shape, self.dtype)
 
   def __repr__(self):
     return "<initial value of %s: %r>" % (self._name, self.initializer)
