@@ -26,6 +26,8 @@ from varscope_jax._src.ops.math_ops import floordiv as floordiv
 from varscope_jax._src.ops.math_ops import floormod as floormod
 from varscope_jax._src.ops.math_ops import truncatediv as truncatediv
 from varscope_jax._src.ops.math_ops import truncatemod as truncatemod
+from varscope_jax._src.ops.nn_ops import avg_pool as avg_pool
+from varscope_jax._src.ops.nn_ops import batch_normalization as batch_normalization
 from varscope_jax._src.ops.nn_ops import bias_add as bias_add
 from varscope_jax._src.ops.nn_ops import clip_by_global_norm as clip_by_global_norm
 from varscope_jax._src.ops.nn_ops import clip_by_norm as clip_by_norm
@@ -37,7 +39,7 @@ from varscope_jax._src.ops.nn_ops import softmax_cross_entropy_with_logits as so
 from varscope_jax._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits
 
 __all__ = [
-    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
+    "avg_pool", "batch_normalization", "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
     "cumsum", "floordiv", "floormod", "gather", "gather_nd", "global_norm", "l2_normalize",
     "matrix_band_part", "moments", "one_hot", "pad", "resize_bilinear", "resize_images",
     "resize_nearest_neighbor", "sequence_mask", "sigmoid_cross_entropy_with_logits",
