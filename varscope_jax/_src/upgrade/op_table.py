@@ -17,6 +17,7 @@ from varscope_jax._src.upgrade.ops_nn import NN
 from varscope_jax._src.upgrade.ops_more import MATH as MORE_MATH
 from varscope_jax._src.upgrade.ops_more import NN as MORE_NN
 from varscope_jax._src.upgrade.ops_nn import RANDOM
+from varscope_jax._src.upgrade.ops_assert import ASSERT
 from varscope_jax._src.upgrade.ops_special import SPECIAL
 
 __all__ = ["GENERAL_NOTES", "OPS", "Op", "Unsupported", "canonical_ops", "lookup",
@@ -46,7 +47,8 @@ def _index(ops: Sequence[Op]) -> dict[str, Op]:
   return table
 
 
-OPS: Mapping[str, Op] = _index(MATH + MORE_MATH + ARRAY + NN + MORE_NN + RANDOM + SPECIAL)
+OPS: Mapping[str, Op] = _index(MATH + MORE_MATH + ARRAY + NN + MORE_NN + RANDOM + SPECIAL
+                              + ASSERT)
 
 _PREFIXES = ("compat.v1.", "compat.v2.")
 
