@@ -298,6 +298,7 @@ def test_a_package_tree_imports_its_rewritten_modules(tmp_path):
       del sys.modules[name]
 
 
+@pytest.mark.slow   # two fresh interpreters that import jax and libcst
 def test_command_line(tmp_path):
   src = tmp_path / "m.py"
   src.write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n"
