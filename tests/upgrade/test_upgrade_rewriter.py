@@ -89,6 +89,24 @@ def test_renames_keep_comments_and_layout():
                             [-1])""")
 
 
+def test_comments_above_a_removed_import_stay():
+  text, _ = up("""\
+      \"\"\"Doc.\"\"\"
+      import os
+      # pylint: disable=g-direct-tensorflow-import
+      from tensorflow.python.ops import array_ops
+      from tensorflow.python.ops import nn_ops  # trailing
+
+      def f(x):
+        # the body's only import
+        import tensorflow as tf
+        return nn_ops.relu(array_ops.concat([x, x], 0))
+      """)
+  assert "# pylint: disable=g-direct-tensorflow-import\n\ndef f(x):" in text
+  assert "  # the body's only import\n  return jax.nn.relu(" in text
+  ast.parse(text)
+
+
 def test_static_shapes():
   text, report = up("""\
       import tensorflow as tf
