@@ -24,6 +24,7 @@ import libcst as cst
 from libcst.metadata import (ExpressionContext, ExpressionContextProvider, MetadataWrapper,
                              PositionProvider, ScopeProvider)
 
+from varscope_jax._src.upgrade import hints
 from varscope_jax._src.upgrade import host
 from varscope_jax._src.upgrade import manual
 from varscope_jax._src.upgrade import op_table
@@ -541,9 +542,18 @@ class Rewriter(cst.CSTTransformer):
       self._flag(original_node, rep.UNSUPPORTED, name,
                  f"a reference to tf.{name}: call {op_table.OPS[name].jax} in a lambda")
       return updated_node
-    self._flag(original_node, rep.UNKNOWN, name,
-               "no varscope_jax or JAX equivalent known: rewrite by hand")
+    self._unknown(original_node, name)
     return updated_node
+
+  def _unknown(self, node, name: str) -> None:
+    """A TF name with no rewrite: what to use instead where the hints know it
+    (``tf.while_loop`` -> ``jax.lax.while_loop``), else "no equivalent known"."""
+    hint = hints.NOT_OPS.get(name)
+    if hint is not None:
+      self._flag(node, rep.MANUAL, name, hint)
+    else:
+      self._flag(node, rep.UNKNOWN, name,
+                 "no varscope_jax or JAX equivalent known: rewrite by hand")
 
   def _spelled_by_kept_alias(self, node, vs_name: str) -> bool:
     """Whether ``node`` (``slim.conv2d``) already spells ``vs_name`` through a kept alias."""
@@ -666,8 +676,7 @@ class Rewriter(cst.CSTTransformer):
       func = _parse(self._use(f"vs.{vs_name}"))
       self._add(original_node, rep.RENAMED, self.code(original_node.func), f"vs.{vs_name}")
       return updated_node.with_changes(func=func)
-    self._flag(original_node, rep.UNKNOWN, name,
-               "no varscope_jax or JAX equivalent known: rewrite by hand")
+    self._unknown(original_node, name)
     return updated_node
 
   def _keep_layout(self, old: cst.Call, new: cst.BaseExpression) -> cst.BaseExpression:
