@@ -232,6 +232,14 @@ class ApplyBackend(Backend):
           + errors.did_you_mean(rec.op_name, self.flat_names())
           + " Were these params made by init of the same function (or of one that "
           "creates the same variables)?") from None
+    if isinstance(leaf, jax.ShapeDtypeStruct):
+      raise TypeError(
+          f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is a "
+          f"jax.ShapeDtypeStruct (shape {var_lib.shape_str(leaf.shape)}, "
+          f"{np.dtype(leaf.dtype).name}: a shape and dtype, no "
+          "value: from jax.eval_shape or specs). apply needs values: pass the params "
+          "init made or a restored checkpoint, or call jax.eval_shape(t.apply, params, "
+          "...) to work with shapes only.")
     if not hasattr(leaf, "dtype"):
       try:
         leaf = jnp.asarray(leaf)

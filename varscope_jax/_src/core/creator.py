@@ -156,13 +156,21 @@ class PendingInitialValue:
     return "<initial value of %s: %r>" % (self._name, self.initializer)
 
 
-def validate_initializer(initializer, shape, dtype) -> None:
+def validate_initializer(initializer, shape, dtype, name: str | None = None) -> None:
   """The checks TF makes on an initial value as the variable is made (``Constant``: a
   float for an int32 variable is TF's ``TypeError``), in every mode; eager would meet
-  them making the value, ``transform``'s traces make no value."""
+  them making the value, ``transform``'s traces make no value. TF's text is the first
+  line; a second names the variable."""
   validate = getattr(initializer, "validate", None)
-  if validate is not None:
+  if validate is None:
+    return
+  try:
     validate(tuple(shape), dtypes_lib.canonical(dtype))
+  except (TypeError, ValueError) as e:
+    if name is None:
+      raise
+    raise type(e)(f"{e}\nVariable {name}: its initializer {initializer!r} cannot make a "
+                  f"{dtypes_lib.canonical(dtype).name} value of shape {list(shape)}.") from None
 
 
 def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_value,
@@ -210,7 +218,7 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     var_lib.check_constraint(var_constraint)
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
-    validate_initializer(key_init, var_shape, var_dtype)
+    validate_initializer(key_init, var_shape, var_dtype, op_name)
     rec = graph.new_record(
         op_name, var_shape, var_dtype, initializer=key_init, init_value=value,
         trainable=var_trainable,

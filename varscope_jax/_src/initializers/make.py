@@ -78,7 +78,7 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
 # The cache is bounded (least recently used signatures are dropped beyond
 # ``MAX_COMPILED``; a dropped one is compiled again if it comes back) and can be emptied
 # with ``clear_cache()``; the pool's threads are shut down at interpreter exit.
-MAX_COMPILED = 1024
+MAX_COMPILED = 256  # about 0.8 MiB each: ~200 MiB at most
 _compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = (
     collections.OrderedDict())
 _compiled_lock = threading.Lock()
@@ -197,6 +197,17 @@ def _host_value(initializer, shape, dtype):
   return None
 
 
+def _host_value_of(initializer, shape, dtype, name):
+  """:func:`_host_value`, with numpy's MemoryError as a ValueError naming the variable."""
+  try:
+    return _host_value(initializer, shape, dtype)
+  except MemoryError:
+    size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    raise ValueError(f"Variable {name}: shape {list(shape)} of {dtype.name} takes "
+                     f"{size:,} bytes, which cannot be allocated on the host. Check the "
+                     "shape, or make it inside transform(...).init with a sharding.") from None
+
+
 def _hashable(obj) -> bool:
   try:
     hash(obj)
@@ -215,7 +226,7 @@ def make_one(initializer, shape, dtype, key):
 def make_eager_one(initializer, shape, dtype, rng, name):
   """The value of variable ``name`` in the eager default graph."""
   shape, dtype = tuple(shape), np.dtype(dtype)
-  host = _host_value(initializer, shape, dtype)
+  host = _host_value_of(initializer, shape, dtype, name)
   if host is not None:
     return jax.device_put(host)
   rng = keys_lib.as_key(rng)
@@ -240,7 +251,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   eager: list[int] = []
   for i, (init, shape, dtype, name, sharding) in enumerate(requests):
     if sharding is None and not traced:
-      host = _host_value(init, shape, dtype)
+      host = _host_value_of(init, shape, dtype, name)
       if host is not None:
         out[i] = jax.device_put(host)
         continue
