@@ -94,17 +94,20 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     if dtype is None:
       dtype = opts.dtype
     req = VariableRequest(
-        full_name, req.shape, dtypes_lib.float32 if dtype is None else dtype,
-        opts.initializer if initializer is None else initializer,
-        opts.regularizer if req.regularizer is None else req.regularizer,
-        scope._reuse if req.reuse is None else req.reuse,
-        trainable, req.collections,
-        opts.caching_device if req.caching_device is None else req.caching_device,
-        opts.partitioner if req.partitioner is None else req.partitioner,
-        req.validate_shape,
-        opts.use_resource if req.use_resource is None else req.use_resource,
-        getter, opts.constraint if req.constraint is None else req.constraint,
-        synchronization, aggregation)
+        name=full_name, shape=req.shape,
+        dtype=dtypes_lib.float32 if dtype is None else dtype,
+        initializer=opts.initializer if initializer is None else initializer,
+        regularizer=opts.regularizer if req.regularizer is None else req.regularizer,
+        reuse=scope._reuse if req.reuse is None else req.reuse,
+        trainable=trainable, collections=req.collections,
+        caching_device=(opts.caching_device if req.caching_device is None
+                        else req.caching_device),
+        partitioner=opts.partitioner if req.partitioner is None else req.partitioner,
+        validate_shape=req.validate_shape,
+        use_resource=opts.use_resource if req.use_resource is None else req.use_resource,
+        custom_getter=getter,
+        constraint=opts.constraint if req.constraint is None else req.constraint,
+        synchronization=synchronization, aggregation=aggregation)
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
@@ -139,9 +142,12 @@ def store_get_variable(graph, req: VariableRequest, partition_rules=None):
                   use_resource=None, constraint=None, synchronization=None,
                   aggregation=None):
     # TF's signature: a custom getter calls it with (possibly changed) keywords.
-    got = VariableRequest(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                          collections, caching_device, partitioner, validate_shape,
-                          use_resource, None, constraint, synchronization, aggregation)
+    got = VariableRequest(
+        name=name, shape=shape, dtype=dtype, initializer=initializer,
+        regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
+        caching_device=caching_device, partitioner=partitioner,
+        validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
+        synchronization=synchronization, aggregation=aggregation)
     if partitioner is not None and not _is_scalar(shape):
       raise NotImplementedError(
           f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
@@ -430,9 +436,11 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
   return scope_get_variable(scope, graph, VariableRequest(
-      name, shape, dtype, initializer, regularizer, None, trainable, collections,
-      caching_device, partitioner, validate_shape, use_resource, custom_getter,
-      constraint, synchronization, aggregation))
+      name=name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+      trainable=trainable, collections=collections, caching_device=caching_device,
+      partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
+      custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
+      aggregation=aggregation))
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
