@@ -143,3 +143,38 @@ def test_full_size_names_equal_tf(name, modules):
   specs = _transformed(name, modules, seen, full_size=True).specs(x, False)
   assert [[n, list(s.shape)] for n, s in specs.items()] == want["variables"]
   assert seen[-1] == [k for k, _ in want["end_points"]]
+
+
+def test_fine_tuning_new_head_body_from_tf_checkpoint(modules):
+  """TF-Slim's fine-tuning idiom: every variable but the head restored from TF's file."""
+  mod = modules["resnet_v2"]
+  ckpt = os.path.join(DATA, "resnet_v2", "model.ckpt")
+
+  def net(x, is_training):           # the same body, a new 7-way head
+    with slim.arg_scope(mod.resnet_arg_scope()):
+      blocks = [mod.resnet_v2_block("block1", base_depth=4, num_units=2, stride=2),
+                mod.resnet_v2_block("block2", base_depth=8, num_units=2, stride=1)]
+      return mod.resnet_v2(x, blocks, 7, is_training=is_training, scope="resnet_v2")
+
+  x = _inputs("resnet_v2")
+  vs.reset_default_graph()
+  net(x[:1], False)                  # build once, as a TF1 script builds its graph
+  to_restore = slim.get_variables_to_restore(exclude=["resnet_v2/logits"])
+  names = [slim.get_variable_full_name(v) for v in to_restore]
+  assert len(names) == 74 and not any(n.startswith("resnet_v2/logits") for n in names)
+  t = vs.transform(net)
+  fresh = t.init(jax.random.PRNGKey(0), x, True)
+  params = vs.train.init_from_checkpoint(fresh, ckpt, {n: v for n, v in zip(names, to_restore)})
+  tf_values = dict(vs.flatten_params(vs.load_tf1_checkpoint(ckpt)))
+  for name, value in vs.flatten_params(params):
+    if name.startswith("resnet_v2/logits/"):
+      assert value is dict(vs.flatten_params(fresh))[name]          # the new head
+      assert value.shape[-1] == 7
+    else:
+      np.testing.assert_array_equal(np.asarray(value), np.asarray(tf_values[name]), err_msg=name)
+  # The whole body at once, by scope (TF's {'scope/': 'scope/'} rule), gives the same tree
+  # but for the head, which the checkpoint holds with 5 classes: TF's shape error.
+  with pytest.raises(ValueError, match=r"^Shape of variable resnet_v2/logits/biases:0 \(\(7,\)\)"):
+    vs.train.init_from_checkpoint(fresh, ckpt, {"resnet_v2/": "resnet_v2/"})
+  logits, _ = jax.jit(lambda p, x: t.apply(p, x, False))(params, x)
+  assert logits.shape == (2, 1, 1, 7)
