@@ -3,6 +3,7 @@
   python benchmarks/run_slim_bench.py            # prints the tables
   python benchmarks/run_slim_bench.py --write    # also writes benchmarks/results/slim.{md,json}
   python benchmarks/run_slim_bench.py --from-json --write   # only rewrite slim.md
+  python benchmarks/run_slim_bench.py --only load --write   # rerun one part (cold, load, jaxpr)
 
 What is measured (``slim_bench.py`` says how): cold init of tf_slim's own ``resnet_v2_50``
 (25.6M parameters, its installed source on ``vs.contrib.slim``) with varscope_jax's
@@ -30,11 +31,18 @@ LABELS = {("varscope", "own"): "varscope_jax `t.init` (tf_slim's resnet_v2_50)",
           ("linen", "eager"): "Flax linen eager `init`"}
 
 
-def measure(timeout):
-  results = {"machine": machine_info(), "cold": [], "load": None, "jaxpr": None}
+def measure(timeout, only=None, results=None):
+  """Runs every measurement, or only the part ``only`` (keeping the others of ``results``)."""
+  if results is None or only is None:
+    results = {"machine": machine_info(), "cold": [], "load": None, "jaxpr": None}
+  else:
+    results["machine"] = machine_info()
+    if only == "cold":
+      results["cold"] = []
   t_start = time.perf_counter()
   jobs = [("cold", ["--lib", lib, "--mode", mode]) for lib, mode in COLD]
-  jobs += [("load", ["--repeat", "5"]), ("jaxpr", [])]
+  jobs += [("load", ["--repeat", "10"]), ("jaxpr", [])]
+  jobs = [job for job in jobs if only is None or job[0] == only]
   for i, (what, args) in enumerate(jobs):
     print("[%d/%d] %s %s" % (i + 1, len(jobs), what, " ".join(args)), flush=True)
     d, err = run_json("slim_bench.py", [what] + args, timeout)
@@ -50,6 +58,10 @@ def measure(timeout):
   return results
 
 
+def _load(avg):
+  return "?" if not avg else "/".join("%.1f" % v for v in avg) + " (1/5/15 min)"
+
+
 def _cold(results, lib, mode):
   for r in results["cold"]:
     if (r["lib"], r["mode"]) == (lib, mode):
@@ -62,8 +74,8 @@ def report(results):
   lines = ["# TF-Slim benchmarks", "",
            "Machine: %s, %s cores, jax %s; load average %s at the start, %s at the end "
            "(shared machine: a load above the core count inflates every time); total %s."
-           % (m.get("cpu", "?"), m.get("cores", "?"), m.get("jax", "?"),
-              m.get("loadavg_start", "?"), m.get("loadavg_end", "?"),
+           % (m.get("cpu", "?"), m.get("cores", "?"), m.get("versions", {}).get("jax", "?"),
+              _load(m.get("loadavg_start")), _load(m.get("loadavg_end")),
               fmt_s(m.get("total_wall_s"))), "",
            "## Cold init, ResNet-50 v2 (25.6M parameters, 272 variables, input [2, 224, 224, 3])",
            "", "| | cold (first call) | second call |", "|---|---|---|"]
@@ -78,7 +90,7 @@ def report(results):
       lines.append("")
       lines.append("`t.init` / linen %s init: %.2fx (target < 1x)." % (mode, own / other))
   load = results.get("load") or {}
-  lines += ["", "## Loading a ResNet-50-size TF1 checkpoint (%.1f MB, %s tensors; best of %s)"
+  lines += ["", "## Loading a ResNet-50-size TF1 checkpoint (%.1f MB, %s tensors; best of %s, alternating)"
             % (load.get("bytes", 0) / 1e6, load.get("n_tensors", "?"), load.get("repeat", "?")),
             "", "| | time | / baseline |", "|---|---|---|"]
   if "load_numpy_s" in load:
@@ -117,13 +129,16 @@ def main():
   ap.add_argument("--timeout", type=float, default=600.0, help="per measurement")
   ap.add_argument("--write", action="store_true", help="write benchmarks/results/slim.{md,json}")
   ap.add_argument("--from-json", action="store_true", help="report from results/slim.json")
+  ap.add_argument("--only", choices=("cold", "load", "jaxpr"),
+                  help="rerun one part, the others taken from results/slim.json")
   a = ap.parse_args()
   json_path = os.path.join(RESULTS, "slim.json")
-  if a.from_json:
+  results = None
+  if a.from_json or a.only:
     with open(json_path) as f:
       results = json.load(f)
-  else:
-    results = measure(a.timeout)
+  if not a.from_json:
+    results = measure(a.timeout, a.only, results)
   md = report(results)
   print(md)
   if a.write:
