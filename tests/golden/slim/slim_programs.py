@@ -1278,3 +1278,32 @@ for _n, _kw in {"max_valid": dict(pooling_type="MAX"),
 def _(M, D):
   x = M.constant(X(D, 2, 3))
   return {"y": M.slim.scale_gradient(x, 0.5)}
+
+
+@program("local_global_filter_variables")
+def _(M, D):
+  a = M.slim.local_variable(np.float32([1.0, 2.0]), name="counts")
+  b = M.slim.global_variable(np.float32(3.0), name="step")
+  with M.variable_scope("net"):
+    M.slim.conv2d(M.constant(X(D, 1, 4, 4, 2)), 2, [3, 3], scope="conv1")
+    M.slim.fully_connected(M.constant(X(D, 2, 3)), 2, scope="logits")
+  s = M.slim
+  allv = s.get_variables()
+  return {"a": a, "b": b, "local": _names(M, s.get_local_variables()),
+          "global": _names(M, allv),
+          "f1": _names(M, s.filter_variables(allv, include_patterns=["weights"])),
+          "f2": _names(M, s.filter_variables(allv, exclude_patterns=["logits", "step"])),
+          "f3": _names(M, s.filter_variables(allv, ["net"], reg_search=False)),
+          "f4": _names(M, s.filter_variables(allv, ["conv1"], reg_search=False))}
+
+
+@program("batch_norm_float16_fused")
+def _(M, D):
+  x = M.constant((X(D, 4, 3, 3, 2) * 2).astype(np.float16))
+  return _summary(M, {"y": M.slim.batch_norm(x, updates_collections=None, scale=True)})
+
+
+@program("batch_norm_float16_layer")
+def _(M, D):
+  x = M.constant((X(D, 4, 3, 3, 2) * 2).astype(np.float16))
+  return _summary(M, {"y": M.slim.batch_norm(x, scale=True)})

@@ -53,8 +53,6 @@ NOT_OPS = {
     "Print": "jax.debug.print",
     "print": "jax.debug.print",
     "device": "drop it: place arrays with jax.device_put or a sharding",
-    "assert_less_equal": "a Python check on static shapes, or jax.experimental.checkify",
-    "assert_equal": "a Python check on static shapes, or jax.experimental.checkify",
     "ConfigProto": "no equivalent: JAX needs no session configuration",
     "data": "keep the tf.data input pipeline (or grain) and feed its NumPy batches to "
             "t.apply",
