@@ -1,14 +1,12 @@
-"""tf_slim's own nets, their installed source ported by renaming, against TF.
+"""tf_slim's own nets, their installed source ported by ``vs.upgrade``, against TF.
 
-``slim_port.py`` loads ``tf_slim/nets/{resnet_v2,resnet_utils,inception_v3,alexnet,overfeat}.py``
-from the installed tf-slim package with only their imports renamed (``tf_slim`` ->
-``vs.contrib.slim``'s modules, TF's ops -> ``slim_tf_ops.py``) and ``get_shape()`` read as
-``.shape``; ``slim_net_configs.py`` calls them as ``make_slim_nets_golden.py`` called tf_slim's in TF
-(same arguments, same arg scopes). Golden data: ``data/<net>/`` (TF's Saver checkpoint, its
-logits, end points and batch-norm updates) and ``data/full_size.json``.
+``slim_port.py`` rewrites ``tf_slim/nets/`` from the installed tf-slim package with
+``vs.upgrade`` (no hand edits) and imports ``resnet_v2``, ``inception_v3``, ``alexnet`` and
+``overfeat`` from the result; ``slim_net_configs.py`` calls them as
+``make_slim_nets_golden.py`` called tf_slim's in TF (same arguments, same arg scopes).
+Golden data: ``data/<net>/`` (TF's Saver checkpoint, its logits, end points and batch-norm
+updates) and ``data/full_size.json``.
 """
-import ast
-import difflib
 import json
 import os
 
@@ -62,22 +60,10 @@ def _inputs(name):
   return nets.make_inputs(nets.CONFIGS[name]["input_shape"])
 
 
-def test_sources_are_tf_slims_unmodified():
-  """The port reads the installed tf-slim files; only import lines and shape reads change."""
-  for name in ("resnet_v2", "resnet_utils", "inception_v3", "alexnet", "overfeat"):
-    with open(port.source_path(name)) as f:
-      original = f.read()
-    ported = port.rewrite(original)
-    imports = {n.lineno for n in ast.parse(original).body if isinstance(n, ast.ImportFrom)}
-    old_lines, new_lines = original.splitlines(), ported.splitlines()
-    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes():
-      if tag != "equal":
-        for i in range(i1, i2):
-          assert i + 1 in imports or "get_shape()" in old_lines[i], (name, old_lines[i])
-    for node in ast.walk(ast.parse(ported)):
-      if isinstance(node, (ast.Import, ast.ImportFrom)):
-        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
-        assert not any(m.split(".")[0] in ("tf_slim", "tensorflow") for m in modules), name
+def test_the_port_needs_no_hand_edits():
+  """Nothing in the five files is left for a person (placeholders, sessions, ...)."""
+  files = {"resnet_utils.py", "resnet_v2.py", "inception_v3.py", "alexnet.py", "overfeat.py"}
+  assert [e for e in port.report().flagged() if os.path.basename(e.path) in files] == []
 
 
 @pytest.mark.parametrize("name", NETS)
