@@ -45,8 +45,10 @@ def measure(timeout, only=None, results=None):
   jobs = [job for job in jobs if only is None or job[0] == only]
   for i, (what, args) in enumerate(jobs):
     print("[%d/%d] %s %s" % (i + 1, len(jobs), what, " ".join(args)), flush=True)
+    load_before = os.getloadavg()
     d, err = run_json("slim_bench.py", [what] + args, timeout)
     rec = d if d is not None else {"error": err, "args": args}
+    rec["loadavg"] = [load_before, os.getloadavg()]   # this measurement's machine load
     if what == "cold":
       rec.setdefault("lib", args[1])
       rec.setdefault("mode", args[3])
@@ -60,6 +62,11 @@ def measure(timeout, only=None, results=None):
 
 def _load(avg):
   return "?" if not avg else "/".join("%.1f" % v for v in avg) + " (1/5/15 min)"
+
+
+def _span(rec):
+  avg = rec.get("loadavg")
+  return "%.1f / %.1f" % (avg[0][0], avg[1][0]) if avg else "-"
 
 
 def _cold(results, lib, mode):
@@ -78,11 +85,13 @@ def report(results):
               _load(m.get("loadavg_start")), _load(m.get("loadavg_end")),
               fmt_s(m.get("total_wall_s"))), "",
            "## Cold init, ResNet-50 v2 (25.6M parameters, 272 variables, input [2, 224, 224, 3])",
-           "", "| | cold (first call) | second call |", "|---|---|---|"]
+           "", "| | cold (first call) | second call | load average (1 min) before/after |",
+           "|---|---|---|---|"]
   for lib, mode in COLD:
     r = _cold(results, lib, mode)
-    lines.append("| %s | %s | %s |" % (LABELS[(lib, mode)], fmt_s(r.get("cold_s", r.get("error"))),
-                                       fmt_s(r.get("warm_s"))))
+    lines.append("| %s | %s | %s | %s |" % (LABELS[(lib, mode)],
+                                            fmt_s(r.get("cold_s", r.get("error"))),
+                                            fmt_s(r.get("warm_s")), _span(r)))
   own = _cold(results, "varscope", "own").get("cold_s")
   for mode in ("jit", "eager"):
     other = _cold(results, "linen", mode).get("cold_s")
@@ -101,7 +110,8 @@ def report(results):
         % (fmt_s(load["load_numpy_s"]), load["ratio_numpy"]),
         "| `jax.device_put(np.fromfile(...))` | %s | 1x |" % fmt_s(base_jax),
         "| `vs.load_tf1_checkpoint` (to `jax.Array`) | %s | %.2fx of the line above |"
-        % (fmt_s(load["load_jax_s"]), load["ratio_jax"])]
+        % (fmt_s(load["load_jax_s"]), load["ratio_jax"]),
+        "", "Load average (1 min) before/after: %s." % _span(load)]
   else:
     lines.append("| error | %s | |" % load.get("error"))
   j = results.get("jaxpr") or {}
@@ -115,8 +125,9 @@ def report(results):
               % ("yes" if j["jaxpr_equal"] else "NO", j["n_eqns"]),
               "| max abs difference of the params after one step | %g |"
               % j["max_abs_diff_params_after_step"],
-              "| step, tf_slim / hand-written (best of 5) | %s / %s |"
-              % (fmt_s(j["slim_step_s"]), fmt_s(j["hand_step_s"]))]
+              "| step, tf_slim / hand-written (best of 5, interleaved) | %s / %s |"
+              % (fmt_s(j["slim_step_s"]), fmt_s(j["hand_step_s"])),
+              "| load average (1 min) before/after | %s |" % _span(j)]
     if not j["jaxpr_equal"]:
       lines.append("| first difference | `%s` |" % j.get("first_difference"))
   else:
