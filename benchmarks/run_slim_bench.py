@@ -60,10 +60,6 @@ def measure(timeout, only=None, results=None):
   return results
 
 
-def _load(avg):
-  return "?" if not avg else "/".join("%.1f" % v for v in avg) + " (1/5/15 min)"
-
-
 def _span(rec):
   avg = rec.get("loadavg")
   return "%.1f / %.1f" % (avg[0][0], avg[1][0]) if avg else "-"
@@ -79,11 +75,10 @@ def _cold(results, lib, mode):
 def report(results):
   m = results["machine"]
   lines = ["# TF-Slim benchmarks", "",
-           "Machine: %s, %s cores, jax %s; load average %s at the start, %s at the end "
-           "(shared machine: a load above the core count inflates every time); total %s."
+           "Machine: %s, %s cores, jax %s, %s. Shared machine: a load average above the core "
+           "count inflates every time; each measurement's load average is given beside it."
            % (m.get("cpu", "?"), m.get("cores", "?"), m.get("versions", {}).get("jax", "?"),
-              _load(m.get("loadavg_start")), _load(m.get("loadavg_end")),
-              fmt_s(m.get("total_wall_s"))), "",
+              m.get("date", "?")), "",
            "## Cold init, ResNet-50 v2 (25.6M parameters, 272 variables, input [2, 224, 224, 3])",
            "", "| | cold (first call) | second call | load average (1 min) before/after |",
            "|---|---|---|---|"]
