@@ -536,6 +536,7 @@ def test_flax_inside_tf_inside_linen_and_nnx():
   assert not np.allclose(model.vars["enc"]["bn"]["mean"][...], 0)
 
 
+@pytest.mark.slow
 def test_docs_flax_md_example_runs():
   import pathlib
   import re

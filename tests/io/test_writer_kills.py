@@ -320,6 +320,7 @@ def kill_and_check(tmp_path, per_writer, seed):
   return tally
 
 
+@pytest.mark.slow
 def test_writers_killed_at_random_points_lose_nothing(tmp_path):
   scale = int(os.environ.get("VARSCOPE_KILL_SCALE", "1"))
   tally = kill_and_check(tmp_path, 24 * scale, seed=20261208)

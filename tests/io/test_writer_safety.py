@@ -167,6 +167,7 @@ TWO_WRITERS = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_overwriting_one_checkpoint_never_mix(tmp_path):
   ckpt = tmp_path / "ckpt"
   vs.save_checkpoint(ckpt, {"a": np.zeros(4096, np.float32), "b": np.zeros(4096, np.float32)})
@@ -302,6 +303,7 @@ EVALUATOR = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_trainer_and_polling_evaluator_side_by_side(tmp_path):
   """A trainer saves for a few seconds (max_to_keep=3) while an evaluator follows it with
   checkpoints_iterator: every save succeeds, every step read is bit-exact."""

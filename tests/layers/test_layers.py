@@ -261,6 +261,7 @@ def test_dropout_mask_scaling_keys_and_traced_flag():
   assert bool((y == y[:, :1]).all())                       # one mask value per row
 
 
+@pytest.mark.slow
 def test_grad_through_a_cnn_and_regularization_loss():
   def loss(x):
     h = vs.layers.conv2d(x, 4, 3, padding="same", kernel_regularizer=vs.l2_regularizer(0.1))

@@ -52,7 +52,10 @@ def public_names(root: types.ModuleType) -> dict[str, object]:
   prefix = root.__name__ + "."
 
   def walk(module, dotted):
-    for name in _public(module):
+    names = _public(module)
+    if not dotted:   # the root's lazy names are public too, though star-import skips them
+      names = sorted(set(names) | {n for n in dir(module) if not n.startswith("_")})
+    for name in names:
       if not dotted and name in OWN_NAMES:
         continue
       obj = getattr(module, name)
