@@ -13,6 +13,7 @@ import sys
 
 import jax
 import numpy as np
+import pytest
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(TESTS), "benchmarks"))
@@ -47,6 +48,7 @@ def test_bert_jitted_apply_and_train_step_have_the_hand_written_jaxpr():
                        jax.make_jaxpr(jax.jit(wrap(hand.apply)))(params, *inputs))
 
 
+@pytest.mark.slow
 def test_cnn_with_batch_norm_train_step_has_the_hand_written_jaxpr():
   ours, hand = cnn_models.build("varscope"), cnn_models.build("jax")
   x, y = cnn_models.example_input(batch=4), cnn_models.example_labels(batch=4)

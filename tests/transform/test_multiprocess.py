@@ -25,6 +25,7 @@ def _bind_failed(err: str) -> bool:
                                 "bind", "UNAVAILABLE"))
 
 
+@pytest.mark.slow
 def test_two_processes_init_sharded_save_and_restore(tmp_path):
   # The free port can be taken by another process before the coordinator binds it:
   # that (and only that) is retried with a new port.
