@@ -412,10 +412,102 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   """
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
+  if (regularizer is None and trainable is None and collections is None
+      and caching_device is None and partitioner is None and validate_shape is True
+      and use_resource is None and custom_getter is None and constraint is None
+      and synchronization is None and aggregation is None):
+    value = plain_get_variable(graph, scope, name, shape, dtype, initializer)
+    if value is not NOT_PLAIN:
+      return value
   return scope_get_variable(scope, graph, VariableRequest(
       name, shape, dtype, initializer, regularizer, None, trainable, collections,
       caching_device, partitioner, validate_shape, use_resource, custom_getter,
       constraint, synchronization, aggregation))
+
+
+# ---------------------------------------------------------------------------
+# The common case with the least Python: get_variable(name, shape, dtype, initializer)
+# with a key initializer (or the default), in a scope with no custom getter,
+# partitioner, regularizer or constraint, and no variable creator. It takes the steps
+# of scope_get_variable -> get_single_variable -> _add_new_variable in their order, with
+# the checks that depend only on (initializer, shape, dtype) done once per signature by
+# those very functions (_plain_signature). Whatever is not that common case -- and every
+# call that is going to fail -- returns NOT_PLAIN before changing anything, and goes the
+# general way, which raises TF's error.
+
+NOT_PLAIN = object()
+_PLAIN_SIGNATURES: dict = {}
+_PLAIN_SIGNATURES_MAX = 4096
+
+
+def _plain_signature(initializer, shape, dtype):
+  """``(shape, dtype, canonical dtype, key initializer)`` as the general path makes
+  them, or None where that path would do anything else (compute a value now, raise)."""
+  if type(shape) not in (list, tuple):
+    return None
+  for d in shape:
+    if type(d) is not int:
+      return None
+  key = (initializer, tuple(shape), dtype)
+  try:
+    found = _PLAIN_SIGNATURES.get(key)
+  except TypeError:          # an unhashable initializer or dtype
+    return None
+  if found is not None:
+    return found
+  if (initializer is not None and not callable(initializer)) or inspect.isclass(initializer):
+    return None
+  try:
+    want = dtypes_lib.as_dtype(dtype, variable="")
+    dims = var_lib.as_shape(shape, "")
+    check_size("", dims, want)
+    init = _default_initializer("", want) if initializer is None else initializer
+    if inspect.isclass(init) or calling.classify(init) != calling.KEY:
+      return None
+    _check_key_initializer("", init, dims, want)
+    creator_lib.validate_initializer(init, dims, want)   # TF's constant check: passes
+  except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
+    return None
+  found = (dims, want, dtypes_lib.canonical(want), init)
+  if len(_PLAIN_SIGNATURES) >= _PLAIN_SIGNATURES_MAX:
+    _PLAIN_SIGNATURES.clear()
+  _PLAIN_SIGNATURES[key] = found
+  return found
+
+
+def plain_get_variable(graph, scope, name, shape, dtype, initializer):
+  """``get_variable`` in the common case (above), or ``NOT_PLAIN``."""
+  opts = scope._opts
+  if (type(name) is not str or not name or name[-1] == "/" or opts.custom_getter is not None
+      or opts.partitioner is not None or opts.regularizer is not None
+      or opts.constraint is not None):
+    return NOT_PLAIN
+  signature = _plain_signature(opts.initializer if initializer is None else initializer,
+                               shape, opts.dtype if dtype is None else dtype)
+  if signature is None:
+    return NOT_PLAIN
+  dims, want, canonical, init = signature
+  scope_name = scope._name
+  full_name = scope_name + "/" + name if scope_name else name
+  reuse = scope._reuse
+  rec = graph.var_store.get(full_name)
+  if rec is not None:
+    if reuse is False or rec.shape != dims or rec.dtype != canonical:
+      return NOT_PLAIN
+    return rec.value
+  if reuse is True or creator_lib.creator_stack(graph):
+    return NOT_PLAIN
+  undo: list = []
+  op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
+  rec = var_lib.VariableRecord(
+      op_name=op_name, store_name=full_name, shape=dims, dtype=canonical,
+      initializer=init, trainable=True, collections=_DEFAULT_COLLECTIONS,
+      use_resource=bool(opts.use_resource), partition_rules=opts.partition_rules,
+      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  return graph.add_variable(rec, undo=undo)
+
+
+_DEFAULT_COLLECTIONS = var_lib._normalize_collections(None, True)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,

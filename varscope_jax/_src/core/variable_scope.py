@@ -281,7 +281,7 @@ class _PureVariableScope:
   """
 
   def __init__(self, name_or_scope, reuse=None, old_name_scope=None,
-               options: ScopeOptions | None = None, **overrides):
+               options: ScopeOptions | None = None, store=None, **overrides):
     if overrides:
       options = dataclasses.replace(options or _NO_OPTIONS, **overrides)
     self._options = options = options or _NO_OPTIONS
@@ -289,7 +289,7 @@ class _PureVariableScope:
     self._name_or_scope = name_or_scope
     self._reuse = reuse
     self._old_name_scope = old_name_scope
-    self._store = scope_store()
+    self._store = store if store is not None else scope_store()
     self._last = None
     if isinstance(name_or_scope, VariableScope):
       self._new_name = name_or_scope.name
@@ -384,11 +384,14 @@ class variable_scope:  # pylint: disable=invalid-name
                constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
     self._default_name = default_name
-    options = (initializer, regularizer, caching_device, partitioner, custom_getter, dtype,
-               use_resource, constraint, _check_rules(partition_rules))  # OPTION_NAMES order
-    # The common case (no option given) shares one empty ScopeOptions.
-    self._options = (ScopeOptions(*options) if any(o is not None for o in options)
-                     else _NO_OPTIONS)
+    if (initializer is None and regularizer is None and caching_device is None
+        and partitioner is None and custom_getter is None and dtype is None
+        and use_resource is None and constraint is None and partition_rules is None):
+      self._options = _NO_OPTIONS     # the common case: one shared empty ScopeOptions
+    else:
+      self._options = ScopeOptions(    # (OPTION_NAMES order)
+          initializer, regularizer, caching_device, partitioner, custom_getter, dtype,
+          use_resource, constraint, _check_rules(partition_rules))
     self._reuse = reuse
     if default_name is None and name_or_scope is None:
       raise TypeError("If default_name is None then name_or_scope is required")
@@ -423,7 +426,7 @@ class variable_scope:  # pylint: disable=invalid-name
     else:
       name_scope = graph.name_stack
       current_name_scope = graph.name_scope(name_scope + "/" if name_scope else name_scope)
-    common = dict(options=self._options)
+    common = dict(options=self._options, store=scope_store(graph))
     if self._name_or_scope is not None:
       if not isinstance(self._name_or_scope, (VariableScope, str)):
         raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
