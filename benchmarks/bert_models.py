@@ -5,7 +5,7 @@
   ``vs.contrib.layers.layer_norm`` (TF1's variable names), under ``vs.transform``.
 * ``jax``: the same math on a params dict by hand (the same tree, so it runs on
   varscope's params), written so that its jitted train step has the very jaxpr of
-  varscope's (``tests/test_layers_jaxpr.py``).
+  varscope's (``tests/layers/test_layers_jaxpr.py``).
 * ``linen``: idiomatic Flax linen (``nn.Embed``, ``nn.Dense``, ``nn.LayerNorm``,
   truncated-normal(0.02) kernels), the same architecture and parameter count.
 

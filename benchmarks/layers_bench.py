@@ -21,7 +21,7 @@ Flax linen; ``--size base|base4|tiny``) and ``cnn`` (``cnn_models.py``: conv + b
 * ``steady`` (varscope_jax's port and the hand-written BERT, in one process, on the same
   params, interleaved call by call): un-jitted ``apply``; the jitted train step (forward +
   ``jax.grad`` + SGD): compile time, median time per call, equations, and whether the two
-  step jaxprs are identical (``tests/test_layers_jaxpr.py`` checks that on a tiny BERT and the CNN).
+  step jaxprs are identical (``tests/layers/test_layers_jaxpr.py`` checks that on a tiny BERT and the CNN).
 
 BERT inputs: batch 2, sequence 32 (``bert_models.example_inputs``); CNN inputs
 ``[16, 32, 32, 3]``; the CNN's step is a training step (batch statistics, moving averages
@@ -57,7 +57,7 @@ def n_params(size):
 
 def normalised_tokens(closed) -> list:
   """The jaxpr's text as tokens, with function names and variable names normalised
-  (as ``tests/test_layers_jaxpr.py`` compares them)."""
+  (as ``tests/layers/test_layers_jaxpr.py`` compares them)."""
   text = re.sub(r"\b(name|jaxpr)=\S+", r"\1=_", str(closed))
   text = re.sub(r"\blet \S+ = \{", "let _ = {", text)
   names = {}

@@ -27,8 +27,8 @@ import craft  # noqa: E402
 
 import varscope_jax as vs  # noqa: E402
 
-from varscope_jax._src.io import crc32c as crc_lib  # noqa: E402
-from varscope_jax._src.io import tensor_bundle  # noqa: E402
+from varscope_jax._src.io.tf1 import crc32c as crc_lib  # noqa: E402
+from varscope_jax._src.io.tf1 import reader as tensor_bundle  # noqa: E402
 
 
 def main() -> None:

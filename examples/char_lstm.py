@@ -8,7 +8,7 @@ The model is TF1 code with ``vs.`` for ``tf.``: an embedding from ``get_variable
 training graph and an evaluation graph (``reuse=True``, no dropout) share the variables:
 ``char_lm/embedding``, ``char_lm/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel``, ...
 -- the names a TF1 ``Saver`` writes, so ``vs.load_tf1_checkpoint`` reads a checkpoint of
-the same model made by TensorFlow (``tests/test_tf1_lstm.py`` does).
+the same model made by TensorFlow (``tests/nn/test_tf1_lstm.py`` does).
 
 Data: the Zen of Python (Python's ``this`` module), no download. Random 32-character
 windows train; the last 15% of the text is held out. At the end it samples text from

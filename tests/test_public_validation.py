@@ -74,6 +74,10 @@ TABLE: dict[str, list[Bad] | str] = {
                          "uint8", "uint16", "uint32", "uint64"]},
     "DType": [Bad(lambda t: vs.DType("string"), TypeError,
                   r"^Cannot convert the argument `type_value`: 'string' to a TensorFlow DType")],
+    "TensorShape": [Bad(lambda t: vs.TensorShape(3), TypeError,
+                        r"TensorShape takes a list of dims"),
+                    Bad(lambda t: vs.TensorShape([2, -1]), TypeError,
+                        r"dims must be non-negative ints or None, got -1")],
     "as_dtype": [Bad(lambda t: vs.as_dtype("floatx"), TypeError,
                      r"^Cannot convert the argument `type_value`: 'floatx' to a TensorFlow DType")],
     # ---- submodules: a bad call of one of their functions
@@ -109,6 +113,14 @@ TABLE: dict[str, list[Bad] | str] = {
             r"^Tensor model/ is not found in tests/tf1_ckpt/data checkpoint \{'global_step': \[\]"),
         Bad(lambda t: vs.train.load_variable("tests/tf1_ckpt/data", None), TypeError,
             r"name must be a tensor name \(a str\), got None"),
+    ],
+    "upgrade": [
+        Bad(lambda t: vs.upgrade.upgrade_source(b"import tensorflow"), TypeError,
+            r"`source` must be the module's text \(a str\), got bytes"),
+        Bad(lambda t: vs.upgrade.upgrade_files("m.py"), TypeError,
+            r"`sources` must be a list of paths, got one path; pass \[path\]"),
+        Bad(lambda t: vs.upgrade.upgrade_files([]), ValueError,
+            r"give at least one file or folder to upgrade"),
     ],
     "contrib": [Bad(lambda t: vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_norm_axis=5),
                     ValueError, r"begin_norm_axis \(5\) must be < rank\(inputs\) \(2\)")],
@@ -182,7 +194,7 @@ TABLE: dict[str, list[Bad] | str] = {
         Bad(lambda t: vs.assign_moving_average(_var(), 1.0, "x"), TypeError,
             r"decay must be a real number"),
     ],
-    # ---- transform, lowering
+    # ---- transform
     "transform": [Bad(lambda t: vs.transform(42), TypeError, r"transform expects a function")],
     "Transformed": [   # transform's result: bad calls of its init and apply
         Bad(lambda t: vs.transform(_var).init("x"), TypeError,
@@ -247,7 +259,10 @@ TABLE: dict[str, list[Bad] | str] = {
     "restore_checkpoint": [Bad(lambda t: vs.restore_checkpoint(t / "c"), ValueError,
                                r"No checkpoint at .*c: the folder does not exist")],
     "CheckpointManager": [Bad(lambda t: vs.CheckpointManager(t / "m", max_to_keep=-1),
-                              ValueError, r"max_to_keep. must be None or non-negative")],
+                              ValueError, r"max_to_keep must be None \(keep every step\) or "
+                              r"an int >= 1, got -1")],
+    "checkpoints_iterator": [Bad(lambda t: vs.checkpoints_iterator(t, timeout=-1), ValueError,
+                                 r"timeout must be a number of seconds >= 0 or None, got -1")],
     "save_safetensors": [Bad(lambda t: vs.save_safetensors(t / "x.safetensors", 3), TypeError,
                              r"params must be a nested dict")],
     "load_safetensors": [Bad(lambda t: vs.load_safetensors(3), TypeError, r"path")],
@@ -340,6 +355,18 @@ _ALLOWED = (TypeError, ValueError)
 # vs.ops: TF's semantics, TF's error text where TF has one.
 X = jnp.ones((2, 3))
 OPS_TABLE: dict[str, list[Bad] | str] = {
+    "assert_equal": [Bad(lambda t: vs.ops.assert_equal([1, 2], 1, message="ids"), ValueError,
+                         r"^ids\nCondition x == y did not hold element-wise:")],
+    "assert_none_equal": [Bad(lambda t: vs.ops.assert_none_equal("a", 1), TypeError,
+                              r"assert_none_equal: x must be an array or a number, got str")],
+    "assert_less": [Bad(lambda t: vs.ops.assert_less(1, 2, message=3), TypeError,
+                        r"assert_less: message must be a str or None, got int")],
+    "assert_less_equal": [Bad(lambda t: vs.ops.assert_less_equal(600, 512), ValueError,
+                              r"^Condition x <= y did not hold element-wise:")],
+    "assert_greater": [Bad(lambda t: vs.ops.assert_greater(jnp.ones(3), jnp.ones(2)),
+                           ValueError, r"^Dimensions must be equal, but are 3 and 2")],
+    "assert_greater_equal": [Bad(lambda t: vs.ops.assert_greater_equal(None, 1), TypeError,
+                                 r"assert_greater_equal: x must be an array or a number")],
     "floordiv": [Bad(lambda t: vs.ops.floordiv("a", 2), TypeError,
                      r"floordiv: x must be an array or a number, got str")],
     "floormod": [Bad(lambda t: vs.ops.floormod(1, None), TypeError,

@@ -12,11 +12,12 @@ from varscope_jax._src.core.collection import get_collection as get_collection
 from varscope_jax._src.core.collection import get_collection_ref as get_collection_ref
 from varscope_jax._src.core.collection import global_variables as global_variables
 from varscope_jax._src.core.collection import local_variables as local_variables
-from varscope_jax._src.core.collection import set_random_seed as set_random_seed
+from varscope_jax._src.core.rng import set_random_seed as set_random_seed
 from varscope_jax._src.core.collection import trainable_variables as trainable_variables
-from varscope_jax._src.lowering.compilation_cache import disable_compilation_cache as disable_compilation_cache
-from varscope_jax._src.lowering.compilation_cache import enable_compilation_cache as enable_compilation_cache
+from varscope_jax._src.transform.compilation_cache import disable_compilation_cache as disable_compilation_cache
+from varscope_jax._src.transform.compilation_cache import enable_compilation_cache as enable_compilation_cache
 from varscope_jax._src.base.dtypes import DType as DType
+from varscope_jax._src.base.tensor_shape import TensorShape as TensorShape
 from varscope_jax._src.base.dtypes import as_tf_dtype as as_dtype
 from varscope_jax._src.base.dtypes import bfloat16 as bfloat16
 from varscope_jax._src.base.dtypes import bool_ as bool  # noqa: A001 (TF's name)
@@ -47,23 +48,23 @@ from varscope_jax._src.initializers import truncated_normal_initializer as trunc
 from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.core.name_scope import name_scope as name_scope
-from varscope_jax._src.base.params import flatten_params as flatten_params
-from varscope_jax._src.base.params import lookup as lookup
-from varscope_jax._src.base.params import unflatten_params as unflatten_params
+from varscope_jax._src.params.tree import flatten_params as flatten_params
+from varscope_jax._src.params.tree import lookup as lookup
+from varscope_jax._src.params.tree import unflatten_params as unflatten_params
 from varscope_jax._src.core.regularizers import get_regularization_loss as get_regularization_loss
 from varscope_jax._src.core.regularizers import get_regularization_losses as get_regularization_losses
 from varscope_jax._src.core.regularizers import l1_regularizer as l1_regularizer
 from varscope_jax._src.core.regularizers import l2_regularizer as l2_regularizer
 from varscope_jax._src.core.rng import next_rng_key as next_rng_key
-from varscope_jax._src.tools.select import map_with_name as map_with_name
-from varscope_jax._src.tools.select import mask as mask
-from varscope_jax._src.tools.select import labels as labels
-from varscope_jax._src.tools.select import matches as matches
-from varscope_jax._src.tools.select import merge as merge
-from varscope_jax._src.tools.select import select as select
-from varscope_jax._src.tools.select import spec_mask as spec_mask
-from varscope_jax._src.tools.select import split as split
-from varscope_jax._src.tools.select import split_by_names as split_by_names
+from varscope_jax._src.params.select import map_with_name as map_with_name
+from varscope_jax._src.params.select import mask as mask
+from varscope_jax._src.params.select import labels as labels
+from varscope_jax._src.params.select import matches as matches
+from varscope_jax._src.params.select import merge as merge
+from varscope_jax._src.params.select import select as select
+from varscope_jax._src.params.select import spec_mask as spec_mask
+from varscope_jax._src.params.select import split as split
+from varscope_jax._src.params.select import split_by_names as split_by_names
 from varscope_jax._src.core.state import assign as assign
 from varscope_jax._src.core.state import assign_add as assign_add
 from varscope_jax._src.core.state import assign_moving_average as assign_moving_average
@@ -72,9 +73,9 @@ from varscope_jax._src.core.store import get_local_variable as get_local_variabl
 from varscope_jax._src.core.store import get_variable as get_variable
 from varscope_jax._src.core.template import Template as Template
 from varscope_jax._src.core.template import make_template as make_template
-from varscope_jax._src.lowering.transform import Transformed as Transformed
-from varscope_jax._src.lowering.transform import VariableSpec as VariableSpec
-from varscope_jax._src.lowering.transform import transform as transform
+from varscope_jax._src.transform.transform import Transformed as Transformed
+from varscope_jax._src.transform.transform import VariableSpec as VariableSpec
+from varscope_jax._src.transform.transform import transform as transform
 from varscope_jax._src.core.variable_scope import AUTO_REUSE as AUTO_REUSE
 from varscope_jax._src.core.variable_scope import VariableScope as VariableScope
 from varscope_jax._src.core.variable_scope import get_variable_scope as get_variable_scope
@@ -106,15 +107,17 @@ _LAZY = {
     # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
     "nn": ("varscope_jax.nn", None),
     "ops": ("varscope_jax.ops", None),
-    "CheckpointManager": ("varscope_jax._src.io.checkpoint", "CheckpointManager"),
-    "restore_checkpoint": ("varscope_jax._src.io.checkpoint", "restore_checkpoint"),
-    "save_checkpoint": ("varscope_jax._src.io.checkpoint", "save_checkpoint"),
-    "load_safetensors": ("varscope_jax._src.io.safetensors_io", "load_safetensors"),
-    "save_safetensors": ("varscope_jax._src.io.safetensors_io", "save_safetensors"),
-    "summary": ("varscope_jax._src.tools.summary", "summary"),
-    "summary_table": ("varscope_jax._src.tools.summary", "summary_table"),
-    "list_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "list_tf1_checkpoint"),
-    "load_tf1_checkpoint": ("varscope_jax._src.io.tf1_checkpoint", "load_tf1_checkpoint"),
+    "CheckpointManager": ("varscope_jax._src.io.orbax.checkpoint", "CheckpointManager"),
+    "checkpoints_iterator": ("varscope_jax._src.io.orbax.checkpoints_iterator",
+                             "checkpoints_iterator"),
+    "restore_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "restore_checkpoint"),
+    "save_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "save_checkpoint"),
+    "load_safetensors": ("varscope_jax._src.io.safetensors", "load_safetensors"),
+    "save_safetensors": ("varscope_jax._src.io.safetensors", "save_safetensors"),
+    "summary": ("varscope_jax._src.params.summary", "summary"),
+    "summary_table": ("varscope_jax._src.params.summary", "summary_table"),
+    "list_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "list_tf1_checkpoint"),
+    "load_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "load_tf1_checkpoint"),
     # issue 12: Flax bridges (flax loads on first use)
     "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
     "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
@@ -122,13 +125,15 @@ _LAZY = {
     "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
     "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
     # Issue 11: TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
-    "TF1Tensor": ("varscope_jax._src.io.tf1_checkpoint", "TF1Tensor"),
-    "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1_optimizer_state",
+    "TF1Tensor": ("varscope_jax._src.io.tf1.load", "TF1Tensor"),
+    "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1.optimizer_state",
                                  "load_tf1_optimizer_state"),
-    "save_tf1_checkpoint": ("varscope_jax._src.io.tf1_save", "save_tf1_checkpoint"),
+    "save_tf1_checkpoint": ("varscope_jax._src.io.tf1.save", "save_tf1_checkpoint"),
     "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
     # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
     "train": ("varscope_jax.train", None),
+    # python -m varscope_jax.upgrade: TF1 source to varscope_jax (libcst loads on first use).
+    "upgrade": ("varscope_jax.upgrade", None),
 }
 
 

@@ -7,6 +7,12 @@ clipping. Everything else of TF's math maps to ``jnp`` / ``jax.nn`` / ``jax.lax`
 (``python -m varscope_jax.upgrade`` rewrites a TF1 file; ``docs/porting.md`` has the table).
 """
 from varscope_jax._src.ops.array_ops import constant as constant
+from varscope_jax._src.ops.assert_ops import assert_equal as assert_equal
+from varscope_jax._src.ops.assert_ops import assert_greater as assert_greater
+from varscope_jax._src.ops.assert_ops import assert_greater_equal as assert_greater_equal
+from varscope_jax._src.ops.assert_ops import assert_less as assert_less
+from varscope_jax._src.ops.assert_ops import assert_less_equal as assert_less_equal
+from varscope_jax._src.ops.assert_ops import assert_none_equal as assert_none_equal
 from varscope_jax._src.ops.array_ops import gather as gather
 from varscope_jax._src.ops.array_ops import gather_nd as gather_nd
 from varscope_jax._src.ops.array_ops import matrix_band_part as matrix_band_part
@@ -37,7 +43,8 @@ from varscope_jax._src.ops.nn_ops import softmax_cross_entropy_with_logits as so
 from varscope_jax._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits
 
 __all__ = [
-    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
+    "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
+    "assert_less_equal", "assert_none_equal", "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
     "cumsum", "floordiv", "floormod", "gather", "gather_nd", "global_norm", "l2_normalize",
     "matrix_band_part", "moments", "one_hot", "pad", "resize_bilinear", "resize_images",
     "resize_nearest_neighbor", "sequence_mask", "sigmoid_cross_entropy_with_logits",

@@ -15,9 +15,9 @@ optimizers are ``vs.tf1_optimizers``; saving and loading whole trees is
 import importlib as _importlib
 
 
-from varscope_jax._src.io.tf1_init import init_from_checkpoint as init_from_checkpoint
-from varscope_jax._src.io.tf1_init import list_variables as list_variables
-from varscope_jax._src.io.tf1_init import load_variable as load_variable
+from varscope_jax._src.io.tf1.checkpoint_utils import init_from_checkpoint as init_from_checkpoint
+from varscope_jax._src.io.tf1.checkpoint_utils import list_variables as list_variables
+from varscope_jax._src.io.tf1.checkpoint_utils import load_variable as load_variable
 
 __all__ = ["init_from_checkpoint", "list_variables", "load_variable"]
 

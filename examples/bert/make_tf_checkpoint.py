@@ -1,4 +1,4 @@
-"""Writes the small TF1 BERT checkpoint that ``examples/bert/`` and ``tests/test_bert.py`` load.
+"""Writes the small TF1 BERT checkpoint that ``examples/bert/`` and ``tests/docs/test_bert.py`` load.
 
 It runs google-research/bert's own ``modeling.py`` -- shipped by the ``bert-tensorflow``
 package on PyPI -- in TensorFlow's graph mode. TensorFlow is never a dependency of

@@ -8,7 +8,7 @@ A *scenario* is a function ``fn(t, r)``:
   :func:`make_vs_adapter` (``varscope_jax``).
 * ``r`` is a :class:`Recorder`.  Instead of asserting, a scenario records what it
   observes (names, identities, shapes, dtypes, values, errors).  The TF run is
-  stored in ``golden.json`` by ``make_golden.py``; ``tests/test_golden.py``
+  stored in ``golden.json`` by ``make_golden.py``; ``tests/core/test_golden.py``
   replays the scenario with varscope_jax and compares the two observation lists.
 
 This module imports neither TensorFlow nor varscope_jax at import time.
@@ -224,7 +224,7 @@ def run_scenario(sc, t):
 
 
 # --------------------------------------------------------------------------
-# Observation comparison (used by tests/test_golden.py)
+# Observation comparison (used by tests/core/test_golden.py)
 # --------------------------------------------------------------------------
 def _values_equal(a, b):
     import numpy as np

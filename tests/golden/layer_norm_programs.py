@@ -12,7 +12,7 @@ same attribute names on both sides:
 ``make_layer_norm_golden.py`` runs every program in a fresh ``tf.Graph`` (graph mode) and
 records the variables (name, shape, dtype, trainable, collections), the random values it
 gives them, the outputs, the sizes of the output collections and TF's error (type and
-first line). ``tests/test_contrib_layer_norm.py`` replays each program with varscope_jax
+first line). ``tests/layers/test_contrib_layer_norm.py`` replays each program with varscope_jax
 on the recorded values. The inputs are made here, from the program's name, so both sides
 see the same numbers.
 

@@ -18,7 +18,7 @@ A program is ``fn(t, r)``:
   that TF updates twice in one run (their final value depends on TF's op order).
 
 ``make_layers_golden.py`` runs every program against real ``tf.compat.v1.layers``;
-``tests/test_layers_golden.py`` replays them with ``vs.layers``.
+``tests/layers/test_layers_golden.py`` replays them with ``vs.layers``.
 """
 import itertools
 import zlib

@@ -3,7 +3,7 @@ against a backend adapter ``t`` and a :class:`harness.Recorder` ``r``.
 
 Every value the original asserted is recorded instead (``r.eq`` / ``r.var`` /
 ``r.err`` / ``r.names``); golden.json holds what real TensorFlow recorded and
-tests/test_golden.py checks varscope_jax records the same.
+tests/core/test_golden.py checks varscope_jax records the same.
 
 Parts that cannot mean anything in JAX are split off into their own scenario
 (id suffix) marked ``jax=False`` with a ``why``; their TF observations are

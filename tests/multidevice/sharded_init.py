@@ -1,4 +1,4 @@
-"""Runs in a subprocess with 8 host devices (see tests/test_sharding.py)."""
+"""Runs in a subprocess with 8 host devices (see tests/transform/test_sharding.py)."""
 import json
 import os
 import sys

@@ -1,4 +1,4 @@
-"""One of 2 local processes (see tests/test_multiprocess.py): each has 2 CPU devices;
+"""One of 2 local processes (see tests/transform/test_multiprocess.py): each has 2 CPU devices;
 together they init a sharded model, save an orbax checkpoint, restore it, check values."""
 import json
 import os

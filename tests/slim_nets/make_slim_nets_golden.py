@@ -17,7 +17,7 @@ tf_slim 1.1 (the last release) predates TF 2.21; two shims, both applied below b
 
 Nothing else of tf_slim is changed: each net is tf_slim's function, called as its
 docstring shows (inside its ``*_arg_scope()``). The nets are made small so that the
-committed checkpoints stay small (``nets.py`` in this folder holds the configurations, read
+committed checkpoints stay small (``slim_net_configs.py`` in this folder holds the configurations, read
 by both this script and the tests):
 
 * ``resnet_v2``: ``resnet_v2.resnet_v2()`` on two blocks from ``resnet_v2_block``.
@@ -25,9 +25,9 @@ by both this script and the tests):
 * ``alexnet_v2`` and ``overfeat``: their widths are literals in their source; the net
   module's ``layers`` name is bound to a copy of ``tf_slim.layers`` whose ``conv2d`` divides
   ``num_outputs`` by 16 (except the ``fc8`` classifier), the one change to a net here
-  (``nets.narrow_layers``; the tests bind the same wrapper around varscope_jax's conv2d).
+  (``slim_net_configs.narrow_layers``; the tests bind the same wrapper around varscope_jax's conv2d).
 
-Inputs are ``nets.make_inputs(shape)`` (an integer hash, so not stored). For every net it writes, under ``data/<net>/``:
+Inputs are ``slim_net_configs.make_inputs(shape)`` (an integer hash, so not stored). For every net it writes, under ``data/<net>/``:
 
 * ``model.ckpt.*``: a ``tf.compat.v1.train.Saver`` checkpoint of all global variables
   after TF's initializers (seeded), with batch-norm statistics and ``beta``/``gamma`` moved
@@ -77,7 +77,7 @@ from tf_slim.nets import alexnet, inception_v3, overfeat, resnet_v2  # noqa: E40
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import nets as net_configs  # noqa: E402
+import slim_net_configs as net_configs  # noqa: E402
 
 DATA = os.path.join(HERE, "data")
 tf1 = tf.compat.v1

@@ -17,7 +17,7 @@ try:
   def crc32c(data, crc=0):
     return google_crc32c.extend(crc, bytes(data))
 except ImportError:  # pragma: no cover
-  from varscope_jax._src.io.crc32c import crc32c  # noqa: F401
+  from varscope_jax._src.io.tf1.crc32c import crc32c  # noqa: F401
 
 MAGIC = 0xDB4775248B80FB57
 DTYPE_ENUMS = {

@@ -1,4 +1,4 @@
-"""Writes the TF1 checkpoints that ``tests/test_tf1_checkpoint.py`` reads without TF.
+"""Writes the TF1 checkpoints that ``tests/io/test_tf1_checkpoint.py`` reads without TF.
 
 Run from the repository root with a TensorFlow install (not a dependency of varscope_jax)::
 

@@ -1,4 +1,4 @@
-"""Writes the TF1 character-LSTM checkpoint that ``tests/test_tf1_lstm.py`` loads without TF.
+"""Writes the TF1 character-LSTM checkpoint that ``tests/nn/test_tf1_lstm.py`` loads without TF.
 
 Run from the repository root with TensorFlow and tf-keras (never a dependency of varscope_jax)::
 

@@ -29,7 +29,7 @@ gradients) and saves params *and* optimizer state (``opt_state=``) to
 made the run (``make_tf1_training.py``) with ``AdamOptimizer(0.01)`` and records TF's
 next 3 steps on new batches (``train|grads``, ``train|params``).
 
-``tests/test_tf1_training.py`` checks that the writer still writes these exact bytes
+``tests/io/test_tf1_training.py`` checks that the writer still writes these exact bytes
 (so TF's verdict holds for today's writer), that TF read every value exactly, and that
 TF's resumed steps equal ours from the same files.
 """

@@ -1,4 +1,4 @@
-"""Writes the TF1 *training* checkpoints that ``tests/test_tf1_training.py`` reads without TF.
+"""Writes the TF1 *training* checkpoints that ``tests/io/test_tf1_training.py`` reads without TF.
 
 Run from the repository root with a TensorFlow install (not a dependency of varscope_jax)::
 

@@ -127,7 +127,7 @@ def test_bad_arguments():
     vs.train.init_from_checkpoint([1], CKPT, {})
   with pytest.raises(TypeError, match="assignment_map must be a dict"):
     vs.train.init_from_checkpoint(params, CKPT, "bert/")
-  with pytest.raises(TypeError, match="has no Variable objects"):
+  with pytest.raises(TypeError, match=r"a 'scope/' \(a str\) or a variable, got int"):
     vs.train.init_from_checkpoint(params, CKPT, {"cls/kernel": 3})
   with pytest.raises(TypeError, match=r"pairs, got \('a',\)"):
     vs.train.init_from_checkpoint(params, CKPT, [("a",)])
@@ -152,3 +152,13 @@ def test_list_and_load_variable():
     vs.train.load_variable(CKPT, "nope")
   with pytest.raises(TypeError, match="name must be a tensor name"):
     vs.train.load_variable(CKPT, 3)
+
+
+def test_variables_stand_for_their_names():
+  """TF's ``{name: variable}`` maps (slim.get_variables_to_restore()) work as names."""
+  vs.reset_default_graph()
+  with vs.variable_scope("head"):
+    w = vs.get_variable("w", [3, 3])
+  params = _params(CASES["one_to_one"]["variables"])
+  out = vs.train.init_from_checkpoint(params, CKPT, {"bert/pooler/kernel": w})
+  np.testing.assert_array_equal(out["head"]["w"], np.full((3, 3), 4.0))

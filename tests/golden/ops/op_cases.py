@@ -336,6 +336,10 @@ def _nn_cases():
             {"labels": "x0", "logits": "x1"}, x0=([0, 7], I), x1=((2, 5), F, "n")),
           c("nn.sparse_softmax_cross_entropy_with_logits", [],
             {"labels": "x0", "logits": "x1"}, x0=((3,), I, "idx5"), x1=lg)]
+  out += [c("losses.sparse_softmax_cross_entropy", [], {"labels": "x0", "logits": "x1"},
+            x0=((4,), I, "idx5"), x1=lg),
+          c("losses.sparse_softmax_cross_entropy", ["x0", "x1"], x0=((2, 3), I, "idx5"),
+            x1=((2, 3, 5), F, "n"))]
   probs = ((4, 5), F, "p")
   for name in ["nn.softmax_cross_entropy_with_logits",
                "nn.softmax_cross_entropy_with_logits_v2"]:
@@ -391,6 +395,24 @@ def _random_cases():
   return out
 
 
+def _assert_cases():
+  """TF checks constants while the graph is built: these fail (InvalidArgumentError, with
+  TF's message) or have shapes that do not broadcast (ValueError)."""
+  out = []
+  failing = {"assert_equal": ([1, 2, 3], 1), "assert_none_equal": ([1, 2, 3], 2),
+             "assert_less": ([1, 5], 5), "assert_less_equal": (600, 512),
+             "assert_greater": ([3.0, 0.5], 1.0), "assert_greater_equal": ([1, 2], [2, 1])}
+  for name, (x, y) in failing.items():
+    dtype = F if isinstance(np.asarray(x).flat[0], float) else I
+    out += [c(name, ["x0", "x1"], x0=(x, dtype), x1=(y, dtype)),
+            c(name, ["x0", "x1"], {"message": "'ids out of range'"}, x0=(x, dtype),
+              x1=(y, dtype))]
+  out += [c("assert_less_equal", ["x0", "x1"], x0=((3,), F, "n"), x1=((2,), F, "n")),
+          c("debugging.assert_less_equal", ["x0", "x1"], {"message": "'too long'"},
+            x0=(600, I), x1=(512, I))]
+  return out
+
+
 def cases() -> list[Case]:
   return (_unary_cases() + _binary_cases() + _reduce_cases() + _linalg_cases()
-          + _array_cases() + _nn_cases() + _random_cases())
+          + _array_cases() + _nn_cases() + _random_cases() + _assert_cases())

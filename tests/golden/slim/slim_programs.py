@@ -1204,3 +1204,77 @@ def _(M, D):
                                   scope="Conv2d_1_depthwise")
     net = M.slim.conv2d(net, 6, [1, 1], scope="Conv2d_1_pointwise")
   return _summary(M, {"net": net})
+
+
+# ---------------------------------------------------------------- the smaller slim ops
+@program("maxout")
+def _(M, D):
+  x = M.constant(X(D, 2, 3, 6))
+  return {"a": M.slim.maxout(x, 3), "b": M.slim.maxout(x, 1, axis=1, scope="m")}
+
+
+@program("maxout_not_multiple_error")
+def _(M, D):
+  return {"y": M.slim.maxout(M.constant(X(D, 2, 6)), 4)}
+
+
+@program("unit_norm")
+def _(M, D):
+  x = M.constant(X(D, 2, 3, 4))
+  return {"a": M.slim.unit_norm(x, 1), "b": M.slim.unit_norm(x, 2, epsilon=0.1)}
+
+
+@program("unit_norm_bad_dim_error")
+def _(M, D):
+  return {"y": M.slim.unit_norm(M.constant(X(D, 2, 3)), 2)}
+
+
+@program("images_to_sequence_and_back")
+def _(M, D):
+  x = M.constant(X(D, 2, 3, 5, 4))
+  seq = M.slim.images_to_sequence(x, outputs_collections="ends")
+  img = M.slim.sequence_to_images(seq, 3)
+  img2 = M.slim.sequence_to_images(seq, 3, output_data_format="channels_first")
+  return {"seq": seq, "img": img, "img2": img2,
+          "ends": list(M.slim.utils.convert_collection_to_dict("ends"))}
+
+
+@program("spatial_softmax")
+def _(M, D):
+  x = M.constant(X(D, 2, 4, 3, 2))
+  return _summary(M, {"a": M.slim.spatial_softmax(x),
+                      "b": M.slim.spatial_softmax(x, temperature=0.5, name="ss",
+                                                  trainable=False)})
+
+
+@program("spatial_softmax_nchw")
+def _(M, D):
+  return _summary(M, {"a": M.slim.spatial_softmax(M.constant(X(D, 2, 2, 4, 3)),
+                                                  data_format="NCHW")})
+
+
+for _n, _kw in {"max_valid": dict(pooling_type="MAX"),
+                "avg_same": dict(pooling_type="AVG", padding="SAME"),
+                "max_same_stride": dict(pooling_type="MAX", padding="SAME", stride=2),
+                "avg_dilated": dict(pooling_type="AVG", dilation_rate=2),
+                "max_dilated": dict(pooling_type="MAX", dilation_rate=[2, 1]),
+                "avg_1d": dict(pooling_type="AVG", rank=1),
+                "max_3d": dict(pooling_type="MAX", rank=3),
+                "same_dilated_error": dict(pooling_type="MAX", padding="SAME",
+                                           dilation_rate=2),
+                "stride_gt_window_error": dict(pooling_type="MAX", stride=3),
+                "bad_type_error": dict(pooling_type="MIN")}.items():
+  def _mk(name, kw):
+    @program("pool_" + name)
+    def prog(M, D):
+      kw2 = dict(kw)
+      rank = kw2.pop("rank", 2)
+      shape = {1: (2, 7, 3), 2: (2, 7, 6, 3), 3: (1, 5, 4, 4, 2)}[rank]
+      return {"y": M.slim.pool(M.constant(X(D, *shape)), [2] * rank, **kw2)}
+  _mk(_n, _kw)
+
+
+@program("scale_gradient_forward")
+def _(M, D):
+  x = M.constant(X(D, 2, 3))
+  return {"y": M.slim.scale_gradient(x, 0.5)}

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import flax.linen as nn
 
-from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.lowering import transform as transform_lib
+from varscope_jax._src.params import tree as params_lib
+from varscope_jax._src.transform import transform as transform_lib
 
 _PARAMS = "params"
 _NEEDS_RNG = "vs.next_rng_key() needs a random key"

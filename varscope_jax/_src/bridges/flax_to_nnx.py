@@ -12,8 +12,8 @@ from typing import Any, Callable
 import jax
 from flax import nnx
 
-from varscope_jax._src.base import params as params_lib
-from varscope_jax._src.lowering import transform as transform_lib
+from varscope_jax._src.params import tree as params_lib
+from varscope_jax._src.transform import transform as transform_lib
 
 
 class ToNNX(nnx.Module):

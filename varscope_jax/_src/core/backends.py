@@ -18,7 +18,7 @@ import numpy as np
 
 from varscope_jax._src.base import errors
 from varscope_jax._src.initializers import make as materialize
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.core import variables as var_lib
 
 

@@ -1,8 +1,6 @@
 """Collections of the current graph, and the ``{name: array}`` views of its variables."""
 from __future__ import annotations
 
-import numpy as np
-
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -94,22 +92,3 @@ def local_variables(scope=None) -> dict:
   ['count']
   """
   return _as_dict(graph_lib.GraphKeys.LOCAL_VARIABLES, scope)
-
-
-def set_random_seed(seed: int) -> None:
-  """Seeds the current graph: variable ``name`` starts from ``PRNGKey(seed)`` folded in
-  with the name's hash -- the same value ``transform(...).init(PRNGKey(seed))`` gives.
-
-  >>> import varscope_jax as vs
-  >>> vs.reset_default_graph(); vs.set_random_seed(1)
-  >>> a = vs.get_variable("w", [2]).numpy()
-  >>> vs.reset_default_graph(); vs.set_random_seed(1)
-  >>> bool((vs.get_variable("w", [2]).numpy() == a).all())
-  True
-  """
-  if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-    raise TypeError(f"set_random_seed: seed must be an int, got {seed!r}.")
-  if not -(2**63) <= int(seed) < 2**64:
-    raise ValueError(f"set_random_seed: seed {seed} does not fit in 64 bits; use a "
-                     "seed in [-2**63, 2**64).")
-  graph_lib.get_default_graph().rng_seed = int(seed)

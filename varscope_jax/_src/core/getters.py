@@ -11,7 +11,7 @@ from typing import Mapping
 import jax.numpy as jnp
 
 from varscope_jax._src.base import dtypes as dtypes_lib
-from varscope_jax._src.base import params as params_lib
+from varscope_jax._src.params import tree as params_lib
 
 
 def ema_getter(averages: Mapping, *, strict: bool = True):

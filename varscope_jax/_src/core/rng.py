@@ -1,5 +1,8 @@
-"""``next_rng_key``: keys for randomness inside a model, from the call's rng and the scope."""
+"""Randomness of a graph: ``set_random_seed`` (the eager graph's seed) and ``next_rng_key``
+(keys for randomness inside a model, from the call's rng and the scope)."""
 from __future__ import annotations
+
+import numpy as np
 
 from varscope_jax._src.base.keys import variable_key
 from varscope_jax._src.core import graph as graph_lib
@@ -42,3 +45,22 @@ def next_rng_key():
     count = graph.rng_counts.get(scope, 0)
     graph.rng_counts[scope] = count + 1
   return fold_in_step(variable_key(rng, "%s#%d" % (scope, count)))
+
+
+def set_random_seed(seed: int) -> None:
+  """Seeds the current graph: variable ``name`` starts from ``PRNGKey(seed)`` folded in
+  with the name's hash -- the same value ``transform(...).init(PRNGKey(seed))`` gives.
+
+  >>> import varscope_jax as vs
+  >>> vs.reset_default_graph(); vs.set_random_seed(1)
+  >>> a = vs.get_variable("w", [2]).numpy()
+  >>> vs.reset_default_graph(); vs.set_random_seed(1)
+  >>> bool((vs.get_variable("w", [2]).numpy() == a).all())
+  True
+  """
+  if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+    raise TypeError(f"set_random_seed: seed must be an int, got {seed!r}.")
+  if not -(2**63) <= int(seed) < 2**64:
+    raise ValueError(f"set_random_seed: seed {seed} does not fit in 64 bits; use a "
+                     "seed in [-2**63, 2**64).")
+  graph_lib.get_default_graph().rng_seed = int(seed)

@@ -1,24 +1,5 @@
-"""TensorFlow 1 initializers (``tf.compat.v1.initializers``) as hashable JAX initializers.
-
-Every initializer is a frozen, hashable dataclass with TF1's constructor signature
-and defaults, called like ``jax.nn.initializers``: ``init(key, shape, dtype=None)``.
-``dtype=None`` uses the initializer's own ``dtype``. Calls are pure, jittable and
-give bitwise identical values under ``jax.vmap`` over keys.
-
-TF's op-level ``seed`` cannot reproduce TF's random values in JAX. When a ``seed``
-is given it is folded into the key (``jax.random.fold_in(key, seed % 2**32)``), so
-it changes the values deterministically; randomness always comes from ``key``.
-
->>> import jax
->>> init = glorot_uniform_initializer()
->>> init
-glorot_uniform_initializer(seed=None, dtype=float32)
->>> w = init(jax.random.PRNGKey(0), (3, 4))
->>> w.shape, w.dtype
-((3, 4), dtype('float32'))
->>> hash(init) == hash(glorot_uniform_initializer())
-True
-"""
+"""TF1's deterministic initializers (zeros, ones, constant) and the default initializer TF
+picks for a variable given none."""
 
 from __future__ import annotations
 
@@ -30,69 +11,60 @@ from typing import Any, ClassVar
 import jax.numpy as jnp
 import numpy as np
 
-from varscope_jax._src.initializers.base import (  # noqa: F401
-    _FLOAT32, _TRUNCATED_STDDEV, Initializer, _as_dtype, _canonical_shape, _dataclass,
-    _dtype_post_init,
-    _is_float, _nested_tuple, _scalar, _tf_dtype_str, compute_fans, is_initializer)
-from varscope_jax._src.initializers.random import (  # noqa: F401
-    GlorotNormal, GlorotUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-    VarianceScaling, glorot_normal_initializer, glorot_uniform_initializer,
-    orthogonal_initializer, random_normal_initializer, random_uniform_initializer,
-    truncated_normal_initializer, variance_scaling_initializer)
+from varscope_jax._src.initializers.base import (
+    _FLOAT32, Initializer, _as_dtype, _canonical_shape, _dataclass, _dtype_post_init, _is_float,
+    _nested_tuple, _tf_dtype_str)
+from varscope_jax._src.initializers.random import GlorotUniform
 
 __all__ = [
-    "Initializer", "Constant", "Zeros", "Ones", "RandomNormal", "TruncatedNormal",
-    "RandomUniform", "VarianceScaling", "GlorotUniform", "GlorotNormal", "Orthogonal",
-    "constant_initializer", "zeros_initializer", "ones_initializer",
-    "random_normal_initializer", "truncated_normal_initializer", "random_uniform_initializer",
-    "variance_scaling_initializer", "glorot_uniform_initializer", "glorot_normal_initializer",
-    "orthogonal_initializer", "is_initializer", "default_initializer", "compute_fans",
+    "Constant", "Zeros", "Ones", "constant_initializer", "zeros_initializer",
+    "ones_initializer", "default_initializer",
 ]
 
 
 # ------------------------------------------------------------------ constant / zeros / ones
 @_dataclass
 class Zeros(Initializer):
-    """Initializer that generates zeros (TF1 ``zeros_initializer``); any dtype.
+  """Initializer that generates zeros (TF1 ``zeros_initializer``); any dtype.
 
-    Args:
-      dtype: Default dtype of the result.
+  Args:
+    dtype: Default dtype of the result.
 
-    >>> import jax
-    >>> zeros_initializer()(jax.random.PRNGKey(0), (2,), jnp.int32)
-    Array([0, 0], dtype=int32)
-    """
+  >>> import jax
+  >>> zeros_initializer()(jax.random.PRNGKey(0), (2,), jnp.int32)
+  Array([0, 0], dtype=int32)
+  """
 
-    dtype: Any = _FLOAT32
-    _tf_name: ClassVar[str] = "zeros_initializer"
+  dtype: Any = _FLOAT32
+  _tf_name: ClassVar[str] = "zeros_initializer"
 
-    def __post_init__(self):
-        _dtype_post_init(self)
+  def __post_init__(self):
+    _dtype_post_init(self)
 
-    def _init(self, key, shape, dtype):
-        return jnp.zeros(shape, dtype)
+  def _init(self, key, shape, dtype):
+    return jnp.zeros(shape, dtype)
 
 
 @_dataclass
 class Ones(Initializer):
-    """Initializer that generates ones (TF1 ``ones_initializer``); any dtype.
+  """Initializer that generates ones (TF1 ``ones_initializer``); any dtype.
 
-    Args:
-      dtype: Default dtype of the result.
+  Args:
+    dtype: Default dtype of the result.
 
-    >>> import jax
-    >>> ones_initializer()(jax.random.PRNGKey(0), (2,))
-    Array([1., 1.], dtype=float32)
-    """
+  >>> import jax
+  >>> ones_initializer()(jax.random.PRNGKey(0), (2,))
+  Array([1., 1.], dtype=float32)
+  """
 
-    dtype: Any = _FLOAT32
-    _tf_name: ClassVar[str] = "ones_initializer"
+  dtype: Any = _FLOAT32
+  _tf_name: ClassVar[str] = "ones_initializer"
 
-    def __post_init__(self):
-        _dtype_post_init(self)
+  def __post_init__(self):
+    _dtype_post_init(self)
 
-    def _init(self, key, shape, dtype):
-        return jnp.ones(shape, dtype)
+  def _init(self, key, shape, dtype):
+    return jnp.ones(shape, dtype)
 
 
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
@@ -109,130 +81,130 @@ _OK_TYPES = {
 
 
 def _first_mismatch(value, ok_types):
-    """The first leaf (in TF's ``nest.flatten`` order) that is not of ``ok_types``."""
-    if isinstance(value, (list, tuple)):
-        for v in value:
-            bad = _first_mismatch(v, ok_types)
-            if bad is not None:
-                return bad
-        return None
-    if isinstance(value, ok_types):
-        return None
-    if isinstance(value, np.ndarray) and issubclass(value.dtype.type, ok_types):
-        return None
-    return (str(value), type(value).__name__)
+  """The first leaf (in TF's ``nest.flatten`` order) that is not of ``ok_types``."""
+  if isinstance(value, (list, tuple)):
+    for v in value:
+      bad = _first_mismatch(v, ok_types)
+      if bad is not None:
+        return bad
+    return None
+  if isinstance(value, ok_types):
+    return None
+  if isinstance(value, np.ndarray) and issubclass(value.dtype.type, ok_types):
+    return None
+  return (str(value), type(value).__name__)
 
 
 @_dataclass
 class Constant(Initializer):
-    """Initializer that generates a constant (TF1 ``constant_initializer``).
+  """Initializer that generates a constant (TF1 ``constant_initializer``).
 
-    TF1 ``constant_v1`` rules: a scalar fills the shape; a list/array with as many
-    elements as the shape is reshaped (row-major); with fewer elements the last one is
-    repeated; more elements raise ``ValueError``. ``verify_shape=True`` requires the
-    value's shape to equal the requested shape (``TypeError``, as in TF). Values are
-    stored as nested tuples (plus ``value_dtype``) so the initializer stays hashable.
+  TF1 ``constant_v1`` rules: a scalar fills the shape; a list/array with as many
+  elements as the shape is reshaped (row-major); with fewer elements the last one is
+  repeated; more elements raise ``ValueError``. ``verify_shape=True`` requires the
+  value's shape to equal the requested shape (``TypeError``, as in TF). Values are
+  stored as nested tuples (plus ``value_dtype``) so the initializer stays hashable.
 
-    Args:
-      value: Python scalar, (nested) list/tuple, or NumPy array.
-      dtype: Default dtype of the result; any dtype.
-      verify_shape: Whether the value's shape must equal the requested shape.
+  Args:
+    value: Python scalar, (nested) list/tuple, or NumPy array.
+    dtype: Default dtype of the result; any dtype.
+    verify_shape: Whether the value's shape must equal the requested shape.
 
-    >>> import jax
-    >>> init = constant_initializer([1, 2, 3])
-    >>> init(jax.random.PRNGKey(0), (2, 3), jnp.int32)
-    Array([[1, 2, 3],
-           [3, 3, 3]], dtype=int32)
-    >>> init
-    constant_initializer(value=(1, 2, 3), dtype=float32, verify_shape=False)
+  >>> import jax
+  >>> init = constant_initializer([1, 2, 3])
+  >>> init(jax.random.PRNGKey(0), (2, 3), jnp.int32)
+  Array([[1, 2, 3],
+         [3, 3, 3]], dtype=int32)
+  >>> init
+  constant_initializer(value=(1, 2, 3), dtype=float32, verify_shape=False)
+  """
+
+  value: Any = 0
+  dtype: Any = _FLOAT32
+  verify_shape: bool = False
+  value_dtype: np.dtype = dataclasses.field(init=False, repr=False)
+  _mismatch: dict = dataclasses.field(init=False, repr=False, compare=False)
+  _tf_name: ClassVar[str] = "constant_initializer"
+
+  def __post_init__(self):
+    value = self.value
+    if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray, np.generic))):
+      raise TypeError(
+          f"Invalid type for initial value: {type(value)} (expected Python scalar, "
+          "list or tuple of values, or numpy.ndarray)."
+      )
+    try:
+      arr = np.asarray(value)
+    except ValueError as e:
+        # TF's text (NumPy's, as TF raises it), then the argument and the fix.
+      raise ValueError(
+          f"{e}\nconstant_initializer: value must be rectangular (every row of "
+          f"the same length), got {value!r}.") from None
+    if arr.dtype.kind not in _KIND_RANK:
+      raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
+    # What TF's type check would say for each target kind (None: no complaint).
+    # NumPy values are cast as they are (TF does not check them).
+    mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
+        kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
+    object.__setattr__(self, "_mismatch", mismatch)
+    object.__setattr__(self, "value", _nested_tuple(arr.tolist()))
+    object.__setattr__(self, "value_dtype", arr.dtype)
+    object.__setattr__(self, "verify_shape", bool(self.verify_shape))
+    _dtype_post_init(self)
+
+  def __hash__(self):  # cached: values can be large nested tuples
+    h = self.__dict__.get("_hash_cache")
+    if h is None:
+      h = hash((Constant, self.value, self.value_dtype, self.dtype, self.verify_shape))
+      object.__setattr__(self, "_hash_cache", h)
+    return h
+
+  def __getstate__(self):  # hashes are per process: never pickle the cache
+    return {k: v for k, v in self.__dict__.items() if k != "_hash_cache"}
+
+  def numpy_value(self, shape, dtype=None) -> np.ndarray:
+    """Returns the initial value as a NumPy array (host-side, no JAX op).
+
+    >>> constant_initializer(7).numpy_value((2,), np.int8)
+    array([7, 7], dtype=int8)
     """
+    shape = _canonical_shape(shape)
+    dtype = _as_dtype(self.dtype if dtype is None else dtype)
+    self.validate(shape, dtype)
+    arr = np.asarray(self.value, dtype=self.value_dtype)
+    size = math.prod(shape)
+    if size == 0:
+      return np.zeros(shape, dtype)
+    if arr.size > size:
+      raise ValueError(
+          f"Too many elements provided. Needed at most {size}, but received {arr.size}"
+      )
+    flat = arr.astype(dtype).reshape(-1)
+    if flat.size < size:
+      fill = flat[-1:] if flat.size else np.zeros((1,), dtype)
+      flat = np.concatenate([flat, np.repeat(fill, size - flat.size)])
+    return flat.reshape(shape)
 
-    value: Any = 0
-    dtype: Any = _FLOAT32
-    verify_shape: bool = False
-    value_dtype: np.dtype = dataclasses.field(init=False, repr=False)
-    _mismatch: dict = dataclasses.field(init=False, repr=False, compare=False)
-    _tf_name: ClassVar[str] = "constant_initializer"
+  def _init(self, key, shape, dtype):
+    return jnp.asarray(self.numpy_value(shape, dtype), dtype)
 
-    def __post_init__(self):
-        value = self.value
-        if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray, np.generic))):
-            raise TypeError(
-                f"Invalid type for initial value: {type(value)} (expected Python scalar, "
-                "list or tuple of values, or numpy.ndarray)."
-            )
-        try:
-            arr = np.asarray(value)
-        except ValueError as e:
-            # TF's text (NumPy's, as TF raises it), then the argument and the fix.
-            raise ValueError(
-                f"{e}\nconstant_initializer: value must be rectangular (every row of "
-                f"the same length), got {value!r}.") from None
-        if arr.dtype.kind not in _KIND_RANK:
-            raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
-        # What TF's type check would say for each target kind (None: no complaint).
-        # NumPy values are cast as they are (TF does not check them).
-        mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
-            kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
-        object.__setattr__(self, "_mismatch", mismatch)
-        object.__setattr__(self, "value", _nested_tuple(arr.tolist()))
-        object.__setattr__(self, "value_dtype", arr.dtype)
-        object.__setattr__(self, "verify_shape", bool(self.verify_shape))
-        _dtype_post_init(self)
+  def validate(self, shape, dtype=None) -> None:
+    """Raises TF's ``TypeError`` if this value cannot make a ``dtype`` tensor of
+    ``shape`` (TF checks when the variable is made, so every mode checks then).
 
-    def __hash__(self):  # cached: values can be large nested tuples
-        h = self.__dict__.get("_hash_cache")
-        if h is None:
-            h = hash((Constant, self.value, self.value_dtype, self.dtype, self.verify_shape))
-            object.__setattr__(self, "_hash_cache", h)
-        return h
-
-    def __getstate__(self):  # hashes are per process: never pickle the cache
-        return {k: v for k, v in self.__dict__.items() if k != "_hash_cache"}
-
-    def numpy_value(self, shape, dtype=None) -> np.ndarray:
-        """Returns the initial value as a NumPy array (host-side, no JAX op).
-
-        >>> constant_initializer(7).numpy_value((2,), np.int8)
-        array([7, 7], dtype=int8)
-        """
-        shape = _canonical_shape(shape)
-        dtype = _as_dtype(self.dtype if dtype is None else dtype)
-        self.validate(shape, dtype)
-        arr = np.asarray(self.value, dtype=self.value_dtype)
-        size = math.prod(shape)
-        if size == 0:
-            return np.zeros(shape, dtype)
-        if arr.size > size:
-            raise ValueError(
-                f"Too many elements provided. Needed at most {size}, but received {arr.size}"
-            )
-        flat = arr.astype(dtype).reshape(-1)
-        if flat.size < size:
-            fill = flat[-1:] if flat.size else np.zeros((1,), dtype)
-            flat = np.concatenate([flat, np.repeat(fill, size - flat.size)])
-        return flat.reshape(shape)
-
-    def _init(self, key, shape, dtype):
-        return jnp.asarray(self.numpy_value(shape, dtype), dtype)
-
-    def validate(self, shape, dtype=None) -> None:
-        """Raises TF's ``TypeError`` if this value cannot make a ``dtype`` tensor of
-        ``shape`` (TF checks when the variable is made, so every mode checks then).
-
-        >>> constant_initializer(2.5).validate((2,), np.int32)
-        Traceback (most recent call last):
-        ...
-        TypeError: Expected int32, but got 2.5 of type 'float'.
-        """
-        shape = _canonical_shape(shape)
-        dtype = _as_dtype(self.dtype if dtype is None else dtype)
-        kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
-        bad = self._mismatch.get(kind) if math.prod(shape) else None
-        if bad is not None:
-            raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
-        if self.verify_shape and np.shape(self.value) != shape:
-            raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
+    >>> constant_initializer(2.5).validate((2,), np.int32)
+    Traceback (most recent call last):
+    ...
+    TypeError: Expected int32, but got 2.5 of type 'float'.
+    """
+    shape = _canonical_shape(shape)
+    dtype = _as_dtype(self.dtype if dtype is None else dtype)
+    kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
+    bad = self._mismatch.get(kind) if math.prod(shape) else None
+    if bad is not None:
+      raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
+    if self.verify_shape and np.shape(self.value) != shape:
+      raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
 
 
 
@@ -244,30 +216,30 @@ ones_initializer = Ones
 
 
 def default_initializer(name: str, dtype=_FLOAT32) -> Initializer:
-    """Default initializer for a variable, like TF1's ``_get_default_initializer``.
+  """Default initializer for a variable, like TF1's ``_get_default_initializer``.
 
-    Args:
-      name: Variable name (used in the error message).
-      dtype: Variable dtype.
+  Args:
+    name: Variable name (used in the error message).
+    dtype: Variable dtype.
 
-    Returns:
-      ``glorot_uniform_initializer()`` for floating dtypes, ``zeros_initializer()`` for
-      integer, unsigned and bool dtypes.
+  Returns:
+    ``glorot_uniform_initializer()`` for floating dtypes, ``zeros_initializer()`` for
+    integer, unsigned and bool dtypes.
 
-    Raises:
-      ValueError: For any other dtype (e.g. complex).
+  Raises:
+    ValueError: For any other dtype (e.g. complex).
 
-    >>> default_initializer("w", jnp.bfloat16)
-    glorot_uniform_initializer(seed=None, dtype=float32)
-    >>> default_initializer("step", jnp.int32)
-    zeros_initializer(dtype=float32)
-    >>> default_initializer("c", jnp.complex64)
-    Traceback (most recent call last):
-    ValueError: An initializer for variable c of <dtype: 'complex64'> is required
-    """
-    dtype = _as_dtype(dtype)
-    if _is_float(dtype):
-        return GlorotUniform()
-    if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
-        return Zeros()
-    raise ValueError(f"An initializer for variable {name} of {_tf_dtype_str(dtype)} is required")
+  >>> default_initializer("w", jnp.bfloat16)
+  glorot_uniform_initializer(seed=None, dtype=float32)
+  >>> default_initializer("step", jnp.int32)
+  zeros_initializer(dtype=float32)
+  >>> default_initializer("c", jnp.complex64)
+  Traceback (most recent call last):
+  ValueError: An initializer for variable c of <dtype: 'complex64'> is required
+  """
+  dtype = _as_dtype(dtype)
+  if _is_float(dtype):
+    return GlorotUniform()
+  if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
+    return Zeros()
+  raise ValueError(f"An initializer for variable {name} of {_tf_dtype_str(dtype)} is required")

@@ -16,7 +16,7 @@ identical layers compiles two programs (kernel and bias), whatever its depth.
 * Deterministic initializers (zeros, ones, constants) without a sharding are made on
   the host with numpy and transferred in eager init: no compilation at all.
 
-The two paths give bitwise identical values (``tests/test_materialize.py``): JAX's
+The two paths give bitwise identical values (``tests/initializers/test_materialize.py``): JAX's
 threefry random bits do not depend on batching.
 """
 from __future__ import annotations

@@ -25,6 +25,7 @@ import inspect
 import weakref
 
 import jax
+import numpy as np
 import jax.numpy as jnp
 
 from varscope_jax._src.base import dtypes as dtypes_lib
@@ -87,7 +88,8 @@ def _call_arg_names(cls):
 class _GraphState:
   """What a layer remembers about one graph."""
   __slots__ = ("scope", "current_scope", "built", "trainable_weights",
-               "non_trainable_weights", "losses", "updates", "input_spec", "in_call")
+               "non_trainable_weights", "losses", "updates", "input_spec", "in_call",
+               "loss_inputs", "update_inputs", "call_inputs")
 
   def __init__(self, scope):
     self.scope = scope
@@ -99,6 +101,10 @@ class _GraphState:
     self.updates = []
     self.input_spec = None
     self.in_call = False
+    # id(loss or update) -> the call inputs it was computed from (absent: no input)
+    self.loss_inputs = {}
+    self.update_inputs = {}
+    self.call_inputs = None   # the inputs of the call in progress
 
 
 class Layer:
@@ -260,6 +266,68 @@ class Layer:
       return []   # as tf-keras: a frozen layer's updates are not run
     return list(self._state().updates)
 
+  def get_losses_for(self, inputs):
+    """TF1's ``get_losses_for``: ``None`` gives the losses that depend on no input (weight
+    regularizers), an input gives those computed from it (activity regularizers, losses
+    added with ``add_loss(..., inputs=...)``).
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> vs.reset_default_graph()
+    >>> layer = vs.layers.Dense(2, kernel_regularizer=jnp.sum, activity_regularizer=jnp.sum)
+    >>> x = jnp.ones((3, 4))
+    >>> _ = layer(x)
+    >>> len(layer.get_losses_for(None)), len(layer.get_losses_for(x))
+    (1, 1)
+    """
+    return _for_inputs(self._state().loss_inputs, self.losses, inputs)
+
+  def get_updates_for(self, inputs):
+    """TF1's ``get_updates_for``: ``None`` gives the updates that depend on no input, an
+    input gives those computed from it (batch-norm statistics).
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> vs.reset_default_graph()
+    >>> bn = vs.layers.BatchNormalization()
+    >>> x = jnp.ones((4, 3))
+    >>> _ = bn(x, training=True)
+    >>> len(bn.get_updates_for(None)), len(bn.get_updates_for(x))
+    (0, 2)
+    """
+    return _for_inputs(self._state().update_inputs, self.updates, inputs)
+
+  def count_params(self):
+    """The number of scalars in the layer's weights (TF's ``ValueError`` before it is built).
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> vs.reset_default_graph()
+    >>> layer = vs.layers.Dense(4)
+    >>> _ = layer(jnp.ones((2, 3)))
+    >>> layer.count_params()
+    16
+    """
+    if not self.built:
+      raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
+                       "isn't built. You can build it manually via: "
+                       f"`{self.name}.build(batch_input_shape)`.")
+    return int(sum(np.prod(np.shape(_value_of(w)), dtype=np.int64) for w in self.weights))
+
+  def compute_output_shape(self, input_shape):
+    """The output shape for ``input_shape`` (a tuple; ``None`` for unknown sizes).
+
+    TF1's graph-mode base class has none (TF's ``NotImplementedError``); every built-in
+    layer computes its own, as TF's.
+
+    >>> import varscope_jax as vs
+    >>> vs.layers.Dense(5).compute_output_shape((None, 3))
+    TensorShape([None, 5])
+    """
+    raise NotImplementedError("Please run in eager mode or implement the "
+                              "compute_output_shape method on your layer "
+                              f"({type(self).__name__}).")
+
   # ---- variables -----------------------------------------------------------------------
   def _set_scope(self, scope=None):
     state = self._state()
@@ -376,21 +444,27 @@ class Layer:
     >>> len(layer.losses), len(vs.get_regularization_losses())
     (1, 1)
     """
-    del inputs
     graph = graph_lib.get_default_graph()
+    state = self._state()
     for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
       if callable(loss):
         loss = loss()
       if loss is not None:
         self._add_loss_item(graph, loss, "%sloss" % graph.name_stack)
+        if inputs is not None:
+          state.loss_inputs[id(loss)] = inputs
 
   def add_update(self, updates):
     """Records update values (``layer.updates``; ``GraphKeys.UPDATE_OPS`` after the call).
 
     The update itself is made with ``vs.assign`` (see ``BatchNormalization``).
     """
+    state = self._state()
     for u in (updates if isinstance(updates, (list, tuple)) else [updates]):
-      self._state().updates.append(u() if callable(u) else u)
+      u = u() if callable(u) else u
+      state.updates.append(u)
+      if state.in_call and state.call_inputs is not None:
+        state.update_inputs[id(u)] = state.call_inputs
 
   # ---- building and calling ----------------------------------------------------------
   def build(self, input_shape):
@@ -426,6 +500,7 @@ class Layer:
     return scope.name if scope is not None else None
 
   def __call__(self, inputs, *args, **kwargs):
+    raw_inputs = inputs
     scope = kwargs.pop("scope", None)
     self._set_scope(scope)
     state = self._state()
@@ -440,6 +515,7 @@ class Layer:
       graph = graph_lib.get_default_graph()
       spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name, vscope.name)
       was_in_call, state.in_call = state.in_call, True
+      outer_inputs, state.call_inputs = state.call_inputs, raw_inputs
       try:
         with graph.name_scope(vscope.original_name_scope):
           self._maybe_build(inputs)
@@ -451,6 +527,7 @@ class Layer:
             self._handle_activity_regularization(graph, outputs, self._activity_regularizer)
       finally:
         state.in_call = was_in_call
+        state.call_inputs = outer_inputs
     collection = graph.get_collection_ref(GraphKeys.UPDATE_OPS)
     known = {id(u) for u in collection}
     for u in self.updates:
@@ -463,7 +540,19 @@ class Layer:
       for output in jax.tree_util.tree_leaves(outputs):
         loss = regularizer(output)
         loss = loss / jax.numpy.asarray(output.shape[0], loss.dtype)
-        self._add_loss_item(graph, loss, graph.name_stack + "/loss")
+        self._add_loss_item(graph, loss, graph.name_stack + "/truediv")
+        state = self._state()
+        if state.call_inputs is not None:
+          state.loss_inputs[id(loss)] = state.call_inputs
+
+
+def _for_inputs(sources, items, inputs):
+  """The ``items`` computed from ``inputs`` (``None``: those computed from no input)."""
+  if inputs is None:
+    return [x for x in items if id(x) not in sources]
+  wanted = {id(x) for x in jax.tree_util.tree_leaves(inputs)}
+  return [x for x in items if id(x) in sources and
+          any(id(leaf) in wanted for leaf in jax.tree_util.tree_leaves(sources[id(x)]))]
 
 
 def _dedup(items):

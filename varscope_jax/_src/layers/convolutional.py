@@ -10,6 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils
 from varscope_jax._src.layers.core import ZEROS, argument_errors, where
@@ -89,6 +90,29 @@ class _Conv(base.Layer):
 
   def _channel_axis(self):
     return -1 - self.rank if self.data_format == "channels_first" else -1
+
+  def _output_length(self, length, i):
+    if length is None:
+      return None
+    return utils.conv_output_length(length, self.kernel_size[i], self.padding,
+                                    self.strides[i], self.dilation_rate[i])
+
+  def compute_output_shape(self, input_shape):
+    """tf-keras ``Conv.compute_output_shape``: batch axes, the spatial sizes, filters."""
+    input_shape = tuple(None if d is None else int(d) for d in input_shape)
+    batch_rank = len(input_shape) - self.rank - 1
+    if self.data_format == "channels_last":
+      spatial = input_shape[batch_rank:-1]
+    else:
+      spatial = input_shape[batch_rank + 1:]
+    if len(spatial) != self.rank:
+      raise ValueError(f"Expected input to have rank {self.rank + 2}, but received input "
+                       f"with shape {input_shape}.")
+    sizes = tuple(self._output_length(n, i) for i, n in enumerate(spatial))
+    batch = input_shape[:batch_rank]
+    if self.data_format == "channels_last":
+      return TensorShape(batch + sizes + (self.filters,))
+    return TensorShape(batch + (self.filters,) + sizes)
 
   def _spatial_shape(self, shape):
     if self.data_format == "channels_first":
@@ -252,6 +276,12 @@ class Conv3D(_Conv):
 
 class _ConvTranspose(_Conv):
   """Transposed convolution: the gradient of ``_Conv`` with respect to its input."""
+
+  def _output_length(self, length, i):
+    if length is None:
+      return None
+    return utils.deconv_output_length(length, self.kernel_size[i], self.padding,
+                                      self.strides[i])
 
   def build(self, input_shape):
     if len(input_shape) != self.rank + 2:

@@ -8,6 +8,7 @@ import numbers
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.core import rng as rng_lib
@@ -130,6 +131,14 @@ class Dense(base.Layer):
       self.bias = None
     self.built = True
 
+  def compute_output_shape(self, input_shape):
+    input_shape = utils.shape_with_rank_at_least(input_shape, 2)
+    if input_shape[-1] is None:
+      raise ValueError("The last dimension of the input shape of a Dense layer should be "
+                       "defined. Found None. Full input shape received: %s"
+                       % (input_shape,))
+    return TensorShape(input_shape[:-1] + (self.units,))
+
   def call(self, inputs):
     kernel = base._value_of(self.kernel)
     if inputs.dtype != kernel.dtype:
@@ -211,6 +220,9 @@ class Dropout(base.Layer):
     self.noise_shape = noise_shape
     self.seed = seed
 
+  def compute_output_shape(self, input_shape):
+    return TensorShape(input_shape)
+
   def _get_noise_shape(self, inputs):
     if self.noise_shape is None:
       return inputs.shape
@@ -226,7 +238,10 @@ class Dropout(base.Layer):
     key = rng_lib.next_rng_key()
     rate = self.rate
     keep = jax.random.uniform(key, self._get_noise_shape(inputs), inputs.dtype) >= rate
-    scale = jnp.asarray(1.0 / (1.0 - rate) if rate < 1 else math.inf, inputs.dtype)
+    if isinstance(rate, numbers.Real):
+      scale = jnp.asarray(1.0 / (1.0 - rate) if rate < 1 else math.inf, inputs.dtype)
+    else:   # a traced or array rate, as TF's rate tensor
+      scale = (1 / (1 - jnp.asarray(rate))).astype(inputs.dtype)
     dropped = jnp.where(keep, inputs * scale, jnp.zeros((), inputs.dtype))
     if training is True:
       return dropped
@@ -267,6 +282,14 @@ class Flatten(base.Layer):
     super().__init__(**kwargs)
     with argument_errors(self):
       self.data_format = utils.normalize_data_format(data_format)
+
+  def compute_output_shape(self, input_shape):
+    input_shape = tuple(input_shape)
+    if not input_shape:
+      return TensorShape([1])
+    rest = input_shape[1:]
+    size = None if any(d is None for d in rest) else math.prod(rest)
+    return TensorShape((input_shape[0], size) if rest else (input_shape[0], 1))
 
   def call(self, inputs):
     if self.data_format == "channels_first" and inputs.ndim > 1:

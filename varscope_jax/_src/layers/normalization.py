@@ -11,9 +11,12 @@ listed in ``GraphKeys.UPDATE_OPS``; without ``mutable=True`` it is ``vs.assign``
 """
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import state
 from varscope_jax._src.core import variables as var_lib
@@ -33,6 +36,16 @@ def _select(training, if_true, if_false):
   if training is False:
     return if_false()
   return jax.tree_util.tree_map(lambda a, b: jnp.where(training, a, b), if_true(), if_false())
+
+
+def _compose(scale, offset, then_scale, then_offset):
+  """TF's ``_compose_transforms``: ``(x * scale + offset) * then_scale + then_offset``."""
+  if then_scale is not None:
+    scale = scale * then_scale
+    offset = offset * then_scale
+  if then_offset is not None:
+    offset = offset + then_offset
+  return scale, offset
 
 
 def _sqrt_initializer(init):
@@ -68,7 +81,11 @@ class BatchNormalization(base.Layer):
     fused: None (TF's choice: fused when possible), True or False; changes the numerics
       of the moving variance update as in TF (see the module docstring).
     trainable: whether ``gamma`` and ``beta`` are trainable.
-    virtual_batch_size, adjustment: not supported (an error says so).
+    virtual_batch_size: ghost batch norm: statistics per sub-batch of this many rows
+      (which must divide the batch); the variables get TF's extra axis (``[1, 1, C]``)
+      and the moving averages take the mean of the sub-batches' statistics, as TF.
+    adjustment: ``fn(input_shape) -> (scale, bias)`` applied to the normalized value
+      before ``gamma``/``beta`` in training (TF's), not with ``virtual_batch_size``.
     name: the scope name.
 
   Call it with ``training`` (default False, as TF1): a Python bool, or a bool array
@@ -129,10 +146,10 @@ class BatchNormalization(base.Layer):
                            f"{renorm_clipping}. Supported values: {keys}.")
       self.renorm_clipping = renorm_clipping
       self.renorm_momentum = renorm_momentum
+    self.virtual_batch_size = virtual_batch_size
+    self.adjustment = adjustment
     if virtual_batch_size is not None or adjustment is not None:
-      raise NotImplementedError(
-          "BatchNormalization: virtual_batch_size and adjustment are not supported by "
-          "vs.layers (ghost batch norm). Reshape the batch yourself and use axis=[...].")
+      self.fused = False   # TF: the fused kernel takes neither (even with fused=True)
     self._fused_requested = self.fused
 
   @property
@@ -145,6 +162,9 @@ class BatchNormalization(base.Layer):
     return (not self.renorm and len(axis) == 1 and axis[0] in (-4, -3, -1, 1, 3, 4)
             and self.dtype in ("float16", "bfloat16", "float32", None))
 
+  def compute_output_shape(self, input_shape):
+    return TensorShape(input_shape)
+
   def build(self, input_shape):
     rank = len(input_shape)
     axis = [self.axis] if isinstance(self.axis, int) else list(self.axis)
@@ -156,6 +176,18 @@ class BatchNormalization(base.Layer):
                          f"axis={tuple(axis)}" + where(self))
     if len(axis) != len(set(axis)):
       raise ValueError(f"Duplicate axis: {tuple(axis)}" + where(self))
+    vbs = self.virtual_batch_size
+    if vbs is not None:
+      if vbs <= 0:
+        raise ValueError("`virtual_batch_size` must be a positive integer that divides the "
+                         "true batch size of the input tensor. Received: "
+                         f"virtual_batch_size={vbs}" + where(self))
+      if 0 in axis:
+        raise ValueError("When using `virtual_batch_size`, the batch dimension must be 0 "
+                         f"and thus axis cannot include 0. Received axis={axis}" + where(self))
+      if self.adjustment is not None:
+        raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified"
+                         + where(self))
     self.axis = axis
     if self._fused_requested in (None, True):
       self.fused = rank in (4, 5) and self._fused_can_be_used(axis)
@@ -163,10 +195,14 @@ class BatchNormalization(base.Layer):
       self.fused = False   # TF: rank 5 on another axis falls back to the unfused kernel
     axis_to_dim = {a: int(input_shape[a]) for a in axis}
     self.input_spec = InputSpec(ndim=rank, axes=axis_to_dim)
-    if len(axis_to_dim) == 1:
+    if len(axis_to_dim) == 1 and vbs is None:
       param_shape = (list(axis_to_dim.values())[0],)
     else:
-      param_shape = tuple(axis_to_dim.get(i, 1) for i in range(rank))
+      param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
+      if vbs is not None:   # TF: an extra axis at 1 for the sub-batches
+        param_shape.insert(1, 1)
+        self.axis = axis = [a + 1 for a in axis]
+      param_shape = tuple(param_shape)
     self._param_shape = param_shape
     dtype = self._param_dtype
     self.gamma = (self.add_weight("gamma", param_shape, dtype=dtype,
@@ -231,7 +267,18 @@ class BatchNormalization(base.Layer):
       inputs = inputs.astype(self.dtype)
     if self.fused:
       return self._fused_batch_norm(inputs, training)
-    return self._batch_norm(inputs, training)
+    if self.virtual_batch_size is None:
+      return self._batch_norm(inputs, training)
+    # Ghost batches: [virtual_batch_size, -1, ...] (TF1's reshape, in every mode).
+    vbs, shape = self.virtual_batch_size, inputs.shape
+    known = vbs * math.prod(shape[1:])
+    if known == 0 or inputs.size % known:
+      raise ValueError(
+          f"Dimension size must be evenly divisible by {known} but is {inputs.size} for "
+          f"the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
+          "the batch size must be a multiple of virtual_batch_size." + where(self))
+    outputs = self._batch_norm(jnp.reshape(inputs, (vbs, -1) + tuple(shape[1:])), training)
+    return jnp.reshape(outputs, shape)
 
   def _fused_batch_norm(self, inputs, training):
     """TF's FusedBatchNormV3 (CPU kernel): float32 math, unbiased variance update."""
@@ -273,6 +320,9 @@ class BatchNormalization(base.Layer):
     ndims = inputs.ndim
     axis: list = list(self.axis) if isinstance(self.axis, (list, tuple)) else [self.axis]
     reduction_axes = [i for i in range(ndims) if i not in axis]
+    ghost = self.virtual_batch_size is not None
+    if ghost:
+      del reduction_axes[1]   # TF: not along the sub-batch axis
     broadcast_shape = [1] * ndims
     broadcast_shape[axis[0]] = inputs.shape[axis[0]]
 
@@ -288,7 +338,12 @@ class BatchNormalization(base.Layer):
     if training is False:
       mean, variance = moving_mean, moving_var
     else:
-      keep_dims = len(axis) > 1
+      if self.adjustment is not None:
+        adj_scale, adj_bias = self.adjustment(tuple(inputs.shape))
+        adj_scale = _select(training, lambda: adj_scale, lambda: jnp.ones_like(adj_scale))
+        adj_bias = _select(training, lambda: adj_bias, lambda: jnp.zeros_like(adj_bias))
+        scale, offset = _compose(adj_scale, adj_bias, scale, offset)
+      keep_dims = ghost or len(axis) > 1
       x = inputs.astype(self._param_dtype)
       batch_mean = jnp.mean(x, axis=reduction_axes, keepdims=True)
       batch_var = jnp.mean(jnp.square(x - jax.lax.stop_gradient(batch_mean)),
@@ -298,14 +353,15 @@ class BatchNormalization(base.Layer):
         batch_var = jnp.squeeze(batch_var, reduction_axes)
       mean = _select(training, lambda: batch_mean, lambda: moving_mean)
       variance = _select(training, lambda: batch_var, lambda: moving_var)
-      new_mean, new_variance = mean, variance
+      if ghost:   # TF: one update from the mean of the sub-batches' statistics
+        new_mean = jnp.mean(mean, axis=1, keepdims=True)
+        new_variance = jnp.mean(variance, axis=1, keepdims=True)
+      else:
+        new_mean, new_variance = mean, variance
       if self.renorm:
-        r, d = self._renorm_correction(mean, variance, training)
+        r, d = self._renorm_correction(new_mean, new_variance, training)
         r, d = bcast(jax.lax.stop_gradient(r)), bcast(jax.lax.stop_gradient(d))
-        scale, offset = (r * scale if scale is not None else r,
-                         d * scale if scale is not None else d)
-        if self.center:
-          offset = offset + bcast(base._value_of(self.beta))
+        scale, offset = _compose(r, d, scale, offset)
       self._assign_moving_average(self.moving_mean, new_mean, self.momentum, training)
       if self.renorm:
         stddev = self._assign_moving_average(

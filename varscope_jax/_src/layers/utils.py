@@ -10,6 +10,8 @@ import re
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.core import variables as var_lib
+
 
 def normalize_tuple(value, n, name, allow_zero=False):
   """``value`` as a tuple of ``n`` ints (an int is repeated), checked as tf-keras does.
@@ -151,7 +153,23 @@ def get_activation(activation):
 
 
 def as_array(x):
-  """Arrays pass through; numpy values and Python numbers become ``jax.Array``."""
+  """Arrays pass through; an eager ``vs.Variable`` gives its value; numpy values and
+  Python numbers become ``jax.Array``."""
+  if isinstance(x, var_lib.Variable):
+    return x.value()
   if hasattr(x, "shape") and hasattr(x, "dtype"):
     return x
   return jnp.asarray(x)
+
+
+def shape_with_rank_at_least(shape, rank):
+  """``TensorShape(shape).with_rank_at_least(rank)`` as a tuple, with TF's ValueError."""
+  shape = tuple(None if d is None else int(d) for d in shape)
+  if len(shape) < rank:
+    raise ValueError("Shape %s must have rank at least %d" % (_shape_str(shape), rank))
+  return shape
+
+
+def _shape_str(shape):
+  return "(%s,)" % shape[0] if len(shape) == 1 else "(%s)" % ", ".join(
+      "None" if d is None else str(d) for d in shape)

@@ -32,6 +32,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base.dtypes import as_tf_dtype
+from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.core.graph import get_default_graph
 from varscope_jax._src.core.variable_scope import get_variable_scope, variable_scope
 from varscope_jax._src.core.variables import Variable
@@ -93,7 +95,8 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
 
 
 def _is_nested(x) -> bool:
-  return isinstance(x, (tuple, list))
+  """Nested sizes are tuples and lists; a ``TensorShape`` is one state's shape."""
+  return isinstance(x, (tuple, list)) and not isinstance(x, TensorShape)
 
 
 def same_nesting(a, b) -> bool:
@@ -198,13 +201,23 @@ class RNNCell(Layer):
     return zero_state_arrays(self.state_size, batch_size, dtype)
 
   def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
-    """``zero_state``, with ``batch_size`` and ``dtype`` taken from ``inputs`` if given."""
+    """``zero_state``, with ``batch_size`` and ``dtype`` taken from ``inputs`` if given;
+    when both are given they must agree with ``inputs`` (TF's ``ValueError``)."""
     if inputs is not None:
-      inputs = jnp.asarray(inputs)
+      inputs = jnp.asarray(value_of(inputs))
+      if batch_size is not None and inputs.shape[0] != batch_size:
+        raise ValueError("batch size from input tensor is different from the input param. "
+                         "Input tensor batch: {}, batch_size: {}".format(inputs.shape[0],
+                                                                         batch_size))
+      if dtype is not None and jnp.dtype(inputs.dtype) != jnp.dtype(dtype):
+        raise ValueError("dtype from input tensor is different from the input param. "
+                         "Input tensor dtype: {}, dtype: {}".format(
+                             as_tf_dtype(inputs.dtype), as_tf_dtype(dtype)))
       batch_size, dtype = inputs.shape[0], inputs.dtype
     if batch_size is None or dtype is None:
       raise ValueError("batch_size and dtype cannot be None while constructing initial "
-                       "state: batch_size=%s, dtype=%s" % (batch_size, dtype))
+                       "state: batch_size=%s, dtype=%s" % (
+                           batch_size, None if dtype is None else as_tf_dtype(dtype)))
     return self.zero_state(batch_size, dtype)
 
   def weight_values(self) -> dict[str, Any]:
@@ -285,6 +298,31 @@ class LayerRNNCell(RNNCell):
 
   def _note_input_depth(self, depth):
     self._rnn_state().input_depth = depth
+
+
+def check_cell_inputs(cell, inputs, state_parts, kernel_rows):
+  """TF's errors for ``concat([inputs] + state_parts, 1) @ kernel`` of mismatched shapes
+  (first words TF's, then the cell), instead of JAX's ``TypeError``."""
+  parts = [inputs] + list(state_parts)
+  batch = jnp.shape(inputs)[0] if jnp.ndim(inputs) else None
+  for p in parts[1:]:
+    if jnp.ndim(p) != 2 or jnp.shape(p)[0] != batch:
+      got = jnp.shape(p)[0] if jnp.ndim(p) else None
+      raise ValueError(
+          "Dimension 0 in both shapes must be equal, but are %s and %s. Shapes are [%s] and "
+          "[%s]. for the concatenation of the inputs %s and the state %s of cell %r: the "
+          "state must have one row per input row." % (
+              batch, got, batch, got, shape_str(jnp.shape(inputs)),
+              shape_str(jnp.shape(p)), cell.name))
+  width = sum(int(jnp.shape(p)[1]) for p in parts)
+  if kernel_rows is not None and width != kernel_rows:
+    raise ValueError(
+        "Dimensions must be equal, but are %d and %d for the kernel of cell %r: inputs %s "
+        "and state %s concatenate to width %d, but the kernel has %d rows (built for "
+        "inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
+        % (width, kernel_rows, cell.name, shape_str(jnp.shape(inputs)),
+           " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]), width, kernel_rows,
+           cell._rnn_state().input_depth))
 
 
 def _describe(state):

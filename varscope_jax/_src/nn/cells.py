@@ -16,7 +16,8 @@ import jax.numpy as jnp
 
 from varscope_jax._src.initializers import constant_initializer, zeros_initializer
 from varscope_jax._src.nn.cell_base import (LayerRNNCell, LSTMStateTuple,
-                                            check_supported_dtype)
+                                            check_cell_inputs, check_supported_dtype,
+                                            shape_str)
 
 _ACTIVATIONS: dict[str, Callable[..., Any]] = {
     "tanh": jnp.tanh, "sigmoid": jax.nn.sigmoid, "relu": jax.nn.relu, "elu": jax.nn.elu,
@@ -48,6 +49,16 @@ def _depth(cell, input_shape):
   check_supported_dtype(cell.dtype)
   cell._note_input_depth(depth)
   return depth
+
+
+def _check_memory(cell, c, num_units):
+  if jnp.ndim(c) != 2 or jnp.shape(c)[1] != num_units:
+    raise ValueError(
+        "Dimensions must be equal, but are %s and %d for the memory c of cell %r: its "
+        "state c has shape %s, but the cell has %d units. Pass a state shaped like "
+        "cell.zero_state(batch_size, dtype)." % (
+            jnp.shape(c)[-1] if jnp.ndim(c) else None, num_units, cell.name,
+            shape_str(jnp.shape(c)), num_units))
 
 
 def _check_call_dtypes(inputs, state):
@@ -101,6 +112,7 @@ class BasicRNNCell(LayerRNNCell):
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
     w = self.weight_values()
+    check_cell_inputs(self, inputs, [state], w["kernel"].shape[0])
     output = self._activation(jnp.concatenate([inputs, state], 1) @ w["kernel"] + w["bias"])
     return output, output
 
@@ -164,6 +176,7 @@ class GRUCell(LayerRNNCell):
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
     w = self.weight_values()
+    check_cell_inputs(self, inputs, [state], w["gates/kernel"].shape[0])
     value = jax.nn.sigmoid(jnp.concatenate([inputs, state], 1) @ w["gates/kernel"]
                            + w["gates/bias"])
     r, u = jnp.split(value, 2, axis=1)
@@ -226,6 +239,8 @@ class BasicLSTMCell(LayerRNNCell):
     else:
       c, h = jnp.split(state, 2, axis=1)
     w = self.weight_values()
+    check_cell_inputs(self, inputs, [h], w["kernel"].shape[0])
+    _check_memory(self, c, self._num_units)
     gates = jnp.concatenate([inputs, h], 1) @ w["kernel"] + w["bias"]
     i, j, f, o = jnp.split(gates, 4, axis=1)
     forget_bias = jnp.asarray(self._forget_bias, f.dtype)
@@ -328,6 +343,8 @@ class LSTMCell(LayerRNNCell):
     else:
       c_prev, m_prev = state[:, :n], state[:, n:n + num_proj]
     w = self.weight_values()
+    check_cell_inputs(self, inputs, [m_prev], w["kernel"].shape[0])
+    _check_memory(self, c_prev, n)
     lstm_matrix = jnp.concatenate([inputs, m_prev], 1) @ w["kernel"] + w["bias"]
     i, j, f, o = jnp.split(lstm_matrix, 4, axis=1)
     sigmoid, act = jax.nn.sigmoid, self._activation

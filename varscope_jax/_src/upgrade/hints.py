@@ -53,8 +53,6 @@ NOT_OPS = {
     "Print": "jax.debug.print",
     "print": "jax.debug.print",
     "device": "drop it: place arrays with jax.device_put or a sharding",
-    "assert_less_equal": "a Python check on static shapes, or jax.experimental.checkify",
-    "assert_equal": "a Python check on static shapes, or jax.experimental.checkify",
     "ConfigProto": "no equivalent: JAX needs no session configuration",
     "data": "keep the tf.data input pipeline (or grain) and feed its NumPy batches to "
             "t.apply",
@@ -72,6 +70,19 @@ NOT_OPS = {
               "jax.random.normal(vs.next_rng_key(), shape))",
     "image": "vs.ops.resize_images (TF1's sample positions) or jax.image.resize",
     "sparse": "jax.experimental.sparse",
+    "executing_eagerly": "JAX runs eagerly unless traced (jit, vs.transform): test "
+                         "isinstance(x, jax.core.Tracer) if it matters",
+    "test": "tf.test.is_built_with_cuda() -> jax.default_backend() == 'gpu'",
+    "metrics": "TF1's streaming metrics keep totals in local variables: compute the "
+               "batch value with jnp (jnp.mean(predictions == labels)) and sum in the loop",
+    "scalar_summary": "log scalars from the training loop (tensorboardX, "
+                      "clu.metric_writers)",
+    "contrib.framework.get_or_create_global_step": "a step counter of your training loop",
+    "contrib.learn": "load data with NumPy (or tensorflow_datasets outside the model)",
+    "train.Supervisor": "a Python training loop with vs.save_checkpoint / "
+                        "vs.restore_checkpoint",
+    "train.LoggingTensorHook": "print or log from the Python training loop",
+    "train.MonitoredTrainingSession": "a Python training loop: t.apply, jax.grad, optax",
     "train.Saver": "vs.save_tf1_checkpoint / vs.load_tf1_checkpoint (TF1 checkpoints), or "
                    "vs.save_checkpoint / vs.restore_checkpoint (orbax)",
     "train.Optimizer": "an optax GradientTransformation: vs.tf1_optimizers (TF1's update "

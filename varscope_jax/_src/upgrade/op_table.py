@@ -15,6 +15,7 @@ from varscope_jax._src.upgrade.ops_array import ARRAY
 from varscope_jax._src.upgrade.ops_math import MATH
 from varscope_jax._src.upgrade.ops_nn import NN
 from varscope_jax._src.upgrade.ops_nn import RANDOM
+from varscope_jax._src.upgrade.ops_assert import ASSERT
 from varscope_jax._src.upgrade.ops_special import SPECIAL
 
 __all__ = ["GENERAL_NOTES", "OPS", "Op", "Unsupported", "canonical_ops", "lookup",
@@ -44,7 +45,7 @@ def _index(ops: Sequence[Op]) -> dict[str, Op]:
   return table
 
 
-OPS: Mapping[str, Op] = _index(MATH + ARRAY + NN + RANDOM + SPECIAL)
+OPS: Mapping[str, Op] = _index(MATH + ARRAY + NN + RANDOM + SPECIAL + ASSERT)
 
 _PREFIXES = ("compat.v1.", "compat.v2.")
 

@@ -175,8 +175,8 @@ ARRAY = [
        kind="array", note="a Python int (static), not a tensor"),
     op("cast", "jnp.asarray(x, dtype) / vs.ops.cast", "x, dtype, name=None", _cast,
        kind="array", note="a cast to an integer dtype (or a dtype known only at run time) "
-                          "goes through vs.ops.cast: TF's float-to-int rounding and "
-                          "saturation; " + _X64, aliases=("dtypes.cast",)),
+                          "goes through vs.ops.cast: TF's CPU results for floats to "
+                          "ints (toward zero; NaN and out of range give the minimum); " + _X64, aliases=("dtypes.cast",)),
     op("to_float", "jnp.asarray(x, jnp.float32)", "x, name='ToFloat'",
        _to("jnp.float32"), kind="array"),
     op("to_int32", "vs.ops.cast(x, jnp.int32)", "x, name='ToInt32'", _to("jnp.int32"),

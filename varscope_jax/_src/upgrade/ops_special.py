@@ -115,6 +115,13 @@ def _resize(fn: str):
   return build
 
 
+def _sparse_loss(a: Args) -> str:
+  a.default_only("weights", "reduction")
+  xent = call("vs.ops.sparse_softmax_cross_entropy_with_logits", labels=a["labels"],
+              logits=a["logits"])
+  return f"jnp.mean({xent})"
+
+
 def _where_v1(a: Args) -> str:
   if not a.given("x") or not a.given("y"):
     raise Unsupported("tf.where(condition) without x and y returns the indices of the "
@@ -193,6 +200,12 @@ SPECIAL = [
     op("nn.softmax_cross_entropy_with_logits_v2",
        "vs.ops.softmax_cross_entropy_with_logits",
        "labels, logits, axis=None, name=None, dim=None", _xent_v2, kind="nn"),
+    op("losses.sparse_softmax_cross_entropy",
+       "jnp.mean(vs.ops.sparse_softmax_cross_entropy_with_logits(...))",
+       "labels, logits, weights=1.0, scope=None, loss_collection='losses', "
+       "reduction='weighted_sum_by_nonzero_weights'", _sparse_loss, kind="nn",
+       note="the mean loss (TF's reduction with weights=1.0; other weights or reductions "
+            "are not rewritten); it is returned, not added to a LOSSES collection"),
     op("nn.sigmoid_cross_entropy_with_logits",
        "vs.ops.sigmoid_cross_entropy_with_logits", "labels=None, logits=None, name=None",
        lambda a: call("vs.ops.sigmoid_cross_entropy_with_logits", labels=a["labels"],

@@ -39,7 +39,14 @@ from varscope_jax._src.contrib.layers.layer_norm import layer_norm as layer_norm
 from varscope_jax._src.contrib.layers.pooling import avg_pool2d as avg_pool2d
 from varscope_jax._src.contrib.layers.pooling import avg_pool3d as avg_pool3d
 from varscope_jax._src.contrib.layers.pooling import max_pool2d as max_pool2d
+from varscope_jax._src.contrib.layers.maxout import maxout as maxout
 from varscope_jax._src.contrib.layers.pooling import max_pool3d as max_pool3d
+from varscope_jax._src.contrib.layers.pooling import pool as pool
+from varscope_jax._src.contrib.layers.scale_gradient import scale_gradient as scale_gradient
+from varscope_jax._src.contrib.layers.sequence import images_to_sequence as images_to_sequence
+from varscope_jax._src.contrib.layers.sequence import sequence_to_images as sequence_to_images
+from varscope_jax._src.contrib.layers.spatial_softmax import spatial_softmax as spatial_softmax
+from varscope_jax._src.contrib.layers.unit_norm import unit_norm as unit_norm
 from varscope_jax._src.contrib.layers.repeat import repeat as repeat
 from varscope_jax._src.contrib.layers.repeat import stack as stack
 from varscope_jax._src.contrib.layers.separable import conv2d_in_plane as conv2d_in_plane
@@ -72,9 +79,10 @@ LAYERS = [
     "conv2d_in_plane", "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution",
     "convolution1d", "convolution2d", "convolution2d_in_plane", "convolution2d_transpose",
     "convolution3d", "convolution3d_transpose",
-    "dropout", "elu", "flatten", "fully_connected", "layer_norm", "linear", "max_pool2d",
-    "max_pool3d", "one_hot_encoding", "relu", "relu6", "repeat", "separable_conv2d",
-    "separable_convolution2d", "softmax", "stack",
+    "dropout", "elu", "flatten", "fully_connected", "images_to_sequence", "layer_norm",
+    "linear", "max_pool2d", "max_pool3d", "maxout", "one_hot_encoding", "pool", "relu",
+    "relu6", "repeat", "scale_gradient", "separable_conv2d", "separable_convolution2d",
+    "sequence_to_images", "softmax", "spatial_softmax", "stack", "unit_norm",
 ]
 __all__ = LAYERS + initializers.__all__ + regularizers.__all__ + [
     "initializers", "regularizers", "utils"]

@@ -4,7 +4,7 @@ TF1's ``tf.contrib.layers.layer_norm`` lives on unchanged as ``tf_slim.layers.la
 this is its port, with its argument names, defaults, variable names (``LayerNorm/beta``,
 ``LayerNorm/gamma``), collections and numerics (``tf.nn.moments`` then
 ``tf.nn.batch_normalization`` with epsilon 1e-12, 1e-3 for float16). Checked against
-tf-slim by ``tests/test_contrib_layer_norm.py`` (golden data from real TF).
+tf-slim by ``tests/layers/test_contrib_layer_norm.py`` (golden data from real TF).
 """
 from __future__ import annotations
 

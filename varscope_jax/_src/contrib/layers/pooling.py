@@ -3,6 +3,10 @@ scope (``MaxPool2D``, ``AvgPool2D``), stride 2 and ``VALID`` by default; the end
 alias is the name scope."""
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import utils
@@ -53,3 +57,60 @@ max_pool3d = _pool("max_pool3d", "MaxPool3D", pooling_layers.MaxPooling3D,
                    ("NCDHW", "NDHWC"))
 avg_pool3d = _pool("avg_pool3d", "AvgPool3D", pooling_layers.AveragePooling3D,
                    ("NCDHW", "NDHWC"))
+
+
+@add_arg_scope
+def pool(inputs, kernel_size, pooling_type, padding="VALID", data_format=None,
+         dilation_rate=1, stride=1, outputs_collections=None, scope=None):
+  """N-D ``MAX`` or ``AVG`` pooling (``tf.nn.pool``) with dilation, in
+  ``name_scope(scope, "<type>_pool")``; ``AVG`` with ``SAME`` averages the valid entries.
+
+  Raises:
+    ValueError: tf-slim's ``Rank of inputs must be >= 3``, ``tf.nn.pool``'s errors
+      (``SAME`` with dilation, ``strides`` > ``window_shape``, an unknown type).
+
+  >>> import jax.numpy as jnp
+  >>> import varscope_jax as vs
+  >>> from varscope_jax.contrib import slim
+  >>> vs.reset_default_graph()
+  >>> slim.pool(jnp.ones((1, 5, 5, 2)), [2, 2], "MAX", dilation_rate=2).shape
+  (1, 3, 3, 2)
+  """
+  if not isinstance(pooling_type, str):
+    raise TypeError("pool: pooling_type must be 'MAX' or 'AVG', got %r." % (pooling_type,))
+  with name_scope_lib.name_scope(scope, "%s_pool" % pooling_type.lower(), [inputs]) as sc:
+    inputs = common.as_input(inputs, "pool")
+    rank = inputs.ndim
+    if rank < 3:
+      raise ValueError("Rank of inputs must be >= 3")
+    n = rank - 2
+    window = utils.n_positive_integers(n, kernel_size)
+    dilation = utils.n_positive_integers(n, dilation_rate)
+    strides = utils.n_positive_integers(n, stride)
+    if padding == "SAME" and any(d > 1 for d in dilation):
+      raise ValueError("pooling with 'SAME' padding is not implemented for `dilation_rate` "
+                       "> 1. Received: padding=%s and dilation_rate=%s"
+                       % (padding, np.array(dilation)))
+    if any(s > w for s, w in zip(strides, window)):
+      raise ValueError("`strides` > `window_shape` not supported due to inconsistency "
+                       "between CPU and GPU implementations. Received: strides=%s and "
+                       "window_shape=%s" % (np.array(strides), window))
+    if pooling_type not in ("MAX", "AVG") or n > 3:
+      raise ValueError("%d-D %s pooling is not supported." % (n, pooling_type))
+    first = data_format is not None and data_format.startswith("NC")
+    dims = (1, 1) + window if first else (1,) + window + (1,)
+    strd = (1, 1) + strides if first else (1,) + strides + (1,)
+    dil = (1, 1) + dilation if first else (1,) + dilation + (1,)
+    pad = str(padding).upper()
+    if pooling_type == "MAX":
+      init = jnp.array(-jnp.inf, inputs.dtype)
+      out = jax.lax.reduce_window(inputs, init, jax.lax.max, dims, strd, pad,
+                                  window_dilation=dil)
+    else:
+      zero = jnp.array(0, inputs.dtype)
+      total = jax.lax.reduce_window(inputs, zero, jax.lax.add, dims, strd, pad,
+                                    window_dilation=dil)
+      count = jax.lax.reduce_window(jnp.ones_like(inputs), zero, jax.lax.add, dims, strd,
+                                    pad, window_dilation=dil)
+      out = total / count
+    return utils.collect_named_outputs(outputs_collections, sc, out)

@@ -1,0 +1,1 @@
+"""Orbax checkpoints of params trees: the public API, the orbax calls, atomic overwrites."""

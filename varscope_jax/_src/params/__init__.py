@@ -1,0 +1,1 @@
+"""Params trees: flatten / unflatten (``tree``), name selection, summaries, file-safety checks."""

@@ -1,0 +1,1 @@
+"""``transform(fn)``: init / apply / specs, and the persistent compilation cache."""
