@@ -431,9 +431,12 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
 # partitioner, regularizer or constraint, and no variable creator. It takes the steps
 # of scope_get_variable -> get_single_variable -> _add_new_variable in their order, with
 # the checks that depend only on (initializer, shape, dtype) done once per signature by
-# those very functions (_plain_signature). Whatever is not that common case -- and every
-# call that is going to fail -- returns NOT_PLAIN before changing anything, and goes the
-# general way, which raises TF's error.
+# those very functions (_plain_signature; the first call of a signature goes the general
+# way, which checks the initializer's output). Whatever is not that common case, and
+# every call the general way would refuse before naming the variable (reuse errors, bad
+# shapes or dtypes), returns NOT_PLAIN before changing anything and goes the general
+# way, which raises TF's error; the name check and the backend's checks are the general
+# way's own functions.
 
 NOT_PLAIN = object()
 _PLAIN_SIGNATURES: dict = {}
@@ -441,14 +444,16 @@ _PLAIN_SIGNATURES_MAX = 4096
 
 
 def _plain_signature(initializer, shape, dtype):
-  """``(shape, dtype, canonical dtype, key initializer)`` as the general path makes
-  them, or None where that path would do anything else (compute a value now, raise)."""
+  """``(shape, dtype, canonical dtype, default initializer or None, has validate)`` as
+  the general path makes them, or None where that path would do anything else (compute
+  a value now, raise). Keyed by value: the caller uses its own initializer object, and
+  TF's constant check (``validate``) runs at every call, where the general path runs it."""
   if type(shape) not in (list, tuple):
     return None
   for d in shape:
     if type(d) is not int:
       return None
-  key = (initializer, tuple(shape), dtype)
+  key = (type(initializer), initializer, tuple(shape), dtype)
   try:
     found = _PLAIN_SIGNATURES.get(key)
   except TypeError:          # an unhashable initializer or dtype
@@ -464,11 +469,13 @@ def _plain_signature(initializer, shape, dtype):
     init = _default_initializer("", want) if initializer is None else initializer
     if inspect.isclass(init) or calling.classify(init) != calling.KEY:
       return None
-    _check_key_initializer("", init, dims, want)
-    creator_lib.validate_initializer(init, dims, want)   # TF's constant check: passes
+    validates = hasattr(init, "validate")
+    if not validates and (init, dims, want) not in _CHECKED_SIGNATURES:
+      return None    # the general way checks the initializer's output (calling it) first
   except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
     return None
-  found = (dims, want, dtypes_lib.canonical(want), init)
+  found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
+           validates)
   if len(_PLAIN_SIGNATURES) >= _PLAIN_SIGNATURES_MAX:
     _PLAIN_SIGNATURES.clear()
   _PLAIN_SIGNATURES[key] = found
@@ -482,11 +489,13 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
       or opts.partitioner is not None or opts.regularizer is not None
       or opts.constraint is not None):
     return NOT_PLAIN
-  signature = _plain_signature(opts.initializer if initializer is None else initializer,
-                               shape, opts.dtype if dtype is None else dtype)
+  if initializer is None:
+    initializer = opts.initializer
+  signature = _plain_signature(initializer, shape, opts.dtype if dtype is None else dtype)
   if signature is None:
     return NOT_PLAIN
-  dims, want, canonical, init = signature
+  dims, want, canonical, default, validates = signature
+  init = default if initializer is None else initializer
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
   reuse = scope._reuse
@@ -499,6 +508,8 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
     return NOT_PLAIN
   undo: list = []
   op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
+  if validates:
+    creator_lib.validate_initializer(init, dims, want)     # TF's constant check
   rec = var_lib.VariableRecord(
       op_name=op_name, store_name=full_name, shape=dims, dtype=canonical,
       initializer=init, trainable=True, collections=_DEFAULT_COLLECTIONS,
