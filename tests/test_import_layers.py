@@ -6,6 +6,7 @@ for heavy optional dependencies at the public boundary (``LAZY_OK``), never for 
 package's own modules (that is how cycles hide).
 """
 import ast
+import collections
 import pathlib
 
 import pytest
@@ -154,3 +155,32 @@ def test_no_import_cycles():
   for node in sorted(graph):
     if node not in state:
       dfs(node)
+
+
+def _module_aliases():
+  """{module: {the names it is imported as}} over the package (``from pkg import mod``)."""
+  aliases = collections.defaultdict(set)
+  for mod, path in MODULES.items():
+    for node in ast.walk(ast.parse(path.read_text())):
+      if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("varscope_jax._src"):
+        for a in node.names:
+          target = node.module + "." + a.name
+          if target in MODULES:
+            aliases[target].add((a.asname or a.name, mod))
+  return aliases
+
+
+def test_one_alias_per_module():
+  """A module is imported under one name everywhere, and no name means two modules."""
+  aliases = _module_aliases()
+  for target, uses in sorted(aliases.items()):
+    names = sorted({name for name, _ in uses})
+    assert len(names) == 1, (
+        f"{target} is imported as {names} (in "
+        f"{sorted(m for _, m in uses)}); import it under one name everywhere.")
+  owners = collections.defaultdict(set)
+  for target, uses in aliases.items():
+    for name, _ in uses:
+      owners[name].add(target)
+  for name, targets in sorted(owners.items()):
+    assert len(targets) == 1, f"the name {name!r} stands for {sorted(targets)}; give each its own."

@@ -186,7 +186,8 @@ def test_graph_keys_and_dtype_names_are_tf1s():
   assert vs.GraphKeys.TABLE_INITIALIZERS == "table_initializer"
   assert vs.GraphKeys.VARIABLES == vs.GraphKeys.GLOBAL_VARIABLES
   assert (vs.uint16, vs.uint32, vs.uint64) == (jnp.uint16, jnp.uint32, jnp.uint64)
-  assert vs.half is jnp.float16 and vs.double is jnp.float64
+  assert vs.half is vs.float16 and vs.double is vs.float64
+  assert vs.half == jnp.float16 and vs.double == jnp.float64
   for name in ["qint8", "quint8", "qint16", "quint16", "qint32", "string", "resource",
                "variant"]:
     assert not hasattr(vs, name), name   # no JAX meaning: docs/tf1_differences.md

@@ -102,7 +102,7 @@ SERVER = textwrap.dedent("""
     say("DONE", case, os.getpid())
 
   vs.save_checkpoint, vs.CheckpointManager, vs.save_safetensors, vs.save_tf1_checkpoint
-  children = {}
+  children, registered = {}, threading.Lock()  # a child may exit before it is registered
   def reap():
     while True:
       try:
@@ -110,19 +110,22 @@ SERVER = textwrap.dedent("""
       except ChildProcessError:
         time.sleep(0.01)
         continue
-      say("EXIT", children.pop(pid, "?"), os.waitstatus_to_exitcode(status))
+      with registered:
+        case = children.pop(pid)
+      say("EXIT", case, os.waitstatus_to_exitcode(status))
   threading.Thread(target=reap, daemon=True).start()
   for line in sys.stdin:
     case, writer, mode, where = line.split(maxsplit=3)
-    pid = os.fork()
-    if pid == 0:
-      try:
-        run(case, writer, mode, where.strip())
-      except BaseException as e:
-        say("ERROR", case, type(e).__name__, str(e).replace("\\n", " ")[:300])
-      finally:
-        os._exit(0)
-    children[pid] = case
+    with registered:
+      pid = os.fork()
+      if pid == 0:
+        try:
+          run(case, writer, mode, where.strip())
+        except BaseException as e:
+          say("ERROR", case, type(e).__name__, str(e).replace("\\n", " ")[:300])
+        finally:
+          os._exit(0)
+      children[pid] = case
 """)
 
 

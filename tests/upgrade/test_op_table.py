@@ -68,7 +68,7 @@ def test_sources_ops_are_in_the_table():
   import json
   import pathlib
   from varscope_jax._src.upgrade.op_table import lookup
-  path = pathlib.Path(__file__).parent / "golden" / "ops" / "source_ops.json"
+  path = pathlib.Path(__file__).parents[1] / "golden" / "ops" / "source_ops.json"
   report = json.loads(path.read_text())
   assert {"bert", "albert", "tf_slim.nets", "resnet_r1.13", "tutorial_layers",
           "tutorial_rnn"} <= set(report)

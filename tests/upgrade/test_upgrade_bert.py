@@ -19,6 +19,8 @@ import pytest
 import varscope_jax as vs
 from varscope_jax import upgrade
 
+pytestmark = pytest.mark.slow   # rewrites and runs whole models
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CKPT_DIR = ROOT / "examples" / "bert" / "tf1_checkpoint"
 EXPECTED = dict(np.load(CKPT_DIR / "expected.npz"))

@@ -4,7 +4,7 @@ tf_slim's ``nets/`` folder is read from the installed ``tf-slim`` package (pure 
 TensorFlow is not imported, nothing is downloaded), rewritten by ``vs.upgrade`` as a tree
 with no hand edits, and run on JAX against ``tests/slim_nets/data/`` (TF Saver
 checkpoints and TF's outputs, written by ``tests/slim_nets/make_slim_nets_golden.py`` from
-the same source; ``tests/slim_nets/nets.py`` holds the configurations).
+the same source; ``tests/slim_nets/slim_net_configs.py`` holds the configurations).
 """
 import importlib
 import importlib.util
@@ -21,13 +21,17 @@ import varscope_jax as vs
 from varscope_jax import upgrade
 from varscope_jax.contrib import slim
 
+pytestmark = pytest.mark.slow   # rewrites and runs whole models
+
 HERE = pathlib.Path(__file__).resolve().parent
 SLIM_NETS = HERE.parent / "slim_nets"
 DATA = SLIM_NETS / "data"
 PACKAGE = "slim_nets_upgraded"
 NETS = ["resnet_v2", "inception_v3", "alexnet", "overfeat"]
+TRAIN_TOL = {"inception_v3": 2e-4}
 
-_spec = importlib.util.spec_from_file_location("slim_net_configs", SLIM_NETS / "nets.py")
+_spec = importlib.util.spec_from_file_location("slim_net_configs_upgrade",
+                                              SLIM_NETS / "slim_net_configs.py")
 configs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(configs)
 
@@ -83,7 +87,7 @@ def test_rewritten_net_matches_tensorflow(upgraded, name):
   assert [[n, list(s.shape)] for n, s in specs.items()] == meta["variables"]
   logits, end_points = jax.jit(t.apply)(params, x)
   assert {k: list(v.shape) for k, v in end_points.items()} == dict(meta["end_points_eval"])
-  np.testing.assert_allclose(logits, expected["logits_eval"], rtol=1e-5, atol=1e-5)
+  np.testing.assert_allclose(logits, expected["logits_eval"], rtol=0, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", NETS)
@@ -94,10 +98,12 @@ def test_rewritten_net_trains_as_tensorflow(upgraded, name):
   x = configs.make_inputs(configs.CONFIGS[name]["input_shape"])
   t = _transform(modules, name, is_training=True)
   (logits, _), new_params = jax.jit(lambda p, x: t.apply(p, x, mutable=True))(params, x)
-  # Batch statistics of 2 images amplify the reductions' rounding (about 1e-4 on
-  # inception_v3's logits, the same for the net ported by hand).
-  np.testing.assert_allclose(logits, expected["logits_train"], rtol=1e-3, atol=1e-4)
+  # The tolerances of tests/slim_nets/test_slim_nets.py (the nets ported by renaming):
+  # inception_v3's batch statistics of 2 images amplify float32 rounding (its float64 run
+  # is 9e-5 from TF's logits); the rewritten net gives the very same logits.
+  np.testing.assert_allclose(logits, expected["logits_train"], rtol=0,
+                             atol=TRAIN_TOL.get(name, 1e-5))
   flat = dict(vs.flatten_params(new_params))
   updates = {k[len("update/"):]: v for k, v in expected.items() if k.startswith("update/")}
   for var, value in updates.items():
-    np.testing.assert_allclose(flat[var], value, rtol=1e-4, atol=1e-5, err_msg=var)
+    np.testing.assert_allclose(flat[var], value, rtol=0, atol=1e-6, err_msg=var)

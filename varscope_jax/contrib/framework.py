@@ -13,7 +13,10 @@ from varscope_jax._src.contrib.framework.arg_scope import arg_scoped_arguments a
 from varscope_jax._src.contrib.framework.arg_scope import current_arg_scope as current_arg_scope
 from varscope_jax._src.contrib.framework.arg_scope import has_arg_scope as has_arg_scope
 from varscope_jax._src.contrib.framework.variables import add_model_variable as add_model_variable
+from varscope_jax._src.contrib.framework.variables import filter_variables as filter_variables
 from varscope_jax._src.contrib.framework.variables import get_local_variables as get_local_variables
+from varscope_jax._src.contrib.framework.variables import global_variable as global_variable
+from varscope_jax._src.contrib.framework.variables import local_variable as local_variable
 from varscope_jax._src.contrib.framework.variables import get_model_variables as get_model_variables
 from varscope_jax._src.contrib.framework.variables import get_trainable_variables as get_trainable_variables
 from varscope_jax._src.contrib.framework.variables import get_unique_variable as get_unique_variable
@@ -27,9 +30,9 @@ from varscope_jax._src.contrib.framework.variables import variable as variable
 
 __all__ = [
     "add_arg_scope", "add_model_variable", "arg_scope", "arg_scope_func_key",
-    "arg_scoped_arguments", "current_arg_scope", "get_local_variables",
+    "arg_scoped_arguments", "current_arg_scope", "filter_variables", "get_local_variables",
     "get_model_variables", "get_trainable_variables", "get_unique_variable",
     "get_variable_full_name", "get_variables", "get_variables_by_name",
-    "get_variables_by_suffix", "get_variables_to_restore", "has_arg_scope",
-    "model_variable", "variable",
+    "get_variables_by_suffix", "get_variables_to_restore", "global_variable", "has_arg_scope",
+    "local_variable", "model_variable", "variable",
 ]

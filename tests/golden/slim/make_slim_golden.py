@@ -3,13 +3,14 @@
     TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/slim/make_slim_golden.py
 
 Runs every program of slim_programs.py in a fresh ``tf.Graph`` and records the variables
-(name, shape, dtype, trainable) with their initial values and their values after one run
+(global, then local ones; name, shape, dtype, trainable) with their initial values and their values after one run
 of the outputs and the update ops (UPDATE_OPS and the program's ``updates``
 collections), the outputs' shapes, dtypes and values, plain results, and the error (type
 and first line) of programs that raise. Writes ``golden.json`` and ``values.npz``.
 
 tf_slim 1.1 predates TF 2.21; two import shims make its layers load (see ``_shims``),
-and a third is needed for an ``is_training`` known only at run time:
+a third for an ``is_training`` known only at run time and a fourth for
+``local_variable`` / ``global_variable``:
 1. ``tensorflow.python.layers.*`` lazily imports ``tf_keras.legacy_tf_layers``, which
    tf-keras moved to ``tf_keras.src.legacy_tf_layers``: the old names are aliased.
 2. ``tf_slim.layers.utils.constant_value`` checks ``isinstance(x, ops.Tensor)``;
@@ -17,6 +18,8 @@ and a third is needed for an ``is_training`` known only at run time:
    ``tf.Tensor``.
 3. ``tf_slim.layers.utils.smart_cond`` calls ``control_flow_ops.cond``, which moved to
    ``cond.cond``: it is set to ``tf.compat.v1.cond``.
+4. ``tf_slim.ops.variables.local_variable`` calls ``variable_scope.variable``, which TF
+   removed (it was ``tf.compat.v1.Variable``): it is set to that.
 TensorFlow is never a dependency of varscope_jax.
 """
 import datetime
@@ -43,6 +46,8 @@ def _shims(tf):
   ops.Tensor = tf.Tensor
   from tensorflow.python.ops import control_flow_ops
   control_flow_ops.cond = tf.compat.v1.cond
+  from tensorflow.python.ops import variable_scope
+  variable_scope.variable = tf.compat.v1.Variable
 
 
 def tf_adapter(tf):
@@ -86,8 +91,11 @@ def run_program(tf, pid, fn, opts, M, arrays):
       rec["error"] = {"type": type(e).__name__, "first_line": first_line(e)}
     trainable = {v.name for v in v1.trainable_variables()}
     variables = v1.global_variables()
+    variables += [v for v in v1.local_variables() if v not in variables]
+    local = {v.name for v in v1.local_variables()} - {v.name for v in v1.global_variables()}
     rec["variables"] = [{"name": v.op.name, "shape": v.shape.as_list(),
-                         "dtype": v.dtype.base_dtype.name, "trainable": v.name in trainable}
+                         "dtype": v.dtype.base_dtype.name, "trainable": v.name in trainable,
+                         "local": v.name in local}
                         for v in variables]
     leaves = sp.flatten(out) if out is not None else []
     tensors = [(p, t) for p, t in leaves if not sp.is_plain(t)]
@@ -101,7 +109,7 @@ def run_program(tf, pid, fn, opts, M, arrays):
     for c in opts["updates"]:
       updates += v1.get_collection(c)
     with v1.Session(graph=g) as sess:
-      sess.run(v1.global_variables_initializer())
+      sess.run([v1.global_variables_initializer(), v1.local_variables_initializer()])
       for v, val in zip(variables, sess.run(variables)):
         arrays["%s|var|%s" % (pid, v.op.name)] = val
       try:

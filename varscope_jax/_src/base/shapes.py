@@ -46,14 +46,17 @@ def _dim(d) -> int:
   return operator.index(d)     # ints and numpy ints; 2.5 and "2" are TypeErrors
 
 
-# XLA indexes elements and bytes with signed 64-bit integers.
+# XLA indexes elements and bytes with signed 64-bit integers, and aborts the interpreter
+# (an uncaught "overflow in static extent product") for 2**60 elements or more.
 _MAX_BYTES = 2**63 - 1
+_MAX_ELEMENTS = 2**60 - 1
 
 
 def check_size(name, shape, dtype) -> None:
   """Raises a ValueError naming the variable if ``shape`` of ``dtype`` cannot exist.
 
-  A byte size past 64 bits aborts the interpreter inside XLA, so it is refused here.
+  A byte size past 64 bits, or 2**60 elements or more, aborts the interpreter inside XLA,
+  so it is refused here.
   """
   if shape is None or None in shape:
     return
@@ -61,6 +64,10 @@ def check_size(name, shape, dtype) -> None:
   if count < 2**48:          # no dtype is 32,768 bytes wide: fits (the common case, fast)
     return
   itemsize = max(1, np.dtype(dtype).itemsize)
+  if count > _MAX_ELEMENTS:
+    raise ValueError(
+        f"Variable {name}: shape {shape_str(shape)} has {count:,} elements, more than XLA "
+        "can index in one array (2**60 - 1). Check the shape.")
   if count * itemsize > _MAX_BYTES:
     raise ValueError(
         f"Variable {name}: shape {shape_str(shape)} of {np.dtype(dtype).name} would take "

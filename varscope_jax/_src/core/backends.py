@@ -1,7 +1,9 @@
-"""What a new variable's value is: eager arrays, traced placeholders, or params leaves.
+"""The backend contract: what a new variable's value is in each mode.
 
-A graph delegates the one step that differs between the eager default graph and the
-two kinds of ``transform`` trace to its backend:
+A graph delegates every step that differs between the eager default graph and the two
+kinds of ``transform`` trace to its backend; nothing outside this module asks which mode
+it is in. ``Backend`` is the contract (its defaults are what most modes do); a new mode is
+one subclass here:
 
 * ``EagerBackend`` -- makes the value now (jitted initializer, key from the graph seed
   and the name) and wraps it in a ``vs.Variable``;
@@ -17,17 +19,73 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src.base import errors
-from varscope_jax._src.initializers import make as materialize
+from varscope_jax._src.base import keys as keys_lib
+from varscope_jax._src.initializers import make as make_lib
 from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.core import variables as var_lib
+
+
+def placeholder(shape, dtype):
+  """A distinct value of ``shape`` and ``dtype`` made with one primitive (for values that
+  never matter: init's trace computes nothing, apply reads params)."""
+  return jax.lax.broadcast_in_dim(np.zeros((), dtype), tuple(shape), ())
+
+
+class Backend:
+  """Makes and reads variable values for a graph: the whole difference between modes.
+
+  A ``Graph`` calls these methods and nothing else that depends on the mode:
+
+  * ``create(graph, rec)`` -- the value of a new variable;
+  * ``discard(graph, rec)`` -- undoes ``create`` when the variable is not kept (its
+    regularizer raised);
+  * ``initial_value(graph, name, initializer, shape, dtype)`` -- the value a variable
+    creator gets from calling ``get_variable``'s ``initial_value``;
+  * ``current_value(graph, rec)`` / ``assign(graph, rec, new)`` -- reads and writes for
+    ``vs.assign`` and friends;
+  * ``find_existing(name)`` -- a variable that exists outside this graph (apply: a leaf
+    of ``params`` made by another function), or None;
+  * ``known_names(graph)`` -- the names a "Did you mean" hint may suggest;
+  * ``default_rng(graph)`` -- the rng of ``next_rng_key`` when the call gave none;
+  * ``keeps_stacks`` -- whether creation stacks are recorded (TF's "Originally defined
+    at:" lines; eager only, as they cost time).
+  """
+  keeps_stacks = False
+
+  def create(self, graph, rec):
+    raise NotImplementedError(f"{type(self).__name__}.create")
+
+  def discard(self, graph, rec):
+    del graph, rec
+
+  def initial_value(self, graph, name, initializer, shape, dtype):
+    del graph, name, initializer
+    return placeholder(shape, dtype)
+
+  def current_value(self, graph, rec):
+    del graph
+    return rec.value
+
+  def assign(self, graph, rec, new):
+    raise NotImplementedError(f"{type(self).__name__}.assign")
+
+  def find_existing(self, name):
+    del name
+    return None
+
+  def known_names(self, graph):
+    return list(graph.var_store)
+
+  def default_rng(self, graph):
+    del graph
+    return None
 
 
 _SYNC_BYTES = 1 << 28   # eager values above this size are waited for (errors surface now)
 
 
-class EagerBackend:
+class EagerBackend(Backend):
   """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
-  kind = "eager"
   keeps_stacks = True
 
   def create(self, graph, rec):
@@ -35,8 +93,8 @@ class EagerBackend:
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
-      value = materialize.make_eager_one(rec.initializer, rec.shape, rec.dtype,
-                                         graph.rng_seed, rec.op_name)
+      value = make_lib.make_eager_one(rec.initializer, rec.shape, rec.dtype,
+                                      graph.rng_seed, rec.op_name)
     if value.nbytes > _SYNC_BYTES:
       # A value too big for the device would otherwise fail only on first use.
       try:
@@ -51,18 +109,11 @@ class EagerBackend:
     var._graph = graph
     return var
 
+  def initial_value(self, graph, name, initializer, shape, dtype):
+    return make_lib.make_eager_one(initializer, shape, dtype, graph.rng_seed, name)
+
   def default_rng(self, graph):
     return graph.rng_seed
-
-  def find_existing(self, name):
-    del name
-    return None
-
-  def known_names(self, graph):
-    return list(graph.var_store)
-
-  def discard(self, graph, rec):
-    del graph, rec
 
   def current_value(self, graph, rec):
     return rec.value._value
@@ -72,10 +123,8 @@ class EagerBackend:
     rec.value._value = new
 
 
-class InitBackend:
+class InitBackend(Backend):
   """Records variables during ``init``'s abstract trace; values are made afterwards."""
-  kind = "init"
-  keeps_stacks = False
 
   def __init__(self, prefetch: bool = False):
     self.tree = params_lib.NameTree()
@@ -86,39 +135,30 @@ class InitBackend:
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
-      # A distinct placeholder per variable, made with a single primitive (the values
-      # never matter: init's trace computes nothing).
-      value = jax.lax.broadcast_in_dim(np.zeros((), rec.dtype), rec.shape, ())
+      value = placeholder(rec.shape, rec.dtype)   # one per variable, never read
     if self.prefetch and rec.initializer is not None:
-      materialize.prefetch(rec.initializer, rec.shape, rec.dtype)
+      make_lib.prefetch(rec.initializer, rec.shape, rec.dtype)
     self.tree.add(rec.op_name)
     return value
 
-  def current_value(self, graph, rec):
-    return rec.value
+  def initial_value(self, graph, name, initializer, shape, dtype):
+    """Inside init's trace: the value from init's rng (traced), as the variable would get."""
+    if graph.rng is None:
+      return placeholder(shape, dtype)
+    key = keys_lib.variable_key(keys_lib.as_key(graph.rng), name)
+    return make_lib.make_one(initializer, shape, dtype, key)
 
   def assign(self, graph, rec, new):
     del graph, rec, new  # init makes initial values only; see state.py.
-
-  def default_rng(self, graph):
-    return None
-
-  def find_existing(self, name):
-    del name
-    return None
-
-  def known_names(self, graph):
-    return list(graph.var_store)
 
   def discard(self, graph, rec):
     del graph
     self.tree.remove(rec.op_name)
 
 
-class ApplyBackend:
-  """Reads each variable from ``params``, checking name, shape and dtype."""
-  kind = "apply"
-  keeps_stacks = False
+class ApplyBackend(Backend):
+  """Reads each variable from ``params``, checking name, shape and dtype; ``initial_value``
+  is a placeholder (the variable is its params leaf)."""
 
   def __init__(self, params, mutable=False):
     self.params = params
@@ -128,11 +168,16 @@ class ApplyBackend:
     self._flat = None
     self._returned: set[int] = set()   # ids of the leaves handed out
 
-  def default_rng(self, graph):
-    return None
-
   def known_names(self, graph):
     return list(dict.fromkeys([*graph.var_store, *self.flat_names()]))
+
+  def unused_names(self) -> list[str]:
+    """The names of params leaves no variable of this call read (``strict=True``)."""
+    return [n for n in self.flat_names() if not self.tree.has(n)]
+
+  def new_params(self):
+    """``params`` with this call's assignments in place (``mutable=True``)."""
+    return params_lib.replace_leaves(self.params, self.updates)
 
   def discard(self, graph, rec):
     del graph
@@ -187,6 +232,14 @@ class ApplyBackend:
           + errors.did_you_mean(rec.op_name, self.flat_names())
           + " Were these params made by init of the same function (or of one that "
           "creates the same variables)?") from None
+    if isinstance(leaf, jax.ShapeDtypeStruct):
+      raise TypeError(
+          f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is a "
+          f"jax.ShapeDtypeStruct (shape {var_lib.shape_str(leaf.shape)}, "
+          f"{np.dtype(leaf.dtype).name}: a shape and dtype, no "
+          "value: from jax.eval_shape or specs). apply needs values: pass the params "
+          "init made or a restored checkpoint, or call jax.eval_shape(t.apply, params, "
+          "...) to work with shapes only.")
     if not hasattr(leaf, "dtype"):
       try:
         leaf = jnp.asarray(leaf)

@@ -20,14 +20,9 @@ varscope_jax's grouped, compiled initialization.
 """
 from __future__ import annotations
 
-import jax
-import numpy as np
-
 from varscope_jax._src.base import dtypes as dtypes_lib
-from varscope_jax._src.base import keys as keys_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
-from varscope_jax._src.initializers import make as materialize
 
 _SLOT = "variable_creator_stack"
 
@@ -154,28 +149,27 @@ class PendingInitialValue:
   def __call__(self):
     if self.value is not None:
       return self.value
-    graph = self._graph
-    kind = getattr(graph.backend, "kind", None)
-    if kind == "eager":
-      return materialize.make_eager_one(self.initializer, self.shape, self.dtype,
-                                        graph.rng_seed, self._name)
-    if kind == "init" and graph.rng is not None:
-      key = keys_lib.variable_key(keys_lib.as_key(graph.rng), self._name)
-      return materialize.make_one(self.initializer, self.shape, self.dtype, key)
-    # apply: the variable is its params leaf; this value is never used.
-    return jax.lax.broadcast_in_dim(np.zeros((), self.dtype), self.shape, ())
+    return self._graph.initial_value(self._name, self.initializer, self.shape, self.dtype)
 
   def __repr__(self):
     return "<initial value of %s: %r>" % (self._name, self.initializer)
 
 
-def validate_initializer(initializer, shape, dtype) -> None:
+def validate_initializer(initializer, shape, dtype, name: str | None = None) -> None:
   """The checks TF makes on an initial value as the variable is made (``Constant``: a
   float for an int32 variable is TF's ``TypeError``), in every mode; eager would meet
-  them making the value, ``transform``'s traces make no value."""
+  them making the value, ``transform``'s traces make no value. TF's text is the first
+  line; a second names the variable."""
   validate = getattr(initializer, "validate", None)
-  if validate is not None:
+  if validate is None:
+    return
+  try:
     validate(tuple(shape), dtypes_lib.canonical(dtype))
+  except (TypeError, ValueError) as e:
+    if name is None:
+      raise
+    raise type(e)(f"{e}\nVariable {name}: its initializer {initializer!r} cannot make a "
+                  f"{dtypes_lib.canonical(dtype).name} value of shape {list(shape)}.") from None
 
 
 def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_value,
@@ -223,7 +217,7 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     var_lib.check_constraint(var_constraint)
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
-    validate_initializer(key_init, var_shape, var_dtype)
+    validate_initializer(key_init, var_shape, var_dtype, op_name)
     rec = var_lib.VariableRecord(
         op_name=op_name, store_name=None, shape=var_shape,
         dtype=var_dtype, initializer=key_init, init_value=value,

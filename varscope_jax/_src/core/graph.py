@@ -312,6 +312,11 @@ class Graph:
         _collection(collections, key).append(value)
     return value
 
+  def initial_value(self, name, initializer, shape, dtype):
+    """What calling ``get_variable``'s ``initial_value`` gives a variable creator: the
+    value the variable would start from, as this graph's backend makes it."""
+    return self.backend.initial_value(self, name, initializer, shape, dtype)
+
   def record_of(self, value):
     """The record of a value this graph returned for a variable, or None."""
     return self.records_by_id.get(id(value))

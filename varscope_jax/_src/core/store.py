@@ -6,8 +6,11 @@ first (exists / does not exist / shape / dtype), then the initializer, then the 
 """
 from __future__ import annotations
 
+import collections
 import inspect
+import threading
 import traceback
+import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -260,7 +263,44 @@ def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
                                 var_lib.shape_str(arr.shape)))
 
 
-_CHECKED_SIGNATURES: set = set()
+class _CheckedSignatures:
+  """The (initializer, shape, dtype) signatures already checked, held without keeping an
+  initializer (or what it captures) alive: weakly by initializer where it can be, and
+  otherwise in a bounded least-recently-used set (a dropped one is checked again)."""
+
+  MAX_STRONG = 256
+
+  def __init__(self):
+    self._weak: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    self._strong: collections.OrderedDict = collections.OrderedDict()
+    self._lock = threading.Lock()
+
+  def __contains__(self, signature) -> bool:
+    initializer, rest = signature[0], signature[1:]
+    with self._lock:
+      try:
+        return rest in self._weak.get(initializer, ())
+      except TypeError:  # not weakly referenceable
+        if signature in self._strong:
+          self._strong.move_to_end(signature)
+          return True
+        return False
+
+  def add(self, signature) -> None:
+    initializer, rest = signature[0], signature[1:]
+    with self._lock:
+      try:
+        self._weak.setdefault(initializer, set()).add(rest)
+      except TypeError:
+        self._strong[signature] = None
+        while len(self._strong) > self.MAX_STRONG:
+          self._strong.popitem(last=False)
+
+  def __len__(self) -> int:
+    return sum(len(v) for v in self._weak.values()) + len(self._strong)
+
+
+_CHECKED_SIGNATURES = _CheckedSignatures()
 _RAW_KEY = jax.ShapeDtypeStruct((2,), np.uint32)
 
 
@@ -309,7 +349,7 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   op_name = graph.scoped_name(name, undo=undo)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
   # check refuses (a float for an int32 variable) has taken the op name, in every mode.
-  creator_lib.validate_initializer(key_initializer, shape, dtype)
+  creator_lib.validate_initializer(key_initializer, shape, dtype, op_name)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = var_lib.VariableRecord(

@@ -140,8 +140,9 @@ class Constant(Initializer):
       raise ValueError(
           f"{e}\nconstant_initializer: value must be rectangular (every row of "
           f"the same length), got {value!r}.") from None
-    if arr.dtype.kind not in _KIND_RANK:
+    if arr.dtype.kind not in _KIND_RANK and arr.dtype.kind not in "US":
       raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
+    # Strings are TF's errors when the variable is made (validate), as in TF.
     # What TF's type check would say for each target kind (None: no complaint).
     # NumPy values are cast as they are (TF does not check them).
     mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
@@ -203,6 +204,8 @@ class Constant(Initializer):
     bad = self._mismatch.get(kind) if math.prod(shape) else None
     if bad is not None:
       raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
+    if self.value_dtype.kind in "US":  # a numpy array of strings: numpy's own error
+      np.asarray(self.value, self.value_dtype).astype(dtype)
     if self.verify_shape and np.shape(self.value) != shape:
       raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
 

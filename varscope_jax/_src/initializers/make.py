@@ -33,7 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src import initializers as init_lib
-from varscope_jax._src.base import keys as rng_lib
+from varscope_jax._src.base import keys as keys_lib
 from varscope_jax._src.base import sharding as sharding_lib
 
 
@@ -54,7 +54,7 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
   """
   init = _raw(initializer)
   def make_derived(rng, name_words):
-    return init(rng_lib.fold_in_words(rng, name_words), shape, dtype).astype(dtype)
+    return init(keys_lib.fold_in_words(rng, name_words), shape, dtype).astype(dtype)
 
   def make_from_key(key):
     return init(key, shape, dtype).astype(dtype)
@@ -78,7 +78,7 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
 # The cache is bounded (least recently used signatures are dropped beyond
 # ``MAX_COMPILED``; a dropped one is compiled again if it comes back) and can be emptied
 # with ``clear_cache()``; the pool's threads are shut down at interpreter exit.
-MAX_COMPILED = 1024
+MAX_COMPILED = 256  # about 0.8 MiB each: ~200 MiB at most
 _compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = (
     collections.OrderedDict())
 _compiled_lock = threading.Lock()
@@ -161,18 +161,18 @@ def is_raw_threefry_key(rng) -> bool:
 def _eager_values(requests, rng):
   """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
   if is_raw_threefry_key(rng):
-    keys = rng_lib.host_variable_keys(np.asarray(rng), [r[3] for r in requests])
+    keys = keys_lib.host_variable_keys(np.asarray(rng), [r[3] for r in requests])
     return [_member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
             for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
   aval = (rng.shape, rng.dtype)
   return [_member_fn(init, shape, dtype, sharding, aval, True)(
-              rng, np.asarray(rng_lib.hash_words(name), np.uint32))
+              rng, np.asarray(keys_lib.hash_words(name), np.uint32))
           for init, shape, dtype, name, sharding in requests]
 
 
 def _group_values(initializer, shape, dtype, sharding, rng, hashes):
   """All members of a group in one vmapped computation (traced path)."""
-  keys = jax.vmap(lambda words: rng_lib.fold_in_words(rng, words))(hashes)
+  keys = jax.vmap(lambda words: keys_lib.fold_in_words(rng, words))(hashes)
   init = _raw(initializer)
   values = jax.vmap(lambda k: init(k, shape, dtype))(keys).astype(dtype)
   if sharding is not None:
@@ -197,6 +197,17 @@ def _host_value(initializer, shape, dtype):
   return None
 
 
+def _host_value_of(initializer, shape, dtype, name):
+  """:func:`_host_value`, with numpy's MemoryError as a ValueError naming the variable."""
+  try:
+    return _host_value(initializer, shape, dtype)
+  except MemoryError:
+    size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    raise ValueError(f"Variable {name}: shape {list(shape)} of {dtype.name} takes "
+                     f"{size:,} bytes, which cannot be allocated on the host. Check the "
+                     "shape, or make it inside transform(...).init with a sharding.") from None
+
+
 def _hashable(obj) -> bool:
   try:
     hash(obj)
@@ -215,13 +226,13 @@ def make_one(initializer, shape, dtype, key):
 def make_eager_one(initializer, shape, dtype, rng, name):
   """The value of variable ``name`` in the eager default graph."""
   shape, dtype = tuple(shape), np.dtype(dtype)
-  host = _host_value(initializer, shape, dtype)
+  host = _host_value_of(initializer, shape, dtype, name)
   if host is not None:
     return jax.device_put(host)
-  rng = rng_lib.as_key(rng)
+  rng = keys_lib.as_key(rng)
   if _hashable(initializer):
     return _eager_values([(initializer, shape, dtype, name, None)], rng)[0]
-  return make_one(initializer, shape, dtype, rng_lib.variable_key(rng, name))
+  return make_one(initializer, shape, dtype, keys_lib.variable_key(rng, name))
 
 
 def make_grouped(requests: Sequence[tuple], rng) -> list:
@@ -230,7 +241,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   Each value is ``initializer(fold_in(rng, stable_hash(name)), shape, dtype)``, placed
   with ``sharding`` when one is given.
   """
-  rng = rng_lib.as_key(rng)
+  rng = keys_lib.as_key(rng)
   traced = isinstance(rng, jax.core.Tracer)
   # Normalised once: (init, shape tuple, numpy dtype, name, sharding or None).
   requests = [(r[0], tuple(r[1]), np.dtype(r[2]), r[3], r[4] if len(r) > 4 else None)
@@ -240,12 +251,12 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   eager: list[int] = []
   for i, (init, shape, dtype, name, sharding) in enumerate(requests):
     if sharding is None and not traced:
-      host = _host_value(init, shape, dtype)
+      host = _host_value_of(init, shape, dtype, name)
       if host is not None:
         out[i] = jax.device_put(host)
         continue
     if not _hashable(init):
-      value = make_one(init, shape, dtype, rng_lib.variable_key(rng, name))
+      value = make_one(init, shape, dtype, keys_lib.variable_key(rng, name))
       out[i] = value if sharding is None else _place(value, sharding, traced)
     elif traced:
       groups.setdefault((init, shape, dtype, sharding), []).append(i)
@@ -255,7 +266,7 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
     for i, v in zip(eager, _eager_values([requests[i] for i in eager], rng)):
       out[i] = v
   for (init, shape, dtype, sharding), idx in groups.items():
-    hashes = rng_lib.hash_words_array([requests[i][3] for i in idx])
+    hashes = keys_lib.hash_words_array([requests[i][3] for i in idx])
     for i, v in zip(idx, _group_values(init, shape, dtype, sharding, rng, hashes)):
       out[i] = v
   return out

@@ -30,12 +30,12 @@ import jax.numpy as jnp
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
-from varscope_jax._src.core import store
+from varscope_jax._src.core import store as store_lib
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.core.graph_keys import GraphKeys
 from varscope_jax._src.layers import input_spec as spec_lib
-from varscope_jax._src.layers import utils
+from varscope_jax._src.layers import utils as layer_utils
 
 # Per graph: {class base name: how many unnamed layers were made} (tf-keras's
 # PER_GRAPH_OBJECT_NAME_UIDS).
@@ -162,12 +162,12 @@ class Layer:
   def _init_set_name(self, name):
     if isinstance(name, vs_lib.VariableScope):
       base_name = name.name
-      self._name = unique_layer_name(utils.to_snake_case(type(self).__name__))
+      self._name = unique_layer_name(layer_utils.to_snake_case(type(self).__name__))
     else:
       base_name = name
       self._name = name
     if not name:
-      base_name = utils.to_snake_case(type(self).__name__)
+      base_name = layer_utils.to_snake_case(type(self).__name__)
       self._name = unique_layer_name(base_name)
     self._base_name = base_name
 
@@ -407,7 +407,7 @@ class Layer:
         existing: set[int] = set()
         if regularizer:
           existing = {id(v) for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
-        variable = store.get_variable(
+        variable = store_lib.get_variable(
             name, shape, dtype=dtype, initializer=initializer,
             trainable=trainable and self.trainable, collections=collections,
             constraint=constraint, partitioner=partitioner, use_resource=use_resource,
@@ -511,7 +511,7 @@ class Layer:
         kwargs["scope"] = vscope
       if "training" in kwargs and "training" not in self._call_arg_names:
         kwargs.pop("training")
-      inputs = jax.tree_util.tree_map(utils.as_array, inputs)
+      inputs = jax.tree_util.tree_map(layer_utils.as_array, inputs)
       graph = graph_lib.get_default_graph()
       spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name, vscope.name)
       was_in_call, state.in_call = state.in_call, True

@@ -6,7 +6,7 @@ variable scope. Arguments as for the classes in ``convolutional.py``.
 """
 from __future__ import annotations
 
-from varscope_jax._src.layers import convolutional as conv
+from varscope_jax._src.layers import convolutional as conv_layers
 from varscope_jax._src.layers.core import ZEROS
 
 
@@ -23,7 +23,7 @@ def conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
   >>> vs.layers.conv1d(jnp.ones((2, 9, 3)), 4, 3, strides=2, padding="same").shape
   (2, 5, 4)
   """
-  return conv.Conv1D(
+  return conv_layers.Conv1D(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
       kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
@@ -48,7 +48,7 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
   >>> y.shape, [v for v in vs.trainable_variables()]
   ((2, 6, 6, 4), ['c1/kernel', 'c1/bias'])
   """
-  return conv.Conv2D(
+  return conv_layers.Conv2D(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
       kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
@@ -72,7 +72,7 @@ def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
   >>> vs.layers.conv3d(jnp.ones((1, 5, 5, 5, 2)), 3, 2, dilation_rate=2).shape
   (1, 3, 3, 3, 3)
   """
-  return conv.Conv3D(
+  return conv_layers.Conv3D(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
       kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
@@ -96,7 +96,7 @@ def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="vali
   >>> vs.layers.conv2d_transpose(jnp.ones((1, 4, 4, 3)), 2, 2, strides=2).shape
   (1, 8, 8, 2)
   """
-  return conv.Conv2DTranspose(
+  return conv_layers.Conv2DTranspose(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
       bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
@@ -119,7 +119,7 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
   >>> vs.layers.conv3d_transpose(jnp.ones((1, 2, 2, 2, 3)), 2, 3, strides=2).shape
   (1, 5, 5, 5, 2)
   """
-  return conv.Conv3DTranspose(
+  return conv_layers.Conv3DTranspose(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
       bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
@@ -144,7 +144,7 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
   >>> vs.layers.separable_conv1d(jnp.ones((2, 9, 3)), 4, 3).shape
   (2, 7, 4)
   """
-  return conv.SeparableConv1D(
+  return conv_layers.SeparableConv1D(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
       activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
@@ -172,7 +172,7 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
   >>> vs.layers.separable_conv2d(jnp.ones((2, 6, 6, 3)), 4, 2, strides=2).shape
   (2, 3, 3, 4)
   """
-  return conv.SeparableConv2D(
+  return conv_layers.SeparableConv2D(
       filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
       dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
       activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,

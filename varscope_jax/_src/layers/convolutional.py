@@ -12,7 +12,7 @@ import jax.numpy as jnp
 
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.layers import base
-from varscope_jax._src.layers import utils
+from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.core import ZEROS, argument_errors, where
 from varscope_jax._src.layers.input_spec import InputSpec
 
@@ -61,11 +61,11 @@ class _Conv(base.Layer):
         raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
                          f"value. Received filters={filters}.")
       self.filters = filters
-      self.kernel_size = utils.normalize_tuple(kernel_size, rank, "kernel_size")
-      self.strides = utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
-      self.padding = utils.normalize_padding(padding)
-      self.data_format = utils.normalize_data_format(data_format)
-      self.dilation_rate = utils.normalize_tuple(dilation_rate, rank, "dilation_rate")
+      self.kernel_size = layer_utils.normalize_tuple(kernel_size, rank, "kernel_size")
+      self.strides = layer_utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
+      self.padding = layer_utils.normalize_padding(padding)
+      self.data_format = layer_utils.normalize_data_format(data_format)
+      self.dilation_rate = layer_utils.normalize_tuple(dilation_rate, rank, "dilation_rate")
     self.use_bias = use_bias
     self.kernel_initializer = kernel_initializer
     self.bias_initializer = bias_initializer
@@ -74,7 +74,7 @@ class _Conv(base.Layer):
     self.kernel_constraint = kernel_constraint
     self.bias_constraint = bias_constraint
     with argument_errors(self):
-      self.activation = utils.get_activation(activation)
+      self.activation = layer_utils.get_activation(activation)
       self._validate_init()
 
   def _validate_init(self):
@@ -94,7 +94,7 @@ class _Conv(base.Layer):
   def _output_length(self, length, i):
     if length is None:
       return None
-    return utils.conv_output_length(length, self.kernel_size[i], self.padding,
+    return layer_utils.conv_output_length(length, self.kernel_size[i], self.padding,
                                     self.strides[i], self.dilation_rate[i])
 
   def compute_output_shape(self, input_shape):
@@ -280,7 +280,7 @@ class _ConvTranspose(_Conv):
   def _output_length(self, length, i):
     if length is None:
       return None
-    return utils.deconv_output_length(length, self.kernel_size[i], self.padding,
+    return layer_utils.deconv_output_length(length, self.kernel_size[i], self.padding,
                                       self.strides[i])
 
   def build(self, input_shape):
@@ -304,8 +304,8 @@ class _ConvTranspose(_Conv):
     in_sizes = self._spatial_shape(inputs.shape)
     pads = []
     for size, k, s in zip(in_sizes, self.kernel_size, self.strides):
-      out = utils.deconv_output_length(size, k, self.padding, s)
-      lo, hi = (0, 0) if self.padding == "valid" else utils.same_padding(out, size, k, s)
+      out = layer_utils.deconv_output_length(size, k, self.padding, s)
+      lo, hi = (0, 0) if self.padding == "valid" else layer_utils.same_padding(out, size, k, s)
       extra = out - ((size - 1) * s + k - lo - hi)
       pads.append((k - 1 - lo, k - 1 - hi + extra))
     # conv2d_transpose(x) = conv(dilate(x, strides), flip(kernel) with in/out swapped)

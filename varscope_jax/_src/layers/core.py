@@ -13,9 +13,9 @@ from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.core import rng as rng_lib
 from varscope_jax._src.core import variable_scope as vs_lib
-from varscope_jax._src.initializers import deterministic as init_lib
+from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.layers import base
-from varscope_jax._src.layers import utils
+from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.input_spec import InputSpec
 
 
@@ -100,7 +100,7 @@ class Dense(base.Layer):
       if self.units < 0:
         raise ValueError("Received an invalid value for `units`, expected a positive "
                          f"integer. Received: units={units}")
-      self.activation = utils.get_activation(activation)
+      self.activation = layer_utils.get_activation(activation)
     self.use_bias = use_bias
     self.kernel_initializer = kernel_initializer
     self.bias_initializer = bias_initializer
@@ -132,7 +132,7 @@ class Dense(base.Layer):
     self.built = True
 
   def compute_output_shape(self, input_shape):
-    input_shape = utils.shape_with_rank_at_least(input_shape, 2)
+    input_shape = layer_utils.shape_with_rank_at_least(input_shape, 2)
     if input_shape[-1] is None:
       raise ValueError("The last dimension of the input shape of a Dense layer should be "
                        "defined. Found None. Full input shape received: %s"
@@ -281,7 +281,7 @@ class Flatten(base.Layer):
     self._base_input_spec = InputSpec(min_ndim=1)
     super().__init__(**kwargs)
     with argument_errors(self):
-      self.data_format = utils.normalize_data_format(data_format)
+      self.data_format = layer_utils.normalize_data_format(data_format)
 
   def compute_output_shape(self, input_shape):
     input_shape = tuple(input_shape)

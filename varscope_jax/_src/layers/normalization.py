@@ -18,7 +18,7 @@ import jax.numpy as jnp
 
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
-from varscope_jax._src.core import state
+from varscope_jax._src.core import state as state_lib
 from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.initializers import base as init_base
 from varscope_jax._src.layers import base
@@ -255,7 +255,7 @@ class BatchNormalization(base.Layer):
     if not self.trainable:
       # TF: a non-trainable layer lists no updates, so UPDATE_OPS never runs them.
       return new_value(base._value_of(variable))
-    new = state.update_variable(variable, new_value, "assign")
+    new = state_lib.update_variable(variable, new_value, "assign")
     if listed:
       self.add_update(new)
     return new

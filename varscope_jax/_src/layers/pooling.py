@@ -12,7 +12,7 @@ import numpy as np
 
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.layers import base
-from varscope_jax._src.layers import utils
+from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.core import argument_errors
 from varscope_jax._src.layers.input_spec import InputSpec
 
@@ -54,19 +54,19 @@ class _Pooling(base.Layer):
         data_format = "channels_last"
       if strides is None:
         raise ValueError("Argument `strides` must not be None.")
-      self.pool_size = utils.normalize_tuple(pool_size, self._rank, "pool_size")
-      self.strides = utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
-      self.padding = utils.normalize_padding(padding)
+      self.pool_size = layer_utils.normalize_tuple(pool_size, self._rank, "pool_size")
+      self.strides = layer_utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
+      self.padding = layer_utils.normalize_padding(padding)
       if self.padding == "causal":
         raise ValueError("padding='causal' is only supported by Conv1D and SeparableConv1D; "
                          "pooling takes 'valid' or 'same'.")
-      self.data_format = utils.normalize_data_format(data_format)
+      self.data_format = layer_utils.normalize_data_format(data_format)
 
   def compute_output_shape(self, input_shape):
     input_shape = tuple(None if d is None else int(d) for d in input_shape)
     first = self.data_format == "channels_first"
     spatial = input_shape[2:] if first else input_shape[1:-1]
-    sizes = tuple(None if n is None else utils.conv_output_length(
+    sizes = tuple(None if n is None else layer_utils.conv_output_length(
         n, self.pool_size[i], self.padding, self.strides[i]) for i, n in enumerate(spatial))
     if first:
       return TensorShape(input_shape[:2] + sizes)

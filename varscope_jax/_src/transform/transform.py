@@ -15,9 +15,9 @@ import numpy as np
 
 from varscope_jax._src.core import backends
 from varscope_jax._src.core import graph as graph_lib
-from varscope_jax._src.initializers import make as materialize
+from varscope_jax._src.initializers import make as make_lib
 from varscope_jax._src.params import tree as params_lib
-from varscope_jax._src.base import keys as rng_lib
+from varscope_jax._src.base import keys as keys_lib
 from varscope_jax._src.base import sharding as sharding_lib
 
 
@@ -119,8 +119,8 @@ def _check_rng(rng):
 
 def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
   _check_rng(rng)
-  rng = rng_lib.as_key(rng)
-  prefetch = mesh is None and materialize.is_raw_threefry_key(rng)
+  rng = keys_lib.as_key(rng)
+  prefetch = mesh is None and make_lib.is_raw_threefry_key(rng)
   graph, dyn, rebuild = _discover(fn, args, kwargs, rng, prefetch)
   records = graph.variables
   shardings = {rec.op_name: sharding_lib.sharding_for(rec, mesh, rules) for rec in records}
@@ -136,7 +136,7 @@ def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
     else:
       values[rec.op_name] = _place(jax.numpy.asarray(rec.init_value, rec.dtype),
                                    shardings[rec.op_name])
-  for name, value in zip(request_names, materialize.make_grouped(requests, rng)):
+  for name, value in zip(request_names, make_lib.make_grouped(requests, rng)):
     values[name] = value
   if traced_names:
     traced = _traced_values(fn, dyn, rebuild, traced_names, rng)
@@ -146,7 +146,7 @@ def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
 
 def _check_all_used(backend) -> None:
   """``apply(..., strict=True)``: every leaf of params must be read by this call."""
-  unused = [n for n in backend.flat_names() if not backend.tree.has(n)]
+  unused = backend.unused_names()
   if unused:
     shown = ", ".join(unused[:10]) + (f", ... ({len(unused)} in all)" if len(unused) > 10
                                       else "")
@@ -234,8 +234,7 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
       _check_all_used(backend)
     if not mutable:
       return out
-    new_params = params_lib.replace_leaves(params, backend.updates)
-    return out, new_params
+    return out, backend.new_params()
 
   def specs(*args, **kwargs):
     graph, _, _ = _discover(fn, args, kwargs)

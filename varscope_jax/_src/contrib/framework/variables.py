@@ -298,3 +298,67 @@ def get_variable_full_name(var):
         "has no name: pass a value returned by get_variable / get_variables in this trace)."
         % (type(var).__name__,))
   return rec.op_name
+
+
+def local_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+  """A non-trainable ``Variable`` in ``LOCAL_VARIABLES`` only (tf-slim's).
+
+  >>> import varscope_jax as vs
+  >>> from varscope_jax.contrib import framework
+  >>> vs.reset_default_graph()
+  >>> v = framework.local_variable([0.0, 1.0], name="counts")
+  >>> [u.name for u in framework.get_local_variables()], framework.get_variables()
+  (['counts:0'], [])
+  """
+  return var_lib.Variable(initial_value, trainable=False,
+                          collections=[GraphKeys.LOCAL_VARIABLES],
+                          validate_shape=validate_shape, use_resource=use_resource, name=name)
+
+
+def global_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+  """A non-trainable ``Variable`` in ``GLOBAL_VARIABLES`` (tf-slim's).
+
+  >>> import varscope_jax as vs
+  >>> from varscope_jax.contrib import framework
+  >>> vs.reset_default_graph()
+  >>> v = framework.global_variable(3, name="step")
+  >>> [u.name for u in framework.get_variables()], framework.get_trainable_variables()
+  (['step:0'], [])
+  """
+  return var_lib.Variable(initial_value, trainable=False,
+                          collections=[GraphKeys.GLOBAL_VARIABLES],
+                          validate_shape=validate_shape, use_resource=use_resource, name=name)
+
+
+def filter_variables(var_list, include_patterns=None, exclude_patterns=None,
+                     reg_search=True):
+  """The variables of ``var_list`` whose TF names (``a/w:0``) match an include pattern
+  and no exclude pattern (``re.search``, or ``re.match`` with ``reg_search=False``).
+
+  >>> import varscope_jax as vs
+  >>> from varscope_jax.contrib import framework
+  >>> vs.reset_default_graph()
+  >>> vs_ = [vs.get_variable(n, [1]) for n in ("conv/weights", "conv/biases", "fc/weights")]
+  >>> [v.name for v in framework.filter_variables(vs_, ["weights"], ["fc"])]
+  ['conv/weights:0']
+  """
+  for what, patterns in (("include_patterns", include_patterns),
+                         ("exclude_patterns", exclude_patterns)):
+    if isinstance(patterns, str):
+      raise TypeError("filter_variables: %s must be a list of regular expressions, got the "
+                      "string %r (pass [%r])." % (what, patterns, patterns))
+  find = re.search if reg_search else re.match
+  graph = graph_lib.get_default_graph()
+
+  def name(var):
+    n = _tf_tensor_name(graph, var)
+    if n is None:
+      raise ValueError("filter_variables: %s is not a variable of the current graph."
+                       % (type(var).__name__,))
+    return n
+
+  included = list(var_list) if include_patterns is None else [
+      v for v in var_list if any(find(p, name(v)) for p in include_patterns)]
+  if exclude_patterns is None:
+    return included
+  return [v for v in included if not any(find(p, name(v)) for p in exclude_patterns)]

@@ -30,11 +30,11 @@ from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.contrib.layers import utils
 from varscope_jax._src.core import graph as graph_lib
-from varscope_jax._src.core import state
+from varscope_jax._src.core import state as state_lib
 from varscope_jax._src.core import store as store_lib
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core.graph_keys import GraphKeys
-from varscope_jax._src.layers import base as layer_base
+from varscope_jax._src.layers import base
 from varscope_jax._src.layers import normalization as norm_layers
 from varscope_jax._src.layers.core import ONES, ZEROS
 
@@ -42,7 +42,7 @@ NCHW, NHWC = "NCHW", "NHWC"
 
 
 def _value(v):
-  return layer_base._value_of(v)
+  return base._value_of(v)
 
 
 def _training(is_training, where):
@@ -119,7 +119,7 @@ def _apply_updates(pairs, training):
   for variable, new in pairs:
     if training is not True:
       new = jnp.where(training, new, _value(variable))
-    out = state.assign(variable, new)
+    out = state_lib.assign(variable, new)
   return out
 
 

@@ -23,7 +23,7 @@ from etils import epath
 
 from varscope_jax._src.io import durable
 from varscope_jax._src.io.orbax import atomic
-from varscope_jax._src.io.orbax import store
+from varscope_jax._src.io.orbax import store as orbax_store
 from varscope_jax._src.io.errors import CheckpointError
 
 
@@ -62,9 +62,9 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
   (3, 4)
   """
   path = atomic.absolute(directory)
-  args = store.save_args(params, opt_state)
+  args = orbax_store.save_args(params, opt_state)
   if step is not None:
-    step = store.check_step(step)
+    step = orbax_store.check_step(step)
     with CheckpointManager(path) as manager:
       manager._save(step, args, force=force, even_if_skipped=True)
     return str(epath.Path(path) / str(step))
@@ -72,7 +72,7 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
   if current is not None:
     if not epath.Path(current).is_dir():
       raise ValueError(f"{path} is a file, not a checkpoint folder. Choose another path.")
-    foreign = store.foreign_entries(current)
+    foreign = orbax_store.foreign_entries(current)
     if foreign:
       steps = [name for name in foreign if name.rstrip("/").isdigit()]
       hint = (f" It holds steps ({', '.join(steps)}): save with step=N to add one." if steps
@@ -80,10 +80,10 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
       raise ValueError(f"{path} is not a checkpoint folder: it holds {', '.join(foreign)}. "
                        f"save_checkpoint never overwrites such a folder, even with "
                        f"force=True.{hint}")
-    if store.is_checkpoint(current) and not force:
+    if orbax_store.is_checkpoint(current) and not force:
       raise ValueError(f"{path} already exists and is not empty. Pass force=True to "
                        "overwrite it, or save with step=N to keep several checkpoints in it.")
-  store.replace(path, args)
+  orbax_store.replace(path, args)
   return path
 
 
@@ -140,10 +140,10 @@ def restore_checkpoint(directory, target=None, *, step: int | None = None,
   ...
   """
   try:
-    path = store.step_path(directory, step)
+    path = orbax_store.step_path(directory, step)
   except FileNotFoundError:  # a step deleted (max_to_keep) while the folder was listed
-    raise store.removed_while_read(atomic.absolute(directory)) from None
-  return store.restore_path(path, target, opt_state, rename, partial)
+    raise orbax_store.removed_while_read(atomic.absolute(directory)) from None
+  return orbax_store.restore_path(path, target, opt_state, rename, partial)
 
 
 class CheckpointManager:
@@ -194,8 +194,8 @@ class CheckpointManager:
     self.read_only = read_only
     self.max_to_keep = None if read_only else max_to_keep
     if not read_only:
-      store.recover_steps(self.directory)
-    self._manager = store.manager(self.directory, read_only=read_only,
+      orbax_store.recover_steps(self.directory)
+    self._manager = orbax_store.manager(self.directory, read_only=read_only,
                                   save_interval_steps=save_interval_steps)
 
   def save(self, step: int, params, opt_state=None, *, force: bool = False) -> bool:
@@ -216,12 +216,12 @@ class CheckpointManager:
     if self.read_only:
       raise ValueError(f"This CheckpointManager of {self.directory} was opened with "
                        "read_only=True: it never writes. Open another without it to save.")
-    return self._save(store.check_step(step), store.save_args(params, opt_state),
+    return self._save(orbax_store.check_step(step), orbax_store.save_args(params, opt_state),
                       force=force, even_if_skipped=False)
 
   def _save(self, step: int, args, *, force: bool, even_if_skipped: bool) -> bool:
     step_dir = str(epath.Path(self.directory) / str(step))
-    primary = store.is_primary() and not atomic.is_remote(step_dir)
+    primary = orbax_store.is_primary() and not atomic.is_remote(step_dir)
     if primary:
       os.makedirs(self.directory, exist_ok=True)
     with durable.WriterLock(step_dir, what="step") if primary else contextlib.nullcontext():
@@ -230,16 +230,16 @@ class CheckpointManager:
         if not force:
           raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
                            "to overwrite it, or save a new step.")
-        store.replace(step_dir, args, locked=True)
+        orbax_store.replace(step_dir, args, locked=True)
         self._manager.reload()
         return True
       try:
         saved = self._manager.save(step, args=args, force=force or even_if_skipped)
       except BaseException as e:
-        if store.is_primary():
+        if orbax_store.is_primary():
           atomic.remove_orbax_tmp(self.directory, str(step))
         if isinstance(e, Exception):  # the arguments are checked: a failed write
-          raise store.unwritable(step_dir, e) from None
+          raise orbax_store.unwritable(step_dir, e) from None
         raise
       if saved and primary:
         durable.fsync_dir(self.directory)
@@ -252,12 +252,12 @@ class CheckpointManager:
     if self.max_to_keep is None:
       return
     steps = sorted(self._manager.all_steps())
-    if len(steps) > self.max_to_keep and store.is_primary():
+    if len(steps) > self.max_to_keep and orbax_store.is_primary():
       for step in steps[:-self.max_to_keep]:
         path = os.path.join(self.directory, str(step))
         if not durable.is_locked(path):
           atomic.remove_atomically(path)
-    store.barrier("varscope_jax:prune")
+    orbax_store.barrier("varscope_jax:prune")
     self._manager.reload()
 
   def latest_step(self) -> int | None:
@@ -268,7 +268,7 @@ class CheckpointManager:
   def all_steps(self) -> list[int]:
     """The finished steps, oldest first (half-written ones are never listed)."""
     if self.read_only:  # steps other processes saved (or deleted) since
-      return sorted(store.all_steps(self.directory, self._manager))
+      return sorted(orbax_store.all_steps(self.directory, self._manager))
     return sorted(self._manager.all_steps())
 
   def restore(self, step: int | None = None, target=None, *, rename=None,
@@ -279,10 +279,10 @@ class CheckpointManager:
       if step is None:
         raise CheckpointError(f"No checkpoint in {self.directory} yet: save a step first.",
                               path=self.directory)
-    elif store.check_step(step) not in self.all_steps():
+    elif orbax_store.check_step(step) not in self.all_steps():
       raise CheckpointError(f"No step {step} in {self.directory}. Steps there: "
                             f"{self.all_steps()}.", path=self.directory)
-    return store.restore_path(str(epath.Path(self.directory) / str(step)), target, opt_state,
+    return orbax_store.restore_path(str(epath.Path(self.directory) / str(step)), target, opt_state,
                               rename, partial)
 
   def wait_until_finished(self) -> None:

@@ -12,7 +12,7 @@ import time
 from typing import Callable, Iterator
 
 from varscope_jax._src.io.orbax import atomic
-from varscope_jax._src.io.orbax import store
+from varscope_jax._src.io.orbax import store as orbax_store
 
 
 def _positive_or_none(name: str, value) -> float | None:
@@ -65,7 +65,7 @@ def checkpoints_iterator(directory, min_interval_secs: float = 0, timeout: float
 
 def _newest(directory: str, reader) -> int | None:
   try:
-    steps = store.all_steps(directory, reader)
+    steps = orbax_store.all_steps(directory, reader)
   except FileNotFoundError:  # a step deleted while listed: look again next time
     return None
   return max(steps) if steps else None
@@ -73,7 +73,7 @@ def _newest(directory: str, reader) -> int | None:
 
 def _follow(directory, min_interval, timeout, timeout_fn, poll) -> Iterator[int]:
   last = None
-  reader = store.manager(directory, read_only=True)
+  reader = orbax_store.manager(directory, read_only=True)
   while True:
     start = time.monotonic()
     while True:
