@@ -479,8 +479,12 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
 # way's own functions.
 
 NOT_PLAIN = object()
-_PLAIN_SIGNATURES: dict = {}
-_PLAIN_SIGNATURES_MAX = 4096
+# Signatures seen: for the default initializer by (shape, dtype); otherwise per
+# initializer, held weakly (nothing here keeps an initializer, or what it captures, alive).
+_PLAIN_DEFAULT: dict = {}
+_PLAIN_BY_INITIALIZER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLAIN_LOCK = threading.Lock()
+_PLAIN_MAX = 4096
 
 
 def _plain_signature(initializer, shape, dtype):
@@ -493,10 +497,16 @@ def _plain_signature(initializer, shape, dtype):
   for d in shape:
     if type(d) is not int:
       return None
-  key = (type(initializer), initializer, tuple(shape), dtype)
+  key = (type(initializer), tuple(shape), dtype)
   try:
-    found = _PLAIN_SIGNATURES.get(key)
-  except TypeError:          # an unhashable initializer or dtype
+    if initializer is None:
+      table = _PLAIN_DEFAULT
+    else:
+      table = _PLAIN_BY_INITIALIZER.get(initializer)
+      if table is None:
+        table = {}
+    found = table.get(key)
+  except TypeError:    # an initializer or dtype that cannot be hashed or weakly referenced
     return None
   if found is not None:
     return found
@@ -516,9 +526,12 @@ def _plain_signature(initializer, shape, dtype):
     return None
   found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
            validates)
-  if len(_PLAIN_SIGNATURES) >= _PLAIN_SIGNATURES_MAX:
-    _PLAIN_SIGNATURES.clear()
-  _PLAIN_SIGNATURES[key] = found
+  with _PLAIN_LOCK:
+    if len(table) >= _PLAIN_MAX:
+      table.clear()
+    table[key] = found
+    if initializer is not None:
+      _PLAIN_BY_INITIALIZER.setdefault(initializer, table)[key] = found
   return found
 
 
@@ -549,7 +562,7 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
   undo: list = []
   op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
   if validates:
-    creator_lib.validate_initializer(init, dims, want)     # TF's constant check
+    creator_lib.validate_initializer(init, dims, want, op_name)   # TF's constant check
   rec = var_lib.VariableRecord(
       op_name=op_name, store_name=full_name, shape=dims, dtype=canonical,
       initializer=init, trainable=True, collections=_DEFAULT_COLLECTIONS,
