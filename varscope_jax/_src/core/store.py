@@ -63,17 +63,44 @@ class VariableRequest(NamedTuple):
     return kwargs
 
 
+class _RefusedName(str):
+  """A root-scope name TF takes but varscope_jax refuses (not a ``str``, or empty), kept
+  until TF's own checks of the other arguments have run (TF raises those for such a
+  name), so that a call with several problems raises TF's error first; ``error`` is
+  raised before anything would be made."""
+
+  def __new__(cls, original, error: Exception):
+    self = super().__new__(cls, original if isinstance(original, str) else str(original))
+    self.error = error
+    try:
+      hash(original)
+      self.unhashable = False
+    except TypeError:  # TF's store lookup fails on it (a TypeError), after the shape
+      self.unhashable = True
+    return self
+
+
+def _refuse_name(name, initializer, shape, dtype) -> None:
+  if isinstance(name, _RefusedName):
+    creator_lib.validate_initializer(initializer, shape, dtype)  # TF's, checked first
+    raise name.error
+
+
 def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
   name = req.name
-  if not isinstance(name, str):
-    raise TypeError(f"get_variable: name must be a string, got {name!r}.")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
+  if not isinstance(name, str):
+    error = TypeError(f"get_variable: name must be a string, got {name!r}.")
+    if scope_name:  # TF's `scope.name + "/" + name` fails here too (a TypeError)
+      raise error
+    name = _RefusedName(name, error)
   full_name = scope_name + "/" + name if scope_name else name
   if not full_name:
-    raise ValueError("get_variable: the name is empty at the root scope. Give the "
-                     "variable a name (TF1 would make a variable named ':0').")
+    full_name = _RefusedName("", ValueError(
+        "get_variable: the name is empty at the root scope. Give the variable a name "
+        "(TF1 would make a variable named ':0')."))
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
@@ -81,7 +108,12 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   thread.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
-      init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
+      value = _unwrap(initializer)
+      if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
+        raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
+                         "don't match." % (dtype if isinstance(dtype, (str, int)) else
+                                           errors.tf_dtype_repr(dtype)))
+      init_dtype = dtypes_lib.infer_value_dtype(value)
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
         raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
@@ -108,6 +140,15 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
+
+
+def _is_strings(value) -> bool:
+  """Whether a constant initial value is made of strings (TF's ``tf.string``)."""
+  if isinstance(value, (str, bytes)):
+    return True
+  if isinstance(value, (list, tuple)):
+    return bool(value) and all(_is_strings(v) for v in value)
+  return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
 
 
 def _unwrap(value):
@@ -200,7 +241,8 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
   check_size(name, shape, dtype)
-
+  if isinstance(name, _RefusedName) and name.unhashable:
+    raise name.error
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:
     rec = _adopt_from_backend(graph, name)
@@ -213,6 +255,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  _refuse_name(name, key_initializer, shape, dtype)
   if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
     return creator_lib.create_for_get_variable(
         graph, req, shape, dtype, key_initializer, init_value, partition_rules,
