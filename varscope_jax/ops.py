@@ -32,6 +32,8 @@ from varscope_jax._src.ops.math_ops import floordiv as floordiv
 from varscope_jax._src.ops.math_ops import floormod as floormod
 from varscope_jax._src.ops.math_ops import truncatediv as truncatediv
 from varscope_jax._src.ops.math_ops import truncatemod as truncatemod
+from varscope_jax._src.ops.nn_ops import avg_pool as avg_pool
+from varscope_jax._src.ops.nn_ops import batch_normalization as batch_normalization
 from varscope_jax._src.ops.nn_ops import bias_add as bias_add
 from varscope_jax._src.ops.nn_ops import clip_by_global_norm as clip_by_global_norm
 from varscope_jax._src.ops.nn_ops import clip_by_norm as clip_by_norm
@@ -44,7 +46,8 @@ from varscope_jax._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logit
 
 __all__ = [
     "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
-    "assert_less_equal", "assert_none_equal", "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
+    "assert_less_equal", "assert_none_equal", "avg_pool", "batch_normalization",
+    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
     "cumsum", "floordiv", "floormod", "gather", "gather_nd", "global_norm", "l2_normalize",
     "matrix_band_part", "moments", "one_hot", "pad", "resize_bilinear", "resize_images",
     "resize_nearest_neighbor", "sequence_mask", "sigmoid_cross_entropy_with_logits",

@@ -124,6 +124,7 @@ def _check_known(case):
       assert np.shape(got) == ARRAYS[f"{case['i']}/out/{j}"].shape, code
 
 
+@pytest.mark.slow   # ~650 cases, 2-4 minutes in all
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['i']}-{c['expr'][:60]}")
 def test_case_matches_tf(case):
   if case.get("known"):
@@ -166,7 +167,7 @@ def test_every_key_is_tf_name_with_tf_signature():
 
 if __name__ == "__main__":
   # The largest relative difference per op over its float cases (the measure the tests
-  # bound): python tests/test_ops_golden.py
+  # bound): PYTHONPATH=. python tests/ops/test_ops_golden.py
   for c in CASES:
     if "error" not in c and not c["random"] and not c.get("known"):
       test_case_matches_tf(c)

@@ -1307,3 +1307,43 @@ def _(M, D):
 def _(M, D):
   x = M.constant((X(D, 4, 3, 3, 2) * 2).astype(np.float16))
   return _summary(M, {"y": M.slim.batch_norm(x, scale=True)})
+
+
+# ------------------------------------------------------------ instance_norm, group_norm
+for _n, _kw in {"default": {}, "no_center": dict(center=False),
+                "no_scale_eps": dict(scale=False, epsilon=1e-3),
+                "nchw": dict(data_format="NCHW"), "relu": dict(activation_fn="relu"),
+                "init_ocoll": dict(param_initializers="init", outputs_collections="ends"),
+                "bad_format_error": dict(data_format="NWC")}.items():
+  def _mk(name, kw):
+    @program("instance_norm_" + name)
+    def prog(M, D):
+      args = _bn_kwargs(M, D, kw, 2)
+      y = M.slim.instance_norm(M.constant(X(D, 2, 4, 3, 5) * 3.0 + 1.0), **args)
+      out = {"y": y}
+      if kw.get("outputs_collections"):
+        out["ends"] = list(M.slim.utils.convert_collection_to_dict("ends"))
+      return _summary(M, out)
+  _mk(_n, _kw)
+
+for _n, (_shape, _kw) in {
+    "default": ((2, 4, 3, 8), dict(groups=4)),
+    "groups1": ((2, 4, 3, 8), dict(groups=1)),
+    "per_channel": ((2, 4, 3, 8), dict(groups=8, scale=False)),
+    "nchw_axes": ((2, 6, 4, 3), dict(groups=3, channels_axis=1, reduction_axes=(-2, -1))),
+    "mean_close_to_zero": ((2, 4, 3, 8), dict(groups=2, mean_close_to_zero=True)),
+    "rank3": ((2, 5, 6), dict(groups=3, reduction_axes=(-2,))),
+    "scope_reuse": ((2, 4, 3, 8), dict(groups=2, scope="gn")),
+    "too_many_groups_error": ((2, 4, 3, 4), dict(groups=8)),
+    "not_commensurate_error": ((2, 4, 3, 6), dict(groups=4)),
+    "axis_clash_error": ((2, 4, 3, 6), dict(groups=2, reduction_axes=(-3, -1))),
+}.items():
+  def _mk(name, shape, kw):
+    @program("group_norm_" + name)
+    def prog(M, D):
+      x = M.constant(X(D, *shape) * 2.0 + 0.5)
+      out = {"y": M.slim.group_norm(x, **kw)}
+      if name == "scope_reuse":
+        out["z"] = M.slim.group_norm(x, reuse=True, **kw)
+      return _summary(M, out)
+  _mk(_n, _shape, _kw)

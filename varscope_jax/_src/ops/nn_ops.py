@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from varscope_jax._src.ops.checks import as_array
 from varscope_jax._src.ops.checks import axis_index
 from varscope_jax._src.ops.checks import concrete
+from varscope_jax._src.ops.checks import static_ints
 
 
 def _axes(axis, ndim, fn):
@@ -214,3 +215,64 @@ def clip_by_norm(t, clip_norm, axes=None):
   pred = l2sum > 0
   l2norm = jnp.where(pred, jnp.sqrt(jnp.where(pred, l2sum, jnp.ones_like(l2sum))), l2sum)
   return t * c / jnp.maximum(l2norm, c)
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon):
+  """TF's ``tf.nn.batch_normalization``, in TF's order of operations.
+
+  ``inv = rsqrt(variance + variance_epsilon) * scale``, then
+  ``x * inv + (offset - mean * inv)``; ``offset`` and ``scale`` may be None.
+
+  >>> import varscope_jax as vs
+  >>> vs.ops.batch_normalization(jnp.array([1.0, 3.0]), 2.0, 1.0, None, None, 0.0)
+  Array([-1.,  1.], dtype=float32)
+  """
+  fn = "batch_normalization"
+  x = as_array(x, fn, "x")
+  mean = as_array(mean, fn, "mean")
+  variance = as_array(variance, fn, "variance")
+  inv = jax.lax.rsqrt(variance + jnp.asarray(variance_epsilon, variance.dtype))
+  if scale is not None:
+    inv = inv * as_array(scale, fn, "scale")
+  shift = -mean * inv if offset is None else as_array(offset, fn, "offset") - mean * inv
+  return x * inv.astype(x.dtype) + shift.astype(x.dtype)
+
+
+def _window(v, fn, name, nhwc):
+  """TF's ksize/strides (an int, or a list of 1, 2 or 4) as the 4-D window."""
+  vals = [v] if isinstance(v, int) else static_ints(v, fn, name)
+  if len(vals) == 1:
+    vals = vals * 2
+  if len(vals) == 2:
+    return (1, *vals, 1) if nhwc else (1, 1, *vals)
+  if len(vals) == 4:
+    return tuple(vals)
+  raise ValueError(f"{fn}: {name} should be of length 1, 2 or 4 but was {len(vals)}")
+
+
+def avg_pool(value, ksize, strides, padding, data_format="NHWC"):
+  """TF's ``tf.nn.avg_pool`` (2-D): with ``SAME`` padding each window's mean is over the
+  elements inside the input only, as TF (``jax.lax.reduce_window`` would count the
+  padding).
+
+  >>> import varscope_jax as vs
+  >>> vs.ops.avg_pool(jnp.arange(3.0).reshape(1, 1, 3, 1), 2, 2, "SAME")[0, 0, :, 0]
+  Array([0.5, 2. ], dtype=float32)
+  """
+  fn = "avg_pool"
+  x = as_array(value, fn, "value")
+  if x.ndim != 4:
+    raise ValueError(f"{fn}: value must be 4-D [batch, height, width, channels], got "
+                     f"shape {x.shape}")
+  if data_format not in ("NHWC", "NCHW"):
+    raise ValueError(f"{fn}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+  if padding not in ("SAME", "VALID"):
+    raise ValueError(f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r}")
+  nhwc = data_format == "NHWC"
+  window = _window(ksize, fn, "ksize", nhwc)
+  stride = _window(strides, fn, "strides", nhwc)
+  total = jax.lax.reduce_window(x, jnp.zeros((), x.dtype), jax.lax.add, window, stride,
+                                padding)
+  count = jax.lax.reduce_window(jnp.ones(x.shape, x.dtype), jnp.zeros((), x.dtype),
+                                jax.lax.add, window, stride, padding)
+  return total / count

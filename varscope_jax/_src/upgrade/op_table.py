@@ -14,6 +14,8 @@ from varscope_jax._src.upgrade.op_spec import Unsupported
 from varscope_jax._src.upgrade.ops_array import ARRAY
 from varscope_jax._src.upgrade.ops_math import MATH
 from varscope_jax._src.upgrade.ops_nn import NN
+from varscope_jax._src.upgrade.ops_more import MATH as MORE_MATH
+from varscope_jax._src.upgrade.ops_more import NN as MORE_NN
 from varscope_jax._src.upgrade.ops_nn import RANDOM
 from varscope_jax._src.upgrade.ops_assert import ASSERT
 from varscope_jax._src.upgrade.ops_special import SPECIAL
@@ -45,7 +47,8 @@ def _index(ops: Sequence[Op]) -> dict[str, Op]:
   return table
 
 
-OPS: Mapping[str, Op] = _index(MATH + ARRAY + NN + RANDOM + SPECIAL + ASSERT)
+OPS: Mapping[str, Op] = _index(MATH + MORE_MATH + ARRAY + NN + MORE_NN + RANDOM + SPECIAL
+                              + ASSERT)
 
 _PREFIXES = ("compat.v1.", "compat.v2.")
 

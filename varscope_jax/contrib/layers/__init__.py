@@ -36,6 +36,8 @@ from varscope_jax._src.contrib.layers.convolution import convolution3d_transpose
 from varscope_jax._src.contrib.layers.dropout import dropout as dropout
 from varscope_jax._src.contrib.layers.fully_connected import fully_connected as fully_connected
 from varscope_jax._src.contrib.layers.layer_norm import layer_norm as layer_norm
+from varscope_jax._src.contrib.layers.normalization import group_norm as group_norm
+from varscope_jax._src.contrib.layers.normalization import instance_norm as instance_norm
 from varscope_jax._src.contrib.layers.pooling import avg_pool2d as avg_pool2d
 from varscope_jax._src.contrib.layers.pooling import avg_pool3d as avg_pool3d
 from varscope_jax._src.contrib.layers.pooling import max_pool2d as max_pool2d
@@ -79,7 +81,8 @@ LAYERS = [
     "conv2d_in_plane", "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution",
     "convolution1d", "convolution2d", "convolution2d_in_plane", "convolution2d_transpose",
     "convolution3d", "convolution3d_transpose",
-    "dropout", "elu", "flatten", "fully_connected", "images_to_sequence", "layer_norm",
+    "dropout", "elu", "flatten", "fully_connected", "group_norm", "images_to_sequence",
+    "instance_norm", "layer_norm",
     "linear", "max_pool2d", "max_pool3d", "maxout", "one_hot_encoding", "pool", "relu",
     "relu6", "repeat", "scale_gradient", "separable_conv2d", "separable_convolution2d",
     "sequence_to_images", "softmax", "spatial_softmax", "stack", "unit_norm",
