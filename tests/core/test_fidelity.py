@@ -1,4 +1,4 @@
-"""TF fidelity (issue 13, item 5): templates, variable_creator_scope, GraphKeys and dtype
+"""TF fidelity: templates, variable_creator_scope, GraphKeys and dtype
 names inside ``transform`` and at the public API.
 
 What TF itself does in these cases is recorded in tests/golden/ (scenarios F01-F10 of

@@ -278,11 +278,11 @@ class Rewriter(cst.CSTTransformer):
       return True
     if scope is None:
       return True
-    assignments = scope[node.value]
+    assignments = scope[node.value]  # pyright: ignore[reportInvalidTypeArguments]
     if not assignments:
       return True
     return all(isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom))
-               for a in assignments)
+               for a in assignments)  # pyright: ignore[reportGeneralTypeIssues]
 
   # ---- statements: comment lines above the statement that holds a flagged construct
   def _push(self, node) -> None:
