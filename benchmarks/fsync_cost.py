@@ -85,7 +85,10 @@ def main() -> None:
         f"`python benchmarks/fsync_cost.py --mb {args.mb} --repeat {args.repeat} --write`, "
         f"on a shared {cores}-core machine (ext4 on a virtual disk); best of "
         f"{args.repeat} each. The load average (1, 5, 15 min) at the end of each row: "
-        "other jobs shared the machine, so the figures move with it.", "",
+        "other jobs shared the machine, so the figures move with it. A negative cost "
+        "means the runs with fsync were the faster ones: the fsyncs cost less than this "
+        "machine's noise (and a write without fsync leaves its dirty pages for the "
+        "kernel to flush during the next one).", "",
         "| writer | MiB | without fsync (s) | with fsync (s) | fsync cost (s) | load |",
         "|---|---|---|---|---|---|"]
     for r in rows:
