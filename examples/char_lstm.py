@@ -92,7 +92,7 @@ def windows(codes, rng, batch, length):
 
 
 def main(argv=None):
-  ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  ap = argparse.ArgumentParser(description=str(__doc__).splitlines()[0])
   ap.add_argument("--steps", type=int, default=STEPS)
   ap.add_argument("--quiet", action="store_true", help="no progress bar")
   args = ap.parse_args(argv)

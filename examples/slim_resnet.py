@@ -96,11 +96,11 @@ def resnet_v2(images, num_classes, is_training, scope="resnet_v2"):
 
 
 def digits(classes):
-  data = load_digits()
-  keep = np.isin(data.target, classes)
-  images = data.images[keep].astype(np.float32) / 16.0
+  flat, target = load_digits(return_X_y=True)
+  keep = np.isin(target, classes)
+  images = flat.reshape(-1, 8, 8)[keep].astype(np.float32) / 16.0
   images = np.repeat(np.kron(images, np.ones((2, 2), np.float32))[..., None], 3, axis=-1)
-  labels = (data.target[keep] - classes[0]).astype(np.int32)
+  labels = (target[keep] - classes[0]).astype(np.int32)
   order = np.random.default_rng(0).permutation(len(labels))
   images, labels = images[order], labels[order]
   n_test = len(labels) // 5

@@ -307,7 +307,7 @@ def variables_table(params, specs, title="Variables"):
 
 
 def main(argv=None):
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser = argparse.ArgumentParser(description=str(__doc__).splitlines()[0])
   parser.add_argument("--epochs", type=int, default=EPOCHS)
   parser.add_argument("--quiet", action="store_true",
                       help="no progress bar and no per-epoch lines")

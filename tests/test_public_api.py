@@ -70,7 +70,29 @@ def test_import_does_not_load_heavy_dependencies():
 
 
 def test_all_lists_every_public_name_and_they_resolve():
-  for name in vs.__all__:
+  for name in [n for n in dir(vs) if not n.startswith("_")]:
     assert getattr(vs, name) is not None, name
-  assert "save_checkpoint" in vs.__all__ and "get_variable" in vs.__all__
-  assert "save_checkpoint" in dir(vs)
+  assert "get_variable" in vs.__all__ and "save_checkpoint" in dir(vs)
+  assert vs.bool.name == "bool"   # TF's dtype, reachable though not star-imported
+
+
+def test_all_is_written_out_and_star_import_keeps_builtins_and_stays_light():
+  """``__all__`` is a literal list; ``from varscope_jax import *`` rebinds no builtin
+  (TF's ``bool`` stays ``vs.bool``) and loads no heavy dependency (the lazy names stay
+  lazy)."""
+  import ast
+  import builtins
+  import pathlib
+  import subprocess
+  import sys
+  tree = ast.parse(pathlib.Path(vs.__file__).read_text())
+  assigned = [n for n in tree.body if isinstance(n, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)]
+  assert len(assigned) == 1 and isinstance(assigned[0].value, ast.List)
+  assert not [n for n in vs.__all__ if hasattr(builtins, n)]
+  code = ("import sys\nfrom varscope_jax import *\n"
+          "print(isinstance(True, bool), [m for m in ('flax', 'optax', 'orbax', 'rich', "
+          "'safetensors', 'tensorstore') if m in sys.modules])")
+  out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       check=True).stdout.strip()
+  assert out == "True []", out

@@ -5,6 +5,7 @@
 a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 """
 import importlib as _importlib
+import typing as _typing
 
 from varscope_jax import initializers as initializers
 from varscope_jax._src.core.collection import add_to_collection as add_to_collection
@@ -85,7 +86,7 @@ from varscope_jax._src.core.variables import Variable as Variable
 from varscope_jax._src.core.variables import VariableAggregation as VariableAggregation
 from varscope_jax._src.core.variables import VariableSynchronization as VariableSynchronization
 
-# issue 13 (TF fidelity): TF1's remaining dtype names, variable_creator_scope.
+# TF1's remaining dtype names, and variable_creator_scope.
 from varscope_jax._src.base.dtypes import double as double
 from varscope_jax._src.base.dtypes import half as half
 from varscope_jax._src.base.dtypes import uint16 as uint16
@@ -93,7 +94,7 @@ from varscope_jax._src.base.dtypes import uint32 as uint32
 from varscope_jax._src.base.dtypes import uint64 as uint64
 from varscope_jax._src.core.creator import variable_creator_scope as variable_creator_scope
 
-# issue 13 (I/O): the error every checkpoint and weights reader raises for a bad file.
+# The error every checkpoint and weights reader raises for a bad file.
 from varscope_jax._src.io.errors import CheckpointError as CheckpointError
 
 regularization_losses = get_regularization_losses
@@ -101,10 +102,10 @@ regularization_losses = get_regularization_losses
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these
 # names are imported from their modules when first looked up (PEP 562).
 _LAZY = {
-    # TF1's layer namespaces (issue 9), loaded on first use: vs.layers, vs.contrib.
+    # TF1's layer namespaces, loaded on first use: vs.layers, vs.contrib.
     "layers": ("varscope_jax.layers", None),
     "contrib": ("varscope_jax.contrib", None),
-    # issue 10: tf.nn RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
+    # tf.nn's RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
     "nn": ("varscope_jax.nn", None),
     "ops": ("varscope_jax.ops", None),
     "CheckpointManager": ("varscope_jax._src.io.orbax.checkpoint", "CheckpointManager"),
@@ -118,13 +119,13 @@ _LAZY = {
     "summary_table": ("varscope_jax._src.params.summary", "summary_table"),
     "list_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "list_tf1_checkpoint"),
     "load_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "load_tf1_checkpoint"),
-    # issue 12: Flax bridges (flax loads on first use)
+    # Flax bridges (flax loads on first use)
     "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
     "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
     "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
     "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
     "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
-    # Issue 11: TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
+    # TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
     "TF1Tensor": ("varscope_jax._src.io.tf1.load", "TF1Tensor"),
     "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1.optimizer_state",
                                  "load_tf1_optimizer_state"),
@@ -135,6 +136,33 @@ _LAZY = {
     # python -m varscope_jax.upgrade: TF1 source to varscope_jax (libcst loads on first use).
     "upgrade": ("varscope_jax.upgrade", None),
 }
+
+if _typing.TYPE_CHECKING:   # what the lazy names are, for type checkers
+  from varscope_jax import layers as layers
+  from varscope_jax import contrib as contrib
+  from varscope_jax import nn as nn
+  from varscope_jax import ops as ops
+  from varscope_jax._src.io.orbax.checkpoint import CheckpointManager as CheckpointManager
+  from varscope_jax._src.io.orbax.checkpoints_iterator import checkpoints_iterator as checkpoints_iterator
+  from varscope_jax._src.io.orbax.checkpoint import restore_checkpoint as restore_checkpoint
+  from varscope_jax._src.io.orbax.checkpoint import save_checkpoint as save_checkpoint
+  from varscope_jax._src.io.safetensors import load_safetensors as load_safetensors
+  from varscope_jax._src.io.safetensors import save_safetensors as save_safetensors
+  from varscope_jax._src.params.summary import summary as summary
+  from varscope_jax._src.params.summary import summary_table as summary_table
+  from varscope_jax._src.io.tf1.load import list_tf1_checkpoint as list_tf1_checkpoint
+  from varscope_jax._src.io.tf1.load import load_tf1_checkpoint as load_tf1_checkpoint
+  from varscope_jax._src.bridges.flax_module import flax_module as flax_module
+  from varscope_jax._src.bridges.flax_to_linen import to_linen as to_linen
+  from varscope_jax._src.bridges.flax_to_nnx import to_nnx as to_nnx
+  from varscope_jax._src.bridges.flax_to_linen import ToLinen as ToLinen
+  from varscope_jax._src.bridges.flax_to_nnx import ToNNX as ToNNX
+  from varscope_jax._src.io.tf1.load import TF1Tensor as TF1Tensor
+  from varscope_jax._src.io.tf1.optimizer_state import load_tf1_optimizer_state as load_tf1_optimizer_state
+  from varscope_jax._src.io.tf1.save import save_tf1_checkpoint as save_tf1_checkpoint
+  from varscope_jax import tf1_optimizers as tf1_optimizers
+  from varscope_jax import train as train
+  from varscope_jax import upgrade as upgrade
 
 
 def __getattr__(name):
@@ -153,8 +181,24 @@ def __dir__():
   return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = sorted(
-    [n for n in globals() if not n.startswith("_") and n not in ("annotations",)]
-    + list(_LAZY))
+# Star-import brings the eager names: not TF's ``bool`` (vs.bool is reachable; star-import
+# must not rebind the builtin), nor the lazy names, which would load the heavy dependencies.
+__all__ = [
+    "AUTO_REUSE", "CheckpointError", "DType", "Graph", "GraphKeys", "Template",
+    "TensorShape", "Transformed", "Variable", "VariableAggregation", "VariableScope", "VariableSpec",
+    "VariableSynchronization", "add_to_collection", "as_dtype", "assign", "assign_add", "assign_moving_average",
+    "assign_sub", "bfloat16", "cast_getter", "complex128", "complex64", "constant_initializer",
+    "disable_compilation_cache", "double", "ema_getter", "enable_compilation_cache", "flatten_params", "float16",
+    "float32", "float64", "get_collection", "get_collection_ref", "get_default_graph", "get_local_variable",
+    "get_regularization_loss", "get_regularization_losses", "get_variable", "get_variable_scope", "global_variables", "glorot_normal_initializer",
+    "glorot_uniform_initializer", "half", "initializers", "int16", "int32", "int64",
+    "int8", "l1_regularizer", "l2_regularizer", "labels", "local_variables", "lookup",
+    "make_template", "map_with_name", "mask", "matches", "merge", "name_scope",
+    "next_rng_key", "no_regularizer", "ones_initializer", "orthogonal_initializer", "random_normal_initializer", "random_uniform_initializer",
+    "regularization_losses", "reset_default_graph", "select", "set_random_seed", "spec_mask", "split",
+    "split_by_names", "trainable_variables", "transform", "truncated_normal_initializer", "uint16", "uint32",
+    "uint64", "uint8", "unflatten_params", "variable_creator_scope", "variable_scope", "variance_scaling_initializer",
+    "zeros_initializer",
+]
 
 __version__ = "0.2.0"

@@ -41,6 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf_slim  # noqa: E402
+import tf_slim.layers  # noqa: E402  (a submodule: imported for the alias below)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "tf1_checkpoint")
@@ -63,9 +64,10 @@ CONFIG = {
 def import_bert_modeling():
   """``bert.modeling`` with ``tensorflow.contrib.layers`` served by tf-slim."""
   contrib = types.ModuleType("tensorflow.contrib")
-  contrib.layers = tf_slim.layers
+  layers = sys.modules["tf_slim.layers"]
+  setattr(contrib, "layers", layers)
   sys.modules["tensorflow.contrib"] = contrib
-  sys.modules["tensorflow.contrib.layers"] = tf_slim.layers
+  sys.modules["tensorflow.contrib.layers"] = layers
   import bert.modeling
 
   return bert.modeling

@@ -64,7 +64,7 @@ def example_inputs(directory, config):
 
 
 def main(argv=None):
-  ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  ap = argparse.ArgumentParser(description=str(__doc__).split("\n")[0])
   ap.add_argument("--checkpoint", default=os.path.join(HERE, "tf1_checkpoint"))
   ap.add_argument("--no-table", action="store_true", help="do not print the variable table")
   a = ap.parse_args(argv)

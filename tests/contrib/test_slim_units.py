@@ -291,3 +291,55 @@ def test_scale_gradient_scales_only_the_gradient():
   y, g = jax.value_and_grad(lambda x: jnp.sum(slim.scale_gradient(x, -2.0) ** 2))(x)
   assert float(y) == 5.0
   np.testing.assert_allclose(g, -2.0 * 2 * x)
+
+
+# ---- arg_scope merge rules against a model of them (hypothesis finds the nestings)
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@slim.add_arg_scope
+def _op_a(a=0, b=0, c=0):
+  return {"a": a, "b": b, "c": c}
+
+
+@slim.add_arg_scope
+def _op_b(a=0, b=0, c=0):
+  return {"a": a, "b": b, "c": c}
+
+
+_OPS = {"A": _op_a, "B": _op_b}
+_frame = st.tuples(st.sets(st.sampled_from("AB"), min_size=1),
+                   st.dictionaries(st.sampled_from("abc"), st.integers(0, 9), max_size=3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(frames=st.lists(_frame, max_size=5),
+       explicit=st.dictionaries(st.sampled_from("abc"), st.integers(10, 19), max_size=2),
+       reenter=st.integers(0, 5))
+def test_arg_scope_nesting_matches_the_merge_rule(frames, explicit, reenter):
+  """Inner frames win per argument, explicit keywords win over all, a yielded scope
+  re-entered later gives what it gave inside its own with, and the stack is empty after."""
+  expected = {"A": {"a": 0, "b": 0, "c": 0}, "B": {"a": 0, "b": 0, "c": 0}}
+  saved = []
+
+  def enter(i, expected):
+    if i == len(frames):
+      for name, op in _OPS.items():
+        assert op(**explicit) == {**expected[name], **explicit}
+      return
+    ops, kwargs = frames[i]
+    inner = {n: dict(v) for n, v in expected.items()}
+    for n in ops:
+      inner[n].update(kwargs)
+    with slim.arg_scope([_OPS[n] for n in sorted(ops)], **kwargs) as sc:
+      saved.append((sc, {n: dict(v) for n, v in inner.items()}))
+      enter(i + 1, inner)
+
+  enter(0, expected)
+  assert slim.current_arg_scope() == {}
+  if saved:
+    sc, want = saved[min(reenter, len(saved) - 1)]
+    with slim.arg_scope(sc):
+      for name, op in _OPS.items():
+        assert op() == want[name]
+  assert slim.current_arg_scope() == {}

@@ -89,6 +89,24 @@ def test_renames_keep_comments_and_layout():
                             [-1])""")
 
 
+def test_comments_above_a_removed_import_stay():
+  text, _ = up("""\
+      \"\"\"Doc.\"\"\"
+      import os
+      # pylint: disable=g-direct-tensorflow-import
+      from tensorflow.python.ops import array_ops
+      from tensorflow.python.ops import nn_ops  # trailing
+
+      def f(x):
+        # the body's only import
+        import tensorflow as tf
+        return nn_ops.relu(array_ops.concat([x, x], 0))
+      """)
+  assert "# pylint: disable=g-direct-tensorflow-import\n\ndef f(x):" in text
+  assert "  # the body's only import\n  return jax.nn.relu(" in text
+  ast.parse(text)
+
+
 def test_static_shapes():
   text, report = up("""\
       import tensorflow as tf
@@ -139,12 +157,14 @@ def test_what_has_no_meaning_in_jax_is_left_marked_and_listed(line, advice):
   assert flagged[0].kind == "needs a person"
 
 
-def test_control_flow_without_variables_is_an_op():
+def test_control_flow_without_variables_says_what_jax_has():
   text, report = up("""\
       import tensorflow as tf
-      y = tf.cond(p, lambda: x + 1, lambda: x)
+      y = tf.while_loop(c, lambda i: i + 1, [x])
       """)
-  assert "needs a person" not in {e.kind for e in report.entries}
+  assert "creates variables" not in text
+  assert "# varscope_jax.upgrade: tf.while_loop: jax.lax.while_loop(" in text
+  assert [e.kind for e in report.flagged()] == ["needs a person"]
 
 
 def test_null_contexts_keep_the_body_running():

@@ -1,4 +1,4 @@
-"""``vs.nn``: TF1's ``tf.nn`` RNN API and the helpers around it (issue 10).
+"""``vs.nn``: TF1's ``tf.nn`` RNN API and the helpers around it.
 
 ``vs.nn.rnn_cell`` holds the cells; the drivers run them on ``jax.lax.scan`` with TF's
 variable names and numerics.

@@ -1,9 +1,10 @@
-"""Error helpers: TF1's exact wording, plus a hint line where it helps a JAX user.
+"""Error helpers: "did you mean" hints and TF's spelling of dtypes in messages.
 
 TF1 raises plain ``ValueError`` / ``TypeError`` / ``RuntimeError``; so do we, so that
-ported ``except ValueError`` blocks keep working. The first line of every message is
-TensorFlow's own text (checked against real TF by the golden suite); a second line,
-where present, is varscope_jax's advice.
+ported ``except ValueError`` blocks keep working. Where TF has an error, its first line
+is TensorFlow's own text (``tf_errors.py``, checked against real TF by the golden suite);
+a second line, where present, is varscope_jax's advice. Errors TF does not have say what
+is wrong, name the variable or argument, and say how to fix it.
 """
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ varscope_jax's grouped, compiled initialization.
 from __future__ import annotations
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -90,7 +91,7 @@ class variable_creator_scope:  # pylint: disable=invalid-name
     graph, old, new = self._entered.pop()
     slots = graph.thread_state().slots
     if slots.get(_SLOT, ()) is not new:
-      raise RuntimeError("Exiting variable_creator_scope without proper nesting.")
+      raise RuntimeError(tf_errors.CREATOR_NESTING)
     slots[_SLOT] = old
 
 
@@ -218,16 +219,13 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
     validate_initializer(key_init, var_shape, var_dtype, op_name)
-    rec = var_lib.VariableRecord(
-        op_name=op_name, store_name=None, shape=var_shape,
-        dtype=var_dtype, initializer=key_init, init_value=value,
-        trainable=bool(var_trainable),
-        collections=var_lib._normalize_collections(kw.get("collections"), var_trainable),
+    rec = graph.new_record(
+        op_name, var_shape, var_dtype, initializer=key_init, init_value=value,
+        trainable=var_trainable,
+        collections=var_lib.normalize_collections(kw.get("collections"), var_trainable),
         constraint=var_constraint, use_resource=bool(kw.get("use_resource")),
-        partition_rules=partition_rules,
-        regularizer=regularizer,
-        stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-    return graph.add_variable(rec, finish=regularize, undo=undo)
+        partition_rules=partition_rules, regularizer=regularizer)
+    return graph.add_variable(rec, finish=regularize, undo=undo, regularize=False)
 
   kwargs = _tf_kwargs(
       initial_value=raw, trainable=req.trainable, validate_shape=req.validate_shape,
@@ -243,9 +241,5 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
         f"{type(value).__name__!s}, not a variable of this graph. A creator must return "
         "what next_creator returned (or another variable); to wrap the value a "
         "variable reads as, use a custom_getter instead.")
-  with graph._lock:
-    graph.var_store[name] = rec
-    if losses and losses[0] is not None:
-      graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
-                              name=rec.op_name + "/Regularizer")
+  graph.keep_in_store(name, rec, losses[0] if losses else None)
   return value

@@ -17,9 +17,12 @@ from typing import Any, Iterator
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.shapes import shape_str
 from varscope_jax._src.core.backends import EagerBackend
-from varscope_jax._src.core.graph_keys import GraphKeys  # noqa: F401 (re-exported)
+from varscope_jax._src.core import variables as var_lib
+from varscope_jax._src.core.graph_keys import GraphKeys
 
 _VALID_OP_NAME_REGEX = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME_REGEX = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
@@ -33,13 +36,9 @@ def validate_name(name: str, nested: bool) -> None:
   """TF's check of a name scope / op name (``Graph.name_scope``)."""
   if nested:
     if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):   # (fullmatch: no trailing "\n")
-      raise ValueError(
-          "'%s' is not a valid scope name. A scope name has to match the following "
-          "pattern: %s" % (name, _VALID_SCOPE_NAME_REGEX.pattern))
+      raise ValueError(tf_errors.INVALID_SCOPE_NAME % (name, _VALID_SCOPE_NAME_REGEX.pattern))
   elif not _VALID_OP_NAME_REGEX.fullmatch(name):
-    raise ValueError(
-        "'%s' is not a valid root scope name. A root scope name has to match the "
-        "following pattern: %s" % (name, _VALID_OP_NAME_REGEX.pattern))
+    raise ValueError(tf_errors.INVALID_ROOT_SCOPE_NAME % (name, _VALID_OP_NAME_REGEX.pattern))
 
 
 class _ThreadState(threading.local):
@@ -211,7 +210,7 @@ class Graph:
       else:
         op_name = self.unique_name(name)
       if op_name in self._op_names:
-        raise ValueError("Duplicate node name in graph: '%s'" % op_name)
+        raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
       self._op_names.add(op_name)
       return op_name
 
@@ -244,33 +243,55 @@ class Graph:
     return bool(self._busy_threads)
 
   # ---- variables ---------------------------------------------------------------------
-  def add_variable(self, rec, value=None, finish=None, undo: list | None = None):
+  def new_record(self, op_name: str, shape, dtype, *, store_name: str | None = None,
+                 initializer=None, init_value=None, trainable: bool = True,
+                 collections: tuple = (), constraint=None, use_resource: bool = False,
+                 regularizer=None, partition_rules=None) -> var_lib.VariableRecord:
+    """The one way a variable's record is made (``get_variable``, ``vs.Variable``, the
+    creator chain, params adopted in apply): shape a tuple, dtype canonical, and the
+    creation stack where this graph's backend keeps them. ``collections`` is
+    ``variables.normalize_collections``'s result."""
+    return var_lib.VariableRecord(
+        op_name=op_name, store_name=store_name, shape=tuple(shape),
+        dtype=dtypes_lib.canonical(dtype), initializer=initializer, init_value=init_value,
+        trainable=bool(trainable), collections=collections, constraint=constraint,
+        use_resource=bool(use_resource), regularizer=regularizer,
+        partition_rules=partition_rules,
+        stack=var_lib.creation_stack() if self.backend.keeps_stacks else None)
+
+  def add_variable(self, rec, value=None, finish=None, undo: list | None = None,
+                   regularize: bool = True):
     """Adds a variable: the one place a variable enters a graph.
 
     The backend makes its value (``value`` given: a params leaf adopted as is, see
-    ``store``), ``finish(value)`` runs (e.g. the regularizer), and then, atomically, the
-    op name is marked used and the record is put in the store, the variable list and its
-    collections. If anything raises, nothing is recorded and the names logged in
-    ``undo`` (by ``scoped_name``) are freed, so a failed ``get_variable`` leaves the
-    graph as it was.
+    ``store``), the regularizer runs on it (``regularize``; a creator chain runs it itself,
+    through ``finish``), ``finish(value)`` runs, and then, atomically, the op name is marked
+    used and the record is put in the store, the variable list, its collections, and its
+    regularization loss in ``REGULARIZATION_LOSSES``. If anything raises, nothing is
+    recorded and the names logged in ``undo`` (by ``scoped_name``) are freed, so a failed
+    ``get_variable`` leaves the graph as it was.
 
     Returns:
       What callers of ``get_variable`` get: the backend's value.
     """
     with self._lock:
       adopted = value is not None
+      loss = None
       try:
         if not adopted and rec.op_name in self._op_names:
-          raise ValueError("Duplicate node name in graph: '%s'" % rec.op_name)
+          raise ValueError(tf_errors.DUPLICATE_NODE % rec.op_name)
         if not adopted:
           value = self.backend.create(self, rec)
-        if finish is not None:
-          try:
+        try:
+          if regularize and rec.regularizer:
+            loss = rec.regularizer(value.value() if isinstance(value, var_lib.Variable)
+                                   else value)
+          if finish is not None:
             finish(value)
-          except BaseException:
-            if not adopted:
-              self.backend.discard(self, rec)
-            raise
+        except BaseException:
+          if not adopted:
+            self.backend.discard(self, rec)
+          raise
       except BaseException:
         if undo:
           self.undo_names(undo)
@@ -283,7 +304,22 @@ class Graph:
       if not adopted:
         self._op_names.add(rec.op_name)
       self.add_to_collections(rec.collections, value)
+      self.add_regularization_loss(rec, loss)
     return value
+
+  def keep_in_store(self, name: str, rec, loss=None) -> None:
+    """Keeps ``rec`` as ``get_variable``'s variable ``name`` (a creator chain may return
+    another variable than the one it made), with the loss of ``name``'s regularizer."""
+    with self._lock:
+      self.var_store[name] = rec
+      self.add_regularization_loss(rec, loss)
+
+  def add_regularization_loss(self, rec, loss) -> None:
+    """Records a variable's regularization loss (None: the regularizer gave none), named
+    ``<variable>/Regularizer`` as TF's name scope names it."""
+    if loss is not None:
+      self.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss,
+                             name=rec.op_name + "/Regularizer")
 
   def initial_value(self, name, initializer, shape, dtype):
     """What calling ``get_variable``'s ``initial_value`` gives a variable creator: the

@@ -20,6 +20,7 @@ import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
@@ -63,17 +64,44 @@ class VariableRequest(NamedTuple):
     return kwargs
 
 
+class _RefusedName(str):
+  """A root-scope name TF takes but varscope_jax refuses (not a ``str``, or empty), kept
+  until TF's own checks of the other arguments have run (TF raises those for such a
+  name), so that a call with several problems raises TF's error first; ``error`` is
+  raised before anything would be made."""
+
+  def __new__(cls, original, error: Exception):
+    self = super().__new__(cls, original if isinstance(original, str) else str(original))
+    self.error = error
+    try:
+      hash(original)
+      self.unhashable = False
+    except TypeError:  # TF's store lookup fails on it (a TypeError), after the shape
+      self.unhashable = True
+    return self
+
+
+def _refuse_name(name, initializer, shape, dtype) -> None:
+  if isinstance(name, _RefusedName):
+    creator_lib.validate_initializer(initializer, shape, dtype)  # TF's, checked first
+    raise name.error
+
+
 def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
   name = req.name
-  if not isinstance(name, str):
-    raise TypeError(f"get_variable: name must be a string, got {name!r}.")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
+  if not isinstance(name, str):
+    error = TypeError(f"get_variable: name must be a string, got {name!r}.")
+    if scope_name:  # TF's `scope.name + "/" + name` fails here too (a TypeError)
+      raise error
+    name = _RefusedName(name, error)
   full_name = scope_name + "/" + name if scope_name else name
   if not full_name:
-    raise ValueError("get_variable: the name is empty at the root scope. Give the "
-                     "variable a name (TF1 would make a variable named ':0').")
+    full_name = _RefusedName("", ValueError(
+        "get_variable: the name is empty at the root scope. Give the variable a name "
+        "(TF1 would make a variable named ':0')."))
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
@@ -81,33 +109,49 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   thread.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
-      init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
+      value = _unwrap(initializer)
+      if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
+        raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
+                         "don't match." % (dtype if isinstance(dtype, (str, int)) else
+                                           errors.tf_dtype_repr(dtype)))
+      init_dtype = dtypes_lib.infer_value_dtype(value)
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
-        raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
-                         % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
+        raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
     getter = opts.custom_getter if req.custom_getter is None else req.custom_getter
     if getter is not None and not callable(getter):   # (TF checks this first)
-      raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
+      raise ValueError(tf_errors.GETTER_NOT_CALLABLE % getter)
     synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
         req.synchronization, req.aggregation, req.trainable, full_name)
     if dtype is None:
       dtype = opts.dtype
     req = VariableRequest(
-        full_name, req.shape, dtypes_lib.float32 if dtype is None else dtype,
-        opts.initializer if initializer is None else initializer,
-        opts.regularizer if req.regularizer is None else req.regularizer,
-        scope._reuse if req.reuse is None else req.reuse,
-        trainable, req.collections,
-        opts.caching_device if req.caching_device is None else req.caching_device,
-        opts.partitioner if req.partitioner is None else req.partitioner,
-        req.validate_shape,
-        opts.use_resource if req.use_resource is None else req.use_resource,
-        getter, opts.constraint if req.constraint is None else req.constraint,
-        synchronization, aggregation)
+        name=full_name, shape=req.shape,
+        dtype=dtypes_lib.float32 if dtype is None else dtype,
+        initializer=opts.initializer if initializer is None else initializer,
+        regularizer=opts.regularizer if req.regularizer is None else req.regularizer,
+        reuse=scope._reuse if req.reuse is None else req.reuse,
+        trainable=trainable, collections=req.collections,
+        caching_device=(opts.caching_device if req.caching_device is None
+                        else req.caching_device),
+        partitioner=opts.partitioner if req.partitioner is None else req.partitioner,
+        validate_shape=req.validate_shape,
+        use_resource=opts.use_resource if req.use_resource is None else req.use_resource,
+        custom_getter=getter,
+        constraint=opts.constraint if req.constraint is None else req.constraint,
+        synchronization=synchronization, aggregation=aggregation)
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
+
+
+def _is_strings(value) -> bool:
+  """Whether a constant initial value is made of strings (TF's ``tf.string``)."""
+  if isinstance(value, (str, bytes)):
+    return True
+  if isinstance(value, (list, tuple)):
+    return bool(value) and all(_is_strings(v) for v in value)
+  return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
 
 
 def _unwrap(value):
@@ -139,9 +183,12 @@ def store_get_variable(graph, req: VariableRequest, partition_rules=None):
                   use_resource=None, constraint=None, synchronization=None,
                   aggregation=None):
     # TF's signature: a custom getter calls it with (possibly changed) keywords.
-    got = VariableRequest(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                          collections, caching_device, partitioner, validate_shape,
-                          use_resource, None, constraint, synchronization, aggregation)
+    got = VariableRequest(
+        name=name, shape=shape, dtype=dtype, initializer=initializer,
+        regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
+        caching_device=caching_device, partitioner=partitioner,
+        validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
+        synchronization=synchronization, aggregation=aggregation)
     if partitioner is not None and not _is_scalar(shape):
       raise NotImplementedError(
           f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
@@ -174,20 +221,17 @@ def _is_scalar(shape):
 
 def _existing(graph, name, rec, shape, dtype, reuse):
   if reuse is False:
-    msg = ("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
-           "reuse=tf.AUTO_REUSE in VarScope?" % name)
+    msg = tf_errors.ALREADY_EXISTS % name
     if not rec.use_resource:
       trace = "".join(traceback.format_list(rec.stack)) if rec.stack else (
           "  (creation stacks are recorded in the eager default graph only)\n")
-      msg = "%s Originally defined at:\n\n%s" % (msg, trace)
+      msg = tf_errors.ORIGINALLY_DEFINED % (msg, trace)
     raise ValueError(msg)
   if not var_lib.shape_compatible(shape, rec.shape):
-    raise ValueError("Trying to share variable %s, but specified shape %s and found "
-                     "shape %s." % (name, var_lib.shape_str(shape),
+    raise ValueError(tf_errors.SHARE_SHAPE % (name, var_lib.shape_str(shape),
                                     var_lib.shape_str(rec.shape)))
   if dtypes_lib.canonical(dtype) != rec.dtype:
-    raise ValueError("Trying to share variable %s, but specified dtype %s and found "
-                     "dtype %s." % (name, dtype.name, rec.dtype_name))
+    raise ValueError(tf_errors.SHARE_DTYPE % (name, dtype.name, rec.dtype_name))
   return rec.value
 
 
@@ -196,23 +240,23 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   name, initializer = req.name, req.initializer
   initializing_from_value = initializer is not None and not callable(initializer)
   if req.shape is not None and initializing_from_value:
-    raise ValueError("If initializer is a constant, do not specify shape.")
+    raise ValueError(tf_errors.CONSTANT_WITH_SHAPE)
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
   check_size(name, shape, dtype)
-
+  if isinstance(name, _RefusedName) and name.unhashable:
+    raise name.error
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:
     rec = _adopt_from_backend(graph, name)
   if rec is not None:
     return _existing(graph, name, rec, shape, dtype, req.reuse)
   if req.reuse is True:
-    raise ValueError("Variable %s does not exist, or was not created with "
-                     "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
-                     "VarScope?" % name + _missing_hint(graph, name))
+    raise ValueError(tf_errors.DOES_NOT_EXIST % name + _missing_hint(graph, name))
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  _refuse_name(name, key_initializer, shape, dtype)
   if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
     return creator_lib.create_for_get_variable(
         graph, req, shape, dtype, key_initializer, init_value, partition_rules,
@@ -228,8 +272,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
     return None, var_lib.to_initial_array(initializer, None, name)
   if initializer is None:
     if shape is None:
-      raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
-                       "must be specified." % name)
+      raise ValueError(tf_errors.NO_INITIALIZER_NO_SHAPE % name)
     initializer = _default_initializer(name, dtype)
   if inspect.isclass(initializer):
     initializer = initializer()
@@ -246,9 +289,7 @@ def _initial_value(name, shape, dtype, initializer, from_value):
   elif kind == calling.TF and calling.needs_no_arguments(initializer):
     value = calling.call_without_arguments(name, initializer)
     return None, var_lib.to_initial_array(value, None, name)
-  raise ValueError("The initializer passed is not valid. It should be a callable with "
-                   "no arguments and the shape should not be provided or an instance "
-                   "of `tf.keras.initializers.*' and `shape` should be fully defined.")
+  raise ValueError(tf_errors.INVALID_INITIALIZER)
 
 
 def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
@@ -256,11 +297,10 @@ def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
   if tuple(arr.shape) != tuple(shape):
     call = calling.tf_call_text(shape, dtype, calling.takes_partition_info(initializer))
     raise ValueError(
-        "In this `tf.Variable` creation, the initial value's shape (%s) is not compatible "
-        "with the explicitly supplied `shape` argument (%s).\nVariable %s: the "
-        "initializer %r, called as %s, returned shape %s; it must return an array of the "
-        "shape it is given." % (tuple(arr.shape), tuple(shape), name, initializer, call,
-                                var_lib.shape_str(arr.shape)))
+        tf_errors.INITIAL_SHAPE % (tuple(arr.shape), tuple(shape))
+        + "\nVariable %s: the initializer %r, called as %s, returned shape %s; it must "
+        "return an array of the shape it is given." % (name, initializer, call,
+                                                       var_lib.shape_str(arr.shape)))
 
 
 class _CheckedSignatures:
@@ -342,9 +382,10 @@ def _check_key_initializer(name, initializer, shape, dtype) -> None:
 def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                       partition_rules):
   """Names the variable as TF does (name_scope(full name) at the root of the graph),
-  builds its record and adds it to the graph; the regularizer runs before it is kept."""
+  builds its record and adds it to the graph (which runs the regularizer before it is
+  kept)."""
   name, regularizer = req.name, req.regularizer
-  collections = var_lib._normalize_collections(req.collections, req.trainable)
+  collections = var_lib.normalize_collections(req.collections, req.trainable)
   undo: list = []
   op_name = graph.scoped_name(name, undo=undo)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
@@ -352,25 +393,12 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   creator_lib.validate_initializer(key_initializer, shape, dtype, op_name)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
-  rec = var_lib.VariableRecord(
-      op_name=op_name, store_name=name, shape=shape, dtype=dtypes_lib.canonical(dtype),
-      initializer=key_initializer, init_value=init_value, trainable=bool(req.trainable),
-      collections=collections, constraint=req.constraint,
-      use_resource=bool(req.use_resource), regularizer=regularizer,
-      partition_rules=partition_rules,
-      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
-  if not regularizer:
-    return graph.add_variable(rec, undo=undo)
-  losses = []
-
-  def regularize(value):   # runs before the variable is recorded: may raise safely
-    losses.append(regularizer(_unwrap(value)))
-
-  value = graph.add_variable(rec, finish=regularize, undo=undo)
-  if losses[0] is not None:
-    graph.add_to_collection(graph_lib.GraphKeys.REGULARIZATION_LOSSES, losses[0],
-                            name=rec.op_name + "/Regularizer")
-  return value
+  rec = graph.new_record(
+      op_name, shape, dtype, store_name=name, initializer=key_initializer,
+      init_value=init_value, trainable=req.trainable, collections=collections,
+      constraint=req.constraint, use_resource=req.use_resource, regularizer=regularizer,
+      partition_rules=partition_rules)
+  return graph.add_variable(rec, undo=undo)
 
 
 def _adopt_from_backend(graph, name):
@@ -379,10 +407,8 @@ def _adopt_from_backend(graph, name):
   leaf = graph.backend.find_existing(name)
   if leaf is None:
     return None
-  rec = var_lib.VariableRecord(
-      op_name=name, store_name=name, shape=tuple(leaf.shape),
-      dtype=dtypes_lib.canonical(leaf.dtype), trainable=True,
-      collections=var_lib._normalize_collections(None, True), use_resource=False)
+  rec = graph.new_record(name, leaf.shape, leaf.dtype, store_name=name,
+                         collections=var_lib.normalize_collections(None, True))
   graph.add_variable(rec, value=leaf)
   return rec
 
@@ -453,9 +479,11 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
   return scope_get_variable(scope, graph, VariableRequest(
-      name, shape, dtype, initializer, regularizer, None, trainable, collections,
-      caching_device, partitioner, validate_shape, use_resource, custom_getter,
-      constraint, synchronization, aggregation))
+      name=name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+      trainable=trainable, collections=collections, caching_device=caching_device,
+      partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
+      custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
+      aggregation=aggregation))
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
@@ -488,10 +516,10 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
   default creator; ``validate_shape``, ``caching_device`` and TF's other creator
   arguments have no effect)."""
   if initial_value is None:
-    raise ValueError("initial_value must be specified.")
+    raise ValueError(tf_errors.NO_INITIAL_VALUE)
   graph = graph_lib.get_default_graph()
   _, _, trainable = var_lib.validate_sync_trainable(synchronization, aggregation, trainable, name)
-  collections = var_lib._normalize_collections(collections, trainable)
+  collections = var_lib.normalize_collections(collections, trainable)
   var_lib.check_constraint(constraint)
   if dtype is not None:
     dtype = dtypes_lib.as_dtype(dtype, variable=name)
@@ -503,11 +531,9 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
     arr = var_lib.to_initial_array(initial_value, dtype, op_path)
   if use_resource is None:
     use_resource = bool(vs_lib.get_variable_scope().use_resource)
-  rec = var_lib.VariableRecord(
-      op_name=op_path, store_name=None, shape=tuple(arr.shape),
-      dtype=dtypes_lib.canonical(arr.dtype), init_value=arr, trainable=bool(trainable),
-      collections=collections, constraint=constraint, use_resource=bool(use_resource),
-      stack=var_lib.creation_stack() if graph.backend.keeps_stacks else None)
+  rec = graph.new_record(
+      op_path, arr.shape, arr.dtype, init_value=arr, trainable=trainable,
+      collections=collections, constraint=constraint, use_resource=use_resource)
   return graph.add_variable(rec)
 
 

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.sharding import check_rules as _check_rules
 from varscope_jax._src.core import graph as graph_lib
 
@@ -65,9 +66,6 @@ class ScopeOptions:
 
 
 OPTION_NAMES = tuple(f.name for f in dataclasses.fields(ScopeOptions))
-assert OPTION_NAMES == ("initializer", "regularizer", "caching_device", "partitioner",
-                        "custom_getter", "dtype", "use_resource", "constraint",
-                        "partition_rules"), "variable_scope builds ScopeOptions by position"
 _NO_OPTIONS = ScopeOptions()
 
 
@@ -121,6 +119,75 @@ class VariableScope:
       lambda self: self._opts.partition_rules,
       doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.")
 
+  # TF's properties and setters, one per option; ``constraint`` has no setter in TF.
+  @property
+  def initializer(self):
+    """The scope's default initializer."""
+    return self._opts.initializer
+
+  def set_initializer(self, initializer):
+    """Sets the default initializer of this scope."""
+    self._opts = dataclasses.replace(self._opts, initializer=initializer)
+
+  @property
+  def regularizer(self):
+    """The scope's default regularizer."""
+    return self._opts.regularizer
+
+  def set_regularizer(self, regularizer):
+    """Sets the default regularizer of this scope."""
+    self._opts = dataclasses.replace(self._opts, regularizer=regularizer)
+
+  @property
+  def caching_device(self):
+    """The scope's default caching_device."""
+    return self._opts.caching_device
+
+  def set_caching_device(self, caching_device):
+    """Sets the default caching_device of this scope (accepted for porting; no effect in JAX)."""
+    self._opts = dataclasses.replace(self._opts, caching_device=caching_device)
+
+  @property
+  def partitioner(self):
+    """The scope's default partitioner."""
+    return self._opts.partitioner
+
+  def set_partitioner(self, partitioner):
+    """Sets the default partitioner of this scope (stored and inherited; JAX uses sharding instead)."""
+    self._opts = dataclasses.replace(self._opts, partitioner=partitioner)
+
+  @property
+  def custom_getter(self):
+    """The scope's default custom_getter."""
+    return self._opts.custom_getter
+
+  def set_custom_getter(self, custom_getter):
+    """Sets the default custom_getter of this scope."""
+    self._opts = dataclasses.replace(self._opts, custom_getter=custom_getter)
+
+  @property
+  def dtype(self):
+    """The scope's default dtype."""
+    return self._opts.dtype
+
+  def set_dtype(self, dtype):
+    """Sets the default dtype of this scope."""
+    self._opts = dataclasses.replace(self._opts, dtype=dtype)
+
+  @property
+  def use_resource(self):
+    """The scope's default use_resource."""
+    return self._opts.use_resource
+
+  def set_use_resource(self, use_resource):
+    """Sets the default use_resource of this scope (accepted for porting; no effect on JAX arrays)."""
+    self._opts = dataclasses.replace(self._opts, use_resource=use_resource)
+
+  @property
+  def constraint(self):
+    """The scope's default constraint."""
+    return self._opts.constraint
+
   def reuse_variables(self):
     """Sets reuse=True on this scope (and on sub-scopes opened after this call)."""
     self._reuse = True
@@ -150,32 +217,6 @@ class VariableScope:
     return "<VariableScope name=%r reuse=%r>" % (self._name, self._reuse)
 
 
-_NO_EFFECT = {"caching_device": " (accepted for porting; no effect in JAX)",
-              "use_resource": " (accepted for porting; no effect on JAX arrays)",
-              "partitioner": " (stored and inherited; JAX uses sharding instead)"}
-
-
-def _option_accessors(option):
-  def get(self):
-    return getattr(self._opts, option)
-
-  def set_(self, value):
-    self._opts = dataclasses.replace(self._opts, **{option: value})
-
-  set_.__name__ = "set_" + option
-  set_.__doc__ = f"Sets the default {option} of this scope{_NO_EFFECT.get(option, '')}."
-  return property(get, doc=f"The scope's default {option}."), set_
-
-
-# TF's properties and setters, one per option (``initializer`` / ``set_initializer``...);
-# ``constraint`` has no setter in TF.
-for _option in OPTION_NAMES:
-  if _option == "partition_rules":
-    continue
-  _get, _set = _option_accessors(_option)
-  setattr(VariableScope, _option, _get)
-  if _option != "constraint":
-    setattr(VariableScope, "set_" + _option, _set)
 
 
 class _ScopeStore:
@@ -256,7 +297,7 @@ def _maybe_wrap_custom_getter(custom_getter, old_getter):
 
 def _check_getter(custom_getter):
   if custom_getter is not None and not callable(custom_getter):
-    raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
+    raise ValueError(tf_errors.GETTER_NOT_CALLABLE % custom_getter)
 
 
 def get_unique_variable_scope(prefix: str) -> str:
@@ -333,7 +374,7 @@ class _PureVariableScope:
   def __exit__(self, *exc):
     store = self._store
     if store.current_scope is not self._last:
-      raise RuntimeError("Improper nesting of variable_scope.")
+      raise RuntimeError(tf_errors.IMPROPER_NESTING)
     if isinstance(self._name_or_scope, VariableScope):
       store.restore_counts(self._old_subscopes)
     else:
@@ -384,21 +425,26 @@ class variable_scope:  # pylint: disable=invalid-name
                constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
     self._default_name = default_name
-    options = (initializer, regularizer, caching_device, partitioner, custom_getter, dtype,
-               use_resource, constraint, _check_rules(partition_rules))  # OPTION_NAMES order
+    partition_rules = _check_rules(partition_rules)
     # The common case (no option given) shares one empty ScopeOptions.
-    self._options = (ScopeOptions(*options) if any(o is not None for o in options)
-                     else _NO_OPTIONS)
+    if (initializer is None and regularizer is None and caching_device is None
+        and partitioner is None and custom_getter is None and dtype is None
+        and use_resource is None and constraint is None and partition_rules is None):
+      self._options = _NO_OPTIONS
+    else:
+      self._options = ScopeOptions(
+          initializer=initializer, regularizer=regularizer, caching_device=caching_device,
+          partitioner=partitioner, custom_getter=custom_getter, dtype=dtype,
+          use_resource=use_resource, constraint=constraint, partition_rules=partition_rules)
     self._reuse = reuse
     if default_name is None and name_or_scope is None:
-      raise TypeError("If default_name is None then name_or_scope is required")
+      raise TypeError(tf_errors.NO_DEFAULT_NAME)
     if self._reuse is False:
       self._reuse = None  # False means "inherit", as None.
     if not (self._reuse is True or self._reuse is None or self._reuse is AUTO_REUSE):
-      raise ValueError("The reuse parameter must be True or False or None.")
+      raise ValueError(tf_errors.BAD_REUSE)
     if not isinstance(auxiliary_name_scope, bool):
-      raise TypeError("The auxiliary_name_scope must be `True` or `False`, "
-                      "while get {}".format(auxiliary_name_scope))
+      raise TypeError(tf_errors.BAD_AUXILIARY_NAME_SCOPE.format(auxiliary_name_scope))
     _check_getter(custom_getter)
     self._auxiliary_name_scope = auxiliary_name_scope
     self._current_name_scope = None
@@ -445,7 +491,7 @@ class variable_scope:  # pylint: disable=invalid-name
         pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
     else:
       if self._reuse:
-        raise ValueError("reuse=True cannot be used without a name_or_scope")
+        raise ValueError(tf_errors.REUSE_WITHOUT_NAME)
       current_name_scope = current_name_scope or graph.name_scope(self._default_name)
       current_name = current_name_scope.__enter__()
       self._current_name_scope = current_name_scope

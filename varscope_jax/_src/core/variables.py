@@ -20,6 +20,7 @@ import jax
 import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
 from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
     as_shape, fully_defined, shape_compatible, shape_str)
@@ -50,8 +51,7 @@ def validate_sync_trainable(synchronization, aggregation, trainable, name):
     try:
       synchronization = VariableSynchronization(synchronization)
     except ValueError:
-      raise ValueError("Invalid variable synchronization mode: {} for variable: {}"
-                       .format(synchronization, name)) from None
+      raise ValueError(tf_errors.INVALID_SYNCHRONIZATION.format(synchronization, name)) from None
   if aggregation is None:
     aggregation = VariableAggregation.NONE
   if trainable is None:
@@ -217,6 +217,116 @@ class Variable:
   def __int__(self):
     return int(self.value())
 
+  # --- arithmetic and array methods: those of the current value ------------------
+  def __add__(self, other):
+    return self.value().__add__(_value_of(other))
+
+  def __radd__(self, other):
+    return self.value().__radd__(_value_of(other))
+
+  def __sub__(self, other):
+    return self.value().__sub__(_value_of(other))
+
+  def __rsub__(self, other):
+    return self.value().__rsub__(_value_of(other))
+
+  def __mul__(self, other):
+    return self.value().__mul__(_value_of(other))
+
+  def __rmul__(self, other):
+    return self.value().__rmul__(_value_of(other))
+
+  def __truediv__(self, other):
+    return self.value().__truediv__(_value_of(other))
+
+  def __rtruediv__(self, other):
+    return self.value().__rtruediv__(_value_of(other))
+
+  def __floordiv__(self, other):
+    return self.value().__floordiv__(_value_of(other))
+
+  def __rfloordiv__(self, other):
+    return self.value().__rfloordiv__(_value_of(other))
+
+  def __mod__(self, other):
+    return self.value().__mod__(_value_of(other))
+
+  def __rmod__(self, other):
+    return self.value().__rmod__(_value_of(other))
+
+  def __pow__(self, other):
+    return self.value().__pow__(_value_of(other))
+
+  def __rpow__(self, other):
+    return self.value().__rpow__(_value_of(other))
+
+  def __matmul__(self, other):
+    return self.value().__matmul__(_value_of(other))
+
+  def __rmatmul__(self, other):
+    return self.value().__rmatmul__(_value_of(other))
+
+  def __lt__(self, other):
+    return self.value().__lt__(_value_of(other))
+
+  def __le__(self, other):
+    return self.value().__le__(_value_of(other))
+
+  def __gt__(self, other):
+    return self.value().__gt__(_value_of(other))
+
+  def __ge__(self, other):
+    return self.value().__ge__(_value_of(other))
+
+  def __and__(self, other):
+    return self.value().__and__(_value_of(other))
+
+  def __rand__(self, other):
+    return self.value().__rand__(_value_of(other))
+
+  def __or__(self, other):
+    return self.value().__or__(_value_of(other))
+
+  def __ror__(self, other):
+    return self.value().__ror__(_value_of(other))
+
+  def __xor__(self, other):
+    return self.value().__xor__(_value_of(other))
+
+  def __rxor__(self, other):
+    return self.value().__rxor__(_value_of(other))
+
+  def __neg__(self):
+    return self.value().__neg__()
+
+  def __pos__(self):
+    return self.value().__pos__()
+
+  def __abs__(self):
+    return self.value().__abs__()
+
+  def __invert__(self):
+    return self.value().__invert__()
+
+  def astype(self, *args):
+    return self.value().astype(*[_value_of(a) for a in args])
+
+  def reshape(self, *args):
+    return self.value().reshape(*[_value_of(a) for a in args])
+
+  def sum(self, *args):
+    return self.value().sum(*[_value_of(a) for a in args])
+
+  def mean(self, *args):
+    return self.value().mean(*[_value_of(a) for a in args])
+
+  def tolist(self, *args):
+    return self.value().tolist(*[_value_of(a) for a in args])
+
+  @property
+  def T(self):
+    return self.value().T
+
   def __hash__(self):
     return id(self)
 
@@ -227,24 +337,9 @@ class Variable:
     return self is not other
 
 
-def _delegate(op):
-  def method(self, *args):
-    return getattr(self.value(), op)(*[a.value() if isinstance(a, Variable) else a
-                                        for a in args])
-  method.__name__ = op
-  return method
+def _value_of(x):
+  return x.value() if isinstance(x, Variable) else x
 
-
-for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-            "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
-            "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__neg__",
-            "__pos__", "__abs__", "__lt__", "__le__", "__gt__", "__ge__", "__and__",
-            "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__invert__",
-            "astype", "reshape", "sum", "mean", "tolist", "T"):
-  if _op == "T":
-    Variable.T = property(lambda self: self.value().T)
-  else:
-    setattr(Variable, _op, _delegate(_op))
 
 # A pytree with one leaf, the current value; rebuilding gives that leaf back (a traced
 # array inside jax.jit, a gradient from jax.grad), never a Variable: only a graph makes
@@ -309,12 +404,11 @@ _DEFAULT_COLLECTIONS = {
 }
 
 
-def _normalize_collections(collections, trainable):
+def normalize_collections(collections, trainable):
   if collections is None:
     return _DEFAULT_COLLECTIONS[bool(trainable)]
   if not isinstance(collections, (list, tuple, set)):
-    raise ValueError("collections argument to Variable constructor must be a list, "
-                     "tuple, or set. Got %s of type %s" % (collections, type(collections)))
+    raise ValueError(tf_errors.COLLECTIONS_NOT_A_LIST % (collections, type(collections)))
   collections = list(collections)
   if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
     collections.append(GraphKeys.TRAINABLE_VARIABLES)
@@ -323,7 +417,7 @@ def _normalize_collections(collections, trainable):
 
 def check_constraint(constraint):
   if constraint is not None and not callable(constraint):
-    raise ValueError("The `constraint` argument must be a callable.")
+    raise ValueError(tf_errors.CONSTRAINT_NOT_CALLABLE)
 
 
 def to_initial_array(value, dtype, name):

@@ -9,7 +9,8 @@ import dataclasses
 import functools
 import math
 import operator
-from typing import Any, ClassVar
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -121,7 +122,18 @@ def compute_fans(shape) -> tuple[int, int]:
 
 # ------------------------------------------------------------------------- base class
 # repr=False: every class uses Initializer.__repr__ (TF1 name + constructor arguments).
-_dataclass = functools.partial(dataclasses.dataclass, frozen=True, repr=False)
+if TYPE_CHECKING or sys.version_info >= (3, 11):
+  from typing import dataclass_transform
+else:
+  def dataclass_transform(**kwargs):
+    del kwargs
+    return lambda decorator: decorator
+
+
+@dataclass_transform(frozen_default=True)
+def _dataclass(cls):
+  """A frozen dataclass without a generated ``repr`` (initializers print TF's form)."""
+  return dataclasses.dataclass(cls, frozen=True, repr=False)
 
 
 @_dataclass

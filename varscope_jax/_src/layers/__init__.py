@@ -1,1 +1,1 @@
-"""``tf.compat.v1.layers`` for varscope_jax (issue 9); public as ``vs.layers``."""
+"""``tf.compat.v1.layers`` for varscope_jax; public as ``vs.layers``."""

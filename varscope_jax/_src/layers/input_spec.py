@@ -52,7 +52,7 @@ class InputSpec:
       raise TypeError("Argument `axes` must be a dict with integer keys. "
                       f"Received: axes={axes}") from None
     if self.axes and (self.ndim is not None or self.max_ndim is not None):
-      max_dim = (self.ndim if self.ndim else self.max_ndim) - 1
+      max_dim = (self.ndim if self.ndim else self.max_ndim) - 1  # pyright: ignore[reportOptionalOperand]
       max_axis = max(self.axes)
       if max_axis > max_dim:
         raise ValueError("Axis {} is greater than the maximum allowed value: {}".format(

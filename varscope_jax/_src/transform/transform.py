@@ -2,7 +2,7 @@
 
 ``init(rng, *args)`` traces ``fn`` abstractly (``jax.eval_shape``: no forward compute)
 in a fresh graph that records every variable, then makes all values with grouped,
-jitted initializers (``materialize.py``). ``apply(params, *args)`` runs ``fn`` again in
+jitted initializers (``initializers/make.py``). ``apply(params, *args)`` runs ``fn`` again in
 a fresh graph whose variables are the leaves of ``params``. Both run TF's naming and
 reuse rules from scratch on every call, so one function's init and apply always agree.
 """

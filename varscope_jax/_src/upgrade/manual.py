@@ -17,7 +17,7 @@ _SUMMARY = "return the value from the step function and log it from the training
 _QUEUE = "feed batches as arrays to t.apply (tf.data or any Python iterator on the host)"
 
 # TF name (or namespace) -> what to do.
-ADVICE: dict[str, str] = {
+ADVICE: dict[str, str] = {  # pyright: ignore[reportAssignmentType]
     "placeholder": _GRAPH_TO_TRANSFORM,
     "placeholder_with_default": _GRAPH_TO_TRANSFORM + " with a default value",
     "sparse_placeholder": _GRAPH_TO_TRANSFORM,

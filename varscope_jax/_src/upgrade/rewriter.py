@@ -24,6 +24,7 @@ import libcst as cst
 from libcst.metadata import (ExpressionContext, ExpressionContextProvider, MetadataWrapper,
                              PositionProvider, ScopeProvider)
 
+from varscope_jax._src.upgrade import hints
 from varscope_jax._src.upgrade import host
 from varscope_jax._src.upgrade import manual
 from varscope_jax._src.upgrade import op_table
@@ -173,6 +174,30 @@ class _VariableCreators(cst.CSTVisitor):
       self.functions.update(self._stack)
 
 
+_REMOVED = "__varscope_jax_upgrade_removed__"
+
+
+def _is_removed(stmt) -> bool:
+  return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+          and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.Name)
+          and stmt.body[0].value.value == _REMOVED)
+
+
+def _carry_comments(body):
+  """``body`` without the lines whose TF imports were removed; their comment lines go
+  onto the next statement (or are dropped at the end of a block)."""
+  out, carry = [], []
+  for stmt in body:
+    if _is_removed(stmt):
+      carry += list(stmt.leading_lines)
+      continue
+    if carry and isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+      stmt = stmt.with_changes(leading_lines=carry + list(stmt.leading_lines))
+      carry = []
+    out.append(stmt)
+  return out
+
+
 def _creates_variables(tf_name: str) -> bool:
   return any(tf_name == p or (p.endswith(".") and tf_name.startswith(p))
              for p in _CREATES_VARIABLES)
@@ -253,11 +278,11 @@ class Rewriter(cst.CSTTransformer):
       return True
     if scope is None:
       return True
-    assignments = scope[node.value]
+    assignments = scope[node.value]  # pyright: ignore[reportInvalidTypeArguments]
     if not assignments:
       return True
     return all(isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom))
-               for a in assignments)
+               for a in assignments)  # pyright: ignore[reportGeneralTypeIssues]
 
   # ---- statements: comment lines above the statement that holds a flagged construct
   def _push(self, node) -> None:
@@ -280,7 +305,9 @@ class Rewriter(cst.CSTTransformer):
 
   def leave_SimpleStatementLine(self, original_node, updated_node):
     out = self._pop(updated_node)
-    if not updated_node.body:
+    if not updated_node.body:   # only TF imports: its comment lines move to the next line
+      if any(line.comment for line in updated_node.leading_lines):
+        return updated_node.with_changes(body=[cst.Expr(cst.Name(_REMOVED))])
       return cst.RemoveFromParent()
     return out
 
@@ -321,9 +348,10 @@ class Rewriter(cst.CSTTransformer):
     return self._pop(updated_node)
 
   def leave_IndentedBlock(self, original_node, updated_node):
-    if not updated_node.body:   # its only statement was a TF import
-      return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-    return updated_node
+    body = _carry_comments(updated_node.body)
+    if not body:   # its only statement was a TF import
+      body = [cst.SimpleStatementLine([cst.Pass()])]
+    return updated_node.with_changes(body=body)
 
   # ---- imports
   def visit_Import(self, node):
@@ -514,9 +542,18 @@ class Rewriter(cst.CSTTransformer):
       self._flag(original_node, rep.UNSUPPORTED, name,
                  f"a reference to tf.{name}: call {op_table.OPS[name].jax} in a lambda")
       return updated_node
-    self._flag(original_node, rep.UNKNOWN, name,
-               "no varscope_jax or JAX equivalent known: rewrite by hand")
+    self._unknown(original_node, name)
     return updated_node
+
+  def _unknown(self, node, name: str) -> None:
+    """A TF name with no rewrite: what to use instead where the hints know it
+    (``tf.while_loop`` -> ``jax.lax.while_loop``), else "no equivalent known"."""
+    hint = hints.NOT_OPS.get(name)
+    if hint is not None:
+      self._flag(node, rep.MANUAL, name, hint)
+    else:
+      self._flag(node, rep.UNKNOWN, name,
+                 "no varscope_jax or JAX equivalent known: rewrite by hand")
 
   def _spelled_by_kept_alias(self, node, vs_name: str) -> bool:
     """Whether ``node`` (``slim.conv2d``) already spells ``vs_name`` through a kept alias."""
@@ -639,8 +676,7 @@ class Rewriter(cst.CSTTransformer):
       func = _parse(self._use(f"vs.{vs_name}"))
       self._add(original_node, rep.RENAMED, self.code(original_node.func), f"vs.{vs_name}")
       return updated_node.with_changes(func=func)
-    self._flag(original_node, rep.UNKNOWN, name,
-               "no varscope_jax or JAX equivalent known: rewrite by hand")
+    self._unknown(original_node, name)
     return updated_node
 
   def _keep_layout(self, old: cst.Call, new: cst.BaseExpression) -> cst.BaseExpression:
@@ -702,22 +738,19 @@ class Rewriter(cst.CSTTransformer):
         names = [a for a in small.names
                  if (a.asname.name.value if a.asname else a.name.value) in self.used_kept
                  or (a.asname.name.value if a.asname else a.name.value) not in self.kept]
-        if not names:
-          if stmt.leading_lines:
-            self._carry = list(stmt.leading_lines)
+        if not names:   # its comment lines go onto the next statement
+          if any(line.comment for line in stmt.leading_lines):
+            out.append(stmt.with_changes(body=[cst.Expr(cst.Name(_REMOVED))]))
           continue
         if len(names) != len(small.names):
           names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
           stmt = stmt.with_changes(body=[small.with_changes(names=names)])
-      if getattr(self, "_carry", None) and isinstance(stmt, (cst.SimpleStatementLine,
-                                                              cst.BaseCompoundStatement)):
-        stmt = stmt.with_changes(leading_lines=self._carry + list(stmt.leading_lines))
-        self._carry = None
       out.append(stmt)
     return out
 
   def leave_Module(self, original_node, updated_node):
-    updated_node = updated_node.with_changes(body=self._drop_unused_kept(updated_node.body))
+    body = _carry_comments(self._drop_unused_kept(updated_node.body))
+    updated_node = updated_node.with_changes(body=body)
     missing = [n for n in _IMPORT_ORDER if n in self.needed and n not in self.present]
     if not missing:
       return updated_node

@@ -14,7 +14,7 @@ from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.contrib.layers import utils
 from varscope_jax._src.contrib.layers.batch_norm import _moments
 from varscope_jax._src.core import variable_scope as vs_lib
-from varscope_jax._src.layers import base as layer_base
+from varscope_jax._src.layers import base
 from varscope_jax._src.layers.core import ONES, ZEROS
 
 
@@ -23,13 +23,13 @@ def _params(params_shape, dtype, center, scale, param_initializers, variables_co
   param_initializers = param_initializers or {}
   beta = gamma = None
   if center:
-    beta = layer_base._value_of(variables_lib.model_variable(
+    beta = base._value_of(variables_lib.model_variable(
         "beta", shape=params_shape, dtype=dtype,
         initializer=param_initializers.get("beta", ZEROS),
         collections=getters.variable_collections(variables_collections, "beta"),
         trainable=trainable))
   if scale:
-    gamma = layer_base._value_of(variables_lib.model_variable(
+    gamma = base._value_of(variables_lib.model_variable(
         "gamma", shape=params_shape, dtype=dtype,
         initializer=param_initializers.get("gamma", ONES),
         collections=getters.variable_collections(variables_collections, "gamma"),

@@ -115,8 +115,8 @@ class LayerNormBasicLSTMCell(RNNCell):
     g = self._activation(j)
     if not isinstance(self._keep_prob, float) or self._keep_prob < 1:
       g = dropout(g, self._keep_prob, seed=self._seed)
-    new_c = c * jax.nn.sigmoid(f + self._forget_bias) + jax.nn.sigmoid(i) * g
+    new_c = c * jax.nn.sigmoid(f + self._forget_bias) + jax.nn.sigmoid(i) * g  # pyright: ignore[reportOperatorIssue]
     if self._layer_norm:
       new_c = self._norm(new_c, "state", dtype)
-    new_h = self._activation(new_c) * jax.nn.sigmoid(o)
+    new_h = self._activation(new_c) * jax.nn.sigmoid(o)  # pyright: ignore[reportOperatorIssue]
     return new_h, LSTMStateTuple(new_c, new_h)
