@@ -2,7 +2,7 @@
 
 ``compare()`` builds both on the same params tree (``t.init`` of tf_slim's net,
 ``slim_models.slim_resnet_v2_50``), traces both jitted steps to jaxprs and compares them
-as data (``tests/test_jaxpr_equal.py: _structure``: primitives, parameters, shapes and
+as data (``tests/transform/test_jaxpr_equal.py: _structure``: primitives, parameters, shapes and
 dataflow, not printed text), then times both (best of 5 after the compile).
 
 The step: the forward pass in training mode (batch statistics; the moving averages come
@@ -14,7 +14,6 @@ the order tf_slim's code runs (each kernel's regularization term when its layer 
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -24,8 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-sys.path.insert(0, os.path.join(slim_models.ROOT, "tests"))
-from test_jaxpr_equal import _structure  # noqa: E402
+from tests.transform.test_jaxpr_equal import _structure  # noqa: E402  (the repo root is on sys.path)
 
 WEIGHT_DECAY = 1e-4
 LR = 0.1

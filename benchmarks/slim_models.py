@@ -1,7 +1,7 @@
 """ResNet-50 v2 (25.6M parameters) for ``slim_bench.py``: tf_slim's and Flax linen's.
 
-* ``varscope``: tf_slim's own ``resnet_v2_50`` (the installed tf-slim source, ported by
-  renaming, ``tests/slim_nets/slim_port.py``) inside ``resnet_arg_scope()``, on
+* ``varscope``: tf_slim's own ``resnet_v2_50`` (the installed tf-slim source, rewritten
+  by ``vs.upgrade``, ``tests/slim_nets/slim_port.py``) inside ``resnet_arg_scope()``, on
   ``vs.contrib.slim``.
 * ``linen``: the same architecture written with ``flax.linen`` (``nn.Conv``,
   ``nn.BatchNorm``): the pre-activation bottleneck units of ``resnet_v2`` (batch norm +

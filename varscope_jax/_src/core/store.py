@@ -64,17 +64,44 @@ class VariableRequest(NamedTuple):
     return kwargs
 
 
+class _RefusedName(str):
+  """A root-scope name TF takes but varscope_jax refuses (not a ``str``, or empty), kept
+  until TF's own checks of the other arguments have run (TF raises those for such a
+  name), so that a call with several problems raises TF's error first; ``error`` is
+  raised before anything would be made."""
+
+  def __new__(cls, original, error: Exception):
+    self = super().__new__(cls, original if isinstance(original, str) else str(original))
+    self.error = error
+    try:
+      hash(original)
+      self.unhashable = False
+    except TypeError:  # TF's store lookup fails on it (a TypeError), after the shape
+      self.unhashable = True
+    return self
+
+
+def _refuse_name(name, initializer, shape, dtype) -> None:
+  if isinstance(name, _RefusedName):
+    creator_lib.validate_initializer(initializer, shape, dtype)  # TF's, checked first
+    raise name.error
+
+
 def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
   name = req.name
-  if not isinstance(name, str):
-    raise TypeError(f"get_variable: name must be a string, got {name!r}.")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
+  if not isinstance(name, str):
+    error = TypeError(f"get_variable: name must be a string, got {name!r}.")
+    if scope_name:  # TF's `scope.name + "/" + name` fails here too (a TypeError)
+      raise error
+    name = _RefusedName(name, error)
   full_name = scope_name + "/" + name if scope_name else name
   if not full_name:
-    raise ValueError("get_variable: the name is empty at the root scope. Give the "
-                     "variable a name (TF1 would make a variable named ':0').")
+    full_name = _RefusedName("", ValueError(
+        "get_variable: the name is empty at the root scope. Give the variable a name "
+        "(TF1 would make a variable named ':0')."))
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
@@ -82,7 +109,12 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   thread.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
-      init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
+      value = _unwrap(initializer)
+      if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
+        raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
+                         "don't match." % (dtype if isinstance(dtype, (str, int)) else
+                                           errors.tf_dtype_repr(dtype)))
+      init_dtype = dtypes_lib.infer_value_dtype(value)
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
         raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
@@ -94,20 +126,32 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     if dtype is None:
       dtype = opts.dtype
     req = VariableRequest(
-        full_name, req.shape, dtypes_lib.float32 if dtype is None else dtype,
-        opts.initializer if initializer is None else initializer,
-        opts.regularizer if req.regularizer is None else req.regularizer,
-        scope._reuse if req.reuse is None else req.reuse,
-        trainable, req.collections,
-        opts.caching_device if req.caching_device is None else req.caching_device,
-        opts.partitioner if req.partitioner is None else req.partitioner,
-        req.validate_shape,
-        opts.use_resource if req.use_resource is None else req.use_resource,
-        getter, opts.constraint if req.constraint is None else req.constraint,
-        synchronization, aggregation)
+        name=full_name, shape=req.shape,
+        dtype=dtypes_lib.float32 if dtype is None else dtype,
+        initializer=opts.initializer if initializer is None else initializer,
+        regularizer=opts.regularizer if req.regularizer is None else req.regularizer,
+        reuse=scope._reuse if req.reuse is None else req.reuse,
+        trainable=trainable, collections=req.collections,
+        caching_device=(opts.caching_device if req.caching_device is None
+                        else req.caching_device),
+        partitioner=opts.partitioner if req.partitioner is None else req.partitioner,
+        validate_shape=req.validate_shape,
+        use_resource=opts.use_resource if req.use_resource is None else req.use_resource,
+        custom_getter=getter,
+        constraint=opts.constraint if req.constraint is None else req.constraint,
+        synchronization=synchronization, aggregation=aggregation)
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
+
+
+def _is_strings(value) -> bool:
+  """Whether a constant initial value is made of strings (TF's ``tf.string``)."""
+  if isinstance(value, (str, bytes)):
+    return True
+  if isinstance(value, (list, tuple)):
+    return bool(value) and all(_is_strings(v) for v in value)
+  return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
 
 
 def _unwrap(value):
@@ -139,9 +183,12 @@ def store_get_variable(graph, req: VariableRequest, partition_rules=None):
                   use_resource=None, constraint=None, synchronization=None,
                   aggregation=None):
     # TF's signature: a custom getter calls it with (possibly changed) keywords.
-    got = VariableRequest(name, shape, dtype, initializer, regularizer, reuse, trainable,
-                          collections, caching_device, partitioner, validate_shape,
-                          use_resource, None, constraint, synchronization, aggregation)
+    got = VariableRequest(
+        name=name, shape=shape, dtype=dtype, initializer=initializer,
+        regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
+        caching_device=caching_device, partitioner=partitioner,
+        validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
+        synchronization=synchronization, aggregation=aggregation)
     if partitioner is not None and not _is_scalar(shape):
       raise NotImplementedError(
           f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
@@ -197,7 +244,8 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
   check_size(name, shape, dtype)
-
+  if isinstance(name, _RefusedName) and name.unhashable:
+    raise name.error
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:
     rec = _adopt_from_backend(graph, name)
@@ -208,6 +256,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  _refuse_name(name, key_initializer, shape, dtype)
   if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
     return creator_lib.create_for_get_variable(
         graph, req, shape, dtype, key_initializer, init_value, partition_rules,
@@ -437,9 +486,11 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     if value is not NOT_PLAIN:
       return value
   return scope_get_variable(scope, graph, VariableRequest(
-      name, shape, dtype, initializer, regularizer, None, trainable, collections,
-      caching_device, partitioner, validate_shape, use_resource, custom_getter,
-      constraint, synchronization, aggregation))
+      name=name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+      trainable=trainable, collections=collections, caching_device=caching_device,
+      partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
+      custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
+      aggregation=aggregation))
 
 
 # ---------------------------------------------------------------------------

@@ -66,9 +66,6 @@ class ScopeOptions:
 
 
 OPTION_NAMES = tuple(f.name for f in dataclasses.fields(ScopeOptions))
-assert OPTION_NAMES == ("initializer", "regularizer", "caching_device", "partitioner",
-                        "custom_getter", "dtype", "use_resource", "constraint",
-                        "partition_rules"), "variable_scope builds ScopeOptions by position"
 _NO_OPTIONS = ScopeOptions()
 
 
@@ -428,14 +425,17 @@ class variable_scope:  # pylint: disable=invalid-name
                constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
     self._default_name = default_name
+    partition_rules = _check_rules(partition_rules)
+    # The common case (no option given) shares one empty ScopeOptions.
     if (initializer is None and regularizer is None and caching_device is None
         and partitioner is None and custom_getter is None and dtype is None
         and use_resource is None and constraint is None and partition_rules is None):
-      self._options = _NO_OPTIONS     # the common case: one shared empty ScopeOptions
+      self._options = _NO_OPTIONS
     else:
-      self._options = ScopeOptions(    # (OPTION_NAMES order)
-          initializer, regularizer, caching_device, partitioner, custom_getter, dtype,
-          use_resource, constraint, _check_rules(partition_rules))
+      self._options = ScopeOptions(
+          initializer=initializer, regularizer=regularizer, caching_device=caching_device,
+          partitioner=partitioner, custom_getter=custom_getter, dtype=dtype,
+          use_resource=use_resource, constraint=constraint, partition_rules=partition_rules)
     self._reuse = reuse
     if default_name is None and name_or_scope is None:
       raise TypeError(tf_errors.NO_DEFAULT_NAME)

@@ -23,7 +23,7 @@ def _make_table() -> list[int]:
 _TABLE = _make_table()
 
 
-def crc32c_python(data: bytes, crc: int = 0) -> int:
+def crc32c_python(data: bytes | memoryview, crc: int = 0) -> int:
   """The pure-Python crc32c of ``data``, continuing from ``crc``.
 
   >>> hex(crc32c_python(b"123456789"))
@@ -41,7 +41,7 @@ _CHUNK = 1 << 18
 if _google_crc32c is not None and _google_crc32c.implementation == "c":
   IMPLEMENTATION = "google-crc32c (C)"
 
-  def crc32c(data: bytes, crc: int = 0) -> int:
+  def crc32c(data: bytes | memoryview, crc: int = 0) -> int:
     """The crc32c of ``data``, continuing from ``crc`` (as TF's ``crc32c::Extend``).
 
     >>> hex(crc32c(b"123456789"))

@@ -277,7 +277,7 @@ class _Bundle:
           self._data_path(entry.shard_id), m, name))
     else:
       value = self._read_array(name, entry, dtype, count)
-      crc = crc32c(value.view(np.uint8))
+      crc = crc32c(memoryview(value.view(np.uint8)))
       if self.big_endian and dtype.itemsize > 1:
         part = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
         value = value.view(f"u{part}").byteswap().view(dtype)

@@ -1,0 +1,27 @@
+"""One indentation: every block of the package, tests, benchmarks and examples is indented
+by 2 spaces (``[tool.ruff] indent-width``). The golden programs keep theirs: their source
+is hashed into the golden data they recorded."""
+import pathlib
+import tokenize
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+KEPT = ("tests/golden/", "tests/tf1_lstm/make_tf1_lstm.py")   # hashed into golden data
+FILES = sorted(p for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks")
+               for p in (ROOT / d).rglob("*.py")
+               if not str(p.relative_to(ROOT)).startswith(KEPT))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
+def test_blocks_are_indented_by_two_spaces(path):
+  stack, bad = [0], []
+  with open(path, "rb") as f:
+    for tok in tokenize.tokenize(f.readline):
+      if tok.type == tokenize.INDENT:
+        if len(tok.string) - stack[-1] != 2:
+          bad.append(tok.start[0])
+        stack.append(len(tok.string))
+      elif tok.type == tokenize.DEDENT:
+        stack.pop()
+  assert not bad, f"{path.relative_to(ROOT)}: lines {bad[:5]} are not indented by 2 spaces"
