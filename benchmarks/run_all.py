@@ -147,6 +147,7 @@ def main():
   jobs = ([("cold", c, m) for m in cold_models for c in COLD_CONFIGS]
           + [("steady", lib, m) for m in steady_models
              for lib in ("varscope", "haiku", "linen", "nnx", "jax")]
+          + [("apply", None, None)]
           + [("memory", c, None) for c in memory_cases])
   last_cold = {}  # (lib, mode) -> [(depth, seconds or None)] for the MLP series
   t_start = time.perf_counter()
@@ -173,6 +174,9 @@ def main():
       if model == "mlp":
         last_cold.setdefault((lib, mode), []).append((depth, rec.get("cold_s")))
       results["cold"].append(rec)
+    elif kind == "apply":
+      d, err = run_json("apply_speed.py", ["--json"], 600)
+      results["apply"] = d["models"] if d is not None else [{"error": err}]
     elif kind == "steady":
       model, depth = mdl
       d, err = run_json("steady.py", ["--lib", cfg, "--model", model, "--depth", depth], 300)
@@ -291,14 +295,13 @@ def targets(results):
                    "< 1x", f"{fmt_s(own)} / {fmt_s(eager[best])}", f"{ratio:.2f}x", ratio < 1))
     rows.append((f"cold init d={depth}: varscope t.init absolute", f"<= {aim} s", fmt_s(own),
                  f"{own / aim:.1f}x the aim", own <= aim))
-  for depth in (100, 300):
-    r = _steady(results, "varscope", "mlp", depth)
-    if r is None or "error" in r:
+  for r in results.get("apply", []):
+    if "error" in r:
       continue
-    ratio = r["apply_eager_s"] / r["hand_apply_eager_s"]
-    rows.append((f"un-jitted apply d={depth}: varscope / hand-written", "<= 1.5x",
-                 f"{fmt_s(r['apply_eager_s'])} / {fmt_s(r['hand_apply_eager_s'])}", f"{ratio:.2f}x",
-                 ratio <= 1.5))
+    tag = f"{r['model']} d={r['depth']}"
+    rows.append((f"un-jitted apply {tag}: varscope / hand-written (apply_speed.py, paired)",
+                 "<= 1.5x", f"{fmt_s(r['wall_s']['varscope'])} / {fmt_s(r['wall_s']['hand'])}",
+                 f"{r['ratio']:.2f}x", r["ratio"] <= 1.5))
   for model, depth in (("mlp", 100), ("mlp", 300), ("transformer", 12)):
     r = _steady(results, "varscope", model, depth)
     if r is None or "error" in r:
@@ -390,6 +393,21 @@ def report(results):
       out.append(f"| {LIB_NAMES[lib]} | {fmt_s(r[p + 'trace_init_s'])} | {fmt_s(r[p + 'trace_apply_s'])} | "
                  f"{fmt_s(r[p + 'apply_eager_s'])} | {fmt_s(r[p + 'step_s'])} | "
                  f"{fmt_s(r[p + 'step_compile_s'])} | {r[p + 'step_eqns']} |")
+    out.append("")
+
+  if results.get("apply"):
+    out += ["## Un-jitted apply, paired with hand-written JAX (`benchmarks/apply_speed.py`)", "",
+            "Both on the same params in one process, alternating call by call; medians of "
+            "wall time (and of process CPU time).", "",
+            "| model | varscope_jax | hand-written | ratio | CPU ratio | jitted step jaxpr |",
+            "|---|---|---|---|---|---|"]
+    for r in results["apply"]:
+      if "error" in r:
+        out.append(f"| {r['error']} | | | | | |")
+        continue
+      out.append(f"| {r['model']} depth {r['depth']} | {fmt_s(r['wall_s']['varscope'])} | "
+                 f"{fmt_s(r['wall_s']['hand'])} | {r['ratio']:.2f}x | {r['cpu_ratio']:.2f}x | "
+                 f"{'identical' if r['jaxpr_equal'] else 'DIFFERENT'} |")
     out.append("")
 
   if results["memory"]:

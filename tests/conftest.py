@@ -2,7 +2,8 @@
 
 Markers (registered in pyproject.toml): ``slow`` (a test of more than ~10 s) and ``docs``
 (the README, docs, notebooks and examples; every test under ``tests/docs/`` has it).
-``pytest --quick`` is ``pytest -m "not slow and not docs"``: the inner loop.
+``pytest --quick`` is ``pytest -m "not slow and not docs"``: the inner loop. The slow and
+docs tests run after the others.
 """
 import pathlib
 
@@ -32,7 +33,11 @@ def pytest_collection_modifyitems(config, items):
       kept.append(item)
   if dropped:
     config.hook.pytest_deselected(items=dropped)
-    items[:] = kept
+  # The slow and docs tests run last (otherwise in collection order), so the progress
+  # count moves steadily through the many quick tests first.
+  kept.sort(key=lambda item: bool(item.get_closest_marker("slow")
+                                  or item.get_closest_marker("docs")))
+  items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -422,6 +422,10 @@ OPS_TABLE: dict[str, list[Bad] | str] = {
     "batch_normalization": [Bad(lambda t: vs.ops.batch_normalization(X, "m", 1.0, None,
                                                                      None, 1e-3),
                                 TypeError, r"batch_normalization: mean must be an array")],
+    "depthwise_conv2d": [Bad(lambda t: vs.ops.depthwise_conv2d(
+        jnp.ones((1, 3, 3, 2)), jnp.ones((2, 2, 3, 1)), [1, 1, 1, 1], "SAME"), ValueError,
+        r"depthwise_conv2d: filter's in_channels \(3\) must equal the input's channels "
+        r"\(2\)")],
     "bias_add": [Bad(lambda t: vs.ops.bias_add(X, jnp.ones(4)), ValueError,
                      r"bias_add: Dimensions must be equal, but are 3 and 4")],
     "global_norm": [Bad(lambda t: vs.ops.global_norm(X), TypeError,

@@ -37,6 +37,7 @@ from varscope_jax._src.ops.nn_ops import batch_normalization as batch_normalizat
 from varscope_jax._src.ops.nn_ops import bias_add as bias_add
 from varscope_jax._src.ops.nn_ops import clip_by_global_norm as clip_by_global_norm
 from varscope_jax._src.ops.nn_ops import clip_by_norm as clip_by_norm
+from varscope_jax._src.ops.nn_ops import depthwise_conv2d as depthwise_conv2d
 from varscope_jax._src.ops.nn_ops import global_norm as global_norm
 from varscope_jax._src.ops.nn_ops import l2_normalize as l2_normalize
 from varscope_jax._src.ops.nn_ops import moments as moments
@@ -47,7 +48,7 @@ from varscope_jax._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logit
 __all__ = [
     "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
     "assert_less_equal", "assert_none_equal", "avg_pool", "batch_normalization",
-    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod",
+    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod", "depthwise_conv2d",
     "cumsum", "floordiv", "floormod", "gather", "gather_nd", "global_norm", "l2_normalize",
     "matrix_band_part", "moments", "one_hot", "pad", "resize_bilinear", "resize_images",
     "resize_nearest_neighbor", "sequence_mask", "sigmoid_cross_entropy_with_logits",

@@ -196,7 +196,8 @@ def test_graph_keys_and_dtype_names_are_tf1s():
 def test_constant_type_check_happens_when_the_variable_is_made_in_every_mode():
   def fn():
     with vs.variable_scope("s", initializer=vs.constant_initializer(2.5)):
-      with pytest.raises(TypeError, match=r"^Expected int32, but got 2\.5 of type 'float'\.$"):
+      with pytest.raises(TypeError, match=r"^Expected int32, but got 2\.5 of type "
+                         r"'float'\.\nVariable s/w: its initializer constant_initializer"):
         vs.get_variable("w", [2], dtype=jnp.int32)
       return vs.get_variable("w", [2])   # TF took the op name "s/w" already
 

@@ -302,3 +302,7 @@ def test_url_paths_take_orbax_own_path(tmp_path, monkeypatch):
     assert manager.all_steps() == [1, 2]
     np.testing.assert_array_equal(manager.restore(1)["w"], [3, 3])
   np.testing.assert_array_equal(vs.restore_checkpoint(tmp_path / "s")["w"], [4, 4])
+  with vs.CheckpointManager(tmp_path / "s", max_to_keep=1) as manager:  # deleted by epath
+    manager.save(3, {"w": jnp.full(2, 5.0)})
+    assert manager.all_steps() == [3]
+  assert sorted(os.listdir(tmp_path / "s")) == ["3"]

@@ -406,6 +406,15 @@ def _nn_cases():
       out.append(c(name, ["x0", k, s, p], x0=((2, 5, 7, 3), F, "n")))
   out.append(c("nn.avg_pool", ["x0", "2", "2", "'SAME'"], {"data_format": "'NCHW'"},
                x0=((1, 2, 5, 5), F, "n")))
+  # Depthwise: XLA's grouped convolution adds the 9 products in another order than
+  # TF's depthwise kernel: up to 2.1e-6 relative (near-zero outputs, ~1e-7 absolute).
+  dw = dict(x0=((2, 5, 6, 3), F, "n"), x1=((3, 3, 3, 2), F, "n"))
+  out += [c("nn.depthwise_conv2d", ["x0", "x1", "[1, 1, 1, 1]", "'SAME'"], rtol=3e-6, **dw),
+          c("nn.depthwise_conv2d", ["x0", "x1", "[1, 2, 2, 1]", "'VALID'"], rtol=3e-6, **dw),
+          c("nn.depthwise_conv2d", ["x0", "x1", "[1, 1, 1, 1]", "'SAME'"],
+            {"rate": "[2, 2]"}, rtol=3e-6, **dw),
+          c("nn.depthwise_conv2d", ["x0", "x1", "[1, 1, 1, 1]", "'SAME'"],
+            x0=((2, 5, 6, 4), F, "n"), x1=((3, 3, 3, 2), F, "n"))]
   bn = dict(x0=((2, 3, 4), F, "n"), x1=((4,), F, "n"), x2=((4,), F, "p"), x3=((4,), F, "n"),
             x4=((4,), F, "p"))
   out += [c("nn.batch_normalization", ["x0", "x1", "x2", "x3", "x4", "1e-3"], **bn),

@@ -249,7 +249,9 @@ class ApplyBackend(Backend):
             f"{leaf!r} ({type(leaf).__name__}), not an array. Pass the params tree init "
             "made (or arrays of the same shapes and dtypes).") from None
     shape = tuple(leaf.shape)
-    dtype = np.dtype(leaf.dtype)
+    dtype = leaf.dtype
+    if not isinstance(dtype, np.dtype):
+      dtype = np.dtype(dtype)
     if shape != tuple(rec.shape):
       raise ValueError(
           f"Variable {rec.op_name} in params has shape {var_lib.shape_str(shape)}, but "

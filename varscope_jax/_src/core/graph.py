@@ -32,8 +32,24 @@ def name_from_scope_name(name: str) -> str:
   return name[:-1] if (name and name[-1] == "/") else name
 
 
+# Names that passed the check (a model uses the same few names at every call).
+_VALID_NESTED: set = set()
+_VALID_ROOT: set = set()
+_VALID_MAX = 1 << 16
+
+
 def validate_name(name: str, nested: bool) -> None:
   """TF's check of a name scope / op name (``Graph.name_scope``)."""
+  valid = _VALID_NESTED if nested else _VALID_ROOT
+  if name in valid:
+    return
+  _check_name(name, nested)
+  if len(valid) >= _VALID_MAX:
+    valid.clear()
+  valid.add(name)
+
+
+def _check_name(name: str, nested: bool) -> None:
   if nested:
     if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):   # (fullmatch: no trailing "\n")
       raise ValueError(tf_errors.INVALID_SCOPE_NAME % (name, _VALID_SCOPE_NAME_REGEX.pattern))
@@ -142,9 +158,12 @@ class Graph:
     >>> [g.unique_name(n) for n in ["w", "w_1", "w", "w_1", "w"]]
     ['w', 'w_1', 'w_2', 'w_1_1', 'w_3']
     """
+    stack = self._thread.name_stack
+    return self._unique(stack + "/" + name if stack else name, mark_as_used, undo)
+
+  def _unique(self, name: str, mark_as_used: bool = True, undo: list | None = None) -> str:
+    """``unique_name`` of a name taken as it is (already prefixed)."""
     with self._lock:
-      if self._thread.name_stack:
-        name = self._thread.name_stack + "/" + name
       names = self._names_in_use
       name_key = name.lower()
       i = names.get(name_key, 0)
@@ -201,6 +220,12 @@ class Graph:
     if name[-1] == "/":
       return name_from_scope_name(name)
     return self.unique_name(name, undo=undo)
+
+  def root_scoped_name(self, name: str, undo: list | None = None) -> str:
+    """``scoped_name(name)`` at the root of the name stack (where TF names a variable),
+    for a name that does not end in ``/``."""
+    validate_name(name, nested=False)
+    return self._unique(name, undo=undo)
 
   def create_op_name(self, name: str) -> str:
     """Registers a node named like a TF op (``name`` may end in ``/``: taken as is)."""
@@ -303,7 +328,9 @@ class Graph:
         self.var_store[rec.store_name] = rec
       if not adopted:
         self._op_names.add(rec.op_name)
-      self.add_to_collections(rec.collections, value)
+      collections = self._collections
+      for key in dict.fromkeys(rec.collections):
+        _collection(collections, key).append(value)
       self.add_regularization_loss(rec, loss)
     return value
 

@@ -64,17 +64,44 @@ class VariableRequest(NamedTuple):
     return kwargs
 
 
+class _RefusedName(str):
+  """A root-scope name TF takes but varscope_jax refuses (not a ``str``, or empty), kept
+  until TF's own checks of the other arguments have run (TF raises those for such a
+  name), so that a call with several problems raises TF's error first; ``error`` is
+  raised before anything would be made."""
+
+  def __new__(cls, original, error: Exception):
+    self = super().__new__(cls, original if isinstance(original, str) else str(original))
+    self.error = error
+    try:
+      hash(original)
+      self.unhashable = False
+    except TypeError:  # TF's store lookup fails on it (a TypeError), after the shape
+      self.unhashable = True
+    return self
+
+
+def _refuse_name(name, initializer, shape, dtype) -> None:
+  if isinstance(name, _RefusedName):
+    creator_lib.validate_initializer(initializer, shape, dtype)  # TF's, checked first
+    raise name.error
+
+
 def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
   name = req.name
-  if not isinstance(name, str):
-    raise TypeError(f"get_variable: name must be a string, got {name!r}.")
   opts = scope._opts      # (read directly: this is the hottest path of apply)
   scope_name = scope._name
+  if not isinstance(name, str):
+    error = TypeError(f"get_variable: name must be a string, got {name!r}.")
+    if scope_name:  # TF's `scope.name + "/" + name` fails here too (a TypeError)
+      raise error
+    name = _RefusedName(name, error)
   full_name = scope_name + "/" + name if scope_name else name
   if not full_name:
-    raise ValueError("get_variable: the name is empty at the root scope. Give the "
-                     "variable a name (TF1 would make a variable named ':0').")
+    full_name = _RefusedName("", ValueError(
+        "get_variable: the name is empty at the root scope. Give the variable a name "
+        "(TF1 would make a variable named ':0')."))
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   thread = graph._thread
@@ -82,7 +109,12 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   thread.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
-      init_dtype = dtypes_lib.infer_value_dtype(_unwrap(initializer))
+      value = _unwrap(initializer)
+      if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
+        raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
+                         "don't match." % (dtype if isinstance(dtype, (str, int)) else
+                                           errors.tf_dtype_repr(dtype)))
+      init_dtype = dtypes_lib.infer_value_dtype(value)
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:
         raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
@@ -111,6 +143,15 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     thread.name_stack = old_stack
+
+
+def _is_strings(value) -> bool:
+  """Whether a constant initial value is made of strings (TF's ``tf.string``)."""
+  if isinstance(value, (str, bytes)):
+    return True
+  if isinstance(value, (list, tuple)):
+    return bool(value) and all(_is_strings(v) for v in value)
+  return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
 
 
 def _unwrap(value):
@@ -203,7 +244,8 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
   shape = var_lib.as_shape(req.shape, name)
   check_size(name, shape, dtype)
-
+  if isinstance(name, _RefusedName) and name.unhashable:
+    raise name.error
   rec = graph.var_store.get(name)
   if rec is None and req.reuse is True:
     rec = _adopt_from_backend(graph, name)
@@ -214,6 +256,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
                                                initializing_from_value)
   var_lib.check_constraint(req.constraint)
+  _refuse_name(name, key_initializer, shape, dtype)
   if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
     return creator_lib.create_for_get_variable(
         graph, req, shape, dtype, key_initializer, init_value, partition_rules,
@@ -435,12 +478,126 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   """
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
+  if (regularizer is None and trainable is None and collections is None
+      and caching_device is None and partitioner is None and validate_shape is True
+      and use_resource is None and custom_getter is None and constraint is None
+      and synchronization is None and aggregation is None):
+    value = plain_get_variable(graph, scope, name, shape, dtype, initializer)
+    if value is not NOT_PLAIN:
+      return value
   return scope_get_variable(scope, graph, VariableRequest(
       name=name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
       trainable=trainable, collections=collections, caching_device=caching_device,
       partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
       custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
       aggregation=aggregation))
+
+
+# ---------------------------------------------------------------------------
+# The common case with the least Python: get_variable(name, shape, dtype, initializer)
+# with a key initializer (or the default), in a scope with no custom getter,
+# partitioner, regularizer or constraint, and no variable creator. It takes the steps
+# of scope_get_variable -> get_single_variable -> _add_new_variable in their order, with
+# the checks that depend only on (initializer, shape, dtype) done once per signature by
+# those very functions (_plain_signature; the first call of a signature goes the general
+# way, which checks the initializer's output). Whatever is not that common case, and
+# every call the general way would refuse before naming the variable (reuse errors, bad
+# shapes or dtypes), returns NOT_PLAIN before changing anything and goes the general
+# way, which raises TF's error; the name check and the backend's checks are the general
+# way's own functions.
+
+NOT_PLAIN = object()
+# Signatures seen: for the default initializer by (shape, dtype); otherwise per
+# initializer, held weakly (nothing here keeps an initializer, or what it captures, alive).
+_PLAIN_DEFAULT: dict = {}
+_PLAIN_BY_INITIALIZER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PLAIN_LOCK = threading.Lock()
+_PLAIN_MAX = 4096
+
+
+def _plain_signature(initializer, shape, dtype):
+  """``(shape, dtype, canonical dtype, default initializer or None, has validate)`` as
+  the general path makes them, or None where that path would do anything else (compute
+  a value now, raise). Keyed by value: the caller uses its own initializer object, and
+  TF's constant check (``validate``) runs at every call, where the general path runs it."""
+  if type(shape) not in (list, tuple):
+    return None
+  for d in shape:
+    if type(d) is not int:
+      return None
+  key = (type(initializer), tuple(shape), dtype)
+  try:
+    if initializer is None:
+      table = _PLAIN_DEFAULT
+    else:
+      table = _PLAIN_BY_INITIALIZER.get(initializer)
+      if table is None:
+        table = {}
+    found = table.get(key)
+  except TypeError:    # an initializer or dtype that cannot be hashed or weakly referenced
+    return None
+  if found is not None:
+    return found
+  if (initializer is not None and not callable(initializer)) or inspect.isclass(initializer):
+    return None
+  try:
+    want = dtypes_lib.as_dtype(dtype, variable="")
+    dims = var_lib.as_shape(shape, "")
+    check_size("", dims, want)
+    init = _default_initializer("", want) if initializer is None else initializer
+    if inspect.isclass(init) or calling.classify(init) != calling.KEY:
+      return None
+    validates = hasattr(init, "validate")
+    if not validates and (init, dims, want) not in _CHECKED_SIGNATURES:
+      return None    # the general way checks the initializer's output (calling it) first
+  except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
+    return None
+  found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
+           validates)
+  with _PLAIN_LOCK:
+    if len(table) >= _PLAIN_MAX:
+      table.clear()
+    table[key] = found
+    if initializer is not None:
+      _PLAIN_BY_INITIALIZER.setdefault(initializer, table)[key] = found
+  return found
+
+
+def plain_get_variable(graph, scope, name, shape, dtype, initializer):
+  """``get_variable`` in the common case (above), or ``NOT_PLAIN``."""
+  opts = scope._opts
+  if (type(name) is not str or not name or name[-1] == "/" or opts.custom_getter is not None
+      or opts.partitioner is not None or opts.regularizer is not None
+      or opts.constraint is not None):
+    return NOT_PLAIN
+  if initializer is None:
+    initializer = opts.initializer
+  signature = _plain_signature(initializer, shape, opts.dtype if dtype is None else dtype)
+  if signature is None:
+    return NOT_PLAIN
+  dims, want, canonical, default, validates = signature
+  init = default if initializer is None else initializer
+  scope_name = scope._name
+  full_name = scope_name + "/" + name if scope_name else name
+  reuse = scope._reuse
+  rec = graph.var_store.get(full_name)
+  if rec is not None:
+    if reuse is False or rec.shape != dims or rec.dtype != canonical:
+      return NOT_PLAIN
+    return rec.value
+  if reuse is True or creator_lib.creator_stack(graph):
+    return NOT_PLAIN
+  undo: list = []
+  op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
+  if validates:
+    creator_lib.validate_initializer(init, dims, want, op_name)   # TF's constant check
+  rec = graph.new_record(op_name, dims, canonical, store_name=full_name, initializer=init,
+                         collections=_DEFAULT_COLLECTIONS, use_resource=opts.use_resource,
+                         partition_rules=opts.partition_rules)
+  return graph.add_variable(rec, undo=undo)
+
+
+_DEFAULT_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,

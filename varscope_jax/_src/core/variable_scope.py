@@ -322,7 +322,7 @@ class _PureVariableScope:
   """
 
   def __init__(self, name_or_scope, reuse=None, old_name_scope=None,
-               options: ScopeOptions | None = None, **overrides):
+               options: ScopeOptions | None = None, store=None, **overrides):
     if overrides:
       options = dataclasses.replace(options or _NO_OPTIONS, **overrides)
     self._options = options = options or _NO_OPTIONS
@@ -330,7 +330,7 @@ class _PureVariableScope:
     self._name_or_scope = name_or_scope
     self._reuse = reuse
     self._old_name_scope = old_name_scope
-    self._store = scope_store()
+    self._store = store if store is not None else scope_store()
     self._last = None
     if isinstance(name_or_scope, VariableScope):
       self._new_name = name_or_scope.name
@@ -469,7 +469,7 @@ class variable_scope:  # pylint: disable=invalid-name
     else:
       name_scope = graph.name_stack
       current_name_scope = graph.name_scope(name_scope + "/" if name_scope else name_scope)
-    common = dict(options=self._options)
+    common = dict(options=self._options, store=scope_store(graph))
     if self._name_or_scope is not None:
       if not isinstance(self._name_or_scope, (VariableScope, str)):
         raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")

@@ -24,7 +24,7 @@ from varscope_jax._src.io.errors import CheckpointError
 
 TMP_MARK = ".varscope-tmp-"
 LOCK_SUFFIX = ".varscope-lock"
-_FSYNC = os.environ.get("VARSCOPE_NO_FSYNC", "") != "1"  # benchmarks/fsync_cost.py only
+_FSYNC = True  # benchmarks/fsync_cost.py turns it off to measure what it costs
 
 
 def fsync_fd(fd: int) -> None:

@@ -276,3 +276,48 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC"):
   count = jax.lax.reduce_window(jnp.ones(x.shape, x.dtype), jnp.zeros((), x.dtype),
                                 jax.lax.add, window, stride, padding)
   return total / count
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None,  # noqa: A002 (TF's names)
+                     data_format=None, dilations=None):
+  """TF's ``tf.nn.depthwise_conv2d``: each input channel convolved with its own
+  ``channel_multiplier`` filters (``filter`` is ``[height, width, in, multiplier]``).
+
+  Output channel ``c * multiplier + m`` is input channel ``c`` with filter ``m``, as TF.
+
+  >>> import varscope_jax as vs
+  >>> x = jnp.ones((1, 3, 3, 2))
+  >>> vs.ops.depthwise_conv2d(x, jnp.ones((2, 2, 2, 1)), [1, 1, 1, 1], "VALID").shape
+  (1, 2, 2, 2)
+  """
+  fn = "depthwise_conv2d"
+  x = as_array(input, fn, "input")
+  w = as_array(filter, fn, "filter")
+  if x.ndim != 4 or w.ndim != 4:
+    raise ValueError(f"{fn}: input and filter must be 4-D, got shapes {x.shape} and "
+                     f"{w.shape}")
+  fmt = data_format or "NHWC"
+  if fmt not in ("NHWC", "NCHW"):
+    raise ValueError(f"{fn}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+  if padding not in ("SAME", "VALID"):
+    raise ValueError(f"{fn}: padding must be 'SAME' or 'VALID', got {padding!r}")
+  nhwc = fmt == "NHWC"
+  channels = x.shape[-1] if nhwc else x.shape[1]
+  if w.shape[2] != channels:
+    raise ValueError(f"{fn}: filter's in_channels ({w.shape[2]}) must equal the input's "
+                     f"channels ({channels})")
+  stride = _window(strides, fn, "strides", nhwc)
+  stride = stride[1:3] if nhwc else stride[2:4]
+  dil = rate if rate is not None else dilations
+  if dil is None:
+    dil = (1, 1)
+  else:
+    d = [dil] if isinstance(dil, int) else static_ints(dil, fn, "rate")
+    dil = tuple(d * 2 if len(d) == 1 else (d if len(d) == 2 else
+                                           (d[1:3] if nhwc else d[2:4])))
+  kh, kw, cin, mult = w.shape
+  rhs = w.reshape(kh, kw, 1, cin * mult)
+  dn = (fmt, "HWIO", fmt)
+  return jax.lax.conv_general_dilated(x, rhs, window_strides=tuple(stride), padding=padding,
+                                      rhs_dilation=tuple(dil), dimension_numbers=dn,
+                                      feature_group_count=cin)

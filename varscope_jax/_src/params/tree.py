@@ -26,21 +26,26 @@ class NameTree:
     self._prefixes: dict[str, str] = {}  # scope prefix -> one leaf under it
 
   def check_can_add(self, name: str) -> None:
-    if "/" not in name and name not in self._prefixes:
-      return
-    parts = split(name)
     if name in self._prefixes:
       raise ValueError(
           f"Variable {name} cannot be stored in the params tree: {name} is already a "
           f"scope holding variable {self._prefixes[name]}, so params"
           f"{index_str(name)} cannot also be a leaf. Rename one of them.")
-    for i in range(1, len(parts)):
-      prefix = "/".join(parts[:i])
-      if prefix in self._leaves:
+    leaves = self._leaves
+    i = name.find("/")
+    while i >= 0:    # each enclosing scope, outermost first
+      prefix = name[:i]
+      i = name.find("/", i + 1)
+      if prefix in leaves:
         raise ValueError(
             f"Variable {name} cannot be stored in the params tree: {prefix} is already "
             f"a variable, so params{index_str(prefix)} cannot also be a scope. "
             "Rename one of them.")
+
+  def check_and_add(self, name: str) -> None:
+    """``check_can_add(name)``, then ``add(name)``."""
+    self.check_can_add(name)
+    self.add(name)
 
   def has(self, name: str) -> bool:
     return name in self._leaves

@@ -254,6 +254,9 @@ class CheckpointManager:
     steps = sorted(self._manager.all_steps())
     if len(steps) > self.max_to_keep and orbax_store.is_primary():
       for step in steps[:-self.max_to_keep]:
+        if atomic.is_remote(self.directory):  # no rename on object stores: delete
+          (epath.Path(self.directory) / str(step)).rmtree()
+          continue
         path = os.path.join(self.directory, str(step))
         if not durable.is_locked(path):
           atomic.remove_atomically(path)

@@ -4,7 +4,7 @@ import re
 
 import varscope_jax as vs
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_one_version_everywhere():
