@@ -421,7 +421,7 @@ def _missing_hint(graph, name):
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
                  trainable=None, collections=None, caching_device=None, partitioner=None,
                  validate_shape=True, use_resource=None, custom_getter=None,
-                 constraint=None, synchronization=None, aggregation=None):
+                 constraint=None, synchronization=None, aggregation=None) -> Any:
   """Gets an existing variable or makes a new one, by TF1's rules.
 
   The name is prefixed with the current variable scope (name scopes are ignored); the
@@ -604,7 +604,7 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
                        trainable=False, collections=None, caching_device=None,
                        partitioner=None, validate_shape=True, use_resource=None,
                        custom_getter=None, constraint=None, synchronization=None,
-                       aggregation=None):
+                       aggregation=None) -> Any:
   """``get_variable`` for a non-trainable variable in ``GraphKeys.LOCAL_VARIABLES``.
 
   >>> import varscope_jax as vs
