@@ -90,20 +90,15 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
                        % (str(("Convolution not supported for input with rank",
                                input_rank)), tuple(inputs.shape),
                           common.scope_where("convolution", sc)[1:-1]))
-    layer = layer_class(
-        filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
-        data_format=_df(data_format), dilation_rate=rate, activation=None,
-        use_bias=not normalizer_fn and biases_initializer,
-        kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-        kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-        activity_regularizer=None, trainable=trainable, name=sc.name, dtype=inputs.dtype,
-        _scope=sc, _reuse=reuse)
-    outputs = layer.apply(inputs)
-    return common.finish(
-        outputs, sc, [(layer.kernel, "weights"),
-                      (layer.bias if layer.use_bias else None, "biases")],
-        variables_collections, normalizer_fn, normalizer_params, activation_fn,
-        outputs_collections)
+    return common.run_layer(
+        layer_class, inputs, sc, reuse, normalizer_fn=normalizer_fn,
+        normalizer_params=normalizer_params, activation_fn=activation_fn,
+        weights_initializer=weights_initializer, weights_regularizer=weights_regularizer,
+        biases_initializer=biases_initializer, biases_regularizer=biases_regularizer,
+        trainable=trainable, variables_collections=variables_collections,
+        outputs_collections=outputs_collections, filters=num_outputs,
+        kernel_size=kernel_size, strides=stride, padding=padding,
+        data_format=_df(data_format), dilation_rate=rate)
 
 
 def _fixed_rank(conv_dims, name):
@@ -152,20 +147,15 @@ def _transpose(rank, name, default_scope, data_formats):
       if data_format not in data_formats:
         raise ValueError("data_format has to be either %s or %s." % data_formats)
       inputs = common.as_input(inputs, name)
-      layer = layer_class(
-          filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
-          data_format=_df(data_format), activation=None,
-          use_bias=not normalizer_fn and biases_initializer,
-          kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-          kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-          activity_regularizer=None, trainable=trainable, name=sc.name, dtype=inputs.dtype,
-          _scope=sc, _reuse=reuse)
-      outputs = layer.apply(inputs)
-      return common.finish(
-          outputs, sc, [(layer.kernel, "weights"),
-                        (layer.bias if layer.use_bias else None, "biases")],
-          variables_collections, normalizer_fn, normalizer_params, activation_fn,
-          outputs_collections)
+      return common.run_layer(
+          layer_class, inputs, sc, reuse, normalizer_fn=normalizer_fn,
+          normalizer_params=normalizer_params, activation_fn=activation_fn,
+          weights_initializer=weights_initializer, weights_regularizer=weights_regularizer,
+          biases_initializer=biases_initializer, biases_regularizer=biases_regularizer,
+          trainable=trainable, variables_collections=variables_collections,
+          outputs_collections=outputs_collections, filters=num_outputs,
+          kernel_size=kernel_size, strides=stride, padding=padding,
+          data_format=_df(data_format))
 
   conv_transpose.__name__ = conv_transpose.__qualname__ = name
   spatial = " 4," * rank

@@ -48,14 +48,10 @@ def fully_connected(inputs, num_outputs, activation_fn=jax.nn.relu, normalizer_f
   with vs_lib.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
                              custom_getter=getter) as sc:
     inputs = common.as_input(inputs, "fully_connected")
-    layer = core_layers.Dense(
-        units=num_outputs, activation=None,
-        use_bias=not normalizer_fn and biases_initializer,
-        kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-        kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-        activity_regularizer=None, trainable=trainable, name=sc.name, dtype=inputs.dtype,
-        _scope=sc, _reuse=reuse)
-    outputs = layer.apply(inputs)
-    return common.finish(outputs, sc, [(layer.kernel, "weights"), (layer.bias, "biases")],
-                         variables_collections, normalizer_fn, normalizer_params,
-                         activation_fn, outputs_collections)
+    return common.run_layer(
+        core_layers.Dense, inputs, sc, reuse, normalizer_fn=normalizer_fn,
+        normalizer_params=normalizer_params, activation_fn=activation_fn,
+        weights_initializer=weights_initializer, weights_regularizer=weights_regularizer,
+        biases_initializer=biases_initializer, biases_regularizer=biases_regularizer,
+        trainable=trainable, variables_collections=variables_collections,
+        outputs_collections=outputs_collections, units=num_outputs)
