@@ -4,6 +4,8 @@
   mode on two (or three) inputs under ``reuse=True`` -- a GAN discriminator on real, then
   on fake images. TF's update ops are run one after another in ``UPDATE_OPS`` order, the
   order in which they were created; the fused path gives the same result whichever order.
+* ``slim_batch_norm_twice``: the same with tf_slim's ``batch_norm`` (its fused, unfused
+  and zero-debiased paths), using the import shims of ``slim/make_slim_golden.py``.
 * ``dropout_per_step``: ``tf.nn.dropout`` inside a user-written ``RNNCell`` driven by
   ``tf.compat.v1.nn.dynamic_rnn``: TF draws a new mask at each step of its while loop.
   Masks are random, so what is recorded is their statistics: the kept fraction and how
@@ -20,8 +22,13 @@ import os
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import sys  # noqa: E402
+
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "slim"))
+from make_slim_golden import _shims  # noqa: E402  (tf_slim 1.1 on TF 2.21)
 
 tf1 = tf.compat.v1
 tf1.disable_v2_behavior()
@@ -44,6 +51,26 @@ def batch_norm_twice(inputs, fused, momentum):
         sess.run(op)
       stats = {v.op.name: sess.run(v).tolist() for v in tf1.global_variables()
                if "moving" in v.op.name}
+  return {"outputs": [v.tolist() for v in values], "stats": stats,
+          "num_updates": len(updates)}
+
+
+def slim_batch_norm_twice(inputs, options):
+  import tf_slim as slim
+  graph = tf.Graph()
+  with graph.as_default():
+    outs = []
+    for i, x in enumerate(inputs):
+      with tf1.variable_scope("disc", reuse=True if i else None):
+        outs.append(slim.batch_norm(tf.constant(x), is_training=True, **options))
+    updates = tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)
+    with tf1.Session() as sess:
+      sess.run(tf1.global_variables_initializer())
+      values = sess.run(outs)
+      for op in updates:        # in creation order, one after another
+        sess.run(op)
+      stats = {v.op.name: sess.run(v).tolist() for v in tf1.global_variables()
+               if "BatchNorm/moving" in v.op.name}
   return {"outputs": [v.tolist() for v in values], "stats": stats,
           "num_updates": len(updates)}
 
@@ -101,6 +128,22 @@ def main():
     result = batch_norm_twice(case["inputs"], case["fused"], case["momentum"])
     golden["batch_norm_twice"].append({
         "name": case["name"], "fused": case["fused"], "momentum": case["momentum"],
+        "inputs": [x.tolist() for x in case["inputs"]], **result})
+  _shims(tf)
+  slim_cases = [
+      {"name": "slim_unfused", "options": {"decay": 0.9, "fused": False},
+       "inputs": [flat(1.0, 0.0), flat(2.0, 1.0)]},
+      {"name": "slim_fused", "options": {"decay": 0.9, "fused": True, "scale": True},
+       "inputs": [image(1.0, 0.0), image(2.0, 1.0)]},
+      {"name": "slim_zero_debias", "options": {"decay": 0.8, "fused": False,
+                                               "zero_debias_moving_mean": True},
+       "inputs": [flat(1.0, 0.0), flat(0.5, 2.0), flat(3.0, -1.0)]},
+  ]
+  golden["slim_batch_norm_twice"] = []
+  for case in slim_cases:
+    result = slim_batch_norm_twice(case["inputs"], case["options"])
+    golden["slim_batch_norm_twice"].append({
+        "name": case["name"], "options": case["options"],
         "inputs": [x.tolist() for x in case["inputs"]], **result})
   golden["dropout_per_step"] = dropout_per_step(batch=64, steps=20, depth=16)
   with open(OUT, "w") as f:

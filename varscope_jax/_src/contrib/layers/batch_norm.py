@@ -71,8 +71,9 @@ def _select(training, a, b):
   return jax.tree_util.tree_map(lambda x, y: jnp.where(training, x, y), a(), b())
 
 
-def _zero_debias(variable, value, decay):
-  """TF's ``_zero_debias``: ``biased`` and ``local_step`` in ``variable_scope(<name>)``."""
+def _zero_debias_variables(variable, value):
+  """TF's ``_zero_debias`` variables: ``biased`` and ``local_step`` in
+  ``variable_scope(<name>)``."""
   graph = graph_lib.get_default_graph()
   rec = graph.record_of(variable)
   old = _value(variable)
@@ -95,40 +96,38 @@ def _zero_debias(variable, value, decay):
                                     initializer=ZEROS, trainable=False)
     local_step = store_lib.get_variable(unique("local_step"), shape=[], dtype=old.dtype,
                                         initializer=ZEROS, trainable=False)
-  one_minus = jnp.asarray(1.0 - decay, old.dtype)
-  b = _value(biased)
-  new_biased = b - (b - value.astype(old.dtype)) * one_minus
-  new_step = _value(local_step) + jnp.asarray(1, old.dtype)
-  return (biased, new_biased), (local_step, new_step), new_biased / (
-      1 - jnp.power(1.0 - one_minus, new_step))
+  return biased, local_step
 
 
-def _moving_average_updates(moving, value, decay, zero_debias):
-  """[(variable, new value), ...] of TF's ``assign_moving_average(moving, value, decay)``."""
-  old = _value(moving)
-  if zero_debias:
-    (biased, nb), (step, ns), new = _zero_debias(moving, value, decay)
-    return [(biased, nb), (step, ns), (moving, new)]
-  d = jnp.asarray(1.0 - decay, old.dtype)
-  return [(moving, old - (old - value.astype(old.dtype)) * d)]
+def _assign_moving_average(moving, value, decay, zero_debias, training):
+  """TF's ``assign_moving_average(moving, value, decay)``; returns the new value.
 
+  Each update starts from the variable's current value in the trace, so two calls of
+  one batch norm (under ``reuse=True``) compose, as TF's update ops run in order. A
+  traced ``training`` keeps the old value where it is False.
+  """
+  def assign(variable, update):
+    def new_value(old):
+      new = update(old)
+      return new if training is True else jnp.where(training, new, old)
+    return state_lib.update_variable(variable, new_value, "assign")
 
-def _apply_updates(pairs, training):
-  """Assigns (``where(training, new, old)`` for a traced flag); returns the last value."""
-  out = None
-  for variable, new in pairs:
-    if training is not True:
-      new = jnp.where(training, new, _value(variable))
-    out = state_lib.assign(variable, new)
-  return out
+  def average(old):
+    return old - (old - value.astype(old.dtype)) * jnp.asarray(1.0 - decay, old.dtype)
+
+  if not zero_debias:
+    return assign(moving, average)
+  biased, local_step = _zero_debias_variables(moving, value)
+  new_biased = assign(biased, average)
+  new_step = assign(local_step, lambda old: old + jnp.asarray(1, old.dtype))
+  return assign(moving, lambda old: new_biased / (
+      1 - jnp.power(1.0 - jnp.asarray(1.0 - decay, old.dtype), new_step)))
 
 
 def _updates(moving_mean, mean, moving_variance, variance, decay, zero_debias, training,
              updates_collections):
-  mean_pairs = _moving_average_updates(moving_mean, mean, decay, zero_debias)
-  var_pairs = _moving_average_updates(moving_variance, variance, decay, False)
-  new_mean = _apply_updates(mean_pairs, training)
-  new_var = _apply_updates(var_pairs, training)
+  new_mean = _assign_moving_average(moving_mean, mean, decay, zero_debias, training)
+  new_var = _assign_moving_average(moving_variance, variance, decay, False, training)
   if updates_collections is not None:
     graph = graph_lib.get_default_graph()
     names = [updates_collections] if isinstance(updates_collections, str) else list(
