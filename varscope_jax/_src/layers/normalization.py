@@ -29,7 +29,7 @@ _ON_READ = var_lib.VariableSynchronization.ON_READ
 _MEAN = var_lib.VariableAggregation.MEAN
 
 
-def _select(training, if_true, if_false):
+def smart_select(training, if_true, if_false):
   """TF's ``smart_cond`` on values: a Python bool picks; a bool array selects."""
   if training is True:
     return if_true()
@@ -305,7 +305,7 @@ class BatchNormalization(base.Layer):
     n = x.size // x.shape[channel]
     batch_mean = jnp.mean(x, axis=red)
     batch_var = jnp.mean(jnp.square(x - jnp.reshape(batch_mean, shape)), axis=red)
-    outputs = _select(training, lambda: normalize(batch_mean, batch_var),
+    outputs = smart_select(training, lambda: normalize(batch_mean, batch_var),
                       lambda: normalize(moving_mean, moving_var))
     unbiased = batch_var * jnp.float32(n / max(n - 1, 1)) if n > 1 else batch_var * jnp.inf
     self._assign_moving_average(self.moving_mean, batch_mean, self.momentum, training)
@@ -340,8 +340,8 @@ class BatchNormalization(base.Layer):
     else:
       if self.adjustment is not None:
         adj_scale, adj_bias = self.adjustment(tuple(inputs.shape))
-        adj_scale = _select(training, lambda: adj_scale, lambda: jnp.ones_like(adj_scale))
-        adj_bias = _select(training, lambda: adj_bias, lambda: jnp.zeros_like(adj_bias))
+        adj_scale = smart_select(training, lambda: adj_scale, lambda: jnp.ones_like(adj_scale))
+        adj_bias = smart_select(training, lambda: adj_bias, lambda: jnp.zeros_like(adj_bias))
         scale, offset = _compose(adj_scale, adj_bias, scale, offset)
       keep_dims = ghost or len(axis) > 1
       x = inputs.astype(self._param_dtype)
@@ -351,8 +351,8 @@ class BatchNormalization(base.Layer):
       if not keep_dims:
         batch_mean = jnp.squeeze(batch_mean, reduction_axes)
         batch_var = jnp.squeeze(batch_var, reduction_axes)
-      mean = _select(training, lambda: batch_mean, lambda: moving_mean)
-      variance = _select(training, lambda: batch_var, lambda: moving_var)
+      mean = smart_select(training, lambda: batch_mean, lambda: moving_mean)
+      variance = smart_select(training, lambda: batch_var, lambda: moving_var)
       if ghost:   # TF: one update from the mean of the sub-batches' statistics
         new_mean = jnp.mean(mean, axis=1, keepdims=True)
         new_variance = jnp.mean(variance, axis=1, keepdims=True)
@@ -394,8 +394,8 @@ class BatchNormalization(base.Layer):
       r = jnp.minimum(r, clip["rmax"])
     if clip.get("dmax") is not None:
       d = jnp.minimum(jnp.maximum(d, -clip["dmax"]), clip["dmax"])
-    r = _select(training, lambda: r, lambda: jnp.ones_like(r))
-    d = _select(training, lambda: d, lambda: jnp.zeros_like(d))
+    r = smart_select(training, lambda: r, lambda: jnp.ones_like(r))
+    d = smart_select(training, lambda: d, lambda: jnp.zeros_like(d))
     self._assign_moving_average(self.renorm_mean, mean, self.renorm_momentum, training,
                                 listed=False)
     self._assign_moving_average(self.renorm_stddev, stddev, self.renorm_momentum, training,

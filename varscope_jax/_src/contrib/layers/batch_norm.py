@@ -63,14 +63,6 @@ def _training(is_training, where):
   return arr
 
 
-def _select(training, a, b):
-  if training is True:
-    return a()
-  if training is False:
-    return b()
-  return jax.tree_util.tree_map(lambda x, y: jnp.where(training, x, y), a(), b())
-
-
 def _zero_debias_variables(variable, value):
   """TF's ``_zero_debias`` variables: ``biased`` and ``local_step`` in
   ``variable_scope(<name>)``."""
@@ -217,7 +209,7 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
       n = xf.size // xf.shape[channel_axis]
       batch_mean = jnp.mean(xf, axis=red)
       batch_var = jnp.mean(jnp.square(xf - jnp.reshape(batch_mean, bshape)), axis=red)
-      outputs = _select(training, lambda: normalize(batch_mean, batch_var),
+      outputs = norm_layers.smart_select(training, lambda: normalize(batch_mean, batch_var),
                         lambda: normalize(mm, mv))
       unbiased = batch_var * jnp.float32(n / (n - 1)) if n > 1 else batch_var * jnp.inf
       _updates(moving_mean, batch_mean, moving_variance, unbiased, decay,
@@ -396,8 +388,8 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
         mean, variance = jnp.reshape(mean, [-1]), jnp.reshape(variance, [-1])
       _updates(moving_mean, mean, moving_variance, variance, decay, zero_debias_moving_mean,
                training, updates_collections)
-      mean = _select(training, lambda: mean, lambda: mm)
-      variance = _select(training, lambda: variance, lambda: mv)
+      mean = norm_layers.smart_select(training, lambda: mean, lambda: mm)
+      variance = norm_layers.smart_select(training, lambda: variance, lambda: mv)
     else:
       mean, variance = mm, mv
     beta_v = None if beta is None else _value(beta)
