@@ -130,7 +130,7 @@ def test_static_shapes():
 
 @pytest.mark.parametrize("line, advice", [
     ("x = tf.placeholder(tf.float32, [None, 3])", "make it an argument of the function"),
-    ("sess = tf.Session()", "t = vs.transform(fn)"),
+    ("sess = tf.Session()", "t = vs.transform(model_fn)"),
     ("out = sess.run(y, feed_dict={x: 1})", "a session run: call t.apply"),
     ("train_op = tf.train.AdamOptimizer(1e-3).minimize(loss)", ".minimize(): use jax.grad"),
     ("opt = tf.train.AdamOptimizer(1e-3)", "vs.tf1_optimizers.adam"),
