@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 
 _FLOAT32 = np.dtype("float32")
@@ -44,7 +45,7 @@ def _is_float(dtype) -> bool:
 def _assert_float_dtype(dtype) -> np.dtype:
   dtype = _as_dtype(dtype)
   if not _is_float(dtype):
-    raise ValueError(f"Expected floating point type, got {_tf_dtype_str(dtype)}.")
+    raise ValueError(tf_errors.EXPECTED_FLOAT % _tf_dtype_str(dtype))
   return dtype
 
 
@@ -59,7 +60,7 @@ def _canonical_shape(shape) -> tuple[int, ...]:
     raise TypeError(f"shape must be a sequence of ints, such as (3, 4), got {shape!r}."
                     ) from None
   if any(d < 0 for d in out):
-    raise ValueError(f"Shape dimensions must be non-negative, got {out}.")
+    raise ValueError(f"shape must have non-negative dimensions, got {out}.")
   return out
 
 
