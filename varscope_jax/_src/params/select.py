@@ -53,8 +53,8 @@ def _as_patterns(patterns) -> list:
       flat.append(p)
   for p in flat:
     if not isinstance(p, (str, re.Pattern)):
-      raise TypeError(f"patterns must be glob strings or compiled regexes (or lists of "
-                      f"them), got {p!r}.")
+      raise TypeError(f"patterns: each must be a glob string or a compiled regex (or a "
+                      f"list of them), got {p!r}.")
   return flat
 
 
