@@ -190,9 +190,12 @@ def _jit_init(init: Initializer, key, shape, dtype):
 
 
 def _dtype_post_init(self, *, floating: bool = False):
-  dtype = _assert_float_dtype(self.dtype) if floating else _as_dtype(self.dtype)
-  object.__setattr__(self, "dtype", dtype)
-  if hasattr(self, "seed"):
+  dtype = self.dtype
+  if floating:
+    object.__setattr__(self, "dtype", _assert_float_dtype(dtype))
+  elif not isinstance(dtype, np.dtype):
+    object.__setattr__(self, "dtype", _as_dtype(dtype))
+  if "seed" in self.__dataclass_fields__:
     object.__setattr__(self, "seed", _seed(self.seed))
 
 
