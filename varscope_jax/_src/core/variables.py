@@ -337,7 +337,7 @@ class Variable:
     return self is not other
 
 
-def value_of(x):
+def value_of(x) -> Any:
   """The array of ``x`` when it is a :class:`Variable` (its current value), else ``x`` as is."""
   return x.value() if isinstance(x, Variable) else x
 
