@@ -148,3 +148,5 @@ def test_05_slim_finetune():
   assert "resnet_v2/block1/unit_1/conv1/BatchNorm/moving_mean" in out
   assert "43 restored; kept new: ['resnet_v2/logits/biases', 'resnet_v2/logits/weights']" in out
   assert "fine-tuned" in out
+  # The last code cell plots both accuracy curves (body from the checkpoint, from scratch).
+  assert "image/png" in _kinds([c for c in nb.cells if c.cell_type == "code"][-1])

@@ -1,5 +1,6 @@
 """``vs.upgrade``: what each TF1 construct becomes, the report, files and the command line."""
 import ast
+import os
 import pathlib
 import subprocess
 import sys
@@ -129,7 +130,7 @@ def test_static_shapes():
 
 @pytest.mark.parametrize("line, advice", [
     ("x = tf.placeholder(tf.float32, [None, 3])", "make it an argument of the function"),
-    ("sess = tf.Session()", "t = vs.transform(fn)"),
+    ("sess = tf.Session()", "t = vs.transform(model_fn)"),
     ("out = sess.run(y, feed_dict={x: 1})", "a session run: call t.apply"),
     ("train_op = tf.train.AdamOptimizer(1e-3).minimize(loss)", ".minimize(): use jax.grad"),
     ("opt = tf.train.AdamOptimizer(1e-3)", "vs.tf1_optimizers.adam"),
@@ -335,3 +336,21 @@ def test_command_line(tmp_path):
   bad = subprocess.run([sys.executable, "-m", "varscope_jax.upgrade", "/no/such.py"],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
   assert bad.returncode == 2 and "neither a file nor a folder" in bad.stderr
+
+
+@pytest.mark.slow   # a fresh interpreter that imports jax and libcst
+def test_command_line_into_a_closed_pipe_exits_quietly(tmp_path):
+  # ``python -m varscope_jax.upgrade m.py | head -1``, with the reader gone before the
+  # first write (a pipe whose read end is closed): no traceback, status 1.
+  src = tmp_path / "m.py"
+  src.write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n")
+  read_end, write_end = os.pipe()
+  os.close(read_end)
+  try:
+    proc = subprocess.run(
+        [sys.executable, "-m", "varscope_jax.upgrade", str(src), "-o", str(tmp_path / "out")],
+        stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
+  finally:
+    os.close(write_end)
+  assert proc.stderr == "" and proc.returncode == 1, proc.stderr
+  assert (tmp_path / "out" / "m.py").exists()

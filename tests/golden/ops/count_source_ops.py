@@ -26,7 +26,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
 import varscope_jax as vs  # noqa: E402
-from varscope_jax._src.upgrade.hints import NOT_OPS  # noqa: E402
+from varscope_jax._src.upgrade.manual import ADVICE  # noqa: E402
 from varscope_jax._src.upgrade.op_table import lookup  # noqa: E402
 
 # TF's internal modules (as tf-slim imports them) -> the public prefix of their names.
@@ -109,7 +109,7 @@ def classify(name: str) -> str:
   if _on_vs(name):
     return "vs"
   parts = name.split(".")
-  if any(".".join(parts[:k]) in NOT_OPS for k in range(len(parts), 0, -1)):
+  if any(".".join(parts[:k]) in ADVICE for k in range(len(parts), 0, -1)):
     return "graph"
   return "other"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 from typing import Sequence
@@ -41,3 +42,21 @@ def main(argv: Sequence[str] | None, vs_names: VsNames) -> int:
   if args.report:
     print(f"report: {args.report}")
   return 0
+
+
+def run_module(argv: Sequence[str] | None, vs_names: VsNames) -> int:
+  """``main`` as the process's entry point: output to a pipe closed early
+  (``... | head -1``) ends the process quietly with status 1, no traceback.
+
+  Python ignores SIGPIPE, so a write to a closed pipe raises ``BrokenPipeError``; stdout
+  is then pointed at ``os.devnull`` so the interpreter's last flush at exit cannot
+  raise it again (the recipe of Python's "Note on SIGPIPE").
+  """
+  try:
+    status = main(argv, vs_names)
+    sys.stdout.flush()
+  except BrokenPipeError:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+  return status

@@ -24,7 +24,6 @@ import libcst as cst
 from libcst.metadata import (ExpressionContext, ExpressionContextProvider, MetadataWrapper,
                              PositionProvider, ScopeProvider)
 
-from varscope_jax._src.upgrade import hints
 from varscope_jax._src.upgrade import host
 from varscope_jax._src.upgrade import manual
 from varscope_jax._src.upgrade import op_table
@@ -546,11 +545,11 @@ class Rewriter(cst.CSTTransformer):
     return updated_node
 
   def _unknown(self, node, name: str) -> None:
-    """A TF name with no rewrite: what to use instead where the hints know it
+    """A TF name with no rewrite: what to use instead where ``manual.ADVICE`` knows it
     (``tf.while_loop`` -> ``jax.lax.while_loop``), else "no equivalent known"."""
-    hint = hints.NOT_OPS.get(name)
-    if hint is not None:
-      self._flag(node, rep.MANUAL, name, hint)
+    advice = manual.find(name)
+    if advice is not None:
+      self._flag(node, rep.MANUAL, name, advice.text)
     else:
       self._flag(node, rep.UNKNOWN, name,
                  "no varscope_jax or JAX equivalent known: rewrite by hand")
@@ -640,8 +639,9 @@ class Rewriter(cst.CSTTransformer):
               if a.keyword is not None}
     if name in manual.NULL_CONTEXTS:
       new = "contextlib.nullcontext()"
-      self._add(original_node, rep.NULL_CONTEXT, old, new, manual.NULL_CONTEXTS[name])
-      self._mark(f"tf.{name}: {manual.NULL_CONTEXTS[name]}")
+      advice = manual.ADVICE[name].text
+      self._add(original_node, rep.NULL_CONTEXT, old, new, advice)
+      self._mark(f"tf.{name}: {advice}")
       return _parse(self._use(new))
     if name == "shape" and len(updated_node.args) >= 1 and args:
       value = updated_node.args[0].value
