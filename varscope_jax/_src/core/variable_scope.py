@@ -486,8 +486,8 @@ class variable_scope:  # pylint: disable=invalid-name
       current_name_scope = graph.name_scope(name_or_scope)
       current_name = current_name_scope.__enter__()
       self._current_name_scope = current_name_scope
-      pure = _PureVariableScope(name_or_scope, self._reuse, current_name, self._options,
-                                scope_store(graph))
+      pure = PureVariableScope(name_or_scope, self._reuse, current_name, self._options,
+                               scope_store(graph))
       try:
         entered = pure.__enter__()
       except BaseException:
