@@ -25,12 +25,21 @@ from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
-_SLOT = "variable_creator_stack"
+class _Creators:
+  """A thread's creator stack in one graph, outermost first."""
+  __slots__ = ("stack",)
+
+  def __init__(self, graph):
+    del graph
+    self.stack: tuple = ()
+
+
+_CREATORS = graph_lib.SlotKey("variable creators")
 
 
 def creator_stack(graph) -> tuple:
   """This thread's creators in ``graph``, outermost first (empty: none)."""
-  return graph.thread_state().slots.get(_SLOT, ())
+  return graph.thread_slot(_CREATORS, _Creators).stack
 
 
 class variable_creator_scope:  # pylint: disable=invalid-name
@@ -78,21 +87,20 @@ class variable_creator_scope:  # pylint: disable=invalid-name
 
   def __enter__(self):
     graph = graph_lib.get_default_graph()
-    slots = graph.thread_state().slots
-    old = slots.get(_SLOT, ())
+    creators = graph.thread_slot(_CREATORS, _Creators)
+    old = creators.stack
     new = old + (self._creator,)
-    slots[_SLOT] = new
-    self._entered.append((graph, old, new))
+    creators.stack = new
+    self._entered.append((creators, old, new))
     return None
 
   def __exit__(self, *exc):
     if not self._entered:   # exited already (TF: a finished generator; no-op)
       return None
-    graph, old, new = self._entered.pop()
-    slots = graph.thread_state().slots
-    if slots.get(_SLOT, ()) is not new:
+    creators, old, new = self._entered.pop()
+    if creators.stack is not new:
       raise RuntimeError(tf_errors.CREATOR_NESTING)
-    slots[_SLOT] = old
+    creators.stack = old
 
 
 def _run_chain(stack, default, kwargs):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Any, Iterator
+import weakref
+from typing import Any, Callable, Iterator
 
 import jax.numpy as jnp
 
@@ -57,15 +58,44 @@ def _check_name(name: str, nested: bool) -> None:
     raise ValueError(tf_errors.INVALID_ROOT_SCOPE_NAME % (name, _VALID_OP_NAME_REGEX.pattern))
 
 
+class SlotKey:
+  """Names one kind of per-graph state (the key of ``Graph.slot`` / ``Graph.thread_slot``):
+  made once, at module level, by the module that owns the state, so no two modules'
+  keys collide."""
+  __slots__ = ("name",)
+
+  def __init__(self, name: str):
+    self.name = name
+
+  def __repr__(self):
+    return f"SlotKey({self.name!r})"
+
+
 class _ThreadState(threading.local):
-  """Per-thread part of a graph: the name stack, and per-thread state of the layers
-  above (``slots``: e.g. the variable-scope stack, keyed by its owner's name)."""
+  """Per-thread part of a graph: the name stack, and ``Graph.thread_slot``'s state."""
 
   def __init__(self):
     super().__init__()
     self.name_stack = ""
     self.open_scopes = 0
-    self.slots: dict[str, Any] = {}
+    self.slots: dict[Any, Any] = {}
+
+
+def _drop_owner(graph_ref, owner_id):
+  """The callback of an owner's weak reference: forgets the owner's slots in the graph."""
+
+  def drop(ref):
+    graph = graph_ref()
+    if graph is not None:
+      with graph.lock:
+        entry = graph._owned.get(owner_id)
+        if entry is not None and entry[0] is ref:
+          del graph._owned[owner_id]
+
+  return drop
+
+
+_MISSING = object()
 
 
 def _collection(collections: dict, key, create: bool = True) -> list:
@@ -111,7 +141,12 @@ class Graph:
     self._op_names: set[str] = set()
     self._thread = _ThreadState()
     self._collections: dict[str, list] = {}
-    self._lock = threading.RLock()
+    # Guards what the threads using this graph share (names, store, collections, slots).
+    self.lock = threading.RLock()
+    # Graph.slot's state: key -> value, and id(owner) -> (weak ref to owner, {key: value}).
+    self._slots: dict[Any, Any] = {}
+    self._owned: dict[int, tuple[weakref.ref, dict]] = {}
+    self._self_ref = weakref.ref(self)
     # get_variable's store: store name -> record, and partitioned names (unused).
     self.var_store: dict[str, Any] = {}
     # Every variable made in this graph (get_variable and Variable), in order.
@@ -144,7 +179,79 @@ class Graph:
   # ---- names -------------------------------------------------------------------------
   @property
   def name_stack(self) -> str:
+    """This thread's name scope in this graph (``"a/b"``; ``""`` at the root)."""
     return self._thread.name_stack
+
+  @name_stack.setter
+  def name_stack(self, value: str) -> None:
+    self._thread.name_stack = value
+
+  # ---- state kept by the layers above ------------------------------------------------
+  def slot(self, key: Any, factory: Callable[["Graph"], Any], owner: Any = None) -> Any:
+    """Per-graph state: what ``factory(graph)`` made the first time ``key`` was asked for
+    in this graph (shared by its threads; guard changes with ``lock``).
+
+    It goes with the graph (each ``transform`` trace, and ``reset_default_graph``, starts
+    without it). With ``owner`` (an object that keeps state per graph, as a layer or a
+    template does) it is that object's and goes with the object too: the graph holds
+    the owner weakly (a state that refers to its owner keeps it alive while the graph
+    lives).
+
+    >>> import varscope_jax as vs
+    >>> COUNTS = object()   # a module's key (core/graph.py's SlotKey names one)
+    >>> g = vs.Graph()
+    >>> def new_counts(graph):
+    ...   return {}
+    >>> g.slot(COUNTS, new_counts)["a"] = 1
+    >>> g.slot(COUNTS, new_counts), vs.Graph().slot(COUNTS, new_counts)
+    ({'a': 1}, {})
+    """
+    if owner is None:
+      value = self._slots.get(key, _MISSING)
+      if value is _MISSING:
+        with self.lock:
+          value = self._slots.get(key, _MISSING)
+          if value is _MISSING:
+            value = self._slots[key] = factory(self)
+      return value
+    entry = self._owned.get(id(owner))
+    if entry is not None and entry[0]() is owner:
+      value = entry[1].get(key, _MISSING)
+      if value is not _MISSING:
+        return value
+    with self.lock:
+      owner_id = id(owner)
+      entry = self._owned.get(owner_id)
+      if entry is None or entry[0]() is not owner:
+        entry = self._owned[owner_id] = (
+            weakref.ref(owner, _drop_owner(self._self_ref, owner_id)), {})
+      values = entry[1]
+      value = values.get(key, _MISSING)
+      if value is _MISSING:
+        value = values[key] = factory(self)
+      return value
+
+  def thread_slot(self, key: Any, factory: Callable[["Graph"], Any]) -> Any:
+    """Per-graph, per-thread state: ``slot`` for state TF keeps per thread (the
+    variable-scope stack, the creator stack); no lock needed.
+
+    >>> import threading, varscope_jax as vs
+    >>> STACK = object()
+    >>> g = vs.Graph()
+    >>> def new_stack(graph):
+    ...   return []
+    >>> g.thread_slot(STACK, new_stack).append(1)
+    >>> seen = []
+    >>> t = threading.Thread(target=lambda: seen.append(g.thread_slot(STACK, new_stack)))
+    >>> t.start(); t.join()
+    >>> g.thread_slot(STACK, new_stack), seen
+    ([1], [[]])
+    """
+    slots = self._thread.slots
+    value = slots.get(key, _MISSING)
+    if value is _MISSING:
+      value = slots[key] = factory(self)
+    return value
 
   def unique_name(self, name: str, mark_as_used: bool = True,
                   undo: list | None = None) -> str:
@@ -163,7 +270,7 @@ class Graph:
 
   def _unique(self, name: str, mark_as_used: bool = True, undo: list | None = None) -> str:
     """``unique_name`` of a name taken as it is (already prefixed)."""
-    with self._lock:
+    with self.lock:
       names = self._names_in_use
       name_key = name.lower()
       i = names.get(name_key, 0)
@@ -185,7 +292,7 @@ class Graph:
 
   def undo_names(self, undo: list) -> None:
     """Takes back the names ``unique_name(..., undo=undo)`` marked (newest first)."""
-    with self._lock:
+    with self.lock:
       for key, old in reversed(undo):
         if old is None:
           self._names_in_use.pop(key, None)
@@ -196,11 +303,11 @@ class Graph:
   def names_snapshot(self) -> dict:
     """A copy of the names in use; ``restore_names`` takes the graph back to it (a loop
     body traced a second time is named as its first trace, as TF traces it once)."""
-    with self._lock:
+    with self.lock:
       return dict(self._names_in_use)
 
   def restore_names(self, snapshot: dict) -> None:
-    with self._lock:
+    with self.lock:
       self._names_in_use = dict(snapshot)
 
   def name_scope(self, name: str | None) -> "_GraphNameScope":
@@ -229,7 +336,7 @@ class Graph:
 
   def create_op_name(self, name: str) -> str:
     """Registers a node named like a TF op (``name`` may end in ``/``: taken as is)."""
-    with self._lock:
+    with self.lock:
       if name.endswith("/"):
         op_name = name_from_scope_name(name)
       else:
@@ -239,10 +346,6 @@ class Graph:
       self._op_names.add(op_name)
       return op_name
 
-  def thread_state(self) -> _ThreadState:
-    """This thread's part of the graph (name stack and ``slots``)."""
-    return self._thread
-
   def enter_scope(self) -> None:
     """Counts an open name or variable scope (``reset_default_graph`` refuses then).
 
@@ -251,7 +354,7 @@ class Graph:
     """
     thread = self._thread
     if thread.open_scopes == 0:
-      with self._lock:
+      with self.lock:
         self._busy_threads.add(threading.get_ident())
     thread.open_scopes += 1
 
@@ -259,7 +362,7 @@ class Graph:
     thread = self._thread
     thread.open_scopes -= 1
     if thread.open_scopes == 0:
-      with self._lock:
+      with self.lock:
         self._busy_threads.discard(threading.get_ident())
 
   @property
@@ -299,7 +402,7 @@ class Graph:
     Returns:
       What callers of ``get_variable`` get: the backend's value.
     """
-    with self._lock:
+    with self.lock:
       adopted = value is not None
       loss = None
       try:
@@ -337,7 +440,7 @@ class Graph:
   def keep_in_store(self, name: str, rec, loss=None) -> None:
     """Keeps ``rec`` as ``get_variable``'s variable ``name`` (a creator chain may return
     another variable than the one it made), with the loss of ``name``'s regularizer."""
-    with self._lock:
+    with self.lock:
       self.var_store[name] = rec
       self.add_regularization_loss(rec, loss)
 
@@ -374,23 +477,23 @@ class Graph:
     """Appends ``value`` to collection ``key``; ``name`` is what ``get_collection``'s
     scope filter matches for an item that is not a variable (a regularization loss is
     ``<variable>/Regularizer``)."""
-    with self._lock:
+    with self.lock:
       if name is not None:
         self.item_names[id(value)] = name
       _collection(self._collections, key).append(value)
 
   def add_to_collections(self, keys, value: Any) -> None:
-    with self._lock:
+    with self.lock:
       for key in dict.fromkeys(keys):
         _collection(self._collections, key).append(value)
 
   def get_collection_ref(self, key: str) -> list:
-    with self._lock:
+    with self.lock:
       return _collection(self._collections, key)
 
   def get_collection(self, key: str, scope: str | None = None) -> list:
     """Items of a collection; with ``scope``, those whose name matches it (re.match)."""
-    with self._lock:
+    with self.lock:
       items = list(_collection(self._collections, key, create=False))
     if scope is None:
       return items
@@ -409,7 +512,7 @@ class Graph:
 
   def append_alias(self, value: Any, alias: str) -> None:
     """Adds ``alias`` to the aliases of ``value`` (tf-slim's ``append_tensor_alias``)."""
-    with self._lock:
+    with self.lock:
       entry = self._aliases.get(id(value))
       if entry is None or entry[0] is not value:
         self._aliases[id(value)] = (value, [alias])
@@ -418,17 +521,17 @@ class Graph:
 
   def aliases_of(self, value: Any) -> list | None:
     """The aliases ``append_alias`` gave ``value`` (a copy), or None."""
-    with self._lock:
+    with self.lock:
       entry = self._aliases.get(id(value))
       return list(entry[1]) if entry is not None and entry[0] is value else None
 
   def clear_collection(self, key: str) -> None:
     """Empties collection ``key`` (TF's ``Graph.clear_collection``)."""
-    with self._lock:
+    with self.lock:
       self._collections.pop(key, None)
 
   def get_all_collection_keys(self) -> list[str]:
-    with self._lock:
+    with self.lock:
       return [k for k, v in self._collections.items() if v]
 
   def collections_holding(self) -> dict[int, tuple]:

@@ -40,7 +40,7 @@ def next_rng_key():
     raise ValueError(
         "vs.next_rng_key() needs a random key, but this apply was called without one. "
         "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)).")
-  with graph._lock:
+  with graph.lock:
     scope = graph.name_stack
     count = graph.rng_counts.get(scope, 0)
     graph.rng_counts[scope] = count + 1

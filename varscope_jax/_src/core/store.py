@@ -104,9 +104,8 @@ def scope_get_variable(scope, graph, req: VariableRequest):
         "(TF1 would make a variable named ':0')."))
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
-  thread = graph._thread
-  old_stack = thread.name_stack
-  thread.name_stack = ""
+  old_stack = graph.name_stack
+  graph.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
       value = _unwrap(initializer)
@@ -142,7 +141,7 @@ def scope_get_variable(scope, graph, req: VariableRequest):
         synchronization=synchronization, aggregation=aggregation)
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
-    thread.name_stack = old_stack
+    graph.name_stack = old_stack
 
 
 def _is_strings(value) -> bool:

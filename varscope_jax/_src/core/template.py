@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import functools
 import traceback
-import weakref
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
+
+
+# Per graph and template: {first_call, variables_created, variable_scope}.
+_TEMPLATE_STATE = graph_lib.SlotKey("template state")
 
 
 def _skip_common_stack_elements(stacktrace, base_case):
@@ -59,19 +62,18 @@ class Template:
         self._ctor_scope = scope
     else:
       self._ctor_scope = None
-    # TF keeps a template's state (first call done? which scope?) for the one graph it
-    # is used in. Every transform trace is a new graph, so the state is kept per graph:
-    # a template made outside the model function creates its variables on its first
-    # call in *each* trace (init or apply) and reuses them after, as TF would in each.
-    self._states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
   def _state(self):
-    graph = graph_lib.get_default_graph()
-    state = self._states.get(graph)
-    if state is None:
-      state = self._states[graph] = {"first_call": True, "variables_created": False,
-                                     "variable_scope": self._ctor_scope}
-    return state
+    # TF keeps a template's state (first call done? which scope?) for the one graph it
+    # is used in. Every transform trace is a new graph, so the state is kept per graph
+    # (Graph.slot): a template made outside the model function creates its variables on
+    # its first call in *each* trace (init or apply) and reuses them after, as TF would.
+    return graph_lib.get_default_graph().slot(_TEMPLATE_STATE, self._new_state, owner=self)
+
+  def _new_state(self, graph) -> dict:
+    del graph
+    return {"first_call": True, "variables_created": False,
+            "variable_scope": self._ctor_scope}
 
   _first_call = property(lambda self: self._state()["first_call"],
                          lambda self, v: self._state().__setitem__("first_call", v))

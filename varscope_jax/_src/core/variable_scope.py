@@ -262,14 +262,13 @@ class _ScopeStore:
     return self.variable_scopes_count.get(scope_name, 0)
 
 
+_SCOPES = graph_lib.SlotKey("variable scopes")
+
+
 def scope_store(graph=None) -> _ScopeStore:
   """This thread's variable-scope stack in ``graph`` (default: the current graph)."""
   graph = graph or graph_lib.get_default_graph()
-  slots = graph.thread_state().slots
-  store = slots.get("variable_scope")
-  if store is None:
-    store = slots["variable_scope"] = _ScopeStore(graph)
-  return store
+  return graph.thread_slot(_SCOPES, _ScopeStore)
 
 
 def get_variable_scope() -> VariableScope:

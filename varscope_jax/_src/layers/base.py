@@ -39,7 +39,14 @@ from varscope_jax._src.layers import utils as layer_utils
 
 # Per graph: {class base name: how many unnamed layers were made} (tf-keras's
 # PER_GRAPH_OBJECT_NAME_UIDS).
-_LAYER_NAME_UIDS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LAYER_NAME_UIDS = graph_lib.SlotKey("layer name uids")
+# Per graph and layer: the layer's _GraphState.
+_LAYER_STATE = graph_lib.SlotKey("layer state")
+
+
+def _new_uids(graph) -> dict:
+  del graph
+  return {}
 
 _ALLOWED_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
                    "activity_regularizer", "autocast", "implementation", "dynamic"}
@@ -55,19 +62,25 @@ def unique_layer_name(base_name):
   ['dense_1', 'dense_2']
   """
   graph = graph_lib.get_default_graph()
-  with graph._lock:
-    uids = _LAYER_NAME_UIDS.setdefault(graph, {})
+  with graph.lock:
+    uids = graph.slot(_LAYER_NAME_UIDS, _new_uids)
     uids[base_name] = uids.get(base_name, 0) + 1
     return "%s_%d" % (base_name, uids[base_name])
 
 
 def layer_names_snapshot():
   """The current graph's layer-name counters (``restore_layer_names`` takes them back)."""
-  return dict(_LAYER_NAME_UIDS.get(graph_lib.get_default_graph(), {}))
+  graph = graph_lib.get_default_graph()
+  with graph.lock:
+    return dict(graph.slot(_LAYER_NAME_UIDS, _new_uids))
 
 
 def restore_layer_names(snapshot) -> None:
-  _LAYER_NAME_UIDS[graph_lib.get_default_graph()] = dict(snapshot)
+  graph = graph_lib.get_default_graph()
+  with graph.lock:
+    uids = graph.slot(_LAYER_NAME_UIDS, _new_uids)
+    uids.clear()
+    uids.update(snapshot)
 
 
 _CALL_ARGS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -147,7 +160,6 @@ class Layer:
       if kwarg not in _ALLOWED_KWARGS:
         raise TypeError("Keyword argument not understood:", kwarg)
     self._activity_regularizer = kwargs.get("activity_regularizer")
-    self._states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
     self._base_input_spec = getattr(self, "_base_input_spec", None)
     self.trainable = trainable
     self._dtype = None if dtype is None else jnp.dtype(dtype)
@@ -173,11 +185,11 @@ class Layer:
 
   # ---- per-graph state ---------------------------------------------------------------
   def _state(self) -> _GraphState:
-    graph = graph_lib.get_default_graph()
-    state = self._states.get(graph)
-    if state is None:
-      state = self._states[graph] = _GraphState(self._ctor_scope)
-    return state
+    return graph_lib.get_default_graph().slot(_LAYER_STATE, self._new_state, owner=self)
+
+  def _new_state(self, graph) -> _GraphState:
+    del graph
+    return _GraphState(self._ctor_scope)
 
   @property
   def built(self):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import weakref
 from typing import Any
 
 import jax
@@ -34,7 +33,7 @@ import numpy as np
 
 from varscope_jax._src.base.dtypes import as_tf_dtype
 from varscope_jax._src.base.tensor_shape import TensorShape
-from varscope_jax._src.core.graph import get_default_graph
+from varscope_jax._src.core.graph import SlotKey, get_default_graph
 from varscope_jax._src.core.variable_scope import get_variable_scope, variable_scope
 from varscope_jax._src.core.variables import Variable
 from varscope_jax._src.layers.base import Layer
@@ -146,6 +145,15 @@ class _CellGraphState:
   extra: dict = dataclasses.field(default_factory=dict)    # e.g. DropoutWrapper's noise
 
 
+# Per graph and cell: its _CellGraphState.
+_CELL_STATE = SlotKey("rnn cell state")
+
+
+def _new_cell_state(graph) -> _CellGraphState:
+  del graph
+  return _CellGraphState()
+
+
 class RNNCell(Layer):
   """Base class of RNN cells, as ``tf.compat.v1.nn.rnn_cell.RNNCell`` (a TF1 ``Layer``).
 
@@ -170,18 +178,12 @@ class RNNCell(Layer):
 
   def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
     super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
-    self._rnn_states = weakref.WeakKeyDictionary()
 
   def _rnn_state(self) -> _CellGraphState:
-    states = self.__dict__.get("_rnn_states")
-    if states is None:
+    if "_ctor_scope" not in self.__dict__:   # set by Layer.__init__
       raise TypeError("%s.__init__ did not call super().__init__(): RNNCell subclasses must "
                       "call it (it sets up the cell's name and scope)." % type(self).__name__)
-    graph = get_default_graph()
-    st = states.get(graph)
-    if st is None:
-      st = states[graph] = _CellGraphState()
-    return st
+    return get_default_graph().slot(_CELL_STATE, _new_cell_state, owner=self)
 
   @property
   def state_size(self):
