@@ -538,7 +538,7 @@ class Graph:
     """The collections that hold each variable's value now, by ``id(record)``: those it
     was created in first (in their order), then any it was added to later
     (``add_to_collection``, tf-slim's ``variables_collections``), in the graph's order."""
-    with self._lock:
+    with self.lock:
       held: dict[int, list] = {}
       for key, items in self._collections.items():
         for item in items:
