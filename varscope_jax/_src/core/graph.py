@@ -626,6 +626,21 @@ def get_default_graph() -> Graph:
     return _default_graph
 
 
+def discard_default_graph() -> None:
+  """Forgets the eager default graph, even with a scope left open in it; the next
+  ``get_default_graph()`` makes a fresh one. For a test harness's clean start after a
+  failed test; ``reset_default_graph`` is TF's checked form.
+
+  >>> w = get_default_graph()
+  >>> discard_default_graph()
+  >>> get_default_graph() is w
+  False
+  """
+  global _default_graph
+  with _default_graph_lock:
+    _default_graph = None
+
+
 def reset_default_graph() -> None:
   """Clears the eager default graph: its variables, names, collections and scopes.
 

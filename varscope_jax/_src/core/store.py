@@ -108,7 +108,7 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   graph.name_stack = ""
   try:
     if dtype is not None and initializer is not None and not callable(initializer):
-      value = _unwrap(initializer)
+      value = var_lib.value_of(initializer)
       if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
         raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
                          "don't match." % (dtype if isinstance(dtype, (str, int)) else
@@ -151,10 +151,6 @@ def _is_strings(value) -> bool:
   if isinstance(value, (list, tuple)):
     return bool(value) and all(_is_strings(v) for v in value)
   return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
-
-
-def _unwrap(value):
-  return value.value() if isinstance(value, var_lib.Variable) else value
 
 
 def _accepts_constraint(fn) -> bool:

@@ -312,7 +312,7 @@ def get_unique_variable_scope(prefix: str) -> str:
   return prefix + ("_%d" % idx)
 
 
-class _PureVariableScope:
+class PureVariableScope:
   """Pushes a ``VariableScope`` (no name scope): TF's ``_pure_variable_scope``.
 
   ``options`` holds the overrides given to the scope (unset: ``None``); the new scope
@@ -484,10 +484,10 @@ class variable_scope:  # pylint: disable=invalid-name
           old_name_scope = current_name
         else:
           old_name_scope = self._name_or_scope.original_name_scope
-        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse,
+        pure = PureVariableScope(self._name_or_scope, reuse=self._reuse,
                                   old_name_scope=old_name_scope, **common)
       else:
-        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
+        pure = PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
     else:
       if self._reuse:
         raise ValueError(tf_errors.REUSE_WITHOUT_NAME)
@@ -499,7 +499,7 @@ class variable_scope:  # pylint: disable=invalid-name
       except BaseException:
         self._exit_name_scope(*sys.exc_info())
         raise
-      pure = _PureVariableScope(unique, old_name_scope=current_name, **common)
+      pure = PureVariableScope(unique, old_name_scope=current_name, **common)
     try:
       entered = pure.__enter__()
     except BaseException:
