@@ -580,6 +580,24 @@ class Graph:
     with self.lock:
       return [k for k, v in self._collections.items() if v]
 
+  def collections_holding(self) -> dict[int, tuple]:
+    """The collections that hold each variable's value now, by ``id(record)``: those it
+    was created in first (in their order), then any it was added to later
+    (``add_to_collection``, tf-slim's ``variables_collections``), in the graph's order."""
+    with self.lock:
+      held: dict[int, list] = {}
+      for key, items in self._collections.items():
+        for item in items:
+          keys = held.setdefault(id(item), [])
+          if not keys or keys[-1] != key:
+            keys.append(key)
+      out = {}
+      for rec in self.variables:
+        keys = held.get(id(rec.value), [])
+        out[id(rec)] = tuple([k for k in rec.collections if k in keys] +
+                             [k for k in keys if k not in rec.collections])
+      return out
+
   # ---- default graph -----------------------------------------------------------------
   @contextlib.contextmanager
   def as_default(self) -> Iterator["Graph"]:
