@@ -10,7 +10,9 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.core import ZEROS, argument_errors, where
@@ -58,8 +60,7 @@ class _Conv(base.Layer):
       if isinstance(filters, float):
         filters = int(filters)
       if filters is not None and filters <= 0:
-        raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
-                         f"value. Received filters={filters}.")
+        raise ValueError(tf_errors.FILTERS_POSITIVE % (filters,))
       self.filters = filters
       self.kernel_size = layer_utils.normalize_tuple(kernel_size, rank, "kernel_size")
       self.strides = layer_utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
@@ -82,11 +83,9 @@ class _Conv(base.Layer):
       raise ValueError("The argument `strides` cannot contains 0(s). Received: %s"
                        % (self.strides,))
     if self.padding == "causal" and not isinstance(self, (Conv1D, SeparableConv1D)):
-      raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
+      raise ValueError(tf_errors.CAUSAL_PADDING)
     if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-      raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                       f"Received: strides={self.strides} and "
-                       f"dilation_rate={self.dilation_rate}")
+      raise ValueError(tf_errors.STRIDES_AND_DILATION % (self.strides, self.dilation_rate))
 
   def _channel_axis(self):
     return -1 - self.rank if self.data_format == "channels_first" else -1
@@ -106,8 +105,8 @@ class _Conv(base.Layer):
     else:
       spatial = input_shape[batch_rank + 1:]
     if len(spatial) != self.rank:
-      raise ValueError(f"Expected input to have rank {self.rank + 2}, but received input "
-                       f"with shape {input_shape}.")
+      raise ValueError(f"{self.name}: compute_output_shape's input_shape must have rank "
+                       f"{self.rank + 2}, got {input_shape}.")
     sizes = tuple(self._output_length(n, i) for i, n in enumerate(spatial))
     batch = input_shape[:batch_rank]
     if self.data_format == "channels_last":
@@ -155,8 +154,8 @@ class _Conv(base.Layer):
                           self.dilation_rate):
       k_eff = (k - 1) * d + 1
       if size < k_eff:
-        raise ValueError(f"Negative dimension size caused by subtracting {k_eff} from {size}"
-                         f" (input shape {tuple(inputs.shape)}, padding 'valid')"
+        raise ValueError(tf_errors.NEGATIVE_DIMENSION % (k_eff, size)
+                         + f" (input shape {tuple(inputs.shape)}, padding 'valid')"
                          + where(self))
 
   def _convolve(self, x, kernel, strides, padding, dilation, groups=1):
@@ -169,7 +168,7 @@ class _Conv(base.Layer):
     if self.padding == "causal":
       inputs = self._causal_pad(inputs)
     self._check_output_size(inputs)
-    kernel = base._value_of(self.kernel)
+    kernel = var_lib.value_of(self.kernel)
     padding = "VALID" if self.padding == "causal" else self.padding.upper()
     outputs = _squeeze_batch_dims(
         inputs, self.rank,
@@ -178,7 +177,7 @@ class _Conv(base.Layer):
 
   def _finish(self, outputs):
     if self.use_bias:
-      outputs = add_bias(outputs, base._value_of(self.bias), self.data_format)
+      outputs = add_bias(outputs, var_lib.value_of(self.bias), self.data_format)
     if self.activation is not None:
       outputs = self.activation(outputs)
     return outputs
@@ -285,8 +284,8 @@ class _ConvTranspose(_Conv):
 
   def build(self, input_shape):
     if len(input_shape) != self.rank + 2:
-      raise ValueError(f"Inputs should have rank {self.rank + 2}. Received "
-                       f"input_shape={tuple(input_shape)}." + where(self))
+      raise ValueError(tf_errors.INPUTS_RANK % (self.rank + 2, tuple(input_shape))
+                       + where(self))
     channel_axis = self._channel_axis()
     input_dim = int(input_shape[channel_axis])
     self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: input_dim})
@@ -300,7 +299,7 @@ class _ConvTranspose(_Conv):
     self.built = True
 
   def call(self, inputs):
-    kernel = base._value_of(self.kernel)
+    kernel = var_lib.value_of(self.kernel)
     in_sizes = self._spatial_shape(inputs.shape)
     pads = []
     for size, k, s in zip(in_sizes, self.kernel_size, self.strides):
@@ -415,8 +414,8 @@ class _SeparableConv(_Conv):
     if self.padding == "causal":
       inputs = self._causal_pad(inputs)
     self._check_output_size(inputs)
-    depthwise = base._value_of(self.depthwise_kernel)
-    pointwise = base._value_of(self.pointwise_kernel)
+    depthwise = var_lib.value_of(self.depthwise_kernel)
+    pointwise = var_lib.value_of(self.pointwise_kernel)
     in_dim = depthwise.shape[-2]
     # (k..., in, m) -> (k..., 1, in * m): output channel i * m + j, TF's order.
     depthwise = jnp.reshape(depthwise, depthwise.shape[:-2] + (1, in_dim * depthwise.shape[-1]))

@@ -16,6 +16,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import state as state_lib
@@ -120,8 +121,7 @@ class BatchNormalization(base.Layer):
       self.axis = axis
     else:
       with argument_errors(self):
-        raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', "
-                        "but received: %r" % axis)
+        raise TypeError(tf_errors.BN_AXIS_TYPE % (axis,))
     self.momentum = momentum
     self.epsilon = epsilon
     self.center = center
@@ -142,8 +142,7 @@ class BatchNormalization(base.Layer):
       keys = ["rmax", "rmin", "dmax"]
       if set(renorm_clipping) - set(keys):
         with argument_errors(self):
-          raise ValueError("Received invalid keys for `renorm_clipping` argument: "
-                           f"{renorm_clipping}. Supported values: {keys}.")
+          raise ValueError(tf_errors.BN_RENORM_CLIPPING_KEYS % (renorm_clipping, keys))
       self.renorm_clipping = renorm_clipping
       self.renorm_momentum = renorm_momentum
     self.virtual_batch_size = virtual_batch_size
@@ -171,17 +170,13 @@ class BatchNormalization(base.Layer):
     axis = [a + rank if a < 0 else a for a in axis]
     for a in axis:
       if a < 0 or a >= rank:
-        raise ValueError("Invalid value for `axis` argument. Expected 0 <= axis < "
-                         f"inputs.rank (with inputs.rank={rank}). Received: "
-                         f"axis={tuple(axis)}" + where(self))
+        raise ValueError(tf_errors.BN_AXIS_RANGE % (rank, tuple(axis)) + where(self))
     if len(axis) != len(set(axis)):
       raise ValueError(f"Duplicate axis: {tuple(axis)}" + where(self))
     vbs = self.virtual_batch_size
     if vbs is not None:
       if vbs <= 0:
-        raise ValueError("`virtual_batch_size` must be a positive integer that divides the "
-                         "true batch size of the input tensor. Received: "
-                         f"virtual_batch_size={vbs}" + where(self))
+        raise ValueError(tf_errors.BN_VIRTUAL_BATCH_SIZE % (vbs,) + where(self))
       if 0 in axis:
         raise ValueError("When using `virtual_batch_size`, the batch dimension must be 0 "
                          f"and thus axis cannot include 0. Received axis={axis}" + where(self))
@@ -254,7 +249,7 @@ class BatchNormalization(base.Layer):
 
     if not self.trainable:
       # TF: a non-trainable layer lists no updates, so UPDATE_OPS never runs them.
-      return new_value(base._value_of(variable))
+      return new_value(var_lib.value_of(variable))
     new = state_lib.update_variable(variable, new_value, "assign")
     if listed:
       self.add_update(new)
@@ -274,8 +269,8 @@ class BatchNormalization(base.Layer):
     known = vbs * math.prod(shape[1:])
     if known == 0 or inputs.size % known:
       raise ValueError(
-          f"Dimension size must be evenly divisible by {known} but is {inputs.size} for "
-          f"the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
+          tf_errors.EVENLY_DIVISIBLE % (known, inputs.size)
+          + f" for the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
           "the batch size must be a multiple of virtual_batch_size." + where(self))
     outputs = self._batch_norm(jnp.reshape(inputs, (vbs, -1) + tuple(shape[1:])), training)
     return jnp.reshape(outputs, shape)
@@ -289,10 +284,10 @@ class BatchNormalization(base.Layer):
     shape[channel] = -1
     x = inputs.astype(jnp.float32)
     p = self._param_dtype
-    gamma = base._value_of(self.gamma) if self.scale else jnp.ones(self._param_shape, p)
-    beta = base._value_of(self.beta) if self.center else jnp.zeros(self._param_shape, p)
-    moving_mean = base._value_of(self.moving_mean)
-    moving_var = base._value_of(self.moving_variance)
+    gamma = var_lib.value_of(self.gamma) if self.scale else jnp.ones(self._param_shape, p)
+    beta = var_lib.value_of(self.beta) if self.center else jnp.zeros(self._param_shape, p)
+    moving_mean = var_lib.value_of(self.moving_mean)
+    moving_var = var_lib.value_of(self.moving_variance)
     eps = jnp.float32(self.epsilon)
 
     def normalize(mean, var):
@@ -331,10 +326,10 @@ class BatchNormalization(base.Layer):
         return jnp.reshape(v, broadcast_shape)
       return v
 
-    scale: jax.Array | None = bcast(base._value_of(self.gamma)) if self.scale else None
-    offset: jax.Array | None = bcast(base._value_of(self.beta)) if self.center else None
-    moving_mean = base._value_of(self.moving_mean)
-    moving_var = base._value_of(self.moving_variance)
+    scale: jax.Array | None = bcast(var_lib.value_of(self.gamma)) if self.scale else None
+    offset: jax.Array | None = bcast(var_lib.value_of(self.beta)) if self.center else None
+    moving_mean = var_lib.value_of(self.moving_mean)
+    moving_var = var_lib.value_of(self.moving_variance)
     if training is False:
       mean, variance = moving_mean, moving_var
     else:
@@ -383,8 +378,8 @@ class BatchNormalization(base.Layer):
   def _renorm_correction(self, mean, variance, training):
     eps = jnp.float32(self.epsilon)
     stddev = jnp.sqrt(variance + eps)
-    renorm_mean = base._value_of(self.renorm_mean)
-    renorm_stddev = jnp.maximum(base._value_of(self.renorm_stddev), jnp.sqrt(eps))
+    renorm_mean = var_lib.value_of(self.renorm_mean)
+    renorm_stddev = jnp.maximum(var_lib.value_of(self.renorm_stddev), jnp.sqrt(eps))
     r = stddev / renorm_stddev
     d = (mean - renorm_mean) / renorm_stddev
     clip = self.renorm_clipping

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
@@ -12,8 +13,8 @@ from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.core import name_scope as name_scope_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src import initializers as init_lib
-from varscope_jax._src.layers import base
 
 
 @add_arg_scope
@@ -42,7 +43,7 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
     elif data_format == "NCHW":
       num_channels, height, width = features.shape[1], features.shape[2], features.shape[3]
     else:
-      raise ValueError("data_format has to be either NCHW or NHWC.")
+      raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
     with name_scope_lib.name_scope("spatial_softmax_op", "spatial_softmax_op", [features]):
       pos_x, pos_y = jnp.meshgrid(jnp.linspace(-1.0, 1.0, height),
                                   jnp.linspace(-1.0, 1.0, width), indexing="ij")
@@ -59,7 +60,7 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
         flat = jnp.reshape(features, [-1, height * width])
       else:
         flat = jnp.reshape(jnp.transpose(features, (0, 3, 1, 2)), [-1, height * width])
-      attention = jax.nn.softmax(flat / base._value_of(temp), axis=-1)
+      attention = jax.nn.softmax(flat / var_lib.value_of(temp), axis=-1)
       expected_x = jnp.sum(pos_x * attention, axis=1, keepdims=True)
       expected_y = jnp.sum(pos_y * attention, axis=1, keepdims=True)
       return jnp.reshape(jnp.concatenate([expected_x, expected_y], 1), [-1, num_channels * 2])
