@@ -18,6 +18,7 @@ import collections
 import functools
 import pathlib
 
+import numpy as np
 import pytest
 from _pytest.doctest import DoctestItem
 
@@ -31,6 +32,7 @@ SAMPLE_EVERY = 10
 
 # Docstring examples over ~0.5 s on an idle core (most compile a convolution or an RNN).
 SLOW_DOCTESTS = frozenset("varscope_jax." + name for name in """
+  _src.bridges.flax_to_linen.to_linen
   _src.contrib.framework.arg_scope.arg_scope
   _src.contrib.layers.convolution.convolution1d
   _src.contrib.layers.convolution.convolution2d
@@ -42,6 +44,7 @@ SLOW_DOCTESTS = frozenset("varscope_jax." + name for name in """
   _src.contrib.layers.spatial_softmax.spatial_softmax
   _src.contrib.layers.unit_norm.unit_norm
   _src.contrib.layers.utils.convert_collection_to_dict
+  _src.contrib.rnn.layer_norm_lstm.LayerNormBasicLSTMCell
   _src.initializers.random.Orthogonal
   _src.initializers.random.RandomUniform
   _src.initializers.random.TruncatedNormal
@@ -134,6 +137,14 @@ def fresh_default_graph():
   vs.reset_default_graph()
   yield
   graph_lib.discard_default_graph()   # even if a test left a scope open
+
+
+@pytest.fixture(autouse=True)
+def numpy_print_options():
+  """Every test (doctests too) ends with numpy's print options as it found them, so a test
+  that runs a script setting them (the BERT example does) changes no later test's output."""
+  with np.printoptions():
+    yield
 
 
 # Scripts that need TensorFlow (they make the golden data); never imported by the tests.
