@@ -306,9 +306,7 @@ def infer_value_dtype(value) -> np.dtype:
     elif isinstance(x, (complex, np.complexfloating)):
       kinds.add("c")
     else:
-      raise TypeError(
-          f"Failed to convert object of type {type(x)} to Tensor. Contents: {x!r}. "
-          "Consider casting elements to a supported type.")
+      raise TypeError(tf_errors.CONVERT_TO_TENSOR % (type(x), repr(x)))
 
   visit(value)
   if "c" in kinds:

@@ -84,7 +84,7 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
   def dtype(self):
     c, h = self
     if c.dtype != h.dtype:
-      raise TypeError("Inconsistent dtypes for internal state: %s vs %s" % (c.dtype, h.dtype))
+      raise TypeError(tf_errors.INCONSISTENT_STATE_DTYPES % (c.dtype, h.dtype))
     return c.dtype
 
 

@@ -36,8 +36,7 @@ def _transpose_batch_time(x):
 def _best_effort_batch_size(flat_input):
   for x in flat_input:
     if x.ndim < 2:
-      raise ValueError("Input tensor should have rank >= 2. Received input=%s of rank %d"
-                       % (tensor_repr(x), x.ndim))
+      raise ValueError(tf_errors.INPUT_RANK_AT_LEAST_2 % (tensor_repr(x), x.ndim))
     return x.shape[1]
 
 
@@ -46,11 +45,9 @@ def _infer_state_dtype(explicit_dtype, state):
     return explicit_dtype
   dtypes = [jnp.result_type(s) for s in _tree.tree_leaves(state)]
   if not dtypes:
-    raise ValueError("Unable to infer dtype from argument state=%s." % (state,))
+    raise ValueError(tf_errors.STATE_DTYPE_UNKNOWN % (state,))
   if any(d != dtypes[0] for d in dtypes):
-    raise ValueError("Argument state=%s has tensors of different inferred dtypes. Unable to "
-                     "infer a single representative dtype. Dtypes received: %s"
-                     % (state, dtypes))
+    raise ValueError(tf_errors.STATE_DTYPES_DIFFER % (state, dtypes))
   return dtypes[0]
 
 
@@ -220,12 +217,9 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         raise ValueError(tf_errors.RANK_AT_LEAST % (shape_str(x.shape), 3))
     for x in flat_input:
       if x.shape[0] != flat_input[0].shape[0]:
-        raise ValueError("Time steps is not the same for all the elements in the input in a "
-                         "batch. Received time steps=%d for input=%s."
-                         % (x.shape[0], tensor_repr(x)))
+        raise ValueError(tf_errors.TIME_STEPS_DIFFER % (x.shape[0], tensor_repr(x)))
       if x.shape[1] != flat_input[0].shape[1]:
-        raise ValueError("Batch_size is not the same for all the elements in the input. "
-                         "Received batch size=%d for input=%s." % (x.shape[1], tensor_repr(x)))
+        raise ValueError(tf_errors.BATCH_SIZE_DIFFERS % (x.shape[1], tensor_repr(x)))
     _check_state(cell, state, where)
     inputs = _tree.tree_unflatten(_tree.tree_structure(inputs), flat_input)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))

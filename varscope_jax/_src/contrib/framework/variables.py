@@ -277,7 +277,7 @@ def get_unique_variable(var_op_name):
     rec = graph.record_of(candidate)
     if rec is not None and rec.op_name == var_op_name:
       return candidate
-  raise ValueError("Variable %s does not uniquely identify a variable" % var_op_name)
+  raise ValueError(tf_errors.VARIABLE_NOT_UNIQUE % var_op_name)
 
 
 def get_variable_full_name(var):

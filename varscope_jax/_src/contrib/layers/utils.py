@@ -163,7 +163,7 @@ def constant_value(value_or_tensor_or_var, dtype=None):
   (True, 2.0)
   """
   if value_or_tensor_or_var is None:
-    raise ValueError("value_or_tensor_or_var cannot be None")
+    raise ValueError(tf_errors.VALUE_NONE)
   value = value_or_tensor_or_var
   if isinstance(value, var_lib.Variable):
     return None
@@ -235,12 +235,12 @@ def get_variable_collections(variables_collections, name):
 def _get_dimension(shape, dim, min_rank=1):
   dims = None if shape is None else list(shape)
   if dims is None:
-    raise ValueError("dims of shape must be known but is None")
+    raise ValueError(tf_errors.DIMS_UNKNOWN)
   if len(dims) < min_rank:
     raise ValueError(tf_errors.RANK_OF_SHAPE % (min_rank, len(dims)))
   value = dims[dim]
   if value is None:
-    raise ValueError("dimension %d of shape must be known but is None: %s" % (dim, shape))
+    raise ValueError(tf_errors.DIMENSION_UNKNOWN % (dim, shape))
   return int(value)
 
 
@@ -274,11 +274,11 @@ def two_element_tuple(int_or_tuple):
   """
   if isinstance(int_or_tuple, (list, tuple)):
     if len(int_or_tuple) != 2:
-      raise ValueError("Must be a list with 2 elements: %s" % (int_or_tuple,))
+      raise ValueError(tf_errors.TWO_ELEMENT_LIST % (int_or_tuple,))
     return int(int_or_tuple[0]), int(int_or_tuple[1])
   if isinstance(int_or_tuple, int):
     return int(int_or_tuple), int(int_or_tuple)
-  raise ValueError("Must be an int, a list with 2 elements or a TensorShape of length 2")
+  raise ValueError(tf_errors.TWO_ELEMENT_TUPLE)
 
 
 def n_positive_integers(n, value):
@@ -291,23 +291,21 @@ def n_positive_integers(n, value):
   n_orig = n
   n = int(n)
   if n < 1 or n != n_orig:
-    raise ValueError("n must be a positive integer")
+    raise ValueError(tf_errors.N_POSITIVE)
   try:
     value = int(value)
   except (TypeError, ValueError):
     sequence_len = len(value)
     if sequence_len != n:
-      raise ValueError("Expected sequence of %d positive integers, but received %r"
-                       % (n, value)) from None
+      raise ValueError(tf_errors.N_POSITIVE_INTEGERS % (n, value)) from None
     try:
       values = tuple(int(x) for x in value)
     except Exception:  # noqa: BLE001 - tf-slim's bare except
-      raise ValueError("Expected sequence of %d positive integers, but received %r"
-                       % (n, value)) from None
+      raise ValueError(tf_errors.N_POSITIVE_INTEGERS % (n, value)) from None
     for x in values:
       if x < 1:
-        raise ValueError("expected positive integer, but received %d" % x)
+        raise ValueError(tf_errors.POSITIVE_INTEGER % x)
     return values
   if value < 1:
-    raise ValueError("expected positive integer, but received %d" % value)
+    raise ValueError(tf_errors.POSITIVE_INTEGER % value)
   return (value,) * n
