@@ -182,15 +182,15 @@ class RNNCell(Layer):
   @property
   def state_size(self):
     """Size(s) of the state: an int, or a (nested) tuple of ints."""
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   @property
   def output_size(self):
     """Size of the output: an int, or a (nested) tuple of ints."""
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   def call(self, inputs, state):
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   def zero_state(self, batch_size, dtype):
     """Zero-filled state(s) ``[batch_size, s]`` matching ``state_size``."""

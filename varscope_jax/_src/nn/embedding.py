@@ -60,7 +60,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
   if not shards:
     raise ValueError(tf_errors.NEED_ONE_PARAM)
   if len({s.shape[1:] for s in shards}) > 1:
-    raise ValueError("embedding_lookup: the shards' trailing shapes differ: %s"
+    raise ValueError("embedding_lookup: the shards' trailing shapes differ: %s; every "
+                     "shard of params must have the same shape after its first dimension."
                      % [tuple(s.shape) for s in shards])
   ids = jnp.asarray(ids)
   n = len(shards)

@@ -134,7 +134,8 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
 def _check_step(cell, state, new_state, zero_output, output, where):
   if not same_nesting(state, new_state):
     raise ValueError("%s: the cell returned a state that does not nest like the state it was "
-                     "given (cell state_size %r)." % (where, cell.state_size))
+                     "given (cell state_size %r); return the new state in the structure of the "
+                     "state argument." % (where, cell.state_size))
   for s, n in zip(_tree.tree_leaves(state), _tree.tree_leaves(new_state)):
     if jnp.shape(s) != jnp.shape(n) or jnp.result_type(s) != jnp.result_type(n):
       raise ValueError("%s: the cell returned a state of shape %s and dtype %s for a state of "
@@ -145,7 +146,8 @@ def _check_step(cell, state, new_state, zero_output, output, where):
   for z, o in zip(_tree.tree_leaves(zero_output), _tree.tree_leaves(output)):
     if jnp.shape(z) != jnp.shape(o):
       raise ValueError("%s: the cell returned an output of shape %s, but its output_size %r "
-                       "says %s." % (where, shape_str(jnp.shape(o)), cell.output_size,
+                       "says %s; the output must have the shape output_size gives (or "
+                       "output_size must say the shape call returns)." % (where, shape_str(jnp.shape(o)), cell.output_size,
                                      shape_str(jnp.shape(z))))
 
 
