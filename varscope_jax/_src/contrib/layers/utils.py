@@ -186,9 +186,9 @@ def static_cond(pred, fn1, fn2):
   2
   """
   if not callable(fn1):
-    raise TypeError("fn1 must be callable.")
+    raise TypeError(tf_errors.FN1_NOT_CALLABLE)
   if not callable(fn2):
-    raise TypeError("fn2 must be callable.")
+    raise TypeError(tf_errors.FN2_NOT_CALLABLE)
   if pred:
     return fn1()
   return fn2()
@@ -209,9 +209,9 @@ def smart_cond(pred, fn1, fn2, name=None):
   if pred_value is not None:
     return static_cond(pred_value, fn1, fn2)
   if not callable(fn1):
-    raise TypeError("fn1 must be callable.")
+    raise TypeError(tf_errors.FN1_NOT_CALLABLE)
   if not callable(fn2):
-    raise TypeError("fn2 must be callable.")
+    raise TypeError(tf_errors.FN2_NOT_CALLABLE)
   pred = jnp.asarray(pred)
   if pred.shape != () or pred.dtype != jnp.bool_:
     raise ValueError("smart_cond: pred must be a scalar bool, got an array of shape %s "
