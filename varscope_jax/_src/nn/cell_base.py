@@ -309,9 +309,9 @@ def check_cell_inputs(cell, inputs, state_parts, kernel_rows):
   width = sum(int(jnp.shape(p)[1]) for p in parts)
   if kernel_rows is not None and width != kernel_rows:
     raise ValueError(
-        (tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)) + " for the kernel of cell %r: inputs %s "
-        "and state %s concatenate to width %d, but the kernel has %d rows (built for "
-        "inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
+        tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)
+        + " for the kernel of cell %r: inputs %s and state %s concatenate to width %d, but "
+        "the kernel has %d rows (built for inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
         % (cell.name, shape_str(jnp.shape(inputs)),
            " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]), width, kernel_rows,
            cell._rnn_state().input_depth))
