@@ -157,7 +157,6 @@ class Graph:
     self._busy_threads: set[int] = set()   # threads with a scope open in this graph
     self.rng_seed = 0
     self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
-    self.rng_counts: dict[str, int] = {}
     # Names of collection items that are not variables (e.g. regularization losses).
     self.item_names: dict[int, str] = {}
     # Aliases of collected outputs (tf-slim's ``tensor.aliases``, which a jax.Array
@@ -434,7 +433,8 @@ class Graph:
       collections = self._collections
       for key in dict.fromkeys(rec.collections):
         _collection(collections, key).append(value)
-      self.add_regularization_loss(rec, loss)
+      if loss is not None:
+        self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
     return value
 
   def keep_in_store(self, name: str, rec, loss=None) -> None:
@@ -442,14 +442,23 @@ class Graph:
     another variable than the one it made), with the loss of ``name``'s regularizer."""
     with self.lock:
       self.var_store[name] = rec
-      self.add_regularization_loss(rec, loss)
+      if loss is not None:
+        self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
 
-  def add_regularization_loss(self, rec, loss) -> None:
-    """Records a variable's regularization loss (None: the regularizer gave none), named
-    ``<variable>/Regularizer`` as TF's name scope names it."""
-    if loss is not None:
-      self.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss,
-                             name=rec.op_name + "/Regularizer")
+  def add_regularization_loss(self, loss, name: str) -> None:
+    """Records a regularization loss in ``REGULARIZATION_LOSSES``: the one place they are
+    recorded (a variable's regularizer, named ``<variable>/Regularizer`` as TF's name
+    scope names it; a layer's weight and activity losses; tf-slim's
+    ``apply_regularization``). ``name`` is what ``get_collection``'s scope filter matches.
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> g = vs.Graph()
+    >>> g.add_regularization_loss(jnp.float32(0.5), "w/Regularizer")
+    >>> g.get_collection(vs.GraphKeys.REGULARIZATION_LOSSES, scope="w/")
+    [Array(0.5, dtype=float32)]
+    """
+    self.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss, name=name)
 
   def initial_value(self, name, initializer, shape, dtype):
     """What calling ``get_variable``'s ``initial_value`` gives a variable creator: the
