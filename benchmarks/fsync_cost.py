@@ -8,7 +8,7 @@ or commit (``varscope_jax/_src/io/durable.py``), so a power cut keeps the old or
 checkpoint. This times ``save_tf1_checkpoint`` and ``save_checkpoint(force=True)``
 overwriting an existing 1 GiB checkpoint (64 float32 tensors of 16 MiB, random, so
 orbax's compression cannot shrink them) with the fsyncs done and with them skipped
-(``durable._FSYNC = False``: everything else identical), alternating, best of
+(``durable.FSYNC = False``: everything else identical), alternating, best of
 ``--repeat``. The folder is on the disk of ``--dir`` (default: beside this repository, not
 a tmpfs, where fsync would cost nothing). The machine's load average is recorded: on a
 shared machine the figures move with it.
@@ -67,9 +67,9 @@ def main() -> None:
       best = {True: float("inf"), False: float("inf")}
       for i in range(args.repeat):
         for fsync in (False, True) if i % 2 == 0 else (True, False):
-          durable._FSYNC = fsync
+          durable.FSYNC = fsync
           best[fsync] = min(best[fsync], timed(lambda: write(trees[(i + fsync) % 2])))
-      durable._FSYNC = True
+      durable.FSYNC = True
       row = {"writer": name, "mb": args.mb, "without_fsync_s": round(best[False], 2),
              "with_fsync_s": round(best[True], 2),
              "cost_s": round(best[True] - best[False], 2),

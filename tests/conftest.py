@@ -45,7 +45,7 @@ def fresh_default_graph():
   """Every test starts (and ends) with an empty eager default graph."""
   vs.reset_default_graph()
   yield
-  graph_lib._default_graph = None   # even if a test left a scope open
+  graph_lib.discard_default_graph()   # even if a test left a scope open
 
 
 # Scripts that need TensorFlow (they make the golden data); never imported by the tests.

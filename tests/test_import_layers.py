@@ -184,3 +184,154 @@ def test_one_alias_per_module():
       owners[name].add(target)
   for name, targets in sorted(owners.items()):
     assert len(targets) == 1, f"the name {name!r} stands for {sorted(targets)}; give each its own."
+
+
+# ---------------------------------------------------------------------------- private names
+def _package_modules(root):
+  """{dotted name: path} of every module of the package at ``root`` (facades and ``_src``)."""
+  out = {}
+  for path in sorted(root.rglob("*.py")):
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+      parts = parts[:-1]
+    out[".".join(parts)] = path
+  return out
+
+
+def _is_private(name):
+  return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _function_locals(fn):
+  """The names a function binds itself (arguments, assignments): they hide module aliases."""
+  names = set()
+  args = fn.args
+  for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+    if arg is not None:
+      names.add(arg.arg)
+  stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+  while stack:
+    node = stack.pop()
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+      names.add(node.id)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+      names.add(node.name)
+      continue
+    if not isinstance(node, ast.Lambda):
+      stack.extend(ast.iter_child_nodes(node))
+  return names
+
+
+def private_reaches(path, modname, modules):
+  """``[(line, "module._name")]``: every private name of another package module that the
+  file at ``path`` (module ``modname``, or None for a file outside the package) imports
+  (``from pkg.mod import _name``) or reaches (``mod._name``, ``getattr(mod, "_name")``,
+  ``setattr``/``hasattr``/``delattr`` and ``monkeypatch.setattr("pkg.mod._name", ...)``).
+
+  Dunders are not private; a module's own private names are its own; a module imported
+  under a private alias (``import ... as _cli``) is no reach: the module name is public.
+  """
+  tree = ast.parse(path.read_text())
+  is_pkg = path.name == "__init__.py"
+  package = next(iter(modules)).split(".")[0]
+  bound, out = {}, []   # alias -> the package module it names
+  for node in ast.walk(tree):
+    if isinstance(node, ast.Import):
+      for a in node.names:
+        if a.name.split(".")[0] == package:
+          bound[a.asname or package] = a.name if a.asname else package
+    elif isinstance(node, ast.ImportFrom):
+      if node.level:
+        base = (modname or "").split(".")
+        base = base if is_pkg else base[:-1]
+        base = base[:len(base) - node.level + 1]
+        mod = ".".join(base + ([node.module] if node.module else []))
+      else:
+        mod = node.module or ""
+      if mod.split(".")[0] != package:
+        continue
+      for a in node.names:
+        full = mod + "." + a.name
+        if full in modules:
+          bound[a.asname or a.name] = full
+        elif _is_private(a.name) and mod != modname:
+          out.append((node.lineno, full))
+
+  def module_of(node, hidden):
+    if isinstance(node, ast.Name):
+      return None if node.id in hidden else bound.get(node.id)
+    if isinstance(node, ast.Attribute):
+      mod = module_of(node.value, hidden)
+      if mod is not None and mod + "." + node.attr in modules:
+        return mod + "." + node.attr
+    return None
+
+  def reach(line, mod, name):
+    if mod is not None and mod != modname and _is_private(name) and mod + "." + name not in modules:
+      out.append((line, mod + "." + name))
+
+  def visit(node, hidden):
+    for child in ast.iter_child_nodes(node):
+      inner = hidden
+      if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        inner = hidden | _function_locals(child)
+      if isinstance(child, ast.Attribute):
+        reach(child.lineno, module_of(child.value, inner), child.attr)
+      if isinstance(child, ast.Call):
+        fn = child.func
+        fname = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+        args = child.args
+        if (fname in ("getattr", "setattr", "hasattr", "delattr") and len(args) >= 2
+            and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)):
+          reach(child.lineno, module_of(args[0], inner), args[1].value)
+        if (fname in ("setattr", "delattr") and args and isinstance(args[0], ast.Constant)
+            and isinstance(args[0].value, str)):
+          mod, _, name = args[0].value.rpartition(".")
+          reach(child.lineno, mod if mod in modules else None, name)
+      visit(child, inner)
+
+  visit(tree, frozenset())
+  return sorted(set(out))
+
+
+def private_offences(root):
+  """``["module -> imported_module._name (line N)", ...]`` over the package at ``root``."""
+  modules = _package_modules(root)
+  return [f"{mod} -> {target} (line {line})" for mod, path in modules.items()
+          for line, target in private_reaches(path, mod, modules)]
+
+
+def test_no_module_imports_another_modules_private_name():
+  """What one module uses of another is a public name of it (``_src`` is private already)."""
+  offences = private_offences(ROOT)
+  assert not offences, (
+      f"{len(offences)} private names are used outside their module; give each a public "
+      "name (with a docstring) in the module that owns it:\n" + "\n".join(offences))
+
+
+def test_private_reaches_are_found(tmp_path):
+  """The check above sees every spelling of a reach, and only reaches."""
+  pkg = tmp_path / "pkg"
+  (pkg / "sub").mkdir(parents=True)
+  (pkg / "__init__.py").write_text("")
+  (pkg / "sub" / "__init__.py").write_text("")
+  (pkg / "sub" / "owner.py").write_text("_x = 1\n__version__ = 1\nx = _x\n")
+  (pkg / "sub" / "user.py").write_text(
+      "import pkg.sub.owner\n"
+      "import pkg.sub.owner as own\n"
+      "from pkg.sub import owner\n"
+      "from pkg.sub import owner as _owner\n"
+      "from pkg.sub.owner import _x\n"
+      "from .owner import _x as y\n"
+      "from pkg.sub.owner import x, __version__\n"
+      "a = owner._x + own._x + _owner._x + pkg.sub.owner._x + owner.__version__ + owner.x\n"
+      "b = getattr(owner, '_x')\n"
+      "def f(monkeypatch, owner):\n"
+      "  monkeypatch.setattr('pkg.sub.owner._x', 2)\n"
+      "  return owner._x\n")
+  found = [(line, target) for line, target in
+           private_reaches(pkg / "sub" / "user.py", "pkg.sub.user", _package_modules(pkg))]
+  assert [line for line, _ in found] == [5, 6, 8, 9, 11]
+  assert {target for _, target in found} == {"pkg.sub.owner._x"}
+  assert private_offences(pkg) == [f"pkg.sub.user -> pkg.sub.owner._x (line {line})"
+                                   for line in (5, 6, 8, 9, 11)]

@@ -25,3 +25,17 @@ def test_blocks_are_indented_by_two_spaces(path):
       elif tok.type == tokenize.DEDENT:
         stack.pop()
   assert not bad, f"{path.relative_to(ROOT)}: lines {bad[:5]} are not indented by 2 spaces"
+
+
+STATE_FILES = sorted(p for d in ("tests", "examples") for p in (ROOT / d).rglob("checkpoint"))
+
+
+@pytest.mark.parametrize("path", STATE_FILES, ids=[str(p.relative_to(ROOT)) for p in STATE_FILES])
+def test_committed_checkpoint_state_files_hold_relative_paths(path):
+  """A TF ``checkpoint`` state file names its checkpoints relative to its folder (as TF's
+  ``Saver(save_relative_paths=True)`` writes them), so a clone anywhere reads them."""
+  lines = path.read_text().splitlines()
+  paths = [line.split(":", 1)[1].strip().strip('"') for line in lines if ":" in line]
+  assert paths and not [p for p in paths if p.startswith("/")], (
+      f"{path.relative_to(ROOT)}: absolute paths {paths}; write it with "
+      "Saver(save_relative_paths=True)")

@@ -124,7 +124,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     assigns = [v.assign(random_value(v.op.name, v.shape.as_list(), rng).astype(np.float32))
                for v in variables if v is not global_step]
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session() as sess:
       sess.run(tf1.global_variables_initializer())
       sess.run(assigns)

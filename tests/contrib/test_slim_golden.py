@@ -2,7 +2,7 @@
 real tf_slim on TensorFlow's graph mode.
 
 For each program: the variables ``transform(...).specs()`` finds (names in TF's order,
-shapes, dtypes, trainable) are TF's; ``jax.jit(apply)`` with TF's initial values gives
+shapes, dtypes, trainable, the collections that hold each) are TF's; ``jax.jit(apply)`` with TF's initial values gives
 TF's outputs (within 1e-5), TF's plain results (model-variable and collection names,
 end-point keys, regularization-loss names) and, with ``mutable=True``, TF's variable
 values after one run of the update ops (batch-norm moving statistics); a program that
@@ -147,6 +147,7 @@ def run_program(pid):
     spec = specs[v["name"]]
     assert (list(spec.shape), spec.dtype.name, spec.trainable) == (
         v["shape"], v["dtype"], v["trainable"]), (pid, v, spec)
+    assert sorted(spec.collections) == v["collections"], (pid, v["name"], spec.collections)
   if not rec["run"]:
     return
   plain, tensors, new = _apply(t, _tf_params(pid, rec))

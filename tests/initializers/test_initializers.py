@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import varscope_jax as vs
 from varscope_jax._src import initializers as I
-from varscope_jax._src.initializers.base import _TRUNCATED_STDDEV as TRUNCATED_STDDEV
+from varscope_jax._src.initializers.base import TRUNCATED_STDDEV
 
 KEY = jax.random.PRNGKey(42)
 BIG = (400, 500)  # 200k samples for statistics

@@ -73,7 +73,7 @@ def test_every_dtype_and_multi_block_index(expected):
 
 def test_partitioned_variable_is_reassembled(expected):
   values, _ = expected
-  entries = tf1._Bundle(MODEL).entries
+  entries = tf1.Bundle(MODEL).entries
   assert len(entries["model/part/w"].slices) == 2
   got = load_tf1_checkpoint(MODEL, as_numpy=True)["model"]["part"]["w"]
   np.testing.assert_array_equal(got, values["model/part/w"])
@@ -124,7 +124,7 @@ def copy_checkpoint(tmp_path, prefix=MODEL):
 
 def test_corrupt_data_fails_crc(tmp_path):
   prefix = copy_checkpoint(tmp_path)
-  entry = tf1._Bundle(prefix).entries["model/fc1/w"]
+  entry = tf1.Bundle(prefix).entries["model/fc1/w"]
   with open(prefix + ".data-00000-of-00001", "r+b") as f:
     f.seek(entry.offset + 5)
     byte = f.read(1)
@@ -179,7 +179,7 @@ def test_snappy_blocks_are_refused_clearly(tmp_path):
 
 
 def test_unsupported_dtype_names_variable_and_fix():
-  bundle = tf1._Bundle(MODEL)
+  bundle = tf1.Bundle(MODEL)
   entry = bundle.entries["model/fc1/w"]
   entry.dtype = 11
   with pytest.raises(ValueError, match=r"model/fc1/w .* qint8, .* rename=\{"):
@@ -196,9 +196,9 @@ def test_crc32c_and_ordered_code_vectors():
              -64: "40", -1: "7f", 0: "80", 3: "83", 63: "bf", 64: "c040",
              2**31 - 1: "f87fffffff", 2**31: "f880000000", 2**63 - 1: "ffc07fffffffffffffff"}
   for value, hex_bytes in vectors.items():
-    assert bundle_format._ordered_signed_num(value).hex() == hex_bytes, value
-  assert bundle_format._ordered_num(0) == b"\x00" and bundle_format._ordered_num(258) == b"\x02\x01\x02"
-  assert bundle_format._ordered_string(b"a\x00b\xff") == b"a\x00\xffb\xff\x00\x00\x01"
+    assert bundle_format.ordered_signed_num(value).hex() == hex_bytes, value
+  assert bundle_format.ordered_num(0) == b"\x00" and bundle_format.ordered_num(258) == b"\x02\x01\x02"
+  assert bundle_format.ordered_string(b"a\x00b\xff") == b"a\x00\xffb\xff\x00\x00\x01"
 
 
 def test_committed_data_is_small():

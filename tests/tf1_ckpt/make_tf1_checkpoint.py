@@ -88,7 +88,7 @@ def main() -> None:
                        partitioner=tf1.fixed_size_partitioner(2))
     global_step = tf1.train.get_or_create_global_step()
     assign_step = global_step.assign(1234)
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=graph) as sess:
       sess.run(tf1.global_variables_initializer())
       sess.run(assign_step)

@@ -83,7 +83,7 @@ def main():
         ev_logits, ev_state = char_lm(v1, ids, lens, len(vocab), training=False)
         ev_xent = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tgt, logits=ev_logits)
         ev_loss = tf.reduce_sum(ev_xent * mask) / tf.reduce_sum(mask)
-        saver = v1.train.Saver()
+        saver = v1.train.Saver(save_relative_paths=True)
         with v1.Session() as sess:
             sess.run(v1.global_variables_initializer())
             feed = {ids: x, tgt: y, lens: lengths}

@@ -81,7 +81,7 @@ def gan(expected, arrays):
     loss_ema = tf1.train.ExponentialMovingAverage(0.9, zero_debias=True)
     with tf.control_dependencies([d_train, g_train]):
       train = tf.group(var_ema.apply(g_vars), loss_ema.apply([d_loss, g_loss]))
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=g) as sess:
       sess.run(tf1.global_variables_initializer())
       for _ in range(4):
@@ -121,7 +121,7 @@ def scoped_step(expected, arrays):
     variables = [w1, b1, w2, b2]
     grads = tf.gradients(loss, variables)
     train = opt.apply_gradients(zip(grads, variables), global_step=global_step)
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=g) as sess:
       sess.run(tf1.global_variables_initializer())
       for i in range(3):

@@ -136,7 +136,7 @@ def resume_training(tf, got) -> None:
     opt = tf1.train.AdamOptimizer(0.01)
     grads_and_vars = opt.compute_gradients(loss)
     train = opt.apply_gradients(grads_and_vars, global_step=global_step)
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=graph) as sess:
       saver.restore(sess, latest)
       got["train|restored_step"] = np.int64(sess.run(global_step))
@@ -190,7 +190,7 @@ def read() -> None:
   with tf.Graph().as_default() as graph:
     parts = tf1.get_variable("model/fc1/w", [3, 4], tf.float32,
                              partitioner=tf1.fixed_size_partitioner(2))
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=graph) as sess:
       saver.restore(sess, latest)
       got["saver_partitioned|model/fc1/w"] = np.concatenate(sess.run(list(parts)), 0)

@@ -192,7 +192,7 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
       ema = tf1.train.ExponentialMovingAverage(0.9)
       with tf.control_dependencies([train]):
         train = ema.apply(tf1.trainable_variables())
-    saver = tf1.train.Saver()
+    saver = tf1.train.Saver(save_relative_paths=True)
     slots = {}
     opts = [opt] if opt2 is None else [opt, opt2]
     for var in tf1.trainable_variables():

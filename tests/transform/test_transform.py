@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import varscope_jax as vs
+from varscope_jax.contrib import slim
 
 
 def mlp(x, depth=3, width=4):
@@ -137,6 +138,34 @@ def test_specs_lists_variables_without_making_them():
   assert specs["w"].shape == (2, 3) and specs["w"].trainable
   assert not specs["count"].trainable
   assert vs.GraphKeys.LOCAL_VARIABLES in specs["count"].collections
+
+
+def test_specs_collections_are_the_graphs_collections_after_the_function_ran():
+  # a variable added to a collection after its creation (TF1's add_to_collection,
+  # tf-slim's variables_collections) is in that collection's spec_mask
+  def fn():
+    w = vs.get_variable("w", [2], collections=["mine", vs.GraphKeys.GLOBAL_VARIABLES])
+    b = vs.get_variable("b", [2])
+    vs.add_to_collection("extra", b)
+    vs.add_to_collection("extra", w)
+    vs.add_to_collection("extra", w)
+    vs.get_collection_ref("mine").remove(w)
+
+  specs = vs.transform(fn).specs()
+  assert specs["w"].collections == ("variables", "trainable_variables", "extra")
+  assert specs["b"].collections == ("variables", "trainable_variables", "extra")
+  params = {"w": jnp.zeros(2), "b": jnp.zeros(2)}
+  assert vs.spec_mask(params, specs, "extra") == {"w": True, "b": True}
+  assert vs.spec_mask(params, specs, "mine") == {"w": False, "b": False}
+
+
+def test_specs_of_slim_batch_norm_list_its_variables_collections():
+  colls = {"beta": None, "gamma": None, "moving_mean": ["moving_vars"],
+           "moving_variance": ["moving_vars"]}
+  specs = vs.transform(lambda x: slim.batch_norm(x, variables_collections=colls)).specs(
+      jnp.ones((2, 3, 3, 4)))
+  moving = {n for n, s in specs.items() if "moving_vars" in s.collections}
+  assert moving == {"BatchNorm/moving_mean", "BatchNorm/moving_variance"}
 
 
 def test_names_collide_like_tf_and_reuse_still_finds_store_key():

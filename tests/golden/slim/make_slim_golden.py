@@ -3,7 +3,7 @@
     TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/slim/make_slim_golden.py
 
 Runs every program of slim_programs.py in a fresh ``tf.Graph`` and records the variables
-(global, then local ones; name, shape, dtype, trainable) with their initial values and their values after one run
+(global, then local ones; name, shape, dtype, trainable, the collections holding each) with their initial values and their values after one run
 of the outputs and the update ops (UPDATE_OPS and the program's ``updates``
 collections), the outputs' shapes, dtypes and values, plain results, and the error (type
 and first line) of programs that raise. Writes ``golden.json`` and ``values.npz``.
@@ -93,9 +93,12 @@ def run_program(tf, pid, fn, opts, M, arrays):
     variables = v1.global_variables()
     variables += [v for v in v1.local_variables() if v not in variables]
     local = {v.name for v in v1.local_variables()} - {v.name for v in v1.global_variables()}
+    keys = [k for k in g.get_all_collection_keys() if isinstance(k, str)]
     rec["variables"] = [{"name": v.op.name, "shape": v.shape.as_list(),
                          "dtype": v.dtype.base_dtype.name, "trainable": v.name in trainable,
-                         "local": v.name in local}
+                         "local": v.name in local,
+                         "collections": sorted(k for k in keys
+                                               if any(x is v for x in g.get_collection(k)))}
                         for v in variables]
     leaves = sp.flatten(out) if out is not None else []
     tensors = [(p, t) for p, t in leaves if not sp.is_plain(t)]

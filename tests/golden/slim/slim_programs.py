@@ -520,6 +520,30 @@ def _(M, D):
   return _summary(M, {"c": c})
 
 
+@program("batch_norm_moving_vars_arg_scope")
+def _(M, D):
+  # the nets' arg scopes (inception, resnet): the moving statistics in "moving_vars", on
+  # each of batch norm's paths (layer, fused, unfused) and under reuse (not training:
+  # TF runs two update ops of one variable in one step in either order)
+  s = M.slim
+  params = {"decay": 0.9, "scale": True, "variables_collections": {
+      "beta": None, "gamma": None, "moving_mean": ["moving_vars"],
+      "moving_variance": ["moving_vars"]}}
+  x = M.constant(X(D, 2, 5, 5, 4))
+  with s.arg_scope([s.conv2d, s.fully_connected], normalizer_fn=s.batch_norm,
+                   normalizer_params=params):
+    h = s.conv2d(x, 4, [3, 3], scope="layer_path")
+    h = s.conv2d(h, 4, [3, 3], scope="layer_path", reuse=True,
+                 normalizer_params=dict(params, is_training=False))
+    h = s.batch_norm(h, updates_collections=None, scope="fused_path",
+                     variables_collections=["bn_vars"])
+    h = s.batch_norm(h, fused=False, updates_collections=None, scope="unfused_path",
+                     variables_collections=params["variables_collections"])
+    y = s.fully_connected(s.flatten(h), 3, scope="fc")
+  return _summary(M, {"y": y, "moving_vars": _names(M, M.get_collection("moving_vars")),
+                      "bn_vars": _names(M, M.get_collection("bn_vars"))})
+
+
 # ---------------------------------------------------------------------------- pooling
 for _op in ("max_pool2d", "avg_pool2d"):
   for _n, _kw in {"k2": dict(kernel_size=2), "k3": dict(kernel_size=3),

@@ -6,10 +6,12 @@ value into the program as a constant, and a compiled program keeps it after an
 ``assign``; making a value there is impossible (the initial value would be a tracer).
 ``jax.grad`` and ``jax.vmap`` on their own run at once and re-read every call.
 
-JAX has no public query for the trace stack, so this reads ``jax._src.core.trace_ctx``
-(the trace current in this thread and its ``parent_trace`` chain). If that changes in a
-later JAX, ``staging()`` answers False: the checks it feeds become silent, nothing breaks
-(``tests/core/test_eager_jax_values.py`` checks the answer under the installed JAX).
+JAX's extension API gives the trace current in this thread
+(``jax.extend.core.take_current_trace``); the traces above it are its ``parent_trace``
+chain, and a staging one is told by its type name (``DynamicJaxprTrace``): JAX has no
+public query for either. If they change in a later JAX, ``staging()`` answers False: the
+checks it feeds become silent, nothing breaks (``tests/core/test_eager_jax_values.py``
+checks the answer under the installed JAX).
 """
 from __future__ import annotations
 
@@ -18,10 +20,9 @@ import threading
 from typing import Iterator
 
 try:
-  from jax._src import core as _jax_core
-  _TRACE_CTX = _jax_core.trace_ctx
-except (ImportError, AttributeError):   # pragma: no cover - a JAX without trace_ctx
-  _TRACE_CTX = None
+  from jax.extend.core import take_current_trace as _take_current_trace
+except ImportError:   # pragma: no cover - a JAX without take_current_trace
+  _take_current_trace = None
 
 _STAGING_TRACES = frozenset({"DynamicJaxprTrace"})
 
@@ -38,7 +39,10 @@ _fresh = _Fresh()
 
 def current_trace():
   """JAX's current trace in this thread (``None`` if it cannot be read)."""
-  return _TRACE_CTX.trace if _TRACE_CTX is not None else None
+  if _take_current_trace is None:
+    return None
+  with _take_current_trace() as trace:   # leaves the current trace as it was
+    return trace
 
 
 def staging() -> bool:

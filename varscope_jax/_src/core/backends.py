@@ -221,17 +221,33 @@ class ApplyBackend(Backend):
     return self._distinct(leaf if hasattr(leaf, "dtype") else jnp.asarray(leaf))
 
   def create(self, graph, rec):
-    self.tree.check_can_add(rec.op_name)
+    name = rec.op_name
     try:
-      leaf = params_lib.lookup(self.params, rec.op_name)
+      leaf = params_lib.lookup(self.params, name)
     except KeyError:
+      self.tree.check_can_add(name)   # a leaf and a scope of one name: that error first
       raise ValueError(
-          f"Variable {rec.op_name} is not in params: this function creates it (shape "
+          f"Variable {name} is not in params: this function creates it (shape "
           f"{var_lib.shape_str(rec.shape)}, dtype {rec.dtype.name}) but the params tree "
-          f"given to apply has no leaf params{params_lib.index_str(rec.op_name)}."
-          + errors.did_you_mean(rec.op_name, self.flat_names())
+          f"given to apply has no leaf params{params_lib.index_str(name)}."
+          + errors.did_you_mean(name, self.flat_names())
           + " Were these params made by init of the same function (or of one that "
           "creates the same variables)?") from None
+    # Found: params holds a leaf at ``name``, so no enclosing scope of it is a leaf and
+    # nothing is stored under it: ``tree.check_can_add(name)`` holds (every name in the
+    # tree is a leaf of params).
+    if (type(leaf) not in _ARRAY_TYPES or leaf.shape != rec.shape
+        or leaf.dtype != rec.dtype):
+      leaf = self._checked_leaf(rec, leaf)
+    self.tree.add(name)
+    returned = self._returned
+    if id(leaf) in returned:   # this very object was returned for another name
+      leaf = jnp.array(leaf, copy=True)
+    returned.add(id(leaf))
+    return leaf
+
+  def _checked_leaf(self, rec, leaf):
+    """``leaf`` as a value of ``rec``'s shape and dtype, or the error saying why not."""
     if isinstance(leaf, jax.ShapeDtypeStruct):
       raise TypeError(
           f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is a "
@@ -261,5 +277,11 @@ class ApplyBackend(Backend):
       raise ValueError(
           f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
           f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init.")
-    self.tree.add(rec.op_name)
-    return self._distinct(leaf)
+    if isinstance(leaf, (jax.Array, np.ndarray)) and isinstance(leaf.shape, tuple):
+      _ARRAY_TYPES.add(type(leaf))   # its shape is a tuple, its dtype a numpy dtype
+    return leaf
+
+
+# The array types whose leaves ``ApplyBackend.create`` checks by comparing ``shape`` and
+# ``dtype`` directly (a leaf of one passed the full check of ``_checked_leaf`` once).
+_ARRAY_TYPES: set = set()

@@ -71,13 +71,25 @@ class SlotKey:
     return f"SlotKey({self.name!r})"
 
 
-class _ThreadState(threading.local):
-  """Per-thread part of a graph: the name stack, and ``Graph.thread_slot``'s state."""
+class _OpenScopes:
+  """One thread's count of the scopes it has open in a graph (``Graph.in_use`` reads
+  the counts of all threads; each thread writes only its own, without a lock)."""
+  __slots__ = ("count", "__weakref__")
 
   def __init__(self):
+    self.count = 0
+
+
+class _ThreadState(threading.local):
+  """Per-thread part of a graph: the name stack, the count of open scopes, and
+  ``Graph.thread_slot``'s state."""
+
+  def __init__(self, counts: weakref.WeakSet, lock):
     super().__init__()
     self.name_stack = ""
-    self.open_scopes = 0
+    self.open_scopes = _OpenScopes()   # dropped with the thread
+    with lock:
+      counts.add(self.open_scopes)
     self.slots: dict[Any, Any] = {}
 
 
@@ -96,6 +108,9 @@ def _drop_owner(graph_ref, owner_id):
 
 
 _MISSING = object()
+
+
+_TRAINABLE_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 
 def _collection(collections: dict, key, create: bool = True) -> list:
@@ -139,7 +154,8 @@ class Graph:
     self.backend = backend
     self._names_in_use: dict[str, int] = {}
     self._op_names: set[str] = set()
-    self._thread = _ThreadState()
+    self._open_scopes: weakref.WeakSet = weakref.WeakSet()   # one count per thread
+    self._thread = _ThreadState(self._open_scopes, threading.Lock())
     self._collections: dict[str, list] = {}
     # Guards what the threads using this graph share (names, store, collections, slots).
     self.lock = threading.RLock()
@@ -154,7 +170,6 @@ class Graph:
     # id(returned value) -> record. Every value a graph returns is a distinct object
     # (the apply backend copies a params leaf that two names share), so this is exact.
     self.records_by_id: dict[int, Any] = {}
-    self._busy_threads: set[int] = set()   # threads with a scope open in this graph
     self.rng_seed = 0
     self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
     # Names of collection items that are not variables (e.g. regularization losses).
@@ -348,26 +363,16 @@ class Graph:
   def enter_scope(self) -> None:
     """Counts an open name or variable scope (``reset_default_graph`` refuses then).
 
-    Counted per thread (no lock on the hot path); a thread with an open scope is listed
-    in ``_busy_threads`` while its count is above zero.
-    """
-    thread = self._thread
-    if thread.open_scopes == 0:
-      with self.lock:
-        self._busy_threads.add(threading.get_ident())
-    thread.open_scopes += 1
+    Counted per thread, without a lock: each thread has its own count."""
+    self._thread.open_scopes.count += 1
 
   def exit_scope(self) -> None:
-    thread = self._thread
-    thread.open_scopes -= 1
-    if thread.open_scopes == 0:
-      with self.lock:
-        self._busy_threads.discard(threading.get_ident())
+    self._thread.open_scopes.count -= 1
 
   @property
   def in_use(self) -> bool:
     """Whether a scope is open in this graph in any thread."""
-    return bool(self._busy_threads)
+    return any(c.count > 0 for c in list(self._open_scopes))
 
   # ---- variables ---------------------------------------------------------------------
   def new_record(self, op_name: str, shape, dtype, *, store_name: str | None = None,
@@ -378,13 +383,20 @@ class Graph:
     creator chain, params adopted in apply): shape a tuple, dtype canonical, and the
     creation stack where this graph's backend keeps them. ``collections`` is
     ``variables.normalize_collections``'s result."""
+    return self._make_record(op_name, store_name, tuple(shape), dtypes_lib.canonical(dtype),
+                             initializer, init_value, bool(trainable), collections,
+                             constraint, bool(use_resource), regularizer, partition_rules)
+
+  def _make_record(self, op_name, store_name, shape, dtype, initializer, init_value,
+                   trainable, collections, constraint, use_resource, regularizer,
+                   partition_rules) -> var_lib.VariableRecord:
+    """Builds the record (the one place one is built; ``new_record`` and
+    ``add_store_variable`` give canonical arguments), with the creation stack where
+    this graph's backend keeps them."""
     return var_lib.VariableRecord(
-        op_name=op_name, store_name=store_name, shape=tuple(shape),
-        dtype=dtypes_lib.canonical(dtype), initializer=initializer, init_value=init_value,
-        trainable=bool(trainable), collections=collections, constraint=constraint,
-        use_resource=bool(use_resource), regularizer=regularizer,
-        partition_rules=partition_rules,
-        stack=var_lib.creation_stack() if self.backend.keeps_stacks else None)
+        op_name, store_name, shape, dtype, initializer, init_value, trainable, collections,
+        constraint, use_resource, regularizer, None,
+        var_lib.creation_stack() if self.backend.keeps_stacks else None, partition_rules)
 
   def add_variable(self, rec, value=None, finish=None, undo: list | None = None,
                    regularize: bool = True):
@@ -423,19 +435,59 @@ class Graph:
         if undo:
           self.undo_names(undo)
         raise
-      rec.value = value
-      self.variables.append(rec)
-      self.records_by_id[id(value)] = rec
-      if rec.store_name is not None:
-        self.var_store[rec.store_name] = rec
-      if not adopted:
-        self._op_names.add(rec.op_name)
-      collections = self._collections
-      for key in dict.fromkeys(rec.collections):
-        _collection(collections, key).append(value)
+      self._record(rec, value, adopted)
       if loss is not None:
         self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
     return value
+
+  def add_store_variable(self, name: str, shape: tuple, dtype, initializer, use_resource,
+                         partition_rules):
+    """``new_record`` and ``add_variable`` for ``get_variable``'s common case, with the
+    least work: a variable ``name`` (a store name that does not end in ``/``) named at
+    the root of the name stack as ``root_scoped_name`` names it, made from a key
+    ``initializer``, trainable, in the default collections, with no regularizer or
+    constraint; ``shape`` a tuple and ``dtype`` canonical. Same checks, same result and
+    the same state after an error as the two calls."""
+    if name not in _VALID_ROOT:
+      validate_name(name, nested=False)
+    with self.lock:
+      names = self._names_in_use
+      name_key = name.lower()
+      if name_key in names:
+        undo: list = []
+        op_name = self._unique(name, undo=undo)
+      else:
+        names[name_key] = 1
+        undo = [(name_key, None)]
+        op_name = name
+      rec = self._make_record(op_name, name, shape, dtype, initializer, None, True,
+                              _TRAINABLE_COLLECTIONS, None, bool(use_resource), None,
+                              partition_rules)
+      try:
+        if op_name in self._op_names:
+          raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
+        value = self.backend.create(self, rec)
+      except BaseException:
+        self.undo_names(undo)
+        raise
+      self._record(rec, value, False)
+    return value
+
+  def _record(self, rec, value, adopted: bool) -> None:
+    """Puts a made variable in the store, the variable list and its collections."""
+    rec.value = value
+    self.variables.append(rec)
+    self.records_by_id[id(value)] = rec
+    if rec.store_name is not None:
+      self.var_store[rec.store_name] = rec
+    if not adopted:
+      self._op_names.add(rec.op_name)
+    collections = self._collections
+    for key in dict.fromkeys(rec.collections):
+      items = collections.get(key) if type(key) is str else None
+      if items is None:
+        items = _collection(collections, key)
+      items.append(value)
 
   def keep_in_store(self, name: str, rec, loss=None) -> None:
     """Keeps ``rec`` as ``get_variable``'s variable ``name`` (a creator chain may return
@@ -543,6 +595,24 @@ class Graph:
     with self.lock:
       return [k for k, v in self._collections.items() if v]
 
+  def collections_holding(self) -> dict[int, tuple]:
+    """The collections that hold each variable's value now, by ``id(record)``: those it
+    was created in first (in their order), then any it was added to later
+    (``add_to_collection``, tf-slim's ``variables_collections``), in the graph's order."""
+    with self.lock:
+      held: dict[int, list] = {}
+      for key, items in self._collections.items():
+        for item in items:
+          keys = held.setdefault(id(item), [])
+          if not keys or keys[-1] != key:
+            keys.append(key)
+      out = {}
+      for rec in self.variables:
+        keys = held.get(id(rec.value), [])
+        out[id(rec)] = tuple([k for k in rec.collections if k in keys] +
+                             [k for k in keys if k not in rec.collections])
+      return out
+
   # ---- default graph -----------------------------------------------------------------
   @contextlib.contextmanager
   def as_default(self) -> Iterator["Graph"]:
@@ -558,6 +628,7 @@ class Graph:
 
 class _GraphNameScope:
   """Context manager for ``Graph.name_scope``; each ``__enter__`` opens the scope anew."""
+  __slots__ = ("_graph", "_name", "_old_stacks")
 
   def __init__(self, graph: Graph, name: str | None):
     self._graph = graph
@@ -567,24 +638,27 @@ class _GraphNameScope:
   def __enter__(self) -> str:
     graph, name = self._graph, self._name
     thread = graph._thread
-    if name:
-      validate_name(name, nested=bool(thread.name_stack))
+    stack = thread.name_stack
     if not name:
-      new_stack, returned = "", ""
-    elif name[-1] == "/":
-      new_stack, returned = name_from_scope_name(name), name
+      new_stack = returned = ""
     else:
-      new_stack = graph.unique_name(name)
-      returned = new_stack + "/"
-    self._old_stacks.append(thread.name_stack)
+      if name not in (_VALID_NESTED if stack else _VALID_ROOT):
+        validate_name(name, nested=bool(stack))
+      if name[-1] == "/":
+        new_stack, returned = name_from_scope_name(name), name
+      else:
+        new_stack = graph._unique(stack + "/" + name if stack else name)
+        returned = new_stack + "/"
+    self._old_stacks.append(stack)
     thread.name_stack = new_stack
     graph.enter_scope()
     return returned
 
   def __exit__(self, *exc) -> None:
     if self._old_stacks:
-      self._graph._thread.name_stack = self._old_stacks.pop()
-      self._graph.exit_scope()
+      graph = self._graph
+      graph._thread.name_stack = self._old_stacks.pop()
+      graph.exit_scope()
 
 
 class _GraphStack(threading.local):
@@ -615,6 +689,21 @@ def get_default_graph() -> Graph:
     if _default_graph is None:
       _default_graph = Graph()
     return _default_graph
+
+
+def discard_default_graph() -> None:
+  """Forgets the eager default graph, even with a scope left open in it; the next
+  ``get_default_graph()`` makes a fresh one. For a test harness's clean start after a
+  failed test; ``reset_default_graph`` is TF's checked form.
+
+  >>> w = get_default_graph()
+  >>> discard_default_graph()
+  >>> get_default_graph() is w
+  False
+  """
+  global _default_graph
+  with _default_graph_lock:
+    _default_graph = None
 
 
 def reset_default_graph() -> None:

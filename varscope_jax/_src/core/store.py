@@ -411,37 +411,55 @@ def _plain_signature(initializer, shape, dtype):
 def plain_get_variable(graph, scope, name, shape, dtype, initializer):
   """``get_variable`` in the common case (above), or ``NOT_PLAIN``."""
   opts = scope._opts
-  if (type(name) is not str or not name or name[-1] == "/" or opts.custom_getter is not None
-      or opts.partitioner is not None or opts.regularizer is not None
-      or opts.constraint is not None):
+  if type(name) is not str or not opts.plain or not name or name[-1] == "/":
     return NOT_PLAIN
   if initializer is None:
     initializer = opts.initializer
-  signature = _plain_signature(initializer, shape, opts.dtype if dtype is None else dtype)
-  if signature is None:
+  if dtype is None:
+    dtype = opts.dtype
+  kind = type(shape)
+  if kind is not list and kind is not tuple:
     return NOT_PLAIN
+  dims = tuple(shape)
+  for d in dims:
+    if type(d) is not int:
+      return NOT_PLAIN
+  try:   # _plain_signature's table, read inline (this runs for every variable of apply)
+    if initializer is None:
+      signature = _PLAIN_DEFAULT.get((NoneType, dims, dtype))
+    else:
+      table = _PLAIN_BY_INITIALIZER.get(initializer)
+      signature = None if table is None else table.get((type(initializer), dims, dtype))
+  except TypeError:   # unhashable: _plain_signature says so
+    signature = None
+  if signature is None:
+    signature = _plain_signature(initializer, dims, dtype)
+    if signature is None:
+      return NOT_PLAIN
   dims, want, canonical, default, validates = signature
-  init = default if initializer is None else initializer
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
-  reuse = scope._reuse
   rec = graph.var_store.get(full_name)
   if rec is not None:
-    if reuse is False or rec.shape != dims or rec.dtype != canonical:
+    if scope._reuse is False or rec.shape != dims or rec.dtype != canonical:
       return NOT_PLAIN
     return rec.value
-  if reuse is True or creator_lib.creator_stack(graph):
+  if scope._reuse is True or creator_lib.creator_stack(graph):
     return NOT_PLAIN
+  init = default if initializer is None else initializer
+  if not validates:
+    return graph.add_store_variable(full_name, dims, canonical, init, opts.use_resource,
+                                    opts.partition_rules)
   undo: list = []
   op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
-  if validates:
-    calling.validate(init, dims, want, op_name)   # TF's constant check
+  calling.validate(init, dims, want, op_name)   # TF's constant check
   rec = graph.new_record(op_name, dims, canonical, store_name=full_name, initializer=init,
                          collections=_DEFAULT_COLLECTIONS, use_resource=opts.use_resource,
                          partition_rules=opts.partition_rules)
   return graph.add_variable(rec, undo=undo)
 
 
+NoneType = type(None)
 _DEFAULT_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 

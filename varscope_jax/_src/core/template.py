@@ -56,7 +56,7 @@ class Template:
       # TF's _pure_variable_scope defaults dtype to float32 (variable_scope passes the
       # enclosing scope's dtype explicitly; a template does not): the captured scope
       # makes float32 variables even inside variable_scope(..., dtype=float16).
-      with vs_lib._PureVariableScope(
+      with vs_lib.PureVariableScope(
           self._unique_name or vs_lib.get_unique_variable_scope(self._name),
           custom_getter=self._custom_getter, dtype=dtypes_lib.float32) as scope:
         self._ctor_scope = scope

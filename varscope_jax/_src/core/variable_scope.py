@@ -59,6 +59,11 @@ class ScopeOptions:
   constraint: Any = None
   partition_rules: Any = None
 
+  def __post_init__(self):
+    # Whether get_variable's common case (core/store.py: plain_get_variable) applies.
+    object.__setattr__(self, "plain", self.custom_getter is None and self.partitioner is None
+                       and self.regularizer is None and self.constraint is None)
+
   def overrides(self) -> dict:
     """The options that are set (not None)."""
     return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
@@ -67,6 +72,7 @@ class ScopeOptions:
 
 OPTION_NAMES = tuple(f.name for f in dataclasses.fields(ScopeOptions))
 _NO_OPTIONS = ScopeOptions()
+_NO_CHANGES: dict = {}   # the overrides of _NO_OPTIONS (read only)
 
 
 class VariableScope:
@@ -312,7 +318,7 @@ def get_unique_variable_scope(prefix: str) -> str:
   return prefix + ("_%d" % idx)
 
 
-class _PureVariableScope:
+class PureVariableScope:
   """Pushes a ``VariableScope`` (no name scope): TF's ``_pure_variable_scope``.
 
   ``options`` holds the overrides given to the scope (unset: ``None``); the new scope
@@ -320,12 +326,15 @@ class _PureVariableScope:
   custom getters (innermost first, as TF) and never inherits ``constraint``.
   """
 
+  __slots__ = ("_options", "_changes", "_name_or_scope", "_reuse", "_old_name_scope",
+               "_store", "_last", "_new_name", "_cached", "_old", "_old_subscopes")
+
   def __init__(self, name_or_scope, reuse=None, old_name_scope=None,
                options: ScopeOptions | None = None, store=None, **overrides):
     if overrides:
       options = dataclasses.replace(options or _NO_OPTIONS, **overrides)
     self._options = options = options or _NO_OPTIONS
-    self._changes = options.overrides() if options is not _NO_OPTIONS else {}
+    self._changes = options.overrides() if options is not _NO_OPTIONS else _NO_CHANGES
     self._name_or_scope = name_or_scope
     self._reuse = reuse
     self._old_name_scope = old_name_scope
@@ -349,21 +358,29 @@ class _PureVariableScope:
 
   def __enter__(self):
     store = self._store
-    self._old = store.current_scope
+    old = self._old = store.current_scope
     if isinstance(self._name_or_scope, VariableScope):
       store.open_variable_scope(self._new_name)
       self._old_subscopes = copy.copy(store.variable_scopes_count)
       obj = self._cached
     else:
-      old = self._old
-      self._new_name = (old.name + "/" + self._name_or_scope if old.name
-                        else self._name_or_scope)
-      self._reuse = self._reuse or old.reuse
-      name_scope = (self._name_or_scope if self._old_name_scope is None
-                    else self._old_name_scope)
-      obj = VariableScope._make(self._reuse, self._new_name, name_scope,
-                                self._derive(old.options))
-      store.open_variable_scope(self._new_name)
+      name = self._name_or_scope
+      old_name = old._name
+      new_name = self._new_name = old_name + "/" + name if old_name else name
+      reuse = self._reuse = self._reuse or old._reuse
+      obj = VariableScope.__new__(VariableScope)   # VariableScope._make, inline
+      obj._name, obj._reuse = new_name, reuse
+      obj._name_scope = name if self._old_name_scope is None else self._old_name_scope
+      opts = old._opts
+      if self._changes or opts.constraint is not None:
+        opts = self._derive(opts)
+      obj._opts = opts if opts.dtype is not None else dataclasses.replace(
+          opts, dtype=dtypes_lib.float32)
+      counts = store.variable_scopes_count
+      if new_name in counts:
+        counts[new_name] += 1
+      else:
+        store.open_variable_scope(new_name)
     store.current_scope = obj
     store.depth += 1
     store.graph.enter_scope()
@@ -463,6 +480,21 @@ class variable_scope:  # pylint: disable=invalid-name
       if self._current_name_scope is not None:
         self._current_name_scope.__enter__()
       return self._pure.__enter__()
+    name_or_scope = self._name_or_scope
+    if type(name_or_scope) is str and name_or_scope and self._auxiliary_name_scope:
+      # The common case, ``variable_scope("name")``: the steps below, in their order.
+      current_name_scope = graph.name_scope(name_or_scope)
+      current_name = current_name_scope.__enter__()
+      self._current_name_scope = current_name_scope
+      pure = PureVariableScope(name_or_scope, self._reuse, current_name, self._options,
+                               scope_store(graph))
+      try:
+        entered = pure.__enter__()
+      except BaseException:
+        self._exit_name_scope(*sys.exc_info())
+        raise
+      self._pure = pure
+      return entered
     if self._auxiliary_name_scope:
       current_name_scope = None
     else:
@@ -484,10 +516,10 @@ class variable_scope:  # pylint: disable=invalid-name
           old_name_scope = current_name
         else:
           old_name_scope = self._name_or_scope.original_name_scope
-        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse,
+        pure = PureVariableScope(self._name_or_scope, reuse=self._reuse,
                                   old_name_scope=old_name_scope, **common)
       else:
-        pure = _PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
+        pure = PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
     else:
       if self._reuse:
         raise ValueError(tf_errors.REUSE_WITHOUT_NAME)
@@ -499,7 +531,7 @@ class variable_scope:  # pylint: disable=invalid-name
       except BaseException:
         self._exit_name_scope(*sys.exc_info())
         raise
-      pure = _PureVariableScope(unique, old_name_scope=current_name, **common)
+      pure = PureVariableScope(unique, old_name_scope=current_name, **common)
     try:
       entered = pure.__enter__()
     except BaseException:

@@ -218,82 +218,82 @@ class Variable:
 
   # --- arithmetic and array methods: those of the current value ------------------
   def __add__(self, other):
-    return self.value().__add__(_value_of(other))
+    return self.value().__add__(value_of(other))
 
   def __radd__(self, other):
-    return self.value().__radd__(_value_of(other))
+    return self.value().__radd__(value_of(other))
 
   def __sub__(self, other):
-    return self.value().__sub__(_value_of(other))
+    return self.value().__sub__(value_of(other))
 
   def __rsub__(self, other):
-    return self.value().__rsub__(_value_of(other))
+    return self.value().__rsub__(value_of(other))
 
   def __mul__(self, other):
-    return self.value().__mul__(_value_of(other))
+    return self.value().__mul__(value_of(other))
 
   def __rmul__(self, other):
-    return self.value().__rmul__(_value_of(other))
+    return self.value().__rmul__(value_of(other))
 
   def __truediv__(self, other):
-    return self.value().__truediv__(_value_of(other))
+    return self.value().__truediv__(value_of(other))
 
   def __rtruediv__(self, other):
-    return self.value().__rtruediv__(_value_of(other))
+    return self.value().__rtruediv__(value_of(other))
 
   def __floordiv__(self, other):
-    return self.value().__floordiv__(_value_of(other))
+    return self.value().__floordiv__(value_of(other))
 
   def __rfloordiv__(self, other):
-    return self.value().__rfloordiv__(_value_of(other))
+    return self.value().__rfloordiv__(value_of(other))
 
   def __mod__(self, other):
-    return self.value().__mod__(_value_of(other))
+    return self.value().__mod__(value_of(other))
 
   def __rmod__(self, other):
-    return self.value().__rmod__(_value_of(other))
+    return self.value().__rmod__(value_of(other))
 
   def __pow__(self, other):
-    return self.value().__pow__(_value_of(other))
+    return self.value().__pow__(value_of(other))
 
   def __rpow__(self, other):
-    return self.value().__rpow__(_value_of(other))
+    return self.value().__rpow__(value_of(other))
 
   def __matmul__(self, other):
-    return self.value().__matmul__(_value_of(other))
+    return self.value().__matmul__(value_of(other))
 
   def __rmatmul__(self, other):
-    return self.value().__rmatmul__(_value_of(other))
+    return self.value().__rmatmul__(value_of(other))
 
   def __lt__(self, other):
-    return self.value().__lt__(_value_of(other))
+    return self.value().__lt__(value_of(other))
 
   def __le__(self, other):
-    return self.value().__le__(_value_of(other))
+    return self.value().__le__(value_of(other))
 
   def __gt__(self, other):
-    return self.value().__gt__(_value_of(other))
+    return self.value().__gt__(value_of(other))
 
   def __ge__(self, other):
-    return self.value().__ge__(_value_of(other))
+    return self.value().__ge__(value_of(other))
 
   def __and__(self, other):
-    return self.value().__and__(_value_of(other))
+    return self.value().__and__(value_of(other))
 
   def __rand__(self, other):
-    return self.value().__rand__(_value_of(other))
+    return self.value().__rand__(value_of(other))
 
   def __or__(self, other):
-    return self.value().__or__(_value_of(other))
+    return self.value().__or__(value_of(other))
 
   def __ror__(self, other):
-    return self.value().__ror__(_value_of(other))
+    return self.value().__ror__(value_of(other))
 
   def __xor__(self, other):
-    return self.value().__xor__(_value_of(other))
+    return self.value().__xor__(value_of(other))
 
   def __rxor__(self, other):
-    return self.value().__rxor__(_value_of(other))
+    return self.value().__rxor__(value_of(other))
 
   def __neg__(self):
     return self.value().__neg__()
@@ -308,19 +308,19 @@ class Variable:
     return self.value().__invert__()
 
   def astype(self, *args):
-    return self.value().astype(*[_value_of(a) for a in args])
+    return self.value().astype(*[value_of(a) for a in args])
 
   def reshape(self, *args):
-    return self.value().reshape(*[_value_of(a) for a in args])
+    return self.value().reshape(*[value_of(a) for a in args])
 
   def sum(self, *args):
-    return self.value().sum(*[_value_of(a) for a in args])
+    return self.value().sum(*[value_of(a) for a in args])
 
   def mean(self, *args):
-    return self.value().mean(*[_value_of(a) for a in args])
+    return self.value().mean(*[value_of(a) for a in args])
 
   def tolist(self, *args):
-    return self.value().tolist(*[_value_of(a) for a in args])
+    return self.value().tolist(*[value_of(a) for a in args])
 
   @property
   def T(self):
@@ -336,7 +336,8 @@ class Variable:
     return self is not other
 
 
-def _value_of(x):
+def value_of(x) -> Any:
+  """The array of ``x`` when it is a :class:`Variable` (its current value), else ``x`` as is."""
   return x.value() if isinstance(x, Variable) else x
 
 

@@ -13,18 +13,18 @@ import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 
-_FLOAT32 = np.dtype("float32")
+FLOAT32 = np.dtype("float32")  # the initializers' default dtype
 # scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.), as in TF.
-_TRUNCATED_STDDEV = 0.87962566103423978
+TRUNCATED_STDDEV = 0.87962566103423978
 
 
 # ----------------------------------------------------------------------------- helpers
-def _as_dtype(dtype) -> np.dtype:
+def as_numpy_dtype(dtype) -> np.dtype:
+  """``dtype`` as a numpy dtype: numpy's names first, then TF's (``"float32_ref"``, ``tf.DType``)."""
   try:
     return np.dtype(dtype)
   except TypeError:
@@ -32,23 +32,21 @@ def _as_dtype(dtype) -> np.dtype:
     return dtypes_lib.as_dtype(dtype, what="dtype")
 
 
-def _tf_dtype_str(dtype) -> str:
+def tf_dtype_str(dtype) -> str:
   """Formats a dtype the way TF prints a ``tf.DType``: ``<dtype: 'int32'>``."""
   return f"<dtype: '{np.dtype(dtype).name}'>"
 
 
-def _is_float(dtype) -> bool:
-  return jnp.issubdtype(dtype, jnp.floating)
-
-
-def _assert_float_dtype(dtype) -> np.dtype:
-  dtype = _as_dtype(dtype)
-  if not _is_float(dtype):
-    raise ValueError(f"Expected floating point type, got {_tf_dtype_str(dtype)}.")
+def assert_float_dtype(dtype) -> np.dtype:
+  """``dtype`` as a numpy dtype; TF's ``ValueError`` when it is not floating."""
+  dtype = as_numpy_dtype(dtype)
+  if not dtypes_lib.is_floating(dtype):
+    raise ValueError(f"Expected floating point type, got {tf_dtype_str(dtype)}.")
   return dtype
 
 
-def _canonical_shape(shape) -> tuple[int, ...]:
+def canonical_shape(shape) -> tuple[int, ...]:
+  """``shape`` (an int or a sequence of ints) as a tuple of non-negative Python ints."""
   if isinstance(shape, (int, np.integer)):
     shape = (shape,)
   try:
@@ -63,7 +61,7 @@ def _canonical_shape(shape) -> tuple[int, ...]:
   return out
 
 
-def _scalar(name: str, value, *, to_float: bool = False):
+def scalar_arg(name: str, value, *, to_float: bool = False):
   """Returns ``value`` as a hashable Python scalar (rejects arrays)."""
   arr = np.asarray(value)
   if arr.ndim != 0 or arr.dtype.kind not in "biuf":
@@ -82,17 +80,22 @@ def _seed(seed):
   return operator.index(seed)
 
 
-def _key(key, seed):
+def seeded_key(key, seed):
+  """``key`` folded with an initializer's ``seed`` (``key`` itself when the seed is None)."""
   return key if seed is None else jax.random.fold_in(key, seed % (1 << 32))
 
 
-def _sample_dtype(dtype: np.dtype) -> np.dtype:
-    # Half-precision samples are drawn in float32 then rounded (better tails, same API).
-  return _FLOAT32 if dtype.itemsize < 4 else dtype
+def sample_dtype(dtype: np.dtype) -> np.dtype:
+  """The dtype random samples for ``dtype`` are drawn in.
+
+  Half-precision samples are drawn in float32 then rounded (better tails, same API).
+  """
+  return FLOAT32 if dtype.itemsize < 4 else dtype
 
 
-def _nested_tuple(x):
-  return tuple(_nested_tuple(v) for v in x) if isinstance(x, list) else x
+def nested_tuple(x):
+  """Nested lists as nested tuples (hashable), anything else as is."""
+  return tuple(nested_tuple(v) for v in x) if isinstance(x, list) else x
 
 
 def compute_fans(shape) -> tuple[int, int]:
@@ -109,7 +112,7 @@ def compute_fans(shape) -> tuple[int, int]:
   >>> compute_fans(()), compute_fans((5,)), compute_fans((3, 4)), compute_fans((2, 2, 3, 4))
   ((1, 1), (5, 5), (3, 4), (12, 16))
   """
-  shape = _canonical_shape(shape)
+  shape = canonical_shape(shape)
   if len(shape) < 1:
     return 1, 1
   if len(shape) == 1:
@@ -131,12 +134,12 @@ else:
 
 
 @dataclass_transform(frozen_default=True)
-def _dataclass(cls):
+def initializer_dataclass(cls):
   """A frozen dataclass without a generated ``repr`` (initializers print TF's form)."""
   return dataclasses.dataclass(cls, frozen=True, repr=False)
 
 
-@_dataclass
+@initializer_dataclass
 class Initializer:
   """Base class of TF1-style initializers: frozen, hashable, ``jax.nn.initializers``-callable.
 
@@ -155,8 +158,8 @@ class Initializer:
 
   def __call__(self, key, shape, dtype=None) -> jax.Array:
     """Returns a ``jax.Array`` of ``shape`` and ``dtype`` (default: ``self.dtype``)."""
-    dtype = _as_dtype(self.dtype if dtype is None else dtype)
-    return _jit_init(self, key, _canonical_shape(shape), dtype)
+    dtype = as_numpy_dtype(self.dtype if dtype is None else dtype)
+    return _jit_init(self, key, canonical_shape(shape), dtype)
 
   def _init(self, key, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
     raise NotImplementedError
@@ -189,10 +192,15 @@ def _jit_init(init: Initializer, key, shape, dtype):
   return init._init(key, shape, dtype)
 
 
-def _dtype_post_init(self, *, floating: bool = False):
-  dtype = _assert_float_dtype(self.dtype) if floating else _as_dtype(self.dtype)
-  object.__setattr__(self, "dtype", dtype)
-  if hasattr(self, "seed"):
+def check_dtype_and_seed(self, *, floating: bool = False):
+  """An initializer's ``__post_init__`` step: its ``dtype`` as a numpy dtype (floating when
+  ``floating``) and its ``seed``, if it has one, checked."""
+  dtype = self.dtype
+  if floating:
+    object.__setattr__(self, "dtype", assert_float_dtype(dtype))
+  elif not isinstance(dtype, np.dtype):
+    object.__setattr__(self, "dtype", as_numpy_dtype(dtype))
+  if "seed" in self.__dataclass_fields__:
     object.__setattr__(self, "seed", _seed(self.seed))
 
 

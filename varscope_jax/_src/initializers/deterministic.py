@@ -11,9 +11,10 @@ from typing import Any, ClassVar
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers.base import (
-    _FLOAT32, Initializer, _as_dtype, _canonical_shape, _dataclass, _dtype_post_init, _is_float,
-    _nested_tuple, _tf_dtype_str)
+    FLOAT32, Initializer, as_numpy_dtype, canonical_shape, check_dtype_and_seed,
+    initializer_dataclass, nested_tuple, tf_dtype_str)
 from varscope_jax._src.initializers.random import GlorotUniform
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ constant / zeros / ones
-@_dataclass
+@initializer_dataclass
 class Zeros(Initializer):
   """Initializer that generates zeros (TF1 ``zeros_initializer``); any dtype.
 
@@ -35,17 +36,17 @@ class Zeros(Initializer):
   Array([0, 0], dtype=int32)
   """
 
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "zeros_initializer"
 
   def __post_init__(self):
-    _dtype_post_init(self)
+    check_dtype_and_seed(self)
 
   def _init(self, key, shape, dtype):
     return jnp.zeros(shape, dtype)
 
 
-@_dataclass
+@initializer_dataclass
 class Ones(Initializer):
   """Initializer that generates ones (TF1 ``ones_initializer``); any dtype.
 
@@ -57,11 +58,11 @@ class Ones(Initializer):
   Array([1., 1.], dtype=float32)
   """
 
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "ones_initializer"
 
   def __post_init__(self):
-    _dtype_post_init(self)
+    check_dtype_and_seed(self)
 
   def _init(self, key, shape, dtype):
     return jnp.ones(shape, dtype)
@@ -95,7 +96,7 @@ def _first_mismatch(value, ok_types):
   return (str(value), type(value).__name__)
 
 
-@_dataclass
+@initializer_dataclass
 class Constant(Initializer):
   """Initializer that generates a constant (TF1 ``constant_initializer``).
 
@@ -120,7 +121,7 @@ class Constant(Initializer):
   """
 
   value: Any = 0
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   verify_shape: bool = False
   value_dtype: np.dtype = dataclasses.field(init=False, repr=False)
   _mismatch: dict = dataclasses.field(init=False, repr=False, compare=False)
@@ -148,10 +149,10 @@ class Constant(Initializer):
     mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
         kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
     object.__setattr__(self, "_mismatch", mismatch)
-    object.__setattr__(self, "value", _nested_tuple(arr.tolist()))
+    object.__setattr__(self, "value", nested_tuple(arr.tolist()))
     object.__setattr__(self, "value_dtype", arr.dtype)
     object.__setattr__(self, "verify_shape", bool(self.verify_shape))
-    _dtype_post_init(self)
+    check_dtype_and_seed(self)
 
   def __hash__(self):  # cached: values can be large nested tuples
     h = self.__dict__.get("_hash_cache")
@@ -169,8 +170,8 @@ class Constant(Initializer):
     >>> constant_initializer(7).numpy_value((2,), np.int8)
     array([7, 7], dtype=int8)
     """
-    shape = _canonical_shape(shape)
-    dtype = _as_dtype(self.dtype if dtype is None else dtype)
+    shape = canonical_shape(shape)
+    dtype = as_numpy_dtype(self.dtype if dtype is None else dtype)
     self.validate(shape, dtype)
     arr = np.asarray(self.value, dtype=self.value_dtype)
     size = math.prod(shape)
@@ -198,9 +199,9 @@ class Constant(Initializer):
     ...
     TypeError: Expected int32, but got 2.5 of type 'float'.
     """
-    shape = _canonical_shape(shape)
-    dtype = _as_dtype(self.dtype if dtype is None else dtype)
-    kind = "f" if _is_float(dtype) else "i" if dtype.kind == "u" else dtype.kind
+    shape = canonical_shape(shape)
+    dtype = as_numpy_dtype(self.dtype if dtype is None else dtype)
+    kind = "f" if dtypes_lib.is_floating(dtype) else "i" if dtype.kind == "u" else dtype.kind
     bad = self._mismatch.get(kind) if math.prod(shape) else None
     if bad is not None:
       raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
@@ -218,7 +219,7 @@ ones_initializer = Ones
 
 
 
-def default_initializer(name: str, dtype=_FLOAT32) -> Initializer:
+def default_initializer(name: str, dtype=FLOAT32) -> Initializer:
   """Default initializer for a variable, like TF1's ``_get_default_initializer``.
 
   Args:
@@ -240,9 +241,9 @@ def default_initializer(name: str, dtype=_FLOAT32) -> Initializer:
   Traceback (most recent call last):
   ValueError: An initializer for variable c of <dtype: 'complex64'> is required
   """
-  dtype = _as_dtype(dtype)
-  if _is_float(dtype):
+  dtype = as_numpy_dtype(dtype)
+  if dtypes_lib.is_floating(dtype):
     return GlorotUniform()
   if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
     return Zeros()
-  raise ValueError(f"An initializer for variable {name} of {_tf_dtype_str(dtype)} is required")
+  raise ValueError(f"An initializer for variable {name} of {tf_dtype_str(dtype)} is required")

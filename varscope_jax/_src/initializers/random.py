@@ -10,21 +10,21 @@ from typing import Any, ClassVar
 import jax
 import jax.numpy as jnp
 
-from varscope_jax._src.initializers.base import (  # noqa: F401
-    _FLOAT32, _TRUNCATED_STDDEV, Initializer, _as_dtype, _assert_float_dtype, _canonical_shape,
-    _dataclass, _dtype_post_init, _is_float, _key, _sample_dtype, _scalar,
-    _tf_dtype_str, compute_fans)
+from varscope_jax._src.base import dtypes as dtypes_lib
+from varscope_jax._src.initializers.base import (
+    FLOAT32, Initializer, TRUNCATED_STDDEV, assert_float_dtype, check_dtype_and_seed,
+    compute_fans, initializer_dataclass, sample_dtype, scalar_arg, seeded_key, tf_dtype_str)
 
 
 # --------------------------------------------------------------------- random initializers
 def _mean_stddev_post_init(self):
   """Shared by the normal initializers: scalar mean/stddev, floating dtype, seed."""
-  object.__setattr__(self, "mean", _scalar("mean", self.mean, to_float=True))
-  object.__setattr__(self, "stddev", _scalar("stddev", self.stddev, to_float=True))
-  _dtype_post_init(self, floating=True)
+  object.__setattr__(self, "mean", scalar_arg("mean", self.mean, to_float=True))
+  object.__setattr__(self, "stddev", scalar_arg("stddev", self.stddev, to_float=True))
+  check_dtype_and_seed(self, floating=True)
 
 
-@_dataclass
+@initializer_dataclass
 class RandomNormal(Initializer):
   """Normal-distribution initializer (TF1 ``random_normal_initializer``).
 
@@ -44,19 +44,19 @@ class RandomNormal(Initializer):
   mean: float = 0.0
   stddev: float = 1.0
   seed: int | None = None
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "random_normal_initializer"
 
   def __post_init__(self):
     _mean_stddev_post_init(self)
 
   def _init(self, key, shape, dtype):
-    _assert_float_dtype(dtype)
-    x = jax.random.normal(_key(key, self.seed), shape, _sample_dtype(dtype))
+    assert_float_dtype(dtype)
+    x = jax.random.normal(seeded_key(key, self.seed), shape, sample_dtype(dtype))
     return (x * self.stddev + self.mean).astype(dtype)
 
 
-@_dataclass
+@initializer_dataclass
 class TruncatedNormal(Initializer):
   """Truncated-normal initializer (TF1 ``truncated_normal_initializer``).
 
@@ -77,20 +77,20 @@ class TruncatedNormal(Initializer):
   mean: float = 0.0
   stddev: float = 1.0
   seed: int | None = None
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "truncated_normal_initializer"
 
   def __post_init__(self):
     _mean_stddev_post_init(self)
 
   def _init(self, key, shape, dtype):
-    _assert_float_dtype(dtype)
-    x = jax.random.truncated_normal(_key(key, self.seed), -2.0, 2.0, shape,
-                                    _sample_dtype(dtype))
+    assert_float_dtype(dtype)
+    x = jax.random.truncated_normal(seeded_key(key, self.seed), -2.0, 2.0, shape,
+                                    sample_dtype(dtype))
     return (x * self.stddev + self.mean).astype(dtype)
 
 
-@_dataclass
+@initializer_dataclass
 class RandomUniform(Initializer):
   """Uniform initializer on ``[minval, maxval)`` (TF1 ``random_uniform_initializer``).
 
@@ -110,28 +110,28 @@ class RandomUniform(Initializer):
   minval: float = 0
   maxval: float | None = None
   seed: int | None = None
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "random_uniform_initializer"
 
   def __post_init__(self):
-    object.__setattr__(self, "minval", _scalar("minval", self.minval))
+    object.__setattr__(self, "minval", scalar_arg("minval", self.minval))
     if self.maxval is not None:
-      object.__setattr__(self, "maxval", _scalar("maxval", self.maxval))
-    _dtype_post_init(self)
+      object.__setattr__(self, "maxval", scalar_arg("maxval", self.maxval))
+    check_dtype_and_seed(self)
     self._check_dtype(self.dtype)
 
   @staticmethod
   def _check_dtype(dtype):
-    if dtype.kind not in "fiu" and not _is_float(dtype):
+    if dtype.kind not in "fiu" and not dtypes_lib.is_floating(dtype):
       raise ValueError(
           "random_uniform_initializer requires a floating point or integer dtype, "
-          f"got {_tf_dtype_str(dtype)}."
+          f"got {tf_dtype_str(dtype)}."
       )
 
   def _init(self, key, shape, dtype):
     self._check_dtype(dtype)
-    key = _key(key, self.seed)
-    if _is_float(dtype):
+    key = seeded_key(key, self.seed)
+    if dtypes_lib.is_floating(dtype):
       maxval = 1.0 if self.maxval is None else self.maxval
       # TF's rule, rnd * (maxval - minval) + minval (jax.random.uniform would also
       # clamp at minval: all values equal minval when minval > maxval).
@@ -139,7 +139,7 @@ class RandomUniform(Initializer):
       return (unit * (jnp.asarray(maxval, dtype) - jnp.asarray(self.minval, dtype))
               + jnp.asarray(self.minval, dtype)).astype(dtype)
     if self.maxval is None:
-      raise ValueError(f"Must specify maxval for integer dtype {_tf_dtype_str(dtype)}")
+      raise ValueError(f"Must specify maxval for integer dtype {tf_dtype_str(dtype)}")
     bounds = []
     for name, v in (("minval", self.minval), ("maxval", self.maxval)):
       if float(v) != int(v):
@@ -152,7 +152,7 @@ _MODES = ("fan_in", "fan_out", "fan_avg")
 _DISTRIBUTIONS = ("normal", "uniform", "truncated_normal", "untruncated_normal")
 
 
-@_dataclass
+@initializer_dataclass
 class VarianceScaling(Initializer):
   """Variance-scaling initializer with TF1 (v1) rules (``variance_scaling_initializer``).
 
@@ -184,11 +184,11 @@ class VarianceScaling(Initializer):
   mode: str = "fan_in"
   distribution: str = "truncated_normal"
   seed: int | None = None
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "variance_scaling_initializer"
 
   def __post_init__(self):
-    scale = _scalar("scale", self.scale, to_float=True)
+    scale = scalar_arg("scale", self.scale, to_float=True)
     if scale <= 0.0:
       raise ValueError("`scale` must be positive float.")
     if self.mode not in _MODES:
@@ -198,7 +198,7 @@ class VarianceScaling(Initializer):
       raise ValueError(f"Invalid `distribution` argument: {self.distribution}")
     object.__setattr__(self, "scale", scale)
     object.__setattr__(self, "distribution", distribution)
-    _dtype_post_init(self, floating=True)
+    check_dtype_and_seed(self, floating=True)
 
   def stddev_or_limit(self, shape) -> float:
     """Returns the stddev (normal variants) or the limit (uniform) for ``shape``.
@@ -210,17 +210,17 @@ class VarianceScaling(Initializer):
     n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
     s = self.scale / max(1.0, n[self.mode])
     if self.distribution in ("normal", "truncated_normal"):
-      return math.sqrt(s) / _TRUNCATED_STDDEV
+      return math.sqrt(s) / TRUNCATED_STDDEV
     if self.distribution == "untruncated_normal":
       return math.sqrt(s)
     return math.sqrt(3.0 * s)
 
   def _init(self, key, shape, dtype):
-    _assert_float_dtype(dtype)
-    key, v = _key(key, self.seed), self.stddev_or_limit(shape)
+    assert_float_dtype(dtype)
+    key, v = seeded_key(key, self.seed), self.stddev_or_limit(shape)
     if self.distribution == "uniform":
       return jax.random.uniform(key, shape, dtype, -v, v)
-    sd = _sample_dtype(dtype)
+    sd = sample_dtype(dtype)
     if self.distribution == "untruncated_normal":
       x = jax.random.normal(key, shape, sd)
     else:
@@ -228,7 +228,7 @@ class VarianceScaling(Initializer):
     return (x * v).astype(dtype)
 
 
-@_dataclass
+@initializer_dataclass
 class GlorotUniform(VarianceScaling):
   """Glorot/Xavier uniform initializer (TF1 ``glorot_uniform_initializer``).
 
@@ -250,7 +250,7 @@ class GlorotUniform(VarianceScaling):
   _tf_name: ClassVar[str] = "glorot_uniform_initializer"
 
 
-@_dataclass
+@initializer_dataclass
 class GlorotNormal(VarianceScaling):
   """Glorot/Xavier (truncated) normal initializer (TF1 ``glorot_normal_initializer``).
 
@@ -271,7 +271,7 @@ class GlorotNormal(VarianceScaling):
   _tf_name: ClassVar[str] = "glorot_normal_initializer"
 
 
-@_dataclass
+@initializer_dataclass
 class Orthogonal(Initializer):
   """Orthogonal-matrix initializer (TF1 ``orthogonal_initializer``).
 
@@ -296,22 +296,22 @@ class Orthogonal(Initializer):
 
   gain: float = 1.0
   seed: int | None = None
-  dtype: Any = _FLOAT32
+  dtype: Any = FLOAT32
   _tf_name: ClassVar[str] = "orthogonal_initializer"
 
   def __post_init__(self):
-    object.__setattr__(self, "gain", _scalar("gain", self.gain, to_float=True))
-    _dtype_post_init(self, floating=True)
+    object.__setattr__(self, "gain", scalar_arg("gain", self.gain, to_float=True))
+    check_dtype_and_seed(self, floating=True)
 
   def _init(self, key, shape, dtype):
-    _assert_float_dtype(dtype)
+    assert_float_dtype(dtype)
     if len(shape) < 2:
       raise ValueError("The tensor to initialize must be at least two-dimensional")
     num_rows, num_cols = math.prod(shape[:-1]), shape[-1]
     if num_rows * num_cols == 0:
       return jnp.zeros(shape, dtype)
     flat_shape = (max(num_rows, num_cols), min(num_rows, num_cols))
-    a = jax.random.normal(_key(key, self.seed), flat_shape, _sample_dtype(dtype))
+    a = jax.random.normal(seeded_key(key, self.seed), flat_shape, sample_dtype(dtype))
     q, r = jnp.linalg.qr(a, mode="reduced")
     q = q * jnp.sign(jnp.diagonal(r))
     if num_rows < num_cols:

@@ -24,17 +24,18 @@ from varscope_jax._src.io.errors import CheckpointError
 
 TMP_MARK = ".varscope-tmp-"
 LOCK_SUFFIX = ".varscope-lock"
-_FSYNC = True  # benchmarks/fsync_cost.py turns it off to measure what it costs
+# False skips every fsync (benchmarks/fsync_cost.py turns it off to measure what it costs).
+FSYNC = True
 
 
 def fsync_fd(fd: int) -> None:
-  if _FSYNC:
+  if FSYNC:
     os.fsync(fd)
 
 
 def fsync_dir(path: str) -> None:
   """Makes the entries of folder ``path`` (renames, new files) durable."""
-  if not _FSYNC:
+  if not FSYNC:
     return
   fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
   try:
@@ -48,7 +49,7 @@ def fsync_dir(path: str) -> None:
 
 def fsync_tree(path: str) -> None:
   """fsyncs every file and folder under ``path`` (a folder orbax wrote), deepest first."""
-  if not _FSYNC:
+  if not FSYNC:
     return
   for root, _, files in os.walk(path, topdown=False):
     for name in files:

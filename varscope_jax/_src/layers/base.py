@@ -324,7 +324,7 @@ class Layer:
       raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
                        "isn't built. You can build it manually via: "
                        f"`{self.name}.build(batch_input_shape)`.")
-    return int(sum(np.prod(np.shape(_value_of(w)), dtype=np.int64) for w in self.weights))
+    return int(sum(np.prod(np.shape(var_lib.value_of(w)), dtype=np.int64) for w in self.weights))
 
   def compute_output_shape(self, input_shape):
     """The output shape for ``input_shape`` (a tuple; ``None`` for unknown sizes).
@@ -429,7 +429,7 @@ class Layer:
           # weight (``conv/kernel/Regularizer``), even when a custom getter renamed it.
           with graph.name_scope(name + "/Regularizer"):
             loss_name = graph.name_stack
-            loss = regularizer(_value_of(variable))
+            loss = regularizer(var_lib.value_of(variable))
           if loss is not None:
             self._add_loss_item(graph, loss, loss_name)
         rec = graph.record_of(variable)
@@ -573,9 +573,3 @@ def _dedup(items):
     if not any(v is u for u in out):
       out.append(v)
   return out
-
-
-def _value_of(variable) -> jax.Array:
-  """The array of a variable (a ``vs.Variable`` in the eager default graph, else as is)."""
-  return variable.value() if isinstance(variable, var_lib.Variable) else variable
-

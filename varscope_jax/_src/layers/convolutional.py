@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from varscope_jax._src.base.tensor_shape import TensorShape
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.core import ZEROS, argument_errors, where
@@ -169,7 +170,7 @@ class _Conv(base.Layer):
     if self.padding == "causal":
       inputs = self._causal_pad(inputs)
     self._check_output_size(inputs)
-    kernel = base._value_of(self.kernel)
+    kernel = var_lib.value_of(self.kernel)
     padding = "VALID" if self.padding == "causal" else self.padding.upper()
     outputs = _squeeze_batch_dims(
         inputs, self.rank,
@@ -178,7 +179,7 @@ class _Conv(base.Layer):
 
   def _finish(self, outputs):
     if self.use_bias:
-      outputs = add_bias(outputs, base._value_of(self.bias), self.data_format)
+      outputs = add_bias(outputs, var_lib.value_of(self.bias), self.data_format)
     if self.activation is not None:
       outputs = self.activation(outputs)
     return outputs
@@ -300,7 +301,7 @@ class _ConvTranspose(_Conv):
     self.built = True
 
   def call(self, inputs):
-    kernel = base._value_of(self.kernel)
+    kernel = var_lib.value_of(self.kernel)
     in_sizes = self._spatial_shape(inputs.shape)
     pads = []
     for size, k, s in zip(in_sizes, self.kernel_size, self.strides):
@@ -415,8 +416,8 @@ class _SeparableConv(_Conv):
     if self.padding == "causal":
       inputs = self._causal_pad(inputs)
     self._check_output_size(inputs)
-    depthwise = base._value_of(self.depthwise_kernel)
-    pointwise = base._value_of(self.pointwise_kernel)
+    depthwise = var_lib.value_of(self.depthwise_kernel)
+    pointwise = var_lib.value_of(self.pointwise_kernel)
     in_dim = depthwise.shape[-2]
     # (k..., in, m) -> (k..., 1, in * m): output channel i * m + j, TF's order.
     depthwise = jnp.reshape(depthwise, depthwise.shape[:-2] + (1, in_dim * depthwise.shape[-1]))

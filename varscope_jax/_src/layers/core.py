@@ -13,6 +13,7 @@ from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
 from varscope_jax._src.core import rng as rng_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils as layer_utils
@@ -140,7 +141,7 @@ class Dense(base.Layer):
     return TensorShape(input_shape[:-1] + (self.units,))
 
   def call(self, inputs):
-    kernel = base._value_of(self.kernel)
+    kernel = var_lib.value_of(self.kernel)
     if inputs.dtype != kernel.dtype:
       inputs = inputs.astype(kernel.dtype)
     if inputs.ndim == 2:
@@ -148,7 +149,7 @@ class Dense(base.Layer):
     else:
       outputs = jnp.tensordot(inputs, kernel, [[inputs.ndim - 1], [0]])
     if self.bias is not None:
-      outputs = outputs + base._value_of(self.bias)
+      outputs = outputs + var_lib.value_of(self.bias)
     if self.activation is not None:
       outputs = self.activation(outputs)
     return outputs

@@ -254,7 +254,7 @@ class BatchNormalization(base.Layer):
 
     if not self.trainable:
       # TF: a non-trainable layer lists no updates, so UPDATE_OPS never runs them.
-      return new_value(base._value_of(variable))
+      return new_value(var_lib.value_of(variable))
     new = state_lib.update_variable(variable, new_value, "assign")
     if listed:
       self.add_update(new)
@@ -289,10 +289,10 @@ class BatchNormalization(base.Layer):
     shape[channel] = -1
     x = inputs.astype(jnp.float32)
     p = self._param_dtype
-    gamma = base._value_of(self.gamma) if self.scale else jnp.ones(self._param_shape, p)
-    beta = base._value_of(self.beta) if self.center else jnp.zeros(self._param_shape, p)
-    moving_mean = base._value_of(self.moving_mean)
-    moving_var = base._value_of(self.moving_variance)
+    gamma = var_lib.value_of(self.gamma) if self.scale else jnp.ones(self._param_shape, p)
+    beta = var_lib.value_of(self.beta) if self.center else jnp.zeros(self._param_shape, p)
+    moving_mean = var_lib.value_of(self.moving_mean)
+    moving_var = var_lib.value_of(self.moving_variance)
     eps = jnp.float32(self.epsilon)
 
     def normalize(mean, var):
@@ -331,10 +331,10 @@ class BatchNormalization(base.Layer):
         return jnp.reshape(v, broadcast_shape)
       return v
 
-    scale: jax.Array | None = bcast(base._value_of(self.gamma)) if self.scale else None
-    offset: jax.Array | None = bcast(base._value_of(self.beta)) if self.center else None
-    moving_mean = base._value_of(self.moving_mean)
-    moving_var = base._value_of(self.moving_variance)
+    scale: jax.Array | None = bcast(var_lib.value_of(self.gamma)) if self.scale else None
+    offset: jax.Array | None = bcast(var_lib.value_of(self.beta)) if self.center else None
+    moving_mean = var_lib.value_of(self.moving_mean)
+    moving_var = var_lib.value_of(self.moving_variance)
     if training is False:
       mean, variance = moving_mean, moving_var
     else:
@@ -383,8 +383,8 @@ class BatchNormalization(base.Layer):
   def _renorm_correction(self, mean, variance, training):
     eps = jnp.float32(self.epsilon)
     stddev = jnp.sqrt(variance + eps)
-    renorm_mean = base._value_of(self.renorm_mean)
-    renorm_stddev = jnp.maximum(base._value_of(self.renorm_stddev), jnp.sqrt(eps))
+    renorm_mean = var_lib.value_of(self.renorm_mean)
+    renorm_stddev = jnp.maximum(var_lib.value_of(self.renorm_stddev), jnp.sqrt(eps))
     r = stddev / renorm_stddev
     d = (mean - renorm_mean) / renorm_stddev
     clip = self.renorm_clipping

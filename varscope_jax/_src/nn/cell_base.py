@@ -35,14 +35,9 @@ from varscope_jax._src.base.dtypes import as_tf_dtype
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.core.graph import SlotKey, get_default_graph
 from varscope_jax._src.core.variable_scope import get_variable_scope, variable_scope
-from varscope_jax._src.core.variables import Variable
+from varscope_jax._src.core.variables import value_of
 from varscope_jax._src.layers.base import Layer
 from varscope_jax._src.layers.input_spec import InputSpec
-
-
-def value_of(v) -> Any:
-  """The array of a variable (eager ``Variable`` objects hold it; traces give arrays)."""
-  return v.value() if isinstance(v, Variable) else v
 
 
 def tf_dtype_repr(dtype) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from varscope_jax._src.nn.cell_base import value_of
+from varscope_jax._src.core.variables import value_of
 
 
 def _clip_by_norm(x, max_norm, axes):

@@ -16,12 +16,12 @@ import optax
 
 from varscope_jax._src.optim.tf1_optimizers import (
     ScalarOrSchedule,
-    _cast,
-    _check_numbers,
-    _count0,
-    _learning_rate,
-    _unzip,
-    _zeros,
+    cast_like,
+    check_numbers,
+    learning_rate_at,
+    unzip_tree,
+    zero_count,
+    zeros_like_tree,
 )
 from varscope_jax._src.optim.tf1_states import AdamWeightDecayState
 
@@ -76,7 +76,7 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
   [-0.41622]
   """
   del name
-  _check_numbers("adam_weight_decay", learning_rate, weight_decay_rate=weight_decay_rate,
+  check_numbers("adam_weight_decay", learning_rate, weight_decay_rate=weight_decay_rate,
                  beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
   if isinstance(exclude_from_weight_decay, (str, bytes, re.Pattern)):
     raise TypeError(f"adam_weight_decay: exclude_from_weight_decay must be a list of regexes, "
@@ -87,13 +87,13 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
     return bool(weight_decay_rate) and not any(p.search(var_name) for p in patterns)
 
   def init(params):
-    return AdamWeightDecayState(count=_count0(), m=_zeros(params), v=_zeros(params))
+    return AdamWeightDecayState(count=zero_count(), m=zeros_like_tree(params), v=zeros_like_tree(params))
 
   def update(grads, state, params=None):
     if params is None and weight_decay_rate:
       raise ValueError("adam_weight_decay's update needs params for the weight decay: "
                        "call tx.update(grads, state, params).")
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
     leaves, treedef = jax.tree_util.tree_flatten_with_path(grads)
     param_leaves = (treedef.flatten_up_to(params) if params is not None
                     else [None] * len(leaves))
@@ -101,14 +101,14 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
     for (path, g), m, v, var in zip(leaves, treedef.flatten_up_to(state.m),
                                     treedef.flatten_up_to(state.v), param_leaves):
       # Python computes 1.0 - beta in float64; TF then makes a float32 constant of it.
-      m = _cast(beta_1, g) * m + _cast(1.0 - beta_1, g) * g
-      v = _cast(beta_2, g) * v + _cast(1.0 - beta_2, g) * jnp.square(g)
-      step = m / (jnp.sqrt(v) + _cast(epsilon, g))
+      m = cast_like(beta_1, g) * m + cast_like(1.0 - beta_1, g) * g
+      v = cast_like(beta_2, g) * v + cast_like(1.0 - beta_2, g) * jnp.square(g)
+      step = m / (jnp.sqrt(v) + cast_like(epsilon, g))
       if decays(_path_name(path)):
         assert var is not None   # (decays() is false without params)
-        step = step + _cast(weight_decay_rate, g) * var
-      out.append((-(_cast(lr_value, g) * step), m, v))
-    updates, m, v = _unzip(grads, treedef.unflatten(out), 3)
+        step = step + cast_like(weight_decay_rate, g) * var
+      out.append((-(cast_like(lr_value, g) * step), m, v))
+    updates, m, v = unzip_tree(grads, treedef.unflatten(out), 3)
     return updates, AdamWeightDecayState(count=optax.safe_int32_increment(state.count),
                                          m=m, v=v)
 

@@ -1,20 +1,20 @@
 """TF1's ``FtrlOptimizer`` as an optax transform (TF's ``ApplyFtrl`` / ``ApplyFtrlV2`` kernels)."""
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import optax
 
 from varscope_jax._src.optim.tf1_optimizers import (
     ScalarOrSchedule,
-    _cast,
-    _check_name,
-    _check_numbers,
-    _count0,
-    _full,
-    _learning_rate,
-    _map,
-    _unzip,
-    _zeros,
+    cast_like,
+    check_name,
+    check_numbers,
+    full_like_tree,
+    learning_rate_at,
+    unzip_tree,
+    zero_count,
+    zeros_like_tree,
 )
 from varscope_jax._src.optim.tf1_states import FtrlState
 
@@ -81,8 +81,8 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
   Array([-0.5], dtype=float32)
   """
   del use_locking
-  _check_name(name, "ftrl")
-  _check_numbers("ftrl", learning_rate, learning_rate_power=learning_rate_power,
+  check_name(name, "ftrl")
+  check_numbers("ftrl", learning_rate, learning_rate_power=learning_rate_power,
                  initial_accumulator_value=initial_accumulator_value,
                  l1_regularization_strength=l1_regularization_strength,
                  l2_regularization_strength=l2_regularization_strength,
@@ -97,22 +97,22 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
   beta = 0.0 if beta is None else beta
 
   def init(params):
-    return FtrlState(count=_count0(), accum=_full(params, initial_accumulator_value),
-                     linear=_zeros(params), name=name)
+    return FtrlState(count=zero_count(), accum=full_like_tree(params, initial_accumulator_value),
+                     linear=zeros_like_tree(params), name=name)
 
   def update(grads, state, params=None):
     if params is None:
       raise ValueError("ftrl's update needs params (FTRL computes the new weights from "
                        "them): call tx.update(grads, state, params).")
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
     # TF: l2 + beta / (2 * max(lr, 1e-36)), a float32 tensor, then cast per variable.
     lr32 = jnp.maximum(jnp.asarray(lr_value, jnp.float32), jnp.float32(1e-36))
     l2_adjusted = jnp.float32(l2) + jnp.float32(beta) / (jnp.float32(2.0) * lr32)
 
     def leaf(g, var, accum, linear):
-      lr, l1_, l2_ = _cast(lr_value, g), _cast(l1, g), l2_adjusted.astype(g.dtype)
-      power, two = _cast(learning_rate_power, g), _cast(2, g)
-      g_s = g + two * _cast(shrinkage, g) * var if shrinkage > 0.0 else g
+      lr, l1_, l2_ = cast_like(lr_value, g), cast_like(l1, g), l2_adjusted.astype(g.dtype)
+      power, two = cast_like(learning_rate_power, g), cast_like(2, g)
+      g_s = g + two * cast_like(shrinkage, g) * var if shrinkage > 0.0 else g
       new_accum = accum + g * g
       if learning_rate_power == -0.5:
         new_root, old_root = jnp.sqrt(new_accum), jnp.sqrt(accum)
@@ -124,8 +124,8 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
       new_var = jnp.where(jnp.abs(linear) > l1_, x / y, jnp.zeros_like(var))
       return new_var - var, new_accum, linear
 
-    out = _map(leaf, grads, params, state.accum, state.linear)
-    updates, accum, linear = _unzip(grads, out, 3)
+    out = jax.tree_util.tree_map(leaf, grads, params, state.accum, state.linear)
+    updates, accum, linear = unzip_tree(grads, out, 3)
     return updates, FtrlState(count=optax.safe_int32_increment(state.count), accum=accum,
                               linear=linear, name=name)
 

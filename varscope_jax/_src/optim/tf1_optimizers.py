@@ -52,14 +52,15 @@ ScalarOrSchedule = Union[float, Callable[[jax.Array], Any]]
 
 # ---------------------------------------------------------------------------
 
-def _check_name(name: str, kind: str) -> str:
+def check_name(name: str, kind: str) -> str:
+  """``name`` (an optimizer's ``name=``), refused unless a non-empty string."""
   if not isinstance(name, str) or not name:
     raise ValueError(f"{kind}: name must be a non-empty string (the optimizer's name=, "
                      f"which TF uses as its slot variables' suffix), got {name!r}.")
   return name
 
 
-def _check_numbers(kind: str, learning_rate, **hypers) -> None:
+def check_numbers(kind: str, learning_rate, **hypers) -> None:
   """A clear error for a hyperparameter that is not a number (TF fails only when applying)."""
   if not callable(learning_rate):
     hypers = {"learning_rate": learning_rate, **hypers}
@@ -72,11 +73,12 @@ def _check_numbers(kind: str, learning_rate, **hypers) -> None:
       raise TypeError(f"{kind}: {arg} must be a number{also}, got {value!r}.")
 
 
-def _learning_rate(learning_rate: ScalarOrSchedule, count):
+def learning_rate_at(learning_rate: ScalarOrSchedule, count):
+  """The learning rate at step ``count`` (a schedule is called, a number is as is)."""
   return learning_rate(count) if callable(learning_rate) else learning_rate
 
 
-def _cast(value, like):
+def cast_like(value, like):
   """A hyperparameter as a scalar of the variable's dtype (TF's ``math_ops.cast``)."""
   return jnp.asarray(value, dtype=jnp.asarray(like).dtype)
 
@@ -85,15 +87,18 @@ def _map(fn, *trees):
   return jax.tree_util.tree_map(fn, *trees)
 
 
-def _zeros(params):
+def zeros_like_tree(params):
+  """A slot tree of zeros shaped like ``params``."""
   return _map(jnp.zeros_like, params)
 
 
-def _full(params, value):
+def full_like_tree(params, value):
+  """A slot tree of ``value`` shaped like ``params``."""
   return _map(lambda p: jnp.full_like(p, value), params)
 
 
-def _count0():
+def zero_count():
+  """The step count of a new state (int32 zero, as optax's)."""
   return jnp.zeros([], jnp.int32)
 
 
@@ -134,24 +139,24 @@ def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: flo
   0.81
   """
   del use_locking
-  _check_name(name, "adam")
-  _check_numbers("adam", learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon)
+  check_name(name, "adam")
+  check_numbers("adam", learning_rate, beta1=beta1, beta2=beta2, epsilon=epsilon)
 
   def init(params):
     # TF makes the powers float32 variables (from Python floats) whatever the dtype of
     # the model, and casts them to each variable's dtype when it applies a step.
-    return AdamState(count=_count0(), beta1_power=jnp.asarray(beta1, jnp.float32),
-                     beta2_power=jnp.asarray(beta2, jnp.float32), m=_zeros(params),
-                     v=_zeros(params), name=name)
+    return AdamState(count=zero_count(), beta1_power=jnp.asarray(beta1, jnp.float32),
+                     beta2_power=jnp.asarray(beta2, jnp.float32), m=zeros_like_tree(params),
+                     v=zeros_like_tree(params), name=name)
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, m, v):
-      lr = _cast(lr_value, g)
-      b1, b2, eps = _cast(beta1, g), _cast(beta2, g), _cast(epsilon, g)
-      one = _cast(1, g)
+      lr = cast_like(lr_value, g)
+      b1, b2, eps = cast_like(beta1, g), cast_like(beta2, g), cast_like(epsilon, g)
+      one = cast_like(1, g)
       b1p, b2p = state.beta1_power.astype(g.dtype), state.beta2_power.astype(g.dtype)
       alpha = lr * jnp.sqrt(one - b2p) / (one - b1p)
       m = m + (g - m) * (one - b1)
@@ -159,16 +164,16 @@ def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: flo
       return -((m * alpha) / (jnp.sqrt(v) + eps)), m, v
 
     out = _map(leaf, grads, state.m, state.v)
-    updates, m, v = _unzip(grads, out, 3)
+    updates, m, v = unzip_tree(grads, out, 3)
     return updates, AdamState(
         count=optax.safe_int32_increment(state.count),
-        beta1_power=state.beta1_power * _cast(beta1, state.beta1_power),
-        beta2_power=state.beta2_power * _cast(beta2, state.beta2_power), m=m, v=v, name=name)
+        beta1_power=state.beta1_power * cast_like(beta1, state.beta1_power),
+        beta2_power=state.beta2_power * cast_like(beta2, state.beta2_power), m=m, v=v, name=name)
 
   return optax.GradientTransformation(init, update)
 
 
-def _unzip(like, out, n):
+def unzip_tree(like, out, n):
   """Splits a tree of n-tuples (at the leaves of ``like``) into n trees."""
   treedef = jax.tree_util.tree_structure(like)
   leaves = treedef.flatten_up_to(out)
@@ -207,26 +212,26 @@ def momentum(learning_rate: ScalarOrSchedule, momentum: float,  # noqa: F811 (TF
   (Array([-0.19, -0.19], dtype=float32), Array([1.9, 1.9], dtype=float32))
   """
   del use_locking
-  _check_name(name, "momentum")
-  _check_numbers("momentum", learning_rate, momentum=momentum)
+  check_name(name, "momentum")
+  check_numbers("momentum", learning_rate, momentum=momentum)
   mu = momentum
 
   def init(params):
-    return MomentumState(count=_count0(), momentum=_zeros(params), name=name)
+    return MomentumState(count=zero_count(), momentum=zeros_like_tree(params), name=name)
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, accum):
-      lr, m = _cast(lr_value, g), _cast(mu, g)
+      lr, m = cast_like(lr_value, g), cast_like(mu, g)
       accum = accum * m + g
       if use_nesterov:
         return -(g * lr + accum * m * lr), accum
       return -(accum * lr), accum
 
     out = _map(leaf, grads, state.momentum)
-    updates, accum = _unzip(grads, out, 2)
+    updates, accum = unzip_tree(grads, out, 2)
     return updates, MomentumState(count=optax.safe_int32_increment(state.count),
                                   momentum=accum, name=name)
 
@@ -268,22 +273,22 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float
   1.3
   """
   del use_locking
-  _check_name(name, "rmsprop")
-  _check_numbers("rmsprop", learning_rate, decay=decay, momentum=momentum, epsilon=epsilon)
+  check_name(name, "rmsprop")
+  check_numbers("rmsprop", learning_rate, decay=decay, momentum=momentum, epsilon=epsilon)
   mu = momentum
 
   def init(params):
-    return RMSPropState(count=_count0(), rms=_full(params, 1), name=name,
-                        mg=_zeros(params) if centered else None, momentum=_zeros(params))
+    return RMSPropState(count=zero_count(), rms=full_like_tree(params, 1), name=name,
+                        mg=zeros_like_tree(params) if centered else None, momentum=zeros_like_tree(params))
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, ms, mg, mom):
-      lr, rho, m, eps = (_cast(lr_value, g), _cast(decay, g), _cast(mu, g),
-                         _cast(epsilon, g))
-      one = _cast(1, g)
+      lr, rho, m, eps = (cast_like(lr_value, g), cast_like(decay, g), cast_like(mu, g),
+                         cast_like(epsilon, g))
+      one = cast_like(1, g)
       ms = ms + (g * g - ms) * (one - rho)
       if centered:
         mg = mg + (g - mg) * (one - rho)
@@ -296,7 +301,7 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float
     mg_tree = state.mg if centered else _map(lambda g: None, grads)
     out = jax.tree_util.tree_map(leaf, grads, state.rms, mg_tree, state.momentum,
                                  is_leaf=lambda x: x is None)
-    updates, ms, mg, mom = _unzip(grads, out, 4)
+    updates, ms, mg, mom = unzip_tree(grads, out, 4)
     return updates, RMSPropState(count=optax.safe_int32_increment(state.count), rms=ms,
                                  mg=mg if centered else None, momentum=mom, name=name)
 
@@ -331,26 +336,26 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
   (Array([-0.25], dtype=float32), Array([4.], dtype=float32))
   """
   del use_locking
-  _check_name(name, "adagrad")
-  _check_numbers("adagrad", learning_rate,
+  check_name(name, "adagrad")
+  check_numbers("adagrad", learning_rate,
                   initial_accumulator_value=initial_accumulator_value)
   if not initial_accumulator_value > 0.0:
     raise ValueError("initial_accumulator_value must be positive: %s" %
                      initial_accumulator_value)
 
   def init(params):
-    return AdagradState(count=_count0(), name=name,
-                        accumulator=_full(params, initial_accumulator_value))
+    return AdagradState(count=zero_count(), name=name,
+                        accumulator=full_like_tree(params, initial_accumulator_value))
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, accum):
       accum = accum + g * g
-      return -(g * _cast(lr_value, g) * jax.lax.rsqrt(accum)), accum
+      return -(g * cast_like(lr_value, g) * jax.lax.rsqrt(accum)), accum
 
-    updates, accum = _unzip(grads, _map(leaf, grads, state.accumulator), 2)
+    updates, accum = unzip_tree(grads, _map(leaf, grads, state.accumulator), 2)
     return updates, AdagradState(count=optax.safe_int32_increment(state.count),
                                  accumulator=accum, name=name)
 
@@ -385,26 +390,26 @@ def adadelta(learning_rate: ScalarOrSchedule = 0.001, rho: float = 0.95,
   ['accum', 'accum_update']
   """
   del use_locking
-  _check_name(name, "adadelta")
-  _check_numbers("adadelta", learning_rate, rho=rho, epsilon=epsilon)
+  check_name(name, "adadelta")
+  check_numbers("adadelta", learning_rate, rho=rho, epsilon=epsilon)
 
   def init(params):
-    return AdadeltaState(count=_count0(), accum=_zeros(params),
-                         accum_update=_zeros(params), name=name)
+    return AdadeltaState(count=zero_count(), accum=zeros_like_tree(params),
+                         accum_update=zeros_like_tree(params), name=name)
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
+    lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, accum, accum_update):
-      lr, r, eps, one = _cast(lr_value, g), _cast(rho, g), _cast(epsilon, g), _cast(1, g)
+      lr, r, eps, one = cast_like(lr_value, g), cast_like(rho, g), cast_like(epsilon, g), cast_like(1, g)
       accum = accum * r + g * g * (one - r)
       step = jnp.sqrt(accum_update + eps) * jax.lax.rsqrt(accum + eps) * g
       accum_update = accum_update * r + step * step * (one - r)
       return -(step * lr), accum, accum_update
 
     out = _map(leaf, grads, state.accum, state.accum_update)
-    updates, accum, accum_update = _unzip(grads, out, 3)
+    updates, accum, accum_update = unzip_tree(grads, out, 3)
     return updates, AdadeltaState(count=optax.safe_int32_increment(state.count),
                                   accum=accum, accum_update=accum_update, name=name)
 
@@ -430,17 +435,17 @@ def gradient_descent(learning_rate: ScalarOrSchedule, use_locking: bool = False,
   Array([-1.], dtype=float32)
   """
   del use_locking
-  _check_name(name, "gradient_descent")
-  _check_numbers("gradient_descent", learning_rate)
+  check_name(name, "gradient_descent")
+  check_numbers("gradient_descent", learning_rate)
 
   def init(params):
     del params
-    return GradientDescentState(count=_count0(), name=name)
+    return GradientDescentState(count=zero_count(), name=name)
 
   def update(grads, state, params=None):
     del params
-    lr_value = _learning_rate(learning_rate, state.count)
-    updates = _map(lambda g: -(g * _cast(lr_value, g)), grads)
+    lr_value = learning_rate_at(learning_rate, state.count)
+    updates = _map(lambda g: -(g * cast_like(lr_value, g)), grads)
     return updates, GradientDescentState(count=optax.safe_int32_increment(state.count),
                                          name=name)
 

@@ -24,6 +24,9 @@ from varscope_jax._src.base import sharding as sharding_lib
 class VariableSpec(NamedTuple):
   """What ``init`` will make for one variable (see ``Transformed.specs``).
 
+  ``collections`` are the graph's collections that hold the variable once the function
+  has run: those it was created in, then those it was added to later.
+
   >>> import varscope_jax as vs
   >>> spec = vs.transform(lambda: vs.get_variable("w", [2])).specs()["w"]
   >>> spec.shape, spec.dtype.name, spec.trainable
@@ -238,8 +241,9 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
 
   def specs(*args, **kwargs):
     graph, _, _ = _discover(fn, args, kwargs)
+    held = graph.collections_holding()
     return {rec.op_name: VariableSpec(rec.op_name, tuple(rec.shape), rec.dtype,
-                                      rec.trainable, rec.collections,
+                                      rec.trainable, held[id(rec)],
                                       rec.initializer,
                                       sharding_lib.sharding_for(rec, mesh, rules))
             for rec in graph.variables}

@@ -33,8 +33,8 @@ from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import state as state_lib
 from varscope_jax._src.core import store as store_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.core.graph_keys import GraphKeys
-from varscope_jax._src.layers import base
 from varscope_jax._src.layers import normalization as norm_layers
 from varscope_jax._src.layers.core import ONES, ZEROS
 
@@ -42,7 +42,7 @@ NCHW, NHWC = "NCHW", "NHWC"
 
 
 def _value(v):
-  return base._value_of(v)
+  return var_lib.value_of(v)
 
 
 def _training(is_training, where):
@@ -221,7 +221,7 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
     return utils.collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-def _moments(x, axes, keep_dims):
+def moments(x, axes, keep_dims):
   """``tf.nn.moments`` (float16 inputs in float32)."""
   y = x.astype(jnp.float32) if x.dtype == jnp.float16 else x
   mean = jnp.mean(y, axis=axes, keepdims=True)
@@ -380,7 +380,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     mm, mv = _value(moving_mean), _value(moving_variance)
     if training is not False:
       if batch_weights is None:
-        mean, variance = _moments(inputs, moments_axes, keep_dims=data_format == NCHW)
+        mean, variance = moments(inputs, moments_axes, keep_dims=data_format == NCHW)
       else:
         mean, variance = _weighted_moments(inputs, moments_axes, batch_weights,
                                            keep_dims=data_format == NCHW)

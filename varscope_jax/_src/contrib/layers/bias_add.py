@@ -10,7 +10,7 @@ from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.contrib.layers import utils
 from varscope_jax._src.core import variable_scope as vs_lib
-from varscope_jax._src.layers import base
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers.core import ZEROS
 
 
@@ -48,7 +48,7 @@ def bias_add(inputs, activation_fn=None, initializer=ZEROS, regularizer=None, re
         regularizer=regularizer,
         collections=getters.variable_collections(variables_collections, "biases"),
         trainable=trainable)
-    b = base._value_of(biases)
+    b = var_lib.value_of(biases)
     if data_format == "NCHW":
       b = jnp.reshape(b, (1, -1, 1, 1))
     outputs = inputs + b.astype(inputs.dtype)

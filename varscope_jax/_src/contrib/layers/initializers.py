@@ -29,7 +29,7 @@ def _check_floating(dtype):
   return dtype
 
 
-@init_base._dataclass
+@init_base.initializer_dataclass
 class ContribVarianceScaling(init_base.Initializer):
   """contrib's variance scaling (see the module docstring); ``xavier_initializer`` is
   ``factor=1.0, mode="FAN_AVG"``."""
@@ -81,11 +81,11 @@ class ContribVarianceScaling(init_base.Initializer):
 
   def _init(self, key, shape, dtype):
     _check_floating(dtype)
-    key = init_base._key(key, self.seed)
+    key = init_base.seeded_key(key, self.seed)
     v = self.stddev_or_limit(shape)
     if self.uniform:
       return jax.random.uniform(key, shape, dtype, -v, v)
-    sample = init_base._sample_dtype(np.dtype(dtype))
+    sample = init_base.sample_dtype(np.dtype(dtype))
     return (jax.random.truncated_normal(key, -2.0, 2.0, shape, sample) * v).astype(dtype)
 
 

@@ -12,9 +12,9 @@ from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.contrib.layers import utils
-from varscope_jax._src.contrib.layers.batch_norm import _moments
+from varscope_jax._src.contrib.layers.batch_norm import moments
 from varscope_jax._src.core import variable_scope as vs_lib
-from varscope_jax._src.layers import base
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers.core import ONES, ZEROS
 
 
@@ -23,13 +23,13 @@ def _params(params_shape, dtype, center, scale, param_initializers, variables_co
   param_initializers = param_initializers or {}
   beta = gamma = None
   if center:
-    beta = base._value_of(variables_lib.model_variable(
+    beta = var_lib.value_of(variables_lib.model_variable(
         "beta", shape=params_shape, dtype=dtype,
         initializer=param_initializers.get("beta", ZEROS),
         collections=getters.variable_collections(variables_collections, "beta"),
         trainable=trainable))
   if scale:
-    gamma = base._value_of(variables_lib.model_variable(
+    gamma = var_lib.value_of(variables_lib.model_variable(
         "gamma", shape=params_shape, dtype=dtype,
         initializer=param_initializers.get("gamma", ONES),
         collections=getters.variable_collections(variables_collections, "gamma"),
@@ -69,7 +69,7 @@ def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=N
       bshape = (1, inputs.shape[1]) + (1,) * (rank - 2)
       beta = None if beta is None else jnp.reshape(beta, bshape)
       gamma = None if gamma is None else jnp.reshape(gamma, bshape)
-    mean, variance = _moments(inputs, moments_axes, keep_dims=True)
+    mean, variance = moments(inputs, moments_axes, keep_dims=True)
     inv = jax.lax.rsqrt(variance + jnp.asarray(epsilon, variance.dtype))
     if gamma is not None:
       inv = inv * gamma
@@ -133,7 +133,7 @@ def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), cen
       mean = m_ss / count
       variance = v_ss / count - jnp.square(mean)
     else:
-      mean, variance = _moments(x, tuple(moments_axes), keep_dims=True)
+      mean, variance = moments(x, tuple(moments_axes), keep_dims=True)
     gain = jax.lax.rsqrt(variance + jnp.asarray(epsilon, variance.dtype))
     offset = -mean * gain
     if gamma is not None:

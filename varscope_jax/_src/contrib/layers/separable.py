@@ -14,7 +14,7 @@ from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.contrib.layers import utils
 from varscope_jax._src.contrib.layers.convolution import XAVIER
 from varscope_jax._src.core import variable_scope as vs_lib
-from varscope_jax._src.layers import base
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers import convolutional as conv_layers
 from varscope_jax._src.layers.core import ZEROS
 
@@ -86,7 +86,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
           dtype=dtype, initializer=weights_initializer, regularizer=weights_regularizer,
           trainable=trainable,
           collections=getters.variable_collections(variables_collections, "weights"))
-      kernel = base._value_of(depthwise)
+      kernel = var_lib.value_of(depthwise)
       kernel = jnp.reshape(kernel, (kernel_h, kernel_w, 1, num_filters_in * depth_multiplier))
       lhs = "NHWC" if df == "channels_last" else "NCHW"
       outputs = jax.lax.conv_general_dilated(
@@ -101,7 +101,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
             "biases", shape=[num_outputs], dtype=dtype, initializer=biases_initializer,
             regularizer=biases_regularizer, trainable=trainable,
             collections=getters.variable_collections(variables_collections, "biases"))
-        outputs = conv_layers.add_bias(outputs, base._value_of(biases), df)
+        outputs = conv_layers.add_bias(outputs, var_lib.value_of(biases), df)
     if activation_fn is not None:
       outputs = activation_fn(outputs)
     return utils.collect_named_outputs(outputs_collections, sc.name, outputs)
@@ -139,7 +139,7 @@ def convolution2d_in_plane(inputs, kernel_size, stride=1, padding="SAME",
         initializer=weights_initializer, regularizer=weights_regularizer,
         collections=getters.variable_collections(variables_collections, "weights"),
         trainable=trainable)
-    kernel = jnp.tile(base._value_of(weights), (1, 1, 1, num_filters_in))
+    kernel = jnp.tile(var_lib.value_of(weights), (1, 1, 1, num_filters_in))
     outputs = jax.lax.conv_general_dilated(
         inputs, kernel.astype(dtype), window_strides=(stride_h, stride_w),
         padding=str(padding).upper(), dimension_numbers=("NHWC", "HWIO", "NHWC"),
@@ -152,7 +152,7 @@ def convolution2d_in_plane(inputs, kernel_size, stride=1, padding="SAME",
           regularizer=biases_regularizer,
           collections=getters.variable_collections(variables_collections, "biases"),
           trainable=trainable)
-      outputs = outputs + base._value_of(biases)
+      outputs = outputs + var_lib.value_of(biases)
     if activation_fn is not None:
       outputs = activation_fn(outputs)
     return utils.collect_named_outputs(outputs_collections, sc.name, outputs)

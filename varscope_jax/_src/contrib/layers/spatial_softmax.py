@@ -12,8 +12,8 @@ from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
 from varscope_jax._src.core import name_scope as name_scope_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src import initializers as init_lib
-from varscope_jax._src.layers import base
 
 
 @add_arg_scope
@@ -59,7 +59,7 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
         flat = jnp.reshape(features, [-1, height * width])
       else:
         flat = jnp.reshape(jnp.transpose(features, (0, 3, 1, 2)), [-1, height * width])
-      attention = jax.nn.softmax(flat / base._value_of(temp), axis=-1)
+      attention = jax.nn.softmax(flat / var_lib.value_of(temp), axis=-1)
       expected_x = jnp.sum(pos_x * attention, axis=1, keepdims=True)
       expected_y = jnp.sum(pos_y * attention, axis=1, keepdims=True)
       return jnp.reshape(jnp.concatenate([expected_x, expected_y], 1), [-1, num_channels * 2])

@@ -19,8 +19,9 @@ import jax.numpy as jnp
 from varscope_jax._src.contrib.layers.layer_norm import layer_norm
 from varscope_jax._src.core import store as store_lib
 from varscope_jax._src.core import variable_scope as vs_lib
+from varscope_jax._src.core.variables import value_of
 from varscope_jax._src.initializers import constant_initializer
-from varscope_jax._src.nn.cell_base import LSTMStateTuple, RNNCell, value_of
+from varscope_jax._src.nn.cell_base import LSTMStateTuple, RNNCell
 from varscope_jax._src.nn.dropout import dropout
 
 logger = logging.getLogger("varscope_jax")

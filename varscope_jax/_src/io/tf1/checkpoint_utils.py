@@ -22,7 +22,8 @@ import numpy as np
 
 from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.host_values import to_device
-from varscope_jax._src.io.tf1.reader import _DTYPES, _Bundle
+from varscope_jax._src.io.tf1.bundle_format import DTYPES
+from varscope_jax._src.io.tf1.reader import Bundle
 
 logger = logging.getLogger("varscope_jax")
 
@@ -186,14 +187,14 @@ def init_from_checkpoint(params: Mapping, ckpt_dir_or_file, assignment_map) -> d
     raise TypeError(f"params must be a params tree (a nested dict), got "
                     f"{type(params).__name__}.")
   label = _label(ckpt_dir_or_file)
-  bundle = _Bundle(ckpt_dir_or_file)
+  bundle = Bundle(ckpt_dir_or_file)
   leaves = dict(params_lib.flatten(params))
   shapes = {name: tuple(np.shape(leaf)) for name, leaf in leaves.items()}
   plan = resolve_assignment_map(shapes, {n: e.shape for n, e in bundle.entries.items()},
                                 assignment_map, label)
   for var_name, tensor_name in plan.items():
     want = _leaf_dtype(leaves[var_name])
-    have = _DTYPES.get(bundle.entries[tensor_name].dtype)
+    have = DTYPES.get(bundle.entries[tensor_name].dtype)
     if want is not None and (have is None or (
         have != want and jax.dtypes.canonicalize_dtype(have) != want)):
       have_name = _tf_dtype_name(have) if have is not None else "unsupported"
@@ -224,7 +225,7 @@ def list_variables(ckpt_dir_or_file) -> list[tuple[str, list[int]]]:
   >>> list_variables(os.path.join("tests", "tf1_ckpt", "data"))[:2]
   [('global_step', []), ('model/bf16/v', [2, 3])]
   """
-  bundle = _Bundle(ckpt_dir_or_file)
+  bundle = Bundle(ckpt_dir_or_file)
   return [(name, [int(d) for d in bundle.entries[name].shape]) for name in sorted(bundle.entries)]
 
 
@@ -242,7 +243,7 @@ def load_variable(ckpt_dir_or_file, name: str) -> np.ndarray:
     raise TypeError(f"name must be a tensor name (a str), got {name!r}.")
   if name.endswith(":0"):
     name = name[:-2]
-  bundle = _Bundle(ckpt_dir_or_file)
+  bundle = Bundle(ckpt_dir_or_file)
   if name not in bundle.entries:
     raise KeyError(f"Key {name} not found in checkpoint")
   return bundle.read(name)

@@ -15,7 +15,8 @@ import jax.numpy as jnp
 from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
-from varscope_jax._src.io.tf1.reader import _DTYPES, _TF_DTYPE_NAMES, _Bundle
+from varscope_jax._src.io.tf1.bundle_format import DTYPES, TF_DTYPE_NAMES
+from varscope_jax._src.io.tf1.reader import Bundle
 from varscope_jax._src.io.tf1.slots import EMA, TensorKind, classify, describe_left_out
 
 logger = logging.getLogger("varscope_jax")
@@ -54,7 +55,7 @@ class TF1Tensor(NamedTuple):
   slot: str | None = None
 
 
-def _kinds(bundle: _Bundle, optimizer_names) -> dict[str, TensorKind]:
+def _kinds(bundle: Bundle, optimizer_names) -> dict[str, TensorKind]:
   return classify({name: (entry.shape,) for name, entry in bundle.entries.items()},
                   optimizer_names)
 
@@ -86,10 +87,10 @@ def list_tf1_checkpoint(path, *, optimizer_names: Mapping[str, str | None] | Non
   >>> listing["beta1_power"].kind, listing["global_step"].kind
   ('bookkeeping', 'bookkeeping')
   """
-  bundle = _Bundle(path)
+  bundle = Bundle(path)
   kinds = _kinds(bundle, optimizer_names)
   return {name: TF1Tensor(
-      entry.shape, _DTYPES.get(entry.dtype) or _TF_DTYPE_NAMES.get(entry.dtype,
+      entry.shape, DTYPES.get(entry.dtype) or TF_DTYPE_NAMES.get(entry.dtype,
                                                                    f"enum {entry.dtype}"),
       kinds[name].kind, kinds[name].variable, kinds[name].optimizer, kinds[name].slot)
       for name, entry in sorted(bundle.entries.items())}
@@ -116,13 +117,13 @@ def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
           f"default name); to drop the tensor, rename={{'^{re.escape(name)}$': None}}.")
 
 
-def _is_float(bundle: _Bundle, name: str) -> bool:
+def _is_float(bundle: Bundle, name: str) -> bool:
   """TF's moving averages take half, bfloat16, float and double variables only."""
-  dtype = _DTYPES.get(bundle.entries[name].dtype)
+  dtype = DTYPES.get(bundle.entries[name].dtype)
   return dtype is not None and jnp.issubdtype(dtype, jnp.floating)
 
 
-def _ema_sources(kinds, selected: list[str], ema, bundle: _Bundle, strict: bool) -> dict:
+def _ema_sources(kinds, selected: list[str], ema, bundle: Bundle, strict: bool) -> dict:
   """``{variable: its shadow tensor}`` for ``ema=True`` / ``ema="<name>"``."""
   names = {k.name for k in kinds.values() if k.kind == "slot" and k.optimizer == EMA}
   if isinstance(ema, str):
@@ -220,7 +221,7 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
   if isinstance(ema, str):
     optimizer_names = {ema: EMA, **(optimizer_names or {})}
   rules = compile_rename(rename)
-  bundle = _Bundle(path)
+  bundle = Bundle(path)
   kinds = _kinds(bundle, optimizer_names)
   # A name the rename drops is never read, checked or reported as left out.
   dropped = {name for name in kinds if apply_rename(name, rules) is None}

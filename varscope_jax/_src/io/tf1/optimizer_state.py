@@ -16,14 +16,15 @@ import jax
 import numpy as np
 import optax
 
-from varscope_jax._src.io.tf1.reader import _DTYPES, _Bundle
+from varscope_jax._src.io.tf1.bundle_format import DTYPES
+from varscope_jax._src.io.tf1.reader import Bundle
 from varscope_jax._src.io.tf1.slots import TensorKind, classify
 from varscope_jax._src.optim.tf1_states import AdamState, TF1OptimizerState
 
 logger = logging.getLogger("varscope_jax")
 
 
-def _leaf_names(tree) -> list[tuple[str, object]]:
+def leaf_names(tree) -> list[tuple[str, object]]:
   """``[(scoped name, leaf)]`` of a slot tree (a params-shaped dict; masked leaves skipped)."""
   out = []
   for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]:
@@ -39,7 +40,7 @@ def _leaf_names(tree) -> list[tuple[str, object]]:
   return out
 
 
-def _global_step_name(bundle: _Bundle, name: str | None) -> str | None:
+def _global_step_name(bundle: Bundle, name: str | None) -> str | None:
   """The run's step tensor, by ``tf.train.get_global_step``'s rules on a checkpoint.
 
   TF finds the variable ``get_or_create_global_step`` made (``global_step``, or
@@ -55,7 +56,7 @@ def _global_step_name(bundle: _Bundle, name: str | None) -> str | None:
   if "global_step" in entries:
     return "global_step"
   found = sorted(n for n, e in entries.items() if n.endswith("/global_step") and
-                 e.shape == () and np.issubdtype(_DTYPES.get(e.dtype, np.float32),
+                 e.shape == () and np.issubdtype(DTYPES.get(e.dtype, np.float32),
                                                  np.integer))
   if len(found) > 1:
     raise ValueError(
@@ -68,11 +69,11 @@ class _Loader:
   """Reads one checkpoint's slots for the TF1 states found in a state tree."""
 
   def __init__(self, path, params, strict: bool, beta_powers, global_step):
-    self.bundle = _Bundle(path)
+    self.bundle = Bundle(path)
     self.entries = self.bundle.entries
     self.strict = strict
     self.beta_powers = beta_powers
-    self.param_names = {name for name, _ in _leaf_names(params)}
+    self.param_names = {name for name, _ in leaf_names(params)}
     self.step_name = _global_step_name(self.bundle, global_step)
     self.count = None
     if self.step_name is not None:
@@ -100,7 +101,7 @@ class _Loader:
     for i, field in enumerate(slot_fields):
       leaves = []
       tree = getattr(state, field)
-      for var, leaf in _leaf_names(tree):
+      for var, leaf in leaf_names(tree):
         tensor = self._slot_tensor(by_variable, var, i, field, slot_fields, state)
         value = self.bundle.read(tensor)
         if (value.shape != tuple(leaf.shape) or

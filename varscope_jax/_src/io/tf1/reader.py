@@ -31,49 +31,13 @@ import os
 import re
 import struct
 
-import ml_dtypes
 import numpy as np
 
 from varscope_jax._src.io.tf1 import sstable
 from varscope_jax._src.io.tf1.bundle_format import (
-    _LEN, _VARINT, _Entry, _int64, _proto_fields, _slice_key)
+    DT_STRING, DTYPES, LEN, TF_DTYPE_NAMES, VARINT, Entry, int64, proto_fields, slice_key)
 from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc, unmask_crc
 from varscope_jax._src.io.errors import CheckpointError
-
-# TF DataType enum -> numpy dtype (tensorflow/core/framework/types.proto).
-_DTYPES: dict[int, np.dtype] = {
-    1: np.dtype(np.float32),
-    2: np.dtype(np.float64),
-    3: np.dtype(np.int32),
-    4: np.dtype(np.uint8),
-    5: np.dtype(np.int16),
-    6: np.dtype(np.int8),
-    7: np.dtype(object),  # DT_STRING
-    8: np.dtype(np.complex64),
-    9: np.dtype(np.int64),
-    10: np.dtype(np.bool_),
-    14: np.dtype(ml_dtypes.bfloat16),
-    17: np.dtype(np.uint16),
-    18: np.dtype(np.complex128),
-    19: np.dtype(np.float16),
-    22: np.dtype(np.uint32),
-    23: np.dtype(np.uint64),
-    24: np.dtype(ml_dtypes.float8_e5m2),
-    25: np.dtype(ml_dtypes.float8_e4m3fn),
-    26: np.dtype(ml_dtypes.float8_e4m3fnuz),
-    27: np.dtype(ml_dtypes.float8_e4m3b11fnuz),
-    28: np.dtype(ml_dtypes.float8_e5m2fnuz),
-    29: np.dtype(ml_dtypes.int4),
-    30: np.dtype(ml_dtypes.uint4),
-    31: np.dtype(ml_dtypes.int2),
-    32: np.dtype(ml_dtypes.uint2),
-    33: np.dtype(ml_dtypes.float4_e2m1fn),
-}
-_DT_STRING = 7
-_TF_DTYPE_NAMES = {
-    11: "qint8", 12: "quint8", 13: "qint32", 15: "qint16", 16: "quint16", 20: "resource",
-    21: "variant",
-}
 
 
 def _fail(path, message: str, tensor: str | None = None) -> CheckpointError:
@@ -133,18 +97,18 @@ def _read_index(path: str) -> dict[bytes, bytes]:
 def _bad_consumers(version_def: bytes) -> list[int]:
   """``VersionDef.bad_consumers`` (field 3, repeated int32: packed or one per field)."""
   try:
-    return [_int64(v) for _, v in _proto_fields(version_def, {3: _VARINT})]
+    return [int64(v) for _, v in proto_fields(version_def, {3: VARINT})]
   except sstable.Malformed:
     out = []
-    for _, packed in _proto_fields(version_def, {3: _LEN}):
+    for _, packed in proto_fields(version_def, {3: LEN}):
       pos = 0
       while pos < len(packed):
         value, pos = sstable.varint(packed, pos)
-        out.append(_int64(value))
+        out.append(int64(value))
     return out
 
 
-class _Bundle:
+class Bundle:
   """An open tensor bundle: its validated entries, and readers for their bytes."""
 
   def __init__(self, path):
@@ -161,7 +125,7 @@ class _Bundle:
     except sstable.Malformed as e:
       raise _fail(index, f"corrupt header: {e}.") from None
     self.slice_entries = {k: v for k, v in table.items() if k.startswith(b"\x00")}
-    self.entries: dict[str, _Entry] = {}
+    self.entries: dict[str, Entry] = {}
     for key, value in table.items():
       if key.startswith(b"\x00"):
         continue
@@ -170,25 +134,25 @@ class _Bundle:
       except UnicodeDecodeError:
         raise _fail(index, "a tensor name is not valid UTF-8.", repr(key)) from None
       try:
-        entry = _Entry(value)
+        entry = Entry(value)
       except sstable.Malformed as e:
         raise _fail(index, f"corrupt entry: {e}.", name) from None
       self.entries[name] = entry
     self._data_sizes: dict[int, int] = {}
 
   def _parse_header(self, header: bytes) -> None:
-    for number, value in _proto_fields(header, {1: _VARINT, 2: _VARINT, 3: _LEN}):
+    for number, value in proto_fields(header, {1: VARINT, 2: VARINT, 3: LEN}):
       if number == 1:
-        self.num_shards = _int64(value)
+        self.num_shards = int64(value)
       elif number == 2:
         if value not in (0, 1):
           raise sstable.Malformed(f"unknown endianness {value}")
         self.big_endian = value == 1
       else:
-        for field, version in _proto_fields(value, {2: _VARINT}):  # min_consumer
-          if field == 2 and _int64(version) > 1:
+        for field, version in proto_fields(value, {2: VARINT}):  # min_consumer
+          if field == 2 and int64(version) > 1:
             raise sstable.Malformed(
-                f"the bundle needs a reader of format version {_int64(version)} or newer "
+                f"the bundle needs a reader of format version {int64(version)} or newer "
                 "(this reader knows version 1)")
         if 1 in _bad_consumers(value):  # TF's CheckVersions refuses it too
           raise sstable.Malformed(
@@ -197,19 +161,19 @@ class _Bundle:
     if not 1 <= self.num_shards <= 1 << 20:
       raise sstable.Malformed(f"num_shards is {self.num_shards}")
 
-  def dtype(self, name: str, entry: _Entry) -> np.dtype:
-    if entry.dtype not in _DTYPES:
-      what = _TF_DTYPE_NAMES.get(entry.dtype, f"enum {entry.dtype}")
+  def dtype(self, name: str, entry: Entry) -> np.dtype:
+    if entry.dtype not in DTYPES:
+      what = TF_DTYPE_NAMES.get(entry.dtype, f"enum {entry.dtype}")
       raise CheckpointError(
           f"Variable {name} in {self.prefix} has TF dtype {what}, which varscope_jax cannot "
           f"read. Drop it with rename={{'^{re.escape(name)}$': None}}.",
           path=self.prefix, tensor=name)
-    return _DTYPES[entry.dtype]
+    return DTYPES[entry.dtype]
 
   def _data_path(self, shard_id: int) -> str:
     return "%s.data-%05d-of-%05d" % (self.prefix, shard_id, self.num_shards)
 
-  def _check_fits(self, name: str, entry: _Entry) -> str:
+  def _check_fits(self, name: str, entry: Entry) -> str:
     """The entry's data file, after checking that it holds the entry's bytes."""
     if entry.shard_id >= self.num_shards:
       raise _fail(self.prefix + ".index", f"shard {entry.shard_id} does not exist (the "
@@ -227,7 +191,7 @@ class _Bundle:
                   "(truncated, or not this index's data file).", name)
     return data_path
 
-  def _bytes(self, name: str, entry: _Entry) -> bytes:
+  def _bytes(self, name: str, entry: Entry) -> bytes:
     data_path = self._check_fits(name, entry)
     with open(data_path, "rb") as f:
       f.seek(entry.offset)
@@ -237,7 +201,7 @@ class _Bundle:
                   f"offset {entry.offset}).", name)
     return raw
 
-  def _read_array(self, name: str, entry: _Entry, dtype: np.dtype, count: int) -> np.ndarray:
+  def _read_array(self, name: str, entry: Entry, dtype: np.dtype, count: int) -> np.ndarray:
     """The entry's bytes read straight into a new (writable) flat array: one copy."""
     data_path = self._check_fits(name, entry)
     value = np.empty(count, dtype)
@@ -256,7 +220,7 @@ class _Bundle:
       return self._read_sliced(name, entry)
     return self._read_entry(name, entry)
 
-  def _check_size(self, name: str, entry: _Entry, dtype: np.dtype) -> int:
+  def _check_size(self, name: str, entry: Entry, dtype: np.dtype) -> int:
     count = 1
     for dim in entry.shape:
       count *= dim
@@ -269,10 +233,10 @@ class _Bundle:
                   f"{count * dtype.itemsize} bytes, but the entry holds {entry.size}.", name)
     return count
 
-  def _read_entry(self, name: str, entry: _Entry) -> np.ndarray:
+  def _read_entry(self, name: str, entry: Entry) -> np.ndarray:
     dtype = self.dtype(name, entry)
     count = self._check_size(name, entry, dtype)
-    if entry.dtype == _DT_STRING:
+    if entry.dtype == DT_STRING:
       value, crc = _decode_strings(self._bytes(name, entry), count, entry.shape, lambda m: _fail(
           self._data_path(entry.shard_id), m, name))
     else:
@@ -290,7 +254,7 @@ class _Bundle:
       raise _fail(self._data_path(entry.shard_id), "a bool is neither 0 nor 1.", name)
     return value
 
-  def _read_sliced(self, name: str, entry: _Entry) -> np.ndarray:
+  def _read_sliced(self, name: str, entry: Entry) -> np.ndarray:
     dtype = self.dtype(name, entry)
     index = self.prefix + ".index"
     full_count = 1
@@ -306,11 +270,11 @@ class _Bundle:
       if any(stop > dim for (_, stop), dim in zip(box, entry.shape)):
         raise _fail(index, f"slice {extents} lies outside its shape {list(entry.shape)}.",
                     name)
-      key = _slice_key(name, extents)
+      key = slice_key(name, extents)
       if key not in self.slice_entries:
         raise _fail(index, f"the data of slice {extents} is missing from the index.", name)
       try:
-        part = _Entry(self.slice_entries[key])
+        part = Entry(self.slice_entries[key])
       except sstable.Malformed as e:
         raise _fail(index, f"corrupt entry of slice {extents}: {e}.", name) from None
       want = tuple(stop - start for start, stop in box)
@@ -341,9 +305,9 @@ class _Bundle:
 
 
 def _dtype_label(enum: int) -> str:
-  if enum in _DTYPES:
-    return _DTYPES[enum].name if enum != _DT_STRING else "string"
-  return _TF_DTYPE_NAMES.get(enum, f"dtype enum {enum} ")
+  if enum in DTYPES:
+    return DTYPES[enum].name if enum != DT_STRING else "string"
+  return TF_DTYPE_NAMES.get(enum, f"dtype enum {enum} ")
 
 
 def _decode_strings(raw: bytes, count: int, shape: tuple[int, ...], fail):

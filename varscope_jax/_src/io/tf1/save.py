@@ -9,7 +9,7 @@ import jax
 import numpy as np
 
 from varscope_jax._src.io import durable
-from varscope_jax._src.io.tf1.optimizer_state import _leaf_names
+from varscope_jax._src.io.tf1.optimizer_state import leaf_names
 from varscope_jax._src.io.tf1.writer import write_bundle
 from varscope_jax._src.params.checks import checked_leaves
 from varscope_jax._src.optim.tf1_states import (
@@ -39,7 +39,7 @@ def _slot_tensors(opt_state) -> dict[str, object]:
   out: dict[str, object] = {}
   for state in states:
     for i, field in enumerate(state.slot_names()):
-      for var, leaf in _leaf_names(getattr(state, field)):
+      for var, leaf in leaf_names(getattr(state, field)):
         if isinstance(state, AdamWeightDecayState):
           tensor = f"{var}/adam_{field}"
         else:

@@ -25,9 +25,10 @@ import numpy as np
 from varscope_jax._src.io import durable
 from varscope_jax._src.io.errors import CheckpointError
 from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc
-from varscope_jax._src.io.tf1.reader import _DT_STRING, _DTYPES, _Bundle
+from varscope_jax._src.io.tf1.bundle_format import DT_STRING, DTYPES
+from varscope_jax._src.io.tf1.reader import Bundle
 from varscope_jax._src.io.tf1.sstable import MAGIC as _MAGIC
-_ENUM = {dtype: enum for enum, dtype in _DTYPES.items() if enum != _DT_STRING}
+_ENUM = {dtype: enum for enum, dtype in DTYPES.items() if enum != DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16
 
@@ -75,7 +76,7 @@ def _entry(enum: int, shape: tuple[int, ...], offset: int, size: int, crc: int) 
 def tensor_bytes(name: str, value: np.ndarray) -> tuple[int, bytes, int]:
   """``(TF dtype enum, bytes as TF stores them, crc32c TF checks)`` of one tensor."""
   if value.dtype == object:
-    return (_DT_STRING, *_encode_strings(name, value))
+    return (DT_STRING, *_encode_strings(name, value))
   enum = _ENUM.get(value.dtype.newbyteorder("="))
   if enum is None:
     raise TypeError(f"Variable {name} has dtype {value.dtype}, which a TF1 checkpoint "
@@ -163,7 +164,7 @@ def _sstable(items: list[tuple[bytes, bytes]]) -> bytes:
 def _shards_of(prefix: str) -> int | None:
   """The ``num_shards`` of the index now at ``prefix`` (``None``: none, or unreadable)."""
   try:
-    return _Bundle(prefix).num_shards
+    return Bundle(prefix).num_shards
   except (CheckpointError, OSError):
     return None
 
@@ -197,10 +198,10 @@ def write_bundle(prefix: str, tensors: dict[str, np.ndarray]) -> None:
       bundle is then intact and nothing new is left behind.
 
   >>> import os, tempfile, numpy as np
-  >>> from varscope_jax._src.io.tf1.reader import _Bundle
+  >>> from varscope_jax._src.io.tf1.reader import Bundle
   >>> prefix = os.path.join(tempfile.mkdtemp(), "model.ckpt")
   >>> write_bundle(prefix, {"w": np.arange(3, dtype=np.float32)})
-  >>> _Bundle(prefix).read("w")
+  >>> Bundle(prefix).read("w")
   array([0., 1., 2.], dtype=float32)
   """
   names = sorted(tensors, key=lambda n: n.encode("utf-8"))
