@@ -383,20 +383,16 @@ def _plain_signature(initializer, shape, dtype):
     return None
   if found is not None:
     return found
-  if (initializer is not None and not callable(initializer)) or inspect.isclass(initializer):
-    return None
   try:
     want = dtypes_lib.as_dtype(dtype, variable="")
     dims = var_lib.as_shape(shape, "")
     check_size("", dims, want)
-    init = calling.shared_default("", want) if initializer is None else initializer
-    if inspect.isclass(init) or calling.classify(init) != calling.KEY:
-      return None
-    validates = hasattr(init, "validate")
-    if not validates and not calling.was_checked(init, dims, want):
-      return None    # the general way checks the initializer's output (calling it) first
+    ready = calling.ready_key_initializer(initializer, dims, want)
   except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
     return None
+  if ready is None:
+    return None
+  init, validates = ready
   found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
            validates)
   with _PLAIN_LOCK:
