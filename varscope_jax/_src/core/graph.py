@@ -464,7 +464,17 @@ class Graph:
       except BaseException:
         self.undo_names(undo)
         raise
-      self._record(rec, value, False)
+      rec.value = value            # _record, for the default collections
+      self.variables.append(rec)
+      self.records_by_id[id(value)] = rec
+      self.var_store[name] = rec
+      self._op_names.add(op_name)
+      collections = self._collections
+      for key in _TRAINABLE_COLLECTIONS:
+        items = collections.get(key)
+        if items is None:
+          items = collections[key] = []
+        items.append(value)
     return value
 
   def _record(self, rec, value, adopted: bool) -> None:
@@ -667,8 +677,9 @@ def get_default_graph() -> Graph:
   >>> vs.get_default_graph().unique_name("c")
   'c'
   """
-  if _state.stack:
-    return _state.stack[-1]
+  stack = _state.stack
+  if stack:
+    return stack[-1]
   global _default_graph
   with _default_graph_lock:
     if _default_graph is None:
