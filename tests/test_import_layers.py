@@ -28,7 +28,7 @@ ALLOWED = {
     "optim": {"base", "optim"},
     "io": {"base", "params", "optim", "io"},
     "upgrade": {"upgrade"},
-    "ops": {"ops"},
+    "ops": {"base", "ops"},   # base: tf_errors (TF's texts)
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
 LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",

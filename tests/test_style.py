@@ -1,7 +1,9 @@
 """One indentation: every block of the package, tests, benchmarks and examples is indented
 by 2 spaces (``[tool.ruff] indent-width``). The golden programs keep theirs: their source
-is hashed into the golden data they recorded."""
+is hashed into the golden data they recorded. Comments and docs describe the code, not how
+it was made: no tracker numbers or development-process words."""
 import pathlib
+import re
 import tokenize
 
 import pytest
@@ -39,3 +41,26 @@ def test_committed_checkpoint_state_files_hold_relative_paths(path):
   assert paths and not [p for p in paths if p.startswith("/")], (
       f"{path.relative_to(ROOT)}: absolute paths {paths}; write it with "
       "Saver(save_relative_paths=True)")
+
+
+# Words about the development process, not the code. A third-party tracker link
+# (``github.com/google/jax/issues/123``) does not match; TF's ``Session`` does not either.
+PROCESS_WORDS = re.compile("|".join([
+    r"\b[Ii]ssues? #?\d", r"\b[Tt]his session\b", r"\bhelper sessions?\b",
+    r"\b(?:last|next|previous) stop\b", r"\bstop \d\b", r"\b[Tt]his change\b",
+    r"\bTODO\b", r"\bFIXME\b", r"\b[Dd]raft\b", r"\bnot written yet\b", r"\bshared/tf1\b"]))
+TEXT_FILES = sorted(
+    [p for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks", "docs")
+     for p in (ROOT / d).rglob("*") if p.suffix in (".py", ".md", ".ipynb", ".toml")] +
+    [p for p in ROOT.glob("*") if p.suffix in (".md", ".toml")])
+TEXT_FILES = [p for p in TEXT_FILES if p != pathlib.Path(__file__).resolve()]
+
+
+def test_no_process_words_in_code_docs_notebooks_and_tests():
+  found = []
+  for path in TEXT_FILES:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+      match = PROCESS_WORDS.search(line)
+      if match:
+        found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)!r}")
+  assert not found, "words about the process, not the code:\n" + "\n".join(found[:20])

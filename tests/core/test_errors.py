@@ -202,7 +202,7 @@ def test_loose_inputs_elsewhere():
     vs.get_variable("w\n", [2])
   with pytest.raises(ValueError, match="the name is empty at the root scope"):
     vs.get_variable("", [2])
-  with pytest.raises(TypeError, match="not one string"):
+  with pytest.raises(TypeError, match="got one string"):
     vs.split_by_names({"fc1": {"w": 1}}, "fc1")
   with pytest.raises(ValueError, match="does not fit in 64 bits"):
     vs.set_random_seed(2**70)

@@ -5,8 +5,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -46,8 +44,6 @@ def test_train_eval_epochs_flag():
   assert re.fullmatch(r"val_accuracy=\d\.\d{3}", out.strip().splitlines()[-1])
 
 
-@pytest.mark.skipif(not (EXAMPLES / "walkthrough.py").exists(),
-                    reason="examples/walkthrough.py not written yet")
 def test_walkthrough():
   out = _run("walkthrough.py", timeout=60)
   # A few of the names real TF prints (docs/walkthrough.md).

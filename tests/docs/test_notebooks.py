@@ -99,7 +99,7 @@ def test_notebooks_show_plots_and_tables():
 
 def test_01_tf1_scopes():
   out = _code_text(NOTEBOOKS / "01_tf1_scopes.ipynb")
-  # The names real TF prints (shared/tf1/WALKTHROUGH.md), line by line.
+  # The names real TF prints (docs/walkthrough.md), line by line.
   for line in (
       "s1/s2/w:0 s1/s2/biases:0",
       "s1_1/w:0 s1_1/biases:0 s1_1/s2/w:0 s1_1/s2/biases:0 s1_1/w_1:0 s1_1/biases_1:0",

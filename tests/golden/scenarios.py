@@ -1,5 +1,6 @@
-"""The 79 TF1 conformance scenarios of shared/tf1/scenarios_tf.py, written
-against a backend adapter ``t`` and a :class:`harness.Recorder` ``r``.
+"""The TF1 conformance scenarios (TF's own ``variable_scope`` tests and the classic TF1
+walkthrough, docs/walkthrough.md), written against a backend adapter ``t`` and a
+:class:`harness.Recorder` ``r``.
 
 Every value the original asserted is recorded instead (``r.eq`` / ``r.var`` /
 ``r.err`` / ``r.names``); golden.json holds what real TensorFlow recorded and
@@ -25,7 +26,7 @@ TPL = "tensorflow/python/ops/template.py; tests: tensorflow/python/kernel_tests/
 
 WHY_STRING = "tf.string variables: JAX arrays have no string dtype"
 WHY_REF = "float32_ref: JAX has no reference dtypes (ref variables are a TF graph artifact)"
-WHY_PART = "partitioner waits for sharding (issue 5): JAX has no PartitionedVariable"
+WHY_PART = "JAX has no PartitionedVariable: one array is sharded instead (partitioner= raises NotImplementedError)"
 WHY_PLACEHOLDER = "placeholders / validate_shape=False with unknown shapes: JAX arrays always have static shapes"
 WHY_RESOURCE = "isinstance(..., ResourceVariable): JAX has one kind of variable"
 WHY_STORE = "private tf variable_scope._get_default_variable_store(); not part of the public TF1 API varscope_jax reproduces"
@@ -1384,8 +1385,8 @@ def E09(t, r):
     r.eq("after 2", n[0])
 
 
-# ======================= WALKTHROUGH.md =======================
-@scenario("WALKTHROUGH", "shared/tf1/WALKTHROUGH.md: the classic TF1 walkthrough, all cases in one graph")
+# ======================= the classic walkthrough (docs/walkthrough.md) =======================
+@scenario("WALKTHROUGH", "docs/walkthrough.md: the classic TF1 walkthrough, all cases in one graph")
 def WALKTHROUGH(t, r):
     vs, ns, gv, V = t.vs, t.ns, t.gv, t.V
     # case 1

@@ -1,4 +1,4 @@
-"""Scenarios for the template / API differences TF's own tests found (issue 13, item 5).
+"""Scenarios for the template / API differences TF's own tests found.
 
 The cases were learnt from TensorFlow's ``tensorflow/python/ops/template.py``,
 ``variable_scope.py``, ``framework/tensor_util.py`` and the tests

@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
+
 # TF's DataType enum values (``tf.float32.as_datatype_enum`` ...).
 _DATATYPE_ENUM = {
     "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
@@ -136,7 +138,7 @@ class DType:
       return int(jnp.iinfo(self._np).max)
     if self.is_floating:
       return float(jnp.finfo(self._np).max)
-    raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
+    raise TypeError(tf_errors.NO_MAX % (self, self))
 
   @property
   def min(self):
@@ -144,13 +146,13 @@ class DType:
       return int(jnp.iinfo(self._np).min)
     if self.is_floating:
       return float(jnp.finfo(self._np).min)
-    raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
+    raise TypeError(tf_errors.NO_MIN % (self, self))
 
   @property
   def limits(self):
     """TF's ``limits`` (its default ``clip_negative=True``: the low end is at least 0)."""
     if self.name not in _LIMITS:
-      raise ValueError(f"{self} does not have defined limits.")
+      raise ValueError(tf_errors.NO_LIMITS % (self,))
     lo, hi = _LIMITS[self.name]
     return (max(lo, 0) if not self.is_bool else 0), hi
 
@@ -191,9 +193,8 @@ def _tf_convertible(dtype) -> np.dtype:
   try:
     return as_dtype(dtype)
   except TypeError:
-    raise TypeError(f"Cannot convert the argument `type_value`: {dtype!r} to a TensorFlow "
-                    "DType. JAX holds numbers and bools only: use one of vs.float32, "
-                    "vs.int32, vs.bool, ... .") from None
+    raise TypeError(tf_errors.CANNOT_CONVERT_DTYPE % (dtype,) + " JAX holds numbers and bools "
+                    "only: use one of vs.float32, vs.int32, vs.bool, ... .") from None
 
 
 def as_tf_dtype(dtype) -> DType:

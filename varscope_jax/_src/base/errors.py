@@ -1,10 +1,23 @@
-"""Error helpers: "did you mean" hints and TF's spelling of dtypes in messages.
+"""Helpers for varscope_jax's own error messages: "did you mean" hints and TF's spelling
+of dtypes.
 
-TF1 raises plain ``ValueError`` / ``TypeError`` / ``RuntimeError``; so do we, so that
-ported ``except ValueError`` blocks keep working. Where TF has an error, its first line
-is TensorFlow's own text (``tf_errors.py``, checked against real TF by the golden suite);
-a second line, where present, is varscope_jax's advice. Errors TF does not have say what
-is wrong, name the variable or argument, and say how to fix it.
+TF1 raises plain ``ValueError`` / ``TypeError`` / ``RuntimeError``; so does varscope_jax,
+so that ported ``except ValueError`` blocks keep working. Two kinds of message:
+
+* Where TF has the error, the message is TF's text, from a constant of ``tf_errors.py``
+  (TF's verbatim texts, compared with real TF by the golden suites), optionally after
+  ``"<op>: "``; what follows it (a second line, or a clause after it) says where the error
+  is or how to fix it.
+* Every other message is varscope_jax's own, in one form::
+
+    <function or variable>: <argument> must be <what it takes>, got <value>. <How to fix.>
+
+  It names the function, argument or variable, says what is wrong (``got`` and the value,
+  for a ``TypeError``) and how to fix it (often the ``must be`` clause is the fix). The
+  ``<function>:`` prefix is left out where one check serves several functions.
+
+``tests/test_error_messages.py`` checks both: no TF text outside ``tf_errors.py``, and the
+form of every message that ``tests/test_public_validation.py``'s bad calls raise.
 """
 from __future__ import annotations
 

@@ -36,7 +36,8 @@ def as_shape(shape, name):
         f"{shape!r}. Dimensions are whole numbers: not floats such as 2.5 (use "
         "int(...) where a size is computed) and not bools.") from None
   if any(d is not None and d < 0 for d in dims):
-    raise ValueError(f"Variable {name}: shape {shape_str(dims)} has a negative dimension.")
+    raise ValueError(f"Variable {name}: shape {shape_str(dims)} has a negative dimension; "
+                     "dimensions must be >= 0 (or None where unknown).")
   return dims
 
 

@@ -36,7 +36,7 @@ class ToNNX(nnx.Module):
   def __init__(self, fn: Callable, *example_args, rngs, state_type=nnx.BatchStat,
                rng_stream: str = "dropout", **example_kwargs):
     if not callable(fn):
-      raise TypeError(f"to_nnx expects a function, got {fn!r}.")
+      raise TypeError(f"to_nnx expects a function (ToNNX: fn must be callable), got {fn!r}.")
     if not (isinstance(state_type, type) and issubclass(state_type, nnx.Variable)):
       raise TypeError(f"to_nnx: state_type must be an nnx.Variable subclass (such as "
                       f"nnx.BatchStat), got {state_type!r}.")

@@ -118,7 +118,7 @@ def _collection(collections: dict, key, create: bool = True) -> list:
   try:
     return collections.setdefault(key, []) if create else collections.get(key, ())
   except TypeError:
-    raise TypeError(f"collection name must be hashable (a string such as "
+    raise TypeError(f"collection name (key) must be hashable (a string such as "
                     f"GraphKeys.GLOBAL_VARIABLES or 'my_losses'), got {key!r}.") from None
 
 

@@ -1,6 +1,7 @@
 """``name_scope``: TF1's ``tf.compat.v1.name_scope`` on the current graph."""
 from __future__ import annotations
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 
 
@@ -41,8 +42,7 @@ class name_scope:  # pylint: disable=invalid-name
 
   def __enter__(self) -> str:
     if self._name is None and self._values is not None:
-      raise ValueError("At least one of name (%s) and default_name (%s) must be provided."
-                       % (self._name, self._default_name))
+      raise ValueError(tf_errors.NAME_OR_DEFAULT_NAME % (self._name, self._default_name))
     self._scope = graph_lib.get_default_graph().name_scope(self._name)
     return self._scope.__enter__()
 

@@ -10,6 +10,7 @@ import numbers
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 
 
@@ -64,7 +65,7 @@ def l2_regularizer(scale: float):
   """
   _check_scale(scale)
   if scale < 0:
-    raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
+    raise ValueError(tf_errors.SCALE_NEGATIVE_L2 % scale)
   if scale == 0:
     return lambda _: None
   return lambda w: scale * 0.5 * jnp.sum(jnp.square(w))
@@ -80,7 +81,7 @@ def l1_regularizer(scale: float):
   """
   _check_scale(scale)
   if scale < 0:
-    raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
+    raise ValueError(tf_errors.SCALE_NEGATIVE_L1 % scale)
   if scale == 0:
     return lambda _: None
   return lambda w: scale * jnp.sum(jnp.abs(w))

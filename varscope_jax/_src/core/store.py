@@ -112,9 +112,9 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     if dtype is not None and initializer is not None and not callable(initializer):
       value = var_lib.value_of(initializer)
       if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
-        raise ValueError("Initializer type '<dtype: 'string'>' and explicit dtype '%s' "
-                         "don't match." % (dtype if isinstance(dtype, (str, int)) else
-                                           errors.tf_dtype_repr(dtype)))
+        raise ValueError(tf_errors.INITIALIZER_DTYPE % (
+            "<dtype: 'string'>", dtype if isinstance(dtype, (str, int)) else
+            errors.tf_dtype_repr(dtype)))
       init_dtype = dtypes_lib.infer_value_dtype(value)
       want = dtypes_lib.as_dtype(dtype, variable=full_name)
       if init_dtype != want:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import traceback
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -51,7 +52,7 @@ class Template:
     self._unique_name = unique_name
     self._custom_getter = custom_getter
     if name is None:
-      raise ValueError("name cannot be None.")
+      raise ValueError(tf_errors.TEMPLATE_NAME_NONE)
     if create_scope_now:
       # TF's _pure_variable_scope defaults dtype to float32 (variable_scope passes the
       # enclosing scope's dtype explicitly; a template does not): the captured scope
@@ -93,8 +94,7 @@ class Template:
         trainable = graph.get_collection_ref(keys.TRAINABLE_VARIABLES)
         if trainable_at_start != len(trainable):
           raise ValueError(
-              "Trainable variable created when calling a template after the first time, "
-              "perhaps you used tf.Variable when you meant tf.get_variable: %s"
+              tf_errors.TEMPLATE_NEW_TRAINABLE
               % _list_repr(graph, trainable[trainable_at_start:]))
         # (TF only logs new non-trainable variables.)
       elif self._first_call:

@@ -519,7 +519,7 @@ class variable_scope:  # pylint: disable=invalid-name
     common = dict(options=self._options, store=scope_store(graph))
     if self._name_or_scope is not None:
       if not isinstance(self._name_or_scope, (VariableScope, str)):
-        raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
+        raise TypeError(tf_errors.NAME_OR_SCOPE_TYPE)
       if isinstance(self._name_or_scope, str):
         name_scope = self._name_or_scope
       else:

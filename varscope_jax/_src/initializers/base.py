@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import jax
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 
 FLOAT32 = np.dtype("float32")  # the initializers' default dtype
@@ -41,7 +42,7 @@ def assert_float_dtype(dtype) -> np.dtype:
   """``dtype`` as a numpy dtype; TF's ``ValueError`` when it is not floating."""
   dtype = as_numpy_dtype(dtype)
   if not dtypes_lib.is_floating(dtype):
-    raise ValueError(f"Expected floating point type, got {tf_dtype_str(dtype)}.")
+    raise ValueError(tf_errors.EXPECTED_FLOAT % tf_dtype_str(dtype))
   return dtype
 
 
@@ -57,7 +58,7 @@ def canonical_shape(shape) -> tuple[int, ...]:
     raise TypeError(f"shape must be a sequence of ints, such as (3, 4), got {shape!r}."
                     ) from None
   if any(d < 0 for d in out):
-    raise ValueError(f"Shape dimensions must be non-negative, got {out}.")
+    raise ValueError(f"shape must have non-negative dimensions, got {out}.")
   return out
 
 

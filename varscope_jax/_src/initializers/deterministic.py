@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers.base import (
     FLOAT32, Initializer, as_numpy_dtype, canonical_shape, check_dtype_and_seed,
@@ -130,10 +131,7 @@ class Constant(Initializer):
   def __post_init__(self):
     value = self.value
     if not (np.isscalar(value) or isinstance(value, (list, tuple, np.ndarray, np.generic))):
-      raise TypeError(
-          f"Invalid type for initial value: {type(value)} (expected Python scalar, "
-          "list or tuple of values, or numpy.ndarray)."
-      )
+      raise TypeError(tf_errors.INVALID_INITIAL_VALUE_TYPE % (type(value),))
     try:
       arr = np.asarray(value)
     except ValueError as e:
@@ -178,9 +176,7 @@ class Constant(Initializer):
     if size == 0:
       return np.zeros(shape, dtype)
     if arr.size > size:
-      raise ValueError(
-          f"Too many elements provided. Needed at most {size}, but received {arr.size}"
-      )
+      raise ValueError(tf_errors.TOO_MANY_ELEMENTS % (size, arr.size))
     flat = arr.astype(dtype).reshape(-1)
     if flat.size < size:
       fill = flat[-1:] if flat.size else np.zeros((1,), dtype)
@@ -204,11 +200,11 @@ class Constant(Initializer):
     kind = "f" if dtypes_lib.is_floating(dtype) else "i" if dtype.kind == "u" else dtype.kind
     bad = self._mismatch.get(kind) if math.prod(shape) else None
     if bad is not None:
-      raise TypeError(f"Expected {dtype.name}, but got {bad[0]} of type '{bad[1]}'.")
+      raise TypeError(tf_errors.EXPECTED_VALUE_OF_DTYPE % (dtype.name, bad[0], bad[1]))
     if self.value_dtype.kind in "US":  # a numpy array of strings: numpy's own error
       np.asarray(self.value, self.value_dtype).astype(dtype)
     if self.verify_shape and np.shape(self.value) != shape:
-      raise TypeError(f"Expected Tensor's shape: {shape}, but got {np.shape(self.value)}.")
+      raise TypeError(tf_errors.EXPECTED_TENSOR_SHAPE % (shape, np.shape(self.value)))
 
 
 
@@ -246,4 +242,4 @@ def default_initializer(name: str, dtype=FLOAT32) -> Initializer:
     return GlorotUniform()
   if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
     return Zeros()
-  raise ValueError(f"An initializer for variable {name} of {tf_dtype_str(dtype)} is required")
+  raise ValueError(tf_errors.INITIALIZER_REQUIRED % (name, tf_dtype_str(dtype)))

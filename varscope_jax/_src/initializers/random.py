@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers.base import (
     FLOAT32, Initializer, TRUNCATED_STDDEV, assert_float_dtype, check_dtype_and_seed,
@@ -139,7 +140,7 @@ class RandomUniform(Initializer):
       return (unit * (jnp.asarray(maxval, dtype) - jnp.asarray(self.minval, dtype))
               + jnp.asarray(self.minval, dtype)).astype(dtype)
     if self.maxval is None:
-      raise ValueError(f"Must specify maxval for integer dtype {tf_dtype_str(dtype)}")
+      raise ValueError(tf_errors.MAXVAL_FOR_INTEGER % tf_dtype_str(dtype))
     bounds = []
     for name, v in (("minval", self.minval), ("maxval", self.maxval)):
       if float(v) != int(v):
@@ -190,12 +191,12 @@ class VarianceScaling(Initializer):
   def __post_init__(self):
     scale = scalar_arg("scale", self.scale, to_float=True)
     if scale <= 0.0:
-      raise ValueError("`scale` must be positive float.")
+      raise ValueError(tf_errors.SCALE_POSITIVE)
     if self.mode not in _MODES:
-      raise ValueError(f"Invalid `mode` argument: {self.mode}")
+      raise ValueError(tf_errors.INVALID_MODE % (self.mode,))
     distribution = str(self.distribution).lower()
     if distribution not in _DISTRIBUTIONS:
-      raise ValueError(f"Invalid `distribution` argument: {self.distribution}")
+      raise ValueError(tf_errors.INVALID_DISTRIBUTION % (self.distribution,))
     object.__setattr__(self, "scale", scale)
     object.__setattr__(self, "distribution", distribution)
     check_dtype_and_seed(self, floating=True)
@@ -306,7 +307,7 @@ class Orthogonal(Initializer):
   def _init(self, key, shape, dtype):
     assert_float_dtype(dtype)
     if len(shape) < 2:
-      raise ValueError("The tensor to initialize must be at least two-dimensional")
+      raise ValueError(tf_errors.ORTHOGONAL_RANK)
     num_rows, num_cols = math.prod(shape[:-1]), shape[-1]
     if num_rows * num_cols == 0:
       return jnp.zeros(shape, dtype)

@@ -28,6 +28,7 @@ import jax
 import numpy as np
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import store as store_lib
@@ -225,11 +226,7 @@ class Layer:
   def scope_name(self):
     scope = self._state().scope
     if not scope:
-      raise ValueError(
-          'No name available for layer scope because the layer "' + self._name + '" has '
-          "not been used yet. The scope name  is determined the first time the layer "
-          "instance is called. You must therefore call the layer before querying "
-          "`scope_name`.")
+      raise ValueError(tf_errors.NO_LAYER_SCOPE_NAME % self._name)
     return scope.name
 
   def __setattr__(self, name, value):
@@ -321,9 +318,7 @@ class Layer:
     16
     """
     if not self.built:
-      raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
-                       "isn't built. You can build it manually via: "
-                       f"`{self.name}.build(batch_input_shape)`.")
+      raise ValueError(tf_errors.COUNT_PARAMS_UNBUILT % (self.name, self.name))
     return int(sum(np.prod(np.shape(var_lib.value_of(w)), dtype=np.int64) for w in self.weights))
 
   def compute_output_shape(self, input_shape):
@@ -414,8 +409,7 @@ class Layer:
         dtype = dtypes_lib.as_dtype(dtype)
         if initializer is None and not (dtypes_lib.is_floating(dtype) or
                                         dtype.kind in "iub"):
-          raise ValueError("An initializer for variable %s of type %s is required for "
-                           "layer %s" % (name, dtype.name, self.name))
+          raise ValueError(tf_errors.LAYER_INITIALIZER_REQUIRED % (name, dtype.name, self.name))
         existing: set[int] = set()
         if regularizer:
           existing = {id(v) for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers import base
@@ -59,8 +60,7 @@ class _Conv(base.Layer):
       if isinstance(filters, float):
         filters = int(filters)
       if filters is not None and filters <= 0:
-        raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
-                         f"value. Received filters={filters}.")
+        raise ValueError(tf_errors.FILTERS_POSITIVE % (filters,))
       self.filters = filters
       self.kernel_size = layer_utils.normalize_tuple(kernel_size, rank, "kernel_size")
       self.strides = layer_utils.normalize_tuple(strides, rank, "strides", allow_zero=True)
@@ -83,11 +83,9 @@ class _Conv(base.Layer):
       raise ValueError("The argument `strides` cannot contains 0(s). Received: %s"
                        % (self.strides,))
     if self.padding == "causal" and not isinstance(self, (Conv1D, SeparableConv1D)):
-      raise ValueError("Causal padding is only supported for `Conv1D`and `SeparableConv1D`.")
+      raise ValueError(tf_errors.CAUSAL_PADDING)
     if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-      raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                       f"Received: strides={self.strides} and "
-                       f"dilation_rate={self.dilation_rate}")
+      raise ValueError(tf_errors.STRIDES_AND_DILATION % (self.strides, self.dilation_rate))
 
   def _channel_axis(self):
     return -1 - self.rank if self.data_format == "channels_first" else -1
@@ -107,8 +105,8 @@ class _Conv(base.Layer):
     else:
       spatial = input_shape[batch_rank + 1:]
     if len(spatial) != self.rank:
-      raise ValueError(f"Expected input to have rank {self.rank + 2}, but received input "
-                       f"with shape {input_shape}.")
+      raise ValueError(f"{self.name}: compute_output_shape's input_shape must have rank "
+                       f"{self.rank + 2}, got {input_shape}.")
     sizes = tuple(self._output_length(n, i) for i, n in enumerate(spatial))
     batch = input_shape[:batch_rank]
     if self.data_format == "channels_last":
@@ -156,8 +154,8 @@ class _Conv(base.Layer):
                           self.dilation_rate):
       k_eff = (k - 1) * d + 1
       if size < k_eff:
-        raise ValueError(f"Negative dimension size caused by subtracting {k_eff} from {size}"
-                         f" (input shape {tuple(inputs.shape)}, padding 'valid')"
+        raise ValueError(tf_errors.NEGATIVE_DIMENSION % (k_eff, size)
+                         + f" (input shape {tuple(inputs.shape)}, padding 'valid')"
                          + where(self))
 
   def _convolve(self, x, kernel, strides, padding, dilation, groups=1):
@@ -286,8 +284,8 @@ class _ConvTranspose(_Conv):
 
   def build(self, input_shape):
     if len(input_shape) != self.rank + 2:
-      raise ValueError(f"Inputs should have rank {self.rank + 2}. Received "
-                       f"input_shape={tuple(input_shape)}." + where(self))
+      raise ValueError(tf_errors.INPUTS_RANK % (self.rank + 2, tuple(input_shape))
+                       + where(self))
     channel_axis = self._channel_axis()
     input_dim = int(input_shape[channel_axis])
     self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: input_dim})

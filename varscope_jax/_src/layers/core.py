@@ -8,6 +8,7 @@ import numbers
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
@@ -99,8 +100,7 @@ class Dense(base.Layer):
     with argument_errors(self):
       self.units = int(units) if not isinstance(units, int) else units
       if self.units < 0:
-        raise ValueError("Received an invalid value for `units`, expected a positive "
-                         f"integer. Received: units={units}")
+        raise ValueError(tf_errors.UNITS_POSITIVE % (units,))
       self.activation = layer_utils.get_activation(activation)
     self.use_bias = use_bias
     self.kernel_initializer = kernel_initializer
@@ -113,8 +113,8 @@ class Dense(base.Layer):
   def build(self, input_shape):
     dtype = dtypes_lib.as_dtype(self._dtype or dtypes_lib.float32)
     if not (dtypes_lib.is_floating(dtype) or dtype.kind == "c"):
-      raise TypeError("A Dense layer can only be built with a floating-point dtype. "
-                      f"Received: dtype={errors.tf_dtype_repr(dtype)}" + where(self))
+      raise TypeError(tf_errors.DENSE_FLOAT_DTYPE % errors.tf_dtype_repr(dtype)
+                      + where(self))
     last_dim = input_shape[-1]
     self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
     self.kernel = self.add_weight("kernel", shape=[last_dim, self.units],
@@ -215,8 +215,7 @@ class Dropout(base.Layer):
     super().__init__(name=name, **kwargs)
     if isinstance(rate, (int, float)) and not 0 <= rate <= 1:
       with argument_errors(self):
-        raise ValueError(f"Invalid value {rate} received for `rate`, expected a value "
-                         "between 0 and 1.")
+        raise ValueError(tf_errors.DROPOUT_LAYER_RATE % (rate,))
     self.rate = rate
     self.noise_shape = noise_shape
     self.seed = seed

@@ -2,6 +2,7 @@
 tf-keras's order with tf-keras's text."""
 from __future__ import annotations
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 
 
@@ -103,24 +104,20 @@ def assert_input_compatibility(input_spec, inputs, layer_name, scope_name=None):
       continue
     shape = tuple(x.shape)
     ndim = len(shape)
-    head = f'Input {index} of layer "{layer_name}" is incompatible with the layer: '
+    head = tf_errors.INPUT_INCOMPATIBLE % (index, layer_name)
     if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-      raise ValueError(head + f"expected ndim={spec.ndim}, found ndim={ndim}. Full shape "
-                       f"received: {shape}" + where)
+      raise ValueError(head + tf_errors.INPUT_NDIM % (spec.ndim, ndim, shape) + where)
     if spec.max_ndim is not None and ndim > spec.max_ndim:
-      raise ValueError(head + f"expected max_ndim={spec.max_ndim}, found ndim={ndim}" + where)
+      raise ValueError(head + tf_errors.INPUT_MAX_NDIM % (spec.max_ndim, ndim) + where)
     if spec.min_ndim is not None and ndim < spec.min_ndim:
-      raise ValueError(head + f"expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
-                       f"Full shape received: {shape}" + where)
+      raise ValueError(head + tf_errors.INPUT_MIN_NDIM % (spec.min_ndim, ndim, shape) + where)
     if spec.dtype is not None:
       found = dtypes_lib.as_tf_dtype(x.dtype)
       if found.name != spec.dtype:
-        raise ValueError(head + f"expected dtype={spec.dtype}, found dtype={found}" + where)
+        raise ValueError(head + tf_errors.INPUT_DTYPE % (spec.dtype, found) + where)
     for axis, value in spec.axes.items():
       if value is not None and shape[int(axis)] != value:
-        raise ValueError(head +
-                         f"expected axis {axis} of input shape to have value {value}, "
-                         f"but received input with shape {shape}" + where)
+        raise ValueError(head + tf_errors.INPUT_AXIS % (axis, value, shape) + where)
     if spec.shape is not None:
       spec_shape, got = spec.shape, list(shape)
       if spec.allow_last_axis_squeeze:
@@ -130,4 +127,4 @@ def assert_input_compatibility(input_spec, inputs, layer_name, scope_name=None):
           spec_shape = spec_shape[:-1]
       for spec_dim, dim in zip(spec_shape, got):
         if spec_dim is not None and spec_dim != dim:
-          raise ValueError(head + f"expected shape={spec.shape}, found shape={shape}" + where)
+          raise ValueError(head + tf_errors.INPUT_SHAPE % (spec.shape, shape) + where)

@@ -16,6 +16,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import state as state_lib
@@ -120,8 +121,7 @@ class BatchNormalization(base.Layer):
       self.axis = axis
     else:
       with argument_errors(self):
-        raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', "
-                        "but received: %r" % axis)
+        raise TypeError(tf_errors.BN_AXIS_TYPE % (axis,))
     self.momentum = momentum
     self.epsilon = epsilon
     self.center = center
@@ -142,8 +142,7 @@ class BatchNormalization(base.Layer):
       keys = ["rmax", "rmin", "dmax"]
       if set(renorm_clipping) - set(keys):
         with argument_errors(self):
-          raise ValueError("Received invalid keys for `renorm_clipping` argument: "
-                           f"{renorm_clipping}. Supported values: {keys}.")
+          raise ValueError(tf_errors.BN_RENORM_CLIPPING_KEYS % (renorm_clipping, keys))
       self.renorm_clipping = renorm_clipping
       self.renorm_momentum = renorm_momentum
     self.virtual_batch_size = virtual_batch_size
@@ -171,17 +170,13 @@ class BatchNormalization(base.Layer):
     axis = [a + rank if a < 0 else a for a in axis]
     for a in axis:
       if a < 0 or a >= rank:
-        raise ValueError("Invalid value for `axis` argument. Expected 0 <= axis < "
-                         f"inputs.rank (with inputs.rank={rank}). Received: "
-                         f"axis={tuple(axis)}" + where(self))
+        raise ValueError(tf_errors.BN_AXIS_RANGE % (rank, tuple(axis)) + where(self))
     if len(axis) != len(set(axis)):
       raise ValueError(f"Duplicate axis: {tuple(axis)}" + where(self))
     vbs = self.virtual_batch_size
     if vbs is not None:
       if vbs <= 0:
-        raise ValueError("`virtual_batch_size` must be a positive integer that divides the "
-                         "true batch size of the input tensor. Received: "
-                         f"virtual_batch_size={vbs}" + where(self))
+        raise ValueError(tf_errors.BN_VIRTUAL_BATCH_SIZE % (vbs,) + where(self))
       if 0 in axis:
         raise ValueError("When using `virtual_batch_size`, the batch dimension must be 0 "
                          f"and thus axis cannot include 0. Received axis={axis}" + where(self))
@@ -274,8 +269,8 @@ class BatchNormalization(base.Layer):
     known = vbs * math.prod(shape[1:])
     if known == 0 or inputs.size % known:
       raise ValueError(
-          f"Dimension size must be evenly divisible by {known} but is {inputs.size} for "
-          f"the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
+          tf_errors.EVENLY_DIVISIBLE % (known, inputs.size)
+          + f" for the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
           "the batch size must be a multiple of virtual_batch_size." + where(self))
     outputs = self._batch_norm(jnp.reshape(inputs, (vbs, -1) + tuple(shape[1:])), training)
     return jnp.reshape(outputs, shape)

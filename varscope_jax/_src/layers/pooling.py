@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.layers import base
 from varscope_jax._src.layers import utils as layer_utils
@@ -53,7 +54,7 @@ class _Pooling(base.Layer):
       if data_format is None:
         data_format = "channels_last"
       if strides is None:
-        raise ValueError("Argument `strides` must not be None.")
+        raise ValueError(tf_errors.STRIDES_NOT_NONE)
       self.pool_size = layer_utils.normalize_tuple(pool_size, self._rank, "pool_size")
       self.strides = layer_utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
       self.padding = layer_utils.normalize_padding(padding)

@@ -10,6 +10,7 @@ import re
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import variables as var_lib
 
 
@@ -20,7 +21,7 @@ def normalize_tuple(value, n, name, allow_zero=False):
   >>> normalize_tuple(3, 2, "kernel_size"), normalize_tuple((1, 2), 2, "strides")
   ((3, 3), (1, 2))
   """
-  error_msg = f"The `{name}` argument must be a tuple of {n} integers. Received: {value}"
+  error_msg = tf_errors.TUPLE_ARGUMENT % (name, n, value)
   if isinstance(value, int):
     value_tuple = (value,) * n
   else:
@@ -41,8 +42,7 @@ def normalize_tuple(value, n, name, allow_zero=False):
   else:
     bad, req = {v for v in value_tuple if v <= 0}, "> 0"
   if bad:
-    raise ValueError(error_msg + f" including {bad} that does not satisfy the requirement "
-                     f"`{req}`.")
+    raise ValueError(error_msg + tf_errors.TUPLE_REQUIREMENT % (bad, req))
   return tuple(int(v) for v in value_tuple)
 
 
@@ -60,8 +60,7 @@ def normalize_padding(value):
         "with jnp.pad and use padding='valid'.")
   padding = value.lower()
   if padding not in {"valid", "same", "causal"}:
-    raise ValueError('The `padding` argument must be a list/tuple or one of "valid", "same" '
-                     f'(or "causal", only for `Conv1D). Received: {padding}')
+    raise ValueError(tf_errors.PADDING_ARGUMENT % (padding,))
   return padding
 
 
@@ -76,8 +75,7 @@ def normalize_data_format(value):
     value = "channels_last"
   data_format = value.lower()
   if data_format not in {"channels_first", "channels_last"}:
-    raise ValueError('The `data_format` argument must be one of "channels_first", '
-                     f'"channels_last". Received: {value}')
+    raise ValueError(tf_errors.DATA_FORMAT_ARGUMENT % (value,))
   return data_format
 
 
@@ -166,7 +164,7 @@ def shape_with_rank_at_least(shape, rank):
   """``TensorShape(shape).with_rank_at_least(rank)`` as a tuple, with TF's ValueError."""
   shape = tuple(None if d is None else int(d) for d in shape)
   if len(shape) < rank:
-    raise ValueError("Shape %s must have rank at least %d" % (_shape_str(shape), rank))
+    raise ValueError(tf_errors.RANK_AT_LEAST % (_shape_str(shape), rank))
   return shape
 
 

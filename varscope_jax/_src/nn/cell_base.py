@@ -31,6 +31,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.dtypes import as_tf_dtype
 from varscope_jax._src.base.tensor_shape import TensorShape
 from varscope_jax._src.core.graph import SlotKey, get_default_graph
@@ -50,8 +51,7 @@ def check_supported_dtype(dtype) -> None:
     return
   dt = jnp.dtype(dtype)
   if not (jnp.issubdtype(dt, jnp.floating) or jnp.issubdtype(dt, jnp.complexfloating)):
-    raise ValueError("RNN cell only supports floating point inputs, but received dtype: "
-                     + tf_dtype_repr(dt))
+    raise ValueError(tf_errors.RNN_FLOAT_INPUTS % tf_dtype_repr(dt))
 
 
 def tensor_repr(x) -> str:
@@ -127,8 +127,7 @@ def assert_like_rnncell(cell_name, cell):
             "either 'zero_state' or 'get_initial_state' method is required", "is not callable"]
   if not all(conditions):
     errors = [e for e, ok in zip(errors, conditions) if not ok]
-    raise TypeError("The argument {!r} ({}) is not an RNNCell: {}.".format(
-        cell_name, cell, ", ".join(errors)))
+    raise TypeError(tf_errors.NOT_AN_RNN_CELL % (cell_name, cell, ", ".join(errors)))
 
 
 @dataclasses.dataclass
@@ -203,17 +202,13 @@ class RNNCell(Layer):
     if inputs is not None:
       inputs = jnp.asarray(value_of(inputs))
       if batch_size is not None and inputs.shape[0] != batch_size:
-        raise ValueError("batch size from input tensor is different from the input param. "
-                         "Input tensor batch: {}, batch_size: {}".format(inputs.shape[0],
-                                                                         batch_size))
+        raise ValueError(tf_errors.INITIAL_STATE_BATCH % (inputs.shape[0], batch_size))
       if dtype is not None and jnp.dtype(inputs.dtype) != jnp.dtype(dtype):
-        raise ValueError("dtype from input tensor is different from the input param. "
-                         "Input tensor dtype: {}, dtype: {}".format(
-                             as_tf_dtype(inputs.dtype), as_tf_dtype(dtype)))
+        raise ValueError(tf_errors.INITIAL_STATE_DTYPE % (as_tf_dtype(inputs.dtype),
+                                                          as_tf_dtype(dtype)))
       batch_size, dtype = inputs.shape[0], inputs.dtype
     if batch_size is None or dtype is None:
-      raise ValueError("batch_size and dtype cannot be None while constructing initial "
-                       "state: batch_size=%s, dtype=%s" % (
+      raise ValueError(tf_errors.INITIAL_STATE_NONE % (
                            batch_size, None if dtype is None else as_tf_dtype(dtype)))
     return self.zero_state(batch_size, dtype)
 
@@ -306,18 +301,18 @@ def check_cell_inputs(cell, inputs, state_parts, kernel_rows):
     if jnp.ndim(p) != 2 or jnp.shape(p)[0] != batch:
       got = jnp.shape(p)[0] if jnp.ndim(p) else None
       raise ValueError(
-          "Dimension 0 in both shapes must be equal, but are %s and %s. Shapes are [%s] and "
-          "[%s]. for the concatenation of the inputs %s and the state %s of cell %r: the "
+          tf_errors.DIMENSION_0_EQUAL % (batch, got, batch, got)
+          + " for the concatenation of the inputs %s and the state %s of cell %r: the "
           "state must have one row per input row." % (
-              batch, got, batch, got, shape_str(jnp.shape(inputs)),
+              shape_str(jnp.shape(inputs)),
               shape_str(jnp.shape(p)), cell.name))
   width = sum(int(jnp.shape(p)[1]) for p in parts)
   if kernel_rows is not None and width != kernel_rows:
     raise ValueError(
-        "Dimensions must be equal, but are %d and %d for the kernel of cell %r: inputs %s "
+        (tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)) + " for the kernel of cell %r: inputs %s "
         "and state %s concatenate to width %d, but the kernel has %d rows (built for "
         "inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
-        % (width, kernel_rows, cell.name, shape_str(jnp.shape(inputs)),
+        % (cell.name, shape_str(jnp.shape(inputs)),
            " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]), width, kernel_rows,
            cell._rnn_state().input_depth))
 

@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.nn.cell_base import (LSTMStateTuple, RNNCell, assert_like_rnncell,
                                             shape_str)
 from varscope_jax._src.nn.dropout import dropout_with_key
@@ -62,7 +63,7 @@ def _keep_prob_value(prob, attr):
   if isinstance(prob, numbers.Real):
     const = np.float32(prob)
     if const < 0 or const > 1:
-      raise ValueError("Parameter %s must be between 0 and 1. Received %s" % (attr, const))
+      raise ValueError(tf_errors.KEEP_PROB_RANGE % (attr, const))
     return float(const)
   return prob  # a traced keep probability: dropout always applied
 
@@ -127,11 +128,10 @@ class DropoutWrapper(_RNNCellWrapper):
     self._seed = seed
     if variational_recurrent:
       if dtype is None:
-        raise ValueError("When variational_recurrent=True, dtype must be provided")
+        raise ValueError(tf_errors.VARIATIONAL_DTYPE)
       if (not isinstance(self._input_keep_prob, numbers.Real)
           or self._input_keep_prob < 1.0) and input_size is None:
-        raise ValueError("When variational_recurrent=True and input_keep_prob < 1.0 or is "
-                         "unknown, input_size must be provided")
+        raise ValueError(tf_errors.VARIATIONAL_INPUT_SIZE)
 
   def _noise(self, kind, sizes):
     """The variational noise of ``kind`` for this graph: uniform ``[1, s]`` per size."""
@@ -243,8 +243,7 @@ class ResidualWrapper(_RNNCellWrapper):
                          "outputs %s" % (in_tree, out_tree))
       for i, o in zip(in_leaves, out_leaves):
         if jnp.shape(i) != jnp.shape(o):
-          raise ValueError("Shapes %s and %s are incompatible"
-                           % (shape_str(jnp.shape(i)), shape_str(jnp.shape(o))))
+          raise ValueError(tf_errors.SHAPES_INCOMPATIBLE % (shape_str(jnp.shape(i)), shape_str(jnp.shape(o))))
       return jax.tree_util.tree_unflatten(out_tree, [i + o for i, o in zip(in_leaves, out_leaves)])
 
     return (self._residual_fn or default_residual_fn)(inputs, outputs), new_state

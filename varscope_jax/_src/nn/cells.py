@@ -14,6 +14,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.initializers import constant_initializer, zeros_initializer
 from varscope_jax._src.nn.cell_base import (LayerRNNCell, LSTMStateTuple,
                                             check_cell_inputs, check_supported_dtype,
@@ -45,7 +46,7 @@ def get_activation(activation) -> Callable[..., Any]:
 def _depth(cell, input_shape):
   depth = input_shape[-1]
   if depth is None:
-    raise ValueError("Expected inputs.shape[-1] to be known, received shape: %s" % (input_shape,))
+    raise ValueError(tf_errors.INPUT_DEPTH_UNKNOWN % (input_shape,))
   check_supported_dtype(cell.dtype)
   cell._note_input_depth(depth)
   return depth
@@ -54,10 +55,9 @@ def _depth(cell, input_shape):
 def _check_memory(cell, c, num_units):
   if jnp.ndim(c) != 2 or jnp.shape(c)[1] != num_units:
     raise ValueError(
-        "Dimensions must be equal, but are %s and %d for the memory c of cell %r: its "
-        "state c has shape %s, but the cell has %d units. Pass a state shaped like "
-        "cell.zero_state(batch_size, dtype)." % (
-            jnp.shape(c)[-1] if jnp.ndim(c) else None, num_units, cell.name,
+        tf_errors.DIMENSIONS_EQUAL % (jnp.shape(c)[-1] if jnp.ndim(c) else None, num_units)
+        + " for the memory c of cell %r: its state c has shape %s, but the cell has %d "
+        "units. Pass a state shaped like cell.zero_state(batch_size, dtype)." % (cell.name,
             shape_str(jnp.shape(c)), num_units))
 
 

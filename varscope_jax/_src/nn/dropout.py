@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core.rng import next_rng_key
 
 
@@ -54,7 +55,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
   """
   del seed, name
   if keep_prob is not None and rate is not None:
-    raise ValueError("Cannot specify both 'keep_prob' and 'rate'.")
+    raise ValueError(tf_errors.DROPOUT_BOTH)
   if keep_prob is not None:
     rate = 1 - keep_prob
   if rate is None:
@@ -62,8 +63,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
   if isinstance(rate, numbers.Real) and not isinstance(rate, bool):
     rate = float(rate)
     if not 0 <= rate < 1:
-      raise ValueError("`rate` must be a scalar tensor or a float in the range [0, 1). "
-                       "Received: rate=%s" % (rate,))
+      raise ValueError(tf_errors.DROPOUT_RATE % (rate,))
     if rate == 0:
       return jnp.asarray(x)
   x = jnp.asarray(x)

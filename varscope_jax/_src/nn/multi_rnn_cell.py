@@ -5,6 +5,7 @@ import logging
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.nn.cell_base import RNNCell, tensor_repr, zero_state_arrays
 from varscope_jax._src.core.variable_scope import variable_scope
 
@@ -34,7 +35,7 @@ class MultiRNNCell(RNNCell):
   def __init__(self, cells, state_is_tuple=True):
     super().__init__()
     if not cells:
-      raise ValueError("Must specify at least one cell for MultiRNNCell.")
+      raise ValueError(tf_errors.MULTI_RNN_NO_CELLS)
     if not isinstance(cells, (list, tuple)):
       raise TypeError("cells must be a list or tuple, but received: %s." % (cells,))
     if len({id(c) for c in cells}) < len(cells):
@@ -46,8 +47,7 @@ class MultiRNNCell(RNNCell):
     subs.extend(c for i, c in enumerate(self._cells) if all(c is not d for d in self._cells[:i]))
     self._state_is_tuple = state_is_tuple
     if not state_is_tuple and any(isinstance(c.state_size, (tuple, list)) for c in self._cells):
-      raise ValueError("Some cells return tuples of states, but the flag state_is_tuple is not "
-                       "set. State sizes are: %s" % ([c.state_size for c in self._cells],))
+      raise ValueError(tf_errors.MULTI_RNN_TUPLE_STATES % ([c.state_size for c in self._cells],))
 
   @property
   def state_size(self):
@@ -70,8 +70,7 @@ class MultiRNNCell(RNNCell):
       with variable_scope("cell_%d" % i):
         if self._state_is_tuple:
           if not isinstance(state, (tuple, list)):
-            raise ValueError("Expected state to be a tuple of length %d, but received: %s"
-                             % (len(self.state_size), tensor_repr(state)))
+            raise ValueError(tf_errors.STATE_TUPLE_LENGTH % (len(self.state_size), tensor_repr(state)))
           cur_state = state[i]
         else:
           cur_state = state[:, cur_pos:cur_pos + cell.state_size]

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
 from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
                                             shape_str, tensor_repr)
@@ -57,7 +58,7 @@ def _initial_state(cell, batch_size, initial_state, dtype):
   if initial_state is not None:
     return initial_state
   if not dtype:
-    raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
+    raise ValueError(tf_errors.RNN_NO_DTYPE)
   return cell.zero_state(batch_size, dtype)
 
 
@@ -71,10 +72,8 @@ def _sequence_length(sequence_length, batch_size, where, static):
   seq = jnp.asarray(sequence_length)
   if seq.ndim != 1:
     if static:
-      raise ValueError("Argument `sequence_length` must be a vector of length %s. Received "
-                       "sequence_length=%s." % (batch_size, tensor_repr(seq)))
-    raise ValueError("Argument sequence_length must be a vector of length batch_size. Received "
-                     "sequence_length=%s of shape: %s" % (tensor_repr(seq), shape_str(seq.shape)))
+      raise ValueError(tf_errors.SEQUENCE_LENGTH_DYNAMIC % (batch_size, tensor_repr(seq)))
+    raise ValueError(tf_errors.SEQUENCE_LENGTH_STATIC % (tensor_repr(seq), shape_str(seq.shape)))
   if batch_size is not None and seq.shape[0] != batch_size:
     raise ValueError("%s: sequence_length has shape %s but the batch size of the inputs is %d. "
                      "Pass one length per sequence of the batch."
@@ -218,7 +217,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
       _sequence_length(sequence_length, batch_size, where, static=False)
     for x in flat_input:
       if x.ndim < 3:
-        raise ValueError("Shape %s must have rank at least 3" % shape_str(x.shape))
+        raise ValueError(tf_errors.RANK_AT_LEAST % (shape_str(x.shape), 3))
     for x in flat_input:
       if x.shape[0] != flat_input[0].shape[0]:
         raise ValueError("Time steps is not the same for all the elements in the input in a "
@@ -308,10 +307,10 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
 
 def _check_static_inputs(inputs):
   if not isinstance(inputs, (tuple, list)):
-    raise TypeError("Argument `inputs` must be a sequence. Received: %s"
+    raise TypeError(tf_errors.INPUTS_NOT_A_SEQUENCE
                     % (tensor_repr(inputs) if hasattr(inputs, "shape") else repr(inputs)))
   if not inputs:
-    raise ValueError("Argument `inputs` must not be empty.")
+    raise ValueError(tf_errors.INPUTS_EMPTY)
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):

@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.ops.checks import as_array
 from varscope_jax._src.ops.checks import axis_index
 from varscope_jax._src.ops.checks import concrete
@@ -22,8 +23,8 @@ def _check_indices(indices, limit, fn):
   bad = np.argwhere((got < 0) | (got >= limit))
   if bad.size:
     where = ",".join(str(int(i)) for i in bad[0])
-    raise ValueError(f"{fn}: indices[{where}] = {int(got[tuple(bad[0])])} is not in "
-                     f"[0, {limit})")
+    raise ValueError(f"{fn}: " + tf_errors.INDEX_OUT_OF_RANGE % (
+        where, int(got[tuple(bad[0])]), limit))
 
 
 def gather(params, indices, axis=None, batch_dims=0):
@@ -120,8 +121,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
   off = jnp.asarray(0 if off_value is None else off_value, dtype)
   a = -1 if axis is None else static_int(axis, "one_hot", "axis")
   if a < -1 or a > indices.ndim:
-    raise ValueError(f"one_hot: Expected axis to be -1 or between [0, {indices.ndim}). "
-                     f"But received: {a}")
+    raise ValueError("one_hot: " + tf_errors.ONE_HOT_AXIS % (indices.ndim, a))
   hot = indices[..., None] == jnp.arange(depth, dtype=indices.dtype)
   out = jnp.where(hot, on, off)
   return out if a == -1 else jnp.moveaxis(out, -1, a)
@@ -141,8 +141,8 @@ def split(value, num_or_size_splits, axis=0, num=None):
       num_or_size_splits, bool):
     k = int(num_or_size_splits)
     if k <= 0 or n % k:
-      raise ValueError(f"split: Dimension size must be evenly divisible by "
-                       f"{k} but is {n} for 'Split' (axis {a})")
+      raise ValueError("split: " + tf_errors.EVENLY_DIVISIBLE % (k, n)
+                       + f" for 'Split' (axis {a})")
     return list(jnp.split(value, k, axis=a))
   sizes = static_ints(num_or_size_splits, "split", "num_or_size_splits")
   if sizes.count(-1) > 1:
@@ -151,10 +151,7 @@ def split(value, num_or_size_splits, axis=0, num=None):
     rest = n - sum(s for s in sizes if s != -1)
     sizes[sizes.index(-1)] = rest
   if any(s < 0 for s in sizes) or sum(sizes) != n:
-    raise ValueError(f"split: Determined shape must either match input shape along "
-                     f"split_dim exactly if fully specified, or be less than the size of "
-                     f"the input along split_dim if not fully specified.  Got: "
-                     f"{sum(sizes)} vs. {n}")
+    raise ValueError("split: " + tf_errors.SPLIT_SIZES % (sum(sizes), n))
   return list(jnp.split(value, np.cumsum(sizes)[:-1].tolist(), axis=a))
 
 
@@ -175,7 +172,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0):
                      f"list of ints, got {paddings!r}")
   pads = [tuple(static_ints(p, "pad", "paddings")) for p in pads.tolist()]
   if any(p < 0 for row in pads for p in row):
-    raise ValueError(f"pad: The first dimension of paddings must be non-negative: {pads}")
+    raise ValueError("pad: " + tf_errors.PADDINGS_NEGATIVE % (pads,))
   m = str(mode).upper() if isinstance(mode, str) else None
   if m == "CONSTANT":
     return jnp.pad(tensor, pads, constant_values=jnp.asarray(constant_values,
@@ -186,10 +183,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0):
   off = 0 if m == "REFLECT" else 1
   for d, (lo, hi) in enumerate(pads):
     if lo > tensor.shape[d] - 1 + off or hi > tensor.shape[d] - 1 + off:
-      word, neg = (("less than", "not less than") if m == "REFLECT"
-                   else ("no greater than", "greater than"))
-      raise ValueError(f"pad: paddings must be {word} the dimension size: {lo}, {hi} "
-                       f"{neg} {tensor.shape[d]}")
+      text = tf_errors.PADDINGS_REFLECT if m == "REFLECT" else tf_errors.PADDINGS_SYMMETRIC
+      raise ValueError("pad: " + text % (lo, hi, tensor.shape[d]))
   return jnp.pad(tensor, pads, mode=m.lower())
 
 
@@ -219,7 +214,7 @@ def slice(input_, begin, size):  # noqa: A001 (TF's name)
   for d, (b, s) in enumerate(zip(starts, sizes)):
     e = x.shape[d] if s == -1 else b + s
     if b < 0 or e > x.shape[d] or e < b:
-      raise ValueError(f"slice: Expected size[{d}] in [0, {x.shape[d] - b}], but got {s}")
+      raise ValueError("slice: " + tf_errors.SLICE_SIZE % (d, x.shape[d] - b, s))
     ends.append(e)
   return jax.lax.slice(x, starts, ends)
 
@@ -271,8 +266,7 @@ def constant(value, dtype=None, shape=None):
   if flat.size == n:
     return flat.reshape(dims)
   if flat.size > n:
-    raise TypeError(f"constant: Too many elements provided. Needed at most {n}, but "
-                    f"received {flat.size}")
+    raise TypeError("constant: " + tf_errors.TOO_MANY_ELEMENTS % (n, flat.size))
   if flat.size == 0:
     raise ValueError(f"constant: an empty value cannot fill shape {dims}")
   fill = jnp.broadcast_to(flat[-1], (n - flat.size,))
@@ -299,10 +293,8 @@ def matrix_band_part(input, num_lower, num_upper):  # noqa: A002 (TF's name)
   m, n = x.shape[-2:]
   for name, v, lim in (("num_lower", lo, m), ("num_upper", up, n)):
     if v > lim:
-      raise ValueError(f"matrix_band_part: {name} must be negative or less or equal to "
-                       f"number of rows ({m}) got: {v}" if name == "num_lower" else
-                       f"matrix_band_part: {name} must be negative or less or equal to "
-                       f"number of columns ({n}) got: {v}")
+      raise ValueError("matrix_band_part: " + (tf_errors.BAND_PART_ROWS % (m, v) if name == "num_lower"
+                                                else tf_errors.BAND_PART_COLUMNS % (n, v)))
   i = jnp.arange(m)[:, None]
   j = jnp.arange(n)[None, :]
   keep = ((lo < 0) | (i - j <= lo)) & ((up < 0) | (j - i <= up))

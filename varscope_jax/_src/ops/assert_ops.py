@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.ops.checks import as_array
 
 _SYMBOLS = {"assert_equal": "==", "assert_none_equal": "!=", "assert_less": "<",
@@ -28,7 +29,7 @@ _COMPARE = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equa
 def _failure(opname, message, x, y) -> str:
   symbol = _SYMBOLS[opname]
   lines = [message] if message else []
-  lines += [f"Condition x {symbol} y did not hold element-wise:", "x = ", str(np.asarray(x)),
+  lines += [tf_errors.CONDITION_FAILED % symbol, "x = ", str(np.asarray(x)),
             "y = ", str(np.asarray(y))]
   return "\n".join(lines)
 
@@ -49,8 +50,8 @@ def _binary_assert(opname, x, y, message, summarize):
     jnp.broadcast_shapes(xs, ys)
   except ValueError:
     a, b = (xs[-1] if xs else 1), (ys[-1] if ys else 1)
-    raise ValueError(f"Dimensions must be equal, but are {a} and {b} ({opname}: x has "
-                     f"shape {xs}, y has shape {ys})") from None
+    raise ValueError(tf_errors.DIMENSIONS_EQUAL % (a, b)
+                     + f" ({opname}: x has shape {xs}, y has shape {ys})") from None
   if traced:
     jax.debug.callback(functools.partial(_check_now, opname, message), x, y)
     return None

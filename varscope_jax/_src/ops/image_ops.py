@@ -9,6 +9,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.ops.checks import as_array
 from varscope_jax._src.ops.checks import static_int
 from varscope_jax._src.ops.checks import static_ints
@@ -17,8 +18,8 @@ from varscope_jax._src.ops.checks import static_ints
 def _prepare(images, size, fn):
   images = as_array(images, fn, "images")
   if images.ndim not in (3, 4):
-    raise ValueError(f"{fn}: 'images' must have either 3 or 4 dimensions, got shape "
-                     f"{images.shape}")
+    raise ValueError(f"{fn}: " + tf_errors.IMAGES_RANK
+                     + f", got shape {images.shape}")
   dims = static_ints(size, fn, "size")
   if len(dims) != 2:
     raise ValueError(f"{fn}: 'size' must be a 1-D list of 2 elements: new_height, "
@@ -43,7 +44,7 @@ def _coords(n_in, n_out, align_corners, half_pixel):
 
 def _check_flags(fn, align_corners, half_pixel_centers):
   if align_corners and half_pixel_centers:
-    raise ValueError(f"{fn}: If half_pixel_centers is True, align_corners must be False.")
+    raise ValueError(f"{fn}: " + tf_errors.HALF_PIXEL_CENTERS)
 
 
 def resize_bilinear(images, size, align_corners=False, half_pixel_centers=False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.ops.checks import as_array
 from varscope_jax._src.ops.checks import axis_index
 from varscope_jax._src.ops.checks import concrete
@@ -42,8 +43,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
   if got is not None and got.size and ((got < 0) | (got >= n)).any():
     bad = got[(got < 0) | (got >= n)].ravel()[0]
     values = " ".join(str(int(v)) for v in got.ravel())
-    raise ValueError(f"{fn}: Received a label value of {int(bad)} which is outside the "
-                     f"valid range of [0, {n}).  Label values: {values}")
+    raise ValueError(f"{fn}: " + tf_errors.LABEL_OUT_OF_RANGE % (int(bad), n, values))
   shifted = logits - jax.lax.stop_gradient(jnp.max(logits, axis=-1, keepdims=True))
   lse = jnp.log(jnp.sum(jnp.exp(shifted), axis=-1))
   picked = jnp.take_along_axis(shifted, jnp.clip(labels, 0, n - 1)[..., None].astype(
@@ -153,8 +153,8 @@ def bias_add(value, bias, data_format=None):
                     f"got {data_format!r}")
   c = 1 if first else -1
   if value.shape[c] != bias.shape[0]:
-    raise ValueError(f"bias_add: Dimensions must be equal, but are {value.shape[c]} and "
-                     f"{bias.shape[0]}")
+    raise ValueError("bias_add: " + tf_errors.DIMENSIONS_EQUAL % (value.shape[c],
+                                                                 bias.shape[0]))
   if first:
     bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
   return value + bias

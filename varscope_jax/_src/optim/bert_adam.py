@@ -80,7 +80,7 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
                  beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
   if isinstance(exclude_from_weight_decay, (str, bytes, re.Pattern)):
     raise TypeError(f"adam_weight_decay: exclude_from_weight_decay must be a list of regexes, "
-                    f"not one; write [{exclude_from_weight_decay!r}].")
+                    f"got one ({exclude_from_weight_decay!r}); write [{exclude_from_weight_decay!r}].")
   patterns = [re.compile(p) for p in exclude_from_weight_decay or ()]
 
   def decays(var_name: str) -> bool:

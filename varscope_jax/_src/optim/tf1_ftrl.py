@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.optim.tf1_optimizers import (
     ScalarOrSchedule,
     cast_like,
@@ -22,18 +23,15 @@ from varscope_jax._src.optim.tf1_states import FtrlState
 def _check_ftrl_args(initial_accumulator_value, learning_rate_power, l1, l2, l2_shrinkage):
   """TF's own argument checks, with TF's messages."""
   if initial_accumulator_value < 0.0:
-    raise ValueError("initial_accumulator_value %f needs to be positive or zero" %
-                     initial_accumulator_value)
+    raise ValueError(tf_errors.FTRL_INITIAL_ACCUMULATOR % initial_accumulator_value)
   if learning_rate_power > 0.0:
-    raise ValueError("learning_rate_power %f needs to be negative or zero" %
-                     learning_rate_power)
+    raise ValueError(tf_errors.FTRL_LR_POWER % learning_rate_power)
   if l1 < 0.0:
-    raise ValueError("l1_regularization_strength %f needs to be positive or zero" % l1)
+    raise ValueError(tf_errors.FTRL_L1 % l1)
   if l2 < 0.0:
-    raise ValueError("l2_regularization_strength %f needs to be positive or zero" % l2)
+    raise ValueError(tf_errors.FTRL_L2 % l2)
   if l2_shrinkage < 0.0:
-    raise ValueError("l2_shrinkage_regularization_strength %f needs to be positive"
-                     " or zero" % l2_shrinkage)
+    raise ValueError(tf_errors.FTRL_L2_SHRINKAGE % l2_shrinkage)
 
 
 def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,

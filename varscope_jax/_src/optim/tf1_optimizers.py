@@ -38,6 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.optim.tf1_states import (
     AdadeltaState,
     AdagradState,
@@ -340,8 +341,7 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
   check_numbers("adagrad", learning_rate,
                   initial_accumulator_value=initial_accumulator_value)
   if not initial_accumulator_value > 0.0:
-    raise ValueError("initial_accumulator_value must be positive: %s" %
-                     initial_accumulator_value)
+    raise ValueError(tf_errors.ADAGRAD_INITIAL_ACCUMULATOR % initial_accumulator_value)
 
   def init(params):
     return AdagradState(count=zero_count(), name=name,

@@ -53,8 +53,8 @@ def _as_patterns(patterns) -> list:
       flat.append(p)
   for p in flat:
     if not isinstance(p, (str, re.Pattern)):
-      raise TypeError(f"A name pattern must be a glob string or a compiled regex, got "
-                      f"{p!r}.")
+      raise TypeError(f"patterns: each must be a glob string or a compiled regex (or a "
+                      f"list of them), got {p!r}.")
   return flat
 
 
@@ -149,7 +149,8 @@ def labels(params: Mapping, rules: Mapping[str, Any], default: str | None = None
   {'enc': {'w': 'frozen'}, 'dec': {'w': 'decay', 'b': 'plain'}}
   """
   if not isinstance(rules, Mapping):
-    raise TypeError("labels: rules must be a dict {label: pattern(s)}.")
+    raise TypeError("labels: rules must be a dict {label: pattern(s)}, got %s."
+                    % type(rules).__name__)
   if strict:
     for label, pats in rules.items():
       _check_used(params, [pats], f"labels (rule {label!r})")
@@ -216,7 +217,7 @@ def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
   ({'a': 1}, {'b': 2})
   """
   if isinstance(names, (str, bytes)):
-    raise TypeError(f"split_by_names: names must be a collection of scoped names, not one "
+    raise TypeError(f"split_by_names: names must be a collection of scoped names, got one "
                     f"string ({names!r}); write [{names!r}].")
   try:
     names = set(names)

@@ -20,6 +20,8 @@ import functools
 import inspect
 import threading
 
+from varscope_jax._src.base import tf_errors
+
 _DECORATED_OPS: dict = {}   # op key -> the names arg_scope may set (tf-slim's _kwarg_names)
 _ACCEPTED: dict = {}        # op key -> every keyword the function accepts (None: **kwargs)
 
@@ -114,20 +116,17 @@ def arg_scope(list_ops_or_scope, **kwargs):
   stack = _STATE.stack
   if isinstance(list_ops_or_scope, dict):
     if kwargs:
-      raise ValueError("When attempting to re-use a scope by suppling a"
-                       "dictionary, kwargs must be empty.")
+      raise ValueError(tf_errors.ARG_SCOPE_REUSE_KWARGS)
     current_scope = list_ops_or_scope.copy()
   else:
     if not isinstance(list_ops_or_scope, (list, tuple)):
-      raise TypeError("list_ops_or_scope must either be a list/tuple or reused "
-                      "scope (i.e. dict)")
+      raise TypeError(tf_errors.ARG_SCOPE_NOT_LIST)
     current_scope = current_arg_scope().copy()
     for op in list_ops_or_scope:
       if not has_arg_scope(op):
         raise ValueError(
-            "%s is not decorated with @add_arg_scope\n(arg_scope lists only functions "
-            "decorated with vs.contrib.framework.add_arg_scope; the slim layers are)"
-            % (_name_op(op),))
+            tf_errors.NOT_ARG_SCOPED % (_name_op(op),) + "\n(arg_scope lists only functions "
+            "decorated with vs.contrib.framework.add_arg_scope; the slim layers are)")
       key = arg_scope_func_key(op)
       if key in current_scope:
         merged = current_scope[key].copy()
@@ -174,9 +173,9 @@ def add_arg_scope(func):
         for name in scoped:
           if name not in accepted:
             raise TypeError(
-                "%s() got an unexpected keyword argument '%s'\n(it comes from an "
-                "arg_scope on %s: %s does not take %r; remove it from that arg_scope)"
-                % (func.__name__, name, func.__name__, func.__name__, name))
+                tf_errors.UNEXPECTED_KEYWORD % (func.__name__, name)
+                + "\n(it comes from an arg_scope on %s: %s does not take %r; remove it from "
+                "that arg_scope)" % (func.__name__, func.__name__, name))
       current_args = scoped.copy()
       current_args.update(kwargs)
       kwargs = current_args
@@ -206,6 +205,6 @@ def arg_scoped_arguments(func):
   ('stride', 'padding', 'data_format', 'outputs_collections', 'scope')
   """
   if not has_arg_scope(func):
-    raise ValueError("arg_scoped_arguments: %s is not decorated with @add_arg_scope."
-                     % (_name_op(func),))
+    raise ValueError("arg_scoped_arguments: " + tf_errors.NOT_ARG_SCOPED % (_name_op(func),)
+                     + ".")
   return _DECORATED_OPS[arg_scope_func_key(func)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import store as store_lib
@@ -215,14 +216,14 @@ def get_variables_to_restore(include=None, exclude=None):
     vars_to_include = get_variables()
   else:
     if not isinstance(include, (list, tuple)):
-      raise TypeError("include is provided but is not a list or a tuple.")
+      raise TypeError(tf_errors.INCLUDE_NOT_A_LIST)
     vars_to_include = []
     for scope in include:
       vars_to_include += get_variables(scope)
   excluded: set[int] = set()
   if exclude is not None:
     if not isinstance(exclude, (list, tuple)):
-      raise TypeError("exclude is provided but is not a list or a tuple.")
+      raise TypeError(tf_errors.EXCLUDE_NOT_A_LIST)
     for scope in exclude:
       excluded.update(id(v) for v in get_variables(scope))
   return [v for v in vars_to_include if id(v) not in excluded]
@@ -270,7 +271,7 @@ def get_unique_variable(var_op_name):
   """
   candidates = get_variables(scope=var_op_name)
   if not candidates:
-    raise ValueError("Couldn't find variable %s" % var_op_name)
+    raise ValueError(tf_errors.VARIABLE_NOT_FOUND % var_op_name)
   graph = graph_lib.get_default_graph()
   for candidate in candidates:
     rec = graph.record_of(candidate)

@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
@@ -143,7 +144,7 @@ def _stats_variables(params_shape, dtype, param_initializers, variables_collecti
 
 def _check_data_format(data_format):
   if data_format not in (NCHW, NHWC):
-    raise ValueError("data_format has to be either NCHW or NHWC.")
+    raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
 
 
 def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
@@ -341,16 +342,15 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
       return utils.collect_named_outputs(outputs_collections, sc.name, outputs)
 
     if renorm:
-      raise ValueError("renorm is not supported with batch_weights, "
-                       "updates_collections or zero_debias_moving_mean")
+      raise ValueError(tf_errors.RENORM_UNSUPPORTED)
     dtype = inputs.dtype
     shape = tuple(inputs.shape)
     if batch_weights is not None:
       batch_weights = jnp.asarray(batch_weights)
       if batch_weights.ndim != 1 or batch_weights.shape[0] != shape[0]:
-        raise ValueError("Shapes (%d,) and %s are incompatible\n(%s: batch_weights must "
-                         "have one weight per example)"
-                         % (shape[0], tuple(batch_weights.shape), where))
+        raise ValueError(tf_errors.SHAPES_INCOMPATIBLE % ("(%d,)" % shape[0],
+                                                         tuple(batch_weights.shape))
+                         + "\n(%s: batch_weights must have one weight per example)" % where)
       batch_weights = jnp.reshape(batch_weights, [-1] + [1] * (rank - 1))
     if data_format == NCHW:
       moments_axes = tuple([0] + list(range(2, rank)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
@@ -32,12 +33,12 @@ def bias_add(inputs, activation_fn=None, initializer=ZEROS, regularizer=None, re
   ['BiasAdd/biases']
   """
   if data_format not in ("NCHW", "NHWC"):
-    raise ValueError("data_format has to be either NCHW or NHWC.")
+    raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
   with vs_lib.variable_scope(scope, "BiasAdd", [inputs], reuse=reuse) as sc:
     inputs = common.as_input(inputs, "bias_add")
     rank = inputs.ndim
     if rank != 4 and data_format == "NCHW":
-      raise ValueError("Data format NCHW only supports 4D Tensor")
+      raise ValueError(tf_errors.NCHW_ONLY_4D)
     axis = 1 if data_format == "NCHW" else -1
     if rank < 1:
       raise ValueError("bias_add: inputs must have a channel axis, got a scalar.\n%s"

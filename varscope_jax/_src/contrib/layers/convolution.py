@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import jax
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
@@ -74,16 +75,15 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
   ['Conv/weights', 'Conv/biases', 'Conv_1/weights', 'Conv_1/BatchNorm/beta', 'Conv_1/BatchNorm/moving_mean', 'Conv_1/BatchNorm/moving_variance']
   """
   if data_format not in _DATA_FORMATS:
-    raise ValueError("Invalid data_format: %r" % (data_format,))
+    raise ValueError(tf_errors.INVALID_DATA_FORMAT % (data_format,))
   getter = getters.build_variable_getter(getters.CONV_GETTER_RENAMES)
   with vs_lib.variable_scope(scope, "Conv", [inputs], reuse=reuse,
                              custom_getter=getter) as sc:
     inputs = common.as_input(inputs, "convolution")
     input_rank = inputs.ndim
     if conv_dims is not None and conv_dims + 2 != input_rank:
-      raise ValueError("Convolution expects input with rank %d, got %d\n%s"
-                       % (conv_dims + 2, input_rank,
-                          common.scope_where("conv%dd" % conv_dims, sc)))
+      raise ValueError(tf_errors.CONVOLUTION_RANK % (conv_dims + 2, input_rank) + "\n"
+                       + common.scope_where("conv%dd" % conv_dims, sc))
     layer_class = _CLASSES.get(input_rank)
     if layer_class is None:
       raise ValueError("%s\n(inputs of shape %s; %s)"
@@ -145,7 +145,7 @@ def _transpose(rank, name, default_scope, data_formats):
     with vs_lib.variable_scope(scope, default_scope, [inputs], reuse=reuse,
                                custom_getter=getter) as sc:
       if data_format not in data_formats:
-        raise ValueError("data_format has to be either %s or %s." % data_formats)
+        raise ValueError(tf_errors.DATA_FORMAT_EITHER % data_formats)
       inputs = common.as_input(inputs, name)
       return common.run_layer(
           layer_class, inputs, sc, reuse, normalizer_fn=normalizer_fn,

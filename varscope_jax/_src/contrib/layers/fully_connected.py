@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import getters
@@ -42,8 +43,7 @@ def fully_connected(inputs, num_outputs, activation_fn=jax.nn.relu, normalizer_f
   {'fc1': {'biases': (8,), 'weights': (3, 8)}, 'logits': {'biases': (2,), 'weights': (8, 2)}}
   """
   if isinstance(num_outputs, bool) or not isinstance(num_outputs, int):
-    raise ValueError("num_outputs type should be one of %s, got %s."
-                     % ([int], type(num_outputs)))
+    raise ValueError(tf_errors.NUM_OUTPUTS_TYPE % ([int], type(num_outputs)))
   getter = getters.build_variable_getter(getters.CONV_GETTER_RENAMES)
   with vs_lib.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
                              custom_getter=getter) as sc:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import jax
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers import base as init_base
 
@@ -25,7 +26,7 @@ _MODES = ("FAN_IN", "FAN_OUT", "FAN_AVG")
 def _check_floating(dtype):
   dtype = dtypes_lib.as_dtype(dtype)
   if not dtypes_lib.is_floating(dtype):
-    raise TypeError("Cannot create initializer for non-floating point type.")
+    raise TypeError(tf_errors.NON_FLOAT_INITIALIZER)
   return dtype
 
 
@@ -49,7 +50,7 @@ class ContribVarianceScaling(init_base.Initializer):
     object.__setattr__(self, "uniform", bool(self.uniform))
     object.__setattr__(self, "dtype", _check_floating(self.dtype))
     if self.mode not in _MODES:
-      raise TypeError("Unknown mode %s [FAN_IN, FAN_OUT, FAN_AVG]" % (self.mode,))
+      raise TypeError(tf_errors.UNKNOWN_FAN_MODE % (self.mode,))
     if self.seed is not None and (isinstance(self.seed, bool) or
                                   not isinstance(self.seed, (int, np.integer))):
       raise TypeError("variance_scaling_initializer: seed must be an int or None, got %r."

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 
 from varscope_jax._src import initializers as init_lib
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.core import collection as collection_lib
@@ -119,14 +120,13 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
       begin_norm_axis = rank + begin_norm_axis
     if begin_params_axis >= rank or begin_norm_axis >= rank:
       raise ValueError(
-          "begin_params_axis (%d) and begin_norm_axis (%d) must be < rank(inputs) (%d)\n"
-          "(%s, inputs of shape %s)"
-          % (begin_params_axis, begin_norm_axis, rank, where, tuple(inputs.shape)))
+          tf_errors.LAYER_NORM_AXES % (begin_params_axis, begin_norm_axis, rank)
+          + "\n(%s, inputs of shape %s)" % (where, tuple(inputs.shape)))
     if begin_norm_axis < 0:  # TF fails in its Mean op, after making the variables
       raise ValueError(
-          "Invalid reduction dimension %d for input with %d dimensions.\n"
-          "(%s: begin_norm_axis=%d is below -rank(inputs) = %d)"
-          % (begin_norm_axis, rank, where, begin_norm_axis - rank, -rank))
+          tf_errors.INVALID_REDUCTION_DIMENSION % (begin_norm_axis, rank)
+          + "\n(%s: begin_norm_axis=%d is below -rank(inputs) = %d)"
+          % (where, begin_norm_axis - rank, -rank))
     if not dtypes_lib.is_floating(dtype):
       raise TypeError("%s: inputs must be floating point, got %s (shape %s)."
                       % (where, dtype, tuple(inputs.shape)))

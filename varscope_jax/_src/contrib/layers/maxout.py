@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -28,8 +29,7 @@ def maxout(inputs, num_units, axis=-1, scope=None):
     shape = list(inputs.shape)
     num_channels = shape[axis]
     if num_channels % num_units:
-      raise ValueError("number of features({}) is not a multiple of num_units({})"
-                       .format(num_channels, num_units))
+      raise ValueError(tf_errors.MAXOUT_NOT_MULTIPLE % (num_channels, num_units))
     shape[axis] = num_units
     shape += [num_channels // num_units]
     return jnp.max(jnp.reshape(inputs, shape), axis=-1)

@@ -7,6 +7,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
@@ -55,7 +56,7 @@ def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=N
   inputs = common.as_input(inputs, "instance_norm")
   rank = inputs.ndim
   if data_format not in ("NCHW", "NHWC"):
-    raise ValueError("data_format has to be either NCHW or NHWC.")
+    raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
   with vs_lib.variable_scope(scope, "InstanceNorm", [inputs], reuse=reuse) as sc:
     if rank < 2:
       raise ValueError("instance_norm: inputs must have rank >= 2, got shape %s.\n%s"
@@ -112,11 +113,11 @@ def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), cen
     if a > rank:
       raise ValueError("Axis is out of bounds.")
     if channels_axis == a:
-      raise ValueError("reduction_axis must be mutually exclusive with channels_axis")
+      raise ValueError(tf_errors.REDUCTION_AND_CHANNELS_AXIS)
   if groups > channels:
-    raise ValueError("Invalid groups %d for %d channels." % (groups, channels))
+    raise ValueError(tf_errors.INVALID_GROUPS % (groups, channels))
   if channels % groups != 0:
-    raise ValueError("%d channels is not commensurate with %d groups." % (channels, groups))
+    raise ValueError(tf_errors.NOT_COMMENSURATE % (channels, groups))
   shape = list(inputs.shape)
   before, after = shape[:channels_axis], shape[channels_axis + 1:]
   bshape = [1] * len(before) + [groups, channels // groups] + [1] * len(after)

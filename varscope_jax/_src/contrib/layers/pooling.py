@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import utils
@@ -20,7 +21,7 @@ def _pool(name, default_scope, layer_class, data_formats):
   def pool(inputs, kernel_size, stride=2, padding="VALID", data_format=nhwc,
            outputs_collections=None, scope=None):
     if data_format not in data_formats:
-      raise ValueError("data_format has to be either %s or %s." % data_formats)
+      raise ValueError(tf_errors.DATA_FORMAT_EITHER % data_formats)
     with name_scope_lib.name_scope(scope, default_scope, [inputs]) as sc:
       inputs = common.as_input(inputs, name)
       df = "channels_first" if data_format and data_format.startswith("NC") else (
@@ -88,15 +89,11 @@ def pool(inputs, kernel_size, pooling_type, padding="VALID", data_format=None,
     dilation = utils.n_positive_integers(n, dilation_rate)
     strides = utils.n_positive_integers(n, stride)
     if padding == "SAME" and any(d > 1 for d in dilation):
-      raise ValueError("pooling with 'SAME' padding is not implemented for `dilation_rate` "
-                       "> 1. Received: padding=%s and dilation_rate=%s"
-                       % (padding, np.array(dilation)))
+      raise ValueError(tf_errors.POOL_SAME_DILATION % (padding, np.array(dilation)))
     if any(s > w for s, w in zip(strides, window)):
-      raise ValueError("`strides` > `window_shape` not supported due to inconsistency "
-                       "between CPU and GPU implementations. Received: strides=%s and "
-                       "window_shape=%s" % (np.array(strides), window))
+      raise ValueError(tf_errors.POOL_STRIDES_WINDOW % (np.array(strides), window))
     if pooling_type not in ("MAX", "AVG") or n > 3:
-      raise ValueError("%d-D %s pooling is not supported." % (n, pooling_type))
+      raise ValueError(tf_errors.POOL_UNSUPPORTED % (n, pooling_type))
     first = data_format is not None and data_format.startswith("NC")
     dims = (1, 1) + window if first else (1,) + window + (1,)
     strd = (1, 1) + strides if first else (1,) + strides + (1,)

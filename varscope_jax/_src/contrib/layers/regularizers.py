@@ -7,6 +7,7 @@ import numbers
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import name_scope as name_scope_lib
 from varscope_jax._src.core.graph_keys import GraphKeys
@@ -14,7 +15,7 @@ from varscope_jax._src.core.graph_keys import GraphKeys
 
 def _check_scale(scale, what):
   if isinstance(scale, bool) or isinstance(scale, numbers.Integral):
-    raise ValueError("%s cannot be an integer: %s" % (what, scale))
+    raise ValueError(tf_errors.SCALE_INTEGER % (what, scale))
   if not isinstance(scale, (numbers.Real, jax.Array)):
     raise TypeError("%s must be a real number such as 0.01, got %r." % (what, scale))
 
@@ -34,7 +35,7 @@ def l1_regularizer(scale, scope=None):
   _check_scale(scale, "scale")
   if isinstance(scale, numbers.Real):
     if scale < 0.:
-      raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
+      raise ValueError(tf_errors.SCALE_NEGATIVE_L1 % scale)
     if scale == 0.:
       return lambda _: None
 
@@ -61,7 +62,7 @@ def l2_regularizer(scale, scope=None):
   _check_scale(scale, "scale")
   if isinstance(scale, numbers.Real):
     if scale < 0.:
-      raise ValueError("Setting a scale less than 0 on a regularizer: %g." % scale)
+      raise ValueError(tf_errors.SCALE_NEGATIVE_L2 % scale)
     if scale == 0.:
       return lambda _: None
 

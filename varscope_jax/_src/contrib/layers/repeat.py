@@ -4,6 +4,7 @@
 ``convolution2d``)."""
 from __future__ import annotations
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.core import variable_scope as vs_lib
 
@@ -58,7 +59,7 @@ def stack(inputs, layer, stack_args, **kwargs):
   """
   scope = kwargs.pop("scope", None)
   if not isinstance(stack_args, (list, tuple)):
-    raise ValueError("stack_args need to be a list or tuple")
+    raise ValueError(tf_errors.STACK_ARGS)
   if not callable(layer):
     raise TypeError("stack: layer must be callable (e.g. slim.fully_connected), got %r."
                     % (layer,))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
@@ -49,7 +50,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
   {'SeparableConv2d/depthwise_weights': (3, 3, 3, 2), 'SeparableConv2d/biases': (6,)}
   """
   if data_format not in ("NCHW", "NHWC"):
-    raise ValueError("data_format has to be either NCHW or NHWC.")
+    raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
   getter = getters.build_variable_getter(_RENAMES)
   with vs_lib.variable_scope(scope, "SeparableConv2d", [inputs], reuse=reuse,
                              custom_getter=getter) as sc:

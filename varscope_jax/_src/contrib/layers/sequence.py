@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.contrib.layers import utils
@@ -22,7 +23,7 @@ def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None, sco
   (5, 6, 4)
   """
   if data_format not in ("NCHW", "NHWC"):
-    raise ValueError("data_format has to be either NCHW or NHWC.")
+    raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
   with name_scope_lib.name_scope(scope, "ImagesToSequence", [inputs]) as sc:
     inputs = common.as_input(inputs, "images_to_sequence")
     if inputs.ndim != 4:

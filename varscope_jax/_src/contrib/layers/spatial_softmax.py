@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
@@ -42,7 +43,7 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
     elif data_format == "NCHW":
       num_channels, height, width = features.shape[1], features.shape[2], features.shape[3]
     else:
-      raise ValueError("data_format has to be either NCHW or NHWC.")
+      raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
     with name_scope_lib.name_scope("spatial_softmax_op", "spatial_softmax_op", [features]):
       pos_x, pos_y = jnp.meshgrid(jnp.linspace(-1.0, 1.0, height),
                                   jnp.linspace(-1.0, 1.0, width), indexing="ij")

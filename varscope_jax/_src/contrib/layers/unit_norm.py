@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
 from varscope_jax._src.contrib.layers import common
 from varscope_jax._src.core import variable_scope as vs_lib
@@ -27,7 +28,7 @@ def unit_norm(inputs, dim, epsilon=1e-7, scope=None):
     inputs = common.as_input(inputs, "unit_norm")
     rank = inputs.ndim
     if isinstance(dim, bool) or not isinstance(dim, int) or dim < 0 or dim >= rank:
-      raise ValueError("dim must be positive but smaller than the input rank.")
+      raise ValueError(tf_errors.UNIT_NORM_DIM)
     lengths = jnp.sqrt(jnp.asarray(epsilon, inputs.dtype) +
                        jnp.sum(jnp.square(inputs), axis=dim, keepdims=True))
     return inputs / lengths

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -236,7 +237,7 @@ def _get_dimension(shape, dim, min_rank=1):
   if dims is None:
     raise ValueError("dims of shape must be known but is None")
   if len(dims) < min_rank:
-    raise ValueError("rank of shape must be at least %d not: %d" % (min_rank, len(dims)))
+    raise ValueError(tf_errors.RANK_OF_SHAPE % (min_rank, len(dims)))
   value = dims[dim]
   if value is None:
     raise ValueError("dimension %d of shape must be known but is None: %s" % (dim, shape))

@@ -237,7 +237,8 @@ def step_path(directory, step: int | None) -> str:
     if found is not None and is_checkpoint(found):
       return found
   if not epath.Path(directory).is_dir():
-    raise CheckpointError(f"No checkpoint at {directory}: the folder does not exist.",
+    raise CheckpointError(f"No checkpoint at {directory}: the folder does not exist. Check "
+                          "the path (save_checkpoint makes the folder).",
                           path=directory)
   steps = all_steps(directory)
   if step is None:

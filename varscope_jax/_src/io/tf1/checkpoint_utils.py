@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 import jax
 import numpy as np
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.tf1.bundle_format import DTYPES
@@ -87,24 +88,20 @@ def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
 
   def check_shape(var_name: str, tensor_name: str) -> None:
     if tuple(variables[var_name]) != tuple(tensors[tensor_name]):
-      raise ValueError(
-          f"Shape of variable {var_name}:0 ({_shape_text(variables[var_name])}) doesn't "
-          f"match with shape of tensor {tensor_name} ({tensor_map[tensor_name]}) from "
-          "checkpoint reader.")
+      raise ValueError(tf_errors.CKPT_SHAPE_MISMATCH % (
+          var_name + ":0", _shape_text(variables[var_name]), tensor_name,
+          tensor_map[tensor_name]))
 
   for tensor_name, current in sorted(_pairs(assignment_map), key=lambda pair: pair[0]):
     if current in variables:
       if tensor_name not in tensors:
-        raise ValueError(f"Tensor {tensor_name} is not found in {ckpt_label} checkpoint "
-                         f"{tensor_map}")
+        raise ValueError(tf_errors.CKPT_TENSOR_NOT_FOUND % (tensor_name, ckpt_label, tensor_map))
       check_shape(current, tensor_name)
       plan[current] = tensor_name
       continue
     scopes = current[:current.rindex("/")] if "/" in current else ""
     if not tensor_name.endswith("/"):
-      raise ValueError(
-          f"Assignment map with scope only name {scopes} should map to scope only "
-          f"{tensor_name}. Should be 'scope/': 'other_scope/'.")
+      raise ValueError(tf_errors.CKPT_SCOPE_ONLY % (scopes, tensor_name))
     in_scope = sorted(name for name in variables
                       if not scopes or name.startswith(scopes + "/"))
     if not in_scope:
@@ -121,9 +118,8 @@ def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
       if full_name.endswith("/"):
         full_name = full_name[:-1]
       if full_name not in tensors:
-        raise ValueError(
-            f"Tensor {full_name} ({var_name[len(scopes) + 1:]} in {tensor_name}) is not "
-            f"found in {ckpt_label} checkpoint")
+        raise ValueError(tf_errors.CKPT_SCOPED_TENSOR_NOT_FOUND % (
+            full_name, var_name[len(scopes) + 1:], tensor_name, ckpt_label))
       check_shape(var_name, full_name)
       plan[var_name] = full_name
   return plan
@@ -198,8 +194,7 @@ def init_from_checkpoint(params: Mapping, ckpt_dir_or_file, assignment_map) -> d
     if want is not None and (have is None or (
         have != want and jax.dtypes.canonicalize_dtype(have) != want)):
       have_name = _tf_dtype_name(have) if have is not None else "unsupported"
-      raise ValueError(f"tensor_name = {tensor_name}; expected dtype {_tf_dtype_name(want)} "
-                       f"does not equal original dtype {have_name}")
+      raise ValueError(tf_errors.CKPT_DTYPE % (tensor_name, _tf_dtype_name(want), have_name))
   updates: dict[str, Any] = {}
   values: dict[str, np.ndarray] = {}
   for var_name, tensor_name in sorted(plan.items()):
