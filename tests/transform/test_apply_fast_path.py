@@ -294,3 +294,30 @@ def test_a_scope_open_in_another_thread_counts_as_in_use():
 def test_jitted_apply_is_the_same_with_and_without_the_short_paths(monkeypatch):
   fast = _fast_and_general(monkeypatch, lambda: jax.jit(T.apply)(PARAMS, X))
   np.testing.assert_allclose(fast[1], T.apply(PARAMS, X), rtol=1e-6)
+
+
+def test_records_of_the_short_path_are_the_general_paths(monkeypatch):
+  import dataclasses
+
+  def records():
+    seen = []
+
+    def model(x):
+      out = _mlp(x)
+      rules = [("w", jax.sharding.PartitionSpec())]
+      with vs.variable_scope("p", partition_rules=rules, use_resource=True):
+        vs.get_variable("w", [4, 4])
+      seen.extend({f.name: getattr(r, f.name) for f in dataclasses.fields(r)
+                   if f.name not in ("value", "stack")} for r in vs.get_default_graph().variables)
+      return out
+
+    params = dict(PARAMS, p={"w": jnp.ones((4, 4))})
+    vs.transform(model).apply(params, X)
+    return seen
+
+  records()
+  fast = records()
+  with monkeypatch.context() as m:
+    _general_only(m)
+    general = records()
+  assert fast == general and len(fast) == 7

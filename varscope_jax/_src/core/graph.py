@@ -453,11 +453,12 @@ class Graph:
         names[name_key] = 1
         undo = [(name_key, None)]
         op_name = name
-      rec = var_lib.VariableRecord(
-          op_name, name, shape, dtype, initializer, None, True, _TRAINABLE_COLLECTIONS,
-          None, bool(use_resource), None, None,
-          var_lib.creation_stack() if self.backend.keeps_stacks else None, partition_rules)
       try:
+        rec = var_lib.VariableRecord(
+            op_name, name, shape, dtype, initializer, None, True, _TRAINABLE_COLLECTIONS,
+            None, bool(use_resource), None, None,
+            var_lib.creation_stack() if self.backend.keeps_stacks else None,
+            partition_rules)
         if op_name in self._op_names:
           raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
         value = self.backend.create(self, rec)
