@@ -1,6 +1,8 @@
 """The public surface: every public function and class documents itself with an example."""
 import inspect
 
+import pytest
+
 import varscope_jax as vs
 from varscope_jax import initializers
 
@@ -55,6 +57,7 @@ def test_tf1_surface_is_importable_under_tf_names():
     assert hasattr(vs.initializers, name), name
 
 
+@pytest.mark.slow
 def test_import_does_not_load_heavy_dependencies():
   """orbax, tensorstore, safetensors and rich load only when a function needs them."""
   import subprocess
@@ -76,6 +79,7 @@ def test_all_lists_every_public_name_and_they_resolve():
   assert vs.bool.name == "bool"   # TF's dtype, reachable though not star-imported
 
 
+@pytest.mark.slow
 def test_all_is_written_out_and_star_import_keeps_builtins_and_stays_light():
   """``__all__`` is a literal list; ``from varscope_jax import *`` rebinds no builtin
   (TF's ``bool`` stays ``vs.bool``) and loads no heavy dependency (the lazy names stay

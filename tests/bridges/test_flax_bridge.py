@@ -42,6 +42,7 @@ def allclose(a, b, **kw):
 
 
 # ---------------------------------------------------------------- flax_module: linen
+@pytest.mark.slow
 def test_linen_names_trainable_and_collections():
   t = vs.transform(encoder)
   specs = t.specs(X, True)
@@ -59,6 +60,7 @@ def test_linen_names_trainable_and_collections():
   assert shapes(params["enc"]["head"]) == {"kernel": (3, 4), "bias": (4,)}
 
 
+@pytest.mark.slow
 def test_linen_initial_values_are_flax_init_with_the_variables_key():
   """Leaf L = module.init(fold_in(rng, stable_hash(L)), zeros)[collection][path]."""
   params = vs.transform(encoder).init(KEY, X, True)
@@ -86,6 +88,7 @@ def _flax_variables(params):
                                           "var": blk["BatchNorm_0"]["var"]}}}
 
 
+@pytest.mark.slow
 def test_linen_output_and_batch_stats_equal_flax_apply():
   t = vs.transform(encoder)
   params = t.init(KEY, X, True)
@@ -108,6 +111,7 @@ def test_linen_output_and_batch_stats_equal_flax_apply():
                          params["enc"]["block"]["BatchNorm_0"]["var"])
 
 
+@pytest.mark.slow
 def test_linen_batch_stats_need_mutable_and_dropout_needs_rng():
   t = vs.transform(encoder)
   params = t.init(KEY, X, True)
@@ -204,6 +208,7 @@ def test_linen_in_the_eager_default_graph():
       nn.Dense(2).init(variable_key(3, "fc/kernel"), X)["params"]["kernel"], rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_linen_jit_grad_and_training():
   def model(x, train):
     return vs.flax_module(Block(), name="block")(x, train)
@@ -268,6 +273,7 @@ class NBlock(nnx.Module):
     return self.drop(x, deterministic=not train)
 
 
+@pytest.mark.slow
 def test_nnx_class_names_values_and_output():
   def model(x, train):
     with vs.variable_scope("enc"):
@@ -333,6 +339,7 @@ class LinenModel(nn.Module):
     return nn.Dense(1)(x)
 
 
+@pytest.mark.slow
 def test_to_linen_names_and_values():
   variables = LinenModel().init({"params": KEY, "dropout": KEY}, X, True)
   assert shapes(variables) == {
@@ -352,6 +359,7 @@ def test_to_linen_names_and_values():
   np.testing.assert_allclose(LinenModel().apply(variables, X, False), ref, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_to_linen_batch_stats_rngs_and_errors():
   variables = LinenModel().init({"params": KEY, "dropout": KEY}, X, True)
   rng = jax.random.PRNGKey(3)
@@ -405,6 +413,7 @@ def layer(x):
   return jnp.tanh(x @ w)
 
 
+@pytest.mark.slow
 def test_to_linen_under_nn_scan_and_nn_jit():
   class Stack(nn.Module):
     @nn.compact
@@ -426,6 +435,7 @@ def test_to_linen_under_nn_scan_and_nn_jit():
   np.testing.assert_allclose(Stack().apply(variables, x), ref, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_to_linen_trains_with_optax():
   variables = LinenModel().init({"params": KEY, "dropout": KEY}, X, True)
   params, stats = variables["params"], variables["batch_stats"]
@@ -474,6 +484,7 @@ def test_to_nnx_state_types_names_and_call():
   assert not np.allclose(a, b)
 
 
+@pytest.mark.slow
 def test_to_nnx_trains_with_nnx_optimizer_under_nnx_jit():
   model = vs.to_nnx(tf_block, X, True, rngs=nnx.Rngs(0))
   y = X.sum(-1, keepdims=True) * jnp.ones((1, 3))
@@ -504,6 +515,7 @@ def test_to_nnx_bad_input():
 
 
 # -------------------------------------------------------------------- both directions
+@pytest.mark.slow
 def test_flax_inside_tf_inside_linen_and_nnx():
   def tf_with_flax(x, train):
     with vs.variable_scope("enc"):

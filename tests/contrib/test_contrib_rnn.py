@@ -33,6 +33,7 @@ M = types.SimpleNamespace(nn=vs.nn, contrib_rnn=vs.contrib.rnn, constant=jnp.asa
                           float32=vs.float32, relu=jax.nn.relu)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pid", list(cp.PROGRAMS))
 def test_layer_norm_basic_lstm_cell_program(pid):
   fn, opts = cp.PROGRAMS[pid]
@@ -63,6 +64,7 @@ def test_layer_norm_basic_lstm_cell_program(pid):
                                  rtol=1e-5, atol=1e-5, err_msg="%s %s" % (pid, path))
 
 
+@pytest.mark.slow
 def test_recurrent_dropout_draws_a_mask_per_step():
   def f(x):
     cell = vs.contrib.rnn.LayerNormBasicLSTMCell(64, dropout_keep_prob=0.5)

@@ -106,6 +106,7 @@ def test_wrong_kernel_rank_on_reuse_names_the_variable():
     vs.transform(f).specs(jnp.ones((1, 5, 5, 2)), jnp.ones((1, 5, 2)))
 
 
+@pytest.mark.slow
 def test_xavier_and_variance_scaling_distributions():
   key = jax.random.PRNGKey(0)
   w = layers.xavier_initializer()(key, (200, 300))
@@ -122,12 +123,14 @@ def test_xavier_and_variance_scaling_distributions():
   assert float(jnp.max(jnp.abs(w))) <= np.sqrt(3.0 / (9 * 32))
 
 
+@pytest.mark.slow
 def test_slim_layers_use_xavier_by_default():
   t = vs.transform(lambda x: slim.fully_connected(x, 300))
   w = t.init(jax.random.PRNGKey(1), jnp.ones((1, 200)))["fully_connected"]["weights"]
   assert float(jnp.max(jnp.abs(w))) <= np.sqrt(6.0 / 500)
 
 
+@pytest.mark.slow
 def test_dropout_train_and_traced_flag():
   t = vs.transform(lambda x, training: slim.dropout(x, 0.25, is_training=training))
   x = jnp.ones((100, 100))
@@ -139,6 +142,7 @@ def test_dropout_train_and_traced_flag():
   np.testing.assert_array_equal(y, x)
 
 
+@pytest.mark.slow
 def test_batch_norm_updates_listed_and_returned():
   def net(x):
     y = slim.batch_norm(x, decay=0.5, updates_collections="mine")

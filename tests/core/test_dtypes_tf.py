@@ -72,6 +72,7 @@ def test_dtype_sets_as_tf1_code_writes_them():
   assert vs.float32.base_dtype is vs.float32 and vs.half is vs.float16
 
 
+@pytest.mark.slow
 def test_accepted_wherever_jax_takes_a_dtype():
   key = jax.random.PRNGKey(0)
   assert jnp.zeros(2, vs.float16).dtype == np.float16

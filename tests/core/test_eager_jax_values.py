@@ -25,6 +25,7 @@ def no_warnings():
     yield
 
 
+@pytest.mark.slow
 def test_variable_is_a_jit_grad_vmap_argument(w, no_warnings):
   seen = []
 
@@ -42,6 +43,7 @@ def test_variable_is_a_jit_grad_vmap_argument(w, no_warnings):
   assert float(v) == 18.0 and g.shape == (3, 3)
 
 
+@pytest.mark.slow
 def test_variable_in_jnp_functions(w, no_warnings):
   for fn, want in [(jnp.sum, 18.0), (jnp.max, 2.0), (lambda a: jnp.tanh(a).sum(),
                                                      9 * np.tanh(2.0)),
@@ -82,6 +84,7 @@ def test_reads_under_grad_and_vmap_do_not_warn(w, no_warnings):
   jax.vmap(lambda r: r @ w)(x)
 
 
+@pytest.mark.slow
 def test_eager_rnn_does_not_warn(no_warnings):
   cell = vs.nn.rnn_cell.GRUCell(4)
   out, _ = vs.nn.dynamic_rnn(cell, jnp.ones((2, 5, 3)), dtype=vs.float32)

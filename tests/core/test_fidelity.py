@@ -90,6 +90,7 @@ def _creator_fn(creator):
   return fn
 
 
+@pytest.mark.slow
 def test_creator_chain_in_init_and_apply_matches_eager():
   calls = []
 
@@ -223,6 +224,7 @@ def test_failed_get_variable_leaves_the_graph_as_it_was():
   assert vs.get_variable("r", [2]).name == "r:0"
 
 
+@pytest.mark.slow
 def test_initial_values_made_in_init_trace_use_inits_rng():
   """A value computed inside the function (a creator calling initial_value(), or
   next_rng_key()) comes from init's rng, not a fixed key."""

@@ -128,6 +128,7 @@ def test_golden_size():
   assert os.path.getsize(GOLDEN_PATH) + os.path.getsize(PROGRAMS_PATH) < 5 * 2**20
 
 
+@pytest.mark.slow
 def test_programs_are_the_generators():
   """programs.jsonl holds exactly what random_programs.py generates (so the generator
   and the recorded programs cannot drift apart)."""

@@ -30,6 +30,7 @@ def _mlp(x):
   return x
 
 
+@pytest.mark.slow
 def test_apply_of_a_plain_model_takes_the_common_path(monkeypatch):
   t = vs.transform(_mlp)
   x = jnp.ones((2, 4))

@@ -28,6 +28,7 @@ def batch_norm(x, training, decay=0.9):
 X = jnp.arange(12.0).reshape(4, 3)
 
 
+@pytest.mark.slow
 def test_batch_norm_statistics_change_in_training_not_in_evaluation():
   t = vs.transform(batch_norm)
   params = t.init(jax.random.PRNGKey(0), X, True)
@@ -94,6 +95,7 @@ def test_assign_by_name_and_compounding_in_one_trace():
   assert int(read) == 0 and int(new["n"]) == 5
 
 
+@pytest.mark.slow
 def test_next_rng_key_depends_on_rng_and_scope_only():
   def dropout(x, rate=0.5):
     keep = jax.random.bernoulli(vs.next_rng_key(), 1 - rate, x.shape)
@@ -161,6 +163,7 @@ def test_ema_getter_returns_the_averages_and_errors_on_missing():
   np.testing.assert_allclose(out, jnp.ones((1, 2)) + params["model"]["b"])
 
 
+@pytest.mark.slow
 def test_cast_getter_bfloat16_keeps_float32_params_and_grads():
   def model(x):
     with vs.variable_scope("m", custom_getter=vs.cast_getter(jnp.bfloat16)):

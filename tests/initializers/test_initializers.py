@@ -50,6 +50,7 @@ def test_vmap_over_keys_is_bitwise_identical(init):
   np.testing.assert_array_equal(_bits(batched), _bits(single))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init,dtype", [(ALL_INITS[2], None), (ALL_INITS[3], jnp.bfloat16),
                                         (ALL_INITS[8], None), (ALL_INITS[8], jnp.float16),
                                         (ALL_INITS[12], jnp.bfloat16)], ids=repr)
@@ -60,6 +61,7 @@ def test_jit_vmap_matches_eager_calls(init, dtype):
   np.testing.assert_array_equal(_bits(batched), _bits(single))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", [ALL_INITS[i] for i in (3, 6, 10)], ids=repr)
 def test_jit_static_args_and_keys_differ(init):
   f = jax.jit(init, static_argnums=(1, 2))
@@ -69,6 +71,7 @@ def test_jit_static_args_and_keys_differ(init):
   assert not np.array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_typed_keys_work():
   keys = jax.random.split(jax.random.key(0), 3)
   out = jax.vmap(lambda k: I.orthogonal_initializer(seed=2)(k, (3, 3)))(keys)
@@ -77,6 +80,7 @@ def test_typed_keys_work():
   assert x.shape == (2, 2)
 
 
+@pytest.mark.slow
 def test_flax_dense_kernel_init():
   import flax.linen as nn
 
@@ -90,6 +94,7 @@ def test_flax_dense_kernel_init():
 
 
 # ----------------------------------------------------------------------------- statistics
+@pytest.mark.slow
 def test_random_normal_statistics():
   x = np.asarray(I.random_normal_initializer(1.5, 0.5)(KEY, BIG), np.float64)
   assert abs(x.mean() - 1.5) < 0.005
@@ -97,6 +102,7 @@ def test_random_normal_statistics():
   assert np.abs(x - 1.5).max() > 3 * 0.5  # not truncated
 
 
+@pytest.mark.slow
 def test_truncated_normal_statistics_and_bounds():
   x = np.asarray(I.truncated_normal_initializer(-1.0, 2.0)(KEY, BIG), np.float64)
   assert x.min() >= -5.0 and x.max() <= 3.0
@@ -105,6 +111,7 @@ def test_truncated_normal_statistics_and_bounds():
   assert x.min() < -4.9 and x.max() > 2.9
 
 
+@pytest.mark.slow
 def test_random_uniform_statistics_and_bounds():
   x = np.asarray(I.random_uniform_initializer(-2.0, 3.0)(KEY, BIG), np.float64)
   assert x.min() >= -2.0 and x.max() < 3.0
@@ -114,6 +121,7 @@ def test_random_uniform_statistics_and_bounds():
   assert y.min() >= 0.0 and y.max() < 1.0 and abs(y.mean() - 0.5) < 0.01
 
 
+@pytest.mark.slow
 def test_random_uniform_integer():
   x = np.asarray(I.random_uniform_initializer(-3, 4, dtype=jnp.int32)(KEY, (10000,)))
   assert x.dtype == np.int32
@@ -122,6 +130,7 @@ def test_random_uniform_integer():
   assert y.dtype == jnp.uint8 and int(y.max()) < 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode,distribution", [
     ("fan_in", "truncated_normal"), ("fan_out", "normal"), ("fan_avg", "untruncated_normal"),
     ("fan_in", "uniform"), ("fan_out", "uniform"), ("fan_avg", "truncated_normal")])
@@ -145,6 +154,7 @@ def test_variance_scaling_statistics(mode, distribution):
     assert np.abs(x).max() <= 2 * v * (1 + 1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode,n", [("fan_in", 360), ("fan_out", 540), ("fan_avg", 450)])
 def test_variance_scaling_conv_fans(mode, n):
   shape = (3, 3, 40, 60)  # receptive field 9: fan_in 360, fan_out 540
@@ -161,6 +171,7 @@ def test_variance_scaling_small_fans_use_max_one():
   assert init.stddev_or_limit((0, 5)) == pytest.approx(math.sqrt(12.0))
 
 
+@pytest.mark.slow
 def test_glorot_equals_variance_scaling():
   np.testing.assert_array_equal(
       I.glorot_uniform_initializer()(KEY, SHAPE),
@@ -173,6 +184,7 @@ def test_glorot_equals_variance_scaling():
   assert isinstance(g, I.VarianceScaling)
 
 
+@pytest.mark.slow
 @given(st.lists(st.integers(0, 6), min_size=0, max_size=5))
 @settings(max_examples=60, deadline=None)
 def test_compute_fans_matches_tf_rule(shape):
@@ -187,6 +199,7 @@ def test_compute_fans_matches_tf_rule(shape):
 
 
 # ----------------------------------------------------------------------------- orthogonal
+@pytest.mark.slow
 @pytest.mark.parametrize("shape,gain", [((5, 3), 1.0), ((3, 5), 2.5), ((4, 4), 1.0),
                                         ((2, 3, 4), 2.0), ((2, 2, 3, 9), 1.0)])
 def test_orthogonal(shape, gain):
@@ -197,6 +210,7 @@ def test_orthogonal(shape, gain):
   np.testing.assert_allclose(gram, gain**2 * np.eye(gram.shape[0]), atol=1e-4 * gain**2)
 
 
+@pytest.mark.slow
 @given(st.lists(st.integers(1, 6), min_size=2, max_size=4))
 @settings(max_examples=6, deadline=None)
 def test_orthogonal_hypothesis(shape):
@@ -206,6 +220,7 @@ def test_orthogonal_hypothesis(shape):
   np.testing.assert_allclose(gram, np.eye(gram.shape[0]), atol=1e-4)
 
 
+@pytest.mark.slow
 def test_orthogonal_follows_tf_algorithm():
     # TF: normal of (max, min), QR, sign by diag(r), transpose when rows < cols.
   a = jax.random.normal(KEY, (5, 2))
@@ -416,6 +431,7 @@ def test_config_contents():
 
 
 # ----------------------------------------------------------------------------- seed / dtype
+@pytest.mark.slow
 def test_seed_is_folded_into_key():
   shape = (4, 4)
   a = I.random_normal_initializer(seed=5)(KEY, shape)
@@ -437,6 +453,7 @@ def test_half_precision_dtypes(init, dtype):
   assert bool(jnp.all(jnp.isfinite(x.astype(jnp.float32))))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", [ALL_INITS[i] for i in (1, 4, 12)], ids=repr)
 def test_dtype_none_uses_own_dtype(init):
   own = type(init).from_config({**init.get_config(), "dtype": "bfloat16"})
@@ -446,6 +463,7 @@ def test_dtype_none_uses_own_dtype(init):
   np.testing.assert_array_equal(_bits(x), _bits(init(KEY, (5, 3), jnp.bfloat16)))
 
 
+@pytest.mark.slow
 def test_half_precision_statistics():
   x = I.truncated_normal_initializer(stddev=0.5)(KEY, BIG, jnp.bfloat16)
   x = np.asarray(x.astype(jnp.float32))
@@ -473,6 +491,7 @@ def test_public_namespace():
     assert hasattr(pub, name)
 
 
+@pytest.mark.slow
 def test_random_uniform_with_minval_above_maxval_is_tfs_formula():
   x = np.asarray(vs.random_uniform_initializer(5, 1)(jax.random.PRNGKey(0), (1000,)))
   assert x.min() > 1.0 and x.max() <= 5.0 and x.std() > 0.5    # TF: rnd*(1-5)+5

@@ -15,6 +15,7 @@ INITS = [vs.glorot_uniform_initializer(), vs.glorot_normal_initializer(),
          vs.zeros_initializer(), vs.ones_initializer(), vs.constant_initializer([1, 2])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", INITS, ids=repr)
 def test_eager_and_traced_groups_equal_each_variable_alone(init):
   rng = jax.random.PRNGKey(11)
@@ -56,6 +57,7 @@ def test_traced_init_has_one_rng_computation_per_signature():
   assert text.count("threefry2x32") <= 2, text.count("threefry2x32")
 
 
+@pytest.mark.slow
 def test_compiled_cache_is_bounded_and_clearable(monkeypatch):
   monkeypatch.setattr(materialize, "MAX_COMPILED", 2)
   materialize.clear_cache()
@@ -76,6 +78,7 @@ def test_host_keys_equal_jax_keys_for_the_64_bit_name_hash():
     np.testing.assert_array_equal(k, np.asarray(keys.variable_key(rng, name)))
 
 
+@pytest.mark.slow
 def test_names_whose_32_bit_hashes_collide_get_different_values():
   # blake2b-32 of these two names is equal (the old rule gave them identical weights).
   import hashlib

@@ -210,6 +210,7 @@ def subprocess_env(**extra):
   return env
 
 
+@pytest.mark.slow
 def test_sharded_params_restore_sharded_on_four_devices(tmp_path):
   env = subprocess_env(XLA_FLAGS="--xla_force_host_platform_device_count=4")
   result = subprocess.run([sys.executable, "-c", SHARDED_SCRIPT, str(tmp_path / "c")],

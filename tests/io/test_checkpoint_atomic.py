@@ -152,6 +152,7 @@ def killed(tmp_path_factory):
   return {case: (folders[case], lines[f"{case[0]}:{case[1]}"]) for case in CASES}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}")
 def test_killed_overwrite_leaves_old_or_new(killed, case):
   mode, point, which = case

@@ -250,6 +250,7 @@ def test_safetensors_errors_name_the_file(tmp_path):
 # ---------------------------------------------------------------------------
 # Orbax restores of damaged checkpoints.
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # orbax's noise
 def test_damaged_orbax_checkpoint_is_a_checkpoint_error(tmp_path):
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.arange(4.0)})

@@ -228,6 +228,7 @@ def test_safetensors_header_mutations(tmp_path):
 
 # A corrupt file can make tensorstore call back into orbax's event loop after it closed:
 # orbax's own noise (an unraisable RuntimeError), not an outcome of the restore.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_orbax_file_mutations(tmp_path):
   params = {"model": {"w": jnp.arange(12.0).reshape(3, 4), "b": jnp.ones(4, jnp.bfloat16)},

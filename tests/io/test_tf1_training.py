@@ -236,6 +236,7 @@ def test_tf1_optimizers_namespace_documents_itself():
         inspect.signature(fn).parameters
 
 
+@pytest.mark.slow
 def test_state_inside_a_chain_and_a_named_optimizer():
   params = vs.load_tf1_checkpoint(ckpt("named_adam"), optimizer_names=NAMES)
   params.pop("global_step")
@@ -536,6 +537,7 @@ def test_copy_of_checkpoint_folder_loads(tmp_path):
   assert "model" in vs.load_tf1_checkpoint(tmp_path / "adam")
 
 
+@pytest.mark.slow
 def test_docs_tf1_training_blocks_run(monkeypatch, capsys):
   """docs/tf1_training.md's Python blocks run, in order, as one program."""
   root = os.path.dirname(TESTS)

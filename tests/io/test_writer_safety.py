@@ -375,6 +375,7 @@ FULL_DISK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_full_disk_is_a_checkpoint_error_naming_the_file_and_the_old_one_is_kept(tmp_path):
   import json
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)

@@ -346,6 +346,7 @@ def test_every_golden_case_has_a_vs_case():
   assert set(CASES) == set(GOLDEN)
 
 
+@pytest.mark.slow
 def test_dropout_with_a_traced_rate():
   def f(x, rate):
     return L.dropout(x, rate=rate, training=True)

@@ -179,6 +179,7 @@ def test_too_small_input_for_valid_conv():
           " padding 'valid')", "variable scope 'conv2d'")
 
 
+@pytest.mark.slow
 def test_unsupported_options_say_so():
   ghost = vs.layers.BatchNormalization(virtual_batch_size=2, fused=True)
   ghost(jnp.ones((4, 2, 2, 3)), training=True)
@@ -208,6 +209,7 @@ def test_layer_made_outside_the_model_works_in_init_and_apply():
   assert t.specs(x, True)["batch_normalization/moving_mean"].trainable is False
 
 
+@pytest.mark.slow
 def test_traced_training_matches_python_bool():
   def model(x, training):
     h = vs.layers.conv2d(x, 3, 2, name="c")
@@ -238,6 +240,7 @@ def test_update_ops_list_the_new_moving_statistics():
   np.testing.assert_allclose(updates[0], [1.0, 1.5])        # 0.5 * 0 + 0.5 * [2, 3]
 
 
+@pytest.mark.slow
 def test_dropout_mask_scaling_keys_and_traced_flag():
   def model(x, training):
     a = vs.layers.dropout(x, rate=0.25, training=training)
@@ -292,6 +295,7 @@ def test_initializers_scope_default_and_constraints():
   assert kernel.constraint is clip and layer.kernel_constraint is clip
 
 
+@pytest.mark.slow
 def test_cast_getter_runs_layers_in_bfloat16():
   vs.reset_default_graph()
   with vs.variable_scope("", custom_getter=vs.cast_getter(jnp.bfloat16)):
@@ -300,6 +304,7 @@ def test_cast_getter_runs_layers_in_bfloat16():
   assert vs.global_variables()["dense/kernel"].dtype == jnp.float32
 
 
+@pytest.mark.slow
 def test_layer_dtype_follows_the_first_input():
   vs.reset_default_graph()
   y = vs.layers.dense(jnp.ones((2, 3), jnp.float16), 4)
@@ -364,7 +369,7 @@ def test_partition_rules_apply_to_layer_variables():
 
 @pytest.mark.parametrize("pid", ["naming/scope_initializer_used_for_kernel", "dense/options",
                                  "bn/options", "bn/renorm", "subclass/build_call_add_weight",
-                                 "conv/options"])
+                                 pytest.param("conv/options", marks=pytest.mark.slow)])
 def test_init_matches_tf_initial_values(pid):
   from tests.layers import test_layers_golden as golden
   t = golden.make_adapter()

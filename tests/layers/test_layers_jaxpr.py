@@ -33,6 +33,7 @@ def _bert():
   return ours, hand, params, inputs
 
 
+@pytest.mark.slow
 def test_hand_written_bert_reads_the_same_params_tree():
   ours, hand, params, inputs = _bert()
   hand_params = jax.eval_shape(hand.init, jax.random.PRNGKey(0), *inputs)
@@ -41,6 +42,7 @@ def test_hand_written_bert_reads_the_same_params_tree():
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_bert_jitted_apply_and_train_step_have_the_hand_written_jaxpr():
   ours, hand, params, inputs = _bert()
   for wrap in (lambda apply: apply, bert_models.make_step):

@@ -7,6 +7,7 @@ import pytest
 import varscope_jax as vs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pool", [vs.layers.max_pooling2d, vs.layers.average_pooling2d])
 @pytest.mark.parametrize("padding", ["valid", "same"])
 def test_grad_through_pooling_under_jit(pool, padding):

@@ -13,6 +13,7 @@ KEY = jax.random.PRNGKey(0)
 
 
 
+@pytest.mark.slow
 def test_traced_program_does_not_grow_with_sequence_length():
   def f(x, lengths):
     cell = rnn_cell.MultiRNNCell([rnn_cell.LSTMCell(8) for _ in range(2)])
@@ -25,6 +26,7 @@ def test_traced_program_does_not_grow_with_sequence_length():
   assert sizes[0] == sizes[1] == sizes[2]
 
 
+@pytest.mark.slow
 def test_jit_matches_op_by_op_and_grad_flows():
   def loss(x):
     out, state = vs.nn.dynamic_rnn(rnn_cell.GRUCell(4), x, dtype=vs.float32,
@@ -42,6 +44,7 @@ def test_jit_matches_op_by_op_and_grad_flows():
   assert all(bool(jnp.isfinite(v).all()) and float(jnp.abs(v).sum()) > 0 for v in g.values())
 
 
+@pytest.mark.slow
 def test_cell_made_outside_the_model_works_in_every_trace_and_eagerly():
   cell = rnn_cell.LSTMCell(3)
 
@@ -69,6 +72,7 @@ def _dropout_model(keep, variational=False):
   return vs.transform(f)
 
 
+@pytest.mark.slow
 def test_dropout_wrapper_drops_and_scales_with_fresh_masks_per_step():
   x = jax.random.normal(KEY, (4, 6, 3))
   params = _dropout_model(1.0).init(KEY, x)
@@ -86,6 +90,7 @@ def test_dropout_wrapper_drops_and_scales_with_fresh_masks_per_step():
   assert bool((other != dropped).any())
 
 
+@pytest.mark.slow
 def test_variational_dropout_uses_one_mask_for_all_steps_and_rows():
   x = jax.random.normal(KEY, (4, 6, 3))
   t = _dropout_model(0.5, variational=True)
@@ -164,6 +169,7 @@ def test_every_public_nn_name_has_an_example():
     assert missing == [], (module.__name__, missing)
 
 
+@pytest.mark.slow
 def test_jitted_program_is_a_hand_written_scan():
   """The step-0 call that makes the variables is dead code that XLA drops: the compiled
   program costs exactly what one hand-written lax.scan LSTM costs."""

@@ -166,6 +166,7 @@ def test_rnn_program_jit(pid):
 EAGER = [pid for pid, (_, opts) in rp.PROGRAMS.items() if opts["eager"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pid", EAGER)
 def test_rnn_program_eager(pid):
   fn, _ = rp.PROGRAMS[pid]

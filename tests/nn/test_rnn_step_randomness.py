@@ -48,6 +48,7 @@ def _masks(driver, seed=0):
   return np.asarray(out) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("driver", ["dynamic_rnn", "static_rnn"])
 def test_a_new_mask_every_step_with_tf_statistics(driver):
   masks = _masks(driver)
@@ -62,6 +63,7 @@ def test_a_new_mask_every_step_with_tf_statistics(driver):
   assert per_step.min() > 0.5 - 0.07 and per_step.max() < 0.5 + 0.07   # 4 sigma per step
 
 
+@pytest.mark.slow
 def test_masks_follow_the_rng():
   a, b, c = _masks("dynamic_rnn", 0), _masks("dynamic_rnn", 0), _masks("dynamic_rnn", 1)
   assert (a == b).all() and not (a == c).all()

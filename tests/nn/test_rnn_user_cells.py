@@ -90,6 +90,7 @@ def test_user_cell_program(pid):
   _run(pid, jit=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pid", ["user_ln_dynamic", "user_hyper_bidi", "user_learned_static"])
 def test_user_cell_program_jit(pid):
   _run(pid, jit=True)
@@ -99,6 +100,7 @@ def test_golden_covers_every_program():
   assert set(GOLDEN) == set(up.PROGRAMS)
 
 
+@pytest.mark.slow
 def test_eager_graph_names():
   with vs.Graph().as_default():
     up.PROGRAMS["user_hyper_dynamic"][0](M, rp.Data)

@@ -30,6 +30,7 @@ def example():
   return module
 
 
+@pytest.mark.slow
 def test_tf1_checkpoint_loads_by_name_and_matches_tf(example):
   params = vs.load_tf1_checkpoint(str(DATA / "model.ckpt"), rename=OPTIMIZER_STATE)
   expected = np.load(DATA / "expected.npz")

@@ -69,6 +69,7 @@ names = st.lists(st.from_regex(r"[a-c]{1,2}(/[a-c]{1,2}){0,2}", fullmatch=True),
                  min_size=1, max_size=8, unique=True)
 
 
+@pytest.mark.slow
 @given(names, st.sampled_from(["*", "**", "a*", "**/a", "*/b*", "a/**", "?/?"]))
 def test_split_partitions_every_leaf(ns, pattern):
   try:

@@ -6,6 +6,7 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
+import pytest
 from rich.console import Console
 
 from varscope_jax._src.params.summary import summary, summary_table
@@ -43,6 +44,7 @@ def test_trainable_from_names_or_tree():
   assert "1,002" in abstract and "3.9 KiB" in abstract
 
 
+@pytest.mark.slow
 def test_sharding_column_on_four_devices():
   script = textwrap.dedent("""
     import jax, jax.numpy as jnp
@@ -64,6 +66,7 @@ def test_sharding_column_on_four_devices():
   assert "P(" not in r_row
 
 
+@pytest.mark.slow
 def test_piped_output_keeps_long_names_whole():
   name = "encoder/" + "/".join("layer_%d" % i for i in range(12)) + "/attention/kernel"
   script = textwrap.dedent(f"""

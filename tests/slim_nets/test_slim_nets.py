@@ -20,6 +20,10 @@ from varscope_jax.contrib import slim
 import slim_net_configs as nets
 import slim_port as port
 
+# Every test here needs the ported nets (``modules``: vs.upgrade rewrites tf_slim/nets/, some
+# 10 s) and compiles a net: the whole file is left out of the inner loop.
+pytestmark = pytest.mark.slow
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
 NETS = list(nets.CONFIGS)

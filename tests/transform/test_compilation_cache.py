@@ -4,6 +4,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent("""
     import sys, time, jax, jax.numpy as jnp
     import varscope_jax as vs
@@ -18,6 +20,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_second_process_reads_the_cache(tmp_path):
   cache = tmp_path / "xla"
   run = lambda: subprocess.run([sys.executable, "-c", SCRIPT, str(cache)], check=True,

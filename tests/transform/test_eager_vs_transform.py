@@ -54,6 +54,7 @@ def run(program):
         run(op[2])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(programs)

@@ -7,6 +7,7 @@ as printed text, so the test does not depend on how a JAX release prints a jaxpr
 import jax
 import jax.extend.core
 import jax.numpy as jnp
+import pytest
 
 import varscope_jax as vs
 
@@ -60,6 +61,7 @@ def _structure(jaxpr):
   return invars, tuple(eqns), tuple(ref(v) for v in jaxpr.outvars)
 
 
+@pytest.mark.slow
 def test_jitted_apply_has_the_hand_written_jaxpr():
   t = vs.transform(_model)
   x = jnp.ones((2, WIDTH))

@@ -23,6 +23,7 @@ def report():
   return json.loads(out.stdout)
 
 
+@pytest.mark.slow
 def test_every_param_has_its_rule_sharding_and_unsharded_values(report):
   expected = {
       "model/embed/table": "P('model', None)",   # the scope's own rule
@@ -44,6 +45,7 @@ def test_every_param_has_its_rule_sharding_and_unsharded_values(report):
   assert report["_apply_close"]
 
 
+@pytest.mark.slow
 def test_a_rule_that_does_not_divide_the_shape_is_a_clear_error(report):
   assert report["_not_divisible"].startswith(
       "Variable v has shape (6, 3); partition rule 'v' shards dimension 0 (size 6) over "

@@ -40,6 +40,7 @@ def test_params_is_plain_nested_dict_keyed_by_scoped_names():
   assert [n for n, _ in vs.flatten_params(params)][:2] == ["model/fc0/w", "model/fc0/b"]
 
 
+@pytest.mark.slow
 def test_apply_matches_hand_written_and_jit_grad_vmap_work():
   t = vs.transform(mlp)
   params = jax.jit(t.init)(jax.random.PRNGKey(0), X)
@@ -52,6 +53,7 @@ def test_apply_matches_hand_written_and_jit_grad_vmap_work():
   assert out.shape == (5, 2, 4)
 
 
+@pytest.mark.slow
 def test_jit_init_equals_init():
   t = vs.transform(mlp)
   a = t.init(jax.random.PRNGKey(3), X)
@@ -342,6 +344,7 @@ def test_threads_tracing_different_models_get_the_same_names_as_one_thread():
   assert alone["model_a"][:2] == ["a/layer/w", "a/layer_1/w"]
 
 
+@pytest.mark.slow
 def test_typed_keys_and_int_seeds_give_the_same_params_as_raw_keys():
   t = vs.transform(mlp)
   raw = t.init(jax.random.PRNGKey(4), X)

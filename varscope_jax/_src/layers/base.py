@@ -437,7 +437,7 @@ class Layer:
 
   def _add_loss_item(self, graph, loss, name):
     self._state().losses.append(loss)
-    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss, name=name)
+    graph.add_regularization_loss(loss, name)
 
   def add_loss(self, losses, inputs=None):
     """Adds losses to ``layer.losses`` and ``GraphKeys.REGULARIZATION_LOSSES`` (as TF1).

@@ -153,5 +153,5 @@ def apply_regularization(regularizer, weights_list=None):
     total = penalties[0]
     for p in penalties[1:]:
       total = total + p
-    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, total, name=scope[:-1])
+    graph.add_regularization_loss(total, scope[:-1])
     return total
