@@ -22,6 +22,7 @@ from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.initializers import calling
+from varscope_jax._src.initializers.base import Initializer
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -490,7 +491,7 @@ def _fields_of(kind):
   """``operator.attrgetter`` of ``kind``'s compared fields if it is one of vs's own
   initializer classes (see above), else None."""
   fields = None
-  if (issubclass(kind, init_lib.Initializer) and not hasattr(kind, "validate")
+  if (issubclass(kind, Initializer) and not hasattr(kind, "validate")
       and kind.__module__.startswith("varscope_jax._src.initializers.")):
     names = [f.name for f in dataclasses.fields(kind) if f.compare]
     fields = operator.attrgetter(*names) if names else (lambda init: ())
