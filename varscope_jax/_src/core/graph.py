@@ -460,17 +460,27 @@ class Graph:
         names[name_key] = 1
         undo = [(name_key, None)]
         op_name = name
-      rec = self._make_record(op_name, name, shape, dtype, initializer, None, True,
-                              _TRAINABLE_COLLECTIONS, None, bool(use_resource), None,
-                              partition_rules)
       try:
+        rec = self._make_record(op_name, name, shape, dtype, initializer, None, True,
+                                _TRAINABLE_COLLECTIONS, None, bool(use_resource), None,
+                                partition_rules)
         if op_name in self._op_names:
           raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
         value = self.backend.create(self, rec)
       except BaseException:
         self.undo_names(undo)
         raise
-      self._record(rec, value, False)
+      rec.value = value            # _record, for the default collections
+      self.variables.append(rec)
+      self.records_by_id[id(value)] = rec
+      self.var_store[name] = rec
+      self._op_names.add(op_name)
+      collections = self._collections
+      for key in _TRAINABLE_COLLECTIONS:
+        items = collections.get(key)
+        if items is None:
+          items = collections[key] = []
+        items.append(value)
     return value
 
   def _record(self, rec, value, adopted: bool) -> None:
@@ -682,8 +692,9 @@ def get_default_graph() -> Graph:
   >>> vs.get_default_graph().unique_name("c")
   'c'
   """
-  if _state.stack:
-    return _state.stack[-1]
+  stack = _state.stack
+  if stack:
+    return stack[-1]
   global _default_graph
   with _default_graph_lock:
     if _default_graph is None:

@@ -6,7 +6,9 @@ first (exists / does not exist / shape / dtype), then the initializer, then the 
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import operator
 import threading
 import traceback
 import weakref
@@ -20,6 +22,7 @@ from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.initializers import calling
+from varscope_jax._src.initializers.base import Initializer
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -383,20 +386,16 @@ def _plain_signature(initializer, shape, dtype):
     return None
   if found is not None:
     return found
-  if (initializer is not None and not callable(initializer)) or inspect.isclass(initializer):
-    return None
   try:
     want = dtypes_lib.as_dtype(dtype, variable="")
     dims = var_lib.as_shape(shape, "")
     check_size("", dims, want)
-    init = calling.shared_default("", want) if initializer is None else initializer
-    if inspect.isclass(init) or calling.classify(init) != calling.KEY:
-      return None
-    validates = hasattr(init, "validate")
-    if not validates and not calling.was_checked(init, dims, want):
-      return None    # the general way checks the initializer's output (calling it) first
+    ready = calling.ready_key_initializer(initializer, dims, want)
   except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
     return None
+  if ready is None:
+    return None
+  init, validates = ready
   found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
            validates)
   with _PLAIN_LOCK:
@@ -428,14 +427,28 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
     if initializer is None:
       signature = _PLAIN_DEFAULT.get((NoneType, dims, dtype))
     else:
-      table = _PLAIN_BY_INITIALIZER.get(initializer)
-      signature = None if table is None else table.get((type(initializer), dims, dtype))
+      kind = type(initializer)
+      fields = _FIELDS.get(kind, _UNSEEN)
+      if fields is _UNSEEN:
+        fields = _fields_of(kind)
+      if fields is not None:   # a vs initializer: by class and fields (see _fields_of)
+        value_key = (kind, fields(initializer), dims, dtype)
+        signature = _PLAIN_BY_VALUE.get(value_key)
+      else:
+        value_key = None
+        table = _PLAIN_BY_INITIALIZER.get(initializer)
+        signature = None if table is None else table.get((kind, dims, dtype))
   except TypeError:   # unhashable: _plain_signature says so
-    signature = None
+    signature = value_key = None
   if signature is None:
     signature = _plain_signature(initializer, dims, dtype)
     if signature is None:
       return NOT_PLAIN
+    if initializer is not None and value_key is not None:
+      with _PLAIN_LOCK:
+        if len(_PLAIN_BY_VALUE) >= _PLAIN_MAX:
+          _PLAIN_BY_VALUE.clear()
+        _PLAIN_BY_VALUE[value_key] = signature
   dims, want, canonical, default, validates = signature
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
@@ -460,6 +473,26 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
 
 
 NoneType = type(None)
+_UNSEEN = object()
+# A vs initializer is made anew at each call (``initializer=vs.zeros_initializer()``);
+# looked up by its class and compared fields, its signature is found without hashing and
+# comparing the object itself. Only vs's own classes (frozen, every field a scalar, a
+# string or a dtype) and never vs.constant_initializer (it holds a value and has TF's
+# check, ``validate``): the key keeps no initializer, and nothing it captures, alive.
+_FIELDS: dict = {}
+_PLAIN_BY_VALUE: dict = {}
+
+
+def _fields_of(kind):
+  """``operator.attrgetter`` of ``kind``'s compared fields if it is one of vs's own
+  initializer classes (see above), else None."""
+  fields = None
+  if (issubclass(kind, Initializer) and not hasattr(kind, "validate")
+      and kind.__module__.startswith("varscope_jax._src.initializers.")):
+    names = [f.name for f in dataclasses.fields(kind) if f.compare]
+    fields = operator.attrgetter(*names) if names else (lambda init: ())
+  _FIELDS[kind] = fields
+  return fields
 _DEFAULT_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 

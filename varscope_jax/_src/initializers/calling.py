@@ -295,6 +295,35 @@ def was_checked(initializer, shape, dtype) -> bool:
     return False
 
 
+def ready_key_initializer(initializer, shape, dtype):
+  """``(key initializer, validates)`` when ``initial_value`` would take ``initializer``
+  (None: the dtype's shared default) as a key initializer and has checked it for this
+  signature, so that only TF's constant check is left (``validates``: the initializer
+  has one, to run at every call); else None (``initial_value`` would do more).
+
+  >>> f32 = np.dtype("float32")
+  >>> init = lambda key, shape, dtype: jnp.zeros(shape, dtype)
+  >>> ready_key_initializer(init, (2,), f32) is None     # not checked yet
+  True
+  >>> initial_value("w", init, (2,), f32)[0] is init    # checks it
+  True
+  >>> ready_key_initializer(init, (2,), f32) == (init, False)
+  True
+  >>> ready_key_initializer(lambda shape, dtype: None, (2,), f32) is None
+  True
+  """
+  if initializer is None:
+    initializer = shared_default("", dtype)
+  elif is_value(initializer) or inspect.isclass(initializer):
+    return None
+  if classify(initializer) != KEY:
+    return None
+  validates = hasattr(initializer, "validate")
+  if not validates and not was_checked(initializer, shape, dtype):
+    return None   # initial_value checks the initializer's output (calling it) first
+  return initializer, validates
+
+
 def check_key_initializer(name, initializer, shape, dtype) -> None:
   """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
   be an array of the variable's shape; in every mode, before anything is made."""
