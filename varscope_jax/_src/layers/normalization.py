@@ -172,7 +172,7 @@ class BatchNormalization(base.Layer):
       if a < 0 or a >= rank:
         raise ValueError(tf_errors.BN_AXIS_RANGE % (rank, tuple(axis)) + where(self))
     if len(axis) != len(set(axis)):
-      raise ValueError(f"Duplicate axis: {tuple(axis)}" + where(self))
+      raise ValueError(tf_errors.DUPLICATE_AXIS % (tuple(axis),) + where(self))
     vbs = self.virtual_batch_size
     if vbs is not None:
       if vbs <= 0:

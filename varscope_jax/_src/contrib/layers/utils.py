@@ -169,7 +169,7 @@ def constant_value(value_or_tensor_or_var, dtype=None):
     return None
   if isinstance(value, (jax.Array, np.ndarray, np.generic)):
     if dtype is not None and jnp.dtype(value.dtype) != jnp.dtype(dtype):
-      raise ValueError("It has the wrong type %s instead of %s" % (value.dtype, dtype))
+      raise ValueError(tf_errors.WRONG_TYPE % (value.dtype, dtype))
     if isinstance(value, jax.core.Tracer):
       return None
     if graph_lib.get_default_graph().record_of(value) is not None:
