@@ -1,9 +1,12 @@
 """The errors' convention, checked.
 
-* TF's verbatim texts live only in ``varscope_jax/_src/base/tf_errors.py``: no string in
-  the rest of the package (docstrings aside) repeats a piece of one, and no ``raise`` in
-  the package repeats a piece of an error text that real TF raised in the golden data
-  (``tests/golden/**/*.json``, ``tests/train/data``) unless it comes from ``tf_errors``.
+* TF's verbatim texts live only in ``varscope_jax/_src/base/tf_errors.py``: no string
+  literal in the rest of the package (docstrings and ``__doc__`` text aside) contains a
+  fixed piece (16+ characters, 2+ words, between placeholders) of a ``tf_errors``
+  constant, and no ``raise`` of ValueError/TypeError/KeyError/NotImplementedError/
+  RuntimeError writes a fixed piece (20+ characters) of an error text that real TF raised
+  in the golden data (``tests/golden/**/*.json``, ``tests/train/data``): such a text must
+  be added to ``tf_errors`` and raised from there.
 * Every constant in ``tf_errors`` is used, and formats with ``%`` (or ``str.format``).
 * Every bad call of ``tests/test_public_validation.py`` raises a message that is TF's text
   (a ``tf_errors`` constant, optionally after ``"<op>: "``), Python's own argument error,

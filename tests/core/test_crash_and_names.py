@@ -42,8 +42,7 @@ def test_eager_huge_deterministic_variable_is_a_value_error_naming_it(initialize
 
 @pytest.mark.slow
 def test_checked_initializer_signatures_keep_no_initializer_alive():
-  from varscope_jax._src.core import store
-  from varscope_jax._src.initializers import make
+  from varscope_jax._src.initializers import calling, make
   refs = []
   for _ in range(5):
     captured = np.ones(250_000, np.float32)  # 1 MB each
@@ -58,7 +57,7 @@ def test_checked_initializer_signatures_keep_no_initializer_alive():
   make.clear_cache()
   gc.collect()
   assert all(r() is None for r in refs)
-  assert len(store._CHECKED_SIGNATURES) <= store._CheckedSignatures.MAX_STRONG
+  assert len(calling.CHECKED_SIGNATURES) <= calling.CHECKED_SIGNATURES.MAX_STRONG
   assert make.MAX_COMPILED <= 256
 
 

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from varscope_jax._src.base import errors
 from varscope_jax._src.base import tf_errors
 
 # TF's DataType enum values (``tf.float32.as_datatype_enum`` ...).
@@ -254,12 +255,9 @@ def _as_dtype(dtype, *, what: str = "dtype") -> np.dtype:
   try:
     result = jnp.dtype(dtype)
   except TypeError as e:
-    raise TypeError(
-        f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
-        "Use one of vs.float32, vs.int32, vs.bool, ... .") from e
+    raise TypeError(errors.not_a_jax_dtype(what, dtype)) from e
   if result.kind in "OSU" or (result.kind == "V" and not _is_ml_number(result)):
-    raise TypeError(f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string "
-                    "tensors). Use one of vs.float32, vs.int32, vs.bool, ... .")
+    raise TypeError(errors.not_a_jax_dtype(what, dtype))
   return result
 
 
@@ -306,9 +304,7 @@ def infer_value_dtype(value) -> np.dtype:
     elif isinstance(x, (complex, np.complexfloating)):
       kinds.add("c")
     else:
-      raise TypeError(
-          f"Failed to convert object of type {type(x)} to Tensor. Contents: {x!r}. "
-          "Consider casting elements to a supported type.")
+      raise TypeError(tf_errors.CONVERT_TO_TENSOR % (type(x), repr(x)))
 
   visit(value)
   if "c" in kinds:

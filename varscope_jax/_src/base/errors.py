@@ -46,3 +46,36 @@ def tf_dtype_repr(dtype) -> str:
 
 def dtype_name(dtype) -> str:
   return np.dtype(dtype).name
+
+
+# ---------------------------------------------------- messages raised in several places
+
+
+def not_a_jax_dtype(what: str, dtype) -> str:
+  """``<what> 'x' is not a dtype JAX can hold ...`` (``what``: ``dtype``, ``Variable v: dtype``).
+
+  >>> not_a_jax_dtype("dtype", "string")[:40]
+  "dtype 'string' is not a dtype JAX can ho"
+  """
+  return (f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
+          "Use one of vs.float32, vs.int32, vs.bool, ... .")
+
+
+def string_collections(what: str, value: str) -> str:
+  """A collections argument given as one string, which TF1 would iterate per character.
+
+  >>> string_collections("collections", "w")
+  "collections is the string 'w'; pass a list of collection names, e.g. ['w'] (TF1 would add the variable to one collection per character)."
+  """
+  return ("%s is the string %r; pass a list of collection names, e.g. [%r] (TF1 would add "
+          "the variable to one collection per character)." % (what, value, value))
+
+
+def rename_collision(first: str, second: str, new_name: str) -> str:
+  """Two names that a rename maps to one.
+
+  >>> rename_collision("a/w", "b/w", "w")
+  'rename maps both a/w and b/w to w. Make the rename patterns more specific.'
+  """
+  return (f"rename maps both {first} and {second} to {new_name}. Make the rename patterns "
+          "more specific.")

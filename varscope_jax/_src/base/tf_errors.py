@@ -228,3 +228,57 @@ FTRL_L2 = "l2_regularization_strength %f needs to be positive or zero"
 FTRL_L2_SHRINKAGE = "l2_shrinkage_regularization_strength %f needs to be positive or zero"
 INPUT_DEPTH_UNKNOWN = "Expected inputs.shape[-1] to be known, received shape: %s"
 ADAGRAD_INITIAL_ACCUMULATOR = "initial_accumulator_value must be positive: %s"
+
+# More of the same modules' texts (tensor conversion, keras layers, rnn, tf-slim utils).
+CONVERT_TO_TENSOR = ("Failed to convert object of type %s to Tensor. Contents: %s. Consider "
+                     "casting elements to a supported type.")
+NAME_SCOPE_DEFAULT_NAME_TYPE = ("`default_name` type (%s) is not a string type. You likely "
+                                "meant to pass this into the `values` kwarg.")
+KEY_NOT_IN_CHECKPOINT = "Key %s not found in checkpoint"
+KWARG_NOT_UNDERSTOOD = "Keyword argument not understood:"
+UNKNOWN_KWARG = "Unknown keyword argument:"
+ON_READ_TRAINABLE = ("Synchronization value can be set to VariableSynchronization.ON_READ only "
+                     "for non-trainable variables. You have specified trainable=True and "
+                     "synchronization=VariableSynchronization.ON_READ.")
+CALL_RETURNED_NONE = ("A layer's `call` method should return a Tensor or a list of Tensors, not "
+                      "None (layer: %s).")
+STRIDES_ZERO = "The argument `strides` cannot contains 0(s). Received: %s"
+LAYER_INPUT_COUNT = 'Layer "%s" expects %s input(s), but it received %s input tensors.'
+INPUT_SPEC_AXES = "Argument `axes` must be a dict with integer keys. Received: axes=%s"
+INPUT_SPEC_MAX_AXIS = "Axis %s is greater than the maximum allowed value: %s"
+BN_VIRTUAL_BATCH_AXIS = ("When using `virtual_batch_size`, the batch dimension must be 0 and "
+                         "thus axis cannot include 0. Received axis=%s")
+BN_VIRTUAL_BATCH_ADJUSTMENT = "When using `virtual_batch_size`, adjustment cannot be specified"
+UNKNOWN_ACTIVATION = "Unknown activation function: %r"
+INCONSISTENT_STATE_DTYPES = "Inconsistent dtypes for internal state: %s vs %s"
+STATE_FILTER_NOT_CALLABLE = "dropout_state_filter_visitor must be callable. Received: %s"
+UNRECOGNIZED_PARTITION_STRATEGY = "Unrecognized partition strategy: %r"
+NEED_ONE_PARAM = "Need at least one param"
+CELLS_NOT_A_SEQUENCE = "cells must be a list or tuple, but received: %s."
+STATE_DTYPE_UNKNOWN = "Unable to infer dtype from argument state=%s."
+STATE_DTYPES_DIFFER = ("Argument state=%s has tensors of different inferred dtypes. Unable to "
+                       "infer a single representative dtype. Dtypes received: %s")
+INPUT_RANK_AT_LEAST_2 = "Input tensor should have rank >= 2. Received input=%s of rank %d"
+TIME_STEPS_DIFFER = ("Time steps is not the same for all the elements in the input in a batch. "
+                     "Received time steps=%d for input=%s.")
+BATCH_SIZE_DIFFERS = ("Batch_size is not the same for all the elements in the input. Received "
+                      "batch size=%d for input=%s.")
+VARIABLE_NOT_UNIQUE = "Variable %s does not uniquely identify a variable"
+UNSUPPORTED_RANK = "Inputs %s has unsupported rank. Expected 2 or 4 but got %d"
+AXIS_OUT_OF_BOUNDS = "Axis is out of bounds."
+POOL_INPUT_RANK = "Rank of inputs must be >= 3"
+NO_WEIGHTS_TO_REGULARIZE = "No weights to regularize."
+REGULARIZER_NOT_SCALAR = "regularizer must return a scalar Tensor instead of a Tensor with rank %d."
+TWO_ELEMENT_TUPLE = "Must be an int, a list with 2 elements or a TensorShape of length 2"
+TWO_ELEMENT_LIST = "Must be a list with 2 elements: %s"
+VALUE_NONE = "value_or_tensor_or_var cannot be None"
+DIMS_UNKNOWN = "dims of shape must be known but is None"
+DIMENSION_UNKNOWN = "dimension %d of shape must be known but is None: %s"
+N_POSITIVE = "n must be a positive integer"
+N_POSITIVE_INTEGERS = "Expected sequence of %d positive integers, but received %r"
+POSITIVE_INTEGER = "expected positive integer, but received %d"
+ABSTRACT_METHOD = "Abstract method"
+FN1_NOT_CALLABLE = "fn1 must be callable."
+FN2_NOT_CALLABLE = "fn2 must be callable."
+WRONG_TYPE = "It has the wrong type %s instead of %s"
+DUPLICATE_AXIS = "Duplicate axis: %s"

@@ -222,6 +222,15 @@ class ApplyBackend(Backend):
 
   def create(self, graph, rec):
     name = rec.op_name
+    node = self.params
+    for part in name.split("/"):   # params_lib.lookup where every node is a dict
+      if type(node) is not dict:
+        break
+      node = node.get(part, _MISSING)
+    else:
+      if (type(node) in _ARRAY_TYPES and node.shape == rec.shape
+          and node.dtype == rec.dtype):
+        return self._taken(name, node)
     try:
       leaf = params_lib.lookup(self.params, name)
     except KeyError:
@@ -236,12 +245,14 @@ class ApplyBackend(Backend):
     # Found: params holds a leaf at ``name``, so no enclosing scope of it is a leaf and
     # nothing is stored under it: ``tree.check_can_add(name)`` holds (every name in the
     # tree is a leaf of params).
-    if (type(leaf) not in _ARRAY_TYPES or leaf.shape != rec.shape
-        or leaf.dtype != rec.dtype):
-      leaf = self._checked_leaf(rec, leaf)
+    return self._taken(name, self._checked_leaf(rec, leaf))
+
+  def _taken(self, name, leaf):
+    """Records ``leaf`` as read for variable ``name``; a copy if this very object was
+    returned for another name (see ``_distinct``)."""
     self.tree.add(name)
     returned = self._returned
-    if id(leaf) in returned:   # this very object was returned for another name
+    if id(leaf) in returned:
       leaf = jnp.array(leaf, copy=True)
     returned.add(id(leaf))
     return leaf
@@ -285,3 +296,4 @@ class ApplyBackend(Backend):
 # The array types whose leaves ``ApplyBackend.create`` checks by comparing ``shape`` and
 # ``dtype`` directly (a leaf of one passed the full check of ``_checked_leaf`` once).
 _ARRAY_TYPES: set = set()
+_MISSING = object()

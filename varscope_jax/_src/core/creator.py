@@ -24,6 +24,7 @@ from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
+from varscope_jax._src.initializers import calling
 
 class _Creators:
   """A thread's creator stack in one graph, outermost first."""
@@ -164,23 +165,6 @@ class PendingInitialValue:
     return "<initial value of %s: %r>" % (self._name, self.initializer)
 
 
-def validate_initializer(initializer, shape, dtype, name: str | None = None) -> None:
-  """The checks TF makes on an initial value as the variable is made (``Constant``: a
-  float for an int32 variable is TF's ``TypeError``), in every mode; eager would meet
-  them making the value, ``transform``'s traces make no value. TF's text is the first
-  line; a second names the variable."""
-  validate = getattr(initializer, "validate", None)
-  if validate is None:
-    return
-  try:
-    validate(tuple(shape), dtypes_lib.canonical(dtype))
-  except (TypeError, ValueError) as e:
-    if name is None:
-      raise
-    raise type(e)(f"{e}\nVariable {name}: its initializer {initializer!r} cannot make a "
-                  f"{dtypes_lib.canonical(dtype).name} value of shape {list(shape)}.") from None
-
-
 def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_value,
                             partition_rules, *, from_value):
   """``get_variable`` making a new variable ``req.name`` through the creator chain.
@@ -216,7 +200,7 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
       value, key_init = (iv() if callable(iv) else iv), None
     var_name = kw.get("name") or name
     if value is not None:
-      value = var_lib.to_initial_array(value, new_dtype, var_name)
+      value = calling.to_initial_array(value, new_dtype, var_name)
       var_shape, var_dtype = tuple(value.shape), dtypes_lib.canonical(value.dtype)
     else:
       var_shape, var_dtype = tuple(shape), dtypes_lib.canonical(new_dtype or dtype)
@@ -226,7 +210,7 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     var_lib.check_constraint(var_constraint)
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
-    validate_initializer(key_init, var_shape, var_dtype, op_name)
+    calling.validate(key_init, var_shape, var_dtype, op_name)
     rec = graph.new_record(
         op_name, var_shape, var_dtype, initializer=key_init, init_value=value,
         trainable=var_trainable,

@@ -60,7 +60,8 @@ def ema_getter(averages: Mapping, *, strict: bool = True):
       return var
     if tuple(jnp.shape(avg)) != tuple(jnp.shape(var)):
       raise ValueError(f"ema_getter: the average of {name} has shape {jnp.shape(avg)}, "
-                       f"but the variable has shape {jnp.shape(var)}.")
+                       f"but the variable has shape {jnp.shape(var)}; averages must be keyed and "
+                       "shaped like params.")
     return avg
 
   return getter

@@ -172,7 +172,6 @@ class Graph:
     self.records_by_id: dict[int, Any] = {}
     self.rng_seed = 0
     self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
-    self.rng_counts: dict[str, int] = {}
     # Names of collection items that are not variables (e.g. regularization losses).
     self.item_names: dict[int, str] = {}
     # Aliases of collected outputs (tf-slim's ``tensor.aliases``, which a jax.Array
@@ -384,13 +383,20 @@ class Graph:
     creator chain, params adopted in apply): shape a tuple, dtype canonical, and the
     creation stack where this graph's backend keeps them. ``collections`` is
     ``variables.normalize_collections``'s result."""
+    return self._make_record(op_name, store_name, tuple(shape), dtypes_lib.canonical(dtype),
+                             initializer, init_value, bool(trainable), collections,
+                             constraint, bool(use_resource), regularizer, partition_rules)
+
+  def _make_record(self, op_name, store_name, shape, dtype, initializer, init_value,
+                   trainable, collections, constraint, use_resource, regularizer,
+                   partition_rules) -> var_lib.VariableRecord:
+    """Builds the record (the one place one is built; ``new_record`` and
+    ``add_store_variable`` give canonical arguments), with the creation stack where
+    this graph's backend keeps them."""
     return var_lib.VariableRecord(
-        op_name=op_name, store_name=store_name, shape=tuple(shape),
-        dtype=dtypes_lib.canonical(dtype), initializer=initializer, init_value=init_value,
-        trainable=bool(trainable), collections=collections, constraint=constraint,
-        use_resource=bool(use_resource), regularizer=regularizer,
-        partition_rules=partition_rules,
-        stack=var_lib.creation_stack() if self.backend.keeps_stacks else None)
+        op_name, store_name, shape, dtype, initializer, init_value, trainable, collections,
+        constraint, use_resource, regularizer, None,
+        var_lib.creation_stack() if self.backend.keeps_stacks else None, partition_rules)
 
   def add_variable(self, rec, value=None, finish=None, undo: list | None = None,
                    regularize: bool = True):
@@ -430,7 +436,8 @@ class Graph:
           self.undo_names(undo)
         raise
       self._record(rec, value, adopted)
-      self.add_regularization_loss(rec, loss)
+      if loss is not None:
+        self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
     return value
 
   def add_store_variable(self, name: str, shape: tuple, dtype, initializer, use_resource,
@@ -453,18 +460,27 @@ class Graph:
         names[name_key] = 1
         undo = [(name_key, None)]
         op_name = name
-      rec = var_lib.VariableRecord(
-          op_name, name, shape, dtype, initializer, None, True, _TRAINABLE_COLLECTIONS,
-          None, bool(use_resource), None, None,
-          var_lib.creation_stack() if self.backend.keeps_stacks else None, partition_rules)
       try:
+        rec = self._make_record(op_name, name, shape, dtype, initializer, None, True,
+                                _TRAINABLE_COLLECTIONS, None, bool(use_resource), None,
+                                partition_rules)
         if op_name in self._op_names:
           raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
         value = self.backend.create(self, rec)
       except BaseException:
         self.undo_names(undo)
         raise
-      self._record(rec, value, False)
+      rec.value = value            # _record, for the default collections
+      self.variables.append(rec)
+      self.records_by_id[id(value)] = rec
+      self.var_store[name] = rec
+      self._op_names.add(op_name)
+      collections = self._collections
+      for key in _TRAINABLE_COLLECTIONS:
+        items = collections.get(key)
+        if items is None:
+          items = collections[key] = []
+        items.append(value)
     return value
 
   def _record(self, rec, value, adopted: bool) -> None:
@@ -488,14 +504,23 @@ class Graph:
     another variable than the one it made), with the loss of ``name``'s regularizer."""
     with self.lock:
       self.var_store[name] = rec
-      self.add_regularization_loss(rec, loss)
+      if loss is not None:
+        self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
 
-  def add_regularization_loss(self, rec, loss) -> None:
-    """Records a variable's regularization loss (None: the regularizer gave none), named
-    ``<variable>/Regularizer`` as TF's name scope names it."""
-    if loss is not None:
-      self.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss,
-                             name=rec.op_name + "/Regularizer")
+  def add_regularization_loss(self, loss, name: str) -> None:
+    """Records a regularization loss in ``REGULARIZATION_LOSSES``: the one place they are
+    recorded (a variable's regularizer, named ``<variable>/Regularizer`` as TF's name
+    scope names it; a layer's weight and activity losses; tf-slim's
+    ``apply_regularization``). ``name`` is what ``get_collection``'s scope filter matches.
+
+    >>> import jax.numpy as jnp
+    >>> import varscope_jax as vs
+    >>> g = vs.Graph()
+    >>> g.add_regularization_loss(jnp.float32(0.5), "w/Regularizer")
+    >>> g.get_collection(vs.GraphKeys.REGULARIZATION_LOSSES, scope="w/")
+    [Array(0.5, dtype=float32)]
+    """
+    self.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss, name=name)
 
   def initial_value(self, name, initializer, shape, dtype):
     """What calling ``get_variable``'s ``initial_value`` gives a variable creator: the
@@ -667,8 +692,9 @@ def get_default_graph() -> Graph:
   >>> vs.get_default_graph().unique_name("c")
   'c'
   """
-  if _state.stack:
-    return _state.stack[-1]
+  stack = _state.stack
+  if stack:
+    return stack[-1]
   global _default_graph
   with _default_graph_lock:
     if _default_graph is None:

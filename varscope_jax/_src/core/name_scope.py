@@ -33,8 +33,7 @@ class name_scope:  # pylint: disable=invalid-name
 
   def __init__(self, name, default_name=None, values=None):
     if not (default_name is None or isinstance(default_name, str)):
-      raise TypeError("`default_name` type (%s) is not a string type. You likely meant "
-                      "to pass this into the `values` kwarg." % type(default_name))
+      raise TypeError(tf_errors.NAME_SCOPE_DEFAULT_NAME_TYPE % type(default_name))
     self._name = default_name if name is None else name
     self._default_name = default_name
     self._values = values

@@ -9,6 +9,15 @@ from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core.step_context import fold_in_step
 
 
+# Per graph: name scope -> how many keys next_rng_key gave in it.
+_COUNTS = graph_lib.SlotKey("rng key counts")
+
+
+def _new_counts(graph) -> dict:
+  del graph
+  return {}
+
+
 def next_rng_key():
   """A fresh key for randomness inside a model (dropout), derived from the rng of the
   current call and the current name scope: ``variable_key(rng, "scope#n")`` for
@@ -42,8 +51,9 @@ def next_rng_key():
         "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)).")
   with graph.lock:
     scope = graph.name_stack
-    count = graph.rng_counts.get(scope, 0)
-    graph.rng_counts[scope] = count + 1
+    counts = graph.slot(_COUNTS, _new_counts)
+    count = counts.get(scope, 0)
+    counts[scope] = count + 1
   return fold_in_step(variable_key(rng, "%s#%d" % (scope, count)))
 
 

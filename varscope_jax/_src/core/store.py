@@ -6,17 +6,14 @@ first (exists / does not exist / shape / dtype), then the initializer, then the 
 """
 from __future__ import annotations
 
-import collections
+import dataclasses
 import inspect
+import operator
 import threading
 import traceback
 import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
-
-import jax
-import jax.numpy as jnp
-import numpy as np
 
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import errors
@@ -24,8 +21,8 @@ from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base.shapes import check_size
 from varscope_jax._src.core import creator as creator_lib
 from varscope_jax._src.core import graph as graph_lib
-from varscope_jax._src import initializers as init_lib
 from varscope_jax._src.initializers import calling
+from varscope_jax._src.initializers.base import Initializer
 from varscope_jax._src.core import variable_scope as vs_lib
 from varscope_jax._src.core import variables as var_lib
 
@@ -83,7 +80,7 @@ class _RefusedName(str):
 
 def _refuse_name(name, initializer, shape, dtype) -> None:
   if isinstance(name, _RefusedName):
-    creator_lib.validate_initializer(initializer, shape, dtype)  # TF's, checked first
+    calling.validate(initializer, shape, dtype)  # TF's, checked first
     raise name.error
 
 
@@ -107,16 +104,8 @@ def scope_get_variable(scope, graph, req: VariableRequest):
   old_stack = graph.name_stack
   graph.name_stack = ""
   try:
-    if dtype is not None and initializer is not None and not callable(initializer):
-      value = var_lib.value_of(initializer)
-      if _is_strings(value):  # a TF string constant: it never matches a numeric dtype
-        raise ValueError(tf_errors.INITIALIZER_DTYPE % (
-            "<dtype: 'string'>", dtype if isinstance(dtype, (str, int)) else
-            errors.tf_dtype_repr(dtype)))
-      init_dtype = dtypes_lib.infer_value_dtype(value)
-      want = dtypes_lib.as_dtype(dtype, variable=full_name)
-      if init_dtype != want:
-        raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want)))
+    if dtype is not None and calling.is_value(initializer):
+      calling.check_value_dtype(initializer, dtype, full_name)
     getter = opts.custom_getter if req.custom_getter is None else req.custom_getter
     if getter is not None and not callable(getter):   # (TF checks this first)
       raise ValueError(tf_errors.GETTER_NOT_CALLABLE % getter)
@@ -142,15 +131,6 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     graph.name_stack = old_stack
-
-
-def _is_strings(value) -> bool:
-  """Whether a constant initial value is made of strings (TF's ``tf.string``)."""
-  if isinstance(value, (str, bytes)):
-    return True
-  if isinstance(value, (list, tuple)):
-    return bool(value) and all(_is_strings(v) for v in value)
-  return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
 
 
 def _accepts_constraint(fn) -> bool:
@@ -198,18 +178,6 @@ def store_get_variable(graph, req: VariableRequest, partition_rules=None):
   return true_getter(**req.getter_kwargs())
 
 
-_DEFAULT_INITIALIZERS: dict = {}
-
-
-def _default_initializer(name, dtype):
-  """TF1's default initializer for ``dtype`` (one shared instance per dtype)."""
-  init = _DEFAULT_INITIALIZERS.get(dtype)
-  if init is None:
-    init = init_lib.default_initializer(name, dtype)   # raises for complex, naming it
-    _DEFAULT_INITIALIZERS[dtype] = init
-  return init
-
-
 def _is_scalar(shape):
   return shape is not None and isinstance(shape, Sequence) and not shape
 
@@ -233,7 +201,7 @@ def _existing(graph, name, rec, shape, dtype, reuse):
 def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   """TF's ``_VariableStore._get_single_variable``: reuse checks, then a new variable."""
   name, initializer = req.name, req.initializer
-  initializing_from_value = initializer is not None and not callable(initializer)
+  initializing_from_value = calling.is_value(initializer)
   if req.shape is not None and initializing_from_value:
     raise ValueError(tf_errors.CONSTANT_WITH_SHAPE)
   dtype = dtypes_lib.as_dtype(req.dtype, variable=name)
@@ -248,8 +216,7 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
     return _existing(graph, name, rec, shape, dtype, req.reuse)
   if req.reuse is True:
     raise ValueError(tf_errors.DOES_NOT_EXIST % name + _missing_hint(graph, name))
-  key_initializer, init_value = _initial_value(name, shape, dtype, initializer,
-                                               initializing_from_value)
+  key_initializer, init_value = calling.initial_value(name, initializer, shape, dtype)
   var_lib.check_constraint(req.constraint)
   _refuse_name(name, key_initializer, shape, dtype)
   if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
@@ -258,120 +225,6 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
         from_value=initializing_from_value)
   return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
                            partition_rules)
-
-
-def _initial_value(name, shape, dtype, initializer, from_value):
-  """``(key_initializer, None)`` when the value needs a key (made by the backend), or
-  ``(None, value)`` when TF computes it now (a value, or a TF-style initializer)."""
-  if from_value:
-    return None, var_lib.to_initial_array(initializer, None, name)
-  if initializer is None:
-    if shape is None:
-      raise ValueError(tf_errors.NO_INITIALIZER_NO_SHAPE % name)
-    initializer = _default_initializer(name, dtype)
-  if inspect.isclass(initializer):
-    initializer = initializer()
-  kind = calling.classify(initializer)
-  if var_lib.fully_defined(shape):
-    if kind == calling.KEY:
-      _check_key_initializer(name, initializer, shape, dtype)
-      return initializer, None
-    value = calling.call_tf_style(name, initializer, shape, dtype)
-    if value is not None:
-      arr = var_lib.to_initial_array(value, dtype, name)
-      _check_initial_shape(name, initializer, arr, shape, dtype)
-      return None, arr
-  elif kind == calling.TF and calling.needs_no_arguments(initializer):
-    value = calling.call_without_arguments(name, initializer)
-    return None, var_lib.to_initial_array(value, None, name)
-  raise ValueError(tf_errors.INVALID_INITIALIZER)
-
-
-def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
-  """TF's check of a TF-style initializer's value against the ``shape`` argument."""
-  if tuple(arr.shape) != tuple(shape):
-    call = calling.tf_call_text(shape, dtype, calling.takes_partition_info(initializer))
-    raise ValueError(
-        tf_errors.INITIAL_SHAPE % (tuple(arr.shape), tuple(shape))
-        + "\nVariable %s: the initializer %r, called as %s, returned shape %s; it must "
-        "return an array of the shape it is given." % (name, initializer, call,
-                                                       var_lib.shape_str(arr.shape)))
-
-
-class _CheckedSignatures:
-  """The (initializer, shape, dtype) signatures already checked, held without keeping an
-  initializer (or what it captures) alive: weakly by initializer where it can be, and
-  otherwise in a bounded least-recently-used set (a dropped one is checked again)."""
-
-  MAX_STRONG = 256
-
-  def __init__(self):
-    self._weak: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-    self._strong: collections.OrderedDict = collections.OrderedDict()
-    self._lock = threading.Lock()
-
-  def __contains__(self, signature) -> bool:
-    initializer, rest = signature[0], signature[1:]
-    with self._lock:
-      try:
-        return rest in self._weak.get(initializer, ())
-      except TypeError:  # not weakly referenceable
-        if signature in self._strong:
-          self._strong.move_to_end(signature)
-          return True
-        return False
-
-  def add(self, signature) -> None:
-    initializer, rest = signature[0], signature[1:]
-    with self._lock:
-      try:
-        self._weak.setdefault(initializer, set()).add(rest)
-      except TypeError:
-        self._strong[signature] = None
-        while len(self._strong) > self.MAX_STRONG:
-          self._strong.popitem(last=False)
-
-  def __len__(self) -> int:
-    return sum(len(v) for v in self._weak.values()) + len(self._strong)
-
-
-_CHECKED_SIGNATURES = _CheckedSignatures()
-_RAW_KEY = jax.ShapeDtypeStruct((2,), np.uint32)
-
-
-def _check_key_initializer(name, initializer, shape, dtype) -> None:
-  """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
-  be an array of the variable's shape; in every mode, before anything is made."""
-  if hasattr(initializer, "validate"):
-    return   # vs.constant_initializer: TF's own check (creator.validate_initializer)
-             # runs once the op name is taken, as in TF
-  signature = (initializer, shape, dtype)
-  try:
-    if signature in _CHECKED_SIGNATURES:
-      return
-  except TypeError:          # an unhashable initializer: checked every time
-    signature = None
-  try:
-    out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
-  except Exception as e:  # noqa: BLE001 (raised again, naming the variable)
-    calling.reraise_naming(e, name, initializer,
-                           f"init(key, {tuple(shape)!r}, {np.dtype(dtype).name})")
-  if not isinstance(out, jax.ShapeDtypeStruct):
-    raise TypeError(
-        f"Variable {name}: initializer {initializer!r} returned "
-        f"{type(out).__name__}, not an array. An initializer called as init(key, shape, "
-        "dtype) must return one array of that shape (e.g. jnp.ones(shape, dtype)).")
-  if tuple(out.shape) != tuple(shape):
-    raise ValueError(
-        f"Variable {name}: initializer {initializer!r} returned shape "
-        f"{var_lib.shape_str(out.shape)}, but the variable has shape "
-        f"{var_lib.shape_str(shape)}. An initializer must return an array of the shape "
-        "it is given.")
-  if not (jnp.issubdtype(out.dtype, jnp.number) or out.dtype == np.bool_):
-    raise TypeError(f"Variable {name}: initializer {initializer!r} returned dtype "
-                    f"{out.dtype}, which cannot be cast to {np.dtype(dtype).name}.")
-  if signature is not None:
-    _CHECKED_SIGNATURES.add(signature)
 
 
 def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
@@ -385,7 +238,7 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   op_name = graph.scoped_name(name, undo=undo)
   # TF makes the initial value inside the variable's name scope: a value TF's constant
   # check refuses (a float for an int32 variable) has taken the op name, in every mode.
-  creator_lib.validate_initializer(key_initializer, shape, dtype, op_name)
+  calling.validate(key_initializer, shape, dtype, op_name)
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = graph.new_record(
@@ -533,20 +386,16 @@ def _plain_signature(initializer, shape, dtype):
     return None
   if found is not None:
     return found
-  if (initializer is not None and not callable(initializer)) or inspect.isclass(initializer):
-    return None
   try:
     want = dtypes_lib.as_dtype(dtype, variable="")
     dims = var_lib.as_shape(shape, "")
     check_size("", dims, want)
-    init = _default_initializer("", want) if initializer is None else initializer
-    if inspect.isclass(init) or calling.classify(init) != calling.KEY:
-      return None
-    validates = hasattr(init, "validate")
-    if not validates and (init, dims, want) not in _CHECKED_SIGNATURES:
-      return None    # the general way checks the initializer's output (calling it) first
+    ready = calling.ready_key_initializer(initializer, dims, want)
   except Exception:  # noqa: BLE001 - the general path raises it, naming the variable
     return None
+  if ready is None:
+    return None
+  init, validates = ready
   found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
            validates)
   with _PLAIN_LOCK:
@@ -578,14 +427,28 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
     if initializer is None:
       signature = _PLAIN_DEFAULT.get((NoneType, dims, dtype))
     else:
-      table = _PLAIN_BY_INITIALIZER.get(initializer)
-      signature = None if table is None else table.get((type(initializer), dims, dtype))
+      kind = type(initializer)
+      fields = _FIELDS.get(kind, _UNSEEN)
+      if fields is _UNSEEN:
+        fields = _fields_of(kind)
+      if fields is not None:   # a vs initializer: by class and fields (see _fields_of)
+        value_key = (kind, fields(initializer), dims, dtype)
+        signature = _PLAIN_BY_VALUE.get(value_key)
+      else:
+        value_key = None
+        table = _PLAIN_BY_INITIALIZER.get(initializer)
+        signature = None if table is None else table.get((kind, dims, dtype))
   except TypeError:   # unhashable: _plain_signature says so
-    signature = None
+    signature = value_key = None
   if signature is None:
     signature = _plain_signature(initializer, dims, dtype)
     if signature is None:
       return NOT_PLAIN
+    if initializer is not None and value_key is not None:
+      with _PLAIN_LOCK:
+        if len(_PLAIN_BY_VALUE) >= _PLAIN_MAX:
+          _PLAIN_BY_VALUE.clear()
+        _PLAIN_BY_VALUE[value_key] = signature
   dims, want, canonical, default, validates = signature
   scope_name = scope._name
   full_name = scope_name + "/" + name if scope_name else name
@@ -602,7 +465,7 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
                                     opts.partition_rules)
   undo: list = []
   op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
-  creator_lib.validate_initializer(init, dims, want, op_name)   # TF's constant check
+  calling.validate(init, dims, want, op_name)   # TF's constant check
   rec = graph.new_record(op_name, dims, canonical, store_name=full_name, initializer=init,
                          collections=_DEFAULT_COLLECTIONS, use_resource=opts.use_resource,
                          partition_rules=opts.partition_rules)
@@ -610,6 +473,26 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
 
 
 NoneType = type(None)
+_UNSEEN = object()
+# A vs initializer is made anew at each call (``initializer=vs.zeros_initializer()``);
+# looked up by its class and compared fields, its signature is found without hashing and
+# comparing the object itself. Only vs's own classes (frozen, every field a scalar, a
+# string or a dtype) and never vs.constant_initializer (it holds a value and has TF's
+# check, ``validate``): the key keeps no initializer, and nothing it captures, alive.
+_FIELDS: dict = {}
+_PLAIN_BY_VALUE: dict = {}
+
+
+def _fields_of(kind):
+  """``operator.attrgetter`` of ``kind``'s compared fields if it is one of vs's own
+  initializer classes (see above), else None."""
+  fields = None
+  if (issubclass(kind, Initializer) and not hasattr(kind, "validate")
+      and kind.__module__.startswith("varscope_jax._src.initializers.")):
+    names = [f.name for f in dataclasses.fields(kind) if f.compare]
+    fields = operator.attrgetter(*names) if names else (lambda init: ())
+  _FIELDS[kind] = fields
+  return fields
 _DEFAULT_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 
@@ -655,7 +538,7 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
     op_path = graph_lib.name_from_scope_name(scope)
     if callable(initial_value):
       initial_value = initial_value()
-    arr = var_lib.to_initial_array(initial_value, dtype, op_path)
+    arr = calling.to_initial_array(initial_value, dtype, op_path)
   if use_resource is None:
     use_resource = bool(vs_lib.get_variable_scope().use_resource)
   rec = graph.new_record(

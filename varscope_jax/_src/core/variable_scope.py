@@ -346,6 +346,20 @@ class PureVariableScope:
           name_or_scope.reuse if not reuse else reuse, self._new_name,
           name_or_scope.original_name_scope, self._derive(name_or_scope.options))
 
+  @classmethod
+  def _named(cls, name: str, reuse, old_name_scope, options: ScopeOptions, store):
+    """``cls(name, reuse, old_name_scope, options, store)`` for a name (not a captured
+    scope), without the constructor's keyword handling."""
+    self = cls.__new__(cls)
+    self._options = options
+    self._changes = options.overrides() if options is not _NO_OPTIONS else _NO_CHANGES
+    self._name_or_scope = name
+    self._reuse = reuse
+    self._old_name_scope = old_name_scope
+    self._store = store
+    self._last = None
+    return self
+
   def _derive(self, parent: ScopeOptions) -> ScopeOptions:
     if not self._changes and parent.constraint is None:
       return parent          # the common case: nothing set, nothing to drop
@@ -441,7 +455,8 @@ class variable_scope:  # pylint: disable=invalid-name
                constraint=None, auxiliary_name_scope=True, partition_rules=None):
     self._name_or_scope = name_or_scope
     self._default_name = default_name
-    partition_rules = _check_rules(partition_rules)
+    if partition_rules is not None:
+      partition_rules = _check_rules(partition_rules)
     # The common case (no option given) shares one empty ScopeOptions.
     if (initializer is None and regularizer is None and caching_device is None
         and partitioner is None and custom_getter is None and dtype is None
@@ -461,7 +476,8 @@ class variable_scope:  # pylint: disable=invalid-name
       raise ValueError(tf_errors.BAD_REUSE)
     if not isinstance(auxiliary_name_scope, bool):
       raise TypeError(tf_errors.BAD_AUXILIARY_NAME_SCOPE.format(auxiliary_name_scope))
-    _check_getter(custom_getter)
+    if custom_getter is not None:
+      _check_getter(custom_getter)
     self._auxiliary_name_scope = auxiliary_name_scope
     self._current_name_scope = None
     self._pure = None
@@ -486,8 +502,8 @@ class variable_scope:  # pylint: disable=invalid-name
       current_name_scope = graph.name_scope(name_or_scope)
       current_name = current_name_scope.__enter__()
       self._current_name_scope = current_name_scope
-      pure = PureVariableScope(name_or_scope, self._reuse, current_name, self._options,
-                               scope_store(graph))
+      pure = PureVariableScope._named(name_or_scope, self._reuse, current_name,
+                                      self._options, scope_store(graph))
       try:
         entered = pure.__enter__()
       except BaseException:
@@ -545,9 +561,9 @@ class variable_scope:  # pylint: disable=invalid-name
       self._current_name_scope.__exit__(*exc)
       self._current_name_scope = None
 
-  def __exit__(self, *exc):
+  def __exit__(self, exc_type, exc, tb):
     try:
-      self._pure.__exit__(*exc)
+      self._pure.__exit__(exc_type, exc, tb)
     finally:
       if self._current_name_scope is not None:
-        self._current_name_scope.__exit__(*exc)
+        self._current_name_scope.__exit__(exc_type, exc, tb)

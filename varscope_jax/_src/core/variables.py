@@ -19,7 +19,6 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
 from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
@@ -419,22 +418,6 @@ def normalize_collections(collections, trainable):
 def check_constraint(constraint):
   if constraint is not None and not callable(constraint):
     raise ValueError(tf_errors.CONSTRAINT_NOT_CALLABLE)
-
-
-def to_initial_array(value, dtype, name):
-  """An initial value as an array of ``dtype`` (TF's convert_to_tensor rules)."""
-  if isinstance(value, Variable):
-    value = value.value()
-  if isinstance(value, jax.Array):  # concrete or traced
-    return value if dtype is None else value.astype(dtype)
-  if dtype is None:
-    dtype = dtypes_lib.infer_value_dtype(value)
-  try:
-    arr = np.asarray(value, dtype=dtypes_lib.as_dtype(dtype))
-  except (TypeError, ValueError) as e:
-    raise TypeError(f"Variable {name}: cannot use {value!r} as an initial value of dtype "
-                    f"{np.dtype(dtype).name}: {e}") from None
-  return arr
 
 
 # ``vs.Variable(initial_value, ...)`` makes a variable in the current graph; that needs the

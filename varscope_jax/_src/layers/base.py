@@ -159,7 +159,7 @@ class Layer:
     self._reuse = kwargs.pop("_reuse", None)
     for kwarg in kwargs:
       if kwarg not in _ALLOWED_KWARGS:
-        raise TypeError("Keyword argument not understood:", kwarg)
+        raise TypeError(tf_errors.KWARG_NOT_UNDERSTOOD, kwarg)
     self._activity_regularizer = kwargs.get("activity_regularizer")
     self._base_input_spec = getattr(self, "_base_input_spec", None)
     self.trainable = trainable
@@ -381,17 +381,14 @@ class Layer:
     for kwarg in kwargs:
       if kwarg not in ("experimental_autocast", "autocast", "collections", "caching_device",
                        "getter"):
-        raise TypeError("Unknown keyword argument:", kwarg)
+        raise TypeError(tf_errors.UNKNOWN_KWARG, kwarg)
     collections = kwargs.get("collections")
     sync = synchronization
     if sync is not None and not isinstance(sync, var_lib.VariableSynchronization):
       sync = var_lib.VariableSynchronization(sync)
     if sync == var_lib.VariableSynchronization.ON_READ:
       if trainable:
-        raise ValueError(
-            "Synchronization value can be set to VariableSynchronization.ON_READ only for "
-            "non-trainable variables. You have specified trainable=True and "
-            "synchronization=VariableSynchronization.ON_READ.")
+        raise ValueError(tf_errors.ON_READ_TRAINABLE)
       trainable = False
     elif trainable is None:
       trainable = True
@@ -437,7 +434,7 @@ class Layer:
 
   def _add_loss_item(self, graph, loss, name):
     self._state().losses.append(loss)
-    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss, name=name)
+    graph.add_regularization_loss(loss, name)
 
   def add_loss(self, losses, inputs=None):
     """Adds losses to ``layer.losses`` and ``GraphKeys.REGULARIZATION_LOSSES`` (as TF1).
@@ -527,8 +524,7 @@ class Layer:
           self._maybe_build(inputs)
           outputs = self.call(inputs, *args, **kwargs)
           if outputs is None:
-            raise ValueError("A layer's `call` method should return a Tensor or a list of "
-                             "Tensors, not None (layer: " + self.name + ").")
+            raise ValueError(tf_errors.CALL_RETURNED_NONE % self.name)
           if self._activity_regularizer is not None:
             self._handle_activity_regularization(graph, outputs, self._activity_regularizer)
       finally:

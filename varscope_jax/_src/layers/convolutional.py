@@ -80,8 +80,7 @@ class _Conv(base.Layer):
 
   def _validate_init(self):
     if not all(self.strides):
-      raise ValueError("The argument `strides` cannot contains 0(s). Received: %s"
-                       % (self.strides,))
+      raise ValueError(tf_errors.STRIDES_ZERO % (self.strides,))
     if self.padding == "causal" and not isinstance(self, (Conv1D, SeparableConv1D)):
       raise ValueError(tf_errors.CAUSAL_PADDING)
     if max(self.strides) > 1 and max(self.dilation_rate) > 1:

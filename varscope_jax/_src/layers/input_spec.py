@@ -50,14 +50,12 @@ class InputSpec:
       axes = axes or {}
       self.axes = {int(k): axes[k] for k in axes}
     except (ValueError, TypeError):
-      raise TypeError("Argument `axes` must be a dict with integer keys. "
-                      f"Received: axes={axes}") from None
+      raise TypeError(tf_errors.INPUT_SPEC_AXES % (axes,)) from None
     if self.axes and (self.ndim is not None or self.max_ndim is not None):
       max_dim = (self.ndim if self.ndim else self.max_ndim) - 1  # pyright: ignore[reportOptionalOperand]
       max_axis = max(self.axes)
       if max_axis > max_dim:
-        raise ValueError("Axis {} is greater than the maximum allowed value: {}".format(
-            max_axis, max_dim))
+        raise ValueError(tf_errors.INPUT_SPEC_MAX_AXIS % (max_axis, max_dim))
 
   def __repr__(self):
     spec = [("dtype=" + str(self.dtype)) if self.dtype else "",
@@ -97,8 +95,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name, scope_name=None):
   where = ("\n(layer %r, variable scope %r)" % (layer_name, scope_name)
            if scope_name is not None else "")
   if len(xs) != len(specs):
-    raise ValueError(f'Layer "{layer_name}" expects {len(specs)} input(s), but it '
-                     f"received {len(xs)} input tensors." + where)
+    raise ValueError(tf_errors.LAYER_INPUT_COUNT % (layer_name, len(specs), len(xs)) + where)
   for index, (x, spec) in enumerate(zip(xs, specs)):
     if spec is None or (x is None and spec.optional):
       continue

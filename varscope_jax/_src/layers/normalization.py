@@ -172,17 +172,15 @@ class BatchNormalization(base.Layer):
       if a < 0 or a >= rank:
         raise ValueError(tf_errors.BN_AXIS_RANGE % (rank, tuple(axis)) + where(self))
     if len(axis) != len(set(axis)):
-      raise ValueError(f"Duplicate axis: {tuple(axis)}" + where(self))
+      raise ValueError(tf_errors.DUPLICATE_AXIS % (tuple(axis),) + where(self))
     vbs = self.virtual_batch_size
     if vbs is not None:
       if vbs <= 0:
         raise ValueError(tf_errors.BN_VIRTUAL_BATCH_SIZE % (vbs,) + where(self))
       if 0 in axis:
-        raise ValueError("When using `virtual_batch_size`, the batch dimension must be 0 "
-                         f"and thus axis cannot include 0. Received axis={axis}" + where(self))
+        raise ValueError(tf_errors.BN_VIRTUAL_BATCH_AXIS % (axis,) + where(self))
       if self.adjustment is not None:
-        raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified"
-                         + where(self))
+        raise ValueError(tf_errors.BN_VIRTUAL_BATCH_ADJUSTMENT + where(self))
     self.axis = axis
     if self._fused_requested in (None, True):
       self.fused = rank in (4, 5) and self._fused_can_be_used(axis)

@@ -146,7 +146,7 @@ def get_activation(activation):
     return activation
   if isinstance(activation, str) and activation in _ACTIVATIONS:
     return _ACTIVATIONS[activation]
-  raise ValueError(f"Unknown activation function: {activation!r}. Pass a callable "
+  raise ValueError(tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Pass a callable "
                    f"(jax.nn.relu, ...) or one of {sorted(_ACTIVATIONS)}.")
 
 

@@ -84,7 +84,7 @@ class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
   def dtype(self):
     c, h = self
     if c.dtype != h.dtype:
-      raise TypeError("Inconsistent dtypes for internal state: %s vs %s" % (c.dtype, h.dtype))
+      raise TypeError(tf_errors.INCONSISTENT_STATE_DTYPES % (c.dtype, h.dtype))
     return c.dtype
 
 
@@ -182,15 +182,15 @@ class RNNCell(Layer):
   @property
   def state_size(self):
     """Size(s) of the state: an int, or a (nested) tuple of ints."""
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   @property
   def output_size(self):
     """Size of the output: an int, or a (nested) tuple of ints."""
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   def call(self, inputs, state):
-    raise NotImplementedError("Abstract method")
+    raise NotImplementedError(tf_errors.ABSTRACT_METHOD)
 
   def zero_state(self, batch_size, dtype):
     """Zero-filled state(s) ``[batch_size, s]`` matching ``state_size``."""
@@ -309,9 +309,9 @@ def check_cell_inputs(cell, inputs, state_parts, kernel_rows):
   width = sum(int(jnp.shape(p)[1]) for p in parts)
   if kernel_rows is not None and width != kernel_rows:
     raise ValueError(
-        (tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)) + " for the kernel of cell %r: inputs %s "
-        "and state %s concatenate to width %d, but the kernel has %d rows (built for "
-        "inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
+        tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)
+        + " for the kernel of cell %r: inputs %s and state %s concatenate to width %d, but "
+        "the kernel has %d rows (built for inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
         % (cell.name, shape_str(jnp.shape(inputs)),
            " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]), width, kernel_rows,
            cell._rnn_state().input_depth))

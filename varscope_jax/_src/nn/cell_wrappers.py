@@ -116,8 +116,7 @@ class DropoutWrapper(_RNNCellWrapper):
                dropout_state_filter_visitor=None, **kwargs):
     super().__init__(cell, dtype=dtype, **kwargs)
     if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
-      raise TypeError("dropout_state_filter_visitor must be callable. Received: %s"
-                      % (dropout_state_filter_visitor,))
+      raise TypeError(tf_errors.STATE_FILTER_NOT_CALLABLE % (dropout_state_filter_visitor,))
     self._dropout_state_filter = (dropout_state_filter_visitor
                                   or _default_dropout_state_filter_visitor)
     self._input_keep_prob = _keep_prob_value(input_keep_prob, "input_keep_prob")

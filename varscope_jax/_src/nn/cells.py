@@ -36,8 +36,8 @@ def get_activation(activation) -> Callable[..., Any]:
     try:
       return _ACTIVATIONS[activation]
     except KeyError:
-      raise ValueError("Unknown activation function: %r. Known names: %s; or pass a function."
-                       % (activation, ", ".join(sorted(_ACTIVATIONS)))) from None
+      raise ValueError(tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Known names: %s; or "
+                       "pass a function." % ", ".join(sorted(_ACTIVATIONS))) from None
   if not callable(activation):
     raise TypeError("activation must be a function or a name, got %r" % (activation,))
   return activation

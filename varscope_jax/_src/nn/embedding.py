@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import tf_errors
 from varscope_jax._src.core.variables import value_of
 
 
@@ -50,16 +51,17 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
   """
   del name, validate_indices
   if partition_strategy not in ("mod", "div"):
-    raise ValueError("Unrecognized partition strategy: %r (use 'mod' or 'div')."
-                     % (partition_strategy,))
+    raise ValueError(tf_errors.UNRECOGNIZED_PARTITION_STRATEGY % (partition_strategy,)
+                     + " (use 'mod' or 'div').")
   if isinstance(params, (list, tuple)):
     shards = [jnp.asarray(value_of(p)) for p in params]
   else:
     shards = [jnp.asarray(value_of(params))]
   if not shards:
-    raise ValueError("Need at least one param")
+    raise ValueError(tf_errors.NEED_ONE_PARAM)
   if len({s.shape[1:] for s in shards}) > 1:
-    raise ValueError("embedding_lookup: the shards' trailing shapes differ: %s"
+    raise ValueError("embedding_lookup: the shards' trailing shapes differ: %s; every "
+                     "shard of params must have the same shape after its first dimension."
                      % [tuple(s.shape) for s in shards])
   ids = jnp.asarray(ids)
   n = len(shards)

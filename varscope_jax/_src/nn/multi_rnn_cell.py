@@ -37,7 +37,7 @@ class MultiRNNCell(RNNCell):
     if not cells:
       raise ValueError(tf_errors.MULTI_RNN_NO_CELLS)
     if not isinstance(cells, (list, tuple)):
-      raise TypeError("cells must be a list or tuple, but received: %s." % (cells,))
+      raise TypeError(tf_errors.CELLS_NOT_A_SEQUENCE % (cells,))
     if len({id(c) for c in cells}) < len(cells):
       logging.getLogger("varscope_jax").warning(
           "At least two cells provided to MultiRNNCell are the same object and will share "

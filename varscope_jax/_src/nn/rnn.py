@@ -36,8 +36,7 @@ def _transpose_batch_time(x):
 def _best_effort_batch_size(flat_input):
   for x in flat_input:
     if x.ndim < 2:
-      raise ValueError("Input tensor should have rank >= 2. Received input=%s of rank %d"
-                       % (tensor_repr(x), x.ndim))
+      raise ValueError(tf_errors.INPUT_RANK_AT_LEAST_2 % (tensor_repr(x), x.ndim))
     return x.shape[1]
 
 
@@ -46,11 +45,9 @@ def _infer_state_dtype(explicit_dtype, state):
     return explicit_dtype
   dtypes = [jnp.result_type(s) for s in _tree.tree_leaves(state)]
   if not dtypes:
-    raise ValueError("Unable to infer dtype from argument state=%s." % (state,))
+    raise ValueError(tf_errors.STATE_DTYPE_UNKNOWN % (state,))
   if any(d != dtypes[0] for d in dtypes):
-    raise ValueError("Argument state=%s has tensors of different inferred dtypes. Unable to "
-                     "infer a single representative dtype. Dtypes received: %s"
-                     % (state, dtypes))
+    raise ValueError(tf_errors.STATE_DTYPES_DIFFER % (state, dtypes))
   return dtypes[0]
 
 
@@ -137,7 +134,8 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
 def _check_step(cell, state, new_state, zero_output, output, where):
   if not same_nesting(state, new_state):
     raise ValueError("%s: the cell returned a state that does not nest like the state it was "
-                     "given (cell state_size %r)." % (where, cell.state_size))
+                     "given (cell state_size %r); return the new state in the structure of the "
+                     "state argument." % (where, cell.state_size))
   for s, n in zip(_tree.tree_leaves(state), _tree.tree_leaves(new_state)):
     if jnp.shape(s) != jnp.shape(n) or jnp.result_type(s) != jnp.result_type(n):
       raise ValueError("%s: the cell returned a state of shape %s and dtype %s for a state of "
@@ -148,7 +146,8 @@ def _check_step(cell, state, new_state, zero_output, output, where):
   for z, o in zip(_tree.tree_leaves(zero_output), _tree.tree_leaves(output)):
     if jnp.shape(z) != jnp.shape(o):
       raise ValueError("%s: the cell returned an output of shape %s, but its output_size %r "
-                       "says %s." % (where, shape_str(jnp.shape(o)), cell.output_size,
+                       "says %s; the output must have the shape output_size gives (or "
+                       "output_size must say the shape call returns)." % (where, shape_str(jnp.shape(o)), cell.output_size,
                                      shape_str(jnp.shape(z))))
 
 
@@ -220,12 +219,9 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         raise ValueError(tf_errors.RANK_AT_LEAST % (shape_str(x.shape), 3))
     for x in flat_input:
       if x.shape[0] != flat_input[0].shape[0]:
-        raise ValueError("Time steps is not the same for all the elements in the input in a "
-                         "batch. Received time steps=%d for input=%s."
-                         % (x.shape[0], tensor_repr(x)))
+        raise ValueError(tf_errors.TIME_STEPS_DIFFER % (x.shape[0], tensor_repr(x)))
       if x.shape[1] != flat_input[0].shape[1]:
-        raise ValueError("Batch_size is not the same for all the elements in the input. "
-                         "Received batch size=%d for input=%s." % (x.shape[1], tensor_repr(x)))
+        raise ValueError(tf_errors.BATCH_SIZE_DIFFERS % (x.shape[1], tensor_repr(x)))
     _check_state(cell, state, where)
     inputs = _tree.tree_unflatten(_tree.tree_structure(inputs), flat_input)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))

@@ -227,7 +227,8 @@ def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
   present = {n for n, _ in params_lib.flatten(params)}
   missing = names - present
   if missing:
-    raise ValueError(f"split_by_names: not in params: {sorted(missing)}.")
+    raise ValueError(f"split_by_names: names not in params: {sorted(missing)}; pass only "
+                     "names that params holds (vs.flatten_params(params) lists them).")
   return (_filter(params, lambda n: n in names), _filter(params, lambda n: n not in names))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from varscope_jax._src.base import errors
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.core import graph as graph_lib
@@ -25,10 +26,7 @@ _NONE = var_lib.VariableAggregation.NONE
 
 def _check_collections(collections, where):
   if isinstance(collections, str):
-    raise TypeError(
-        "%s: collections is the string %r; pass a list of collection names, e.g. [%r] "
-        "(TF1 would add the variable to one collection per character)."
-        % (where, collections, collections))
+    raise TypeError(errors.string_collections("%s: collections" % where, collections))
 
 
 @add_arg_scope
@@ -277,7 +275,7 @@ def get_unique_variable(var_op_name):
     rec = graph.record_of(candidate)
     if rec is not None and rec.op_name == var_op_name:
       return candidate
-  raise ValueError("Variable %s does not uniquely identify a variable" % var_op_name)
+  raise ValueError(tf_errors.VARIABLE_NOT_UNIQUE % var_op_name)
 
 
 def get_variable_full_name(var):

@@ -157,8 +157,7 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
     original_shape = tuple(inputs.shape)
     rank = len(original_shape)
     if rank not in (2, 4):
-      raise ValueError("Inputs %s has unsupported rank. Expected 2 or 4 but got %d"
-                       % (where, rank))
+      raise ValueError(tf_errors.UNSUPPORTED_RANK % (where, rank))
     x = inputs
     if rank == 2:
       channels = original_shape[-1]

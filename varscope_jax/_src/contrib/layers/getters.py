@@ -4,6 +4,7 @@ makes them with ``model_variable`` (so they are in ``MODEL_VARIABLES``), and the
 ``variables_collections`` a layer adds its variables to afterwards."""
 from __future__ import annotations
 
+from varscope_jax._src.base import errors
 from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.contrib.framework import variables as variables_lib
 from varscope_jax._src.contrib.layers import utils
@@ -49,10 +50,8 @@ def add_variable_to_collections(variable, collections_set, collections_name):
   ``collections_name`` (``weights``, ``biases``, ``beta`` ...), once each."""
   collections = utils.get_variable_collections(collections_set, collections_name) or []
   if isinstance(collections, str):
-    raise TypeError(
-        "variables_collections for %r is the string %r; pass a list of collection names, "
-        "e.g. [%r] (TF1 would add the variable to one collection per character)."
-        % (collections_name, collections, collections))
+    raise TypeError(errors.string_collections(
+        "variables_collections for %r" % (collections_name,), collections))
   graph = graph_lib.get_default_graph()
   for collection in collections:
     if not any(v is variable for v in graph.get_collection(collection)):
@@ -63,8 +62,6 @@ def variable_collections(collections_set, name):
   """``get_variable_collections`` with the string check (for ``model_variable`` calls)."""
   collections = utils.get_variable_collections(collections_set, name)
   if isinstance(collections, str):
-    raise TypeError(
-        "variables_collections for %r is the string %r; pass a list of collection names, "
-        "e.g. [%r] (TF1 would add the variable to one collection per character)."
-        % (name, collections, collections))
+    raise TypeError(errors.string_collections(
+        "variables_collections for %r" % (name,), collections))
   return collections

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 
 from varscope_jax._src import initializers as init_lib
+from varscope_jax._src.base import errors
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
@@ -28,10 +29,8 @@ def _variable_collections(variables_collections, name, where):
   else:
     collections = variables_collections
   if isinstance(collections, str):
-    raise TypeError(
-        "%s: variables_collections for %r is the string %r; pass a list of collection "
-        "names, e.g. [%r] (TF1 would add the variable to one collection per character)."
-        % (where, name, collections, collections))
+    raise TypeError(errors.string_collections(
+        "%s: variables_collections for %r" % (where, name), collections))
   return list(collections or []) + [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
 
 

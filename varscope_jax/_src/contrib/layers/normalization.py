@@ -104,14 +104,14 @@ def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), cen
   inputs = common.as_input(inputs, "group_norm")
   rank = inputs.ndim
   if channels_axis > rank - 1:
-    raise ValueError("Axis is out of bounds.")
+    raise ValueError(tf_errors.AXIS_OUT_OF_BOUNDS)
   if channels_axis < 0:
     channels_axis = rank + channels_axis
   channels = inputs.shape[channels_axis]
   reduction_axes = [a + rank if a < 0 else a for a in reduction_axes]
   for a in reduction_axes:
     if a > rank:
-      raise ValueError("Axis is out of bounds.")
+      raise ValueError(tf_errors.AXIS_OUT_OF_BOUNDS)
     if channels_axis == a:
       raise ValueError(tf_errors.REDUCTION_AND_CHANNELS_AXIS)
   if groups > channels:

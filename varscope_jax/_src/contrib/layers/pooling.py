@@ -83,7 +83,7 @@ def pool(inputs, kernel_size, pooling_type, padding="VALID", data_format=None,
     inputs = common.as_input(inputs, "pool")
     rank = inputs.ndim
     if rank < 3:
-      raise ValueError("Rank of inputs must be >= 3")
+      raise ValueError(tf_errors.POOL_INPUT_RANK)
     n = rank - 2
     window = utils.n_positive_integers(n, kernel_size)
     dilation = utils.n_positive_integers(n, dilation_rate)

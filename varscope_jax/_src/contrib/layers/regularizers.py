@@ -142,16 +142,15 @@ def apply_regularization(regularizer, weights_list=None):
   if not weights_list:
     weights_list = graph.get_collection(GraphKeys.WEIGHTS)
   if not weights_list:
-    raise ValueError("No weights to regularize.")
+    raise ValueError(tf_errors.NO_WEIGHTS_TO_REGULARIZE)
   with name_scope_lib.name_scope("get_regularization_penalty", values=weights_list) as scope:
     penalties: list = [regularizer(w) for w in weights_list]
     penalties = [jnp.asarray(p) if p is not None else jnp.float32(0.0) for p in penalties]
     for p in penalties:
       if jnp.ndim(p) != 0:
-        raise ValueError("regularizer must return a scalar Tensor instead of a Tensor with "
-                         "rank %d." % jnp.ndim(p))
+        raise ValueError(tf_errors.REGULARIZER_NOT_SCALAR % jnp.ndim(p))
     total = penalties[0]
     for p in penalties[1:]:
       total = total + p
-    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, total, name=scope[:-1])
+    graph.add_regularization_loss(total, scope[:-1])
     return total

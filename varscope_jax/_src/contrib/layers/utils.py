@@ -163,13 +163,13 @@ def constant_value(value_or_tensor_or_var, dtype=None):
   (True, 2.0)
   """
   if value_or_tensor_or_var is None:
-    raise ValueError("value_or_tensor_or_var cannot be None")
+    raise ValueError(tf_errors.VALUE_NONE)
   value = value_or_tensor_or_var
   if isinstance(value, var_lib.Variable):
     return None
   if isinstance(value, (jax.Array, np.ndarray, np.generic)):
     if dtype is not None and jnp.dtype(value.dtype) != jnp.dtype(dtype):
-      raise ValueError("It has the wrong type %s instead of %s" % (value.dtype, dtype))
+      raise ValueError(tf_errors.WRONG_TYPE % (value.dtype, dtype))
     if isinstance(value, jax.core.Tracer):
       return None
     if graph_lib.get_default_graph().record_of(value) is not None:
@@ -186,9 +186,9 @@ def static_cond(pred, fn1, fn2):
   2
   """
   if not callable(fn1):
-    raise TypeError("fn1 must be callable.")
+    raise TypeError(tf_errors.FN1_NOT_CALLABLE)
   if not callable(fn2):
-    raise TypeError("fn2 must be callable.")
+    raise TypeError(tf_errors.FN2_NOT_CALLABLE)
   if pred:
     return fn1()
   return fn2()
@@ -209,9 +209,9 @@ def smart_cond(pred, fn1, fn2, name=None):
   if pred_value is not None:
     return static_cond(pred_value, fn1, fn2)
   if not callable(fn1):
-    raise TypeError("fn1 must be callable.")
+    raise TypeError(tf_errors.FN1_NOT_CALLABLE)
   if not callable(fn2):
-    raise TypeError("fn2 must be callable.")
+    raise TypeError(tf_errors.FN2_NOT_CALLABLE)
   pred = jnp.asarray(pred)
   if pred.shape != () or pred.dtype != jnp.bool_:
     raise ValueError("smart_cond: pred must be a scalar bool, got an array of shape %s "
@@ -235,12 +235,12 @@ def get_variable_collections(variables_collections, name):
 def _get_dimension(shape, dim, min_rank=1):
   dims = None if shape is None else list(shape)
   if dims is None:
-    raise ValueError("dims of shape must be known but is None")
+    raise ValueError(tf_errors.DIMS_UNKNOWN)
   if len(dims) < min_rank:
     raise ValueError(tf_errors.RANK_OF_SHAPE % (min_rank, len(dims)))
   value = dims[dim]
   if value is None:
-    raise ValueError("dimension %d of shape must be known but is None: %s" % (dim, shape))
+    raise ValueError(tf_errors.DIMENSION_UNKNOWN % (dim, shape))
   return int(value)
 
 
@@ -274,11 +274,11 @@ def two_element_tuple(int_or_tuple):
   """
   if isinstance(int_or_tuple, (list, tuple)):
     if len(int_or_tuple) != 2:
-      raise ValueError("Must be a list with 2 elements: %s" % (int_or_tuple,))
+      raise ValueError(tf_errors.TWO_ELEMENT_LIST % (int_or_tuple,))
     return int(int_or_tuple[0]), int(int_or_tuple[1])
   if isinstance(int_or_tuple, int):
     return int(int_or_tuple), int(int_or_tuple)
-  raise ValueError("Must be an int, a list with 2 elements or a TensorShape of length 2")
+  raise ValueError(tf_errors.TWO_ELEMENT_TUPLE)
 
 
 def n_positive_integers(n, value):
@@ -291,23 +291,21 @@ def n_positive_integers(n, value):
   n_orig = n
   n = int(n)
   if n < 1 or n != n_orig:
-    raise ValueError("n must be a positive integer")
+    raise ValueError(tf_errors.N_POSITIVE)
   try:
     value = int(value)
   except (TypeError, ValueError):
     sequence_len = len(value)
     if sequence_len != n:
-      raise ValueError("Expected sequence of %d positive integers, but received %r"
-                       % (n, value)) from None
+      raise ValueError(tf_errors.N_POSITIVE_INTEGERS % (n, value)) from None
     try:
       values = tuple(int(x) for x in value)
     except Exception:  # noqa: BLE001 - tf-slim's bare except
-      raise ValueError("Expected sequence of %d positive integers, but received %r"
-                       % (n, value)) from None
+      raise ValueError(tf_errors.N_POSITIVE_INTEGERS % (n, value)) from None
     for x in values:
       if x < 1:
-        raise ValueError("expected positive integer, but received %d" % x)
+        raise ValueError(tf_errors.POSITIVE_INTEGER % x)
     return values
   if value < 1:
-    raise ValueError("expected positive integer, but received %d" % value)
+    raise ValueError(tf_errors.POSITIVE_INTEGER % value)
   return (value,) * n

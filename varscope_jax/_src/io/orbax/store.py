@@ -24,6 +24,7 @@ import orbax.checkpoint as ocp
 import tensorstore
 from etils import epath
 
+from varscope_jax._src.base import errors
 from varscope_jax._src.io import durable
 from varscope_jax._src.io.orbax import atomic
 from varscope_jax._src.params import tree as params_lib
@@ -305,8 +306,7 @@ def _plan(path: str, target, rename, partial):
     if new_name is None:
       continue
     if new_name in by_new_name:
-      raise ValueError(f"rename maps both {by_new_name[new_name][0]} and {name} to "
-                       f"{new_name}. Make the rename patterns more specific.")
+      raise ValueError(errors.rename_collision(by_new_name[new_name][0], name, new_name))
     by_new_name[new_name] = (name, meta)
   if target is None:
     wanted = {n: (n2, m, _restore_args(m.shape, m.dtype, None))

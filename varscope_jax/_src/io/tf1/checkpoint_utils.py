@@ -240,5 +240,5 @@ def load_variable(ckpt_dir_or_file, name: str) -> np.ndarray:
     name = name[:-2]
   bundle = Bundle(ckpt_dir_or_file)
   if name not in bundle.entries:
-    raise KeyError(f"Key {name} not found in checkpoint")
+    raise KeyError(tf_errors.KEY_NOT_IN_CHECKPOINT % name)
   return bundle.read(name)

@@ -12,6 +12,7 @@ from typing import Mapping, NamedTuple
 
 import jax.numpy as jnp
 
+from varscope_jax._src.base import errors
 from varscope_jax._src.params import tree as params_lib
 from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.io.rename import apply_rename, compile_rename
@@ -259,8 +260,7 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
     if new_name is None:
       continue
     if new_name in source:
-      raise ValueError(f"rename maps both {source[new_name]} and {name} to {new_name}. "
-                       "Make the rename patterns more specific.")
+      raise ValueError(errors.rename_collision(source[new_name], name, new_name))
     source[new_name] = name
     value = bundle.read(sources[name])
     if not as_numpy and value.dtype != object:

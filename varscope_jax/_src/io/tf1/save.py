@@ -171,7 +171,7 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
     for name, leaf in _slot_tensors(opt_state).items():
       if name in tensors:
         raise ValueError(f"save_tf1_checkpoint: the optimizer slot {name} has the name of "
-                         "a variable in params.")
+                         "a variable in params; rename that variable.")
       tensors[name] = np.asarray(jax.device_get(leaf))
   if step is not None:
     step = int(step)
