@@ -12,6 +12,7 @@ and the median of the per-pair ratios; the same on process CPU time, which other
 processes on a shared machine disturb less. ``jaxpr_equal`` says whether the jitted
 training steps (forward, ``jax.grad``, SGD) of the two have identical jaxprs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,15 +46,16 @@ def measure(model: str, depth: int, pairs: int, budget_s: float) -> dict:
   ours, hand = models.build("varscope", model, depth), models.build("jax", model, depth)
   x = models.example_input(model)
   params = jax.block_until_ready(ours.init(jax.random.PRNGKey(0), x))
-  for _ in range(2):     # warm-up: every primitive compiled once, caches filled
+  for _ in range(2):  # warm-up: every primitive compiled once, caches filled
     _one(ours.eager_apply, params, x)
     _one(hand.eager_apply, params, x)
   walls = {"varscope": [], "hand": []}
   cpus = {"varscope": [], "hand": []}
   start = time.perf_counter()
   for i in range(pairs):
-    order = (("varscope", ours), ("hand", hand)) if i % 2 == 0 else (
-        ("hand", hand), ("varscope", ours))
+    order = (
+      (("varscope", ours), ("hand", hand)) if i % 2 == 0 else (("hand", hand), ("varscope", ours))
+    )
     for name, m in order:
       wall, cpu = _one(m.eager_apply, params, x)
       walls[name].append(wall)
@@ -64,12 +66,15 @@ def measure(model: str, depth: int, pairs: int, budget_s: float) -> dict:
   med = {k: statistics.median(v) for k, v in walls.items()}
   cpu_med = {k: statistics.median(v) for k, v in cpus.items()}
   return {
-      "model": model, "depth": depth, "pairs": len(walls["hand"]),
-      "wall_s": med, "cpu_s": cpu_med,
-      "ratio": med["varscope"] / med["hand"],
-      "ratio_pairs": statistics.median(a / b for a, b in zip(walls["varscope"], walls["hand"])),
-      "cpu_ratio": cpu_med["varscope"] / cpu_med["hand"],
-      "jaxpr_equal": normalised_jaxpr(steps[0]) == normalised_jaxpr(steps[1]),
+    "model": model,
+    "depth": depth,
+    "pairs": len(walls["hand"]),
+    "wall_s": med,
+    "cpu_s": cpu_med,
+    "ratio": med["varscope"] / med["hand"],
+    "ratio_pairs": statistics.median(a / b for a, b in zip(walls["varscope"], walls["hand"])),
+    "cpu_ratio": cpu_med["varscope"] / cpu_med["hand"],
+    "jaxpr_equal": normalised_jaxpr(steps[0]) == normalised_jaxpr(steps[1]),
   }
 
 
@@ -77,46 +82,63 @@ def machine() -> dict:
   cpu = platform.processor() or platform.machine()
   try:
     with open("/proc/cpuinfo") as f:
-      cpu = next((line.split(":", 1)[1].strip() for line in f
-                  if line.startswith("model name")), cpu)
+      cpu = next(
+        (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu
+      )
   except OSError:
     pass
-  return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "cpu": cpu,
-          "cores": os.cpu_count(), "jax": jax.__version__, "backend": jax.default_backend(),
-          "python": platform.python_version(), "loadavg_start": os.getloadavg()}
+  return {
+    "date": datetime.datetime.now().isoformat(timespec="seconds"),
+    "cpu": cpu,
+    "cores": os.cpu_count(),
+    "jax": jax.__version__,
+    "backend": jax.default_backend(),
+    "python": platform.python_version(),
+    "loadavg_start": os.getloadavg(),
+  }
 
 
 def report(res: dict) -> str:
   m = res["machine"]
   lines = [
-      "# Un-jitted apply: varscope_jax against hand-written JAX", "",
-      f"`python benchmarks/apply_speed.py`, {m['date']}, {m['cpu']}, {m['cores']} cores, "
-      f"JAX {m['jax']} ({m['backend']}), Python {m['python']}. Load average (1 min) "
-      f"{m['loadavg_start'][0]:.1f} at the start, {m['loadavg_end'][0]:.1f} at the end: "
-      "above the core count, other processes shared the CPUs and wall times are inflated "
-      "(the CPU-time columns are disturbed less).", "",
-      "Each model's `t.apply(params, x)` and the hand-written `apply(params, x)` on the same "
-      "params, op by op, alternating call by call; medians.", "",
-      "| model | pairs | varscope_jax | hand-written | ratio | median pair ratio | CPU time: "
-      "varscope_jax / hand-written | CPU ratio | jitted step jaxpr |",
-      "|---|---|---|---|---|---|---|---|---|"]
+    "# Un-jitted apply: varscope_jax against hand-written JAX",
+    "",
+    f"`python benchmarks/apply_speed.py`, {m['date']}, {m['cpu']}, {m['cores']} cores, "
+    f"JAX {m['jax']} ({m['backend']}), Python {m['python']}. Load average (1 min) "
+    f"{m['loadavg_start'][0]:.1f} at the start, {m['loadavg_end'][0]:.1f} at the end: "
+    "above the core count, other processes shared the CPUs and wall times are inflated "
+    "(the CPU-time columns are disturbed less).",
+    "",
+    "Each model's `t.apply(params, x)` and the hand-written `apply(params, x)` on the same "
+    "params, op by op, alternating call by call; medians.",
+    "",
+    "| model | pairs | varscope_jax | hand-written | ratio | median pair ratio | CPU time: "
+    "varscope_jax / hand-written | CPU ratio | jitted step jaxpr |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ]
   for r in res["models"]:
     tag = f"MLP depth {r['depth']}" if r["model"] == "mlp" else f"transformer, {r['depth']} blocks"
     lines.append(
-        f"| {tag} | {r['pairs']} | {r['wall_s']['varscope'] * 1e3:.2f} ms | "
-        f"{r['wall_s']['hand'] * 1e3:.2f} ms | **{r['ratio']:.2f}×** | {r['ratio_pairs']:.2f}× | "
-        f"{r['cpu_s']['varscope'] * 1e3:.2f} ms / {r['cpu_s']['hand'] * 1e3:.2f} ms | "
-        f"{r['cpu_ratio']:.2f}× | {'identical' if r['jaxpr_equal'] else 'DIFFERENT'} |")
+      f"| {tag} | {r['pairs']} | {r['wall_s']['varscope'] * 1e3:.2f} ms | "
+      f"{r['wall_s']['hand'] * 1e3:.2f} ms | **{r['ratio']:.2f}×** | {r['ratio_pairs']:.2f}× | "
+      f"{r['cpu_s']['varscope'] * 1e3:.2f} ms / {r['cpu_s']['hand'] * 1e3:.2f} ms | "
+      f"{r['cpu_ratio']:.2f}× | {'identical' if r['jaxpr_equal'] else 'DIFFERENT'} |"
+    )
   return "\n".join(lines) + "\n"
 
 
 def main(argv=None):
   ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   ap.add_argument("--pairs", type=int, default=60, help="interleaved pairs per model (most)")
-  ap.add_argument("--budget", type=float, default=20.0, help="seconds per model (at least 10 pairs)")
+  ap.add_argument(
+    "--budget", type=float, default=20.0, help="seconds per model (at least 10 pairs)"
+  )
   ap.add_argument("--json", action="store_true", help="print one JSON line only")
-  ap.add_argument("--write", action="store_true",
-                  help="write benchmarks/results/apply.{md,json} (default: print only)")
+  ap.add_argument(
+    "--write",
+    action="store_true",
+    help="write benchmarks/results/apply.{md,json} (default: print only)",
+  )
   a = ap.parse_args(argv)
   res = {"machine": machine(), "models": []}
   for model, depth in MODELS:

@@ -16,6 +16,7 @@ with 4 layers; ``tiny`` 2 layers of hidden 32 (tests). ``build(lib, size)`` retu
 pooled_output)``, ``eager_init``, ``eager_apply``. ``example_inputs(size)`` gives
 ``(input_ids, input_mask, token_type_ids)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,13 +34,27 @@ if _BERT_DIR not in sys.path:
   sys.path.insert(0, _BERT_DIR)
 import modeling  # noqa: E402
 
-BASE = dict(vocab_size=30522, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-            intermediate_size=3072, max_position_embeddings=512, type_vocab_size=2)
+BASE = dict(
+  vocab_size=30522,
+  hidden_size=768,
+  num_hidden_layers=12,
+  num_attention_heads=12,
+  intermediate_size=3072,
+  max_position_embeddings=512,
+  type_vocab_size=2,
+)
 CONFIGS = {
-    "base": BASE,
-    "base4": dict(BASE, num_hidden_layers=4),
-    "tiny": dict(vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                 intermediate_size=37, max_position_embeddings=64, type_vocab_size=2),
+  "base": BASE,
+  "base4": dict(BASE, num_hidden_layers=4),
+  "tiny": dict(
+    vocab_size=99,
+    hidden_size=32,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    intermediate_size=37,
+    max_position_embeddings=64,
+    type_vocab_size=2,
+  ),
 }
 BATCH, SEQ = 2, 32
 
@@ -53,9 +68,9 @@ def example_inputs(size: str, batch: int = BATCH, seq: int = SEQ):
   rng = np.random.default_rng(0)
   ids = rng.integers(1, cfg["vocab_size"], (batch, seq)).astype(np.int32)
   mask = np.ones((batch, seq), np.int32)
-  mask[-1, seq // 2:] = 0
+  mask[-1, seq // 2 :] = 0
   types = np.zeros((batch, seq), np.int32)
-  types[:, seq // 2:] = 1
+  types[:, seq // 2 :] = 1
   return jnp.asarray(ids), jnp.asarray(mask), jnp.asarray(types)
 
 
@@ -64,6 +79,7 @@ def example_inputs(size: str, batch: int = BATCH, seq: int = SEQ):
 
 def _varscope(size):
   import varscope_jax as vs
+
   cfg = config(size)
 
   def forward(input_ids, input_mask, token_type_ids):
@@ -71,8 +87,16 @@ def _varscope(size):
     return model.get_sequence_output(), model.get_pooled_output()
 
   t = vs.transform(forward)
-  return Model("varscope", "bert", cfg.num_hidden_layers, init=t.init, apply=t.apply,
-               eager_init=t.init, eager_apply=t.apply, extra={"transformed": t})
+  return Model(
+    "varscope",
+    "bert",
+    cfg.num_hidden_layers,
+    init=t.init,
+    apply=t.apply,
+    eager_init=t.init,
+    eager_apply=t.apply,
+    extra={"transformed": t},
+  )
 
 
 # ---------------------------------------------------------------- hand-written JAX
@@ -81,8 +105,9 @@ def _varscope(size):
 def _layer_norm(x, p):
   """tf-slim's layer_norm on the last axis: moments, then batch_normalization."""
   mean = jnp.mean(x, axis=(x.ndim - 1,), keepdims=True)
-  variance = jnp.mean(jnp.square(x - jax.lax.stop_gradient(mean)), axis=(x.ndim - 1,),
-                      keepdims=True)
+  variance = jnp.mean(
+    jnp.square(x - jax.lax.stop_gradient(mean)), axis=(x.ndim - 1,), keepdims=True
+  )
   inv = jax.lax.rsqrt(variance + jnp.asarray(1e-12, variance.dtype)) * p["gamma"]
   shift = p["beta"] - mean * inv
   return x * inv + shift
@@ -150,19 +175,25 @@ def hand_init(cfg: modeling.BertConfig):
     del inputs
     h, i_size = cfg.hidden_size, cfg.intermediate_size
     keys = iter(jax.random.split(rng, 4 + 6 * cfg.num_hidden_layers))
-    emb = {"word_embeddings": tn(next(keys), (cfg.vocab_size, h), jnp.float32),
-           "token_type_embeddings": tn(next(keys), (cfg.type_vocab_size, h), jnp.float32),
-           "position_embeddings": tn(next(keys), (cfg.max_position_embeddings, h), jnp.float32),
-           "LayerNorm": ln(h)}
+    emb = {
+      "word_embeddings": tn(next(keys), (cfg.vocab_size, h), jnp.float32),
+      "token_type_embeddings": tn(next(keys), (cfg.type_vocab_size, h), jnp.float32),
+      "position_embeddings": tn(next(keys), (cfg.max_position_embeddings, h), jnp.float32),
+      "LayerNorm": ln(h),
+    }
     layers = {}
     for i in range(cfg.num_hidden_layers):
       layers["layer_%d" % i] = {
-          "attention": {"self": {n: dense(next(keys), h, h) for n in ("query", "key", "value")},
-                        "output": {"dense": dense(next(keys), h, h), "LayerNorm": ln(h)}},
-          "intermediate": {"dense": dense(next(keys), h, i_size)},
-          "output": {"dense": dense(next(keys), i_size, h), "LayerNorm": ln(h)}}
-    return {"bert": {"embeddings": emb, "encoder": layers,
-                     "pooler": {"dense": dense(next(keys), h, h)}}}
+        "attention": {
+          "self": {n: dense(next(keys), h, h) for n in ("query", "key", "value")},
+          "output": {"dense": dense(next(keys), h, h), "LayerNorm": ln(h)},
+        },
+        "intermediate": {"dense": dense(next(keys), h, i_size)},
+        "output": {"dense": dense(next(keys), i_size, h), "LayerNorm": ln(h)},
+      }
+    return {
+      "bert": {"embeddings": emb, "encoder": layers, "pooler": {"dense": dense(next(keys), h, h)}}
+    }
 
   return init
 
@@ -170,8 +201,9 @@ def hand_init(cfg: modeling.BertConfig):
 def _handwritten(size):
   cfg = config(size)
   init, apply = hand_init(cfg), hand_apply(cfg)
-  return Model("jax", "bert", cfg.num_hidden_layers, init=init, apply=apply, eager_init=init,
-               eager_apply=apply)
+  return Model(
+    "jax", "bert", cfg.num_hidden_layers, init=init, apply=apply, eager_init=init, eager_apply=apply
+  )
 
 
 # ---------------------------------------------------------------- Flax linen
@@ -179,6 +211,7 @@ def _handwritten(size):
 
 def _linen(size):
   import flax.linen as nn
+
   cfg = config(size)
   tn = nn.initializers.truncated_normal(cfg.initializer_range)
   heads, width = cfg.num_attention_heads, cfg.hidden_size
@@ -189,24 +222,29 @@ def _linen(size):
     @nn.compact
     def __call__(self, h, adder):
       batch, seq, _ = h.shape
-      q, k, v = (nn.DenseGeneral((heads, head_size), kernel_init=tn, name=n)(h)
-                 for n in ("query", "key", "value"))
+      q, k, v = (
+        nn.DenseGeneral((heads, head_size), kernel_init=tn, name=n)(h)
+        for n in ("query", "key", "value")
+      )
       scores = jnp.einsum("bqhd,bkhd->bhqk", q, k) / math.sqrt(head_size)
       probs = jax.nn.softmax(scores + adder, axis=-1)
       ctx = jnp.einsum("bhqk,bkhd->bqhd", probs, v).reshape(batch, seq, width)
       a = nn.LayerNorm(epsilon=1e-12, name="attention_ln")(
-          nn.Dense(width, kernel_init=tn, name="attention_out")(ctx) + h)
+        nn.Dense(width, kernel_init=tn, name="attention_out")(ctx) + h
+      )
       m = act(nn.Dense(cfg.intermediate_size, kernel_init=tn, name="intermediate")(a))
       return nn.LayerNorm(epsilon=1e-12, name="output_ln")(
-          nn.Dense(width, kernel_init=tn, name="output")(m) + a)
+        nn.Dense(width, kernel_init=tn, name="output")(m) + a
+      )
 
   class Bert(nn.Module):
     @nn.compact
     def __call__(self, input_ids, input_mask, token_type_ids):
       seq = input_ids.shape[1]
       x = nn.Embed(cfg.vocab_size, width, embedding_init=tn, name="word_embeddings")(input_ids)
-      x = x + nn.Embed(cfg.type_vocab_size, width, embedding_init=tn,
-                       name="token_type_embeddings")(token_type_ids)
+      x = x + nn.Embed(cfg.type_vocab_size, width, embedding_init=tn, name="token_type_embeddings")(
+        token_type_ids
+      )
       pos = self.param("position_embeddings", tn, (cfg.max_position_embeddings, width))
       x = nn.LayerNorm(epsilon=1e-12, name="embeddings_ln")(x + pos[:seq][None])
       adder = (1.0 - input_mask[:, None, None, :].astype(jnp.float32)) * -10000.0
@@ -223,8 +261,15 @@ def _linen(size):
   def apply(params, *inputs):
     return m.apply({"params": params}, *inputs)
 
-  return Model("linen", "bert", cfg.num_hidden_layers, init=init, apply=apply,
-               eager_init=init, eager_apply=apply)
+  return Model(
+    "linen",
+    "bert",
+    cfg.num_hidden_layers,
+    init=init,
+    apply=apply,
+    eager_init=init,
+    eager_apply=apply,
+  )
 
 
 _BUILDERS = {"varscope": _varscope, "jax": _handwritten, "linen": _linen}
@@ -237,6 +282,7 @@ def build(lib: str, size: str) -> Model:
 
 def make_step(apply, lr=1e-3):
   """Forward + ``jax.grad`` + an SGD update of every parameter (loss: mean square of both outputs)."""
+
   def loss(params, *inputs):
     seq, pooled = apply(params, *inputs)
     return jnp.mean(jnp.square(seq)) + jnp.mean(jnp.square(pooled))

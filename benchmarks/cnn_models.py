@@ -16,6 +16,7 @@ Three blocks of ``conv 3x3 SAME (no bias) -> batch norm -> relu -> max-pool 2x2`
 forward pass; ``extra["train_apply"](params, x) -> (logits, new_params)`` is the training
 forward pass (batch statistics, moving averages updated).
 """
+
 from __future__ import annotations
 
 import math
@@ -49,8 +50,9 @@ def _varscope():
     with vs.variable_scope("cnn"):
       for i, ch in enumerate(CHANNELS):
         x = vs.layers.conv2d(x, ch, 3, padding="same", use_bias=False, name="conv%d" % i)
-        x = vs.layers.batch_normalization(x, momentum=MOMENTUM, epsilon=EPSILON,
-                                          training=training, name="bn%d" % i)
+        x = vs.layers.batch_normalization(
+          x, momentum=MOMENTUM, epsilon=EPSILON, training=training, name="bn%d" % i
+        )
         x = jax.nn.relu(x)
         x = vs.layers.max_pooling2d(x, 2, 2)
       x = vs.layers.flatten(x)
@@ -60,18 +62,31 @@ def _varscope():
   init = lambda rng, x: t.init(rng, x, False)  # noqa: E731
   apply = lambda params, x: t.apply(params, x, False)  # noqa: E731
   train_apply = lambda params, x: t.apply(params, x, True, mutable=True)  # noqa: E731
-  return Model("varscope", "cnn", len(CHANNELS), init=init, apply=apply, eager_init=init,
-               eager_apply=apply, extra={"train_apply": train_apply, "transformed": t})
+  return Model(
+    "varscope",
+    "cnn",
+    len(CHANNELS),
+    init=init,
+    apply=apply,
+    eager_init=init,
+    eager_apply=apply,
+    extra={"train_apply": train_apply, "transformed": t},
+  )
 
 
 # ---------------------------------------------------------------- hand-written JAX
 
 
 def _conv(x, kernel):
-  return jax.lax.conv_general_dilated(x, kernel, window_strides=(1, 1), padding="SAME",
-                                      rhs_dilation=(1, 1),
-                                      dimension_numbers=("NHWC", "HWIO", "NHWC"),
-                                      feature_group_count=1)
+  return jax.lax.conv_general_dilated(
+    x,
+    kernel,
+    window_strides=(1, 1),
+    padding="SAME",
+    rhs_dilation=(1, 1),
+    dimension_numbers=("NHWC", "HWIO", "NHWC"),
+    feature_group_count=1,
+  )
 
 
 def _batch_norm(x, p, training):
@@ -103,8 +118,9 @@ def _batch_norm(x, p, training):
 
 
 def _max_pool(x):
-  return jax.lax.reduce_window(x, np.array(-np.inf, x.dtype), jax.lax.max, (1, 2, 2, 1),
-                               (1, 2, 2, 1), "VALID")
+  return jax.lax.reduce_window(
+    x, np.array(-np.inf, x.dtype), jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID"
+  )
 
 
 def _hand_forward(params, x, training):
@@ -127,20 +143,34 @@ def _hand_init(rng, x):
   p, c_in = {}, 3
   for i, ch in enumerate(CHANNELS):
     p["conv%d" % i] = {"kernel": glorot(keys[i], (3, 3, c_in, ch), jnp.float32)}
-    p["bn%d" % i] = {"beta": jnp.zeros((ch,)), "gamma": jnp.ones((ch,)),
-                     "moving_mean": jnp.zeros((ch,)), "moving_variance": jnp.ones((ch,))}
+    p["bn%d" % i] = {
+      "beta": jnp.zeros((ch,)),
+      "gamma": jnp.ones((ch,)),
+      "moving_mean": jnp.zeros((ch,)),
+      "moving_variance": jnp.ones((ch,)),
+    }
     c_in = ch
   flat = 4 * 4 * CHANNELS[-1]
-  p["logits"] = {"kernel": glorot(keys[-1], (flat, CLASSES), jnp.float32),
-                 "bias": jnp.zeros((CLASSES,))}
+  p["logits"] = {
+    "kernel": glorot(keys[-1], (flat, CLASSES), jnp.float32),
+    "bias": jnp.zeros((CLASSES,)),
+  }
   return {"cnn": p}
 
 
 def _handwritten():
   apply = lambda params, x: _hand_forward(params, x, False)[0]  # noqa: E731
   train_apply = lambda params, x: _hand_forward(params, x, True)  # noqa: E731
-  return Model("jax", "cnn", len(CHANNELS), init=_hand_init, apply=apply, eager_init=_hand_init,
-               eager_apply=apply, extra={"train_apply": train_apply})
+  return Model(
+    "jax",
+    "cnn",
+    len(CHANNELS),
+    init=_hand_init,
+    apply=apply,
+    eager_init=_hand_init,
+    eager_apply=apply,
+    extra={"train_apply": train_apply},
+  )
 
 
 # ---------------------------------------------------------------- Flax linen
@@ -154,16 +184,16 @@ def _linen():
     def __call__(self, x, training):
       for ch in CHANNELS:
         x = nn.Conv(ch, (3, 3), padding="SAME", use_bias=False)(x)
-        x = nn.BatchNorm(use_running_average=not training, momentum=MOMENTUM,
-                         epsilon=EPSILON)(x)
+        x = nn.BatchNorm(use_running_average=not training, momentum=MOMENTUM, epsilon=EPSILON)(x)
         x = nn.max_pool(jax.nn.relu(x), (2, 2), (2, 2))
       return nn.Dense(CLASSES)(x.reshape(x.shape[0], -1))
 
   m = CNN()
   init = lambda rng, x: m.init(rng, x, False)  # noqa: E731
   apply = lambda variables, x: m.apply(variables, x, False)  # noqa: E731
-  return Model("linen", "cnn", len(CHANNELS), init=init, apply=apply, eager_init=init,
-               eager_apply=apply)
+  return Model(
+    "linen", "cnn", len(CHANNELS), init=init, apply=apply, eager_init=init, eager_apply=apply
+  )
 
 
 _BUILDERS = {"varscope": _varscope, "jax": _handwritten, "linen": _linen}
@@ -176,6 +206,7 @@ def build(lib: str) -> Model:
 def make_step(train_apply, lr=1e-2):
   """Training forward (batch statistics) + ``jax.grad`` of the cross-entropy + SGD; the
   moving statistics come from the forward pass (their gradient is zero)."""
+
   def loss(params, x, y):
     logits, new_params = train_apply(params, x)
     logp = jax.nn.log_softmax(logits)

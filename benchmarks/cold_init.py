@@ -15,6 +15,7 @@ Before the clock starts: imports, building the model object and the input ``x`` 
 ``jax.block_until_ready`` on the params. ``warm_s`` is a second call of the same init in
 the same process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,9 +57,20 @@ def main():
   warm = time.perf_counter() - t0
 
   leaves = jax.tree_util.tree_leaves(params)
-  print(json.dumps({"lib": a.lib, "mode": a.mode, "model": a.model, "depth": a.depth,
-                    "cold_s": cold, "warm_s": warm, "n_params": sum(int(l.size) for l in leaves),
-                    "n_leaves": len(leaves)}))
+  print(
+    json.dumps(
+      {
+        "lib": a.lib,
+        "mode": a.mode,
+        "model": a.model,
+        "depth": a.depth,
+        "cold_s": cold,
+        "warm_s": warm,
+        "n_params": sum(int(l.size) for l in leaves),
+        "n_leaves": len(leaves),
+      }
+    )
+  )
 
 
 if __name__ == "__main__":

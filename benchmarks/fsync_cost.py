@@ -13,6 +13,7 @@ orbax's compression cannot shrink them) with the fsyncs done and with them skipp
 a tmpfs, where fsync would cost nothing). The machine's load average is recorded: on a
 shared machine the figures move with it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,10 +58,12 @@ def main() -> None:
   try:
     trees = [params(args.mb, 0), params(args.mb, 1)]
     writers = {
-        "save_tf1_checkpoint": lambda tree: vs.save_tf1_checkpoint(
-            os.path.join(folder, "tf1", "model.ckpt"), tree),
-        "save_checkpoint(force=True)": lambda tree: vs.save_checkpoint(
-            os.path.join(folder, "orbax"), tree, force=True),
+      "save_tf1_checkpoint": lambda tree: vs.save_tf1_checkpoint(
+        os.path.join(folder, "tf1", "model.ckpt"), tree
+      ),
+      "save_checkpoint(force=True)": lambda tree: vs.save_checkpoint(
+        os.path.join(folder, "orbax"), tree, force=True
+      ),
     }
     for name, write in writers.items():
       write(trees[0])  # the checkpoint every timed save overwrites
@@ -70,10 +73,14 @@ def main() -> None:
           durable.FSYNC = fsync
           best[fsync] = min(best[fsync], timed(lambda: write(trees[(i + fsync) % 2])))
       durable.FSYNC = True
-      row = {"writer": name, "mb": args.mb, "without_fsync_s": round(best[False], 2),
-             "with_fsync_s": round(best[True], 2),
-             "cost_s": round(best[True] - best[False], 2),
-             "load_average": [round(x, 1) for x in os.getloadavg()]}
+      row = {
+        "writer": name,
+        "mb": args.mb,
+        "without_fsync_s": round(best[False], 2),
+        "with_fsync_s": round(best[True], 2),
+        "cost_s": round(best[True] - best[False], 2),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+      }
       print(json.dumps(row), flush=True)
       rows.append(row)
   finally:
@@ -81,19 +88,24 @@ def main() -> None:
   if args.write:
     cores = os.cpu_count()
     lines = [
-        "# What fsync costs the writers (1 GiB overwrites)", "",
-        f"`python benchmarks/fsync_cost.py --mb {args.mb} --repeat {args.repeat} --write`, "
-        f"on a shared {cores}-core machine (ext4 on a virtual disk); best of "
-        f"{args.repeat} each. The load average (1, 5, 15 min) at the end of each row: "
-        "other jobs shared the machine, so the figures move with it. A negative cost "
-        "means the runs with fsync were the faster ones: the fsyncs cost less than this "
-        "machine's noise (and a write without fsync leaves its dirty pages for the "
-        "kernel to flush during the next one).", "",
-        "| writer | MiB | without fsync (s) | with fsync (s) | fsync cost (s) | load |",
-        "|---|---|---|---|---|---|"]
+      "# What fsync costs the writers (1 GiB overwrites)",
+      "",
+      f"`python benchmarks/fsync_cost.py --mb {args.mb} --repeat {args.repeat} --write`, "
+      f"on a shared {cores}-core machine (ext4 on a virtual disk); best of "
+      f"{args.repeat} each. The load average (1, 5, 15 min) at the end of each row: "
+      "other jobs shared the machine, so the figures move with it. A negative cost "
+      "means the runs with fsync were the faster ones: the fsyncs cost less than this "
+      "machine's noise (and a write without fsync leaves its dirty pages for the "
+      "kernel to flush during the next one).",
+      "",
+      "| writer | MiB | without fsync (s) | with fsync (s) | fsync cost (s) | load |",
+      "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-      lines.append(f"| `{r['writer']}` | {r['mb']} | {r['without_fsync_s']} | "
-                   f"{r['with_fsync_s']} | {r['cost_s']} | {r['load_average']} |")
+      lines.append(
+        f"| `{r['writer']}` | {r['mb']} | {r['without_fsync_s']} | "
+        f"{r['with_fsync_s']} | {r['cost_s']} | {r['load_average']} |"
+      )
     with open(os.path.join(ROOT, "benchmarks", "results", "fsync.md"), "w") as f:
       f.write("\n".join(lines) + "\n")
 

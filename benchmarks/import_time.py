@@ -7,6 +7,7 @@ Each run is a new interpreter that imports jax (and jax.numpy) first, then times
 loaded (none should: they load on first use). Prints the table; ``--write`` also
 writes it to ``benchmarks/results/import_time.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,33 +34,37 @@ print(json.dumps({{"seconds": t1 - t0, "file": varscope_jax.__file__,
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("--runs", type=int, default=7)
-  parser.add_argument("--write", action="store_true",
-                      help="write benchmarks/results/import_time.md (default: print only)")
+  parser.add_argument(
+    "--write",
+    action="store_true",
+    help="write benchmarks/results/import_time.md (default: print only)",
+  )
   args = parser.parse_args(argv)
   runs = []
   for _ in range(args.runs):
     # From an empty folder, so the package imported is the installed one (or the one
     # on PYTHONPATH), not a checkout that happens to be the working directory.
     with tempfile.TemporaryDirectory() as empty:
-      out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True,
-                           check=True, cwd=empty).stdout
+      out = subprocess.run(
+        [sys.executable, "-c", CODE], capture_output=True, text=True, check=True, cwd=empty
+      ).stdout
     runs.append(json.loads(out.strip().splitlines()[-1]))
   seconds = [r["seconds"] for r in runs]
   heavy = sorted({m for r in runs for m in r["heavy"]})
   load = os.getloadavg()
   text = (
-      "# Import time\n\n`python benchmarks/import_time.py`, "
-      f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average "
-      f"{load[0]:.2f} at the end.\n\n"
-      "| `import varscope_jax` after `import jax` | median | min | max | runs |\n"
-      "|---|---|---|---|---|\n"
-      f"| seconds | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
-      f"{max(seconds):.3f} | {len(seconds)} |\n\n"
-      f"Heavy optional dependencies loaded by the import: {heavy or 'none'} "
-      f"(checked: {', '.join(HEAVY)}).\n"
-      f"\nPackage measured: `{runs[0]['file']}`.\n")
-  path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
-                      "import_time.md")
+    "# Import time\n\n`python benchmarks/import_time.py`, "
+    f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average "
+    f"{load[0]:.2f} at the end.\n\n"
+    "| `import varscope_jax` after `import jax` | median | min | max | runs |\n"
+    "|---|---|---|---|---|\n"
+    f"| seconds | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
+    f"{max(seconds):.3f} | {len(seconds)} |\n\n"
+    f"Heavy optional dependencies loaded by the import: {heavy or 'none'} "
+    f"(checked: {', '.join(HEAVY)}).\n"
+    f"\nPackage measured: `{runs[0]['file']}`.\n"
+  )
+  path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "import_time.md")
   print(text)
   if args.write:
     with open(path, "w") as f:

@@ -27,6 +27,7 @@ BERT inputs: batch 2, sequence 32 (``bert_models.example_inputs``); CNN inputs
 ``[16, 32, 32, 3]``; the CNN's step is a training step (batch statistics, moving averages
 updated through ``apply(..., mutable=True)``) with a cross-entropy loss.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,9 @@ def nbytes(tree):
 
 
 def n_params(size):
-  shapes = jax.eval_shape(bert_models.build("jax", size).init, jax.random.PRNGKey(0),
-                          *bert_models.example_inputs(size))
+  shapes = jax.eval_shape(
+    bert_models.build("jax", size).init, jax.random.PRNGKey(0), *bert_models.example_inputs(size)
+  )
   return sum(int(leaf.size) for leaf in jax.tree_util.tree_leaves(shapes))
 
 
@@ -61,8 +63,9 @@ def normalised_tokens(closed) -> list:
   text = re.sub(r"\b(name|jaxpr)=\S+", r"\1=_", str(closed))
   text = re.sub(r"\blet \S+ = \{", "let _ = {", text)
   names = {}
-  text = re.sub(r"\b[a-z]{1,3}\b(?=[:\s,)\]])",
-                lambda m: names.setdefault(m.group(0), "v%d" % len(names)), text)
+  text = re.sub(
+    r"\b[a-z]{1,3}\b(?=[:\s,)\]])", lambda m: names.setdefault(m.group(0), "v%d" % len(names)), text
+  )
   return text.split()
 
 
@@ -83,7 +86,12 @@ def _model(a, lib):
   if a.model == "cnn":
     m = cnn_models.build(lib)
     x = cnn_models.example_input()
-    return m, (x,), (lambda: cnn_models.make_step(m.extra["train_apply"])), (x, cnn_models.example_labels())
+    return (
+      m,
+      (x,),
+      (lambda: cnn_models.make_step(m.extra["train_apply"])),
+      (x, cnn_models.example_labels()),
+    )
   m = bert_models.build(lib, a.size)
   inputs = bert_models.example_inputs(a.size)
   return m, inputs, (lambda: bert_models.make_step(m.apply)), inputs
@@ -101,10 +109,18 @@ def cold(a):
   del params
   gc.collect()
   warm = steady.timed(fn, rng, *inputs)
-  return {"lib": a.lib, "mode": a.mode, "cold_s": seconds, "warm_s": warm,
-          "n_params": sum(int(x.size) for x in jax.tree_util.tree_leaves(
-              jax.eval_shape(fn, rng, *inputs))),
-          "bytes": size, "peak_rss_increase": rss, "peak_over_params": rss / size}
+  return {
+    "lib": a.lib,
+    "mode": a.mode,
+    "cold_s": seconds,
+    "warm_s": warm,
+    "n_params": sum(
+      int(x.size) for x in jax.tree_util.tree_leaves(jax.eval_shape(fn, rng, *inputs))
+    ),
+    "bytes": size,
+    "peak_rss_increase": rss,
+    "peak_over_params": rss / size,
+  }
 
 
 def bare(a):
@@ -120,8 +136,15 @@ def bare(a):
   size = nbytes(out)
   del out
   gc.collect()
-  return {"dist": dist, "n": n, "cold_s": seconds, "warm_s": steady.timed(fn, rng),
-          "bytes": size, "peak_rss_increase": rss, "peak_over_params": rss / size}
+  return {
+    "dist": dist,
+    "n": n,
+    "cold_s": seconds,
+    "warm_s": steady.timed(fn, rng),
+    "bytes": size,
+    "peak_rss_increase": rss,
+    "peak_over_params": rss / size,
+  }
 
 
 def steady_state(a):
@@ -133,18 +156,26 @@ def steady_state(a):
 
   for m in libs:  # warm-up: compiles each primitive once
     jax.block_until_ready(m.eager_apply(params, *inputs))
-  apply_t, n_apply = steady.interleaved([m.eager_apply for m in libs],
-                                        [(params, *inputs)] * 2, a.n_apply, budget_s=a.budget)
+  apply_t, n_apply = steady.interleaved(
+    [m.eager_apply for m in libs], [(params, *inputs)] * 2, a.n_apply, budget_s=a.budget
+  )
 
   steps = [our_step(), hand_step()]
   jaxprs = [jax.make_jaxpr(s)(params, *step_args) for s in steps]
   jitted = [jax.jit(s) for s in steps]
   compile_s = [steady.timed(f, params, *step_args) for f in jitted]
-  step_t, n_step = steady.interleaved(jitted, [(params, *step_args)] * 2, a.n_step,
-                                      budget_s=a.budget)
+  step_t, n_step = steady.interleaved(
+    jitted, [(params, *step_args)] * 2, a.n_step, budget_s=a.budget
+  )
   for j, prefix in enumerate(("", "hand_")):
-    out.update({prefix + "apply_eager_s": apply_t[j], prefix + "step_compile_s": compile_s[j],
-                prefix + "step_s": step_t[j], prefix + "step_eqns": steady.count_eqns(jaxprs[j].jaxpr)})
+    out.update(
+      {
+        prefix + "apply_eager_s": apply_t[j],
+        prefix + "step_compile_s": compile_s[j],
+        prefix + "step_s": step_t[j],
+        prefix + "step_eqns": steady.count_eqns(jaxprs[j].jaxpr),
+      }
+    )
   out["n_apply"], out["n_step"] = n_apply, n_step
   norm = [normalised_tokens(j) for j in jaxprs]
   out["jaxpr_equal"] = norm[0] == norm[1]
@@ -164,8 +195,7 @@ def main():
   s.add_argument("--n-step", type=int, default=7)
   s.add_argument("--budget", type=float, default=20.0, help="seconds per interleaved series")
   for p in (c, b, s):
-    p.add_argument("--size", default="base", choices=tuple(bert_models.CONFIGS),
-                   help="BERT's size")
+    p.add_argument("--size", default="base", choices=tuple(bert_models.CONFIGS), help="BERT's size")
     p.add_argument("--model", default="bert", choices=("bert", "cnn"))
   a = ap.parse_args()
   result = {"cold": cold, "bare": bare, "steady": steady_state}[a.what](a)

@@ -16,6 +16,7 @@ input); ``peak`` = max(``ru_maxrss``, a 1 ms psutil sampler) over the first call
 call (trace + compile + run), ``warm_s`` = one further call (params of the
 previous call freed first); throughput = params' bytes / time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,8 +75,13 @@ def build(case, layers, dim):
   def init(rng, x):
     del x
     keys = jax.random.split(rng, layers)
-    return {"layer_%d" % i: {"w": glorot(keys[i], (dim, dim), jnp.float32),
-                              "b": jnp.zeros((dim,), jnp.float32)} for i in range(layers)}
+    return {
+      "layer_%d" % i: {
+        "w": glorot(keys[i], (dim, dim), jnp.float32),
+        "b": jnp.zeros((dim,), jnp.float32),
+      }
+      for i in range(layers)
+    }
 
   return jax.jit(init)
 
@@ -115,12 +121,25 @@ def main():
     out = jax.block_until_ready(fn(rng, x))  # noqa: F841 (kept alive until the next round)
     warm.append(time.perf_counter() - t0)
 
-  print(json.dumps({
-      "case": a.case, "layers": a.layers, "dim": a.dim, "bytes": size,
-      "rss_before": rss_before, "maxrss_before": maxrss_before, "peak": peak,
-      "rss_after": rss_after, "peak_over_params": (peak - rss_before) / size,
-      "cold_s": cold, "warm_s": min(warm), "cold_GBps": size / cold / 1e9,
-      "warm_GBps": size / min(warm) / 1e9}))
+  print(
+    json.dumps(
+      {
+        "case": a.case,
+        "layers": a.layers,
+        "dim": a.dim,
+        "bytes": size,
+        "rss_before": rss_before,
+        "maxrss_before": maxrss_before,
+        "peak": peak,
+        "rss_after": rss_after,
+        "peak_over_params": (peak - rss_before) / size,
+        "cold_s": cold,
+        "warm_s": min(warm),
+        "cold_GBps": size / cold / 1e9,
+        "warm_GBps": size / min(warm) / 1e9,
+      }
+    )
+  )
 
 
 if __name__ == "__main__":

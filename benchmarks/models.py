@@ -22,6 +22,7 @@ hand-written JAX use the very same ``jnp`` math (``_dense``, ``_layer_norm``,
 take), ``eager_init(rng, x)`` (the library's normal un-jitted init) and
 ``eager_apply(params, x)`` (its normal un-jitted forward call).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -117,8 +118,16 @@ def _varscope(model, depth):
     return x
 
   t = vs.transform(mlp if model == "mlp" else transformer)
-  return Model("varscope", model, depth, init=t.init, apply=t.apply,
-               eager_init=t.init, eager_apply=t.apply, extra={"transformed": t})
+  return Model(
+    "varscope",
+    model,
+    depth,
+    init=t.init,
+    apply=t.apply,
+    eager_init=t.init,
+    eager_apply=t.apply,
+    extra={"transformed": t},
+  )
 
 
 # ---------------------------------------------------------------- hand-written JAX
@@ -130,9 +139,13 @@ def _handwritten(model, depth):
   def mlp_init(rng, x):
     del x
     keys = jax.random.split(rng, depth)
-    return {"layer_%d" % i: {"w": glorot(keys[i], (WIDTH, WIDTH), jnp.float32),
-                              "b": jnp.zeros((WIDTH,), jnp.float32)}
-            for i in range(depth)}
+    return {
+      "layer_%d" % i: {
+        "w": glorot(keys[i], (WIDTH, WIDTH), jnp.float32),
+        "b": jnp.zeros((WIDTH,), jnp.float32),
+      }
+      for i in range(depth)
+    }
 
   def mlp_apply(params, x):
     for i in range(depth):
@@ -145,17 +158,22 @@ def _handwritten(model, depth):
     params = {}
     for i, key in enumerate(jax.random.split(rng, depth)):
       ks = jax.random.split(key, 6)
-      ln = lambda: {"scale": jnp.ones((WIDTH,), jnp.float32),  # noqa: E731
-                    "bias": jnp.zeros((WIDTH,), jnp.float32)}
+      ln = lambda: {
+        "scale": jnp.ones((WIDTH,), jnp.float32),  # noqa: E731
+        "bias": jnp.zeros((WIDTH,), jnp.float32),
+      }
       params["block_%d" % i] = {
-          "ln1": ln(),
-          "attn": {n: glorot(k, (WIDTH, WIDTH), jnp.float32)
-                   for n, k in zip(("q", "k", "v", "o"), ks[:4])},
-          "ln2": ln(),
-          "mlp": {"w1": glorot(ks[4], (WIDTH, HIDDEN), jnp.float32),
-                  "b1": jnp.zeros((HIDDEN,), jnp.float32),
-                  "w2": glorot(ks[5], (HIDDEN, WIDTH), jnp.float32),
-                  "b2": jnp.zeros((WIDTH,), jnp.float32)},
+        "ln1": ln(),
+        "attn": {
+          n: glorot(k, (WIDTH, WIDTH), jnp.float32) for n, k in zip(("q", "k", "v", "o"), ks[:4])
+        },
+        "ln2": ln(),
+        "mlp": {
+          "w1": glorot(ks[4], (WIDTH, HIDDEN), jnp.float32),
+          "b1": jnp.zeros((HIDDEN,), jnp.float32),
+          "w2": glorot(ks[5], (HIDDEN, WIDTH), jnp.float32),
+          "b2": jnp.zeros((WIDTH,), jnp.float32),
+        },
       }
     return params
 
@@ -171,8 +189,7 @@ def _handwritten(model, depth):
     return x
 
   init, apply = (mlp_init, mlp_apply) if model == "mlp" else (tr_init, tr_apply)
-  return Model("jax", model, depth, init=init, apply=apply, eager_init=init,
-               eager_apply=apply)
+  return Model("jax", model, depth, init=init, apply=apply, eager_init=init, eager_apply=apply)
 
 
 # ---------------------------------------------------------------- Haiku
@@ -180,6 +197,7 @@ def _handwritten(model, depth):
 
 def _haiku(model, depth):
   import haiku as hk
+
   glorot = hk.initializers.VarianceScaling(1.0, "fan_avg", "uniform")
 
   def mlp(x):
@@ -191,8 +209,9 @@ def _haiku(model, depth):
     for i in range(depth):
       with hk.name_scope("block_%d" % i):
         h = hk.LayerNorm(-1, True, True, eps=LN_EPS, name="ln1")(x)
-        q, k, v = (hk.Linear(WIDTH, with_bias=False, w_init=glorot, name=n)(h)
-                   for n in ("q", "k", "v"))
+        q, k, v = (
+          hk.Linear(WIDTH, with_bias=False, w_init=glorot, name=n)(h) for n in ("q", "k", "v")
+        )
         logits = jnp.einsum("btd,bsd->bts", q, k) / jnp.sqrt(jnp.float32(WIDTH))
         att = jnp.einsum("bts,bsd->btd", jax.nn.softmax(logits, axis=-1), v)
         x = x + hk.Linear(WIDTH, with_bias=False, w_init=glorot, name="o")(att)
@@ -202,8 +221,9 @@ def _haiku(model, depth):
     return x
 
   t = hk.without_apply_rng(hk.transform(mlp if model == "mlp" else transformer))
-  return Model("haiku", model, depth, init=t.init, apply=t.apply, eager_init=t.init,
-               eager_apply=t.apply)
+  return Model(
+    "haiku", model, depth, init=t.init, apply=t.apply, eager_init=t.init, eager_apply=t.apply
+  )
 
 
 # ---------------------------------------------------------------- Flax linen
@@ -211,6 +231,7 @@ def _haiku(model, depth):
 
 def _linen(model, depth):
   import flax.linen as nn
+
   glorot = nn.initializers.glorot_uniform()
 
   class MLP(nn.Module):
@@ -224,8 +245,9 @@ def _linen(model, depth):
     @nn.compact
     def __call__(self, x):
       h = nn.LayerNorm(epsilon=LN_EPS, name="ln1")(x)
-      q, k, v = (nn.Dense(WIDTH, use_bias=False, kernel_init=glorot, name=n)(h)
-                 for n in ("q", "k", "v"))
+      q, k, v = (
+        nn.Dense(WIDTH, use_bias=False, kernel_init=glorot, name=n)(h) for n in ("q", "k", "v")
+      )
       logits = jnp.einsum("btd,bsd->bts", q, k) / jnp.sqrt(jnp.float32(WIDTH))
       att = jnp.einsum("bts,bsd->btd", jax.nn.softmax(logits, axis=-1), v)
       x = x + nn.Dense(WIDTH, use_bias=False, kernel_init=glorot, name="o")(att)
@@ -248,8 +270,7 @@ def _linen(model, depth):
   def apply(params, x):
     return m.apply({"params": params}, x)
 
-  return Model("linen", model, depth, init=init, apply=apply, eager_init=init,
-               eager_apply=apply)
+  return Model("linen", model, depth, init=init, apply=apply, eager_init=init, eager_apply=apply)
 
 
 # ---------------------------------------------------------------- Flax NNX
@@ -257,12 +278,14 @@ def _linen(model, depth):
 
 def _nnx(model, depth):
   from flax import nnx
+
   glorot = nnx.initializers.glorot_uniform()
 
   class MLP(nnx.Module):
     def __init__(self, rngs):
-      self.layers = nnx.List([nnx.Linear(WIDTH, WIDTH, kernel_init=glorot, rngs=rngs)
-                              for _ in range(depth)])
+      self.layers = nnx.List(
+        [nnx.Linear(WIDTH, WIDTH, kernel_init=glorot, rngs=rngs) for _ in range(depth)]
+      )
 
     def __call__(self, x):
       for layer in self.layers:
@@ -272,7 +295,8 @@ def _nnx(model, depth):
   class Block(nnx.Module):
     def __init__(self, rngs):
       lin = lambda i, o, bias=True: nnx.Linear(  # noqa: E731
-          i, o, use_bias=bias, kernel_init=glorot, rngs=rngs)
+        i, o, use_bias=bias, kernel_init=glorot, rngs=rngs
+      )
       self.ln1 = nnx.LayerNorm(WIDTH, epsilon=LN_EPS, rngs=rngs)
       self.q, self.k, self.v, self.o = (lin(WIDTH, WIDTH, False) for _ in range(4))
       self.ln2 = nnx.LayerNorm(WIDTH, epsilon=LN_EPS, rngs=rngs)
@@ -314,12 +338,25 @@ def _nnx(model, depth):
   def eager_apply(module, x):  # and call it
     return module(x)
 
-  return Model("nnx", model, depth, init=init, apply=apply, eager_init=eager_init,
-               eager_apply=eager_apply, extra={"to_params": lambda mod: nnx.split(mod)[1]})
+  return Model(
+    "nnx",
+    model,
+    depth,
+    init=init,
+    apply=apply,
+    eager_init=eager_init,
+    eager_apply=eager_apply,
+    extra={"to_params": lambda mod: nnx.split(mod)[1]},
+  )
 
 
-_BUILDERS = {"varscope": _varscope, "jax": _handwritten, "haiku": _haiku,
-             "linen": _linen, "nnx": _nnx}
+_BUILDERS = {
+  "varscope": _varscope,
+  "jax": _handwritten,
+  "haiku": _haiku,
+  "linen": _linen,
+  "nnx": _nnx,
+}
 
 
 def build(lib: str, model: str, depth: int) -> Model:

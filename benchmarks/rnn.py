@@ -15,6 +15,7 @@ Figures (with ``--write``, written to ``benchmarks/results/rnn.md`` and ``rnn.js
 * **cold init**: ``t.init`` in a fresh process (trace + compile + run) against Flax
   linen's ``jax.jit(init)`` and eager ``init`` of ``nn.RNN(nn.LSTMCell(H))`` x 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ def _vs_model():
   def loss(x):
     cell = vs.nn.rnn_cell.MultiRNNCell([vs.nn.rnn_cell.LSTMCell(H) for _ in range(2)])
     outputs, _ = vs.nn.dynamic_rnn(cell, x, dtype=vs.float32)
-    return jnp.mean(outputs ** 2)
+    return jnp.mean(outputs**2)
 
   return vs.transform(loss)
 
@@ -94,8 +95,12 @@ def measure_step(steps, repeats):
     cost = compiled.cost_analysis()
     cost = cost[0] if isinstance(cost, list) else cost
     text = compiled.as_text()
-    costs[name] = {"flops": cost.get("flops"), "bytes": cost.get("bytes accessed"),
-                   "dots": text.count(" dot("), "whiles": text.count(" while(")}
+    costs[name] = {
+      "flops": cost.get("flops"),
+      "bytes": cost.get("bytes accessed"),
+      "dots": text.count(" dot("),
+      "whiles": text.count(" while("),
+    }
   times = {"varscope": [], "hand": []}
   for _ in range(repeats):  # interleaved, so load changes hit both alike
     for name, fn, p in (("varscope", vs_step, params), ("hand", hand_step, hand_params)):
@@ -103,9 +108,14 @@ def measure_step(steps, repeats):
       jax.block_until_ready(fn(p, x))
       times[name].append(time.perf_counter() - t0)
   med = {k: statistics.median(v) for k, v in times.items()}
-  return {"steps": steps, "median_s": med, "min_s": {k: min(v) for k, v in times.items()},
-          "ratio_median": med["varscope"] / med["hand"], "compiled": costs, "jaxpr_eqns": {"varscope": jaxpr_vs,
-                                                                     "hand": jaxpr_hand}}
+  return {
+    "steps": steps,
+    "median_s": med,
+    "min_s": {k: min(v) for k, v in times.items()},
+    "ratio_median": med["varscope"] / med["hand"],
+    "compiled": costs,
+    "jaxpr_eqns": {"varscope": jaxpr_vs, "hand": jaxpr_hand},
+  }
 
 
 def measure_compile(steps, lib):
@@ -114,15 +124,24 @@ def measure_compile(steps, lib):
   t = _vs_model()
   x = jax.random.normal(jax.random.PRNGKey(1), (B, steps, D))
   params = t.init(jax.random.PRNGKey(0), x)
-  fn, p = ((jax.value_and_grad(t.apply), params) if lib == "varscope"
-           else (jax.value_and_grad(_hand_loss), _params_from_vs(params)))
+  fn, p = (
+    (jax.value_and_grad(t.apply), params)
+    if lib == "varscope"
+    else (jax.value_and_grad(_hand_loss), _params_from_vs(params))
+  )
   t0 = time.perf_counter()
   lowered = jax.jit(fn).lower(p, x)
   t1 = time.perf_counter()
   lowered.compile()
   t2 = time.perf_counter()
-  return {"steps": steps, "lib": lib, "trace_lower_s": t1 - t0, "compile_s": t2 - t1,
-          "total_s": t2 - t0, "jaxpr_eqns": len(jax.make_jaxpr(fn)(p, x).eqns)}
+  return {
+    "steps": steps,
+    "lib": lib,
+    "trace_lower_s": t1 - t0,
+    "compile_s": t2 - t1,
+    "total_s": t2 - t0,
+    "jaxpr_eqns": len(jax.make_jaxpr(fn)(p, x).eqns),
+  }
 
 
 def measure_cold_init(lib, mode):
@@ -165,15 +184,26 @@ def _sub(args, timeout=600):
 def run_all(repeats, write):
   load0 = os.getloadavg()
   res = {"step": _sub(["--measure", "step", "--steps", T, "--repeats", repeats])}
-  res["compile"] = [_sub(["--measure", "compile", "--steps", n, "--lib", lib])
-                    for n in (50, 100, 400) for lib in ("varscope", "hand")]
-  res["cold_init"] = [_sub(["--measure", "cold_init", "--lib", lib, "--mode", mode])
-                      for lib, mode in (("varscope", "own"), ("linen", "jit"), ("linen", "eager"))]
+  res["compile"] = [
+    _sub(["--measure", "compile", "--steps", n, "--lib", lib])
+    for n in (50, 100, 400)
+    for lib in ("varscope", "hand")
+  ]
+  res["cold_init"] = [
+    _sub(["--measure", "cold_init", "--lib", lib, "--mode", mode])
+    for lib, mode in (("varscope", "own"), ("linen", "jit"), ("linen", "eager"))
+  ]
   import jax
-  res["machine"] = {"date": datetime.date.today().isoformat(), "python": platform.python_version(),
-                    "jax": jax.__version__, "cpu_count": os.cpu_count(),
-                    "loadavg_start": load0, "loadavg_end": os.getloadavg(),
-                    "processor": platform.processor() or platform.machine()}
+
+  res["machine"] = {
+    "date": datetime.date.today().isoformat(),
+    "python": platform.python_version(),
+    "jax": jax.__version__,
+    "cpu_count": os.cpu_count(),
+    "loadavg_start": load0,
+    "loadavg_end": os.getloadavg(),
+    "processor": platform.processor() or platform.machine(),
+  }
   md = render(res)
   print(md)
   if write:
@@ -187,43 +217,84 @@ def run_all(repeats, write):
 
 def render(res):
   s, m = res["step"], res["machine"]
-  lines = ["# RNN benchmarks", "",
-           "2-layer LSTM (`MultiRNNCell([LSTMCell(%d)] * 2)` by `vs.nn.dynamic_rnn`), inputs "
-           "`[%d, T, %d]`; `python benchmarks/rnn.py`. %s, jax %s, %d cores, load average "
-           "%.1f at start, %.1f at end (above the core count, times are inflated)."
-           % (H, B, D, m["date"], m["jax"], m["cpu_count"], m["loadavg_start"][0],
-              m["loadavg_end"][0]), "",
-           "## Jitted training step, T = %d" % s["steps"], "",
-           "| | median | min | jaxpr equations |", "|---|---|---|---|"]
-  for k, label in (("varscope", "varscope_jax `vs.nn.dynamic_rnn`"),
-                   ("hand", "hand-written `lax.scan` LSTM")):
-    lines.append("| %s | %.2f ms | %.2f ms | %d |" % (label, 1e3 * s["median_s"][k],
-                                                       1e3 * s["min_s"][k], s["jaxpr_eqns"][k]))
+  lines = [
+    "# RNN benchmarks",
+    "",
+    "2-layer LSTM (`MultiRNNCell([LSTMCell(%d)] * 2)` by `vs.nn.dynamic_rnn`), inputs "
+    "`[%d, T, %d]`; `python benchmarks/rnn.py`. %s, jax %s, %d cores, load average "
+    "%.1f at start, %.1f at end (above the core count, times are inflated)."
+    % (H, B, D, m["date"], m["jax"], m["cpu_count"], m["loadavg_start"][0], m["loadavg_end"][0]),
+    "",
+    "## Jitted training step, T = %d" % s["steps"],
+    "",
+    "| | median | min | jaxpr equations |",
+    "|---|---|---|---|",
+  ]
+  for k, label in (
+    ("varscope", "varscope_jax `vs.nn.dynamic_rnn`"),
+    ("hand", "hand-written `lax.scan` LSTM"),
+  ):
+    lines.append(
+      "| %s | %.2f ms | %.2f ms | %d |"
+      % (label, 1e3 * s["median_s"][k], 1e3 * s["min_s"][k], s["jaxpr_eqns"][k])
+    )
   cv, ch = s["compiled"]["varscope"], s["compiled"]["hand"]
-  lines += ["", "Ratio (median): **%.3f×** (target ≤ 1.05×). The compiled programs (XLA cost "
-            "analysis) are the same: %s flops, %s bytes accessed, %d dots, %d while loops for "
-            "varscope_jax; %s, %s, %d, %d hand-written (the jaxpr has more equations: the "
-            "step-0 call that makes the variables, whose result XLA drops, and TF's "
-            "batch/time transposes)." % (s["ratio_median"], cv["flops"], cv["bytes"], cv["dots"],
-                                        cv["whiles"], ch["flops"], ch["bytes"], ch["dots"],
-                                        ch["whiles"]), "",
-            "## Compile time of the jitted step (fresh process each)", "",
-            "| T | varscope_jax trace+lower | compile | jaxpr eqns | hand-written trace+lower "
-            "| compile | jaxpr eqns |", "|---|---|---|---|---|---|---|"]
+  lines += [
+    "",
+    "Ratio (median): **%.3f×** (target ≤ 1.05×). The compiled programs (XLA cost "
+    "analysis) are the same: %s flops, %s bytes accessed, %d dots, %d while loops for "
+    "varscope_jax; %s, %s, %d, %d hand-written (the jaxpr has more equations: the "
+    "step-0 call that makes the variables, whose result XLA drops, and TF's "
+    "batch/time transposes)."
+    % (
+      s["ratio_median"],
+      cv["flops"],
+      cv["bytes"],
+      cv["dots"],
+      cv["whiles"],
+      ch["flops"],
+      ch["bytes"],
+      ch["dots"],
+      ch["whiles"],
+    ),
+    "",
+    "## Compile time of the jitted step (fresh process each)",
+    "",
+    "| T | varscope_jax trace+lower | compile | jaxpr eqns | hand-written trace+lower "
+    "| compile | jaxpr eqns |",
+    "|---|---|---|---|---|---|---|",
+  ]
   comp = {(c["steps"], c["lib"]): c for c in res["compile"]}
   for n in (50, 100, 400):
     v, h = comp[(n, "varscope")], comp[(n, "hand")]
-    lines.append("| %d | %.2f s | %.2f s | %d | %.2f s | %.2f s | %d |"
-                 % (n, v["trace_lower_s"], v["compile_s"], v["jaxpr_eqns"], h["trace_lower_s"],
-                    h["compile_s"], h["jaxpr_eqns"]))
-  lines += ["", "## Cold init (fresh process: trace + compile + run)", "",
-            "| | cold init | params |", "|---|---|---|"]
-  labels = {("varscope", "own"): "varscope_jax `t.init`",
-            ("linen", "jit"): "Flax linen `jax.jit(init)` of `nn.RNN(nn.LSTMCell)` x 2",
-            ("linen", "eager"): "Flax linen eager `init`"}
+    lines.append(
+      "| %d | %.2f s | %.2f s | %d | %.2f s | %.2f s | %d |"
+      % (
+        n,
+        v["trace_lower_s"],
+        v["compile_s"],
+        v["jaxpr_eqns"],
+        h["trace_lower_s"],
+        h["compile_s"],
+        h["jaxpr_eqns"],
+      )
+    )
+  lines += [
+    "",
+    "## Cold init (fresh process: trace + compile + run)",
+    "",
+    "| | cold init | params |",
+    "|---|---|---|",
+  ]
+  labels = {
+    ("varscope", "own"): "varscope_jax `t.init`",
+    ("linen", "jit"): "Flax linen `jax.jit(init)` of `nn.RNN(nn.LSTMCell)` x 2",
+    ("linen", "eager"): "Flax linen eager `init`",
+  }
   for c in res["cold_init"]:
-    lines.append("| %s | %.2f s | %d |" % (labels[(c["lib"], c["mode"])], c["cold_s"],
-                                           c["n_params"]))
+    lines.append(
+      "| %s | %.2f s | %d |" % (labels[(c["lib"], c["mode"])], c["cold_s"], c["n_params"])
+    )
   return "\n".join(lines) + "\n"
 
 
@@ -234,8 +305,11 @@ def main():
   ap.add_argument("--repeats", type=int, default=30)
   ap.add_argument("--lib", default="varscope")
   ap.add_argument("--mode", default="own")
-  ap.add_argument("--write", action="store_true",
-                  help="write benchmarks/results/rnn.{md,json} (default: print only)")
+  ap.add_argument(
+    "--write",
+    action="store_true",
+    help="write benchmarks/results/rnn.{md,json} (default: print only)",
+  )
   args = ap.parse_args()
   if args.measure is None:
     return run_all(args.repeats, args.write)

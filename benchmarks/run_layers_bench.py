@@ -13,6 +13,7 @@ and the peak RSS of the init against the params' bytes; and, in one process on t
 params, un-jitted apply and the jitted train step against the hand-written model (with the
 jaxpr comparison).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,14 +26,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run_all import RESULTS, fmt_s, machine_info, run_json  # noqa: E402
 
-COLD = [("varscope", "own"), ("varscope", "jit"), ("linen", "jit"), ("linen", "eager"),
-        ("jax", "jit"), ("jax", "eager")]
-LABELS = {("varscope", "own"): "varscope_jax `t.init`", ("varscope", "jit"): "varscope_jax `jax.jit(t.init)`",
-          ("linen", "jit"): "Flax linen `jax.jit(init)`", ("linen", "eager"): "Flax linen eager `init`",
-          ("jax", "jit"): "hand-written `jax.jit(init)`", ("jax", "eager"): "hand-written eager init"}
-SIZES = {"base": "BERT-Base (12 layers, hidden 768, 12 heads, intermediate 3072, vocab 30522)",
-         "base4": "BERT-Base with 4 layers (hidden 768, vocab 30522)",
-         "tiny": "tiny BERT (2 layers, hidden 32)"}
+COLD = [
+  ("varscope", "own"),
+  ("varscope", "jit"),
+  ("linen", "jit"),
+  ("linen", "eager"),
+  ("jax", "jit"),
+  ("jax", "eager"),
+]
+LABELS = {
+  ("varscope", "own"): "varscope_jax `t.init`",
+  ("varscope", "jit"): "varscope_jax `jax.jit(t.init)`",
+  ("linen", "jit"): "Flax linen `jax.jit(init)`",
+  ("linen", "eager"): "Flax linen eager `init`",
+  ("jax", "jit"): "hand-written `jax.jit(init)`",
+  ("jax", "eager"): "hand-written eager init",
+}
+SIZES = {
+  "base": "BERT-Base (12 layers, hidden 768, 12 heads, intermediate 3072, vocab 30522)",
+  "base4": "BERT-Base with 4 layers (hidden 768, vocab 30522)",
+  "tiny": "tiny BERT (2 layers, hidden 32)",
+}
 
 
 def main():
@@ -41,8 +55,11 @@ def main():
   ap.add_argument("--timeout", type=float, default=300.0, help="per measurement")
   ap.add_argument("--from-json", action="store_true")
   ap.add_argument("--skip-cnn", action="store_true")
-  ap.add_argument("--write", action="store_true",
-                  help="write benchmarks/results/layers.{md,json} (default: print only)")
+  ap.add_argument(
+    "--write",
+    action="store_true",
+    help="write benchmarks/results/layers.{md,json} (default: print only)",
+  )
   a = ap.parse_args()
   json_path = os.path.join(RESULTS, "layers.json")
   if a.from_json:
@@ -52,15 +69,16 @@ def main():
     results = {"machine": machine_info(), "size": a.size, "bert": _empty(), "cnn": _empty()}
     t_start = time.perf_counter()
     jobs = []
-    for model in (("bert",) if a.skip_cnn else ("cnn", "bert")):
+    for model in ("bert",) if a.skip_cnn else ("cnn", "bert"):
       jobs += [(model, "cold", ["--lib", lib, "--mode", mode]) for lib, mode in COLD]
       if model == "bert":
         jobs += [(model, "bare", ["--dist", d]) for d in ("normal", "truncated_normal")]
       jobs.append((model, "steady", []))
     for i, (model, what, args) in enumerate(jobs):
       print("[%d/%d] %s %s %s" % (i + 1, len(jobs), model, what, " ".join(args)), flush=True)
-      d, err = run_json("layers_bench.py", [what] + args + ["--model", model, "--size", a.size],
-                        a.timeout)
+      d, err = run_json(
+        "layers_bench.py", [what] + args + ["--model", model, "--size", a.size], a.timeout
+      )
       rec = d if d is not None else {"error": err, "args": args}
       if what == "cold":
         rec.setdefault("lib", args[1])
@@ -112,75 +130,146 @@ def targets(res, model):
       b = _bare(res, dist)
       if "cold_s" in b:
         ratio = own["cold_s"] / b["cold_s"]
-        rows.append(("cold `t.init` / one bare jitted `jax.random.%s` of %.1fM values"
-                     % (dist, b["n"] / 1e6), "<= %.1fx" % aim if aim else "(reference)",
-                     "%s / %s" % (fmt_s(own["cold_s"]), fmt_s(b["cold_s"])), "%.2fx" % ratio,
-                     (ratio <= aim) if aim else None))
+        rows.append(
+          (
+            "cold `t.init` / one bare jitted `jax.random.%s` of %.1fM values"
+            % (dist, b["n"] / 1e6),
+            "<= %.1fx" % aim if aim else "(reference)",
+            "%s / %s" % (fmt_s(own["cold_s"]), fmt_s(b["cold_s"])),
+            "%.2fx" % ratio,
+            (ratio <= aim) if aim else None,
+          )
+        )
     for mode in ("jit", "eager"):
       other = _cold(res, "linen", mode)
       if "cold_s" in other:
         ratio = own["cold_s"] / other["cold_s"]
-        rows.append(("cold `t.init` / Flax linen %s init" % mode, "< 1x",
-                     "%s / %s" % (fmt_s(own["cold_s"]), fmt_s(other["cold_s"])), "%.2fx" % ratio,
-                     ratio < 1))
+        rows.append(
+          (
+            "cold `t.init` / Flax linen %s init" % mode,
+            "< 1x",
+            "%s / %s" % (fmt_s(own["cold_s"]), fmt_s(other["cold_s"])),
+            "%.2fx" % ratio,
+            ratio < 1,
+          )
+        )
     if model == "bert":
-      rows.append(("peak RSS increase of cold `t.init` / params' bytes", "<= 1.3x",
-                   "%.2f GB / %.2f GB" % (own["peak_rss_increase"] / 1e9, own["bytes"] / 1e9),
-                   "%.2fx" % own["peak_over_params"], own["peak_over_params"] <= 1.3))
+      rows.append(
+        (
+          "peak RSS increase of cold `t.init` / params' bytes",
+          "<= 1.3x",
+          "%.2f GB / %.2f GB" % (own["peak_rss_increase"] / 1e9, own["bytes"] / 1e9),
+          "%.2fx" % own["peak_over_params"],
+          own["peak_over_params"] <= 1.3,
+        )
+      )
   s = res.get("steady") or {}
   if "step_s" in s:
-    rows.append(("jitted train step: jaxpr identical to hand-written", "identical",
-                 "%d vs %d eqns" % (s["step_eqns"], s["hand_step_eqns"]),
-                 "equal" if s["jaxpr_equal"] else "DIFFERENT", bool(s["jaxpr_equal"])))
+    rows.append(
+      (
+        "jitted train step: jaxpr identical to hand-written",
+        "identical",
+        "%d vs %d eqns" % (s["step_eqns"], s["hand_step_eqns"]),
+        "equal" if s["jaxpr_equal"] else "DIFFERENT",
+        bool(s["jaxpr_equal"]),
+      )
+    )
     ratio = s["step_s"] / s["hand_step_s"]
-    rows.append(("jitted train step time / hand-written", "<= 1.03x",
-                 "%s / %s" % (fmt_s(s["step_s"]), fmt_s(s["hand_step_s"])), "%.3fx" % ratio,
-                 ratio <= 1.03))
+    rows.append(
+      (
+        "jitted train step time / hand-written",
+        "<= 1.03x",
+        "%s / %s" % (fmt_s(s["step_s"]), fmt_s(s["hand_step_s"])),
+        "%.3fx" % ratio,
+        ratio <= 1.03,
+      )
+    )
     ratio = s["apply_eager_s"] / s["hand_apply_eager_s"]
-    rows.append(("un-jitted apply / hand-written", "<= 1.5x",
-                 "%s / %s" % (fmt_s(s["apply_eager_s"]), fmt_s(s["hand_apply_eager_s"])),
-                 "%.2fx" % ratio, ratio <= 1.5))
+    rows.append(
+      (
+        "un-jitted apply / hand-written",
+        "<= 1.5x",
+        "%s / %s" % (fmt_s(s["apply_eager_s"]), fmt_s(s["hand_apply_eager_s"])),
+        "%.2fx" % ratio,
+        ratio <= 1.5,
+      )
+    )
   return rows
 
 
 def _section(res, model, title):
-  out = ["## " + title, "", "### Targets", "", "| metric | target | measured | ratio | met |",
-         "|---|---|---|---|---|"]
+  out = [
+    "## " + title,
+    "",
+    "### Targets",
+    "",
+    "| metric | target | measured | ratio | met |",
+    "|---|---|---|---|---|",
+  ]
   for metric, target, measured, ratio, ok in targets(res, model):
     mark = "yes" if ok else ("-" if ok is None else "**no**")
     out.append("| %s | %s | %s | %s | %s |" % (metric, target, measured, ratio, mark))
-  out += ["", "### Init (fresh process each)", "",
-          "cold = first call: trace + compile + run; warm = a second call; RSS = peak increase "
-          "over the first call.", "",
-          "| library / mode | params | cold | warm | peak RSS increase | / params' bytes |",
-          "|---|---|---|---|---|---|"]
+  out += [
+    "",
+    "### Init (fresh process each)",
+    "",
+    "cold = first call: trace + compile + run; warm = a second call; RSS = peak increase "
+    "over the first call.",
+    "",
+    "| library / mode | params | cold | warm | peak RSS increase | / params' bytes |",
+    "|---|---|---|---|---|---|",
+  ]
   for lib, mode in COLD:
     r = _cold(res, lib, mode)
     if "error" in r or not r:
       out.append("| %s | %s | | | | |" % (LABELS[(lib, mode)], r.get("error", "not run")))
       continue
-    out.append("| %s | %.3gM | %s | %s | %.3f GB | %.2fx |" % (
-        LABELS[(lib, mode)], r["n_params"] / 1e6, fmt_s(r["cold_s"]), fmt_s(r["warm_s"]),
-        r["peak_rss_increase"] / 1e9, r["peak_over_params"]))
+    out.append(
+      "| %s | %.3gM | %s | %s | %.3f GB | %.2fx |"
+      % (
+        LABELS[(lib, mode)],
+        r["n_params"] / 1e6,
+        fmt_s(r["cold_s"]),
+        fmt_s(r["warm_s"]),
+        r["peak_rss_increase"] / 1e9,
+        r["peak_over_params"],
+      )
+    )
   for dist in ("normal", "truncated_normal") if model == "bert" else ():
     r = _bare(res, dist)
     if "error" in r or not r:
       out.append("| bare jitted `jax.random.%s` | %s | | | | |" % (dist, r.get("error", "not run")))
       continue
-    out.append("| bare jitted `jax.random.%s` | %.3gM values | %s | %s | %.3f GB | %.2fx |" % (
-        dist, r["n"] / 1e6, fmt_s(r["cold_s"]), fmt_s(r["warm_s"]), r["peak_rss_increase"] / 1e9,
-        r["peak_over_params"]))
+    out.append(
+      "| bare jitted `jax.random.%s` | %.3gM values | %s | %s | %.3f GB | %.2fx |"
+      % (
+        dist,
+        r["n"] / 1e6,
+        fmt_s(r["cold_s"]),
+        fmt_s(r["warm_s"]),
+        r["peak_rss_increase"] / 1e9,
+        r["peak_over_params"],
+      )
+    )
   s = res.get("steady") or {}
   out += ["", "### Apply and train step (one process, same params, interleaved)", ""]
   if "step_s" in s:
-    out += ["| | un-jitted apply | jit step compile | jit step | step eqns |", "|---|---|---|---|---|",
-            "| varscope_jax | %s | %s | %s | %d |" % (fmt_s(s["apply_eager_s"]), fmt_s(s["step_compile_s"]),
-                                                  fmt_s(s["step_s"]), s["step_eqns"]),
-            "| hand-written JAX | %s | %s | %s | %d |" % (fmt_s(s["hand_apply_eager_s"]),
-                                                      fmt_s(s["hand_step_compile_s"]),
-                                                      fmt_s(s["hand_step_s"]), s["hand_step_eqns"]),
-            "", "Medians of %d apply and %d step calls per library; the step jaxprs are %s." % (
-                s["n_apply"], s["n_step"], "identical" if s["jaxpr_equal"] else "DIFFERENT")]
+    out += [
+      "| | un-jitted apply | jit step compile | jit step | step eqns |",
+      "|---|---|---|---|---|",
+      "| varscope_jax | %s | %s | %s | %d |"
+      % (fmt_s(s["apply_eager_s"]), fmt_s(s["step_compile_s"]), fmt_s(s["step_s"]), s["step_eqns"]),
+      "| hand-written JAX | %s | %s | %s | %d |"
+      % (
+        fmt_s(s["hand_apply_eager_s"]),
+        fmt_s(s["hand_step_compile_s"]),
+        fmt_s(s["hand_step_s"]),
+        s["hand_step_eqns"],
+      ),
+      "",
+      "Medians of %d apply and %d step calls per library; the step jaxprs are %s."
+      % (s["n_apply"], s["n_step"], "identical" if s["jaxpr_equal"] else "DIFFERENT"),
+    ]
   else:
     out.append("steady: %s" % s.get("error", "not run"))
   return out + [""]
@@ -189,24 +278,42 @@ def _section(res, model, title):
 def report(results):
   info = results["machine"]
   cmd = "python benchmarks/run_layers_bench.py" + (
-      "" if results["size"] == "base" else " --size " + results["size"])
-  out = ["# Benchmarks of `vs.layers` models", "",
-         "`%s`; `benchmarks/layers_bench.py` says how each figure is measured." % cmd, "",
-         "Date: %s  " % info["date"],
-         "Machine: %s, %s cores, %s GiB RAM, JAX backend `%s`; versions: %s  "
-         % (info["cpu"], info["cores"], info["ram_GiB"], info["jax_backend"],
-            ", ".join("%s %s" % kv for kv in info["versions"].items())),
-         "Load average (1/5/15 min) at start %s, at end %s; whole run %.1f min. A load above the "
-         "core count means other processes shared the CPUs: every figure is then inflated and "
-         "noisy (single runs, ±30%% or worse)."
-         % (tuple(round(x, 2) for x in info["loadavg_start"]),
-            tuple(round(x, 2) for x in info.get("loadavg_end", ())), info.get("total_wall_s", 0) / 60),
-         ""]
+    "" if results["size"] == "base" else " --size " + results["size"]
+  )
+  out = [
+    "# Benchmarks of `vs.layers` models",
+    "",
+    "`%s`; `benchmarks/layers_bench.py` says how each figure is measured." % cmd,
+    "",
+    "Date: %s  " % info["date"],
+    "Machine: %s, %s cores, %s GiB RAM, JAX backend `%s`; versions: %s  "
+    % (
+      info["cpu"],
+      info["cores"],
+      info["ram_GiB"],
+      info["jax_backend"],
+      ", ".join("%s %s" % kv for kv in info["versions"].items()),
+    ),
+    "Load average (1/5/15 min) at start %s, at end %s; whole run %.1f min. A load above the "
+    "core count means other processes shared the CPUs: every figure is then inflated and "
+    "noisy (single runs, ±30%% or worse)."
+    % (
+      tuple(round(x, 2) for x in info["loadavg_start"]),
+      tuple(round(x, 2) for x in info.get("loadavg_end", ())),
+      info.get("total_wall_s", 0) / 60,
+    ),
+    "",
+  ]
   if results["cnn"]["cold"] or results["cnn"]["steady"]:
-    out += _section(results["cnn"], "cnn",
-                    "CNN with batch norm (`vs.layers`: 3 x conv 3x3 + batch norm + relu + "
-                    "max-pool, dense 10; input [16, 32, 32, 3]; 114k params)")
-  out += _section(results["bert"], "bert", "%s; inputs batch 2, sequence 32" % SIZES[results["size"]])
+    out += _section(
+      results["cnn"],
+      "cnn",
+      "CNN with batch norm (`vs.layers`: 3 x conv 3x3 + batch norm + relu + "
+      "max-pool, dense 10; input [16, 32, 32, 3]; 114k params)",
+    )
+  out += _section(
+    results["bert"], "bert", "%s; inputs batch 2, sequence 32" % SIZES[results["size"]]
+  )
   return "\n".join(out) + "\n"
 
 

@@ -24,6 +24,7 @@ resnet_v2_50 against the same step written by hand in ``jax`` on the same params
 (``slim_hand.py``): their jaxprs are compared equation for equation, and both steps are
 timed (best of 5 after the compile).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,6 @@ sys.path.insert(0, HERE)
 import slim_models  # noqa: E402  (puts the repo root and tests/slim_nets on sys.path)
 
 import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 FULL_SIZE = os.path.join(slim_models.ROOT, "tests", "slim_nets", "data", "full_size.json")
@@ -50,6 +50,7 @@ def cold(lib, mode):
   jax.block_until_ready((x, rng))
   if lib == "varscope":
     import varscope_jax as vs
+
     t = vs.transform(slim_models.slim_resnet_v2_50())
     fn = {"own": t.init, "jit": jax.jit(t.init, static_argnums=2)}[mode]
     call = lambda: fn(rng, x, True)
@@ -65,12 +66,19 @@ def cold(lib, mode):
   jax.block_until_ready(call())
   warm_s = time.perf_counter() - t0
   leaves = jax.tree_util.tree_leaves(params)
-  return {"lib": lib, "mode": mode, "cold_s": cold_s, "warm_s": warm_s,
-          "n_params": sum(int(l.size) for l in leaves), "n_leaves": len(leaves)}
+  return {
+    "lib": lib,
+    "mode": mode,
+    "cold_s": cold_s,
+    "warm_s": warm_s,
+    "n_params": sum(int(l.size) for l in leaves),
+    "n_leaves": len(leaves),
+  }
 
 
 def load(repeat):
   import varscope_jax as vs
+
   with open(FULL_SIZE) as f:
     variables = json.load(f)["resnet_v2"]["variables"]
   rng = np.random.default_rng(0)
@@ -80,9 +88,13 @@ def load(repeat):
     vs.save_tf1_checkpoint(prefix, vs.unflatten_params(flat))
     data = prefix + ".data-00000-of-00001"
     size = os.path.getsize(data)
-    np.fromfile(data, dtype=np.uint8)      # into the page cache
-    times = {"numpy_fromfile": [], "numpy_fromfile_device_put": [], "load_numpy": [],
-             "load_jax": []}
+    np.fromfile(data, dtype=np.uint8)  # into the page cache
+    times = {
+      "numpy_fromfile": [],
+      "numpy_fromfile_device_put": [],
+      "load_numpy": [],
+      "load_jax": [],
+    }
     for _ in range(repeat):
       t0 = time.perf_counter()
       raw = np.fromfile(data, dtype=np.uint8)
@@ -102,13 +114,20 @@ def load(repeat):
       n = len(vs.flatten_params(params))
       del params
   best = {k: min(v) for k, v in times.items()}
-  return {"bytes": size, "n_tensors": n, "repeat": repeat, **{k + "_s": v for k, v in best.items()},
-          "ratio_numpy": best["load_numpy"] / best["numpy_fromfile"],
-          "ratio_jax": best["load_jax"] / best["numpy_fromfile_device_put"], "all": times}
+  return {
+    "bytes": size,
+    "n_tensors": n,
+    "repeat": repeat,
+    **{k + "_s": v for k, v in best.items()},
+    "ratio_numpy": best["load_numpy"] / best["numpy_fromfile"],
+    "ratio_jax": best["load_jax"] / best["numpy_fromfile_device_put"],
+    "all": times,
+  }
 
 
 def jaxpr_compare():
   import slim_hand
+
   return slim_hand.compare()
 
 

@@ -12,6 +12,7 @@ kernel), ``jax.grad``, plain SGD. The hand-written forward is ``lax.conv_general
 TF's fused batch norm, ``lax.reduce_window`` and ``jnp`` on the params dict, written in
 the order tf_slim's code runs (each kernel's regularization term when its layer builds).
 """
+
 from __future__ import annotations
 
 import sys
@@ -31,8 +32,14 @@ LR = 0.1
 
 def _conv(x, kernel, stride, padding):
   return jax.lax.conv_general_dilated(
-      x, kernel, window_strides=(stride, stride), padding=padding, rhs_dilation=(1, 1),
-      dimension_numbers=("NHWC", "HWIO", "NHWC"), feature_group_count=1)
+    x,
+    kernel,
+    window_strides=(stride, stride),
+    padding=padding,
+    rhs_dilation=(1, 1),
+    dimension_numbers=("NHWC", "HWIO", "NHWC"),
+    feature_group_count=1,
+  )
 
 
 def _l2(w):
@@ -56,14 +63,18 @@ def _batch_norm(x, p):
     decay = jnp.asarray(1.0 - slim_models.DECAY, jnp.float32).astype(old.dtype)
     return old - (old - value.astype(old.dtype)) * decay
 
-  new = {**p, "moving_mean": average(p["moving_mean"], mean).astype(jnp.float32),
-         "moving_variance": average(p["moving_variance"], unbiased).astype(jnp.float32)}
+  new = {
+    **p,
+    "moving_mean": average(p["moving_mean"], mean).astype(jnp.float32),
+    "moving_variance": average(p["moving_variance"], unbiased).astype(jnp.float32),
+  }
   return y, new
 
 
 def _max_pool(x, size, stride):
-  return jax.lax.reduce_window(x, np.array(-np.inf, x.dtype), jax.lax.max, (1, size, size, 1),
-                               (1, stride, stride, 1), "SAME")
+  return jax.lax.reduce_window(
+    x, np.array(-np.inf, x.dtype), jax.lax.max, (1, size, size, 1), (1, stride, stride, 1), "SAME"
+  )
 
 
 class _Forward:
@@ -86,8 +97,11 @@ class _Forward:
   def conv_same(self, x, p, path, size, stride, bn=True):
     if stride > 1:
       total = size - 1
-      x = jnp.pad(x, [(0, 0), (total // 2, total - total // 2),
-                      (total // 2, total - total // 2), (0, 0)], constant_values=0)
+      x = jnp.pad(
+        x,
+        [(0, 0), (total // 2, total - total // 2), (total // 2, total - total // 2), (0, 0)],
+        constant_values=0,
+      )
       padding = "VALID"
     else:
       padding = "SAME"
@@ -115,14 +129,21 @@ class _Forward:
       block = "block%d" % (b + 1)
       for u in range(units):
         path = "%s/unit_%d/bottleneck_v2" % (block, u + 1)
-        x = self.unit(x, p[block]["unit_%d" % (u + 1)]["bottleneck_v2"], path, base * 4, base,
-                      stride if u == units - 1 else 1)
+        x = self.unit(
+          x,
+          p[block]["unit_%d" % (u + 1)]["bottleneck_v2"],
+          path,
+          base * 4,
+          base,
+          stride if u == units - 1 else 1,
+        )
     x, self.new["postnorm"] = _batch_norm(x, p["postnorm"])
     x = jax.nn.relu(x)
     x = jnp.mean(x, axis=(1, 2), keepdims=True)
     logits = self.conv(x, p["logits"])
-    predictions = jnp.reshape(jax.nn.softmax(jnp.reshape(logits, (-1, logits.shape[-1])), axis=-1),
-                              logits.shape)
+    predictions = jnp.reshape(
+      jax.nn.softmax(jnp.reshape(logits, (-1, logits.shape[-1])), axis=-1), logits.shape
+    )
     reg = sum(self.losses[1:], self.losses[0])
     return logits, predictions, reg
 
@@ -168,9 +189,10 @@ def _first_difference(a, b):
 
 def compare(batch=2, size=224):
   import varscope_jax as vs
+
   net = slim_models.slim_resnet_v2_50()
 
-  def net_and_loss(x, is_training):   # the regularization loss is read inside the trace
+  def net_and_loss(x, is_training):  # the regularization loss is read inside the trace
     logits, end_points = net(x, is_training)
     return logits, end_points, vs.get_regularization_loss()
 
@@ -191,7 +213,10 @@ def compare(batch=2, size=224):
   n_eqns = len(inner.jaxpr.eqns) if inner is not None else len(jaxprs["slim"].jaxpr.eqns)
   out = {"jaxpr_equal": equal, "n_eqns": n_eqns, "batch": batch, "size": size}
   if not equal:
-    a, b = jaxprs["slim"].jaxpr.eqns[0].params["jaxpr"].jaxpr, jaxprs["hand"].jaxpr.eqns[0].params["jaxpr"].jaxpr
+    a, b = (
+      jaxprs["slim"].jaxpr.eqns[0].params["jaxpr"].jaxpr,
+      jaxprs["hand"].jaxpr.eqns[0].params["jaxpr"].jaxpr,
+    )
     out["first_difference"] = _first_difference(_structure(a), _structure(b))
   results, best = {}, {}
   for k, s in steps.items():
@@ -199,18 +224,20 @@ def compare(batch=2, size=224):
     results[k] = jax.block_until_ready(s(params, x, y))
     out[k + "_first_call_s"] = time.perf_counter() - t0
     best[k] = float("inf")
-  for _ in range(5):                     # interleaved, so both see the same machine load
+  for _ in range(5):  # interleaved, so both see the same machine load
     for k, s in steps.items():
       t0 = time.perf_counter()
       jax.block_until_ready(s(params, x, y))
       best[k] = min(best[k], time.perf_counter() - t0)
   out.update({k + "_step_s": v for k, v in best.items()})
-  diff = jax.tree_util.tree_map(lambda a, b: float(jnp.max(jnp.abs(a - b))), results["slim"],
-                                results["hand"])
+  diff = jax.tree_util.tree_map(
+    lambda a, b: float(jnp.max(jnp.abs(a - b))), results["slim"], results["hand"]
+  )
   out["max_abs_diff_params_after_step"] = max(jax.tree_util.tree_leaves(diff))
   return out
 
 
 if __name__ == "__main__":
   import json
+
   print(json.dumps(compare(*(int(a) for a in sys.argv[1:3]))))

@@ -15,6 +15,7 @@
   SAME params, and ``jaxpr_equal`` says whether the step jaxprs are identical after
   normalising names -- this is what the ratios in results.md use.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,15 +102,14 @@ def main():
   for _ in range(3):
     for j, mm in enumerate(libs):
       tr_init[j].append(timed(lambda: jax.eval_shape(lambda r, y: mm.init(r, y), rng, x)))
-      tr_apply[j].append(timed(
-          lambda: jax.eval_shape(lambda p, y: mm.apply(p, y), p_list[j], x)))
+      tr_apply[j].append(timed(lambda: jax.eval_shape(lambda p, y: mm.apply(p, y), p_list[j], x)))
 
   # un-jitted apply
   for j, mm in enumerate(libs):
     mm.eager_apply(e_list[j], x)  # warm-up: compiles each primitive once
-  apply_eager, n_apply = interleaved([mm.eager_apply for mm in libs],
-                                     [(e_list[j], x) for j in range(len(libs))],
-                                     a.n, budget_s=5.0)
+  apply_eager, n_apply = interleaved(
+    [mm.eager_apply for mm in libs], [(e_list[j], x) for j in range(len(libs))], a.n, budget_s=5.0
+  )
 
   # jitted step
   steps = [make_step(mm.apply) for mm in libs]
@@ -120,11 +120,13 @@ def main():
   for j, f in enumerate(jitted):
     for _ in range(3):
       jax.block_until_ready(f(p_list[j], x))
-  step_t, n_step = interleaved(jitted, [(p_list[j], x) for j in range(len(libs))],
-                               max(a.n, 100), budget_s=5.0)
+  step_t, n_step = interleaved(
+    jitted, [(p_list[j], x) for j in range(len(libs))], max(a.n, 100), budget_s=5.0
+  )
 
-  for j, prefix in enumerate(["", "hand_"][:len(libs)]):
-    out.update({
+  for j, prefix in enumerate(["", "hand_"][: len(libs)]):
+    out.update(
+      {
         prefix + "trace_init_s": statistics.median(tr_init[j]),
         prefix + "trace_apply_s": statistics.median(tr_apply[j]),
         prefix + "apply_eager_s": apply_eager[j],
@@ -132,12 +134,14 @@ def main():
         prefix + "step_s": step_t[j],
         prefix + "step_eqns": count_eqns(jaxprs[j].jaxpr),
         prefix + "apply_eqns": count_eqns(apply_jaxprs[j].jaxpr),
-    })
+      }
+    )
   out["n_apply"], out["n_step"] = n_apply, n_step
   if a.lib == "varscope":
     out["jaxpr_equal"] = normalised_jaxpr(jaxprs[0]) == normalised_jaxpr(jaxprs[1])
-    out["apply_jaxpr_equal"] = (normalised_jaxpr(apply_jaxprs[0])
-                                == normalised_jaxpr(apply_jaxprs[1]))
+    out["apply_jaxpr_equal"] = normalised_jaxpr(apply_jaxprs[0]) == normalised_jaxpr(
+      apply_jaxprs[1]
+    )
   print(json.dumps(out))
 
 

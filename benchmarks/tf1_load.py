@@ -8,6 +8,7 @@ into a temporary folder, then times ``load_tf1_checkpoint(prefix, as_numpy=True)
 reads, crc32c checks, numpy arrays) and the crc32c alone over the same bytes. Prints one
 JSON line: MB/s of the whole load and of the checksum, and which crc32c ran.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,12 +59,19 @@ def main() -> None:
       t0 = time.perf_counter()
       tensor_bundle.crc32c(raw)
       crc_s = min(crc_s, time.perf_counter() - t0)
-  print(json.dumps({
-      "bundle_mb": total / 2**20, "load_s": load_s, "load_mb_per_s": total / 2**20 / load_s,
-      "crc_mb_per_s": block.nbytes / 2**20 / crc_s,
-      "crc32c": "pure Python" if args.pure_crc else crc_lib.IMPLEMENTATION,
-      "load_avg_1min": os.getloadavg()[0], "cpus": os.cpu_count(),
-  }))
+  print(
+    json.dumps(
+      {
+        "bundle_mb": total / 2**20,
+        "load_s": load_s,
+        "load_mb_per_s": total / 2**20 / load_s,
+        "crc_mb_per_s": block.nbytes / 2**20 / crc_s,
+        "crc32c": "pure Python" if args.pure_crc else crc_lib.IMPLEMENTATION,
+        "load_avg_1min": os.getloadavg()[0],
+        "cpus": os.cpu_count(),
+      }
+    )
+  )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 
 The "What needs a person" table comes from ``varscope_jax/_src/upgrade/manual.py``.
 """
+
 import pathlib
 import re
 import sys
@@ -22,7 +23,7 @@ END = "<!-- END manual table -->"
 def render(text: str) -> str:
   """``text`` with the section between the markers replaced by the generated table."""
   pattern = re.compile(re.escape(BEGIN) + r"[^\n]*\n.*?" + re.escape(END), re.S)
-  head = text[text.index(BEGIN):].split("\n", 1)[0]
+  head = text[text.index(BEGIN) :].split("\n", 1)[0]
   return pattern.sub(lambda _: f"{head}\n{manual.markdown_table()}\n{END}", text, count=1)
 
 

@@ -14,6 +14,7 @@ Data: the Zen of Python (Python's ``this`` module), no download. Random 32-chara
 windows train; the last 15% of the text is held out. At the end it samples text from
 the model, one character at a time, through ``dynamic_rnn``'s ``initial_state``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ import optax
 import varscope_jax as vs
 
 EMBED, UNITS, LAYERS = 16, 32, 2
-KEEP_PROB = 0.8          # DropoutWrapper(output_keep_prob) while training
+KEEP_PROB = 0.8  # DropoutWrapper(output_keep_prob) while training
 SEQ_LEN, BATCH = 32, 32
 STEPS, LEARNING_RATE = 400, 1e-2
 SEED = 0
@@ -51,8 +52,9 @@ def char_lm(ids, lengths, vocab, training, initial_state=None):
     if training:
       cells = [vs.nn.rnn_cell.DropoutWrapper(c, output_keep_prob=KEEP_PROB) for c in cells]
     cell = vs.nn.rnn_cell.MultiRNNCell(cells)
-    outputs, state = vs.nn.dynamic_rnn(cell, x, sequence_length=lengths,
-                                       initial_state=initial_state, dtype=vs.float32)
+    outputs, state = vs.nn.dynamic_rnn(
+      cell, x, sequence_length=lengths, initial_state=initial_state, dtype=vs.float32
+    )
     with vs.variable_scope("softmax"):
       w = vs.get_variable("w", [UNITS, vocab])
       b = vs.get_variable("b", [vocab], initializer=vs.zeros_initializer())
@@ -68,6 +70,7 @@ def masked_xent(logits, targets, lengths):
 
 def make_functions(vocab):
   """The training and evaluation graphs, as pure functions of one params tree."""
+
   def train_loss(ids, targets, lengths):
     logits, _ = char_lm(ids, lengths, vocab, training=True)
     return masked_xent(logits, targets, lengths)
@@ -77,8 +80,9 @@ def make_functions(vocab):
     return masked_xent(logits, targets, lengths)
 
   def next_char(ids, state):  # one step, from a given state (sampling)
-    logits, state = char_lm(ids, jnp.ones(ids.shape[:1], jnp.int32), vocab, training=False,
-                            initial_state=state)
+    logits, state = char_lm(
+      ids, jnp.ones(ids.shape[:1], jnp.int32), vocab, training=False, initial_state=state
+    )
     return logits[:, -1], state
 
   return vs.transform(train_loss), vs.transform(eval_loss), vs.transform(next_char)
@@ -86,8 +90,8 @@ def make_functions(vocab):
 
 def windows(codes, rng, batch, length):
   starts = rng.randint(0, len(codes) - length - 1, size=batch)
-  x = np.stack([codes[s:s + length] for s in starts])
-  y = np.stack([codes[s + 1:s + length + 1] for s in starts])
+  x = np.stack([codes[s : s + length] for s in starts])
+  y = np.stack([codes[s + 1 : s + length + 1] for s in starts])
   return x, y, np.full((batch,), length, np.int32)
 
 
@@ -102,7 +106,7 @@ def main(argv=None):
   chars = sorted(set(text))
   codes = np.array([chars.index(c) for c in text], np.int32)
   split = int(len(codes) * 0.85)
-  train_codes, val_codes = codes[:split], codes[split - SEQ_LEN:]
+  train_codes, val_codes = codes[:split], codes[split - SEQ_LEN :]
   vocab = len(chars)
   rng = np.random.RandomState(SEED)
   val = windows(val_codes, np.random.RandomState(1), 64, SEQ_LEN)
@@ -130,21 +134,27 @@ def main(argv=None):
   bar = None
   if not args.quiet:
     from tqdm import tqdm
+
     steps = bar = tqdm(steps, desc="train", file=sys.stdout)
   for step in steps:
     batch = windows(train_codes, rng, BATCH, SEQ_LEN)
     params, opt_state, loss = update(params, opt_state, batch, jax.random.PRNGKey(step))
     if step % 100 == 0 or step == args.steps:
-      msg = "step %d train_loss=%.3f val_loss=%.3f" % (step, float(loss),
-                                                        float(eval_fn(params, *val)))
+      msg = "step %d train_loss=%.3f val_loss=%.3f" % (
+        step,
+        float(loss),
+        float(eval_fn(params, *val)),
+      )
       (bar.write if bar is not None else print)(msg)
   if bar is not None:
     bar.close()
 
   # Sampling: the evaluation model one character at a time, carrying dynamic_rnn's state.
   next_char = jax.jit(step_fn.apply)
-  state = tuple(vs.nn.rnn_cell.LSTMStateTuple(jnp.zeros((1, UNITS)), jnp.zeros((1, UNITS)))
-                for _ in range(LAYERS))
+  state = tuple(
+    vs.nn.rnn_cell.LSTMStateTuple(jnp.zeros((1, UNITS)), jnp.zeros((1, UNITS)))
+    for _ in range(LAYERS)
+  )
   out, ids = "Beautiful", None
   for ch in out:
     logits, state = next_char(params, jnp.array([[chars.index(ch)]]), state)

@@ -21,6 +21,7 @@ same net loads with ``vs.load_tf1_checkpoint`` as it is.
 
 Data: scikit-learn's bundled 8x8 digits (no download), upsampled to 16x16x3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,7 @@ import optax
 from sklearn.datasets import load_digits
 
 import varscope_jax as vs
-from varscope_jax.contrib import slim        # TF1: import tf_slim as slim
+from varscope_jax.contrib import slim  # TF1: import tf_slim as slim
 
 NUM_CLASSES = 5
 BATCH = 64
@@ -44,15 +45,21 @@ BATCH = 64
 
 
 def resnet_arg_scope(is_training, weight_decay=1e-4):
-  batch_norm_params = {"decay": 0.9, "epsilon": 1e-5, "scale": True,
-                       "is_training": is_training,
-                       "updates_collections": vs.GraphKeys.UPDATE_OPS}
-  with slim.arg_scope([slim.conv2d],
-                      weights_regularizer=slim.l2_regularizer(weight_decay),
-                      weights_initializer=slim.variance_scaling_initializer(),
-                      activation_fn=jax.nn.relu,
-                      normalizer_fn=slim.batch_norm,
-                      normalizer_params=batch_norm_params):
+  batch_norm_params = {
+    "decay": 0.9,
+    "epsilon": 1e-5,
+    "scale": True,
+    "is_training": is_training,
+    "updates_collections": vs.GraphKeys.UPDATE_OPS,
+  }
+  with slim.arg_scope(
+    [slim.conv2d],
+    weights_regularizer=slim.l2_regularizer(weight_decay),
+    weights_initializer=slim.variance_scaling_initializer(),
+    activation_fn=jax.nn.relu,
+    normalizer_fn=slim.batch_norm,
+    normalizer_params=batch_norm_params,
+  ):
     with slim.arg_scope([slim.batch_norm], **batch_norm_params):
       with slim.arg_scope([slim.max_pool2d], padding="SAME") as sc:
         return sc
@@ -65,11 +72,19 @@ def unit(net, depth, stride, scope):
     if net.shape[-1] == depth and stride == 1:
       shortcut = net
     else:
-      shortcut = slim.conv2d(preact, depth, [1, 1], stride=stride, normalizer_fn=None,
-                             activation_fn=None, scope="shortcut")
+      shortcut = slim.conv2d(
+        preact,
+        depth,
+        [1, 1],
+        stride=stride,
+        normalizer_fn=None,
+        activation_fn=None,
+        scope="shortcut",
+      )
     residual = slim.conv2d(preact, depth, [3, 3], stride=stride, scope="conv1")
-    residual = slim.conv2d(residual, depth, [3, 3], normalizer_fn=None, activation_fn=None,
-                           scope="conv2")
+    residual = slim.conv2d(
+      residual, depth, [3, 3], normalizer_fn=None, activation_fn=None, scope="conv2"
+    )
     return shortcut + residual
 
 
@@ -77,19 +92,20 @@ def resnet_v2(images, num_classes, is_training, scope="resnet_v2"):
   with vs.variable_scope(scope) as sc:
     end_points_collection = sc.original_name_scope + "_end_points"
     with slim.arg_scope(resnet_arg_scope(is_training)):
-      with slim.arg_scope([slim.conv2d, slim.max_pool2d],
-                          outputs_collections=end_points_collection):
-        net = slim.conv2d(images, 16, [3, 3], activation_fn=None, normalizer_fn=None,
-                          scope="conv1")
+      with slim.arg_scope(
+        [slim.conv2d, slim.max_pool2d], outputs_collections=end_points_collection
+      ):
+        net = slim.conv2d(images, 16, [3, 3], activation_fn=None, normalizer_fn=None, scope="conv1")
         net = slim.max_pool2d(net, [2, 2], stride=1, scope="pool1")
         for i, (depth, stride) in enumerate([(16, 1), (32, 2), (64, 2)]):
           net = unit(net, depth, stride, "block%d/unit_1" % (i + 1))
         net = slim.batch_norm(net, activation_fn=jax.nn.relu, scope="postnorm")
-        net = jnp.mean(net, axis=(1, 2), keepdims=True)                 # tf.reduce_mean
-        net = slim.conv2d(net, num_classes, [1, 1], activation_fn=None, normalizer_fn=None,
-                          scope="logits")
+        net = jnp.mean(net, axis=(1, 2), keepdims=True)  # tf.reduce_mean
+        net = slim.conv2d(
+          net, num_classes, [1, 1], activation_fn=None, normalizer_fn=None, scope="logits"
+        )
         end_points = slim.utils.convert_collection_to_dict(end_points_collection)
-        return jnp.squeeze(net, (1, 2)), end_points                    # tf.squeeze
+        return jnp.squeeze(net, (1, 2)), end_points  # tf.squeeze
 
 
 # ----------------------------------------------------------------- training
@@ -114,14 +130,14 @@ def model(images, labels, is_training):
 
 
 t = vs.transform(model)
-tx = optax.sgd(1.0, momentum=0.9)         # the learning rate is a step argument
+tx = optax.sgd(1.0, momentum=0.9)  # the learning rate is a step argument
 
 
 @jax.jit
 def train_step(params, opt_state, images, labels, learning_rate):
   def loss_fn(p):
     (loss, _), new_params = t.apply(p, images, labels, True, mutable=True)
-    return loss, new_params                 # new_params: the moving statistics, updated
+    return loss, new_params  # new_params: the moving statistics, updated
 
   (loss, new_params), grads = jax.value_and_grad(loss_fn, has_aux=True)(params)
   updates, opt_state = tx.update(grads, opt_state, params)
@@ -141,8 +157,7 @@ def train(params, data, steps, learning_rate, quiet, label):
   rng = np.random.default_rng(1)
   for step in range(steps):
     idx = rng.integers(0, len(labels), BATCH)
-    params, opt_state, loss = train_step(params, opt_state, images[idx], labels[idx],
-                                         learning_rate)
+    params, opt_state, loss = train_step(params, opt_state, images[idx], labels[idx], learning_rate)
     if not quiet and (step + 1) % 25 == 0:
       print(f"{label} step {step + 1}: loss={float(loss):.3f}")
   return params
@@ -173,9 +188,12 @@ def main():
   variables_to_restore = slim.get_variables_to_restore(exclude=["resnet_v2/logits"])
   fresh = t.init(jax.random.PRNGKey(1), x, y, True)
   params = vs.train.init_from_checkpoint(
-      fresh, ckpt, {slim.get_variable_full_name(v): v for v in variables_to_restore})
-  print(f"restored {len(variables_to_restore)} of {len(names)} variables from {ckpt}; "
-        "new head: resnet_v2/logits")
+    fresh, ckpt, {slim.get_variable_full_name(v): v for v in variables_to_restore}
+  )
+  print(
+    f"restored {len(variables_to_restore)} of {len(names)} variables from {ckpt}; "
+    "new head: resnet_v2/logits"
+  )
   _, (_, end_points) = jax.eval_shape(lambda p: t.apply(p, x, y, False), params)
   print("end points:", ", ".join(end_points))
   tuned = train(params, second, a.finetune_steps, 0.01, a.quiet, "fine-tune")

@@ -17,6 +17,7 @@ tower becomes a pure function with ``vs.transform``, and both share one params t
 
 Data: scikit-learn's bundled 8x8 digits (1797 images, no download), 20% held out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,16 +35,16 @@ from tqdm import tqdm
 
 import varscope_jax as vs
 
-HIDDEN = (256, 128)      # two hidden layers: model/fc1, model/fc2, then model/logits
+HIDDEN = (256, 128)  # two hidden layers: model/fc1, model/fc2, then model/logits
 NUM_CLASSES = 10
 DROPOUT_RATE = 0.2
-BN_DECAY = 0.9           # tf.layers.batch_normalization's momentum (default 0.99)
+BN_DECAY = 0.9  # tf.layers.batch_normalization's momentum (default 0.99)
 BN_EPSILON = 1e-3
 BATCH_SIZE = 64
 EPOCHS = 30
 LEARNING_RATE = 3e-3
 WEIGHT_DECAY = 1e-3
-EMA_DECAY = 0.99         # tf.train.ExponentialMovingAverage(decay, num_updates=step)
+EMA_DECAY = 0.99  # tf.train.ExponentialMovingAverage(decay, num_updates=step)
 SEED = 0
 
 
@@ -59,7 +60,8 @@ def load_data(seed: int = SEED):
   x = (x / 16.0).astype(np.float32)
   y = y.astype(np.int32)
   x_train, x_val, y_train, y_val = train_test_split(
-      x, y, test_size=0.2, random_state=seed, stratify=y)
+    x, y, test_size=0.2, random_state=seed, stratify=y
+  )
   return x_train, y_train, x_val, y_val
 
 
@@ -68,8 +70,9 @@ def load_data(seed: int = SEED):
 # --------------------------------------------------------------------------------------
 def dense(x, units):
   """``w`` and ``b`` in the current variable scope (tf.layers.dense's variables)."""
-  w = vs.get_variable("w", [x.shape[-1], units],
-                      initializer=vs.variance_scaling_initializer(2.0))  # He init
+  w = vs.get_variable(
+    "w", [x.shape[-1], units], initializer=vs.variance_scaling_initializer(2.0)
+  )  # He init
   b = vs.get_variable("b", [units], initializer=vs.zeros_initializer())
   return x @ w + b
 
@@ -86,10 +89,12 @@ def batch_norm(x, training):
     units = x.shape[-1]
     gamma = vs.get_variable("gamma", [units], initializer=vs.ones_initializer())
     beta = vs.get_variable("beta", [units], initializer=vs.zeros_initializer())
-    moving_mean = vs.get_variable("moving_mean", [units], trainable=False,
-                                  initializer=vs.zeros_initializer())
-    moving_var = vs.get_variable("moving_variance", [units], trainable=False,
-                                 initializer=vs.ones_initializer())
+    moving_mean = vs.get_variable(
+      "moving_mean", [units], trainable=False, initializer=vs.zeros_initializer()
+    )
+    moving_var = vs.get_variable(
+      "moving_variance", [units], trainable=False, initializer=vs.ones_initializer()
+    )
     if training:
       mean, var = jnp.mean(x, axis=0), jnp.var(x, axis=0)
       vs.assign_moving_average(moving_mean, mean, BN_DECAY)
@@ -112,12 +117,12 @@ def mlp(x, training):
   """The model body: its variables go under whatever variable scope is open."""
   h = x
   for i, units in enumerate(HIDDEN, start=1):
-    with vs.variable_scope(f"fc{i}"):          # model/fc1/w, model/fc1/bn/gamma, ...
+    with vs.variable_scope(f"fc{i}"):  # model/fc1/w, model/fc1/bn/gamma, ...
       h = dense(h, units)
       h = batch_norm(h, training)
       h = jax.nn.relu(h)
       h = dropout(h, DROPOUT_RATE, training)
-  with vs.variable_scope("logits"):           # model/logits/w, model/logits/b
+  with vs.variable_scope("logits"):  # model/logits/w, model/logits/b
     return dense(h, NUM_CLASSES)
 
 
@@ -157,8 +162,7 @@ def ema_eval_metrics(averages, x, y):
   ema.average(g(n, *a, **k)))``. ``strict=False``: variables without an average (the
   batch-norm statistics) are read as they are.
   """
-  with vs.variable_scope("model", reuse=True,
-                         custom_getter=vs.ema_getter(averages, strict=False)):
+  with vs.variable_scope("model", reuse=True, custom_getter=vs.ema_getter(averages, strict=False)):
     logits = mlp(x, training=False)
   return _metrics(logits, y)
 
@@ -179,8 +183,7 @@ def make_optimizer(trainable, total_steps):
   ``model/fc2/w`` and ``model/logits/w`` -- not biases, not batch-norm gamma/beta.
   """
   schedule = optax.cosine_decay_schedule(LEARNING_RATE, total_steps)
-  return optax.adamw(schedule, weight_decay=WEIGHT_DECAY,
-                     mask=vs.mask(trainable, "model/**/w"))
+  return optax.adamw(schedule, weight_decay=WEIGHT_DECAY, mask=vs.mask(trainable, "model/**/w"))
 
 
 def ema_update(averages, trainable, step):
@@ -203,7 +206,8 @@ def make_train_step(optimizer, trainable_names):
   @functools.partial(jax.jit, donate_argnums=(0, 1, 2, 3))
   def train_step(trainable, state, opt_state, averages, step, x, y, rng):
     (loss, (accuracy, state)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-        trainable, state, x, y, rng)
+      trainable, state, x, y, rng
+    )
     updates, opt_state = optimizer.update(grads, opt_state, trainable)
     trainable = optax.apply_updates(trainable, updates)
     averages = ema_update(averages, trainable, step)
@@ -245,14 +249,23 @@ def fit(epochs=EPOCHS, *, seed=SEED, quiet=False):
   trainable_names = [name for name, spec in specs.items() if spec.trainable]
   trainable, state = vs.split_by_names(params, trainable_names)
 
-  steps_per_epoch = len(x_train) // BATCH_SIZE    # drop the last partial batch
+  steps_per_epoch = len(x_train) // BATCH_SIZE  # drop the last partial batch
   optimizer = make_optimizer(trainable, epochs * steps_per_epoch)
   opt_state = optimizer.init(trainable)
-  averages = jax.tree.map(jnp.copy, trainable)     # own buffers: both are donated
+  averages = jax.tree.map(jnp.copy, trainable)  # own buffers: both are donated
   train_step = make_train_step(optimizer, trainable_names)
 
-  history = {k: [] for k in ("train_loss", "train_accuracy", "val_loss", "val_accuracy",
-                             "ema_val_loss", "ema_val_accuracy")}
+  history = {
+    k: []
+    for k in (
+      "train_loss",
+      "train_accuracy",
+      "val_loss",
+      "val_accuracy",
+      "ema_val_loss",
+      "ema_val_accuracy",
+    )
+  }
   order_rng = np.random.default_rng(seed)
   step = 0
   bar = tqdm(range(1, epochs + 1), desc="epochs", disable=True if quiet else None)
@@ -260,24 +273,39 @@ def fit(epochs=EPOCHS, *, seed=SEED, quiet=False):
     order = order_rng.permutation(len(x_train))
     losses, accuracies = [], []
     for i in range(steps_per_epoch):
-      idx = order[i * BATCH_SIZE:(i + 1) * BATCH_SIZE]
+      idx = order[i * BATCH_SIZE : (i + 1) * BATCH_SIZE]
       rng, step_rng = jax.random.split(rng)
       trainable, state, opt_state, averages, loss, acc = train_step(
-          trainable, state, opt_state, averages, jnp.asarray(step, jnp.float32),
-          x_train[idx], y_train[idx], step_rng)
+        trainable,
+        state,
+        opt_state,
+        averages,
+        jnp.asarray(step, jnp.float32),
+        x_train[idx],
+        y_train[idx],
+        step_rng,
+      )
       losses.append(loss)
       accuracies.append(acc)
       step += 1
     (val_loss, val_acc), (ema_loss, ema_acc) = eval_step(
-        vs.merge(trainable, state), averages, x_val, y_val)
-    row = dict(train_loss=np.mean(losses), train_accuracy=np.mean(accuracies),
-               val_loss=val_loss, val_accuracy=val_acc,
-               ema_val_loss=ema_loss, ema_val_accuracy=ema_acc)
+      vs.merge(trainable, state), averages, x_val, y_val
+    )
+    row = dict(
+      train_loss=np.mean(losses),
+      train_accuracy=np.mean(accuracies),
+      val_loss=val_loss,
+      val_accuracy=val_acc,
+      ema_val_loss=ema_loss,
+      ema_val_accuracy=ema_acc,
+    )
     for k, v in row.items():
       history[k].append(float(v))
-    line = (f"epoch {epoch:3d}  train_loss={row['train_loss']:.4f} "
-            f"train_acc={row['train_accuracy']:.3f}  val_loss={float(val_loss):.4f} "
-            f"val_acc={float(val_acc):.3f}  ema_val_acc={float(ema_acc):.3f}")
+    line = (
+      f"epoch {epoch:3d}  train_loss={row['train_loss']:.4f} "
+      f"train_acc={row['train_accuracy']:.3f}  val_loss={float(val_loss):.4f} "
+      f"val_acc={float(val_acc):.3f}  ema_val_acc={float(ema_acc):.3f}"
+    )
     if not quiet:
       tqdm.write(line, file=sys.stdout)
   return vs.merge(trainable, state), averages, specs, history
@@ -298,26 +326,25 @@ def variables_table(params, specs, title="Variables"):
     size = int(np.prod(value.shape))
     total += size
     trainable_total += size if spec.trainable else 0
-    table.add_row(name, str(tuple(value.shape)), str(value.dtype), f"{size:,}",
-                  str(spec.trainable))
+    table.add_row(name, str(tuple(value.shape)), str(value.dtype), f"{size:,}", str(spec.trainable))
   table.add_section()
-  table.add_row(f"{len(specs)} variables", "", "", f"{total:,}",
-                f"{trainable_total:,} trainable")
+  table.add_row(f"{len(specs)} variables", "", "", f"{total:,}", f"{trainable_total:,} trainable")
   return table
 
 
 def main(argv=None):
   parser = argparse.ArgumentParser(description=str(__doc__).splitlines()[0])
   parser.add_argument("--epochs", type=int, default=EPOCHS)
-  parser.add_argument("--quiet", action="store_true",
-                      help="no progress bar and no per-epoch lines")
+  parser.add_argument("--quiet", action="store_true", help="no progress bar and no per-epoch lines")
   args = parser.parse_args(argv)
   start = time.perf_counter()
   params, averages, specs, history = fit(args.epochs, quiet=args.quiet)
   console = Console(width=100)
   console.print(variables_table(params, specs))
-  print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s; "
-        f"ema_val_accuracy={history['ema_val_accuracy'][-1]:.3f}")
+  print(
+    f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s; "
+    f"ema_val_accuracy={history['ema_val_accuracy'][-1]:.3f}"
+  )
   print(f"val_accuracy={history['val_accuracy'][-1]:.3f}")
 
 

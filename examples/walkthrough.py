@@ -4,6 +4,7 @@ Every line printed is what TensorFlow 1 prints for the same code with ``tf.`` in
 of ``vs.`` (see docs/walkthrough.md and tests/golden/, where real TF decides).
 Run: ``python examples/walkthrough.py``.
 """
+
 import varscope_jax as vs
 
 

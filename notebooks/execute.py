@@ -14,6 +14,7 @@ metadata other than ``tags``, output metadata, widget state, and notebook metada
 than the kernel spec and the language name; consecutive stream outputs of one cell are
 merged. Needs the ``notebooks`` extra (``pip install -e ".[notebooks]"``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
-TIMEOUT_S = 600          # per cell
+TIMEOUT_S = 600  # per cell
 _KEEP_CELL_METADATA = ("tags",)
 _WIDGET_MIME = "application/vnd.jupyter.widget"
 
@@ -72,11 +73,16 @@ def execute(path: pathlib.Path, timeout: int = TIMEOUT_S) -> nbformat.NotebookNo
   Raises ``nbclient.exceptions.CellExecutionError`` (naming the cell and its traceback)
   if a cell fails.
   """
-  import nbclient   # the notebooks extra; imported here so --check works without it
+  import nbclient  # the notebooks extra; imported here so --check works without it
+
   nb = nbformat.read(path, as_version=4)
-  client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                   record_timing=False,
-                                   resources={"metadata": {"path": str(path.parent)}})
+  client = nbclient.NotebookClient(
+    nb,
+    timeout=timeout,
+    kernel_name="python3",
+    record_timing=False,
+    resources={"metadata": {"path": str(path.parent)}},
+  )
   with _kernel_env():
     client.execute()
   return strip(nb)
@@ -101,12 +107,17 @@ def _strip_output(out) -> dict | None:
 def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
   """``nb`` without what changes from run to run (see the module docstring); in place."""
   kernelspec = nb.metadata.get("kernelspec") or {
-      "display_name": "Python 3", "language": "python", "name": "python3"}
-  nb.metadata = nbformat.from_dict({"kernelspec": dict(kernelspec),
-                                    "language_info": {"name": "python"}})
+    "display_name": "Python 3",
+    "language": "python",
+    "name": "python3",
+  }
+  nb.metadata = nbformat.from_dict(
+    {"kernelspec": dict(kernelspec), "language_info": {"name": "python"}}
+  )
   for cell in nb.cells:
     cell.metadata = nbformat.from_dict(
-        {k: v for k, v in cell.metadata.items() if k in _KEEP_CELL_METADATA})
+      {k: v for k, v in cell.metadata.items() if k in _KEEP_CELL_METADATA}
+    )
     if cell.cell_type != "code":
       cell.pop("outputs", None)
       cell.pop("execution_count", None)
@@ -118,8 +129,12 @@ def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
       if out is None:
         continue
       prev = outputs[-1] if outputs else None
-      if (out["output_type"] == "stream" and prev is not None
-          and prev["output_type"] == "stream" and prev["name"] == out["name"]):
+      if (
+        out["output_type"] == "stream"
+        and prev is not None
+        and prev["output_type"] == "stream"
+        and prev["name"] == out["name"]
+      ):
         prev["text"] = _text(prev["text"]) + _text(out["text"])
         continue
       outputs.append(out)
@@ -146,8 +161,9 @@ def write(nb: nbformat.NotebookNode, path: pathlib.Path) -> None:
 def main(argv=None) -> int:
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("names", nargs="*", help="notebooks (default: all in notebooks/)")
-  parser.add_argument("--check", action="store_true",
-                      help="only check that the stored notebooks are stripped")
+  parser.add_argument(
+    "--check", action="store_true", help="only check that the stored notebooks are stripped"
+  )
   parser.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds per cell")
   args = parser.parse_args(argv)
   paths = notebooks(args.names)

@@ -14,6 +14,7 @@ run, ``pytest``, runs everything. So ``slow`` (registered in pyproject.toml) is 
 
 The slow tests run after the others.
 """
+
 import collections
 import functools
 import pathlib
@@ -31,7 +32,9 @@ DOCS = pathlib.Path(__file__).resolve().parent / "docs"
 SAMPLE_EVERY = 10
 
 # Docstring examples over ~0.5 s on an idle core (most compile a convolution or an RNN).
-SLOW_DOCTESTS = frozenset("varscope_jax." + name for name in """
+SLOW_DOCTESTS = frozenset(
+  "varscope_jax." + name
+  for name in """
   _src.bridges.flax_to_linen.to_linen
   _src.contrib.framework.arg_scope.arg_scope
   _src.contrib.layers.convolution.convolution1d
@@ -83,12 +86,17 @@ SLOW_DOCTESTS = frozenset("varscope_jax." + name for name in """
   _src.ops.nn_ops.sparse_softmax_cross_entropy_with_logits
   contrib.layers
   layers
-""".split())
+""".split()
+)
 
 
 def pytest_addoption(parser):
-  parser.addoption("--quick", action="store_true", default=False,
-                   help='the inner loop: skip the tests marked slow (as -m "not slow")')
+  parser.addoption(
+    "--quick",
+    action="store_true",
+    default=False,
+    help='the inner loop: skip the tests marked slow (as -m "not slow")',
+  )
 
 
 @functools.lru_cache(maxsize=None)
@@ -118,7 +126,7 @@ def mark_inner_loop(items):
           item.add_marker(pytest.mark.slow)
 
 
-@pytest.hookimpl(tryfirst=True)   # before -m deselects by marker
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
   mark_inner_loop(items)
   if config.getoption("--quick"):
@@ -136,7 +144,7 @@ def fresh_default_graph():
   """Every test starts (and ends) with an empty eager default graph."""
   vs.reset_default_graph()
   yield
-  graph_lib.discard_default_graph()   # even if a test left a scope open
+  graph_lib.discard_default_graph()  # even if a test left a scope open
 
 
 @pytest.fixture(autouse=True)
@@ -148,5 +156,10 @@ def numpy_print_options():
 
 
 # Scripts that need TensorFlow (they make the golden data); never imported by the tests.
-collect_ignore_glob = ["tf1_ckpt/make_*.py", "golden/make_*.py", "multidevice/*.py", "tf1_train/make_*.py",
-                       "*/make_*.py"]
+collect_ignore_glob = [
+  "tf1_ckpt/make_*.py",
+  "golden/make_*.py",
+  "multidevice/*.py",
+  "tf1_train/make_*.py",
+  "*/make_*.py",
+]

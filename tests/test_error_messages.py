@@ -14,6 +14,7 @@
   of the call: the function, a parameter of it, or a string passed to it), says how to fix
   it (``must``, ``use``, ``pass`` ...), and, for a ``TypeError``, what it got.
 """
+
 from __future__ import annotations
 
 import ast
@@ -36,24 +37,29 @@ SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p != TF_ERRORS)
 RAISED = {"ValueError", "TypeError", "KeyError", "NotImplementedError", "RuntimeError"}
 # A %-placeholder or a {} field: what varies in a template.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgeExXc]|\{[^{}]*\}")
-MIN_PIECE = 16   # shorter pieces ("got %s", ", but received") are common English
+MIN_PIECE = 16  # shorter pieces ("got %s", ", but received") are common English
 
-TF_TEXTS = {name: value for name, value in vars(tf_errors).items()
-            if name.isupper() and isinstance(value, str)}
+TF_TEXTS = {
+  name: value
+  for name, value in vars(tf_errors).items()
+  if name.isupper() and isinstance(value, str)
+}
 
 
 def _pieces(template: str, min_len: int = MIN_PIECE) -> list[str]:
   """The fixed parts of a template long enough (and of two words or more) to be telling."""
-  return [p.strip() for p in PLACEHOLDER.split(template)
-          if len(p.strip()) >= min_len and " " in p.strip()]
+  return [
+    p.strip() for p in PLACEHOLDER.split(template) if len(p.strip()) >= min_len and " " in p.strip()
+  ]
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
   """Docstrings, and strings assigned to ``__doc__`` (they may quote TF's errors)."""
   ids = set()
   for node in ast.walk(tree):
-    if isinstance(node, ast.Assign) and any(getattr(t, "attr", None) == "__doc__"
-                                            for t in node.targets):
+    if isinstance(node, ast.Assign) and any(
+      getattr(t, "attr", None) == "__doc__" for t in node.targets
+    ):
       ids.update(id(n) for n in ast.walk(node.value))
     if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
       body = node.body
@@ -96,8 +102,12 @@ def _golden_tf_texts() -> set[str]:
           texts.add(value)
         walk(value)
     elif isinstance(obj, list):
-      if (len(obj) >= 2 and isinstance(obj[0], str) and obj[0].endswith("Error")
-          and isinstance(obj[1], str)):
+      if (
+        len(obj) >= 2
+        and isinstance(obj[0], str)
+        and obj[0].endswith("Error")
+        and isinstance(obj[1], str)
+      ):
         texts.add(obj[1])
       for value in obj:
         walk(value)
@@ -118,10 +128,14 @@ def _message_pieces(node: ast.AST) -> list[str]:
   if isinstance(node, ast.JoinedStr):
     return [v.value for v in node.values if isinstance(v, ast.Constant)]
   if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-    return _message_pieces(node.left) + (_message_pieces(node.right)
-                                         if isinstance(node.op, ast.Add) else [])
-  if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-      and node.func.attr == "format"):
+    return _message_pieces(node.left) + (
+      _message_pieces(node.right) if isinstance(node.op, ast.Add) else []
+    )
+  if (
+    isinstance(node, ast.Call)
+    and isinstance(node.func, ast.Attribute)
+    and node.func.attr == "format"
+  ):
     return _message_pieces(node.func.value)
   return []
 
@@ -137,21 +151,32 @@ def test_no_raise_repeats_a_golden_tf_text(parsed):
   found = []
   for path, tree in parsed.items():
     for node in ast.walk(tree):
-      if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-              and _raised_name(node.exc) in RAISED and node.exc.args):
+      if not (
+        isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and _raised_name(node.exc) in RAISED
+        and node.exc.args
+      ):
         continue
       for text in _message_pieces(node.exc.args[0]):
         for piece in _pieces(text, 20):
           if piece in golden:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {piece!r}")
-  assert not found, ("TF's text (as the golden data recorded it) written inline; add it to "
-                     "tf_errors and raise the constant:\n" + "\n".join(found))
+  assert not found, (
+    "TF's text (as the golden data recorded it) written inline; add it to "
+    "tf_errors and raise the constant:\n" + "\n".join(found)
+  )
 
 
 def test_every_tf_text_is_used_and_formats(parsed):
-  used = {node.attr for tree in parsed.values() for node in ast.walk(tree)
-          if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-          and node.value.id == "tf_errors"}
+  used = {
+    node.attr
+    for tree in parsed.values()
+    for node in ast.walk(tree)
+    if isinstance(node, ast.Attribute)
+    and isinstance(node.value, ast.Name)
+    and node.value.id == "tf_errors"
+  }
   assert sorted(set(TF_TEXTS) - used) == [], "constants in tf_errors that nothing raises"
   for name, text in TF_TEXTS.items():
     fields = PLACEHOLDER.findall(text)
@@ -175,16 +200,30 @@ def _tf_prefixes() -> list[re.Pattern]:
 
 
 TF_PREFIXES = _tf_prefixes()
-PYTHON_ARGUMENT_ERROR = re.compile(r"takes \d+ positional arguments? but \d+ (?:was|were) given|"
-                                   r"missing \d+ required positional argument|"
-                                   r"got an unexpected keyword argument")
+PYTHON_ARGUMENT_ERROR = re.compile(
+  r"takes \d+ positional arguments? but \d+ (?:was|were) given|"
+  r"missing \d+ required positional argument|"
+  r"got an unexpected keyword argument"
+)
 NUMPY_FIRST_LINE = re.compile(r"setting an array element with a sequence")
-FIX = re.compile(r"\b(?:(?:must|should|use|pass|write|call|give|leave|expects?|expected|set|"
-                 r"only|such as|one of|needs?|requires?|remove|check|make)\b|e\.g\.)", re.I)
+FIX = re.compile(
+  r"\b(?:(?:must|should|use|pass|write|call|give|leave|expects?|expected|set|"
+  r"only|such as|one of|needs?|requires?|remove|check|make)\b|e\.g\.)",
+  re.I,
+)
 # What it got: "got X" / "received X", or the value quoted first ("dtype 'nope' is not ...").
 GOT = re.compile(r"\b(?:got|received)\b|\w '[^']*' is not\b")
-MODULES = (vs, vs.ops, vs.initializers, vs.tf1_optimizers, vs.train, vs.upgrade, vs.nn,
-           vs.layers, vs.contrib.layers)
+MODULES = (
+  vs,
+  vs.ops,
+  vs.initializers,
+  vs.tf1_optimizers,
+  vs.train,
+  vs.upgrade,
+  vs.nn,
+  vs.layers,
+  vs.contrib.layers,
+)
 
 
 INITIALIZER_FACTORIES = [getattr(vs.initializers, n) for n in vs.initializers.__all__]
@@ -204,9 +243,10 @@ def _names_of_the_call(fn) -> set[str]:
       elif isinstance(const, tuple):
         names.update(c for c in const if isinstance(c, str))
   callables = [getattr(m, n, None) for n in list(names) for m in MODULES]
-  if any(isinstance(c, vs.initializers.Initializer) or c in INITIALIZER_FACTORIES
-         for c in callables):
-    callables.append(vs.initializers.Initializer.__call__)   # init(key, shape, dtype)
+  if any(
+    isinstance(c, vs.initializers.Initializer) or c in INITIALIZER_FACTORIES for c in callables
+  ):
+    callables.append(vs.initializers.Initializer.__call__)  # init(key, shape, dtype)
   for obj in callables:
     if callable(obj):
       try:
@@ -244,7 +284,7 @@ def test_bad_call_message_follows_the_form(bad, tmp_path):
   else:
     pytest.skip("no error (test_public_validation reports it)")
   if PYTHON_ARGUMENT_ERROR.search(message) or _is_tf_text(message, bad.call):
-    return   # Python's, or TF's (its lines after TF's text say where, as TF's node does)
+    return  # Python's, or TF's (its lines after TF's text say where, as TF's node does)
   names = _names_of_the_call(bad.call)
   named = [n for n in names if re.search(r"(?<![\w.])%s(?!\w)" % re.escape(n), message)]
   assert named or str(tmp_path) in message, f"{message!r} names none of {sorted(names)}"

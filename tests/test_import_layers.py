@@ -5,6 +5,7 @@ import only the layers listed for it below. Imports inside functions are allowed
 for heavy optional dependencies at the public boundary (``LAZY_OK``), never for the
 package's own modules (that is how cycles hide).
 """
+
 import ast
 import collections
 import pathlib
@@ -16,24 +17,35 @@ SRC = ROOT / "_src"
 
 # layer -> the layers it may import (itself included).
 ALLOWED = {
-    "base": {"base"},
-    "params": {"base", "params"},
-    "initializers": {"base", "initializers"},
-    "core": {"base", "params", "initializers", "core"},
-    "transform": {"base", "params", "initializers", "core", "transform"},
-    "layers": {"base", "params", "initializers", "core", "transform", "layers"},
-    "nn": {"base", "params", "initializers", "core", "transform", "layers", "nn"},
-    "contrib": {"base", "params", "initializers", "core", "transform", "layers", "nn", "contrib"},
-    "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
-    "optim": {"base", "optim"},
-    "io": {"base", "params", "optim", "io"},
-    "upgrade": {"upgrade"},
-    "ops": {"base", "ops"},   # base: tf_errors (TF's texts)
+  "base": {"base"},
+  "params": {"base", "params"},
+  "initializers": {"base", "initializers"},
+  "core": {"base", "params", "initializers", "core"},
+  "transform": {"base", "params", "initializers", "core", "transform"},
+  "layers": {"base", "params", "initializers", "core", "transform", "layers"},
+  "nn": {"base", "params", "initializers", "core", "transform", "layers", "nn"},
+  "contrib": {"base", "params", "initializers", "core", "transform", "layers", "nn", "contrib"},
+  "bridges": {"base", "params", "initializers", "core", "transform", "bridges"},
+  "optim": {"base", "optim"},
+  "io": {"base", "params", "optim", "io"},
+  "upgrade": {"upgrade"},
+  "ops": {"base", "ops"},  # base: tf_errors (TF's texts)
 }
 # Third-party modules that may be imported lazily inside functions (heavy, optional).
-LAZY_OK = {"orbax", "tensorstore", "etils", "safetensors", "rich", "flax", "optax",
-           "google_crc32c", "ml_dtypes", "matplotlib", "tqdm",
-           "jax.experimental.compilation_cache"}
+LAZY_OK = {
+  "orbax",
+  "tensorstore",
+  "etils",
+  "safetensors",
+  "rich",
+  "flax",
+  "optax",
+  "google_crc32c",
+  "ml_dtypes",
+  "matplotlib",
+  "tqdm",
+  "jax.experimental.compilation_cache",
+}
 
 
 def _modules():
@@ -60,12 +72,12 @@ def _imports(path, modname):
       elif isinstance(child, ast.ImportFrom):
         if child.level:
           base = modname.split(".") if is_pkg else modname.split(".")[:-1]
-          base = base[:len(base) - child.level + 1]
+          base = base[: len(base) - child.level + 1]
           mod = ".".join(base + ([child.module] if child.module else []))
         else:
           mod = child.module or ""
         out.append((mod, child.lineno, in_fn))
-        for a in child.names:   # ``from pkg import submodule``
+        for a in child.names:  # ``from pkg import submodule``
           out.append((mod + "." + a.name, child.lineno, in_fn))
       visit(child, fn)
 
@@ -94,8 +106,9 @@ def test_every_module_is_in_a_known_layer():
   for mod in MODULES:
     layer = _layer(mod)
     assert layer is None or layer in ALLOWED or mod == "varscope_jax._src", (
-        f"{mod}: layer {layer!r} is not in tests/test_import_layers.py's ALLOWED table; "
-        "add it there with the layers it may import.")
+      f"{mod}: layer {layer!r} is not in tests/test_import_layers.py's ALLOWED table; "
+      "add it there with the layers it may import."
+    )
 
 
 @pytest.mark.parametrize("mod", sorted(MODULES))
@@ -105,14 +118,17 @@ def test_imports_point_down(mod):
     target = _internal(imported) if imported.startswith("varscope_jax") else None
     if target is None:
       if imported.startswith("varscope_jax") and not imported.startswith("varscope_jax._src"):
-        pytest.fail(f"{mod}:{line} imports the public package ({imported}); the "
-                    "implementation imports only varscope_jax._src modules.")
+        pytest.fail(
+          f"{mod}:{line} imports the public package ({imported}); the "
+          "implementation imports only varscope_jax._src modules."
+        )
       continue
     to = _layer(target)
     if layer is not None and to is not None:
       assert to in ALLOWED[layer], (
-          f"{mod}:{line} imports {target}: layer '{layer}' may import only "
-          f"{sorted(ALLOWED[layer])}, not '{to}'.")
+        f"{mod}:{line} imports {target}: layer '{layer}' may import only "
+        f"{sorted(ALLOWED[layer])}, not '{to}'."
+      )
 
 
 @pytest.mark.parametrize("mod", sorted(MODULES))
@@ -121,10 +137,12 @@ def test_no_hidden_imports_inside_functions(mod):
     if not in_fn:
       continue
     assert not imported.startswith("varscope_jax"), (
-        f"{mod}:{line} imports {imported} inside a function: import it at the top.")
+      f"{mod}:{line} imports {imported} inside a function: import it at the top."
+    )
     assert any(imported == ok or imported.startswith(ok + ".") for ok in LAZY_OK), (
-        f"{mod}:{line} imports {imported} inside a function; only heavy optional "
-        f"dependencies may be imported lazily ({sorted(LAZY_OK)}).")
+      f"{mod}:{line} imports {imported} inside a function; only heavy optional "
+      f"dependencies may be imported lazily ({sorted(LAZY_OK)})."
+    )
 
 
 def test_no_import_cycles():
@@ -145,7 +163,7 @@ def test_no_import_cycles():
     stack.append(node)
     for nxt in graph.get(node, ()):
       if state.get(nxt) == 1:
-        cycle = stack[stack.index(nxt):] + [nxt]
+        cycle = stack[stack.index(nxt) :] + [nxt]
         pytest.fail("import cycle: " + " -> ".join(cycle))
       if nxt not in state:
         dfs(nxt)
@@ -176,8 +194,9 @@ def test_one_alias_per_module():
   for target, uses in sorted(aliases.items()):
     names = sorted({name for name, _ in uses})
     assert len(names) == 1, (
-        f"{target} is imported as {names} (in "
-        f"{sorted(m for _, m in uses)}); import it under one name everywhere.")
+      f"{target} is imported as {names} (in "
+      f"{sorted(m for _, m in uses)}); import it under one name everywhere."
+    )
   owners = collections.defaultdict(set)
   for target, uses in aliases.items():
     for name, _ in uses:
@@ -234,7 +253,7 @@ def private_reaches(path, modname, modules):
   tree = ast.parse(path.read_text())
   is_pkg = path.name == "__init__.py"
   package = next(iter(modules)).split(".")[0]
-  bound, out = {}, []   # alias -> the package module it names
+  bound, out = {}, []  # alias -> the package module it names
   for node in ast.walk(tree):
     if isinstance(node, ast.Import):
       for a in node.names:
@@ -244,7 +263,7 @@ def private_reaches(path, modname, modules):
       if node.level:
         base = (modname or "").split(".")
         base = base if is_pkg else base[:-1]
-        base = base[:len(base) - node.level + 1]
+        base = base[: len(base) - node.level + 1]
         mod = ".".join(base + ([node.module] if node.module else []))
       else:
         mod = node.module or ""
@@ -279,13 +298,23 @@ def private_reaches(path, modname, modules):
         reach(child.lineno, module_of(child.value, inner), child.attr)
       if isinstance(child, ast.Call):
         fn = child.func
-        fname = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+        fname = (
+          fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+        )
         args = child.args
-        if (fname in ("getattr", "setattr", "hasattr", "delattr") and len(args) >= 2
-            and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)):
+        if (
+          fname in ("getattr", "setattr", "hasattr", "delattr")
+          and len(args) >= 2
+          and isinstance(args[1], ast.Constant)
+          and isinstance(args[1].value, str)
+        ):
           reach(child.lineno, module_of(args[0], inner), args[1].value)
-        if (fname in ("setattr", "delattr") and args and isinstance(args[0], ast.Constant)
-            and isinstance(args[0].value, str)):
+        if (
+          fname in ("setattr", "delattr")
+          and args
+          and isinstance(args[0], ast.Constant)
+          and isinstance(args[0].value, str)
+        ):
           mod, _, name = args[0].value.rpartition(".")
           reach(child.lineno, mod if mod in modules else None, name)
       visit(child, inner)
@@ -297,16 +326,20 @@ def private_reaches(path, modname, modules):
 def private_offences(root):
   """``["module -> imported_module._name (line N)", ...]`` over the package at ``root``."""
   modules = _package_modules(root)
-  return [f"{mod} -> {target} (line {line})" for mod, path in modules.items()
-          for line, target in private_reaches(path, mod, modules)]
+  return [
+    f"{mod} -> {target} (line {line})"
+    for mod, path in modules.items()
+    for line, target in private_reaches(path, mod, modules)
+  ]
 
 
 def test_no_module_imports_another_modules_private_name():
   """What one module uses of another is a public name of it (``_src`` is private already)."""
   offences = private_offences(ROOT)
   assert not offences, (
-      f"{len(offences)} private names are used outside their module; give each a public "
-      "name (with a docstring) in the module that owns it:\n" + "\n".join(offences))
+    f"{len(offences)} private names are used outside their module; give each a public "
+    "name (with a docstring) in the module that owns it:\n" + "\n".join(offences)
+  )
 
 
 def test_private_reaches_are_found(tmp_path):
@@ -317,21 +350,27 @@ def test_private_reaches_are_found(tmp_path):
   (pkg / "sub" / "__init__.py").write_text("")
   (pkg / "sub" / "owner.py").write_text("_x = 1\n__version__ = 1\nx = _x\n")
   (pkg / "sub" / "user.py").write_text(
-      "import pkg.sub.owner\n"
-      "import pkg.sub.owner as own\n"
-      "from pkg.sub import owner\n"
-      "from pkg.sub import owner as _owner\n"
-      "from pkg.sub.owner import _x\n"
-      "from .owner import _x as y\n"
-      "from pkg.sub.owner import x, __version__\n"
-      "a = owner._x + own._x + _owner._x + pkg.sub.owner._x + owner.__version__ + owner.x\n"
-      "b = getattr(owner, '_x')\n"
-      "def f(monkeypatch, owner):\n"
-      "  monkeypatch.setattr('pkg.sub.owner._x', 2)\n"
-      "  return owner._x\n")
-  found = [(line, target) for line, target in
-           private_reaches(pkg / "sub" / "user.py", "pkg.sub.user", _package_modules(pkg))]
+    "import pkg.sub.owner\n"
+    "import pkg.sub.owner as own\n"
+    "from pkg.sub import owner\n"
+    "from pkg.sub import owner as _owner\n"
+    "from pkg.sub.owner import _x\n"
+    "from .owner import _x as y\n"
+    "from pkg.sub.owner import x, __version__\n"
+    "a = owner._x + own._x + _owner._x + pkg.sub.owner._x + owner.__version__ + owner.x\n"
+    "b = getattr(owner, '_x')\n"
+    "def f(monkeypatch, owner):\n"
+    "  monkeypatch.setattr('pkg.sub.owner._x', 2)\n"
+    "  return owner._x\n"
+  )
+  found = [
+    (line, target)
+    for line, target in private_reaches(
+      pkg / "sub" / "user.py", "pkg.sub.user", _package_modules(pkg)
+    )
+  ]
   assert [line for line, _ in found] == [5, 6, 8, 9, 11]
   assert {target for _, target in found} == {"pkg.sub.owner._x"}
-  assert private_offences(pkg) == [f"pkg.sub.user -> pkg.sub.owner._x (line {line})"
-                                   for line in (5, 6, 8, 9, 11)]
+  assert private_offences(pkg) == [
+    f"pkg.sub.user -> pkg.sub.owner._x (line {line})" for line in (5, 6, 8, 9, 11)
+  ]

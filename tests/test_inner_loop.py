@@ -1,5 +1,6 @@
 """The inner loop's selection (tests/conftest.py): ``-m "not slow"`` and ``--quick`` leave out
 every docs test and all but the fixed sample of each large parametrized family."""
+
 import pathlib
 
 import pytest
@@ -17,7 +18,7 @@ class _Recorder:
     self.collected, self.selected, self.deselected = [], [], []
 
   def pytest_itemcollected(self, item):
-    self.collected.append(item.nodeid)   # in collection (parametrization) order
+    self.collected.append(item.nodeid)  # in collection (parametrization) order
 
   def pytest_deselected(self, items):
     self.deselected.extend(item.nodeid for item in items)
@@ -28,8 +29,20 @@ class _Recorder:
 
 def _collect(*args):
   recorder = _Recorder()
-  code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
-                      "-c", str(ROOT / "pyproject.toml"), *args], plugins=[recorder])
+  code = pytest.main(
+    [
+      "--collect-only",
+      "-q",
+      "-p",
+      "no:cacheprovider",
+      "--rootdir",
+      str(ROOT),
+      "-c",
+      str(ROOT / "pyproject.toml"),
+      *args,
+    ],
+    plugins=[recorder],
+  )
   assert code == 0, f"collecting {args} failed with exit code {code}"
   return recorder
 
@@ -42,8 +55,11 @@ FILES = [str(TESTS / "docs" / "test_version.py"), str(TESTS / "core" / "test_gol
 
 @pytest.fixture(scope="module")
 def selections():
-  return {"all": _collect(*FILES), "not slow": _collect("-m", "not slow", *FILES),
-          "quick": _collect("--quick", *FILES)}
+  return {
+    "all": _collect(*FILES),
+    "not slow": _collect("-m", "not slow", *FILES),
+    "quick": _collect("--quick", *FILES),
+  }
 
 
 def test_not_slow_and_quick_select_the_same_tests(selections):
@@ -62,10 +78,11 @@ def test_a_golden_family_keeps_every_tenth_case_in_order(selections):
   family = [n for n in selections["all"].collected if "::test_random_program[" in n]
   assert len(family) > conftest.SAMPLE_EVERY
   kept = [n for n in selections["not slow"].selected if "::test_random_program[" in n]
-  assert kept == family[::conftest.SAMPLE_EVERY]
+  assert kept == family[:: conftest.SAMPLE_EVERY]
 
 
 def test_the_full_run_keeps_every_test(selections):
   assert sorted(selections["all"].selected) == sorted(selections["all"].collected)
-  assert sorted(selections["all"].selected) == sorted(selections["not slow"].selected
-                                                      + selections["not slow"].deselected)
+  assert sorted(selections["all"].selected) == sorted(
+    selections["not slow"].selected + selections["not slow"].deselected
+  )

@@ -1,4 +1,5 @@
 """The public surface: every public function and class documents itself with an example."""
+
 import inspect
 
 import pytest
@@ -7,8 +8,13 @@ import varscope_jax as vs
 from varscope_jax import initializers
 
 # Constants, enums and dtypes: data, not functions.
-NOT_FUNCTIONS = {"AUTO_REUSE", "GraphKeys", "VariableSynchronization",
-                 "VariableAggregation", "initializers"}
+NOT_FUNCTIONS = {
+  "AUTO_REUSE",
+  "GraphKeys",
+  "VariableSynchronization",
+  "VariableAggregation",
+  "initializers",
+}
 
 
 def public_callables(module):
@@ -29,8 +35,9 @@ def test_every_public_callable_has_a_docstring_with_an_example():
 
 
 def test_initializers_namespace_has_examples():
-  missing = [name for name, obj in public_callables(initializers)
-             if ">>>" not in (obj.__doc__ or "")]
+  missing = [
+    name for name, obj in public_callables(initializers) if ">>>" not in (obj.__doc__ or "")
+  ]
   assert missing == []
 
 
@@ -40,20 +47,49 @@ def test_ops_namespace_has_examples():
 
 
 def test_tf1_surface_is_importable_under_tf_names():
-  for name in ["variable_scope", "name_scope", "get_variable", "Variable", "AUTO_REUSE",
-               "get_variable_scope", "VariableScope", "make_template",
-               "constant_initializer", "zeros_initializer", "ones_initializer",
-               "random_normal_initializer", "truncated_normal_initializer",
-               "random_uniform_initializer", "glorot_uniform_initializer",
-               "glorot_normal_initializer", "variance_scaling_initializer",
-               "orthogonal_initializer", "get_local_variable", "get_collection",
-               "GraphKeys", "no_regularizer", "reset_default_graph",
-               "global_variables", "trainable_variables", "assign", "assign_add",
-               "assign_sub"]:
+  for name in [
+    "variable_scope",
+    "name_scope",
+    "get_variable",
+    "Variable",
+    "AUTO_REUSE",
+    "get_variable_scope",
+    "VariableScope",
+    "make_template",
+    "constant_initializer",
+    "zeros_initializer",
+    "ones_initializer",
+    "random_normal_initializer",
+    "truncated_normal_initializer",
+    "random_uniform_initializer",
+    "glorot_uniform_initializer",
+    "glorot_normal_initializer",
+    "variance_scaling_initializer",
+    "orthogonal_initializer",
+    "get_local_variable",
+    "get_collection",
+    "GraphKeys",
+    "no_regularizer",
+    "reset_default_graph",
+    "global_variables",
+    "trainable_variables",
+    "assign",
+    "assign_add",
+    "assign_sub",
+  ]:
     assert hasattr(vs, name), name
-  for name in ["constant", "zeros", "ones", "random_normal", "truncated_normal",
-               "random_uniform", "glorot_uniform", "glorot_normal", "variance_scaling",
-               "orthogonal"]:
+  for name in [
+    "constant",
+    "zeros",
+    "ones",
+    "random_normal",
+    "truncated_normal",
+    "random_uniform",
+    "glorot_uniform",
+    "glorot_normal",
+    "variance_scaling",
+    "orthogonal",
+  ]:
     assert hasattr(vs.initializers, name), name
 
 
@@ -62,21 +98,25 @@ def test_import_does_not_load_heavy_dependencies():
   """orbax, tensorstore, safetensors and rich load only when a function needs them."""
   import subprocess
   import sys
-  code = ("import sys, varscope_jax as vs; "
-          "heavy = [m for m in ('orbax', 'tensorstore', 'safetensors', 'rich') "
-          "if m in sys.modules]; print(heavy); "
-          "vs.save_checkpoint; print('orbax' in sys.modules)")
-  out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       check=True).stdout.split("\n")
+
+  code = (
+    "import sys, varscope_jax as vs; "
+    "heavy = [m for m in ('orbax', 'tensorstore', 'safetensors', 'rich') "
+    "if m in sys.modules]; print(heavy); "
+    "vs.save_checkpoint; print('orbax' in sys.modules)"
+  )
+  out = subprocess.run(
+    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+  ).stdout.split("\n")
   assert out[0] == "[]", out
-  assert out[1] == "True"   # and the lazy name still works
+  assert out[1] == "True"  # and the lazy name still works
 
 
 def test_all_lists_every_public_name_and_they_resolve():
   for name in [n for n in dir(vs) if not n.startswith("_")]:
     assert getattr(vs, name) is not None, name
   assert "get_variable" in vs.__all__ and "save_checkpoint" in dir(vs)
-  assert vs.bool.name == "bool"   # TF's dtype, reachable though not star-imported
+  assert vs.bool.name == "bool"  # TF's dtype, reachable though not star-imported
 
 
 @pytest.mark.slow
@@ -89,14 +129,22 @@ def test_all_is_written_out_and_star_import_keeps_builtins_and_stays_light():
   import pathlib
   import subprocess
   import sys
+
   tree = ast.parse(pathlib.Path(vs.__file__).read_text())
-  assigned = [n for n in tree.body if isinstance(n, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)]
+  assigned = [
+    n
+    for n in tree.body
+    if isinstance(n, ast.Assign)
+    and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)
+  ]
   assert len(assigned) == 1 and isinstance(assigned[0].value, ast.List)
   assert not [n for n in vs.__all__ if hasattr(builtins, n)]
-  code = ("import sys\nfrom varscope_jax import *\n"
-          "print(isinstance(True, bool), [m for m in ('flax', 'optax', 'orbax', 'rich', "
-          "'safetensors', 'tensorstore') if m in sys.modules])")
-  out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       check=True).stdout.strip()
+  code = (
+    "import sys\nfrom varscope_jax import *\n"
+    "print(isinstance(True, bool), [m for m in ('flax', 'optax', 'orbax', 'rich', "
+    "'safetensors', 'tensorstore') if m in sys.modules])"
+  )
+  out = subprocess.run(
+    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+  ).stdout.strip()
   assert out == "True []", out

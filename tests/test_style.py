@@ -2,17 +2,23 @@
 by 2 spaces (``[tool.ruff] indent-width``). The golden programs keep theirs: their source
 is hashed into the golden data they recorded. Comments and docs describe the code, not how
 it was made: no tracker numbers or development-process words."""
+
 import pathlib
 import re
+import subprocess
+import sys
 import tokenize
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-KEPT = ("tests/golden/", "tests/tf1_lstm/make_tf1_lstm.py")   # hashed into golden data
-FILES = sorted(p for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks")
-               for p in (ROOT / d).rglob("*.py")
-               if not str(p.relative_to(ROOT)).startswith(KEPT))
+KEPT = ("tests/golden/", "tests/tf1_lstm/make_tf1_lstm.py")  # hashed into golden data
+FILES = sorted(
+  p
+  for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks")
+  for p in (ROOT / d).rglob("*.py")
+  if not str(p.relative_to(ROOT)).startswith(KEPT)
+)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
@@ -39,20 +45,39 @@ def test_committed_checkpoint_state_files_hold_relative_paths(path):
   lines = path.read_text().splitlines()
   paths = [line.split(":", 1)[1].strip().strip('"') for line in lines if ":" in line]
   assert paths and not [p for p in paths if p.startswith("/")], (
-      f"{path.relative_to(ROOT)}: absolute paths {paths}; write it with "
-      "Saver(save_relative_paths=True)")
+    f"{path.relative_to(ROOT)}: absolute paths {paths}; write it with "
+    "Saver(save_relative_paths=True)"
+  )
 
 
 # Words about the development process, not the code. A third-party tracker link
 # (``github.com/google/jax/issues/123``) does not match; TF's ``Session`` does not either.
-PROCESS_WORDS = re.compile("|".join([
-    r"\b[Ii]ssues? #?\d", r"\b[Tt]his session\b", r"\bhelper sessions?\b",
-    r"\b(?:last|next|previous) stop\b", r"\bstop \d\b", r"\b[Tt]his change\b",
-    r"\bTODO\b", r"\bFIXME\b", r"\b[Dd]raft\b", r"\bnot written yet\b", r"\bshared/tf1\b"]))
+PROCESS_WORDS = re.compile(
+  "|".join(
+    [
+      r"\b[Ii]ssues? #?\d",
+      r"\b[Tt]his session\b",
+      r"\bhelper sessions?\b",
+      r"\b(?:last|next|previous) stop\b",
+      r"\bstop \d\b",
+      r"\b[Tt]his change\b",
+      r"\bTODO\b",
+      r"\bFIXME\b",
+      r"\b[Dd]raft\b",
+      r"\bnot written yet\b",
+      r"\bshared/tf1\b",
+    ]
+  )
+)
 TEXT_FILES = sorted(
-    [p for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks", "docs")
-     for p in (ROOT / d).rglob("*") if p.suffix in (".py", ".md", ".ipynb", ".toml")] +
-    [p for p in ROOT.glob("*") if p.suffix in (".md", ".toml")])
+  [
+    p
+    for d in ("varscope_jax", "tests", "benchmarks", "examples", "notebooks", "docs")
+    for p in (ROOT / d).rglob("*")
+    if p.suffix in (".py", ".md", ".ipynb", ".toml")
+  ]
+  + [p for p in ROOT.glob("*") if p.suffix in (".md", ".toml")]
+)
 TEXT_FILES = [p for p in TEXT_FILES if p != pathlib.Path(__file__).resolve()]
 
 
@@ -64,3 +89,14 @@ def test_no_process_words_in_code_docs_notebooks_and_tests():
       if match:
         found.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0)!r}")
   assert not found, "words about the process, not the code:\n" + "\n".join(found[:20])
+
+
+@pytest.mark.parametrize("command", [["format", "--check"], ["check"]])
+def test_ruff_finds_nothing(command):
+  """The one formatter and linter, as configured in pyproject.toml: ``ruff format`` leaves
+  every file as it is and ``ruff check`` reports nothing (run them to fix what this finds)."""
+  pytest.importorskip("ruff")
+  done = subprocess.run(
+    [sys.executable, "-m", "ruff", *command, str(ROOT)], cwd=ROOT, capture_output=True, text=True
+  )
+  assert done.returncode == 0, done.stdout + done.stderr

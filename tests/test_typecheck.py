@@ -3,6 +3,7 @@ pyproject.toml), nor in what users copy: the README's Python blocks and ``exampl
 
 pyright is found next to the running interpreter (the venv's ``bin/``), then on PATH;
 skipped only where it cannot start (it needs Node.js)."""
+
 import json
 import pathlib
 import re
@@ -25,16 +26,24 @@ def _pyright():
 
 def _errors(args, cwd):
   try:
-    out = subprocess.run([_pyright(), "--outputjson", "--pythonpath", sys.executable, *args],
-                         cwd=cwd, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+      [_pyright(), "--outputjson", "--pythonpath", sys.executable, *args],
+      cwd=cwd,
+      capture_output=True,
+      text=True,
+      timeout=600,
+    )
   except (OSError, subprocess.TimeoutExpired) as e:
     pytest.skip(f"pyright could not run: {e}")
   try:
     report = json.loads(out.stdout)
   except json.JSONDecodeError:
     pytest.skip("pyright could not start: " + (out.stderr or out.stdout)[-500:])
-  return [f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']}"
-          for d in report["generalDiagnostics"] if d["severity"] == "error"]
+  return [
+    f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']}"
+    for d in report["generalDiagnostics"]
+    if d["severity"] == "error"
+  ]
 
 
 @pytest.mark.slow
@@ -52,9 +61,16 @@ def test_readme_blocks_and_examples_type_check(tmp_path):
   assert blocks
   for i, block in enumerate(blocks):
     (tmp_path / f"readme_block_{i + 1}.py").write_text(block)
-  (tmp_path / "pyrightconfig.json").write_text(json.dumps({
-      "typeCheckingMode": "basic", "pythonVersion": "3.11",
-      "extraPaths": [str(ROOT), str(ROOT / "examples" / "bert")]}))
-  errors = _errors([str(p) for p in sorted(tmp_path.glob("*.py"))] + [str(ROOT / "examples")],
-                   tmp_path)
+  (tmp_path / "pyrightconfig.json").write_text(
+    json.dumps(
+      {
+        "typeCheckingMode": "basic",
+        "pythonVersion": "3.11",
+        "extraPaths": [str(ROOT), str(ROOT / "examples" / "bert")],
+      }
+    )
+  )
+  errors = _errors(
+    [str(p) for p in sorted(tmp_path.glob("*.py"))] + [str(ROOT / "examples")], tmp_path
+  )
   assert errors == [], "\n".join(errors)

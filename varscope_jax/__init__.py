@@ -4,6 +4,7 @@
 ``model/fc1/w``, ``get_variable`` with TF's reuse rules and errors, and params that are
 a plain nested dict of ``jax.Array`` for jit, grad, optax and orbax.
 """
+
 import importlib as _importlib
 import typing as _typing
 
@@ -15,8 +16,12 @@ from varscope_jax._src.core.collection import global_variables as global_variabl
 from varscope_jax._src.core.collection import local_variables as local_variables
 from varscope_jax._src.core.rng import set_random_seed as set_random_seed
 from varscope_jax._src.core.collection import trainable_variables as trainable_variables
-from varscope_jax._src.transform.compilation_cache import disable_compilation_cache as disable_compilation_cache
-from varscope_jax._src.transform.compilation_cache import enable_compilation_cache as enable_compilation_cache
+from varscope_jax._src.transform.compilation_cache import (
+  disable_compilation_cache as disable_compilation_cache,
+)
+from varscope_jax._src.transform.compilation_cache import (
+  enable_compilation_cache as enable_compilation_cache,
+)
 from varscope_jax._src.base.dtypes import DType as DType
 from varscope_jax._src.base.tensor_shape import TensorShape as TensorShape
 from varscope_jax._src.base.dtypes import as_tf_dtype as as_dtype
@@ -45,15 +50,21 @@ from varscope_jax._src.initializers import ones_initializer as ones_initializer
 from varscope_jax._src.initializers import orthogonal_initializer as orthogonal_initializer
 from varscope_jax._src.initializers import random_normal_initializer as random_normal_initializer
 from varscope_jax._src.initializers import random_uniform_initializer as random_uniform_initializer
-from varscope_jax._src.initializers import truncated_normal_initializer as truncated_normal_initializer
-from varscope_jax._src.initializers import variance_scaling_initializer as variance_scaling_initializer
+from varscope_jax._src.initializers import (
+  truncated_normal_initializer as truncated_normal_initializer,
+)
+from varscope_jax._src.initializers import (
+  variance_scaling_initializer as variance_scaling_initializer,
+)
 from varscope_jax._src.initializers import zeros_initializer as zeros_initializer
 from varscope_jax._src.core.name_scope import name_scope as name_scope
 from varscope_jax._src.params.tree import flatten_params as flatten_params
 from varscope_jax._src.params.tree import lookup as lookup
 from varscope_jax._src.params.tree import unflatten_params as unflatten_params
 from varscope_jax._src.core.regularizers import get_regularization_loss as get_regularization_loss
-from varscope_jax._src.core.regularizers import get_regularization_losses as get_regularization_losses
+from varscope_jax._src.core.regularizers import (
+  get_regularization_losses as get_regularization_losses,
+)
 from varscope_jax._src.core.regularizers import l1_regularizer as l1_regularizer
 from varscope_jax._src.core.regularizers import l2_regularizer as l2_regularizer
 from varscope_jax._src.core.rng import next_rng_key as next_rng_key
@@ -102,48 +113,54 @@ regularization_losses = get_regularization_losses
 # Heavy dependencies (orbax, tensorstore, safetensors, rich) load on first use: these
 # names are imported from their modules when first looked up (PEP 562).
 _LAZY = {
-    # TF1's layer namespaces, loaded on first use: vs.layers, vs.contrib.
-    "layers": ("varscope_jax.layers", None),
-    "contrib": ("varscope_jax.contrib", None),
-    # tf.nn's RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
-    "nn": ("varscope_jax.nn", None),
-    "ops": ("varscope_jax.ops", None),
-    "CheckpointManager": ("varscope_jax._src.io.orbax.checkpoint", "CheckpointManager"),
-    "checkpoints_iterator": ("varscope_jax._src.io.orbax.checkpoints_iterator",
-                             "checkpoints_iterator"),
-    "restore_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "restore_checkpoint"),
-    "save_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "save_checkpoint"),
-    "load_safetensors": ("varscope_jax._src.io.safetensors", "load_safetensors"),
-    "save_safetensors": ("varscope_jax._src.io.safetensors", "save_safetensors"),
-    "summary": ("varscope_jax._src.params.summary", "summary"),
-    "summary_table": ("varscope_jax._src.params.summary", "summary_table"),
-    "list_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "list_tf1_checkpoint"),
-    "load_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "load_tf1_checkpoint"),
-    # Flax bridges (flax loads on first use)
-    "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
-    "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
-    "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
-    "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
-    "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
-    # TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
-    "TF1Tensor": ("varscope_jax._src.io.tf1.load", "TF1Tensor"),
-    "load_tf1_optimizer_state": ("varscope_jax._src.io.tf1.optimizer_state",
-                                 "load_tf1_optimizer_state"),
-    "save_tf1_checkpoint": ("varscope_jax._src.io.tf1.save", "save_tf1_checkpoint"),
-    "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
-    # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
-    "train": ("varscope_jax.train", None),
-    # python -m varscope_jax.upgrade: TF1 source to varscope_jax (libcst loads on first use).
-    "upgrade": ("varscope_jax.upgrade", None),
+  # TF1's layer namespaces, loaded on first use: vs.layers, vs.contrib.
+  "layers": ("varscope_jax.layers", None),
+  "contrib": ("varscope_jax.contrib", None),
+  # tf.nn's RNN cells and drivers (vs.nn.rnn_cell, vs.nn.dynamic_rnn, ...)
+  "nn": ("varscope_jax.nn", None),
+  "ops": ("varscope_jax.ops", None),
+  "CheckpointManager": ("varscope_jax._src.io.orbax.checkpoint", "CheckpointManager"),
+  "checkpoints_iterator": (
+    "varscope_jax._src.io.orbax.checkpoints_iterator",
+    "checkpoints_iterator",
+  ),
+  "restore_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "restore_checkpoint"),
+  "save_checkpoint": ("varscope_jax._src.io.orbax.checkpoint", "save_checkpoint"),
+  "load_safetensors": ("varscope_jax._src.io.safetensors", "load_safetensors"),
+  "save_safetensors": ("varscope_jax._src.io.safetensors", "save_safetensors"),
+  "summary": ("varscope_jax._src.params.summary", "summary"),
+  "summary_table": ("varscope_jax._src.params.summary", "summary_table"),
+  "list_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "list_tf1_checkpoint"),
+  "load_tf1_checkpoint": ("varscope_jax._src.io.tf1.load", "load_tf1_checkpoint"),
+  # Flax bridges (flax loads on first use)
+  "flax_module": ("varscope_jax._src.bridges.flax_module", "flax_module"),
+  "to_linen": ("varscope_jax._src.bridges.flax_to_linen", "to_linen"),
+  "to_nnx": ("varscope_jax._src.bridges.flax_to_nnx", "to_nnx"),
+  "ToLinen": ("varscope_jax._src.bridges.flax_to_linen", "ToLinen"),
+  "ToNNX": ("varscope_jax._src.bridges.flax_to_nnx", "ToNNX"),
+  # TF1 training checkpoints (slots, EMA, TF1 optimizers, writing back).
+  "TF1Tensor": ("varscope_jax._src.io.tf1.load", "TF1Tensor"),
+  "load_tf1_optimizer_state": (
+    "varscope_jax._src.io.tf1.optimizer_state",
+    "load_tf1_optimizer_state",
+  ),
+  "save_tf1_checkpoint": ("varscope_jax._src.io.tf1.save", "save_tf1_checkpoint"),
+  "tf1_optimizers": ("varscope_jax.tf1_optimizers", None),  # a module (optax)
+  # tf.train's checkpoint utilities (init_from_checkpoint, list_variables, load_variable).
+  "train": ("varscope_jax.train", None),
+  # python -m varscope_jax.upgrade: TF1 source to varscope_jax (libcst loads on first use).
+  "upgrade": ("varscope_jax.upgrade", None),
 }
 
-if _typing.TYPE_CHECKING:   # what the lazy names are, for type checkers
+if _typing.TYPE_CHECKING:  # what the lazy names are, for type checkers
   from varscope_jax import layers as layers
   from varscope_jax import contrib as contrib
   from varscope_jax import nn as nn
   from varscope_jax import ops as ops
   from varscope_jax._src.io.orbax.checkpoint import CheckpointManager as CheckpointManager
-  from varscope_jax._src.io.orbax.checkpoints_iterator import checkpoints_iterator as checkpoints_iterator
+  from varscope_jax._src.io.orbax.checkpoints_iterator import (
+    checkpoints_iterator as checkpoints_iterator,
+  )
   from varscope_jax._src.io.orbax.checkpoint import restore_checkpoint as restore_checkpoint
   from varscope_jax._src.io.orbax.checkpoint import save_checkpoint as save_checkpoint
   from varscope_jax._src.io.safetensors import load_safetensors as load_safetensors
@@ -158,7 +175,9 @@ if _typing.TYPE_CHECKING:   # what the lazy names are, for type checkers
   from varscope_jax._src.bridges.flax_to_linen import ToLinen as ToLinen
   from varscope_jax._src.bridges.flax_to_nnx import ToNNX as ToNNX
   from varscope_jax._src.io.tf1.load import TF1Tensor as TF1Tensor
-  from varscope_jax._src.io.tf1.optimizer_state import load_tf1_optimizer_state as load_tf1_optimizer_state
+  from varscope_jax._src.io.tf1.optimizer_state import (
+    load_tf1_optimizer_state as load_tf1_optimizer_state,
+  )
   from varscope_jax._src.io.tf1.save import save_tf1_checkpoint as save_tf1_checkpoint
   from varscope_jax import tf1_optimizers as tf1_optimizers
   from varscope_jax import train as train
@@ -167,9 +186,10 @@ if _typing.TYPE_CHECKING:   # what the lazy names are, for type checkers
 
 def __getattr__(name):
   target = _LAZY.get(name)
-  if target is None:   # a TF name we lack says what to use instead (the op table's hint)
+  if target is None:  # a TF name we lack says what to use instead (the op table's hint)
     raise _importlib.import_module("varscope_jax._src.upgrade.hints").missing_attribute(
-        __name__, name)
+      __name__, name
+    )
   module_name, attr = target
   module = _importlib.import_module(module_name)
   value = module if attr is None else getattr(module, attr)
@@ -184,21 +204,91 @@ def __dir__():
 # Star-import brings the eager names: not TF's ``bool`` (vs.bool is reachable; star-import
 # must not rebind the builtin), nor the lazy names, which would load the heavy dependencies.
 __all__ = [
-    "AUTO_REUSE", "CheckpointError", "DType", "Graph", "GraphKeys", "Template",
-    "TensorShape", "Transformed", "Variable", "VariableAggregation", "VariableScope", "VariableSpec",
-    "VariableSynchronization", "add_to_collection", "as_dtype", "assign", "assign_add", "assign_moving_average",
-    "assign_sub", "bfloat16", "cast_getter", "complex128", "complex64", "constant_initializer",
-    "disable_compilation_cache", "double", "ema_getter", "enable_compilation_cache", "flatten_params", "float16",
-    "float32", "float64", "get_collection", "get_collection_ref", "get_default_graph", "get_local_variable",
-    "get_regularization_loss", "get_regularization_losses", "get_variable", "get_variable_scope", "global_variables", "glorot_normal_initializer",
-    "glorot_uniform_initializer", "half", "initializers", "int16", "int32", "int64",
-    "int8", "l1_regularizer", "l2_regularizer", "labels", "local_variables", "lookup",
-    "make_template", "map_with_name", "mask", "matches", "merge", "name_scope",
-    "next_rng_key", "no_regularizer", "ones_initializer", "orthogonal_initializer", "random_normal_initializer", "random_uniform_initializer",
-    "regularization_losses", "reset_default_graph", "select", "set_random_seed", "spec_mask", "split",
-    "split_by_names", "trainable_variables", "transform", "truncated_normal_initializer", "uint16", "uint32",
-    "uint64", "uint8", "unflatten_params", "variable_creator_scope", "variable_scope", "variance_scaling_initializer",
-    "zeros_initializer",
+  "AUTO_REUSE",
+  "CheckpointError",
+  "DType",
+  "Graph",
+  "GraphKeys",
+  "Template",
+  "TensorShape",
+  "Transformed",
+  "Variable",
+  "VariableAggregation",
+  "VariableScope",
+  "VariableSpec",
+  "VariableSynchronization",
+  "add_to_collection",
+  "as_dtype",
+  "assign",
+  "assign_add",
+  "assign_moving_average",
+  "assign_sub",
+  "bfloat16",
+  "cast_getter",
+  "complex128",
+  "complex64",
+  "constant_initializer",
+  "disable_compilation_cache",
+  "double",
+  "ema_getter",
+  "enable_compilation_cache",
+  "flatten_params",
+  "float16",
+  "float32",
+  "float64",
+  "get_collection",
+  "get_collection_ref",
+  "get_default_graph",
+  "get_local_variable",
+  "get_regularization_loss",
+  "get_regularization_losses",
+  "get_variable",
+  "get_variable_scope",
+  "global_variables",
+  "glorot_normal_initializer",
+  "glorot_uniform_initializer",
+  "half",
+  "initializers",
+  "int16",
+  "int32",
+  "int64",
+  "int8",
+  "l1_regularizer",
+  "l2_regularizer",
+  "labels",
+  "local_variables",
+  "lookup",
+  "make_template",
+  "map_with_name",
+  "mask",
+  "matches",
+  "merge",
+  "name_scope",
+  "next_rng_key",
+  "no_regularizer",
+  "ones_initializer",
+  "orthogonal_initializer",
+  "random_normal_initializer",
+  "random_uniform_initializer",
+  "regularization_losses",
+  "reset_default_graph",
+  "select",
+  "set_random_seed",
+  "spec_mask",
+  "split",
+  "split_by_names",
+  "trainable_variables",
+  "transform",
+  "truncated_normal_initializer",
+  "uint16",
+  "uint32",
+  "uint64",
+  "uint8",
+  "unflatten_params",
+  "variable_creator_scope",
+  "variable_scope",
+  "variance_scaling_initializer",
+  "zeros_initializer",
 ]
 
 __version__ = "0.2.0"

@@ -6,6 +6,7 @@ the cross-entropy losses, ``moments``, band parts, TF1's image resizing and norm
 clipping. Everything else of TF's math maps to ``jnp`` / ``jax.nn`` / ``jax.lax``
 (``python -m varscope_jax.upgrade`` rewrites a TF1 file; ``docs/porting.md`` has the table).
 """
+
 from varscope_jax._src.ops.array_ops import constant as constant
 from varscope_jax._src.ops.assert_ops import assert_equal as assert_equal
 from varscope_jax._src.ops.assert_ops import assert_greater as assert_greater
@@ -41,17 +42,53 @@ from varscope_jax._src.ops.nn_ops import depthwise_conv2d as depthwise_conv2d
 from varscope_jax._src.ops.nn_ops import global_norm as global_norm
 from varscope_jax._src.ops.nn_ops import l2_normalize as l2_normalize
 from varscope_jax._src.ops.nn_ops import moments as moments
-from varscope_jax._src.ops.nn_ops import sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits
-from varscope_jax._src.ops.nn_ops import softmax_cross_entropy_with_logits as softmax_cross_entropy_with_logits
-from varscope_jax._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits
+from varscope_jax._src.ops.nn_ops import (
+  sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,
+)
+from varscope_jax._src.ops.nn_ops import (
+  softmax_cross_entropy_with_logits as softmax_cross_entropy_with_logits,
+)
+from varscope_jax._src.ops.nn_ops import (
+  sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
+)
 
 __all__ = [
-    "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
-    "assert_less_equal", "assert_none_equal", "avg_pool", "batch_normalization",
-    "bias_add", "cast", "clip_by_global_norm", "clip_by_norm", "constant", "cumprod", "depthwise_conv2d",
-    "cumsum", "floordiv", "floormod", "gather", "gather_nd", "global_norm", "l2_normalize",
-    "matrix_band_part", "moments", "one_hot", "pad", "resize_bilinear", "resize_images",
-    "resize_nearest_neighbor", "sequence_mask", "sigmoid_cross_entropy_with_logits",
-    "slice", "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
-    "split", "truncatediv", "truncatemod", "where",
+  "assert_equal",
+  "assert_greater",
+  "assert_greater_equal",
+  "assert_less",
+  "assert_less_equal",
+  "assert_none_equal",
+  "avg_pool",
+  "batch_normalization",
+  "bias_add",
+  "cast",
+  "clip_by_global_norm",
+  "clip_by_norm",
+  "constant",
+  "cumprod",
+  "depthwise_conv2d",
+  "cumsum",
+  "floordiv",
+  "floormod",
+  "gather",
+  "gather_nd",
+  "global_norm",
+  "l2_normalize",
+  "matrix_band_part",
+  "moments",
+  "one_hot",
+  "pad",
+  "resize_bilinear",
+  "resize_images",
+  "resize_nearest_neighbor",
+  "sequence_mask",
+  "sigmoid_cross_entropy_with_logits",
+  "slice",
+  "softmax_cross_entropy_with_logits",
+  "sparse_softmax_cross_entropy_with_logits",
+  "split",
+  "truncatediv",
+  "truncatemod",
+  "where",
 ]

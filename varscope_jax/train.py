@@ -12,6 +12,7 @@ optimizers are ``vs.tf1_optimizers``; saving and loading whole trees is
 >>> [name for name, shape in vs.train.list_variables(os.path.join("tests", "tf1_ckpt", "data"))][:3]
 ['global_step', 'model/bf16/v', 'model/counts']
 """
+
 import importlib as _importlib
 
 
@@ -25,4 +26,5 @@ __all__ = ["init_from_checkpoint", "list_variables", "load_variable"]
 def __getattr__(name):
   """TF names this module lacks raise an AttributeError saying what to use instead."""
   raise _importlib.import_module("varscope_jax._src.upgrade.hints").missing_attribute(
-      __name__, name)
+    __name__, name
+  )

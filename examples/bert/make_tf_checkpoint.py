@@ -27,6 +27,7 @@ It writes, under ``examples/bert/tf1_checkpoint/``:
   and what TF computed from them with ``is_training=False``: ``sequence_output``,
   ``pooled_output``, ``embedding_output`` and ``layer_{i}_output`` for every layer.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,24 +41,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-import tf_slim  # noqa: E402
-import tf_slim.layers  # noqa: E402  (a submodule: imported for the alias below)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "tf1_checkpoint")
 
 CONFIG = {
-    "vocab_size": 99,
-    "hidden_size": 32,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 4,
-    "intermediate_size": 37,
-    "hidden_act": "gelu",
-    "hidden_dropout_prob": 0.1,
-    "attention_probs_dropout_prob": 0.1,
-    "max_position_embeddings": 64,
-    "type_vocab_size": 2,
-    "initializer_range": 0.02,
+  "vocab_size": 99,
+  "hidden_size": 32,
+  "num_hidden_layers": 2,
+  "num_attention_heads": 4,
+  "intermediate_size": 37,
+  "hidden_act": "gelu",
+  "hidden_dropout_prob": 0.1,
+  "attention_probs_dropout_prob": 0.1,
+  "max_position_embeddings": 64,
+  "type_vocab_size": 2,
+  "initializer_range": 0.02,
 }
 
 
@@ -65,7 +64,7 @@ def import_bert_modeling():
   """``bert.modeling`` with ``tensorflow.contrib.layers`` served by tf-slim."""
   contrib = types.ModuleType("tensorflow.contrib")
   layers = sys.modules["tf_slim.layers"]
-  setattr(contrib, "layers", layers)
+  contrib.layers = layers
   sys.modules["tensorflow.contrib"] = contrib
   sys.modules["tensorflow.contrib.layers"] = layers
   import bert.modeling
@@ -116,36 +115,53 @@ def main() -> None:
     ids = tf1.placeholder(tf.int32, input_ids.shape, name="input_ids")
     mask = tf1.placeholder(tf.int32, input_mask.shape, name="input_mask")
     types_ = tf1.placeholder(tf.int32, token_type_ids.shape, name="token_type_ids")
-    model = modeling.BertModel(config=config, is_training=False, input_ids=ids,
-                               input_mask=mask, token_type_ids=types_,
-                               use_one_hot_embeddings=False)
+    model = modeling.BertModel(
+      config=config,
+      is_training=False,
+      input_ids=ids,
+      input_mask=mask,
+      token_type_ids=types_,
+      use_one_hot_embeddings=False,
+    )
     global_step = tf1.train.get_or_create_global_step()
     variables = tf1.global_variables()
     rng = np.random.default_rng(0)
-    assigns = [v.assign(random_value(v.op.name, v.shape.as_list(), rng).astype(np.float32))
-               for v in variables if v is not global_step]
+    assigns = [
+      v.assign(random_value(v.op.name, v.shape.as_list(), rng).astype(np.float32))
+      for v in variables
+      if v is not global_step
+    ]
     saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session() as sess:
       sess.run(tf1.global_variables_initializer())
       sess.run(assigns)
       sess.run(global_step.assign(1000))
-      fetches = {"sequence_output": model.get_sequence_output(),
-                 "pooled_output": model.get_pooled_output(),
-                 "embedding_output": model.get_embedding_output()}
+      fetches = {
+        "sequence_output": model.get_sequence_output(),
+        "pooled_output": model.get_pooled_output(),
+        "embedding_output": model.get_embedding_output(),
+      }
       for i, layer in enumerate(model.get_all_encoder_layers()):
         fetches["layer_%d_output" % i] = layer
       outputs = sess.run(fetches, {ids: input_ids, mask: input_mask, types_: token_type_ids})
       saver.save(sess, os.path.join(OUT, "bert_model.ckpt"), write_meta_graph=False)
   # the `checkpoint` file Saver writes holds absolute paths; keep it relative
   with open(os.path.join(OUT, "checkpoint"), "w") as f:
-    f.write('model_checkpoint_path: "bert_model.ckpt"\n'
-            'all_model_checkpoint_paths: "bert_model.ckpt"\n')
-  np.savez(os.path.join(OUT, "expected.npz"), input_ids=input_ids, input_mask=input_mask,
-           token_type_ids=token_type_ids, **outputs)
+    f.write(
+      'model_checkpoint_path: "bert_model.ckpt"\nall_model_checkpoint_paths: "bert_model.ckpt"\n'
+    )
+  np.savez(
+    os.path.join(OUT, "expected.npz"),
+    input_ids=input_ids,
+    input_mask=input_mask,
+    token_type_ids=token_type_ids,
+    **outputs,
+  )
   n = sum(int(np.prod(v.shape.as_list())) for v in variables)
-  print("wrote %s: TF %s, %d variables (%d values), outputs %s"
-        % (OUT, tf.__version__, len(variables), n,
-           {k: v.shape for k, v in sorted(outputs.items())}))
+  print(
+    "wrote %s: TF %s, %d variables (%d values), outputs %s"
+    % (OUT, tf.__version__, len(variables), n, {k: v.shape for k, v in sorted(outputs.items())})
+  )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ Use it as TF1 code is used, inside a function that ``vs.transform`` makes pure::
 With ``is_training=True`` dropout draws its keys from ``vs.next_rng_key()``: pass
 ``rng=`` to ``apply``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -44,10 +45,20 @@ import varscope_jax as vs
 class BertConfig:
   """The hyper-parameters of a ``BertModel`` (the fields of BERT's ``bert_config.json``)."""
 
-  def __init__(self, vocab_size, hidden_size=768, num_hidden_layers=12,
-               num_attention_heads=12, intermediate_size=3072, hidden_act="gelu",
-               hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
-               max_position_embeddings=512, type_vocab_size=16, initializer_range=0.02):
+  def __init__(
+    self,
+    vocab_size,
+    hidden_size=768,
+    num_hidden_layers=12,
+    num_attention_heads=12,
+    intermediate_size=3072,
+    hidden_act="gelu",
+    hidden_dropout_prob=0.1,
+    attention_probs_dropout_prob=0.1,
+    max_position_embeddings=512,
+    type_vocab_size=16,
+    initializer_range=0.02,
+  ):
     self.vocab_size = vocab_size
     self.hidden_size = hidden_size
     self.num_hidden_layers = num_hidden_layers
@@ -82,7 +93,7 @@ class BertConfig:
 
 def gelu(x):
   """BERT's GELU: the tanh approximation."""
-  return 0.5 * x * (1.0 + jnp.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+  return 0.5 * x * (1.0 + jnp.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
 def get_activation(name):
@@ -109,26 +120,43 @@ def dropout(x, rate):
 
 
 def layer_norm(x, name=None):
-  return vs.contrib.layers.layer_norm(inputs=x, begin_norm_axis=-1, begin_params_axis=-1,
-                                      scope=name)
+  return vs.contrib.layers.layer_norm(
+    inputs=x, begin_norm_axis=-1, begin_params_axis=-1, scope=name
+  )
 
 
 def dense(x, units, initializer_range, activation=None, name=None):
-  return vs.layers.dense(x, units, activation=activation, name=name,
-                         kernel_initializer=create_initializer(initializer_range))
+  return vs.layers.dense(
+    x,
+    units,
+    activation=activation,
+    name=name,
+    kernel_initializer=create_initializer(initializer_range),
+  )
 
 
 def _check_rank(x, rank, what):
   if x.ndim != rank:
-    raise ValueError("For the tensor `%s`, the actual rank `%d` (shape = %s) is not equal "
-                     "to the expected rank `%d`" % (what, x.ndim, tuple(x.shape), rank))
+    raise ValueError(
+      "For the tensor `%s`, the actual rank `%d` (shape = %s) is not equal "
+      "to the expected rank `%d`" % (what, x.ndim, tuple(x.shape), rank)
+    )
 
 
-def embedding_lookup(input_ids, vocab_size, embedding_size, initializer_range,
-                     word_embedding_name="word_embeddings", use_one_hot_embeddings=False):
+def embedding_lookup(
+  input_ids,
+  vocab_size,
+  embedding_size,
+  initializer_range,
+  word_embedding_name="word_embeddings",
+  use_one_hot_embeddings=False,
+):
   """Word embeddings ``[batch, seq, embedding_size]`` and the table they come from."""
-  table = vs.get_variable(word_embedding_name, [vocab_size, embedding_size],
-                          initializer=create_initializer(initializer_range))
+  table = vs.get_variable(
+    word_embedding_name,
+    [vocab_size, embedding_size],
+    initializer=create_initializer(initializer_range),
+  )
   if use_one_hot_embeddings:
     out = jax.nn.one_hot(input_ids.reshape(-1), vocab_size, dtype=table.dtype) @ table
   else:
@@ -136,19 +164,28 @@ def embedding_lookup(input_ids, vocab_size, embedding_size, initializer_range,
   return out.reshape(input_ids.shape + (embedding_size,)), table
 
 
-def embedding_postprocessor(x, token_type_ids, token_type_vocab_size, initializer_range,
-                            max_position_embeddings, dropout_prob):
+def embedding_postprocessor(
+  x, token_type_ids, token_type_vocab_size, initializer_range, max_position_embeddings, dropout_prob
+):
   """Adds token-type and position embeddings, then layer norm and dropout."""
   batch, seq, width = x.shape
-  type_table = vs.get_variable("token_type_embeddings", [token_type_vocab_size, width],
-                               initializer=create_initializer(initializer_range))
+  type_table = vs.get_variable(
+    "token_type_embeddings",
+    [token_type_vocab_size, width],
+    initializer=create_initializer(initializer_range),
+  )
   one_hot = jax.nn.one_hot(token_type_ids.reshape(-1), token_type_vocab_size, dtype=x.dtype)
   x = x + (one_hot @ type_table).reshape(batch, seq, width)
-  positions = vs.get_variable("position_embeddings", [max_position_embeddings, width],
-                              initializer=create_initializer(initializer_range))
+  positions = vs.get_variable(
+    "position_embeddings",
+    [max_position_embeddings, width],
+    initializer=create_initializer(initializer_range),
+  )
   if seq > max_position_embeddings:
-    raise ValueError("sequence length %d is longer than max_position_embeddings %d"
-                     % (seq, max_position_embeddings))
+    raise ValueError(
+      "sequence length %d is longer than max_position_embeddings %d"
+      % (seq, max_position_embeddings)
+    )
   x = x + positions[:seq][None]
   return dropout(layer_norm(x), dropout_prob)
 
@@ -160,8 +197,9 @@ def attention_mask_from_input_mask(input_ids, input_mask):
   return jnp.ones((batch, from_seq, 1), jnp.float32) * to_mask
 
 
-def attention_layer(x, attention_mask, num_heads, head_size, dropout_prob,
-                    initializer_range, batch, seq):
+def attention_layer(
+  x, attention_mask, num_heads, head_size, dropout_prob, initializer_range, batch, seq
+):
   """Multi-head self-attention on ``x: [batch * seq, width]``; ``[batch * seq, heads * size]``."""
 
   def heads(t):  # [batch * seq, heads * size] -> [batch, heads, seq, size]
@@ -178,18 +216,30 @@ def attention_layer(x, attention_mask, num_heads, head_size, dropout_prob,
   return context.reshape(batch * seq, num_heads * head_size)
 
 
-def transformer_model(x, attention_mask, hidden_size, num_hidden_layers, num_attention_heads,
-                      intermediate_size, intermediate_act_fn, hidden_dropout_prob,
-                      attention_probs_dropout_prob, initializer_range):
+def transformer_model(
+  x,
+  attention_mask,
+  hidden_size,
+  num_hidden_layers,
+  num_attention_heads,
+  intermediate_size,
+  intermediate_act_fn,
+  hidden_dropout_prob,
+  attention_probs_dropout_prob,
+  initializer_range,
+):
   """The encoder stack; returns every layer's output ``[batch, seq, hidden]``."""
   if hidden_size % num_attention_heads != 0:
-    raise ValueError("The hidden size (%d) is not a multiple of the number of attention "
-                     "heads (%d)" % (hidden_size, num_attention_heads))
+    raise ValueError(
+      "The hidden size (%d) is not a multiple of the number of attention "
+      "heads (%d)" % (hidden_size, num_attention_heads)
+    )
   _check_rank(x, 3, "input_tensor")
   batch, seq, width = x.shape
   if width != hidden_size:
-    raise ValueError("The width of the input tensor (%d) != hidden size (%d)"
-                     % (width, hidden_size))
+    raise ValueError(
+      "The width of the input tensor (%d) != hidden size (%d)" % (width, hidden_size)
+    )
   head_size = hidden_size // num_attention_heads
   h = x.reshape(batch * seq, width)  # every dense runs on a [batch * seq, width] matrix
   outputs = []
@@ -197,8 +247,16 @@ def transformer_model(x, attention_mask, hidden_size, num_hidden_layers, num_att
     with vs.variable_scope("layer_%d" % i):
       with vs.variable_scope("attention"):
         with vs.variable_scope("self"):
-          a = attention_layer(h, attention_mask, num_attention_heads, head_size,
-                              attention_probs_dropout_prob, initializer_range, batch, seq)
+          a = attention_layer(
+            h,
+            attention_mask,
+            num_attention_heads,
+            head_size,
+            attention_probs_dropout_prob,
+            initializer_range,
+            batch,
+            seq,
+          )
         with vs.variable_scope("output"):
           a = dense(a, hidden_size, initializer_range)
           a = layer_norm(dropout(a, hidden_dropout_prob) + h)
@@ -224,8 +282,16 @@ class BertModel:
     scope: the variable scope (default ``bert``).
   """
 
-  def __init__(self, config, is_training, input_ids, input_mask=None, token_type_ids=None,
-               use_one_hot_embeddings=False, scope=None):
+  def __init__(
+    self,
+    config,
+    is_training,
+    input_ids,
+    input_mask=None,
+    token_type_ids=None,
+    use_one_hot_embeddings=False,
+    scope=None,
+  ):
     config = copy.deepcopy(config)
     if not is_training:
       config.hidden_dropout_prob = 0.0
@@ -240,24 +306,40 @@ class BertModel:
     with vs.variable_scope(scope, default_name="bert"):
       with vs.variable_scope("embeddings"):
         self.word_embedding_output, self.embedding_table = embedding_lookup(
-            input_ids, config.vocab_size, config.hidden_size, config.initializer_range,
-            use_one_hot_embeddings=use_one_hot_embeddings)
+          input_ids,
+          config.vocab_size,
+          config.hidden_size,
+          config.initializer_range,
+          use_one_hot_embeddings=use_one_hot_embeddings,
+        )
         self.embedding_output = embedding_postprocessor(
-            self.word_embedding_output, jnp.asarray(token_type_ids), config.type_vocab_size,
-            config.initializer_range, config.max_position_embeddings,
-            config.hidden_dropout_prob)
+          self.word_embedding_output,
+          jnp.asarray(token_type_ids),
+          config.type_vocab_size,
+          config.initializer_range,
+          config.max_position_embeddings,
+          config.hidden_dropout_prob,
+        )
       with vs.variable_scope("encoder"):
         mask = attention_mask_from_input_mask(input_ids, jnp.asarray(input_mask))
         self.all_encoder_layers = transformer_model(
-            self.embedding_output, mask, config.hidden_size, config.num_hidden_layers,
-            config.num_attention_heads, config.intermediate_size,
-            get_activation(config.hidden_act), config.hidden_dropout_prob,
-            config.attention_probs_dropout_prob, config.initializer_range)
+          self.embedding_output,
+          mask,
+          config.hidden_size,
+          config.num_hidden_layers,
+          config.num_attention_heads,
+          config.intermediate_size,
+          get_activation(config.hidden_act),
+          config.hidden_dropout_prob,
+          config.attention_probs_dropout_prob,
+          config.initializer_range,
+        )
       self.sequence_output = self.all_encoder_layers[-1]
       with vs.variable_scope("pooler"):
         first_token = self.sequence_output[:, 0]
-        self.pooled_output = dense(first_token, config.hidden_size, config.initializer_range,
-                                   activation=jnp.tanh)
+        self.pooled_output = dense(
+          first_token, config.hidden_size, config.initializer_range, activation=jnp.tanh
+        )
 
   def get_pooled_output(self):
     return self.pooled_output

@@ -15,6 +15,7 @@ The script prints the variable table, checks that the port's variables are exact
 checkpoint's, runs the model under ``jax.jit`` and, when the directory has TF's outputs
 (``expected.npz``), prints the largest difference from what TensorFlow computed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,13 @@ def load(directory):
 
 def make_forward(config):
   def forward(input_ids, input_mask, token_type_ids):
-    model = modeling.BertModel(config, is_training=False, input_ids=input_ids,
-                               input_mask=input_mask, token_type_ids=token_type_ids)
+    model = modeling.BertModel(
+      config,
+      is_training=False,
+      input_ids=input_ids,
+      input_mask=input_mask,
+      token_type_ids=token_type_ids,
+    )
     return model.get_sequence_output(), model.get_pooled_output()
 
   return vs.transform(forward)
@@ -76,12 +82,15 @@ def main(argv=None):
   inputs, expected = example_inputs(a.checkpoint, config)
   specs = t.specs(*inputs)  # what the port makes: names, shapes, trainable (no values)
   if not a.no_table:
-    vs.summary(params, trainable={n for n, s in specs.items() if s.trainable},
-               console=Console(width=140))
+    vs.summary(
+      params, trainable={n for n, s in specs.items() if s.trainable}, console=Console(width=140)
+    )
 
   ours = set(specs)
   theirs = {name for name, _ in vs.flatten_params(params)}
-  print("variables: port %d, checkpoint %d, same names: %s" % (len(ours), len(theirs), ours == theirs))
+  print(
+    "variables: port %d, checkpoint %d, same names: %s" % (len(ours), len(theirs), ours == theirs)
+  )
   if ours - theirs:
     print("  MISSING from the checkpoint:", sorted(ours - theirs))
     return 1
@@ -94,11 +103,15 @@ def main(argv=None):
   sequence_output, pooled_output = jax.block_until_ready(jax.jit(t.apply)(params, *inputs))
   print("jax.jit(t.apply): %.2f s (compile + run)" % (time.perf_counter() - t0))
   np.set_printoptions(precision=5, suppress=True, linewidth=100)
-  print("sequence_output", sequence_output.shape, "[0, 0, :6] =", np.asarray(sequence_output[0, 0, :6]))
+  print(
+    "sequence_output", sequence_output.shape, "[0, 0, :6] =", np.asarray(sequence_output[0, 0, :6])
+  )
   print("pooled_output  ", pooled_output.shape, "[0, :6] =", np.asarray(pooled_output[0, :6]))
   if expected is not None:
-    diffs = {k: float(np.max(np.abs(np.asarray(v) - expected[k])))
-             for k, v in (("sequence_output", sequence_output), ("pooled_output", pooled_output))}
+    diffs = {
+      k: float(np.max(np.abs(np.asarray(v) - expected[k])))
+      for k, v in (("sequence_output", sequence_output), ("pooled_output", pooled_output))
+    }
     print("max |JAX - TensorFlow|: " + ", ".join("%s %.2e" % kv for kv in diffs.items()))
     if max(diffs.values()) > 1e-5:
       print("MISMATCH: more than 1e-5 from TensorFlow's outputs")

@@ -2,6 +2,7 @@
 
 Flax's own ``init`` / ``apply`` (and NNX's own modules) are the reference numbers.
 """
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -47,13 +48,21 @@ def test_linen_names_trainable_and_collections():
   t = vs.transform(encoder)
   specs = t.specs(X, True)
   assert list(specs) == [
-      "enc/head/kernel", "enc/head/bias",
-      "enc/block/Dense_0/kernel", "enc/block/Dense_0/bias",
-      "enc/block/BatchNorm_0/scale", "enc/block/BatchNorm_0/bias",
-      "enc/block/Dense_1/kernel", "enc/block/Dense_1/bias",
-      "enc/block/BatchNorm_0/mean", "enc/block/BatchNorm_0/var"]
+    "enc/head/kernel",
+    "enc/head/bias",
+    "enc/block/Dense_0/kernel",
+    "enc/block/Dense_0/bias",
+    "enc/block/BatchNorm_0/scale",
+    "enc/block/BatchNorm_0/bias",
+    "enc/block/Dense_1/kernel",
+    "enc/block/Dense_1/bias",
+    "enc/block/BatchNorm_0/mean",
+    "enc/block/BatchNorm_0/var",
+  ]
   assert [n for n, s in specs.items() if not s.trainable] == [
-      "enc/block/BatchNorm_0/mean", "enc/block/BatchNorm_0/var"]
+    "enc/block/BatchNorm_0/mean",
+    "enc/block/BatchNorm_0/var",
+  ]
   assert specs["enc/block/BatchNorm_0/mean"].collections == ("variables", "batch_stats")
   assert specs["enc/head/kernel"].collections == ("variables", "trainable_variables")
   params = t.init(KEY, X, True)
@@ -65,14 +74,19 @@ def test_linen_initial_values_are_flax_init_with_the_variables_key():
   """Leaf L = module.init(fold_in(rng, stable_hash(L)), zeros)[collection][path]."""
   params = vs.transform(encoder).init(KEY, X, True)
   k = variable_key(KEY, "enc/head/kernel")
-  np.testing.assert_allclose(params["enc"]["head"]["kernel"],
-                             nn.Dense(4).init(k, X)["params"]["kernel"], rtol=1e-6)
+  np.testing.assert_allclose(
+    params["enc"]["head"]["kernel"], nn.Dense(4).init(k, X)["params"]["kernel"], rtol=1e-6
+  )
   h = jnp.zeros((8, 4))
-  for col, path in [("params", ("Dense_0", "kernel")), ("params", ("Dense_1", "kernel")),
-                    ("batch_stats", ("BatchNorm_0", "var"))]:
+  for col, path in [
+    ("params", ("Dense_0", "kernel")),
+    ("params", ("Dense_1", "kernel")),
+    ("batch_stats", ("BatchNorm_0", "var")),
+  ]:
     ref = Block().init(variable_key(KEY, "enc/block/" + "/".join(path)), h, False)
-    np.testing.assert_allclose(vs.lookup(params, "enc/block/" + "/".join(path)),
-                               ref[col][path[0]][path[1]], rtol=1e-6)
+    np.testing.assert_allclose(
+      vs.lookup(params, "enc/block/" + "/".join(path)), ref[col][path[0]][path[1]], rtol=1e-6
+    )
   # Reproducible; jax.jit(init) gives the same values.
   allclose(params, vs.transform(encoder).init(KEY, X, True), rtol=0)
   jitted = jax.jit(lambda k, x: vs.transform(encoder).init(k, x, True))(KEY, X)
@@ -81,11 +95,13 @@ def test_linen_initial_values_are_flax_init_with_the_variables_key():
 
 def _flax_variables(params):
   blk = params["enc"]["block"]
-  return {"params": {k: v for k, v in blk.items() if k != "BatchNorm_0"} | {
-      "BatchNorm_0": {"scale": blk["BatchNorm_0"]["scale"],
-                      "bias": blk["BatchNorm_0"]["bias"]}},
-          "batch_stats": {"BatchNorm_0": {"mean": blk["BatchNorm_0"]["mean"],
-                                          "var": blk["BatchNorm_0"]["var"]}}}
+  return {
+    "params": {k: v for k, v in blk.items() if k != "BatchNorm_0"}
+    | {"BatchNorm_0": {"scale": blk["BatchNorm_0"]["scale"], "bias": blk["BatchNorm_0"]["bias"]}},
+    "batch_stats": {
+      "BatchNorm_0": {"mean": blk["BatchNorm_0"]["mean"], "var": blk["BatchNorm_0"]["var"]}
+    },
+  }
 
 
 @pytest.mark.slow
@@ -101,25 +117,36 @@ def test_linen_output_and_batch_stats_equal_flax_apply():
   rng = jax.random.PRNGKey(7)
   out, new = t.apply(params, X, True, rng=rng, mutable=True)
   module_key = variable_key(rng, "enc/block#0")
-  ref, updates = Block().apply(variables, h, True, rngs={"params": module_key},
-                               mutable=["batch_stats"])
+  ref, updates = Block().apply(
+    variables, h, True, rngs={"params": module_key}, mutable=["batch_stats"]
+  )
   np.testing.assert_allclose(out, ref, rtol=1e-6)
-  allclose(new["enc"]["block"]["BatchNorm_0"]["mean"],
-           updates["batch_stats"]["BatchNorm_0"]["mean"], rtol=1e-6)
+  allclose(
+    new["enc"]["block"]["BatchNorm_0"]["mean"],
+    updates["batch_stats"]["BatchNorm_0"]["mean"],
+    rtol=1e-6,
+  )
   assert new["enc"]["block"]["Dense_0"]["kernel"] is params["enc"]["block"]["Dense_0"]["kernel"]
-  assert not np.allclose(new["enc"]["block"]["BatchNorm_0"]["var"],
-                         params["enc"]["block"]["BatchNorm_0"]["var"])
+  assert not np.allclose(
+    new["enc"]["block"]["BatchNorm_0"]["var"], params["enc"]["block"]["BatchNorm_0"]["var"]
+  )
 
 
 @pytest.mark.slow
 def test_linen_batch_stats_need_mutable_and_dropout_needs_rng():
   t = vs.transform(encoder)
   params = t.init(KEY, X, True)
-  with pytest.raises(ValueError, match=r"Variable enc/block/BatchNorm_0/mean is assigned "
-                     r"inside apply, but apply was not asked for updates"):
+  with pytest.raises(
+    ValueError,
+    match=r"Variable enc/block/BatchNorm_0/mean is assigned "
+    r"inside apply, but apply was not asked for updates",
+  ):
     t.apply(params, X, True, rng=KEY)
-  with pytest.raises(ValueError, match=r"flax_module: Block asks for a random key .*"
-                     r"Pass it: apply\(params, \.\.\., rng="):
+  with pytest.raises(
+    ValueError,
+    match=r"flax_module: Block asks for a random key .*"
+    r"Pass it: apply\(params, \.\.\., rng=",
+  ):
     t.apply(params, X, True, mutable=True)
 
 
@@ -129,9 +156,18 @@ def test_linen_default_names_are_unique_like_tf_layers():
     x = vs.flax_module(nn.Dense(3))(x)
     x = vs.flax_module(nn.LayerNorm())(x)
     return vs.flax_module(nn.Dense(3, name="out"))(x)
+
   names = list(vs.transform(model).specs(X))
-  assert names == ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias",
-                   "layer_norm/scale", "layer_norm/bias", "out/kernel", "out/bias"]
+  assert names == [
+    "dense/kernel",
+    "dense/bias",
+    "dense_1/kernel",
+    "dense_1/bias",
+    "layer_norm/scale",
+    "layer_norm/bias",
+    "out/kernel",
+    "out/bias",
+  ]
 
 
 def test_linen_reuse_shares_and_tf_errors():
@@ -141,6 +177,7 @@ def test_linen_reuse_shares_and_tf_errors():
     with vs.variable_scope("tower", reuse=True):
       b = vs.flax_module(nn.Dense(4), name="fc")(x)
     return a, b
+
   t = vs.transform(shared)
   params = t.init(KEY, X)
   assert [n for n, _ in vs.flatten_params(params)] == ["tower/fc/kernel", "tower/fc/bias"]
@@ -152,22 +189,34 @@ def test_linen_reuse_shares_and_tf_errors():
       vs.flax_module(nn.Dense(4), name="fc")(x)
     with vs.variable_scope("tower", reuse=True):
       vs.flax_module(nn.Dense(5), name="fc")(x)
-  with pytest.raises(ValueError, match=r"^Trying to share variable tower/fc/kernel, but "
-                     r"specified shape \(3, 5\) and found shape \(3, 4\)\."):
+
+  with pytest.raises(
+    ValueError,
+    match=r"^Trying to share variable tower/fc/kernel, but "
+    r"specified shape \(3, 5\) and found shape \(3, 4\)\.",
+  ):
     vs.transform(wrong_shape).init(KEY, X)
 
   def twice(x):
     vs.flax_module(nn.Dense(4), name="fc")(x)
     vs.flax_module(nn.Dense(4), name="fc")(x)
-  with pytest.raises(ValueError, match=r"^Variable fc/kernel already exists, disallowed\. "
-                     r"Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope\?"):
+
+  with pytest.raises(
+    ValueError,
+    match=r"^Variable fc/kernel already exists, disallowed\. "
+    r"Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope\?",
+  ):
     vs.transform(twice).init(KEY, X)
 
   def missing(x):
     with vs.variable_scope("tower", reuse=True):
       vs.flax_module(nn.Dense(4), name="fc")(x)
-  with pytest.raises(ValueError, match=r"^Variable tower/fc/kernel does not exist, or was "
-                     r"not created with tf.get_variable\(\)\."):
+
+  with pytest.raises(
+    ValueError,
+    match=r"^Variable tower/fc/kernel does not exist, or was "
+    r"not created with tf.get_variable\(\)\.",
+  ):
     vs.transform(missing).init(KEY, X)
 
 
@@ -175,8 +224,7 @@ def test_linen_in_a_template_is_shared():
   tower = vs.make_template("tower", lambda x: vs.flax_module(nn.Dense(4))(x))
   t = vs.transform(lambda x: (tower(x), tower(x)))
   params = t.init(KEY, X)
-  assert [n for n, _ in vs.flatten_params(params)] == ["tower/dense/kernel",
-                                                      "tower/dense/bias"]
+  assert [n for n, _ in vs.flatten_params(params)] == ["tower/dense/kernel", "tower/dense/bias"]
   a, b = t.apply(params, X)
   np.testing.assert_array_equal(a, b)
 
@@ -191,6 +239,7 @@ def test_linen_variables_pass_through_custom_getters():
   def model(x):
     with vs.variable_scope("m", custom_getter=getter):
       return vs.flax_module(nn.Dense(2), name="fc")(x)
+
   vs.transform(model).init(KEY, X)
   assert seen == ["m/fc/kernel", "m/fc/bias"]
 
@@ -200,23 +249,28 @@ def test_linen_in_the_eager_default_graph():
   y = vs.flax_module(nn.Dense(2), name="fc")(X)
   variables = vs.global_variables()
   assert list(variables) == ["fc/kernel", "fc/bias"]
-  ref = nn.Dense(2).apply({"params": {"kernel": variables["fc/kernel"],
-                                      "bias": variables["fc/bias"]}}, X)
+  ref = nn.Dense(2).apply(
+    {"params": {"kernel": variables["fc/kernel"], "bias": variables["fc/bias"]}}, X
+  )
   np.testing.assert_allclose(y, ref, rtol=1e-6)
   np.testing.assert_allclose(
-      variables["fc/kernel"],
-      nn.Dense(2).init(variable_key(3, "fc/kernel"), X)["params"]["kernel"], rtol=1e-6)
+    variables["fc/kernel"],
+    nn.Dense(2).init(variable_key(3, "fc/kernel"), X)["params"]["kernel"],
+    rtol=1e-6,
+  )
 
 
 @pytest.mark.slow
 def test_linen_jit_grad_and_training():
   def model(x, train):
     return vs.flax_module(Block(), name="block")(x, train)
+
   t = vs.transform(model)
   params = t.init(KEY, X, True)
   y = X.sum(-1, keepdims=True) * jnp.ones((1, 2))
   trainable, state = vs.split_by_names(
-      params, [n for n, s in t.specs(X, True).items() if s.trainable])
+    params, [n for n, s in t.specs(X, True).items() if s.trainable]
+  )
   opt = optax.adam(0.05)
   opt_state = opt.init(trainable)
 
@@ -225,6 +279,7 @@ def test_linen_jit_grad_and_training():
     def loss(tr):
       out, new = t.apply(vs.merge(tr, state), X, True, rng=rng, mutable=True)
       return jnp.mean((out - y) ** 2), new
+
     (l, new), g = jax.value_and_grad(loss, has_aux=True)(trainable)
     updates, opt_state = opt.update(g, opt_state)
     _, new_state = vs.split_by_names(new, list(dict(vs.flatten_params(trainable))))
@@ -232,14 +287,14 @@ def test_linen_jit_grad_and_training():
 
   losses = []
   for i in range(8):
-    trainable, state, opt_state, l = step(trainable, state, opt_state,
-                                          jax.random.PRNGKey(i))
+    trainable, state, opt_state, l = step(trainable, state, opt_state, jax.random.PRNGKey(i))
     losses.append(float(l))
   assert losses[-1] < losses[0]
   assert float(jnp.abs(state["block"]["BatchNorm_0"]["mean"]).sum()) > 0
   out = jax.jit(lambda p, x: t.apply(p, x, False))(vs.merge(trainable, state), X)
-  np.testing.assert_allclose(out, t.apply(vs.merge(trainable, state), X, False),
-                             rtol=1e-5, atol=1e-6)
+  np.testing.assert_allclose(
+    out, t.apply(vs.merge(trainable, state), X, False), rtol=1e-5, atol=1e-6
+  )
 
 
 def test_flax_module_bad_input():
@@ -256,8 +311,8 @@ def test_flax_module_bad_input():
       self.param("w", nn.initializers.zeros, (1,))
       self.variable("stats", "w", jnp.zeros, (1,))
       return x
-  with pytest.raises(ValueError, match="has variable 'w' in both collection 'params' and "
-                     "'stats'"):
+
+  with pytest.raises(ValueError, match="has variable 'w' in both collection 'params' and 'stats'"):
     vs.transform(lambda x: vs.flax_module(Clash(), name="c")(x)).init(KEY, X)
 
 
@@ -278,17 +333,22 @@ def test_nnx_class_names_values_and_output():
   def model(x, train):
     with vs.variable_scope("enc"):
       return vs.flax_module(NBlock, 3, 4, name="blk")(x, train)
+
   t = vs.transform(model)
   specs = t.specs(X, True)
-  assert sorted(specs) == ["enc/blk/bn/bias", "enc/blk/bn/mean", "enc/blk/bn/scale",
-                           "enc/blk/bn/var", "enc/blk/lin/bias", "enc/blk/lin/kernel"]
-  assert {n for n, s in specs.items() if not s.trainable} == {"enc/blk/bn/mean",
-                                                             "enc/blk/bn/var"}
+  assert sorted(specs) == [
+    "enc/blk/bn/bias",
+    "enc/blk/bn/mean",
+    "enc/blk/bn/scale",
+    "enc/blk/bn/var",
+    "enc/blk/lin/bias",
+    "enc/blk/lin/kernel",
+  ]
+  assert {n for n, s in specs.items() if not s.trainable} == {"enc/blk/bn/mean", "enc/blk/bn/var"}
   assert specs["enc/blk/bn/mean"].collections == ("variables", "batch_stat")
   params = t.init(KEY, X, True)
   ref = NBlock(3, 4, rngs=nnx.Rngs(variable_key(KEY, "enc/blk/lin/kernel")))
-  np.testing.assert_allclose(params["enc"]["blk"]["lin"]["kernel"], ref.lin.kernel[...],
-                             rtol=1e-6)
+  np.testing.assert_allclose(params["enc"]["blk"]["lin"]["kernel"], ref.lin.kernel[...], rtol=1e-6)
   # The same weights in NNX's own module give the same output and batch statistics.
   own = NBlock(3, 4, rngs=nnx.Rngs(0))
   blk = params["enc"]["blk"]
@@ -321,8 +381,7 @@ def tf_block(x, training):
     b = vs.get_variable("b", [3], initializer=vs.zeros_initializer())
     x = x @ w + b
   with vs.variable_scope("bn"):
-    mean = vs.get_variable("moving_mean", [3], trainable=False,
-                           initializer=vs.zeros_initializer())
+    mean = vs.get_variable("moving_mean", [3], trainable=False, initializer=vs.zeros_initializer())
     if training:
       vs.assign_moving_average(mean, x.mean(0), 0.9)
       keep = jax.random.bernoulli(vs.next_rng_key(), 0.8, x.shape)
@@ -343,10 +402,13 @@ class LinenModel(nn.Module):
 def test_to_linen_names_and_values():
   variables = LinenModel().init({"params": KEY, "dropout": KEY}, X, True)
   assert shapes(variables) == {
-      "params": {"Dense_0": {"kernel": (3, 4), "bias": (4,)},
-                 "tf": {"head": {"w": (4, 3), "b": (3,)}},
-                 "Dense_1": {"kernel": (3, 1), "bias": (1,)}},
-      "batch_stats": {"tf": {"bn": {"moving_mean": (3,)}}}}
+    "params": {
+      "Dense_0": {"kernel": (3, 4), "bias": (4,)},
+      "tf": {"head": {"w": (4, 3), "b": (3,)}},
+      "Dense_1": {"kernel": (3, 1), "bias": (1,)},
+    },
+    "batch_stats": {"tf": {"bn": {"moving_mean": (3,)}}},
+  }
   # The part made by to_linen is transform(tf_block).init with some key: same rule.
   w = variables["params"]["tf"]["head"]["w"]
   assert float(jnp.std(w)) > 0
@@ -363,19 +425,25 @@ def test_to_linen_names_and_values():
 def test_to_linen_batch_stats_rngs_and_errors():
   variables = LinenModel().init({"params": KEY, "dropout": KEY}, X, True)
   rng = jax.random.PRNGKey(3)
-  out, updates = LinenModel().apply(variables, X, True, rngs={"dropout": rng},
-                                    mutable=["batch_stats"])
-  out2, _ = LinenModel().apply(variables, X, True, rngs={"dropout": rng},
-                               mutable=["batch_stats"])
+  out, updates = LinenModel().apply(
+    variables, X, True, rngs={"dropout": rng}, mutable=["batch_stats"]
+  )
+  out2, _ = LinenModel().apply(variables, X, True, rngs={"dropout": rng}, mutable=["batch_stats"])
   np.testing.assert_array_equal(out, out2)
   new_mean = updates["batch_stats"]["tf"]["bn"]["moving_mean"]
   assert float(jnp.abs(new_mean).sum()) > 0
-  with pytest.raises(ValueError, match=r"to_linen: the function assigned variable "
-                     r"bn/moving_mean \(linen collection 'batch_stats'\), but this apply "
-                     r"does not make 'batch_stats' mutable"):
+  with pytest.raises(
+    ValueError,
+    match=r"to_linen: the function assigned variable "
+    r"bn/moving_mean \(linen collection 'batch_stats'\), but this apply "
+    r"does not make 'batch_stats' mutable",
+  ):
     LinenModel().apply(variables, X, True, rngs={"dropout": rng})
-  with pytest.raises(ValueError, match=r"to_linen\('tf_block'\): the function calls "
-                     r"vs.next_rng_key\(\), but no 'dropout' rng was given"):
+  with pytest.raises(
+    ValueError,
+    match=r"to_linen\('tf_block'\): the function calls "
+    r"vs.next_rng_key\(\), but no 'dropout' rng was given",
+  ):
     LinenModel().apply(variables, X, True, mutable=["batch_stats"])
 
 
@@ -386,6 +454,7 @@ def test_to_linen_reuse_inside_fn_shares_one_variable():
     with vs.variable_scope("tower", reuse=True):
       fb = b @ vs.get_variable("w", [3, 2])
     return fa - fb
+
   m = vs.to_linen(siamese)
   variables = m.init(KEY, X, X)
   assert shapes(variables) == {"params": {"tower": {"w": (3, 2)}}}
@@ -393,14 +462,16 @@ def test_to_linen_reuse_inside_fn_shares_one_variable():
 
 
 def test_to_linen_values_follow_the_package_rule():
-  fn = lambda x: x @ vs.get_variable("w", [3, 2])   # noqa: E731
+  fn = lambda x: x @ vs.get_variable("w", [3, 2])  # noqa: E731
   m = vs.to_linen(fn)
   variables = m.init(KEY, X)
+
   # init = transform(fn).init(k) with k the module's make_rng("params").
-  class Probe(nn.Module):            # the first params key of a root module
+  class Probe(nn.Module):  # the first params key of a root module
     @nn.compact
     def __call__(self):
       return self.make_rng("params")
+
   k, _ = Probe().init_with_output(KEY)
   allclose(variables["params"], vs.transform(fn).init(k, X), rtol=1e-6)
   np.testing.assert_allclose(m.apply(variables, X), X @ variables["params"]["w"], rtol=1e-6)
@@ -418,14 +489,20 @@ def test_to_linen_under_nn_scan_and_nn_jit():
   class Stack(nn.Module):
     @nn.compact
     def __call__(self, x):
-      scan = nn.scan(lambda m, c, _: (m(c), None), variable_axes={"params": 0},
-                     split_rngs={"params": True}, length=3)
+      scan = nn.scan(
+        lambda m, c, _: (m(c), None),
+        variable_axes={"params": 0},
+        split_rngs={"params": True},
+        length=3,
+      )
       x, _ = scan(vs.to_linen(layer, name="layers"), x, None)
       return nn.jit(vs.ToLinen)(layer, name="last")(x)
+
   x = jnp.ones((2, 4))
   variables = Stack().init(KEY, x)
-  assert shapes(variables) == {"params": {"layers": {"fc": {"w": (3, 4, 4)}},
-                                          "last": {"fc": {"w": (4, 4)}}}}
+  assert shapes(variables) == {
+    "params": {"layers": {"fc": {"w": (3, 4, 4)}}, "last": {"fc": {"w": (4, 4)}}}
+  }
   ws = variables["params"]["layers"]["fc"]["w"]
   assert not np.allclose(ws[0], ws[1])
   ref = x
@@ -446,9 +523,11 @@ def test_to_linen_trains_with_optax():
   @jax.jit
   def step(params, stats, opt_state, rng):
     def loss(p):
-      out, upd = LinenModel().apply({"params": p, "batch_stats": stats}, X, True,
-                                    rngs={"dropout": rng}, mutable=["batch_stats"])
+      out, upd = LinenModel().apply(
+        {"params": p, "batch_stats": stats}, X, True, rngs={"dropout": rng}, mutable=["batch_stats"]
+      )
       return jnp.mean((out - y) ** 2), upd["batch_stats"]
+
     (l, stats), g = jax.value_and_grad(loss, has_aux=True)(params)
     updates, opt_state = opt.update(g, opt_state)
     return optax.apply_updates(params, updates), stats, opt_state, l
@@ -467,13 +546,18 @@ def test_to_nnx_state_types_names_and_call():
   state = nnx.state(model)
   assert type(model.vars["head"]["w"]) is nnx.Param
   assert type(model.vars["bn"]["moving_mean"]) is nnx.BatchStat
-  params = {"head": {"w": model.vars["head"]["w"][...], "b": model.vars["head"]["b"][...]},
-            "bn": {"moving_mean": model.vars["bn"]["moving_mean"][...]}}
+  params = {
+    "head": {"w": model.vars["head"]["w"][...], "b": model.vars["head"]["b"][...]},
+    "bn": {"moving_mean": model.vars["bn"]["moving_mean"][...]},
+  }
   np.testing.assert_allclose(
-      params["head"]["w"],
-      vs.transform(tf_block).init(nnx.Rngs(0).params(), X, True)["head"]["w"], rtol=1e-6)
-  np.testing.assert_allclose(model(X, False),
-                             vs.transform(tf_block).apply(params, X, False), rtol=1e-6)
+    params["head"]["w"],
+    vs.transform(tf_block).init(nnx.Rngs(0).params(), X, True)["head"]["w"],
+    rtol=1e-6,
+  )
+  np.testing.assert_allclose(
+    model(X, False), vs.transform(tf_block).apply(params, X, False), rtol=1e-6
+  )
   graphdef, state = nnx.split(model)
   again = nnx.merge(graphdef, state)
   np.testing.assert_allclose(again(X, False), model(X, False), rtol=1e-6)
@@ -494,7 +578,7 @@ def test_to_nnx_trains_with_nnx_optimizer_under_nnx_jit():
   @nnx.jit
   def step(model, opt):
     loss, grads = nnx.value_and_grad(lambda m: jnp.mean((m(X, True) - y) ** 2))(model)
-    assert "bn" not in grads["vars"]          # batch statistics are not differentiated
+    assert "bn" not in grads["vars"]  # batch statistics are not differentiated
     opt.update(model, grads)
     return loss
 
@@ -529,15 +613,19 @@ def test_flax_inside_tf_inside_linen_and_nnx():
 
   variables = Outer().init(KEY, X, True)
   assert shapes(variables) == {
-      "params": {"tf": {"enc": {"proj": {"kernel": (3, 4), "bias": (4,)},
-                                "bn": {"scale": (4,), "bias": (4,)}}}},
-      "batch_stats": {"tf": {"enc": {"bn": {"mean": (4,), "var": (4,)}}}}}
+    "params": {
+      "tf": {"enc": {"proj": {"kernel": (3, 4), "bias": (4,)}, "bn": {"scale": (4,), "bias": (4,)}}}
+    },
+    "batch_stats": {"tf": {"enc": {"bn": {"mean": (4,), "var": (4,)}}}},
+  }
   out, upd = Outer().apply(variables, X, True, mutable=["batch_stats"])
   v = variables
   h = nn.Dense(4).apply({"params": v["params"]["tf"]["enc"]["proj"]}, X)
   ref, ref_upd = nn.BatchNorm(use_running_average=False).apply(
-      {"params": v["params"]["tf"]["enc"]["bn"],
-       "batch_stats": v["batch_stats"]["tf"]["enc"]["bn"]}, h, mutable=["batch_stats"])
+    {"params": v["params"]["tf"]["enc"]["bn"], "batch_stats": v["batch_stats"]["tf"]["enc"]["bn"]},
+    h,
+    mutable=["batch_stats"],
+  )
   np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-6)
   allclose(upd["batch_stats"]["tf"]["enc"]["bn"], ref_upd["batch_stats"], rtol=1e-6)
 
@@ -552,8 +640,9 @@ def test_flax_inside_tf_inside_linen_and_nnx():
 def test_docs_flax_md_example_runs():
   import pathlib
   import re
+
   text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "flax.md").read_text()
-  section = text[text.index("## In one example"):]
+  section = text[text.index("## In one example") :]
   block = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
   namespace = {}
   exec(compile(block, "docs/flax.md example", "exec"), namespace)

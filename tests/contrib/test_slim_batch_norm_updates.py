@@ -2,6 +2,7 @@
 under ``reuse=True``: every call's update is taken, one after another, as TF's update
 ops run in ``UPDATE_OPS`` order (golden: ``tests/golden/make_extension_points_golden.py``,
 real tf_slim on TF)."""
+
 import json
 import os
 
@@ -13,8 +14,9 @@ import pytest
 import varscope_jax as vs
 from varscope_jax.contrib import slim
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(__file__), "..", "golden",
-                                     "extension_points.json")))
+GOLDEN = json.load(
+  open(os.path.join(os.path.dirname(__file__), "..", "golden", "extension_points.json"))
+)
 CASES = GOLDEN["slim_batch_norm_twice"]
 
 
@@ -37,5 +39,6 @@ def test_slim_updates_compose_in_jitted_apply(case):
   stats = {n: v for n, v in vs.flatten_params(new_params) if "BatchNorm/moving" in n}
   assert sorted(stats) == sorted(case["stats"])
   for name, want in case["stats"].items():
-    np.testing.assert_allclose(np.asarray(stats[name]), np.asarray(want), rtol=1e-6,
-                               atol=1e-7, err_msg=name)
+    np.testing.assert_allclose(
+      np.asarray(stats[name]), np.asarray(want), rtol=1e-6, atol=1e-7, err_msg=name
+    )

@@ -13,6 +13,7 @@ argument of the jitted function), TF's ``placeholder_with_default``.
 Regenerate the data with ``TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python
 tests/golden/slim/make_slim_golden.py`` (needs TensorFlow, tf-keras and tf-slim).
 """
+
 import json
 import os
 import re
@@ -35,18 +36,17 @@ import slim_programs as sp  # noqa: E402
 with open(os.path.join(GOLDEN_DIR, "golden.json")) as f:
   GOLDEN = {r["id"]: r for r in json.load(f)["programs"]}
 VALUES = dict(np.load(os.path.join(GOLDEN_DIR, "values.npz")))
-REGEN = ("regenerate: TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python "
-         "tests/golden/slim/make_slim_golden.py")
+REGEN = (
+  "regenerate: TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/slim/make_slim_golden.py"
+)
 
 # tf-slim formats this error with a comma instead of %, so its message is a tuple.
 OWN_MESSAGES = {
-    # tf-slim's layers sit on TF's internal copy of Keras, which does not quote the layer
-    # name; vs.layers follows tf-keras (quoted).
-    "pool_rank3_error":
-        'Input 0 of layer "max_pooling2d_1" is incompatible with the layer: expected '
-        "ndim=4, found ndim=3. Full shape received: (6, 6, 3)",
-    "arg_scope_not_decorated_error":
-        "('slim_programs', 'plain') is not decorated with @add_arg_scope",
+  # tf-slim's layers sit on TF's internal copy of Keras, which does not quote the layer
+  # name; vs.layers follows tf-keras (quoted).
+  "pool_rank3_error": 'Input 0 of layer "max_pooling2d_1" is incompatible with the layer: expected '
+  "ndim=4, found ndim=3. Full shape received: (6, 6, 3)",
+  "arg_scope_not_decorated_error": "('slim_programs', 'plain') is not decorated with @add_arg_scope",
 }
 
 
@@ -65,17 +65,31 @@ def _flag(b):
 
 def _loss_names():
   graph = vs.get_default_graph()
-  return [graph.item_names.get(id(t)) for t in
-          vs.get_collection(vs.GraphKeys.REGULARIZATION_LOSSES)]
+  return [
+    graph.item_names.get(id(t)) for t in vs.get_collection(vs.GraphKeys.REGULARIZATION_LOSSES)
+  ]
 
 
 M = types.SimpleNamespace(
-    slim=slim, tflayers=vs.layers, variable_scope=vs.variable_scope,
-    name_scope=vs.name_scope, constant=jnp.asarray, relu=jax.nn.relu, relu6=jax.nn.relu6,
-    tanh=jnp.tanh, GraphKeys=vs.GraphKeys, get_collection=vs.get_collection,
-    add_to_collection=vs.add_to_collection, name=framework.get_variable_full_name,
-    flag=_flag, loss_names=_loss_names, constant_initializer=vs.constant_initializer,
-    ones_initializer=vs.ones_initializer, AUTO_REUSE=vs.AUTO_REUSE, int32=vs.int32)
+  slim=slim,
+  tflayers=vs.layers,
+  variable_scope=vs.variable_scope,
+  name_scope=vs.name_scope,
+  constant=jnp.asarray,
+  relu=jax.nn.relu,
+  relu6=jax.nn.relu6,
+  tanh=jnp.tanh,
+  GraphKeys=vs.GraphKeys,
+  get_collection=vs.get_collection,
+  add_to_collection=vs.add_to_collection,
+  name=framework.get_variable_full_name,
+  flag=_flag,
+  loss_names=_loss_names,
+  constant_initializer=vs.constant_initializer,
+  ones_initializer=vs.ones_initializer,
+  AUTO_REUSE=vs.AUTO_REUSE,
+  int32=vs.int32,
+)
 
 
 def _check_error(pid, rec, exc):
@@ -87,9 +101,9 @@ def _check_error(pid, rec, exc):
 
 
 def _tf_params(pid, rec, which="var"):
-  return vs.unflatten_params({v["name"]: jnp.asarray(VALUES["%s|%s|%s" % (pid, which,
-                                                                         v["name"])])
-                              for v in rec["variables"]})
+  return vs.unflatten_params(
+    {v["name"]: jnp.asarray(VALUES["%s|%s|%s" % (pid, which, v["name"])]) for v in rec["variables"]}
+  )
 
 
 def _program_fn(fn):
@@ -99,6 +113,7 @@ def _program_fn(fn):
       return fn(M, sp.Data)
     finally:
       _Flags.values = None
+
   return run
 
 
@@ -142,11 +157,14 @@ def run_program(pid):
   want = [v["name"] for v in rec["variables"]]
   # TF lists global variables, then local ones; specs are in creation order.
   assert set(specs) == set(want), (pid, list(specs))
-  assert [n for n in specs if n in _globals(rec)] == want[:len(_globals(rec))], pid
+  assert [n for n in specs if n in _globals(rec)] == want[: len(_globals(rec))], pid
   for v in rec["variables"]:
     spec = specs[v["name"]]
     assert (list(spec.shape), spec.dtype.name, spec.trainable) == (
-        v["shape"], v["dtype"], v["trainable"]), (pid, v, spec)
+      v["shape"],
+      v["dtype"],
+      v["trainable"],
+    ), (pid, v, spec)
     assert sorted(spec.collections) == v["collections"], (pid, v["name"], spec.collections)
   if not rec["run"]:
     return
@@ -159,17 +177,24 @@ def run_program(pid):
     assert jnp.dtype(x.dtype).name == want["dtype"], (pid, path, x.dtype, want["dtype"])
     if not rec["random"]:
       expected = VALUES["%s|out|%s" % (pid, path)]
-      np.testing.assert_allclose(np.asarray(x), expected, rtol=1e-5, atol=1e-5,
-                                 err_msg="%s %s (%s)" % (pid, path, REGEN))
+      np.testing.assert_allclose(
+        np.asarray(x), expected, rtol=1e-5, atol=1e-5, err_msg="%s %s (%s)" % (pid, path, REGEN)
+      )
       if expected.size:
         diff = max(diff, float(np.max(np.abs(np.asarray(x, np.float64) - expected))))
   flat_new = dict(vs.flatten_params(new))
   for v in rec["variables"]:
     after = VALUES["%s|after|%s" % (pid, v["name"])]
-    np.testing.assert_allclose(np.asarray(flat_new[v["name"]]), after, rtol=1e-5, atol=1e-5,
-                               err_msg="%s: %s after the updates" % (pid, v["name"]))
-    diff = max(diff, float(np.max(np.abs(np.asarray(flat_new[v["name"]], np.float64) - after),
-                                  initial=0.0)))
+    np.testing.assert_allclose(
+      np.asarray(flat_new[v["name"]]),
+      after,
+      rtol=1e-5,
+      atol=1e-5,
+      err_msg="%s: %s after the updates" % (pid, v["name"]),
+    )
+    diff = max(
+      diff, float(np.max(np.abs(np.asarray(flat_new[v["name"]], np.float64) - after), initial=0.0))
+    )
   MAX_DIFF[pid] = diff
 
 
@@ -198,8 +223,9 @@ def test_slim_program_eager_graph(pid):
       out = fn(M, sp.Data)
     finally:
       _Flags.values = None
-    names = [framework.get_variable_full_name(v)
-             for v in vs.get_collection(vs.GraphKeys.GLOBAL_VARIABLES)]
+    names = [
+      framework.get_variable_full_name(v) for v in vs.get_collection(vs.GraphKeys.GLOBAL_VARIABLES)
+    ]
     del graph
   assert names == [v["name"] for v in rec["variables"]]
   leaves = sp.flatten(out)

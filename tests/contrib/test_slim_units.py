@@ -1,6 +1,7 @@
 """vs.contrib.slim beyond the golden programs: arg_scope per thread and after errors,
 one object per layer name, initializer distributions, dropout, traced is_training,
 documentation of every public name, and one bad call per public name."""
+
 import inspect
 import re
 import threading
@@ -20,12 +21,13 @@ def _public(module):
     if inspect.ismodule(obj) or not callable(obj):
       continue
     if not getattr(obj, "__module__", "").startswith("varscope_jax"):
-      continue   # functools.partial shorthands (relu, linear ...)
+      continue  # functools.partial shorthands (relu, linear ...)
     yield name, obj
 
 
-@pytest.mark.parametrize("module", [slim, layers, framework, layers.utils,
-                                    layers.initializers, layers.regularizers])
+@pytest.mark.parametrize(
+  "module", [slim, layers, framework, layers.utils, layers.initializers, layers.regularizers]
+)
 def test_every_public_name_has_an_example(module):
   missing = [n for n, obj in _public(module) if ">>>" not in (obj.__doc__ or "")]
   assert missing == []
@@ -40,7 +42,8 @@ def test_one_object_per_layer_whichever_path():
   assert slim.model_variable is framework.model_variable
   assert slim.utils is layers.utils
   assert slim.arg_scope_func_key(slim.conv2d) == slim.arg_scope_func_key(
-      inspect.unwrap(slim.conv2d))
+    inspect.unwrap(slim.conv2d)
+  )
 
 
 def test_arg_scope_is_per_thread():
@@ -68,8 +71,7 @@ def test_arg_scope_restored_after_an_error_in_arg_scope():
       with slim.arg_scope([slim.conv2d, len], stride=2):
         pass
     # tf-slim would pop the outer scope here; the outer scope must still be current.
-    assert slim.current_arg_scope()[slim.arg_scope_func_key(slim.conv2d)] == {
-        "padding": "VALID"}
+    assert slim.current_arg_scope()[slim.arg_scope_func_key(slim.conv2d)] == {"padding": "VALID"}
   assert slim.current_arg_scope() == {}
 
 
@@ -83,16 +85,23 @@ def test_arg_scope_yielded_dict_is_a_copy():
 
 def test_unknown_scoped_argument_names_the_arg_scope():
   with slim.arg_scope([slim.fully_connected], kernel_size=3):
-    with pytest.raises(TypeError, match=r"(?s)^fully_connected\(\) got an unexpected "
-                       r"keyword argument 'kernel_size'\n.*comes from an arg_scope"):
+    with pytest.raises(
+      TypeError,
+      match=r"(?s)^fully_connected\(\) got an unexpected "
+      r"keyword argument 'kernel_size'\n.*comes from an arg_scope",
+    ):
       vs.transform(lambda x: slim.fully_connected(x, 2)).specs(jnp.ones((2, 3)))
 
 
 def test_undecorated_function_error():
   def plain(x, y=1):
     return x
-  with pytest.raises(ValueError, match=r"^\('" + re.escape(__name__) + r"', 'plain'\) is not decorated "
-                     r"with @add_arg_scope\n"):
+
+  with pytest.raises(
+    ValueError,
+    match=r"^\('" + re.escape(__name__) + r"', 'plain'\) is not decorated "
+    r"with @add_arg_scope\n",
+  ):
     with slim.arg_scope([plain], y=2):
       pass
 
@@ -101,8 +110,12 @@ def test_wrong_kernel_rank_on_reuse_names_the_variable():
   def f(x2, x1):
     slim.conv2d(x2, 3, [3, 3], scope="c")
     return slim.conv1d(x1, 3, 3, scope="c", reuse=True)
-  with pytest.raises(ValueError, match=r"^Trying to share variable c/weights, but specified "
-                     r"shape \(3, 2, 3\) and found shape \(3, 3, 2, 3\)\."):
+
+  with pytest.raises(
+    ValueError,
+    match=r"^Trying to share variable c/weights, but specified "
+    r"shape \(3, 2, 3\) and found shape \(3, 3, 2, 3\)\.",
+  ):
     vs.transform(f).specs(jnp.ones((1, 5, 5, 2)), jnp.ones((1, 5, 2)))
 
 
@@ -113,10 +126,10 @@ def test_xavier_and_variance_scaling_distributions():
   limit = np.sqrt(6.0 / 500)
   assert float(jnp.max(jnp.abs(w))) <= limit and float(jnp.max(jnp.abs(w))) > 0.99 * limit
   w = layers.xavier_initializer(uniform=False)(key, (200, 300))
-  sd = np.sqrt(1.3 / 250)   # contrib: truncated normal, stddev sqrt(1.3 * factor / n)
+  sd = np.sqrt(1.3 / 250)  # contrib: truncated normal, stddev sqrt(1.3 * factor / n)
   assert float(jnp.max(jnp.abs(w))) <= 2 * sd + 1e-6
   np.testing.assert_allclose(float(jnp.std(w)), sd * 0.8796, rtol=0.02)
-  w = layers.variance_scaling_initializer()(key, (3, 3, 64, 32))   # He: 2.0, FAN_IN
+  w = layers.variance_scaling_initializer()(key, (3, 3, 64, 32))  # He: 2.0, FAN_IN
   sd = np.sqrt(1.3 * 2.0 / (9 * 64))
   np.testing.assert_allclose(float(jnp.std(w)), sd * 0.8796, rtol=0.03)
   w = layers.variance_scaling_initializer(1.0, "FAN_OUT", True)(key, (3, 3, 64, 32))
@@ -147,6 +160,7 @@ def test_batch_norm_updates_listed_and_returned():
   def net(x):
     y = slim.batch_norm(x, decay=0.5, updates_collections="mine")
     return y, len(vs.get_collection("mine")), len(vs.get_collection(vs.GraphKeys.UPDATE_OPS))
+
   t = vs.transform(net)
   x = jnp.arange(12.0).reshape(4, 3)
   params = t.init(jax.random.PRNGKey(0), x)
@@ -170,114 +184,256 @@ def _t(fn, *args):
 
 
 BAD = {
-    "conv2d": (lambda: _t(slim.conv2d, jnp.ones((5, 5, 2)), 3, 3), ValueError,
-               r"^Convolution expects input with rank 4, got 3\n\(conv2d in variable scope"),
-    "convolution": (lambda: _t(slim.convolution, X4, 3, 3, 1, "SAME", "HWC"), ValueError,
-                    r"^Invalid data_format: 'HWC'"),
-    "conv2d_transpose": (lambda: _t(lambda: slim.conv2d_transpose(X4, 2, 3,
-                                                                   data_format="NWC")),
-                         ValueError, r"^data_format has to be either NCHW or NHWC\."),
-    "separable_conv2d": (lambda: _t(lambda: slim.separable_conv2d(X4, 2, 3,
-                                                                   data_format="NWC")),
-                         ValueError, r"^data_format has to be either NCHW or NHWC\."),
-    "conv2d_in_plane": (lambda: _t(slim.conv2d_in_plane, jnp.ones((5, 2)), 3), ValueError,
-                        r"^rank of shape must be at least 4 not: 2"),
-    "maxout": (lambda: _t(slim.maxout, jnp.ones((2, 6)), 4), ValueError,
-               r"^number of features\(6\) is not a multiple of num_units\(4\)"),
-    "unit_norm": (lambda: _t(slim.unit_norm, X2, 2), ValueError,
-                  r"^dim must be positive but smaller than the input rank\."),
-    "pool": (lambda: _t(slim.pool, X4, [2, 2], "MIN"), ValueError,
-             r"^2-D MIN pooling is not supported\."),
-    "images_to_sequence": (lambda: _t(slim.images_to_sequence, X2), ValueError,
-                           r"inputs must be 4-D"),
-    "sequence_to_images": (lambda: _t(slim.sequence_to_images, jnp.ones((5, 6, 4)), 4),
-                           ValueError, r"height=4 must be a positive int dividing"),
-    "spatial_softmax": (lambda: _t(lambda: slim.spatial_softmax(X4, data_format="NWC")),
-                        ValueError, r"^data_format has to be either NCHW or NHWC\."),
-    "scale_gradient": (lambda: slim.scale_gradient(X2, "half"), TypeError,
-                       r"gradient_multiplier must be a Python number"),
-    "filter_variables": (lambda: slim.filter_variables([], include_patterns="w"), TypeError,
-                         r"include_patterns must be a list of regular expressions"),
-    "local_variable": (lambda: slim.local_variable(None), ValueError,
-                       r"initial_value must be specified"),
-    "global_variable": (lambda: slim.global_variable(None), ValueError,
-                        r"initial_value must be specified"),
-    "instance_norm": (lambda: _t(lambda: slim.instance_norm(X4, data_format="NWC")),
-                      ValueError, r"^data_format has to be either NCHW or NHWC\."),
-    "group_norm": (lambda: _t(lambda: slim.group_norm(jnp.ones((1, 2, 2, 6)), groups=4)),
-                   ValueError, r"^6 channels is not commensurate with 4 groups\."),
-    "fully_connected": (lambda: _t(slim.fully_connected, X2, 2.0), ValueError,
-                        r"^num_outputs type should be one of \[<class 'int'>\]"),
-    "batch_norm": (lambda: _t(lambda: slim.batch_norm(X4, is_training="yes")), TypeError,
-                   r"is_training must be a bool or a scalar bool array"),
-    "layer_norm": (lambda: _t(lambda: slim.layer_norm(X2, begin_norm_axis=5)), ValueError,
-                   r"begin_norm_axis \(5\) must be < rank"),
-    "max_pool2d": (lambda: _t(lambda: slim.max_pool2d(X4, 2, data_format="NDHWC")),
-                   ValueError, r"^data_format has to be either NCHW or NHWC\."),
-    "avg_pool2d": (lambda: _t(lambda: slim.avg_pool2d(jnp.ones((5, 5, 2)), 2)), ValueError,
-                   r"expected ndim=4, found ndim=3"),
-    "dropout": (lambda: _t(lambda: slim.dropout(X2, keep_prob=2.0)), ValueError,
-                r"Invalid value -1.0 received for `rate`"),
-    "flatten": (lambda: _t(lambda: slim.flatten(object())), TypeError,
-                r"flatten: inputs must be an array"),
-    "softmax": (lambda: _t(lambda: slim.softmax(jnp.ones(3))), ValueError,
-                r"^rank of shape must be at least 2 not: 1"),
-    "one_hot_encoding": (lambda: _t(lambda: slim.one_hot_encoding(jnp.ones(2), 3)),
-                         TypeError, r"labels must be integers"),
-    "bias_add": (lambda: _t(lambda: slim.bias_add(X2, data_format="NCHW")), ValueError,
-                 r"^Data format NCHW only supports 4D Tensor"),
-    "repeat": (lambda: _t(lambda: slim.repeat(X2, 2, "fc")), TypeError,
-               r"layer must be callable"),
-    "stack": (lambda: _t(lambda: slim.stack(X2, slim.fully_connected, 3)), ValueError,
-              r"^stack_args need to be a list or tuple"),
-    "arg_scope": (lambda: slim.arg_scope(slim.conv2d).__enter__(), TypeError,
-                  r"^list_ops_or_scope must either be a list/tuple"),
-    "add_arg_scope": (lambda: slim.add_arg_scope(3), TypeError, r"expected a function"),
-    "arg_scoped_arguments": (lambda: slim.arg_scoped_arguments(len), ValueError,
-                             r"not decorated with @add_arg_scope"),
-    "get_variables": (lambda: slim.get_variables(3), TypeError, r"scope must be a string"),
-    "get_variables_to_restore": (lambda: slim.get_variables_to_restore(exclude="a"),
-                                 TypeError, r"^exclude is provided but is not a list"),
-    "get_unique_variable": (lambda: slim.get_unique_variable("nope"), ValueError,
-                            r"^Couldn't find variable nope"),
-    "get_variable_full_name": (lambda: slim.get_variable_full_name(jnp.ones(2)), ValueError,
-                               r"is not a variable of the current graph"),
-    "get_variables_by_name": (lambda: slim.get_variables_by_name(3), TypeError,
-                              r"given_name must be a string"),
-    "get_variables_by_suffix": (lambda: slim.get_variables_by_suffix(3), TypeError,
-                                r"suffix must be a string"),
-    "model_variable": (lambda: slim.model_variable("v", [2], collections="mine"), TypeError,
-                       r"collections is the string 'mine'"),
-    "variable": (lambda: slim.variable("v", [2], collections="mine"), TypeError,
-                 r"collections is the string 'mine'"),
-    "xavier_initializer": (lambda: slim.xavier_initializer(dtype=jnp.int32), TypeError,
-                           r"^Cannot create initializer for non-floating point type\."),
-    "variance_scaling_initializer": (lambda: slim.variance_scaling_initializer(mode="x"),
-                                     TypeError, r"^Unknown mode x"),
-    "l2_regularizer": (lambda: slim.l2_regularizer(1), ValueError,
-                       r"^scale cannot be an integer: 1"),
-    "l1_regularizer": (lambda: slim.l1_regularizer(-0.5), ValueError,
-                       r"^Setting a scale less than 0 on a regularizer: -0\.5"),
-    "l1_l2_regularizer": (lambda: slim.l1_l2_regularizer(1, 0.5), ValueError,
-                          r"^scale_l1 cannot be an integer: 1"),
-    "sum_regularizer": (lambda: slim.sum_regularizer([3]), TypeError,
-                        r"is not a regularizer"),
-    "apply_regularization": (lambda: slim.apply_regularization(slim.l2_regularizer(0.1), []),
-                             ValueError, r"^No weights to regularize\."),
-    "collect_named_outputs": (lambda: slim.utils.collect_named_outputs(3, "a", X2),
-                              TypeError, r"outputs_collections must be a collection name"),
-    "append_tensor_alias": (lambda: slim.utils.append_tensor_alias(X2, ""), TypeError,
-                            r"alias must be a non-empty string"),
-    "smart_cond": (lambda: slim.utils.smart_cond(True, 1, lambda: 2), TypeError,
-                   r"^fn1 must be callable\."),
-    "two_element_tuple": (lambda: slim.utils.two_element_tuple([1, 2, 3]), ValueError,
-                          r"^Must be a list with 2 elements"),
-    "n_positive_integers": (lambda: slim.utils.n_positive_integers(2, [0, 1]), ValueError,
-                            r"^expected positive integer, but received 0"),
-    "last_dimension": (lambda: slim.utils.last_dimension((3,), min_rank=2), ValueError,
-                       r"^rank of shape must be at least 2 not: 1"),
-    "constant_value": (lambda: slim.utils.constant_value(None), ValueError,
-                       r"^value_or_tensor_or_var cannot be None"),
+  "conv2d": (
+    lambda: _t(slim.conv2d, jnp.ones((5, 5, 2)), 3, 3),
+    ValueError,
+    r"^Convolution expects input with rank 4, got 3\n\(conv2d in variable scope",
+  ),
+  "convolution": (
+    lambda: _t(slim.convolution, X4, 3, 3, 1, "SAME", "HWC"),
+    ValueError,
+    r"^Invalid data_format: 'HWC'",
+  ),
+  "conv2d_transpose": (
+    lambda: _t(lambda: slim.conv2d_transpose(X4, 2, 3, data_format="NWC")),
+    ValueError,
+    r"^data_format has to be either NCHW or NHWC\.",
+  ),
+  "separable_conv2d": (
+    lambda: _t(lambda: slim.separable_conv2d(X4, 2, 3, data_format="NWC")),
+    ValueError,
+    r"^data_format has to be either NCHW or NHWC\.",
+  ),
+  "conv2d_in_plane": (
+    lambda: _t(slim.conv2d_in_plane, jnp.ones((5, 2)), 3),
+    ValueError,
+    r"^rank of shape must be at least 4 not: 2",
+  ),
+  "maxout": (
+    lambda: _t(slim.maxout, jnp.ones((2, 6)), 4),
+    ValueError,
+    r"^number of features\(6\) is not a multiple of num_units\(4\)",
+  ),
+  "unit_norm": (
+    lambda: _t(slim.unit_norm, X2, 2),
+    ValueError,
+    r"^dim must be positive but smaller than the input rank\.",
+  ),
+  "pool": (
+    lambda: _t(slim.pool, X4, [2, 2], "MIN"),
+    ValueError,
+    r"^2-D MIN pooling is not supported\.",
+  ),
+  "images_to_sequence": (
+    lambda: _t(slim.images_to_sequence, X2),
+    ValueError,
+    r"inputs must be 4-D",
+  ),
+  "sequence_to_images": (
+    lambda: _t(slim.sequence_to_images, jnp.ones((5, 6, 4)), 4),
+    ValueError,
+    r"height=4 must be a positive int dividing",
+  ),
+  "spatial_softmax": (
+    lambda: _t(lambda: slim.spatial_softmax(X4, data_format="NWC")),
+    ValueError,
+    r"^data_format has to be either NCHW or NHWC\.",
+  ),
+  "scale_gradient": (
+    lambda: slim.scale_gradient(X2, "half"),
+    TypeError,
+    r"gradient_multiplier must be a Python number",
+  ),
+  "filter_variables": (
+    lambda: slim.filter_variables([], include_patterns="w"),
+    TypeError,
+    r"include_patterns must be a list of regular expressions",
+  ),
+  "local_variable": (
+    lambda: slim.local_variable(None),
+    ValueError,
+    r"initial_value must be specified",
+  ),
+  "global_variable": (
+    lambda: slim.global_variable(None),
+    ValueError,
+    r"initial_value must be specified",
+  ),
+  "instance_norm": (
+    lambda: _t(lambda: slim.instance_norm(X4, data_format="NWC")),
+    ValueError,
+    r"^data_format has to be either NCHW or NHWC\.",
+  ),
+  "group_norm": (
+    lambda: _t(lambda: slim.group_norm(jnp.ones((1, 2, 2, 6)), groups=4)),
+    ValueError,
+    r"^6 channels is not commensurate with 4 groups\.",
+  ),
+  "fully_connected": (
+    lambda: _t(slim.fully_connected, X2, 2.0),
+    ValueError,
+    r"^num_outputs type should be one of \[<class 'int'>\]",
+  ),
+  "batch_norm": (
+    lambda: _t(lambda: slim.batch_norm(X4, is_training="yes")),
+    TypeError,
+    r"is_training must be a bool or a scalar bool array",
+  ),
+  "layer_norm": (
+    lambda: _t(lambda: slim.layer_norm(X2, begin_norm_axis=5)),
+    ValueError,
+    r"begin_norm_axis \(5\) must be < rank",
+  ),
+  "max_pool2d": (
+    lambda: _t(lambda: slim.max_pool2d(X4, 2, data_format="NDHWC")),
+    ValueError,
+    r"^data_format has to be either NCHW or NHWC\.",
+  ),
+  "avg_pool2d": (
+    lambda: _t(lambda: slim.avg_pool2d(jnp.ones((5, 5, 2)), 2)),
+    ValueError,
+    r"expected ndim=4, found ndim=3",
+  ),
+  "dropout": (
+    lambda: _t(lambda: slim.dropout(X2, keep_prob=2.0)),
+    ValueError,
+    r"Invalid value -1.0 received for `rate`",
+  ),
+  "flatten": (
+    lambda: _t(lambda: slim.flatten(object())),
+    TypeError,
+    r"flatten: inputs must be an array",
+  ),
+  "softmax": (
+    lambda: _t(lambda: slim.softmax(jnp.ones(3))),
+    ValueError,
+    r"^rank of shape must be at least 2 not: 1",
+  ),
+  "one_hot_encoding": (
+    lambda: _t(lambda: slim.one_hot_encoding(jnp.ones(2), 3)),
+    TypeError,
+    r"labels must be integers",
+  ),
+  "bias_add": (
+    lambda: _t(lambda: slim.bias_add(X2, data_format="NCHW")),
+    ValueError,
+    r"^Data format NCHW only supports 4D Tensor",
+  ),
+  "repeat": (lambda: _t(lambda: slim.repeat(X2, 2, "fc")), TypeError, r"layer must be callable"),
+  "stack": (
+    lambda: _t(lambda: slim.stack(X2, slim.fully_connected, 3)),
+    ValueError,
+    r"^stack_args need to be a list or tuple",
+  ),
+  "arg_scope": (
+    lambda: slim.arg_scope(slim.conv2d).__enter__(),
+    TypeError,
+    r"^list_ops_or_scope must either be a list/tuple",
+  ),
+  "add_arg_scope": (lambda: slim.add_arg_scope(3), TypeError, r"expected a function"),
+  "arg_scoped_arguments": (
+    lambda: slim.arg_scoped_arguments(len),
+    ValueError,
+    r"not decorated with @add_arg_scope",
+  ),
+  "get_variables": (lambda: slim.get_variables(3), TypeError, r"scope must be a string"),
+  "get_variables_to_restore": (
+    lambda: slim.get_variables_to_restore(exclude="a"),
+    TypeError,
+    r"^exclude is provided but is not a list",
+  ),
+  "get_unique_variable": (
+    lambda: slim.get_unique_variable("nope"),
+    ValueError,
+    r"^Couldn't find variable nope",
+  ),
+  "get_variable_full_name": (
+    lambda: slim.get_variable_full_name(jnp.ones(2)),
+    ValueError,
+    r"is not a variable of the current graph",
+  ),
+  "get_variables_by_name": (
+    lambda: slim.get_variables_by_name(3),
+    TypeError,
+    r"given_name must be a string",
+  ),
+  "get_variables_by_suffix": (
+    lambda: slim.get_variables_by_suffix(3),
+    TypeError,
+    r"suffix must be a string",
+  ),
+  "model_variable": (
+    lambda: slim.model_variable("v", [2], collections="mine"),
+    TypeError,
+    r"collections is the string 'mine'",
+  ),
+  "variable": (
+    lambda: slim.variable("v", [2], collections="mine"),
+    TypeError,
+    r"collections is the string 'mine'",
+  ),
+  "xavier_initializer": (
+    lambda: slim.xavier_initializer(dtype=jnp.int32),
+    TypeError,
+    r"^Cannot create initializer for non-floating point type\.",
+  ),
+  "variance_scaling_initializer": (
+    lambda: slim.variance_scaling_initializer(mode="x"),
+    TypeError,
+    r"^Unknown mode x",
+  ),
+  "l2_regularizer": (lambda: slim.l2_regularizer(1), ValueError, r"^scale cannot be an integer: 1"),
+  "l1_regularizer": (
+    lambda: slim.l1_regularizer(-0.5),
+    ValueError,
+    r"^Setting a scale less than 0 on a regularizer: -0\.5",
+  ),
+  "l1_l2_regularizer": (
+    lambda: slim.l1_l2_regularizer(1, 0.5),
+    ValueError,
+    r"^scale_l1 cannot be an integer: 1",
+  ),
+  "sum_regularizer": (lambda: slim.sum_regularizer([3]), TypeError, r"is not a regularizer"),
+  "apply_regularization": (
+    lambda: slim.apply_regularization(slim.l2_regularizer(0.1), []),
+    ValueError,
+    r"^No weights to regularize\.",
+  ),
+  "collect_named_outputs": (
+    lambda: slim.utils.collect_named_outputs(3, "a", X2),
+    TypeError,
+    r"outputs_collections must be a collection name",
+  ),
+  "append_tensor_alias": (
+    lambda: slim.utils.append_tensor_alias(X2, ""),
+    TypeError,
+    r"alias must be a non-empty string",
+  ),
+  "smart_cond": (
+    lambda: slim.utils.smart_cond(True, 1, lambda: 2),
+    TypeError,
+    r"^fn1 must be callable\.",
+  ),
+  "two_element_tuple": (
+    lambda: slim.utils.two_element_tuple([1, 2, 3]),
+    ValueError,
+    r"^Must be a list with 2 elements",
+  ),
+  "n_positive_integers": (
+    lambda: slim.utils.n_positive_integers(2, [0, 1]),
+    ValueError,
+    r"^expected positive integer, but received 0",
+  ),
+  "last_dimension": (
+    lambda: slim.utils.last_dimension((3,), min_rank=2),
+    ValueError,
+    r"^rank of shape must be at least 2 not: 1",
+  ),
+  "constant_value": (
+    lambda: slim.utils.constant_value(None),
+    ValueError,
+    r"^value_or_tensor_or_var cannot be None",
+  ),
 }
 
 
@@ -312,14 +468,18 @@ def _op_b(a=0, b=0, c=0):
 
 
 _OPS = {"A": _op_a, "B": _op_b}
-_frame = st.tuples(st.sets(st.sampled_from("AB"), min_size=1),
-                   st.dictionaries(st.sampled_from("abc"), st.integers(0, 9), max_size=3))
+_frame = st.tuples(
+  st.sets(st.sampled_from("AB"), min_size=1),
+  st.dictionaries(st.sampled_from("abc"), st.integers(0, 9), max_size=3),
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(frames=st.lists(_frame, max_size=5),
-       explicit=st.dictionaries(st.sampled_from("abc"), st.integers(10, 19), max_size=2),
-       reenter=st.integers(0, 5))
+@given(
+  frames=st.lists(_frame, max_size=5),
+  explicit=st.dictionaries(st.sampled_from("abc"), st.integers(10, 19), max_size=2),
+  reenter=st.integers(0, 5),
+)
 def test_arg_scope_nesting_matches_the_merge_rule(frames, explicit, reenter):
   """Inner frames win per argument, explicit keywords win over all, a yielded scope
   re-entered later gives what it gave inside its own with, and the stack is empty after."""

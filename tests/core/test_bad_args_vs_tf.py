@@ -9,6 +9,7 @@ makes a variable named ``None`` or ``:0``), and a TF dtype enum number as ``dtyp
 (``dtype=3``; JAX dtypes have no such numbers). They are raised only after TF's own
 checks of the other arguments have passed, so they never hide TF's error.
 """
+
 import json
 import os
 import sys
@@ -17,16 +18,20 @@ import pytest
 
 import varscope_jax as vs
 
-HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    "golden", "bad_args")
+HERE = os.path.join(
+  os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden", "bad_args"
+)
 sys.path.insert(0, HERE)
 import statements as st  # noqa: E402
 
 with open(os.path.join(HERE, "golden.json")) as f:
   GOLDEN = json.load(f)["statements"]
 
-OWN_REFUSALS = ("get_variable: name must be a string", "get_variable: the name is empty",
-                "is not a dtype JAX can hold")
+OWN_REFUSALS = (
+  "get_variable: name must be a string",
+  "get_variable: the name is empty",
+  "is not a dtype JAX can hold",
+)
 
 
 def test_golden_is_the_generators_output():
@@ -48,19 +53,33 @@ def test_bad_arguments_raise_tfs_exception_type():
   assert same >= 270 and own <= 30, (same, own)
 
 
-@pytest.mark.parametrize("statement, error, first_line", [
+@pytest.mark.parametrize(
+  "statement, error, first_line",
+  [
     # TF's constant-with-shape check comes before the refused name
-    ("V.get_variable(None, shape=[2], initializer=3)", ValueError,
-     "If initializer is a constant, do not specify shape."),
+    (
+      "V.get_variable(None, shape=[2], initializer=3)",
+      ValueError,
+      "If initializer is a constant, do not specify shape.",
+    ),
     ("V.get_variable('', shape=[2], dtype='x')", TypeError, None),  # TF: a TypeError too
-    ("V.get_variable(3, dtype=V.int32, initializer='x')", ValueError,
-     "Initializer type '<dtype: 'string'>' and explicit dtype '<dtype: 'int32'>' don't "
-     "match."),
-    ("V.get_variable(['w'], shape=[2])", TypeError, "get_variable: name must be a string, "
-     "got ['w']."),
-    ("V.get_variable(None, shape=[2])", TypeError, "get_variable: name must be a string, "
-     "got None."),
-])
+    (
+      "V.get_variable(3, dtype=V.int32, initializer='x')",
+      ValueError,
+      "Initializer type '<dtype: 'string'>' and explicit dtype '<dtype: 'int32'>' don't match.",
+    ),
+    (
+      "V.get_variable(['w'], shape=[2])",
+      TypeError,
+      "get_variable: name must be a string, got ['w'].",
+    ),
+    (
+      "V.get_variable(None, shape=[2])",
+      TypeError,
+      "get_variable: name must be a string, got None.",
+    ),
+  ],
+)
 def test_refused_names_wait_for_tfs_checks(statement, error, first_line):
   kind, first = st.run(statement, vs)
   assert kind == error.__name__, (kind, first)

@@ -1,5 +1,6 @@
 """The explicit core, built directly: a Graph with a fake backend, the scope store, the
 store -- without the implicit ``get_variable`` layer or any JAX computation."""
+
 import dataclasses
 
 import numpy as np
@@ -13,6 +14,7 @@ from varscope_jax._src.core import variables as var_lib
 
 class FakeBackend:
   """Hands out strings: shows exactly what the graph asks its backend to do."""
+
   keeps_stacks = False
 
   def __init__(self, fail_on=()):
@@ -45,9 +47,13 @@ class FakeBackend:
 
 
 def _record(name, store_name=None):
-  return var_lib.VariableRecord(op_name=name, store_name=store_name or name, shape=(2,),
-                                dtype=np.dtype("float32"),
-                                collections=("variables", "trainable_variables"))
+  return var_lib.VariableRecord(
+    op_name=name,
+    store_name=store_name or name,
+    shape=(2,),
+    dtype=np.dtype("float32"),
+    collections=("variables", "trainable_variables"),
+  )
 
 
 def test_add_variable_records_name_store_collections_atomically():
@@ -60,7 +66,7 @@ def test_add_variable_records_name_store_collections_atomically():
   assert g.get_collection("variables", "a/") == ["value-of-a/w"]
   with pytest.raises(ValueError, match="Duplicate node name in graph: 'a/w'"):
     g.add_variable(_record("a/w", "other"))
-  assert list(g.var_store) == ["a/w"]   # nothing recorded by the failed add
+  assert list(g.var_store) == ["a/w"]  # nothing recorded by the failed add
 
 
 def test_failed_add_frees_the_name_and_records_nothing():
@@ -72,7 +78,7 @@ def test_failed_add_frees_the_name_and_records_nothing():
   with pytest.raises(RuntimeError, match="backend refuses w"):
     g.add_variable(_record(name), undo=undo)
   assert g.var_store == {} and g.variables == [] and g.get_collection("variables") == []
-  assert g.unique_name("w", mark_as_used=False) == "w"    # the name is free again
+  assert g.unique_name("w", mark_as_used=False) == "w"  # the name is free again
 
 
 def test_finish_failure_discards_the_backend_value():
@@ -95,8 +101,9 @@ def test_update_variable_checks_shape_and_hands_the_value_to_the_backend():
   new = g.update_variable(rec, lambda old: old + 1, "assign_add")
   np.testing.assert_array_equal(backend.assigned["v"], [1.0, 1.0])
   assert new.dtype == np.float32
-  with pytest.raises(ValueError, match="assign: variable v has shape \\(2,\\), but the new "
-                                       "value has shape \\(3,\\)"):
+  with pytest.raises(
+    ValueError, match="assign: variable v has shape \\(2,\\), but the new value has shape \\(3,\\)"
+  ):
     g.update_variable(rec, lambda old: np.ones(3), "assign")
 
 
@@ -114,7 +121,7 @@ def test_scope_store_and_store_without_the_implicit_layer():
     assert store.current_scope is root
   assert value == "value-of-enc/w"
   rec = g.var_store["enc/w"]
-  np.testing.assert_array_equal(rec.init_value, [1.0, 1.0])   # the scope's initializer
+  np.testing.assert_array_equal(rec.init_value, [1.0, 1.0])  # the scope's initializer
 
 
 def test_scope_options_are_frozen_and_replaced():

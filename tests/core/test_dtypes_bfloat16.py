@@ -1,4 +1,5 @@
 """bfloat16 (and ml_dtypes' other numeric types) are dtypes a variable can have."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -8,8 +9,9 @@ import varscope_jax as vs
 from varscope_jax._src.base import dtypes
 
 
-@pytest.mark.parametrize("dtype", [vs.bfloat16, "bfloat16", jnp.dtype(jnp.bfloat16),
-                                   jnp.float8_e4m3fn])
+@pytest.mark.parametrize(
+  "dtype", [vs.bfloat16, "bfloat16", jnp.dtype(jnp.bfloat16), jnp.float8_e4m3fn]
+)
 def test_ml_dtypes_are_accepted(dtype):
   assert dtypes.as_dtype(dtype) == jnp.dtype(dtype)
 

@@ -1,5 +1,6 @@
 """vs's dtypes are TF's DType objects: TF's attribute values (golden from real TF), equal
 to and hashed as numpy's dtypes, and taken wherever JAX takes a dtype."""
+
 import json
 import os
 import pickle
@@ -11,12 +12,32 @@ import pytest
 
 import varscope_jax as vs
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden", "dtypes",
-                                     "dtypes.json")))
+GOLDEN = json.load(
+  open(
+    os.path.join(
+      os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden", "dtypes", "dtypes.json"
+    )
+  )
+)
 NAMES = sorted(n for n in GOLDEN if not n.startswith("_"))
-ATTRS = ["name", "size", "is_bool", "is_complex", "is_floating", "is_integer",
-         "is_unsigned", "is_quantized", "is_numpy_compatible", "base_dtype", "real_dtype",
-         "as_numpy_dtype", "as_datatype_enum", "max", "min", "limits"]
+ATTRS = [
+  "name",
+  "size",
+  "is_bool",
+  "is_complex",
+  "is_floating",
+  "is_integer",
+  "is_unsigned",
+  "is_quantized",
+  "is_numpy_compatible",
+  "base_dtype",
+  "real_dtype",
+  "as_numpy_dtype",
+  "as_datatype_enum",
+  "max",
+  "min",
+  "limits",
+]
 
 
 def _vs(name):
@@ -29,8 +50,10 @@ def test_attributes_are_tfs(name):
   for attr in ATTRS:
     w = want[attr]
     if "raises" in w:
-      with pytest.raises(getattr(__builtins__, w["raises"], None) or
-                         {"TypeError": TypeError, "ValueError": ValueError}[w["raises"]]) as e:
+      with pytest.raises(
+        getattr(__builtins__, w["raises"], None)
+        or {"TypeError": TypeError, "ValueError": ValueError}[w["raises"]]
+      ) as e:
         getattr(d, attr)
       assert str(e.value).splitlines()[0] == w["message"], attr
       continue
@@ -97,14 +120,18 @@ def test_tf_style_initializer_receives_a_dtype_object():
     seen.append(dtype)
     return np.zeros(shape, dtype.as_numpy_dtype) + dtype.max
 
-  v = vs.transform(lambda: vs.get_variable("w", [2], dtype=vs.uint8, initializer=init)
-                   ).init(jax.random.PRNGKey(0))["w"]
+  v = vs.transform(lambda: vs.get_variable("w", [2], dtype=vs.uint8, initializer=init)).init(
+    jax.random.PRNGKey(0)
+  )["w"]
   assert seen[0] is vs.uint8 and v.tolist() == [255, 255]
 
 
 def test_as_dtype_errors_as_tf():
-  with pytest.raises(TypeError, match=r"^" + GOLDEN["_as_dtype_error"].replace(
-      "(", r"\(").replace(")", r"\)").replace("`", "`")):
+  with pytest.raises(
+    TypeError,
+    match=r"^"
+    + GOLDEN["_as_dtype_error"].replace("(", r"\(").replace(")", r"\)").replace("`", "`"),
+  ):
     vs.as_dtype("floatx")
   for spelled, name in GOLDEN["_as_dtype"].items():
     value = eval(spelled, {"np": np}) if spelled.startswith("np") else spelled

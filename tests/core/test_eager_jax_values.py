@@ -1,5 +1,6 @@
 """Default-graph variables are JAX values; reads that JAX would bake in warn; making or
 assigning a default-graph variable inside a trace is a clear error."""
+
 import warnings
 
 import jax
@@ -34,7 +35,7 @@ def test_variable_is_a_jit_grad_vmap_argument(w, no_warnings):
     return jnp.sum(a * a)
 
   assert float(jax.jit(f)(w)) == 36.0
-  assert issubclass(seen[-1], jax.core.Tracer)      # the function gets the array
+  assert issubclass(seen[-1], jax.core.Tracer)  # the function gets the array
   g = jax.grad(f)(w)
   assert type(g) is type(jnp.zeros(1)) and not isinstance(g, vs.Variable)
   np.testing.assert_array_equal(g, np.full((3, 3), 4.0))
@@ -45,13 +46,16 @@ def test_variable_is_a_jit_grad_vmap_argument(w, no_warnings):
 
 @pytest.mark.slow
 def test_variable_in_jnp_functions(w, no_warnings):
-  for fn, want in [(jnp.sum, 18.0), (jnp.max, 2.0), (lambda a: jnp.tanh(a).sum(),
-                                                     9 * np.tanh(2.0)),
-                   (lambda a: jnp.dot(a, a).sum(), 108.0),
-                   (lambda a: jnp.where(a > 1, a, 0.0).sum(), 18.0),
-                   (lambda a: jnp.asarray(a).sum(), 18.0),
-                   (lambda a: jnp.concatenate([a, a]).sum(), 36.0),
-                   (lambda a: np.asarray(a).sum(), 18.0)]:
+  for fn, want in [
+    (jnp.sum, 18.0),
+    (jnp.max, 2.0),
+    (lambda a: jnp.tanh(a).sum(), 9 * np.tanh(2.0)),
+    (lambda a: jnp.dot(a, a).sum(), 108.0),
+    (lambda a: jnp.where(a > 1, a, 0.0).sum(), 18.0),
+    (lambda a: jnp.asarray(a).sum(), 18.0),
+    (lambda a: jnp.concatenate([a, a]).sum(), 36.0),
+    (lambda a: np.asarray(a).sum(), 18.0),
+  ]:
     np.testing.assert_allclose(float(fn(w)), want, rtol=1e-6)
 
 
@@ -61,7 +65,7 @@ def test_pytree_leaf_is_the_current_value(w, no_warnings):
   doubled = jax.tree.map(lambda a: a * 2, {"a": w})
   assert not isinstance(doubled["a"], vs.Variable)
   vs.assign(w, jnp.zeros((3, 3)))
-  assert float(jax.jit(jnp.sum)(w)) == 0.0          # an argument is read at every call
+  assert float(jax.jit(jnp.sum)(w)) == 0.0  # an argument is read at every call
 
 
 def test_closure_read_inside_jit_warns_naming_the_variable(w):
@@ -71,16 +75,16 @@ def test_closure_read_inside_jit_warns_naming_the_variable(w):
   message = str(record[0].message)
   assert message.startswith("Variable w of the eager default graph")
   assert "vs.transform" in message and "jax.jit(f)(w)" in message
-  assert record[0].filename == __file__              # points at the user's line
-  with pytest.warns(UserWarning, match=STALE):       # operators and jnp alike
+  assert record[0].filename == __file__  # points at the user's line
+  with pytest.warns(UserWarning, match=STALE):  # operators and jnp alike
     jax.jit(lambda: w * 2)()
-  with pytest.warns(UserWarning, match=STALE):       # a lax.scan body too
+  with pytest.warns(UserWarning, match=STALE):  # a lax.scan body too
     jax.lax.scan(lambda c, _: (c + jnp.sum(w), None), 0.0, None, length=2)
 
 
 def test_reads_under_grad_and_vmap_do_not_warn(w, no_warnings):
   x = jnp.ones((2, 3))
-  jax.grad(lambda x: jnp.sum(x @ w))(x)              # re-read at every call
+  jax.grad(lambda x: jnp.sum(x @ w))(x)  # re-read at every call
   jax.vmap(lambda r: r @ w)(x)
 
 
@@ -92,11 +96,13 @@ def test_eager_rnn_does_not_warn(no_warnings):
 
 
 def test_get_variable_inside_jit_is_a_clear_error_and_records_nothing():
-  with pytest.raises(ValueError, match=r"^Variable u: get_variable is called while JAX "
-                     r"traces a function .* outside vs.transform") as e:
+  with pytest.raises(
+    ValueError,
+    match=r"^Variable u: get_variable is called while JAX "
+    r"traces a function .* outside vs.transform",
+  ) as e:
     jax.jit(lambda x: x @ vs.get_variable("u", [3, 3]))(jnp.ones(3))
-  assert "t = vs.transform(f); params = t.init(rng, x); jax.jit(t.apply)(params, x)" in \
-      str(e.value)
+  assert "t = vs.transform(f); params = t.init(rng, x); jax.jit(t.apply)(params, x)" in str(e.value)
   assert vs.global_variables() == {}
   assert vs.get_variable("u", [3, 3]).name == "u:0"  # the name was not taken
   with pytest.raises(ValueError, match="^Variable v: vs.Variable is called while JAX"):
@@ -109,7 +115,7 @@ def test_traced_initial_value_or_assignment_is_an_error(w):
   before = np.asarray(w.value())
   with pytest.raises(ValueError, match="^Variable w: assign is given a traced value"):
     jax.jit(lambda x: vs.assign(w, x))(jnp.ones((3, 3)))
-  np.testing.assert_array_equal(w.value(), before)   # unchanged
+  np.testing.assert_array_equal(w.value(), before)  # unchanged
   assert list(vs.global_variables()) == ["w"]
 
 
@@ -120,6 +126,7 @@ def test_staging_answers_under_the_installed_jax():
     def f(x):
       seen[name] = tracing.staging()
       return x
+
     return f
 
   probe("top")(1.0)
@@ -136,6 +143,13 @@ def test_staging_answers_under_the_installed_jax():
       return jax.lax.scan(lambda c, y: (probe("fresh_in_jit")(c), y), x, jnp.ones(2))[0]
 
   jax.jit(outer)(1.0)
-  assert seen == {"top": False, "jit": True, "grad": False, "vmap": False,
-                  "jit_grad": True, "scan": True, "fresh_scan": False,
-                  "fresh_in_jit": True}
+  assert seen == {
+    "top": False,
+    "jit": True,
+    "grad": False,
+    "vmap": False,
+    "jit_grad": True,
+    "scan": True,
+    "fresh_scan": False,
+    "fresh_in_jit": True,
+  }

@@ -1,9 +1,9 @@
 """Bad input to the core gets a clear error naming the variable; state is left unchanged."""
+
 import threading
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import pytest
 
 import varscope_jax as vs
@@ -24,8 +24,11 @@ def test_string_dtype_is_refused_with_the_variable_name():
 
 
 def test_complex_needs_an_initializer_tf_wording():
-  with pytest.raises(ValueError, match=r"^An initializer for variable c of <dtype: "
-                     r"'complex64'> is required"):
+  with pytest.raises(
+    ValueError,
+    match=r"^An initializer for variable c of <dtype: "
+    r"'complex64'> is required",
+  ):
     vs.get_variable("c", [1], dtype=vs.complex64)
 
 
@@ -39,11 +42,17 @@ def test_bad_initializer_value_names_the_variable():
 def test_bad_reuse_and_scope_arguments_tf_wording():
   with pytest.raises(ValueError, match=r"^The reuse parameter must be True or False or None\."):
     vs.variable_scope("s", reuse="yes")
-  with pytest.raises(TypeError, match=r"^If default_name is None then name_or_scope is "
-                     r"required"):
+  with pytest.raises(
+    TypeError,
+    match=r"^If default_name is None then name_or_scope is "
+    r"required",
+  ):
     vs.variable_scope(None)
-  with pytest.raises(TypeError, match=r"^VariableScope: name_or_scope must be a string or "
-                     r"VariableScope\."):
+  with pytest.raises(
+    TypeError,
+    match=r"^VariableScope: name_or_scope must be a string or "
+    r"VariableScope\.",
+  ):
     with vs.variable_scope(3):
       pass
   with pytest.raises(ValueError, match=r"^Passed a custom_getter which is not callable: 3"):
@@ -60,7 +69,7 @@ def test_improper_nesting_is_caught():
   with vs.variable_scope("b"):
     with pytest.raises(RuntimeError, match="Improper nesting of variable_scope"):
       outer.__exit__(None, None, None)
-  outer.__exit__(None, None, None)   # now in order
+  outer.__exit__(None, None, None)  # now in order
   assert vs.get_variable_scope().name == ""
 
 
@@ -92,14 +101,18 @@ def test_errors_inside_transform_leave_no_state_behind():
 
 def test_partitioner_is_refused_when_a_variable_is_made():
   with vs.variable_scope("s", partitioner=lambda shape, dtype: [2, 1]):
-    with pytest.raises(NotImplementedError, match=r"Variable s/w: partitioner= is not "
-                       r"supported.*sharded"):
+    with pytest.raises(
+      NotImplementedError,
+      match=r"Variable s/w: partitioner= is not "
+      r"supported.*sharded",
+    ):
       vs.get_variable("w", [4, 1])
-    assert vs.get_variable("scalar", []).name == "s/scalar:0"   # scalars ignore it, as TF
+    assert vs.get_variable("scalar", []).name == "s/scalar:0"  # scalars ignore it, as TF
 
 
 def test_variables_do_not_pickle():
   import pickle
+
   v = vs.get_variable("w", [1])
   with pytest.raises(TypeError, match="not picklable"):
     pickle.dumps(v)
@@ -124,12 +137,14 @@ def test_failed_key_initializer_does_not_consume_the_name():
 
 def test_failed_regularizer_records_nothing():
   for mode in ("eager", "init"):
+
     def f():
       def bad(_):
         raise RuntimeError("regularizer failed")
+
       with pytest.raises(RuntimeError, match="regularizer failed"):
         vs.get_variable("w", [2], regularizer=bad)
-      return vs.get_variable("w", [2])          # the retry works, same name
+      return vs.get_variable("w", [2])  # the retry works, same name
 
     if mode == "eager":
       vs.reset_default_graph()
@@ -159,7 +174,7 @@ def test_reset_default_graph_refused_while_another_thread_is_in_a_scope():
     release.set()
     th.join()
   assert names == ["A/w:0"]
-  vs.reset_default_graph()   # allowed again once the scope is closed
+  vs.reset_default_graph()  # allowed again once the scope is closed
 
 
 def test_key_initializer_returning_the_wrong_shape_fails_at_creation_in_every_mode():
@@ -174,8 +189,9 @@ def test_key_initializer_returning_the_wrong_shape_fails_at_creation_in_every_mo
   with pytest.raises(ValueError, match=msg):
     jax.jit(vs.transform(f).init)(jax.random.PRNGKey(0))
   with pytest.raises(TypeError, match="Variable v: initializer .* returned list, not an array"):
-    vs.transform(lambda: vs.get_variable("v", [2], initializer=lambda k, s, d: [1.0, 2.0])
-                 ).init(jax.random.PRNGKey(0))
+    vs.transform(lambda: vs.get_variable("v", [2], initializer=lambda k, s, d: [1.0, 2.0])).init(
+      jax.random.PRNGKey(0)
+    )
 
 
 @pytest.mark.parametrize("shape", [[1.5], [True], "ab", [2.0]])
@@ -206,7 +222,7 @@ def test_loose_inputs_elsewhere():
     vs.split_by_names({"fc1": {"w": 1}}, "fc1")
   with pytest.raises(ValueError, match="does not fit in 64 bits"):
     vs.set_random_seed(2**70)
-  assert vs.get_variable("ok", [1]).name == "ok:0"      # nothing broken by the above
+  assert vs.get_variable("ok", [1]).name == "ok:0"  # nothing broken by the above
   t = vs.transform(lambda: vs.get_variable("w", [2]))
   with pytest.raises(TypeError, match=r"Variable w: params\['w'\] is None"):
     t.apply({"w": None})

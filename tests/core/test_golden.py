@@ -10,6 +10,7 @@ TensorFlow is NOT needed to run these tests; only to regenerate the golden file:
 
     /work/tfvenv/bin/python tests/golden/make_golden.py
 """
+
 import json
 import os
 import subprocess
@@ -67,13 +68,17 @@ def _compare(kind, entry, got):
   if diff is None:
     return
   i, w, g = diff
-  lines = ["%s %s: observation #%d differs from TensorFlow's (%d expected, %d recorded)"
-           % (kind, entry["id"], i, len(want), len(got)),
-           "  TensorFlow  : " + _fmt(w),
-           "  varscope_jax: " + _fmt(g)]
+  lines = [
+    "%s %s: observation #%d differs from TensorFlow's (%d expected, %d recorded)"
+    % (kind, entry["id"], i, len(want), len(got)),
+    "  TensorFlow  : " + _fmt(w),
+    "  varscope_jax: " + _fmt(g),
+  ]
   if i > 0:
     lines.append("  (previous, matching: %s)" % _fmt(want[i - 1]))
-  lines.append("If the scenario / interpreter code changed rather than varscope_jax, " + REGEN + ".")
+  lines.append(
+    "If the scenario / interpreter code changed rather than varscope_jax, " + REGEN + "."
+  )
   pytest.fail("\n".join(lines), pytrace=False)
 
 
@@ -84,8 +89,10 @@ def test_golden_file_present():
 @pytest.mark.parametrize("entry", _APPLICABLE, ids=[s["id"] for s in _APPLICABLE])
 def test_scenario(entry, t):
   sc = harness.SCENARIOS.get(entry["id"])
-  assert sc is not None, ("scenario %s is in golden.json but not in scenarios.py; %s"
-                          % (entry["id"], REGEN))
+  assert sc is not None, "scenario %s is in golden.json but not in scenarios.py; %s" % (
+    entry["id"],
+    REGEN,
+  )
   got = harness.run_scenario(sc, t)
   _compare("scenario", entry, got)
 
@@ -102,22 +109,30 @@ def test_golden_in_sync_with_scenarios():
   golden = {s["id"]: s for s in _SCENARIOS}
   missing = sorted(set(harness.SCENARIOS) - set(golden))
   extra = sorted(set(golden) - set(harness.SCENARIOS))
-  changed = sorted(i for i, sc in harness.SCENARIOS.items()
-                   if i in golden and (golden[i]["source_sha1"] != sc.source_hash()
-                                       or golden[i]["jax"] != sc.jax))
+  changed = sorted(
+    i
+    for i, sc in harness.SCENARIOS.items()
+    if i in golden and (golden[i]["source_sha1"] != sc.source_hash() or golden[i]["jax"] != sc.jax)
+  )
   assert not (missing or extra or changed), (
-      "golden.json is stale: not recorded %s, no longer in scenarios.py %s, source changed %s; %s"
-      % (missing, extra, changed, REGEN))
+    "golden.json is stale: not recorded %s, no longer in scenarios.py %s, source changed %s; %s"
+    % (missing, extra, changed, REGEN)
+  )
 
 
 def test_jax_false_scenarios_are_documented():
   """Every scenario not applicable to JAX says why (stored in golden.json too)."""
   undocumented = [s["id"] for s in _SCENARIOS if not s["jax"] and not (s.get("why") or "").strip()]
-  undocumented += [i for i, sc in harness.SCENARIOS.items() if not sc.jax and not (sc.why or "").strip()]
+  undocumented += [
+    i for i, sc in harness.SCENARIOS.items() if not sc.jax and not (sc.why or "").strip()
+  ]
   assert not undocumented, "jax=False scenarios without a why=: %s" % undocumented
   for s in _SCENARIOS:
     if not s["jax"]:
-      assert s["observations"], "jax=False scenario %s recorded nothing on TF; %s" % (s["id"], REGEN)
+      assert s["observations"], "jax=False scenario %s recorded nothing on TF; %s" % (
+        s["id"],
+        REGEN,
+      )
 
 
 def test_golden_size():
@@ -150,19 +165,33 @@ def test_programs_draw_every_feature():
           seen[(st["k"], key)] = seen.get((st["k"], key), 0) + 1
       seen[st["k"]] = seen.get(st["k"], 0) + 1
       walk(st.get("body", []))
+
   for p in _PROGRAMS:
     walk(p["program"]["steps"])
-  for need in [("tpl", "now"), ("tpl", "unique"), ("tpl", "getter"), ("vs", "getter"),
-               ("vs", "slot"), ("vs", "dtype"), ("vs", "init"), "call", "tscope", "cr",
-               "set", "lv"]:
+  for need in [
+    ("tpl", "now"),
+    ("tpl", "unique"),
+    ("tpl", "getter"),
+    ("vs", "getter"),
+    ("vs", "slot"),
+    ("vs", "dtype"),
+    ("vs", "init"),
+    "call",
+    "tscope",
+    "cr",
+    "set",
+    "lv",
+  ]:
     assert seen.get(need, 0) >= 30, (need, seen.get(need))
 
 
 def test_harness_imports_without_tensorflow():
   """The harness, scenarios and program interpreter must not need TensorFlow."""
-  code = ("import sys; sys.modules['tensorflow'] = None; sys.path.insert(0, %r); "
-          "import harness, scenarios, scenarios_fidelity, random_programs; "
-          "assert len(harness.SCENARIOS) > 0; "
-          "assert 'varscope_jax' not in sys.modules; print('ok')" % GOLDEN_DIR)
+  code = (
+    "import sys; sys.modules['tensorflow'] = None; sys.path.insert(0, %r); "
+    "import harness, scenarios, scenarios_fidelity, random_programs; "
+    "assert len(harness.SCENARIOS) > 0; "
+    "assert 'varscope_jax' not in sys.modules; print('ok')" % GOLDEN_DIR
+  )
   out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
   assert out.returncode == 0 and "ok" in out.stdout, out.stderr

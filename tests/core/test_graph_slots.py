@@ -1,5 +1,6 @@
 """``Graph.slot`` / ``Graph.thread_slot``: the one place per-graph state of the layers above
 is kept (layers, templates, cells, the variable-scope and creator stacks)."""
+
 import gc
 import threading
 import weakref
@@ -54,13 +55,13 @@ def test_owned_slot_goes_with_the_owner_and_keeps_it_not_alive():
   del owner
   gc.collect()
   assert owner_ref() is None
-  assert not g._owned   # the owner's entry was dropped
+  assert not g._owned  # the owner's entry was dropped
 
 
 def test_owned_slot_keeps_the_graph_not_alive():
   owner = _Owner()
   g = vs.Graph()
-  g.slot(KEY, _new_list, owner=owner).append(g)   # state that refers to its graph
+  g.slot(KEY, _new_list, owner=owner).append(g)  # state that refers to its graph
   graph_ref = weakref.ref(g)
   del g
   gc.collect()
@@ -73,7 +74,7 @@ def test_slots_go_with_the_graph():
   layer(jnp.ones((1, 3)))
   assert layer.built
   vs.reset_default_graph()
-  assert not layer.built               # the new graph starts without the layer's state
+  assert not layer.built  # the new graph starts without the layer's state
   layer(jnp.ones((1, 3)))
   assert [v.name for v in layer.variables] == ["dense/kernel:0", "dense/bias:0"]
 

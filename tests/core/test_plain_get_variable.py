@@ -1,5 +1,6 @@
 """The common-case path of ``get_variable`` (store.plain_get_variable) is taken where it
 should be, and gives what the general path gives, errors included."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -35,7 +36,7 @@ def test_apply_of_a_plain_model_takes_the_common_path(monkeypatch):
   t = vs.transform(_mlp)
   x = jnp.ones((2, 4))
   params = t.init(jax.random.PRNGKey(0), x)
-  t.apply(params, x)                      # every signature seen once
+  t.apply(params, x)  # every signature seen once
   calls = _count_general(monkeypatch)
   out = t.apply(params, x)
   assert calls == []
@@ -55,12 +56,17 @@ def test_common_path_records_what_the_general_path_records(monkeypatch):
     with vs.variable_scope("b", initializer=vs.ones_initializer(), dtype=vs.float16):
       vs.get_variable("v", [1])
     g = vs.get_default_graph()
-    return ([(r.op_name, r.store_name, r.shape, r.dtype, r.initializer, r.collections,
-              r.trainable) for r in g.variables],
-            {k: len(g.get_collection(k)) for k in g.get_all_collection_keys()},
-            again.name, {n: np.asarray(v) for n, v in vs.global_variables().items()})
+    return (
+      [
+        (r.op_name, r.store_name, r.shape, r.dtype, r.initializer, r.collections, r.trainable)
+        for r in g.variables
+      ],
+      {k: len(g.get_collection(k)) for k in g.get_all_collection_keys()},
+      again.name,
+      {n: np.asarray(v) for n, v in vs.global_variables().items()},
+    )
 
-  program()                                # signatures seen once
+  program()  # signatures seen once
   fast = program()
   monkeypatch.setattr(store, "plain_get_variable", lambda *a: store.NOT_PLAIN)
   slow = program()
@@ -72,8 +78,9 @@ def test_common_path_records_what_the_general_path_records(monkeypatch):
 
 def test_equal_constants_of_other_types_are_each_checked():
   # 2.5 and np.float64(2.5) compare equal, but TF refuses only the Python float for int32.
-  ok = vs.get_variable("n", [2], dtype=vs.int32, initializer=vs.constant_initializer(
-      np.float64(2.5)))
+  ok = vs.get_variable(
+    "n", [2], dtype=vs.int32, initializer=vs.constant_initializer(np.float64(2.5))
+  )
   with pytest.raises(TypeError, match="Expected int32, but got 2.5 of type 'float'."):
     vs.get_variable("f", [2], dtype=vs.int32, initializer=vs.constant_initializer(2.5))
   assert ok.name == "n:0"
@@ -86,8 +93,11 @@ def test_errors_on_the_common_path_are_tfs():
     with pytest.raises(ValueError, match="^Variable s/w already exists, disallowed"):
       vs.get_variable("w", [2])
   with vs.variable_scope("s", reuse=True):
-    with pytest.raises(ValueError, match="^Trying to share variable s/w, but specified "
-                       r"shape \(3,\) and found shape \(2,\)."):
+    with pytest.raises(
+      ValueError,
+      match="^Trying to share variable s/w, but specified "
+      r"shape \(3,\) and found shape \(2,\).",
+    ):
       vs.get_variable("w", [3])
     with pytest.raises(ValueError, match="^Variable s/x does not exist"):
       vs.get_variable("x", [2])

@@ -1,4 +1,5 @@
 """assign / mutable apply, next_rng_key, regularizers, custom getter recipes, templates."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -12,10 +13,10 @@ def batch_norm(x, training, decay=0.9):
     d = x.shape[-1]
     gamma = vs.get_variable("gamma", [d], initializer=vs.ones_initializer())
     beta = vs.get_variable("beta", [d], initializer=vs.zeros_initializer())
-    mean = vs.get_variable("moving_mean", [d], initializer=vs.zeros_initializer(),
-                           trainable=False)
-    var = vs.get_variable("moving_variance", [d], initializer=vs.ones_initializer(),
-                          trainable=False)
+    mean = vs.get_variable("moving_mean", [d], initializer=vs.zeros_initializer(), trainable=False)
+    var = vs.get_variable(
+      "moving_variance", [d], initializer=vs.ones_initializer(), trainable=False
+    )
     if training:
       m, v = x.mean(0), x.var(0)
       vs.assign_moving_average(mean, m, decay)
@@ -35,8 +36,8 @@ def test_batch_norm_statistics_change_in_training_not_in_evaluation():
   out, new = t.apply(params, X, True, mutable=True)
   np.testing.assert_allclose(new["bn"]["moving_mean"], 0.1 * X.mean(0), rtol=1e-6)
   np.testing.assert_allclose(new["bn"]["moving_variance"], 0.9 + 0.1 * X.var(0), rtol=1e-6)
-  assert new["bn"]["gamma"] is params["bn"]["gamma"]          # untouched leaves shared
-  assert float(params["bn"]["moving_mean"].sum()) == 0.0        # input not mutated
+  assert new["bn"]["gamma"] is params["bn"]["gamma"]  # untouched leaves shared
+  assert float(params["bn"]["moving_mean"].sum()) == 0.0  # input not mutated
   _, same = t.apply(new, X, False, mutable=True)
   np.testing.assert_array_equal(same["bn"]["moving_mean"], new["bn"]["moving_mean"])
   assert out.shape == X.shape
@@ -50,7 +51,8 @@ def test_mutable_apply_works_under_jit_and_grad():
   def step(params):
     def loss(p):
       out, new = t.apply(p, X, True, mutable=True)
-      return (out ** 2).mean(), new
+      return (out**2).mean(), new
+
     (l, new), g = jax.value_and_grad(loss, has_aux=True)(params)
     return l, new, g
 
@@ -62,8 +64,11 @@ def test_mutable_apply_works_under_jit_and_grad():
 def test_assign_without_mutable_is_an_error_naming_the_variable():
   t = vs.transform(batch_norm)
   params = t.init(jax.random.PRNGKey(0), X, True)
-  with pytest.raises(ValueError, match=r"Variable bn/moving_mean is assigned inside apply, "
-                     r"but apply was not asked for updates.*mutable=True"):
+  with pytest.raises(
+    ValueError,
+    match=r"Variable bn/moving_mean is assigned inside apply, "
+    r"but apply was not asked for updates.*mutable=True",
+  ):
     t.apply(params, X, True)
 
 
@@ -73,8 +78,11 @@ def test_assign_errors():
   with pytest.raises(ValueError, match="no variable named nope"):
     vs.assign("nope", 1.0)
   v = vs.get_variable("v", [2])
-  with pytest.raises(ValueError, match=r"variable v has shape \(2,\), but the new value has "
-                     r"shape \(3,\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"variable v has shape \(2,\), but the new value has "
+    r"shape \(3,\)",
+  ):
     vs.assign(v, jnp.ones(3))
   np.testing.assert_array_equal(vs.assign(v, jnp.ones(2)), [1.0, 1.0])
   np.testing.assert_array_equal(v.numpy(), [1.0, 1.0])
@@ -113,10 +121,10 @@ def test_next_rng_key_depends_on_rng_and_scope_only():
   a1, a2 = t.apply(params, jnp.ones(64), False, rng=jax.random.PRNGKey(1))
   b1, b2 = t.apply(params, jnp.ones(64), True, rng=jax.random.PRNGKey(1))
   c1, _ = t.apply(params, jnp.ones(64), False, rng=jax.random.PRNGKey(2))
-  np.testing.assert_array_equal(a1, b1)        # unrelated code does not shift keys
+  np.testing.assert_array_equal(a1, b1)  # unrelated code does not shift keys
   np.testing.assert_array_equal(a2, b2)
-  assert not np.array_equal(a1, a2)            # two calls in one scope differ
-  assert not np.array_equal(a1, c1)            # the rng matters
+  assert not np.array_equal(a1, a2)  # two calls in one scope differ
+  assert not np.array_equal(a1, c1)  # the rng matters
   with pytest.raises(ValueError, match=r"next_rng_key\(\) needs a random key.*rng="):
     t.apply(params, jnp.ones(64), False)
 
@@ -125,8 +133,7 @@ def test_regularizers_inherited_on_creation_only():
   def fn():
     with vs.variable_scope("m", regularizer=vs.l2_regularizer(1.0)):
       vs.get_variable("w", [2], initializer=vs.ones_initializer())
-      vs.get_variable("b", [2], initializer=vs.ones_initializer(),
-                      regularizer=vs.no_regularizer)
+      vs.get_variable("b", [2], initializer=vs.ones_initializer(), regularizer=vs.no_regularizer)
       with vs.variable_scope("inner"):
         vs.get_variable("u", [1], initializer=vs.ones_initializer())
     with vs.variable_scope("m", reuse=True):
@@ -148,8 +155,9 @@ def test_ema_getter_returns_the_averages_and_errors_on_missing():
       return x @ vs.get_variable("w", [2, 2]) + vs.get_variable("b", [2])
 
   def eval_ema(x, averages, strict=True):
-    with vs.variable_scope("model", reuse=True,
-                           custom_getter=vs.ema_getter(averages, strict=strict)):
+    with vs.variable_scope(
+      "model", reuse=True, custom_getter=vs.ema_getter(averages, strict=strict)
+    ):
       return x @ vs.get_variable("w", [2, 2]) + vs.get_variable("b", [2])
 
   params = vs.transform(model).init(jax.random.PRNGKey(0), jnp.ones((1, 2)))
@@ -158,8 +166,7 @@ def test_ema_getter_returns_the_averages_and_errors_on_missing():
   np.testing.assert_array_equal(out, [[1.0, 1.0]])
   with pytest.raises(ValueError, match=r"variable model/b has no moving average"):
     vs.transform(eval_ema).apply(params, jnp.ones((1, 2)), {"model": {"w": jnp.eye(2)}})
-  out = vs.transform(eval_ema).apply(params, jnp.ones((1, 2)), {"model": {"w": jnp.eye(2)}},
-                                     False)
+  out = vs.transform(eval_ema).apply(params, jnp.ones((1, 2)), {"model": {"w": jnp.eye(2)}}, False)
   np.testing.assert_allclose(out, jnp.ones((1, 2)) + params["model"]["b"])
 
 
@@ -187,6 +194,7 @@ def test_custom_getter_chain_innermost_first_and_argument_replaces():
     def g(getter, name, *a, **k):
       log.append(name_tag)
       return getter(name + "_" + name_tag, *a, **k)
+
     return g
 
   def fn():
@@ -214,8 +222,9 @@ def test_templates_share_inside_transform():
   t = vs.transform(model)
   params = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))
   assert list(params) == ["dense"]
-  np.testing.assert_allclose(t.apply(params, jnp.ones((1, 3))),
-                             2 * jnp.ones((1, 3)) @ params["dense"]["w"], rtol=1e-6)
+  np.testing.assert_allclose(
+    t.apply(params, jnp.ones((1, 3))), 2 * jnp.ones((1, 3)) @ params["dense"]["w"], rtol=1e-6
+  )
 
 
 def test_template_new_trainable_variable_after_first_call_is_an_error():
@@ -225,8 +234,11 @@ def test_template_new_trainable_variable_after_first_call_is_an_error():
 
   t = vs.make_template("s", f)
   t()
-  with pytest.raises(ValueError, match=r"^Trainable variable created when calling a "
-                     r"template after the first time"):
+  with pytest.raises(
+    ValueError,
+    match=r"^Trainable variable created when calling a "
+    r"template after the first time",
+  ):
     t()
   with pytest.raises(ValueError, match=r"^name cannot be None\."):
     vs.make_template(None, f)
@@ -236,14 +248,15 @@ def test_template_made_outside_the_model_works_in_every_trace():
   layer = vs.make_template("dense", lambda x: x @ vs.get_variable("w", [x.shape[-1], 2]))
 
   def model(x):
-    return layer(x) + layer(x)          # first call creates, second reuses (per trace)
+    return layer(x) + layer(x)  # first call creates, second reuses (per trace)
 
   t = vs.transform(model)
   p1 = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))
-  p2 = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))   # a second trace: same again
+  p2 = t.init(jax.random.PRNGKey(0), jnp.ones((1, 3)))  # a second trace: same again
   assert list(p1) == ["dense"] and np.array_equal(p1["dense"]["w"], p2["dense"]["w"])
-  np.testing.assert_allclose(t.apply(p1, jnp.ones((1, 3))),
-                             2 * jnp.ones((1, 3)) @ p1["dense"]["w"], rtol=1e-6)
+  np.testing.assert_allclose(
+    t.apply(p1, jnp.ones((1, 3))), 2 * jnp.ones((1, 3)) @ p1["dense"]["w"], rtol=1e-6
+  )
 
 
 def test_assign_to_one_of_two_names_sharing_an_array_updates_only_that_one():

@@ -1,4 +1,5 @@
 """Benchmark scripts print their figures; only ``--write`` changes ``benchmarks/results/``."""
+
 import os
 import pathlib
 import re
@@ -23,7 +24,13 @@ def test_import_time_prints_without_writing():
   committed = BENCH / "results" / "import_time.md"
   before = committed.read_bytes()
   env = dict(os.environ, PYTHONPATH=str(ROOT), JAX_PLATFORMS="cpu")
-  out = subprocess.run([sys.executable, str(BENCH / "import_time.py"), "--runs", "1"],
-                       capture_output=True, text=True, timeout=300, env=env, check=True)
+  out = subprocess.run(
+    [sys.executable, str(BENCH / "import_time.py"), "--runs", "1"],
+    capture_output=True,
+    text=True,
+    timeout=300,
+    env=env,
+    check=True,
+  )
   assert "| seconds |" in out.stdout and "wrote" not in out.stdout
   assert committed.read_bytes() == before

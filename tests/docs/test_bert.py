@@ -5,6 +5,7 @@
 2-layer BERT saved by ``tf.compat.v1.train.Saver``, and TF's outputs for fixed inputs.
 The port in ``examples/bert/modeling.py`` is varscope_jax code; nothing here imports TF.
 """
+
 import json
 import os
 import subprocess
@@ -31,10 +32,13 @@ CONFIG = modeling.BertConfig.from_json_file(os.path.join(CKPT_DIR, "bert_config.
 def _forward(config=CONFIG, is_training=False):
   def forward(input_ids, input_mask, token_type_ids):
     model = modeling.BertModel(config, is_training, input_ids, input_mask, token_type_ids)
-    return {"sequence_output": model.get_sequence_output(),
-            "pooled_output": model.get_pooled_output(),
-            "embedding_output": model.get_embedding_output(),
-            **{"layer_%d_output" % i: h for i, h in enumerate(model.get_all_encoder_layers())}}
+    return {
+      "sequence_output": model.get_sequence_output(),
+      "pooled_output": model.get_pooled_output(),
+      "embedding_output": model.get_embedding_output(),
+      **{"layer_%d_output" % i: h for i, h in enumerate(model.get_all_encoder_layers())},
+    }
+
   return vs.transform(forward)
 
 
@@ -55,14 +59,20 @@ def test_port_makes_exactly_the_checkpoints_variables(checkpoint):
   specs = _forward().specs(*INPUTS)
   assert set(specs) == set(on_disk)
   assert {n: tuple(s.shape) for n, s in specs.items()} == {
-      n: tuple(entry.shape) for n, entry in on_disk.items()}
+    n: tuple(entry.shape) for n, entry in on_disk.items()
+  }
   assert all(s.trainable and s.dtype == jnp.float32 for s in specs.values())
-  for name in ["bert/embeddings/word_embeddings", "bert/embeddings/token_type_embeddings",
-               "bert/embeddings/position_embeddings", "bert/embeddings/LayerNorm/gamma",
-               "bert/encoder/layer_1/attention/self/query/kernel",
-               "bert/encoder/layer_1/attention/output/dense/bias",
-               "bert/encoder/layer_0/intermediate/dense/kernel",
-               "bert/encoder/layer_0/output/LayerNorm/beta", "bert/pooler/dense/kernel"]:
+  for name in [
+    "bert/embeddings/word_embeddings",
+    "bert/embeddings/token_type_embeddings",
+    "bert/embeddings/position_embeddings",
+    "bert/embeddings/LayerNorm/gamma",
+    "bert/encoder/layer_1/attention/self/query/kernel",
+    "bert/encoder/layer_1/attention/output/dense/bias",
+    "bert/encoder/layer_0/intermediate/dense/kernel",
+    "bert/encoder/layer_0/output/LayerNorm/beta",
+    "bert/pooler/dense/kernel",
+  ]:
     assert name in specs, name
   assert len(specs) == 5 + 16 * CONFIG.num_hidden_layers + 2
 
@@ -78,7 +88,8 @@ def test_outputs_match_tensorflow_under_jit(checkpoint):
 def test_init_makes_the_same_tree_as_the_checkpoint(checkpoint):
   params = _forward().init(jax.random.PRNGKey(0), *INPUTS)
   assert jax.tree_util.tree_structure(params) == jax.tree_util.tree_structure(
-      _model_params(checkpoint))
+    _model_params(checkpoint)
+  )
   emb = params["bert"]["embeddings"]
   assert float(jnp.abs(emb["word_embeddings"]).max()) <= 2 * CONFIG.initializer_range
   np.testing.assert_array_equal(emb["LayerNorm"]["gamma"], np.ones(CONFIG.hidden_size))
@@ -86,8 +97,10 @@ def test_init_makes_the_same_tree_as_the_checkpoint(checkpoint):
 
 def test_one_hot_embeddings_give_the_same_outputs(checkpoint):
   def forward(ids, mask, types):
-    return modeling.BertModel(CONFIG, False, ids, mask, types,
-                              use_one_hot_embeddings=True).get_pooled_output()
+    return modeling.BertModel(
+      CONFIG, False, ids, mask, types, use_one_hot_embeddings=True
+    ).get_pooled_output()
+
   got = jax.jit(vs.transform(forward).apply)(_model_params(checkpoint), *INPUTS)
   np.testing.assert_allclose(got, EXPECTED["pooled_output"], rtol=0, atol=1e-5)
 
@@ -117,8 +130,11 @@ def test_bad_inputs_say_what_is_wrong():
   with pytest.raises(ValueError, match=r"For the tensor `input_ids`, the actual rank `1`"):
     t.specs(INPUTS[0][0], INPUTS[1][0], INPUTS[2][0])
   bad = modeling.BertConfig.from_dict({**CONFIG.to_dict(), "num_attention_heads": 5})
-  with pytest.raises(ValueError, match=r"The hidden size \(32\) is not a multiple of the "
-                                       r"number of attention heads \(5\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"The hidden size \(32\) is not a multiple of the "
+    r"number of attention heads \(5\)",
+  ):
     _forward(bad).specs(*INPUTS)
   too_long = np.zeros((1, CONFIG.max_position_embeddings + 1), np.int32)
   with pytest.raises(ValueError, match="longer than max_position_embeddings 64"):
@@ -128,9 +144,14 @@ def test_bad_inputs_say_what_is_wrong():
 
 
 def test_run_bert_example():
-  proc = subprocess.run([sys.executable, os.path.join(BERT_DIR, "run_bert.py")],
-                        capture_output=True, text=True, timeout=300, cwd=ROOT,
-                        env=dict(os.environ, COLUMNS="160"))
+  proc = subprocess.run(
+    [sys.executable, os.path.join(BERT_DIR, "run_bert.py")],
+    capture_output=True,
+    text=True,
+    timeout=300,
+    cwd=ROOT,
+    env=dict(os.environ, COLUMNS="160"),
+  )
   assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
   out = proc.stdout
   assert "variables: port 39, checkpoint 39, same names: True" in out
@@ -154,10 +175,13 @@ def test_run_bert_on_a_pretraining_checkpoint_ignores_the_heads(tmp_path, capsys
   assert run_bert.main(["--checkpoint", str(tmp_path), "--no-table"]) == 0
   out = capsys.readouterr().out
   assert "global_step: 7" in out
-  assert "not used by BertModel (1, e.g. pre-training heads): ['cls/predictions/output_bias']" in out
+  assert (
+    "not used by BertModel (1, e.g. pre-training heads): ['cls/predictions/output_bias']" in out
+  )
   assert "matches TensorFlow within 1e-5" in out
   del params["bert"]["pooler"]
   vs.save_tf1_checkpoint(str(tmp_path / "bert_model.ckpt"), params, step=7)
   assert run_bert.main(["--checkpoint", str(tmp_path), "--no-table"]) == 1
   assert "MISSING from the checkpoint: ['bert/pooler/dense/bias', 'bert/pooler/dense/kernel']" in (
-      capsys.readouterr().out)
+    capsys.readouterr().out
+  )

@@ -7,6 +7,7 @@ stored an image and now draws none, a table that is gone) fails, naming the cell
 does an output the stored notebook lacks (it was committed without running
 ``python notebooks/execute.py``), and a stored notebook that is not stripped.
 """
+
 import importlib.util
 import pathlib
 
@@ -79,11 +80,12 @@ def test_stored_outputs_are_what_the_code_produces(path):
       continue
     head = old.source.strip().splitlines()[0] if old.source.strip() else ""
     for kind in sorted(_kinds(old) - _kinds(new)):
-      problems.append(f"cell {i} ({head!r}) stored a {kind} output; re-executed, it "
-                      "produced none")
+      problems.append(f"cell {i} ({head!r}) stored a {kind} output; re-executed, it produced none")
     for kind in sorted(_kinds(new) - _kinds(old)):
-      problems.append(f"cell {i} ({head!r}) produces a {kind} output the stored notebook "
-                      f"lacks: " + RERUN.format(path.stem))
+      problems.append(
+        f"cell {i} ({head!r}) produces a {kind} output the stored notebook "
+        f"lacks: " + RERUN.format(path.stem)
+      )
     if "error" in _kinds(new):
       problems.append(f"cell {i} ({head!r}) raised")
   assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
@@ -91,8 +93,12 @@ def test_stored_outputs_are_what_the_code_produces(path):
 
 def test_notebooks_show_plots_and_tables():
   """What the README promises: training curves and rich tables, stored."""
-  kinds = {p.stem: set().union(*(_kinds(c) for c in nbformat.read(p, as_version=4).cells
-                                 if c.cell_type == "code")) for p in PATHS}
+  kinds = {
+    p.stem: set().union(
+      *(_kinds(c) for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")
+    )
+    for p in PATHS
+  }
   for name in ("02_train_eval_shared", "04_tf1_layers"):
     assert {"image/png", "text/html"} <= kinds[name], (name, kinds[name])
 
@@ -101,16 +107,18 @@ def test_01_tf1_scopes():
   out = _code_text(NOTEBOOKS / "01_tf1_scopes.ipynb")
   # The names real TF prints (docs/walkthrough.md), line by line.
   for line in (
-      "s1/s2/w:0 s1/s2/biases:0",
-      "s1_1/w:0 s1_1/biases:0 s1_1/s2/w:0 s1_1/s2/biases:0 s1_1/w_1:0 s1_1/biases_1:0",
-      "s1/s2/w_1:0 s1/s2/biases_1:0",
-      "s1/s2/w_1:0 s1/s2/biases_1:0 True",
+    "s1/s2/w:0 s1/s2/biases:0",
+    "s1_1/w:0 s1_1/biases:0 s1_1/s2/w:0 s1_1/s2/biases:0 s1_1/w_1:0 s1_1/biases_1:0",
+    "s1/s2/w_1:0 s1/s2/biases_1:0",
+    "s1/s2/w_1:0 s1/s2/biases_1:0 True",
   ):
     assert f"\n{line}\n" in f"\n{out}", line
   assert "ValueError: Variable s1/s2/x does not exist" in out
   assert "ValueError: Variable s1/s2/w already exists, disallowed." in out
-  assert ("ValueError: Trying to share variable s1/s2/w, but specified shape (3, 2) and "
-          "found shape (2, 2).") in out
+  assert (
+    "ValueError: Trying to share variable s1/s2/w, but specified shape (3, 2) and "
+    "found shape (2, 2)."
+  ) in out
 
 
 def test_02_train_eval_shared():
@@ -123,8 +131,10 @@ def test_03_flax_bridges():
   out = _code_text(NOTEBOOKS / "03_flax_bridges.ipynb")
   assert "enc/proj/kernel" in out and "enc/bn/mean" in out
   assert "same as Flax: True" in out
-  assert ("ValueError: Trying to share variable enc/proj/kernel, but specified shape (8, 32) "
-          "and found shape (8, 16).") in out
+  assert (
+    "ValueError: Trying to share variable enc/proj/kernel, but specified shape (8, 32) "
+    "and found shape (8, 16)."
+  ) in out
   assert "params/tf/enc/proj/kernel" in out and "batch_stats/tf/enc/bn/mean" in out
   assert "Param BatchStat" in out
   assert "batch_stats updated: True" in out
@@ -137,8 +147,10 @@ def test_04_tf1_layers():
   assert len(accs) == 6 and accs[-1] >= 0.85, out
   assert "ValueError: Variable cnn/batch_normalization/moving_mean is assigned inside apply" in out
   assert 'Input 0 of layer "conv2d_' in out and "variable scope 'cnn/conv2d'" in out
-  assert ("['a/dense/kernel', 'a/dense_1/kernel', 'dense/kernel', 'dense_1/kernel', "
-          "'dense_2/kernel', 'b/fc/kernel']") in out
+  assert (
+    "['a/dense/kernel', 'a/dense_1/kernel', 'dense/kernel', 'dense_1/kernel', "
+    "'dense_2/kernel', 'b/fc/kernel']"
+  ) in out
 
 
 def test_05_slim_finetune():

@@ -1,4 +1,5 @@
 """The porting guide and the README's before/after stay what the code does."""
+
 import importlib.util
 import pathlib
 import re
@@ -18,8 +19,8 @@ def test_porting_guide_tables_are_generated_from_the_code():
 
 def test_readme_before_and_after_is_the_commands_output():
   readme = (ROOT / "README.md").read_text()
-  section = readme[readme.index("## Porting TF1 code"):]
-  section = section[:section.index("\n## ", 3)]
+  section = readme[readme.index("## Porting TF1 code") :]
+  section = section[: section.index("\n## ", 3)]
   assert "python -m varscope_jax.upgrade model.py -o model_jax.py --report report.md" in section
   before, after = re.findall(r"```py\n(.*?)```", section, flags=re.S)
   assert "import tensorflow" in before

@@ -1,4 +1,5 @@
 """get_variable accepts every kind of initializer a TF1 or JAX user would pass."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -11,6 +12,7 @@ import varscope_jax as vs
 def init_one(**kwargs):
   def f():
     return vs.get_variable("v", **kwargs)
+
   t = vs.transform(f)
   return t.init(jax.random.PRNGKey(0))["v"]
 
@@ -32,7 +34,7 @@ def test_tf_style_callables_take_shape_and_dtype():
   v = init_one(shape=[2, 2], initializer=tf_init)
   assert seen["args"] == ([2, 2], np.dtype("float32"), None)
   np.testing.assert_array_equal(v, np.full((2, 2), 7.0, np.float32))
-  v = init_one(initializer=lambda: [1.0, 2.0])   # no-argument callable: no shape needed
+  v = init_one(initializer=lambda: [1.0, 2.0])  # no-argument callable: no shape needed
   np.testing.assert_array_equal(v, [1.0, 2.0])
 
 

@@ -1,5 +1,6 @@
 """TF-style initializer functions are called as TF calls them (golden from real TF), and an
 error inside any initializer names the variable and how it was called."""
+
 import json
 import os
 import re
@@ -11,8 +12,16 @@ import pytest
 import varscope_jax as vs
 from varscope_jax._src.initializers import calling
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden", "initializers",
-                                     "tf_style.json")))
+GOLDEN = json.load(
+  open(
+    os.path.join(
+      os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+      "golden",
+      "initializers",
+      "tf_style.json",
+    )
+  )
+)
 
 
 def _make(name):
@@ -73,13 +82,14 @@ def test_wrong_shape_names_the_variable_and_records_nothing():
     with pytest.raises(ValueError) as e:
       vs.get_variable("b", [2, 3], initializer=bad)
   assert str(e.value).splitlines() == [
-      "In this `tf.Variable` creation, the initial value's shape ((5,)) is not compatible "
-      "with the explicitly supplied `shape` argument ((2, 3)).",
-      f"Variable s/b: the initializer {bad!r}, called as init([2, 3], dtype=tf.float32, "
-      "partition_info=None), returned shape (5,); it must return an array of the shape it "
-      "is given."]
+    "In this `tf.Variable` creation, the initial value's shape ((5,)) is not compatible "
+    "with the explicitly supplied `shape` argument ((2, 3)).",
+    f"Variable s/b: the initializer {bad!r}, called as init([2, 3], dtype=tf.float32, "
+    "partition_info=None), returned shape (5,); it must return an array of the shape it "
+    "is given.",
+  ]
   assert not vs.global_variables()
-  with vs.variable_scope("s"):   # nothing half-made: the name is still free
+  with vs.variable_scope("s"):  # nothing half-made: the name is still free
     assert vs.get_variable("b", [2, 3], initializer=vs.zeros_initializer()).name == "s/b:0"
 
 
@@ -89,18 +99,23 @@ def test_error_inside_a_key_initializer_names_the_variable():
 
   with pytest.raises(KeyError) as e:
     vs.transform(lambda: vs.get_variable("w", [2], initializer=key_init)).init(
-        jax.random.PRNGKey(0))
+      jax.random.PRNGKey(0)
+    )
   note = "".join(getattr(e.value, "__notes__", []))
   assert "variable w" in note and "init(key, (2,), float32)" in note
 
   def key_init2(key, shape, dtype):
     raise RuntimeError("broken")
 
-  with pytest.raises(RuntimeError, match=re.escape(
-      "broken\n(raised by the initializer") + ".*variable w, called as "
-      + re.escape("init(key, (2,), float32))")):
+  with pytest.raises(
+    RuntimeError,
+    match=re.escape("broken\n(raised by the initializer")
+    + ".*variable w, called as "
+    + re.escape("init(key, (2,), float32))"),
+  ):
     vs.transform(lambda: vs.get_variable("w", [2], initializer=key_init2)).init(
-        jax.random.PRNGKey(0))
+      jax.random.PRNGKey(0)
+    )
 
 
 def test_no_argument_callable_errors_name_the_variable():

@@ -23,19 +23,19 @@ def _bits(x):
 
 SHAPE = (3, 5)  # shared by most tests so compiled initializers are reused
 ALL_INITS = [
-    I.zeros_initializer(),
-    I.ones_initializer(),
-    I.constant_initializer([1.0, 2.0, 3.0]),
-    I.random_normal_initializer(0.5, 0.3, seed=7),
-    I.truncated_normal_initializer(0.1, 0.2),
-    I.random_uniform_initializer(-1.0, 2.0),
-    I.random_uniform_initializer(-3, 9, dtype=jnp.int32),
-    I.variance_scaling_initializer(2.0, "fan_out", "normal"),
-    I.variance_scaling_initializer(0.5, "fan_avg", "untruncated_normal"),
-    I.variance_scaling_initializer(3.0, "fan_in", "uniform", seed=1),
-    I.glorot_uniform_initializer(),
-    I.glorot_normal_initializer(),
-    I.orthogonal_initializer(gain=2.0, seed=3),
+  I.zeros_initializer(),
+  I.ones_initializer(),
+  I.constant_initializer([1.0, 2.0, 3.0]),
+  I.random_normal_initializer(0.5, 0.3, seed=7),
+  I.truncated_normal_initializer(0.1, 0.2),
+  I.random_uniform_initializer(-1.0, 2.0),
+  I.random_uniform_initializer(-3, 9, dtype=jnp.int32),
+  I.variance_scaling_initializer(2.0, "fan_out", "normal"),
+  I.variance_scaling_initializer(0.5, "fan_avg", "untruncated_normal"),
+  I.variance_scaling_initializer(3.0, "fan_in", "uniform", seed=1),
+  I.glorot_uniform_initializer(),
+  I.glorot_normal_initializer(),
+  I.orthogonal_initializer(gain=2.0, seed=3),
 ]
 FLOAT_INITS = [i for i in ALL_INITS if i.dtype.kind == "f"]
 
@@ -51,9 +51,17 @@ def test_vmap_over_keys_is_bitwise_identical(init):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("init,dtype", [(ALL_INITS[2], None), (ALL_INITS[3], jnp.bfloat16),
-                                        (ALL_INITS[8], None), (ALL_INITS[8], jnp.float16),
-                                        (ALL_INITS[12], jnp.bfloat16)], ids=repr)
+@pytest.mark.parametrize(
+  "init,dtype",
+  [
+    (ALL_INITS[2], None),
+    (ALL_INITS[3], jnp.bfloat16),
+    (ALL_INITS[8], None),
+    (ALL_INITS[8], jnp.float16),
+    (ALL_INITS[12], jnp.bfloat16),
+  ],
+  ids=repr,
+)
 def test_jit_vmap_matches_eager_calls(init, dtype):
   keys = jax.random.split(KEY, 3)
   single = np.stack([np.asarray(init(k, (5, 3), dtype)) for k in keys])
@@ -84,8 +92,9 @@ def test_typed_keys_work():
 def test_flax_dense_kernel_init():
   import flax.linen as nn
 
-  model = nn.Dense(3, kernel_init=I.glorot_uniform_initializer(),
-                   bias_init=I.constant_initializer(0.5))
+  model = nn.Dense(
+    3, kernel_init=I.glorot_uniform_initializer(), bias_init=I.constant_initializer(0.5)
+  )
   params = model.init(KEY, jnp.ones((1, 4)))["params"]
   assert params["kernel"].shape == (4, 3) and params["kernel"].dtype == jnp.float32
   np.testing.assert_array_equal(params["bias"], np.full((3,), 0.5, np.float32))
@@ -131,9 +140,17 @@ def test_random_uniform_integer():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode,distribution", [
-    ("fan_in", "truncated_normal"), ("fan_out", "normal"), ("fan_avg", "untruncated_normal"),
-    ("fan_in", "uniform"), ("fan_out", "uniform"), ("fan_avg", "truncated_normal")])
+@pytest.mark.parametrize(
+  "mode,distribution",
+  [
+    ("fan_in", "truncated_normal"),
+    ("fan_out", "normal"),
+    ("fan_avg", "untruncated_normal"),
+    ("fan_in", "uniform"),
+    ("fan_out", "uniform"),
+    ("fan_avg", "truncated_normal"),
+  ],
+)
 def test_variance_scaling_statistics(mode, distribution):
   shape = (300, 700)
   n = {"fan_in": 300, "fan_out": 700, "fan_avg": 500}[mode]
@@ -174,11 +191,13 @@ def test_variance_scaling_small_fans_use_max_one():
 @pytest.mark.slow
 def test_glorot_equals_variance_scaling():
   np.testing.assert_array_equal(
-      I.glorot_uniform_initializer()(KEY, SHAPE),
-      I.variance_scaling_initializer(1.0, "fan_avg", "uniform")(KEY, SHAPE))
+    I.glorot_uniform_initializer()(KEY, SHAPE),
+    I.variance_scaling_initializer(1.0, "fan_avg", "uniform")(KEY, SHAPE),
+  )
   np.testing.assert_array_equal(
-      I.glorot_normal_initializer()(KEY, SHAPE),
-      I.variance_scaling_initializer(1.0, "fan_avg", "truncated_normal")(KEY, SHAPE))
+    I.glorot_normal_initializer()(KEY, SHAPE),
+    I.variance_scaling_initializer(1.0, "fan_avg", "truncated_normal")(KEY, SHAPE),
+  )
   g = I.glorot_uniform_initializer()
   assert (g.scale, g.mode, g.distribution) == (1.0, "fan_avg", "uniform")
   assert isinstance(g, I.VarianceScaling)
@@ -200,8 +219,9 @@ def test_compute_fans_matches_tf_rule(shape):
 
 # ----------------------------------------------------------------------------- orthogonal
 @pytest.mark.slow
-@pytest.mark.parametrize("shape,gain", [((5, 3), 1.0), ((3, 5), 2.5), ((4, 4), 1.0),
-                                        ((2, 3, 4), 2.0), ((2, 2, 3, 9), 1.0)])
+@pytest.mark.parametrize(
+  "shape,gain", [((5, 3), 1.0), ((3, 5), 2.5), ((4, 4), 1.0), ((2, 3, 4), 2.0), ((2, 2, 3, 9), 1.0)]
+)
 def test_orthogonal(shape, gain):
   q = np.asarray(I.orthogonal_initializer(gain)(KEY, shape), np.float64)
   assert q.shape == shape
@@ -222,7 +242,7 @@ def test_orthogonal_hypothesis(shape):
 
 @pytest.mark.slow
 def test_orthogonal_follows_tf_algorithm():
-    # TF: normal of (max, min), QR, sign by diag(r), transpose when rows < cols.
+  # TF: normal of (max, min), QR, sign by diag(r), transpose when rows < cols.
   a = jax.random.normal(KEY, (5, 2))
   q, r = np.linalg.qr(np.asarray(a, np.float64))
   expected = (q * np.sign(np.diag(r))).T
@@ -243,10 +263,10 @@ def test_orthogonal_errors_and_edge_cases():
 def test_constant_rules():
   c = I.constant_initializer
   np.testing.assert_array_equal(c(3)(None, (2, 2)), np.full((2, 2), 3.0, np.float32))
+  np.testing.assert_array_equal(c(np.arange(6))(KEY, (2, 3), jnp.int32), np.arange(6).reshape(2, 3))
   np.testing.assert_array_equal(
-      c(np.arange(6))(KEY, (2, 3), jnp.int32), np.arange(6).reshape(2, 3))
-  np.testing.assert_array_equal(
-      c([1, 2])(KEY, (2, 3)), np.array([[1, 2, 2], [2, 2, 2]], np.float32))
+    c([1, 2])(KEY, (2, 3)), np.array([[1, 2, 2], [2, 2, 2]], np.float32)
+  )
   np.testing.assert_array_equal(c([[1, 2], [3, 4]])(KEY, (4,)), [1, 2, 3, 4])
   np.testing.assert_array_equal(c([])(KEY, (3,)), np.zeros(3))
   assert c(5)(KEY, (0, 2)).shape == (0, 2)
@@ -257,8 +277,9 @@ def test_constant_rules():
 
 
 def test_constant_errors():
-  with pytest.raises(ValueError, match="Too many elements provided. Needed at most 4, "
-                                       "but received 6"):
+  with pytest.raises(
+    ValueError, match="Too many elements provided. Needed at most 4, but received 6"
+  ):
     I.constant_initializer(np.arange(6))(KEY, (2, 2))
   with pytest.raises(TypeError, match=r"Expected Tensor's shape: \(2, 3\), but got \(6,\)"):
     I.constant_initializer(np.arange(6), verify_shape=True)(KEY, (2, 3))
@@ -273,8 +294,10 @@ def test_constant_errors():
     I.constant_initializer(jnp.ones(3))
 
 
-@given(st.lists(st.integers(-100, 100), min_size=1, max_size=12),
-       st.lists(st.integers(1, 4), min_size=0, max_size=3))
+@given(
+  st.lists(st.integers(-100, 100), min_size=1, max_size=12),
+  st.lists(st.integers(1, 4), min_size=0, max_size=3),
+)
 @settings(max_examples=60, deadline=None)
 def test_constant_padding_hypothesis(values, shape):
   size = math.prod(shape)
@@ -311,11 +334,21 @@ def test_constant_is_hashable_with_array_values():
 
 
 # ----------------------------------------------------------------------------- errors
-@pytest.mark.parametrize("cls", [I.random_normal_initializer, I.truncated_normal_initializer,
-                                 I.glorot_uniform_initializer, I.glorot_normal_initializer,
-                                 I.variance_scaling_initializer, I.orthogonal_initializer])
-@pytest.mark.parametrize("dtype,name", [(jnp.int32, "int32"), (jnp.bool_, "bool"),
-                                        (jnp.uint8, "uint8"), (jnp.complex64, "complex64")])
+@pytest.mark.parametrize(
+  "cls",
+  [
+    I.random_normal_initializer,
+    I.truncated_normal_initializer,
+    I.glorot_uniform_initializer,
+    I.glorot_normal_initializer,
+    I.variance_scaling_initializer,
+    I.orthogonal_initializer,
+  ],
+)
+@pytest.mark.parametrize(
+  "dtype,name",
+  [(jnp.int32, "int32"), (jnp.bool_, "bool"), (jnp.uint8, "uint8"), (jnp.complex64, "complex64")],
+)
 def test_random_initializers_reject_non_float(cls, dtype, name):
   msg = f"Expected floating point type, got <dtype: '{name}'>"
   with pytest.raises(ValueError, match=msg):
@@ -365,8 +398,11 @@ def test_default_initializer():
     assert I.default_initializer("w", dt) == I.glorot_uniform_initializer()
   for dt in [jnp.int32, jnp.int8, jnp.uint32, jnp.bool_]:
     assert I.default_initializer("w", dt) == I.zeros_initializer()
-  with pytest.raises(ValueError, match=r"An initializer for variable a/b of "
-                                       r"<dtype: 'complex64'> is required"):
+  with pytest.raises(
+    ValueError,
+    match=r"An initializer for variable a/b of "
+    r"<dtype: 'complex64'> is required",
+  ):
     I.default_initializer("a/b", jnp.complex64)
   assert I.is_initializer(I.zeros_initializer())
   assert not I.is_initializer(I.zeros_initializer)
@@ -377,30 +413,32 @@ def test_default_initializer():
 # ----------------------------------------------------------------------------- hash / config
 def test_hash_and_equality():
   same = [
-      (I.random_normal_initializer(0, 1), I.random_normal_initializer(0.0, 1.0)),
-      (I.random_normal_initializer(np.float32(0.5)), I.random_normal_initializer(0.5)),
-      (I.zeros_initializer(jnp.float32), I.zeros_initializer("float32")),
-      (I.zeros_initializer(np.float32), I.zeros_initializer(np.dtype("float32"))),
-      (I.variance_scaling_initializer(2.0, "fan_avg", "NORMAL", seed=np.int64(3)),
-       I.variance_scaling_initializer(2, "fan_avg", "normal", seed=3)),
-      (I.orthogonal_initializer(), I.orthogonal_initializer(1.0, None, jnp.float32)),
+    (I.random_normal_initializer(0, 1), I.random_normal_initializer(0.0, 1.0)),
+    (I.random_normal_initializer(np.float32(0.5)), I.random_normal_initializer(0.5)),
+    (I.zeros_initializer(jnp.float32), I.zeros_initializer("float32")),
+    (I.zeros_initializer(np.float32), I.zeros_initializer(np.dtype("float32"))),
+    (
+      I.variance_scaling_initializer(2.0, "fan_avg", "NORMAL", seed=np.int64(3)),
+      I.variance_scaling_initializer(2, "fan_avg", "normal", seed=3),
+    ),
+    (I.orthogonal_initializer(), I.orthogonal_initializer(1.0, None, jnp.float32)),
   ]
   for a, b in same:
     assert a == b and hash(a) == hash(b)
   different = [
-      I.random_normal_initializer(),
-      I.random_normal_initializer(stddev=2.0),
-      I.random_normal_initializer(seed=1),
-      I.random_normal_initializer(dtype=jnp.bfloat16),
-      I.truncated_normal_initializer(),
-      I.glorot_uniform_initializer(),
-      I.variance_scaling_initializer(1.0, "fan_avg", "uniform"),
-      I.zeros_initializer(),
-      I.zeros_initializer(jnp.int32),
-      I.ones_initializer(),
-      I.constant_initializer(0),
-      I.constant_initializer(0.0),
-      I.orthogonal_initializer(),
+    I.random_normal_initializer(),
+    I.random_normal_initializer(stddev=2.0),
+    I.random_normal_initializer(seed=1),
+    I.random_normal_initializer(dtype=jnp.bfloat16),
+    I.truncated_normal_initializer(),
+    I.glorot_uniform_initializer(),
+    I.variance_scaling_initializer(1.0, "fan_avg", "uniform"),
+    I.zeros_initializer(),
+    I.zeros_initializer(jnp.int32),
+    I.ones_initializer(),
+    I.constant_initializer(0),
+    I.constant_initializer(0.0),
+    I.orthogonal_initializer(),
   ]
   assert len(set(different)) == len(different)
   with pytest.raises(AttributeError):
@@ -421,12 +459,21 @@ def test_config_round_trip_and_repr(init):
 def test_config_contents():
   assert I.glorot_uniform_initializer(seed=2).get_config() == {"seed": 2, "dtype": "float32"}
   assert I.variance_scaling_initializer().get_config() == {
-      "scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal", "seed": None,
-      "dtype": "float32"}
+    "scale": 1.0,
+    "mode": "fan_in",
+    "distribution": "truncated_normal",
+    "seed": None,
+    "dtype": "float32",
+  }
   assert I.random_uniform_initializer().get_config() == {
-      "minval": 0, "maxval": None, "seed": None, "dtype": "float32"}
+    "minval": 0,
+    "maxval": None,
+    "seed": None,
+    "dtype": "float32",
+  }
   assert repr(I.random_normal_initializer()) == (
-      "random_normal_initializer(mean=0.0, stddev=1.0, seed=None, dtype=float32)")
+    "random_normal_initializer(mean=0.0, stddev=1.0, seed=None, dtype=float32)"
+  )
   assert repr(I.zeros_initializer(jnp.bfloat16)) == "zeros_initializer(dtype=bfloat16)"
 
 
@@ -436,8 +483,7 @@ def test_seed_is_folded_into_key():
   shape = (4, 4)
   a = I.random_normal_initializer(seed=5)(KEY, shape)
   np.testing.assert_array_equal(a, I.random_normal_initializer(seed=5)(KEY, shape))
-  np.testing.assert_array_equal(a, I.random_normal_initializer()(jax.random.fold_in(KEY, 5),
-                                                                 shape))
+  np.testing.assert_array_equal(a, I.random_normal_initializer()(jax.random.fold_in(KEY, 5), shape))
   assert not np.array_equal(a, I.random_normal_initializer(seed=6)(KEY, shape))
   assert not np.array_equal(a, I.random_normal_initializer()(KEY, shape))
   big = I.random_normal_initializer(seed=2**40 + 5)(KEY, shape)  # reduced modulo 2**32
@@ -445,8 +491,11 @@ def test_seed_is_folded_into_key():
   I.random_normal_initializer(seed=-1)(KEY, shape)
 
 
-@pytest.mark.parametrize("init,dtype", [(init, (jnp.bfloat16, jnp.float16)[i % 2])
-                                        for i, init in enumerate(FLOAT_INITS)], ids=repr)
+@pytest.mark.parametrize(
+  "init,dtype",
+  [(init, (jnp.bfloat16, jnp.float16)[i % 2]) for i, init in enumerate(FLOAT_INITS)],
+  ids=repr,
+)
 def test_half_precision_dtypes(init, dtype):
   x = init(KEY, SHAPE, dtype)
   assert x.dtype == dtype and x.shape == SHAPE
@@ -482,8 +531,18 @@ def test_integer_and_bool_dtypes_for_zeros_ones():
 def test_public_namespace():
   from varscope_jax import initializers as pub
 
-  names = ["constant", "zeros", "ones", "random_normal", "truncated_normal", "random_uniform",
-           "glorot_uniform", "glorot_normal", "variance_scaling", "orthogonal"]
+  names = [
+    "constant",
+    "zeros",
+    "ones",
+    "random_normal",
+    "truncated_normal",
+    "random_uniform",
+    "glorot_uniform",
+    "glorot_normal",
+    "variance_scaling",
+    "orthogonal",
+  ]
   for name in names:
     assert getattr(pub, name) is getattr(I, name + "_initializer")
     assert issubclass(getattr(pub, name), pub.Initializer)
@@ -494,7 +553,7 @@ def test_public_namespace():
 @pytest.mark.slow
 def test_random_uniform_with_minval_above_maxval_is_tfs_formula():
   x = np.asarray(vs.random_uniform_initializer(5, 1)(jax.random.PRNGKey(0), (1000,)))
-  assert x.min() > 1.0 and x.max() <= 5.0 and x.std() > 0.5    # TF: rnd*(1-5)+5
+  assert x.min() > 1.0 and x.max() <= 5.0 and x.std() > 0.5  # TF: rnd*(1-5)+5
   y = np.asarray(vs.random_uniform_initializer(1, 5)(jax.random.PRNGKey(0), (1000,)))
   ref = np.asarray(jax.random.uniform(jax.random.PRNGKey(0), (1000,), minval=1, maxval=5))
-  np.testing.assert_array_equal(y, ref)                         # unchanged where ordered
+  np.testing.assert_array_equal(y, ref)  # unchanged where ordered

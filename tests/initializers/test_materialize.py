@@ -1,4 +1,5 @@
 """Grouped initialisation is invisible: both paths equal one variable made alone."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -8,11 +9,18 @@ import varscope_jax as vs
 from varscope_jax._src.initializers import make as materialize
 from varscope_jax._src.base import keys as rng_lib
 
-INITS = [vs.glorot_uniform_initializer(), vs.glorot_normal_initializer(),
-         vs.random_normal_initializer(0.5, 2.0), vs.truncated_normal_initializer(),
-         vs.random_uniform_initializer(-1, 3), vs.orthogonal_initializer(),
-         vs.variance_scaling_initializer(2.0, "fan_out", "untruncated_normal"),
-         vs.zeros_initializer(), vs.ones_initializer(), vs.constant_initializer([1, 2])]
+INITS = [
+  vs.glorot_uniform_initializer(),
+  vs.glorot_normal_initializer(),
+  vs.random_normal_initializer(0.5, 2.0),
+  vs.truncated_normal_initializer(),
+  vs.random_uniform_initializer(-1, 3),
+  vs.orthogonal_initializer(),
+  vs.variance_scaling_initializer(2.0, "fan_out", "untruncated_normal"),
+  vs.zeros_initializer(),
+  vs.ones_initializer(),
+  vs.constant_initializer([1, 2]),
+]
 
 
 @pytest.mark.slow
@@ -33,8 +41,9 @@ def test_one_compiled_function_per_signature_not_per_variable():
   def deep(x):
     for i in range(40):
       with vs.variable_scope("layer_%d" % i):
-        x = x @ vs.get_variable("w", [3, 3], initializer=vs.random_normal_initializer(0., 1.,
-                                                                                      seed=99))
+        x = x @ vs.get_variable(
+          "w", [3, 3], initializer=vs.random_normal_initializer(0.0, 1.0, seed=99)
+        )
     return x
 
   before = materialize.cache_info()["compiled_signatures"]
@@ -71,6 +80,7 @@ def test_compiled_cache_is_bounded_and_clearable(monkeypatch):
 
 def test_host_keys_equal_jax_keys_for_the_64_bit_name_hash():
   from varscope_jax._src.base import keys
+
   rng = jax.random.PRNGKey(7)
   names = ["model/fc1/w", "layer_65226/w", "layer_76269/w", "é/ü", ""]
   host = keys.host_variable_keys(np.asarray(rng), names)
@@ -82,11 +92,12 @@ def test_host_keys_equal_jax_keys_for_the_64_bit_name_hash():
 def test_names_whose_32_bit_hashes_collide_get_different_values():
   # blake2b-32 of these two names is equal (the old rule gave them identical weights).
   import hashlib
-  h32 = [hashlib.blake2b(n.encode(), digest_size=4).digest() for n in
-         ("layer_65226/w", "layer_76269/w")]
+
+  h32 = [
+    hashlib.blake2b(n.encode(), digest_size=4).digest() for n in ("layer_65226/w", "layer_76269/w")
+  ]
   assert h32[0] == h32[1]
-  t = vs.transform(lambda: [vs.get_variable(n, [8]) for n in ("layer_65226/w",
-                                                              "layer_76269/w")])
+  t = vs.transform(lambda: [vs.get_variable(n, [8]) for n in ("layer_65226/w", "layer_76269/w")])
   p = t.init(jax.random.PRNGKey(0))
   assert not np.array_equal(p["layer_65226"]["w"], p["layer_76269"]["w"])
   pj = jax.jit(t.init)(jax.random.PRNGKey(0))

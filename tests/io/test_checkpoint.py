@@ -1,4 +1,5 @@
 """Orbax checkpoints of params trees: round trips, name checks, rename, sharding, atomicity."""
+
 import os
 import re
 import subprocess
@@ -11,19 +12,23 @@ import numpy as np
 import optax
 import pytest
 
-from varscope_jax._src.io.orbax.checkpoint import CheckpointManager, restore_checkpoint, save_checkpoint
+from varscope_jax._src.io.orbax.checkpoint import (
+  CheckpointManager,
+  restore_checkpoint,
+  save_checkpoint,
+)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def make_params():
   return {
-      "model": {
-          "fc1": {"w": jnp.arange(12, dtype=jnp.float32).reshape(3, 4), "b": jnp.ones(4)},
-          "emb": jnp.full((2, 3), 1.5, jnp.bfloat16),
-      },
-      "global_step": jnp.int32(7),
-      "mask": jnp.array([True, False]),
+    "model": {
+      "fc1": {"w": jnp.arange(12, dtype=jnp.float32).reshape(3, 4), "b": jnp.ones(4)},
+      "emb": jnp.full((2, 3), 1.5, jnp.bfloat16),
+    },
+    "global_step": jnp.int32(7),
+    "mask": jnp.array([True, False]),
   }
 
 
@@ -63,8 +68,9 @@ def test_steps_and_latest(tmp_path):
     save_checkpoint(tmp_path, {"w": jnp.full(2, step)}, step=step)
   assert int(restore_checkpoint(tmp_path)["w"][0]) == 5
   assert int(restore_checkpoint(tmp_path, step=3)["w"][0]) == 3
-  with pytest.raises(ValueError, match=re.escape("No step 4 in") + ".*" +
-                     re.escape("Steps there: [1, 3, 5]")):
+  with pytest.raises(
+    ValueError, match=re.escape("No step 4 in") + ".*" + re.escape("Steps there: [1, 3, 5]")
+  ):
     restore_checkpoint(tmp_path, step=4)
   with pytest.raises(ValueError, match="No checkpoint at .*empty_missing: the folder does not"):
     restore_checkpoint(tmp_path / "empty_missing")
@@ -76,12 +82,14 @@ def test_steps_and_latest(tmp_path):
 def test_mismatch_lists_every_problem_in_one_error(tmp_path):
   save_checkpoint(tmp_path, make_params())
   target = {
-      "model": {
-          "fc1": {"w": jax.ShapeDtypeStruct((4, 3), jnp.float32),  # shape differs
-                  "b": jax.ShapeDtypeStruct((4,), jnp.int32)},      # dtype differs
-          "fc2": {"w": jax.ShapeDtypeStruct((2,), jnp.float32)},    # missing
-      },
-      "global_step": jax.ShapeDtypeStruct((), jnp.int32),
+    "model": {
+      "fc1": {
+        "w": jax.ShapeDtypeStruct((4, 3), jnp.float32),  # shape differs
+        "b": jax.ShapeDtypeStruct((4,), jnp.int32),
+      },  # dtype differs
+      "fc2": {"w": jax.ShapeDtypeStruct((2,), jnp.float32)},  # missing
+    },
+    "global_step": jax.ShapeDtypeStruct((), jnp.int32),
   }
   with pytest.raises(ValueError) as info:
     restore_checkpoint(tmp_path, target)
@@ -111,8 +119,13 @@ def test_partial_keeps_target_values_and_ignores_extras(tmp_path):
 
 
 def test_rename_for_warm_start(tmp_path):
-  save_checkpoint(tmp_path, {"old": {"fc1": {"w": jnp.ones(2)}, "fc2": {"w": jnp.zeros(2)}},
-                             "head": {"w": jnp.full(2, 3.0)}})
+  save_checkpoint(
+    tmp_path,
+    {
+      "old": {"fc1": {"w": jnp.ones(2)}, "fc2": {"w": jnp.zeros(2)}},
+      "head": {"w": jnp.full(2, 3.0)},
+    },
+  )
   target = {"new": {"fc1": {"w": jnp.zeros(2)}, "fc2": {"w": jnp.zeros(2)}}}
   rename = {"^old/fc1/(.*)": r"new/fc1/\1", "^old/(.*)": r"new/\1", "^head/": None}
   restored = restore_checkpoint(tmp_path, target, rename=rename)
@@ -120,8 +133,9 @@ def test_rename_for_warm_start(tmp_path):
   with pytest.raises(ValueError, match=r"rename maps both old/fc1/w and old/fc2/w to x"):
     restore_checkpoint(tmp_path, rename={"^old/.*": "x"})
   with pytest.raises(ValueError, match=re.escape("(2): head/w, old/fc1/w (renamed n/fc1/w)")):
-    restore_checkpoint(tmp_path, {"x": jnp.zeros(1)},
-                       rename={"^old/fc1": "n/fc1", "^old/fc2/": None})
+    restore_checkpoint(
+      tmp_path, {"x": jnp.zeros(1)}, rename={"^old/fc1": "n/fc1", "^old/fc2/": None}
+    )
   with pytest.raises(ValueError, match="not a valid regex"):
     restore_checkpoint(tmp_path, rename={"(": "x"})
 
@@ -213,8 +227,13 @@ def subprocess_env(**extra):
 @pytest.mark.slow
 def test_sharded_params_restore_sharded_on_four_devices(tmp_path):
   env = subprocess_env(XLA_FLAGS="--xla_force_host_platform_device_count=4")
-  result = subprocess.run([sys.executable, "-c", SHARDED_SCRIPT, str(tmp_path / "c")],
-                          env=env, capture_output=True, text=True, timeout=120)
+  result = subprocess.run(
+    [sys.executable, "-c", SHARDED_SCRIPT, str(tmp_path / "c")],
+    env=env,
+    capture_output=True,
+    text=True,
+    timeout=120,
+  )
   assert result.returncode == 0 and "OK" in result.stdout, result.stderr[-3000:]
 
 
@@ -225,6 +244,7 @@ def test_sharded_params_restore_sharded_on_four_devices(tmp_path):
 def test_restore_logs_no_orbax_warnings(tmp_path, caplog):
   import logging
   from varscope_jax._src.io.orbax import store as orbax_store
+
   params = {"fc": {"w": jnp.ones(3)}}
   save_checkpoint(str(tmp_path / "c"), params, step=1)
   with caplog.at_level(logging.WARNING):

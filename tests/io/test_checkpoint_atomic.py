@@ -9,6 +9,7 @@ checkpoint, each rename of the swap, and deleting the old checkpoint half way. T
 the imports once, one subprocess imports varscope_jax and orbax (no JAX backend, no
 tensorstore thread yet) and forks one writer per case.
 """
+
 import os
 import signal
 import subprocess
@@ -99,16 +100,16 @@ WRITER = textwrap.dedent("""
 
 # (mode, kill point, which checkpoint a reader must find then: "old" or "new")
 CASES = [
-    ("save", "orbax-writing", "old"),
-    ("save", "orbax-written", "old"),
-    ("save", "before-new", "old"),
-    ("save", "before-old", "old"),
-    ("save", "between-renames", "new"),
-    ("save", "deleting-old", "new"),
-    ("manager", "orbax-written", "old"),
-    ("manager", "between-renames", "new"),
-    ("manager", "deleting-old", "new"),
-    ("new-step", "orbax-written", "old"),
+  ("save", "orbax-writing", "old"),
+  ("save", "orbax-written", "old"),
+  ("save", "before-new", "old"),
+  ("save", "before-old", "old"),
+  ("save", "between-renames", "new"),
+  ("save", "deleting-old", "new"),
+  ("manager", "orbax-written", "old"),
+  ("manager", "between-renames", "new"),
+  ("manager", "deleting-old", "new"),
+  ("new-step", "orbax-written", "old"),
 ]
 
 
@@ -125,9 +126,13 @@ def killed(tmp_path_factory):
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)
   folders = {case: root / "_".join(case[:2]) for case in CASES}
   args = [f"{mode}:{point}:{folders[(mode, point, which)]}" for mode, point, which in CASES]
-  server = subprocess.Popen([sys.executable, "-c", WRITER, *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+  server = subprocess.Popen(
+    [sys.executable, "-c", WRITER, *args],
+    env=env,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+    start_new_session=True,
+  )
   # Only if something hangs: kill the server and its writers, and fail below.
   watchdog = threading.Timer(240, lambda: os.killpg(server.pid, signal.SIGKILL))
   watchdog.start()

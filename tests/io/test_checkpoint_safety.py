@@ -2,6 +2,7 @@
 that are not checkpoints are never overwritten, relative paths work, names, steps and
 dtypes that could not be read back as saved are refused before anything is written,
 64-bit values are never silently changed, every dtype JAX holds round-trips."""
+
 import gc
 import os
 import re
@@ -22,9 +23,13 @@ def test_force_never_empties_a_folder_that_is_not_a_checkpoint(tmp_path):
   (tmp_path / "data").mkdir()
   (tmp_path / "data" / "train.csv").write_text("1,2\n")
   (tmp_path / "thesis.tex").write_text("\\documentclass{article}")
-  with pytest.raises(ValueError, match=re.escape(
+  with pytest.raises(
+    ValueError,
+    match=re.escape(
       "is not a checkpoint folder: it holds data/, thesis.tex. save_checkpoint never "
-      "overwrites such a folder, even with force=True.")):
+      "overwrites such a folder, even with force=True."
+    ),
+  ):
     vs.save_checkpoint(tmp_path, {"w": jnp.ones(2)}, force=True)
   assert sorted(os.listdir(tmp_path)) == ["data", "thesis.tex"]
   assert (tmp_path / "data" / "train.csv").read_text() == "1,2\n"
@@ -56,6 +61,7 @@ def test_empty_folder_and_file(tmp_path):
 # ---------------------------------------------------------------------------
 # Relative paths, and no temporary folders left behind.
 
+
 def test_relative_paths(tmp_path, monkeypatch):
   monkeypatch.chdir(tmp_path)
   path = vs.save_checkpoint("ckpt", {"w": jnp.ones(2)})
@@ -74,6 +80,7 @@ def test_relative_paths(tmp_path, monkeypatch):
 
 def test_a_failed_write_leaves_the_old_checkpoint_and_no_temporary_folder(tmp_path, monkeypatch):
   from varscope_jax._src.io.orbax import store as orbax_store
+
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.ones(2)})
   vs.save_checkpoint(tmp_path / "s", {"w": jnp.ones(2)}, step=1)
   original = orbax_store.write
@@ -96,19 +103,36 @@ def test_a_failed_write_leaves_the_old_checkpoint_and_no_temporary_folder(tmp_pa
 # ---------------------------------------------------------------------------
 # Names and steps that would lose data: errors before anything is written.
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"a/b": jnp.ones(1)}, ValueError,
-     r"params key 'a/b' at the top level contains '/': it would be written as the scoped "
-     r"name 'a/b' and read back as nested scopes"),
-    ({"m": {"a/b": jnp.ones(1), "a": {"b": jnp.zeros(1)}}}, ValueError,
-     r"params key 'a/b' under m contains '/'"),
+
+@pytest.mark.parametrize(
+  "params, error, match",
+  [
+    (
+      {"a/b": jnp.ones(1)},
+      ValueError,
+      r"params key 'a/b' at the top level contains '/': it would be written as the scoped "
+      r"name 'a/b' and read back as nested scopes",
+    ),
+    (
+      {"m": {"a/b": jnp.ones(1), "a": {"b": jnp.zeros(1)}}},
+      ValueError,
+      r"params key 'a/b' under m contains '/'",
+    ),
     ({"m": {"": jnp.ones(1)}}, ValueError, r"params key '' under m is empty"),
-    ({"m": {1: jnp.ones(1)}}, TypeError, r"params key 1 under m is a int; keys of a params "
-                                         r"tree are str"),
-    ({"w": np.zeros(2, ml_dtypes.uint4)}, TypeError,
-     r"Variable w has dtype uint4, which orbax \(tensorstore\) cannot store"),
+    (
+      {"m": {1: jnp.ones(1)}},
+      TypeError,
+      r"params key 1 under m is a int; keys of a params "
+      r"tree are str",
+    ),
+    (
+      {"w": np.zeros(2, ml_dtypes.uint4)},
+      TypeError,
+      r"Variable w has dtype uint4, which orbax \(tensorstore\) cannot store",
+    ),
     ({"w": np.zeros(2, ml_dtypes.float8_e4m3)}, TypeError, r"Variable w has dtype float8_e4m3"),
-])
+  ],
+)
 def test_bad_names_and_dtypes_are_refused_before_writing(tmp_path, params, error, match):
   with pytest.raises(error, match=match):
     vs.save_checkpoint(tmp_path / "c", params)
@@ -119,13 +143,16 @@ def test_bad_names_and_dtypes_are_refused_before_writing(tmp_path, params, error
   assert sorted(os.listdir(tmp_path)) == ["m"] and os.listdir(tmp_path / "m") == []
 
 
-@pytest.mark.parametrize("step, error, match", [
+@pytest.mark.parametrize(
+  "step, error, match",
+  [
     (-1, ValueError, r"step must be >= 0, got -1"),
     (1.5, TypeError, r"step must be an int, got 1.5 \(float\)"),
     (2.0, TypeError, r"step must be an int, got 2.0"),
     (True, TypeError, r"step must be an int, got True \(bool\)"),
     ("3", TypeError, r"step must be an int, got '3' \(str\)"),
-])
+  ],
+)
 def test_bad_steps_are_refused_before_writing(tmp_path, step, error, match):
   with pytest.raises(error, match=match):
     vs.save_checkpoint(tmp_path / "s", {"w": jnp.ones(1)}, step=step)
@@ -140,10 +167,29 @@ def test_bad_steps_are_refused_before_writing(tmp_path, step, error, match):
 # ---------------------------------------------------------------------------
 # Every dtype JAX holds; 64-bit values never silently changed.
 
-ORBAX_DTYPES = ["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32", "float16",
-                "float32", "bfloat16", "complex64", "float8_e4m3fn", "float8_e5m2",
-                "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3b11fnuz", "float8_e3m4",
-                "float8_e8m0fnu", "float4_e2m1fn", "int4", "int2"]
+ORBAX_DTYPES = [
+  "bool",
+  "int8",
+  "int16",
+  "int32",
+  "uint8",
+  "uint16",
+  "uint32",
+  "float16",
+  "float32",
+  "bfloat16",
+  "complex64",
+  "float8_e4m3fn",
+  "float8_e5m2",
+  "float8_e4m3fnuz",
+  "float8_e5m2fnuz",
+  "float8_e4m3b11fnuz",
+  "float8_e3m4",
+  "float8_e8m0fnu",
+  "float4_e2m1fn",
+  "int4",
+  "int2",
+]
 
 
 def values_of(dtype_name):
@@ -168,18 +214,27 @@ def assert_identical(got, want, name):
 def test_every_dtype_round_trips_through_orbax(tmp_path):
   params = {name: values_of(name) for name in ORBAX_DTYPES}
   vs.save_checkpoint(tmp_path, params)
-  for restored in (vs.restore_checkpoint(tmp_path),
-                   vs.restore_checkpoint(tmp_path, jax.eval_shape(lambda: params))):
+  for restored in (
+    vs.restore_checkpoint(tmp_path),
+    vs.restore_checkpoint(tmp_path, jax.eval_shape(lambda: params)),
+  ):
     for name, value in params.items():
       assert_identical(restored[name], value, name)
 
 
 def test_numpy_int64_is_never_truncated_on_restore(tmp_path):
-  params = {"big": np.array([2**40, -5], np.int64), "small": np.array([3, -5], np.int64),
-            "huge": np.array([1e300]), "fine": np.array([0.1])}
+  params = {
+    "big": np.array([2**40, -5], np.int64),
+    "small": np.array([3, -5], np.int64),
+    "huge": np.array([1e300]),
+    "fine": np.array([0.1]),
+  }
   vs.save_checkpoint(tmp_path, params)
-  with pytest.raises(vs.CheckpointError, match=r"Tensor big in .* holds int64 values from -5 "
-                     r"to 1099511627776, outside int32's range"):
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"Tensor big in .* holds int64 values from -5 "
+    r"to 1099511627776, outside int32's range",
+  ):
     vs.restore_checkpoint(tmp_path)
   with pytest.raises(vs.CheckpointError, match=r"Tensor huge .* float32 can only hold as inf"):
     vs.restore_checkpoint(tmp_path, rename={"^big$": None}, partial=True)
@@ -192,9 +247,24 @@ def test_numpy_int64_is_never_truncated_on_restore(tmp_path):
     assert exact["huge"].tolist() == [1e300]
 
 
-SAFETENSORS_DTYPES = ["bool", "int8", "int16", "int32", "uint8", "uint16", "uint32",
-                      "float16", "float32", "bfloat16", "complex64", "float8_e4m3fn",
-                      "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+SAFETENSORS_DTYPES = [
+  "bool",
+  "int8",
+  "int16",
+  "int32",
+  "uint8",
+  "uint16",
+  "uint32",
+  "float16",
+  "float32",
+  "bfloat16",
+  "complex64",
+  "float8_e4m3fn",
+  "float8_e5m2",
+  "float8_e4m3fnuz",
+  "float8_e5m2fnuz",
+  "float8_e8m0fnu",
+]
 
 
 def test_every_dtype_safetensors_has_round_trips(tmp_path):
@@ -204,16 +274,29 @@ def test_every_dtype_safetensors_has_round_trips(tmp_path):
   loaded = vs.load_safetensors(tmp_path / "m.safetensors", as_numpy=True)
   for name, value in params.items():
     assert_identical(loaded[name], value, name)
-  with pytest.raises(vs.CheckpointError, match=r"Tensor int64 in .*m\.safetensors holds int64 "
-                     r"values from 1099511627776 to 1099511627776, outside int32's range"):
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"Tensor int64 in .*m\.safetensors holds int64 "
+    r"values from 1099511627776 to 1099511627776, outside int32's range",
+  ):
     vs.load_safetensors(tmp_path / "m.safetensors")
 
 
-@pytest.mark.parametrize("dtype, hint", [("int4", "int8"), ("uint4", "uint8"), ("int2", "int8"),
-                                         ("float4_e2m1fn", "float8_e4m3fn or bfloat16")])
+@pytest.mark.parametrize(
+  "dtype, hint",
+  [
+    ("int4", "int8"),
+    ("uint4", "uint8"),
+    ("int2", "int8"),
+    ("float4_e2m1fn", "float8_e4m3fn or bfloat16"),
+  ],
+)
 def test_safetensors_dtypes_it_lacks_name_a_cast(tmp_path, dtype, hint):
-  with pytest.raises(TypeError, match=f"Variable m/w has dtype {dtype}, which safetensors "
-                     f"cannot store. Cast it \\(e.g. to {hint}\\)"):
+  with pytest.raises(
+    TypeError,
+    match=f"Variable m/w has dtype {dtype}, which safetensors "
+    f"cannot store. Cast it \\(e.g. to {hint}\\)",
+  ):
     vs.save_safetensors(tmp_path / "x", {"m": {"w": jnp.zeros(2, dtype)}})
   assert os.listdir(tmp_path) == []
 
@@ -239,8 +322,11 @@ def test_safetensors_overwrite_is_a_rename(tmp_path):
 def test_safetensors_errors_name_the_file(tmp_path):
   bad = tmp_path / "bad.safetensors"
   bad.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{\"a\":")
-  with pytest.raises(vs.CheckpointError, match=r"bad\.safetensors is not a valid safetensors "
-                     r"file: .*JSON") as info:
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"bad\.safetensors is not a valid safetensors "
+    r"file: .*JSON",
+  ) as info:
     vs.load_safetensors(bad)
   assert info.value.path == str(bad)
   with pytest.raises(vs.CheckpointError, match=r"Cannot read safetensors file .*missing"):
@@ -250,6 +336,7 @@ def test_safetensors_errors_name_the_file(tmp_path):
 # ---------------------------------------------------------------------------
 # Orbax restores of damaged checkpoints.
 
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # orbax's noise
 def test_damaged_orbax_checkpoint_is_a_checkpoint_error(tmp_path):
@@ -258,8 +345,11 @@ def test_damaged_orbax_checkpoint_is_a_checkpoint_error(tmp_path):
     for name in files:
       with open(os.path.join(root, name), "wb") as f:
         f.write(b"garbage")
-  with pytest.raises(vs.CheckpointError, match=r"Checkpoint .*c cannot be read \(corrupt or "
-                     r"incomplete\)") as info:
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"Checkpoint .*c cannot be read \(corrupt or "
+    r"incomplete\)",
+  ) as info:
     vs.restore_checkpoint(tmp_path / "c")
   assert info.value.path == str(tmp_path / "c")
   gc.collect()  # orbax's abandoned coroutines complain now, under this test's filter
@@ -267,6 +357,7 @@ def test_damaged_orbax_checkpoint_is_a_checkpoint_error(tmp_path):
 
 def test_orbax_failing_on_a_new_step_leaves_no_temporary_folder(tmp_path, monkeypatch):
   import orbax.checkpoint as ocp
+
   with vs.CheckpointManager(tmp_path) as manager:
     manager.save(1, {"w": jnp.ones(2)})
     original = ocp.CompositeCheckpointHandler.save
@@ -288,6 +379,7 @@ def test_url_paths_take_orbax_own_path(tmp_path, monkeypatch):
   """Object stores (gs://) have no atomic rename: there, orbax's own overwrite is used and
   every path is handled with etils.epath. Simulated here on local paths."""
   from varscope_jax._src.io.orbax import atomic
+
   monkeypatch.setattr(atomic, "is_remote", lambda path: True)
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.ones(2)})
   vs.save_checkpoint(tmp_path / "c", {"w": jnp.zeros(2)}, force=True)

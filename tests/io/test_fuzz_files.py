@@ -14,6 +14,7 @@ identical to the unmutated file's. A few seconds in all.
 
 Set ``VARSCOPE_FUZZ_SCALE=20`` to run twenty times as many mutations.
 """
+
 import gc
 import glob
 import os
@@ -37,11 +38,17 @@ sys.path.insert(0, os.path.join(TESTS, "tf1_ckpt"))
 from craft import crc32c, mask_crc  # noqa: E402
 
 SCALE = int(os.environ.get("VARSCOPE_FUZZ_SCALE", "1"))
-PREFIXES = sorted(p[:-len(".index")] for d in ("data", "hard")
-                  for p in glob.glob(os.path.join(TESTS, "tf1_ckpt", d, "*.index")))
+PREFIXES = sorted(
+  p[: -len(".index")]
+  for d in ("data", "hard")
+  for p in glob.glob(os.path.join(TESTS, "tf1_ckpt", d, "*.index"))
+)
 # Training checkpoints from TF (optimizer slots, partitioned slots) and from varscope's writer.
-PREFIXES += sorted(p[:-len(".index")] for d in ("partitioned", "written")
-                   for p in glob.glob(os.path.join(TESTS, "tf1_train", "data", d, "*.index")))
+PREFIXES += sorted(
+  p[: -len(".index")]
+  for d in ("partitioned", "written")
+  for p in glob.glob(os.path.join(TESTS, "tf1_train", "data", d, "*.index"))
+)
 GOOD_PREFIXES = [p for p in PREFIXES if not p.endswith(("dropped.ckpt", "overlap.ckpt"))]
 
 
@@ -78,7 +85,7 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
   elif kind == "truncate":
     del data[i:]
   else:
-    data[i:i + rng.randint(1, 8)] = b"\x00" * len(data[i:i + 8][:rng.randint(1, 8)])
+    data[i : i + rng.randint(1, 8)] = b"\x00" * len(data[i : i + 8][: rng.randint(1, 8)])
   return bytes(data)
 
 
@@ -104,8 +111,9 @@ def expect_clean(load, path_hint, semantic_ok=False):
 def test_tf1_random_byte_mutations(tmp_path, prefix):
   reference = load_tf1(prefix)
   rng = random.Random(f"tf1-bytes-{os.path.basename(prefix)}")
-  files = [f for f in os.listdir(os.path.dirname(prefix))
-           if f.startswith(os.path.basename(prefix) + ".")]
+  files = [
+    f for f in os.listdir(os.path.dirname(prefix)) if f.startswith(os.path.basename(prefix) + ".")
+  ]
   outcomes = {"error": 0, "identical": 0}
   for trial in range(60 * SCALE):
     work = tmp_path / str(trial)
@@ -150,7 +158,7 @@ def index_blocks(data: bytes):
   index_offset, pos = sstable.varint(footer, pos)
   index_size, _ = sstable.varint(footer, pos)
   blocks = [(index_offset, index_size)]
-  for _, handle in sstable.block_entries(data[index_offset:index_offset + index_size]):
+  for _, handle in sstable.block_entries(data[index_offset : index_offset + index_size]):
     offset, pos = sstable.varint(handle, 0)
     size, _ = sstable.varint(handle, pos)
     blocks.append((offset, size))
@@ -173,9 +181,10 @@ def test_tf1_structural_mutations_with_fixed_checksums(tmp_path, prefix):
     offset, size = rng.choice(blocks)
     for _ in range(rng.randint(1, 3)):
       i = offset + rng.randrange(size)
-      data[i] = rng.choice([0, 0xFF, 0x80, 0x7F, data[i] ^ (1 << rng.randrange(8)),
-                            rng.randrange(256)])
-    trailer = bytes(data[offset:offset + size + 1])
+      data[i] = rng.choice(
+        [0, 0xFF, 0x80, 0x7F, data[i] ^ (1 << rng.randrange(8)), rng.randrange(256)]
+      )
+    trailer = bytes(data[offset : offset + size + 1])
     struct.pack_into("<I", data, offset + size + 1, mask_crc(crc32c(trailer)))
     with open(local + ".index", "wb") as f:
       f.write(bytes(data))
@@ -188,10 +197,16 @@ def test_tf1_structural_mutations_with_fixed_checksums(tmp_path, prefix):
 # ---------------------------------------------------------------------------
 # safetensors.
 
+
 def safetensors_params():
-  return {"model": {"w": np.arange(12, dtype=np.float32).reshape(3, 4),
-                    "b": np.ones(4, ml_dtypes.bfloat16), "steps": np.array([3, 4], np.int32)},
-          "mask": np.array([True, False])}
+  return {
+    "model": {
+      "w": np.arange(12, dtype=np.float32).reshape(3, 4),
+      "b": np.ones(4, ml_dtypes.bfloat16),
+      "steps": np.array([3, 4], np.int32),
+    },
+    "mask": np.array([True, False]),
+  }
 
 
 def test_safetensors_header_mutations(tmp_path):
@@ -213,8 +228,7 @@ def test_safetensors_header_mutations(tmp_path):
     mutated = tmp_path / f"{trial}.safetensors"
     with open(mutated, "wb") as f:
       f.write(bytes(data))
-    got = expect_clean(lambda: snapshot(vs.load_safetensors(mutated, as_numpy=True)),
-                       str(mutated))
+    got = expect_clean(lambda: snapshot(vs.load_safetensors(mutated, as_numpy=True)), str(mutated))
     if got is not None:
       loads += 1
       for name, (dtype, shape, raw) in got.items():
@@ -226,17 +240,23 @@ def test_safetensors_header_mutations(tmp_path):
 # ---------------------------------------------------------------------------
 # orbax.
 
+
 # A corrupt file can make tensorstore call back into orbax's event loop after it closed:
 # orbax's own noise (an unraisable RuntimeError), not an outcome of the restore.
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_orbax_file_mutations(tmp_path):
-  params = {"model": {"w": jnp.arange(12.0).reshape(3, 4), "b": jnp.ones(4, jnp.bfloat16)},
-            "step": jnp.int32(7)}
+  params = {
+    "model": {"w": jnp.arange(12.0).reshape(3, 4), "b": jnp.ones(4, jnp.bfloat16)},
+    "step": jnp.int32(7),
+  }
   source = tmp_path / "source"
   vs.save_checkpoint(source, params)
-  files = sorted(os.path.relpath(os.path.join(root, name), source)
-                 for root, _, names in os.walk(source) for name in names)
+  files = sorted(
+    os.path.relpath(os.path.join(root, name), source)
+    for root, _, names in os.walk(source)
+    for name in names
+  )
   assert files, "orbax wrote no files"
   target = jax.eval_shape(lambda: params)
   rng = random.Random("orbax")

@@ -1,4 +1,5 @@
 """safetensors files of params trees: flat ``a/b/w`` keys, every dtype, bfloat16."""
+
 import json
 import struct
 
@@ -15,15 +16,16 @@ from varscope_jax._src.io.safetensors import load_safetensors, save_safetensors
 def test_round_trip_dtypes_and_flat_keys(tmp_path):
   path = tmp_path / "m.safetensors"
   params = {
-      "model": {"fc1": {"w": jnp.arange(6, dtype=jnp.bfloat16).reshape(2, 3),
-                        "b": jnp.ones(3, jnp.float16)},
-                "table": np.arange(4, dtype=np.float64)},
-      "step": np.array(5, np.int64),
-      "mask": np.array([True, False]),
-      "u8": np.array([0, 255], np.uint8),
-      "c": np.array([1 + 2j], np.complex64),
-      "f8": np.array([1.0, -2.0], ml_dtypes.float8_e4m3fn),
-      "empty": np.zeros((0, 2), np.float32),
+    "model": {
+      "fc1": {"w": jnp.arange(6, dtype=jnp.bfloat16).reshape(2, 3), "b": jnp.ones(3, jnp.float16)},
+      "table": np.arange(4, dtype=np.float64),
+    },
+    "step": np.array(5, np.int64),
+    "mask": np.array([True, False]),
+    "u8": np.array([0, 255], np.uint8),
+    "c": np.array([1 + 2j], np.complex64),
+    "f8": np.array([1.0, -2.0], ml_dtypes.float8_e4m3fn),
+    "empty": np.zeros((0, 2), np.float32),
   }
   save_safetensors(path, params, metadata={"format": "varscope_jax"})
   with open(path, "rb") as f:
@@ -32,14 +34,13 @@ def test_round_trip_dtypes_and_flat_keys(tmp_path):
   assert header["model/fc1/w"]["dtype"] == "BF16"
   assert header["__metadata__"] == {"format": "varscope_jax"}
   assert sorted(k for k in header if k != "__metadata__") == sorted(
-      ["model/fc1/w", "model/fc1/b", "model/table", "step", "mask", "u8", "c", "f8", "empty"])
+    ["model/fc1/w", "model/fc1/b", "model/table", "step", "mask", "u8", "c", "f8", "empty"]
+  )
   loaded = load_safetensors(path, as_numpy=True)
-  assert jax.tree.structure(loaded) == jax.tree.structure(
-      jax.tree.map(lambda x: x, params))
+  assert jax.tree.structure(loaded) == jax.tree.structure(jax.tree.map(lambda x: x, params))
   for (name, a), b in zip(jax.tree.leaves_with_path(loaded), jax.tree.leaves(params)):
     assert a.dtype == np.asarray(b).dtype, name
-    np.testing.assert_array_equal(a.astype(np.float64) if a.dtype.kind == "V" else a,
-                                  np.asarray(b))
+    np.testing.assert_array_equal(a.astype(np.float64) if a.dtype.kind == "V" else a, np.asarray(b))
   as_jax = load_safetensors(path)
   assert isinstance(as_jax["model"]["fc1"]["w"], jax.Array)
   assert as_jax["model"]["fc1"]["w"].dtype == jnp.bfloat16

@@ -3,6 +3,7 @@
 The data in ``tests/tf1_ckpt/data`` was written by real TensorFlow; regenerate it with
 ``/work/tfvenv/bin/python tests/tf1_ckpt/make_tf1_checkpoint.py`` (needs TensorFlow).
 """
+
 import json
 import os
 import shutil
@@ -55,7 +56,8 @@ def test_saver_checkpoint_matches_tf_values(expected):
   values, strings = expected
   flat = dict(flatten(load_tf1_checkpoint(MODEL, as_numpy=True)))
   assert sorted(flat) == sorted(
-      k for k in list(values) + list(strings) if not k.startswith("raw/")), REGENERATE
+    k for k in list(values) + list(strings) if not k.startswith("raw/")
+  ), REGENERATE
   assert int(flat["global_step"]) == 1234  # TF bookkeeping is a real variable: kept.
   for name, got in flat.items():
     check(name, got, values, strings)
@@ -66,7 +68,8 @@ def test_every_dtype_and_multi_block_index(expected):
   flat = dict(flatten(load_tf1_checkpoint(RAW, as_numpy=True)))
   assert len([k for k in flat if k.startswith("raw/many/")]) == 300
   assert {k for k in flat if not k.startswith("raw/many/")} == {
-      k for k in list(values) + list(strings) if k.startswith("raw/")}
+    k for k in list(values) + list(strings) if k.startswith("raw/")
+  }
   for name, got in flat.items():
     check(name, got, values, strings)
 
@@ -104,9 +107,15 @@ def test_list(expected):
 
 
 def test_rename_and_drop():
-  params = load_tf1_checkpoint(MODEL, rename={  # first match wins
-      r"^model/fc1/(.*)": r"net/dense1/\1", "vocab": None, r"^model/": "net/",
-      "^global_step$": None})
+  params = load_tf1_checkpoint(
+    MODEL,
+    rename={  # first match wins
+      r"^model/fc1/(.*)": r"net/dense1/\1",
+      "vocab": None,
+      r"^model/": "net/",
+      "^global_step$": None,
+    },
+  )
   flat = dict(flatten(params))
   assert "net/dense1/w" in flat and "net/fc2/w" in flat
   assert not any("vocab" in k or "step" in k or k.startswith("model/") for k in flat)
@@ -164,14 +173,16 @@ def test_checkpoint_file_with_relative_and_absolute_paths(tmp_path):
   other = tmp_path / "other"
   other.mkdir()
   with open(other / "checkpoint", "w") as f:
-    f.write(f'model_checkpoint_path: "{tmp_path / "model.ckpt"}"\n'
-            'all_model_checkpoint_paths: "ignored"\n')
+    f.write(
+      f'model_checkpoint_path: "{tmp_path / "model.ckpt"}"\nall_model_checkpoint_paths: "ignored"\n'
+    )
   assert "global_step" in load_tf1_checkpoint(other)
 
 
 def test_snappy_blocks_are_refused_clearly(tmp_path):
   sys.path.insert(0, os.path.join(os.path.dirname(DATA)))
   import craft
+
   with open(tmp_path / "s.index", "wb") as f:
     f.write(craft.sstable([(b"", craft.header_proto())], compression=1))
   with pytest.raises(ValueError, match="snappy-compressed block"):
@@ -192,12 +203,25 @@ def test_crc32c_and_ordered_code_vectors():
   assert tf1.crc32c(b"\x00" * 32) == 0x8A9136AA  # RFC 3720 B.4
   assert crc32c_lib.unmask_crc(crc32c_lib.mask_crc(0x12345678)) == 0x12345678
   # From the C++ OrderedCode::WriteSignedNumIncreasing (authoritative vectors).
-  vectors = {-(2**63): "003f8000000000000000", -(2**31) - 1: "077fffffff", -65: "3fbf",
-             -64: "40", -1: "7f", 0: "80", 3: "83", 63: "bf", 64: "c040",
-             2**31 - 1: "f87fffffff", 2**31: "f880000000", 2**63 - 1: "ffc07fffffffffffffff"}
+  vectors = {
+    -(2**63): "003f8000000000000000",
+    -(2**31) - 1: "077fffffff",
+    -65: "3fbf",
+    -64: "40",
+    -1: "7f",
+    0: "80",
+    3: "83",
+    63: "bf",
+    64: "c040",
+    2**31 - 1: "f87fffffff",
+    2**31: "f880000000",
+    2**63 - 1: "ffc07fffffffffffffff",
+  }
   for value, hex_bytes in vectors.items():
     assert bundle_format.ordered_signed_num(value).hex() == hex_bytes, value
-  assert bundle_format.ordered_num(0) == b"\x00" and bundle_format.ordered_num(258) == b"\x02\x01\x02"
+  assert (
+    bundle_format.ordered_num(0) == b"\x00" and bundle_format.ordered_num(258) == b"\x02\x01\x02"
+  )
   assert bundle_format.ordered_string(b"a\x00b\xff") == b"a\x00\xffb\xff\x00\x00\x01"
 
 

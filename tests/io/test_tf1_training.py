@@ -7,6 +7,7 @@ regenerate it with (needs TensorFlow; not a dependency)::
   PYTHONPATH=$PWD python tests/tf1_train/make_roundtrip.py write
   TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/tf1_train/make_roundtrip.py read
 """
+
 import filecmp
 import inspect
 import json
@@ -35,17 +36,25 @@ with open(os.path.join(DATA, "expected.json")) as f:
   CONFIGS = json.load(f)["configs"]
 with np.load(os.path.join(DATA, "expected.npz")) as npz:
   EXPECTED = {k: npz[k] for k in npz.files}
-VARIABLES = [("model/fc1/w", (3, 4)), ("model/fc1/b", (4,)), ("model/fc2/w", (4, 2)),
-             ("model/fc2/b", (2,))]
-TRANSFORMS = {"AdamOptimizer": tf1_optimizers.adam, "FtrlOptimizer": tf1_optimizers.ftrl,
-              "AdamWeightDecayOptimizer": tf1_optimizers.adam_weight_decay,
-              "MomentumOptimizer": tf1_optimizers.momentum,
-              "RMSPropOptimizer": tf1_optimizers.rmsprop,
-              "AdagradOptimizer": tf1_optimizers.adagrad,
-              "AdadeltaOptimizer": tf1_optimizers.adadelta,
-              "GradientDescentOptimizer": tf1_optimizers.gradient_descent}
-RESUMABLE = sorted(c for c, a in CONFIGS.items()
-                   if a["optimizer"] in TRANSFORMS and c != "two_adams")
+VARIABLES = [
+  ("model/fc1/w", (3, 4)),
+  ("model/fc1/b", (4,)),
+  ("model/fc2/w", (4, 2)),
+  ("model/fc2/b", (2,)),
+]
+TRANSFORMS = {
+  "AdamOptimizer": tf1_optimizers.adam,
+  "FtrlOptimizer": tf1_optimizers.ftrl,
+  "AdamWeightDecayOptimizer": tf1_optimizers.adam_weight_decay,
+  "MomentumOptimizer": tf1_optimizers.momentum,
+  "RMSPropOptimizer": tf1_optimizers.rmsprop,
+  "AdagradOptimizer": tf1_optimizers.adagrad,
+  "AdadeltaOptimizer": tf1_optimizers.adadelta,
+  "GradientDescentOptimizer": tf1_optimizers.gradient_descent,
+}
+RESUMABLE = sorted(
+  c for c, a in CONFIGS.items() if a["optimizer"] in TRANSFORMS and c != "two_adams"
+)
 NAMES = {"MyAdam": "Adam"}
 
 
@@ -58,7 +67,7 @@ def unpack(row):
   flat, i = {}, 0
   for name, shape in VARIABLES:
     size = int(np.prod(shape))
-    flat[name] = jnp.asarray(row[i:i + size].reshape(shape))
+    flat[name] = jnp.asarray(row[i : i + size].reshape(shape))
     i += size
   return vs.unflatten_params(flat)
 
@@ -83,12 +92,14 @@ def assert_close_to_tf(config, got, rows, atol=1e-6):
   for step, params in enumerate(got):
     want = dict(vs.flatten_params(unpack(rows[step])))
     for name, value in vs.flatten_params(params):
-      np.testing.assert_allclose(value, want[name], rtol=0, atol=atol,
-                                 err_msg=f"{config} step {step} {name}")
+      np.testing.assert_allclose(
+        value, want[name], rtol=0, atol=atol, err_msg=f"{config} step {step} {name}"
+      )
 
 
 # ---------------------------------------------------------------------------
 # Recognition by TF's naming rules.
+
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 def test_every_tensor_is_classified_as_tf_made_it(config):
@@ -99,10 +110,10 @@ def test_every_tensor_is_classified_as_tf_made_it(config):
     assert list(info.shape) == account["tensors"][name], name
     if name in account["slots"]:  # TF's opt.get_slot / ema.average_name
       want = account["slots"][name]
-      assert (info.kind, info.variable, info.slot) == ("slot", want["variable"],
-                                                       want["slot"]), name
-      expected_cls = ("ExponentialMovingAverage" if want["slot"] == "average"
-                      else account["optimizer"])
+      assert (info.kind, info.variable, info.slot) == ("slot", want["variable"], want["slot"]), name
+      expected_cls = (
+        "ExponentialMovingAverage" if want["slot"] == "average" else account["optimizer"]
+      )
       assert info.optimizer == expected_cls, name
     elif name in account["non_slots"] or name == "global_step":
       assert info.kind == "bookkeeping", name
@@ -122,8 +133,10 @@ def test_load_returns_the_model_variables_and_says_what_it_left_out(config, capl
   lines = [r.getMessage() for r in caplog.records]
   if left_out:
     assert len(lines) == 1 and "left out" in lines[0], lines
-    for cls, what in [(CONFIGS[config]["optimizer"], "slots"),
-                      ("ExponentialMovingAverage", "shadows")]:
+    for cls, what in [
+      (CONFIGS[config]["optimizer"], "slots"),
+      ("ExponentialMovingAverage", "shadows"),
+    ]:
       count = sum(1 for n in left_out if reader[n].kind == "slot" and reader[n].optimizer == cls)
       if count:
         assert f"{count} {what} of {cls}" in lines[0], lines[0]
@@ -139,13 +152,15 @@ def test_partitioned_slots_are_reassembled():
   assert listing["model/fc1/w/Adam"].shape == (3, 4)
   assert listing["model/fc1/w/Adam"].variable == "model/fc1/w"
   params = vs.load_tf1_checkpoint(ckpt("partitioned"))
-  state = vs.load_tf1_optimizer_state(ckpt("partitioned"), tx_for("partitioned"),
-                                      {"model": params["model"]})
+  state = vs.load_tf1_optimizer_state(
+    ckpt("partitioned"), tx_for("partitioned"), {"model": params["model"]}
+  )
   assert state.m["model"]["fc1"]["w"].shape == (3, 4)
 
 
 # ---------------------------------------------------------------------------
 # Resuming: 3 optax steps from the checkpoint equal TF's next 3 steps.
+
 
 @pytest.mark.parametrize("config", RESUMABLE)
 def test_resumed_steps_match_tf(config):
@@ -163,11 +178,14 @@ def test_resumed_steps_match_tf(config):
     assert_close_to_tf(config, got, EXPECTED[f"{config}|params"], atol=0)
 
 
-@pytest.mark.parametrize("config,optax_tx", [
+@pytest.mark.parametrize(
+  "config,optax_tx",
+  [
     ("adam", optax.adam(0.01, b1=0.9, b2=0.999, eps=1e-8)),
     ("rmsprop", optax.rmsprop(0.01, decay=0.9, eps=1e-10)),
     ("adagrad", optax.adagrad(0.1, initial_accumulator_value=0.5, eps=0.0)),
-])
+  ],
+)
 def test_optax_own_optimizers_do_not_resume_tf_runs(config, optax_tx):
   """Why the TF1 transforms exist: optax's own rules drift from TF's within 3 steps."""
   params = vs.load_tf1_checkpoint(ckpt(config))
@@ -229,11 +247,19 @@ def test_tf1_optimizers_namespace_documents_itself():
   for name in tf1_optimizers.__all__:
     obj = getattr(tf1_optimizers, name)
     assert ">>>" in (inspect.getdoc(obj) or ""), name
-  for fn in (tf1_optimizers.adam, tf1_optimizers.momentum, tf1_optimizers.rmsprop,
-             tf1_optimizers.adagrad, tf1_optimizers.adadelta, tf1_optimizers.gradient_descent):
+  for fn in (
+    tf1_optimizers.adam,
+    tf1_optimizers.momentum,
+    tf1_optimizers.rmsprop,
+    tf1_optimizers.adagrad,
+    tf1_optimizers.adadelta,
+    tf1_optimizers.gradient_descent,
+  ):
     assert "learning_rate" in inspect.signature(fn).parameters
-    assert "name" in inspect.signature(fn).parameters and "use_locking" in \
-        inspect.signature(fn).parameters
+    assert (
+      "name" in inspect.signature(fn).parameters
+      and "use_locking" in inspect.signature(fn).parameters
+    )
 
 
 @pytest.mark.slow
@@ -245,8 +271,11 @@ def test_state_inside_a_chain_and_a_named_optimizer():
   got, _ = run_tf_steps("named_adam", params, state, tx, EXPECTED["named_adam|grads"])
   assert_close_to_tf("named_adam", got, EXPECTED["named_adam|params"])
   # The default name= finds no MyAdam slots: a clear error naming the tensor TF would use.
-  with pytest.raises(ValueError, match=r"no slot 'm' of AdamOptimizer \(name=Adam\) .*"
-                                       r"TF would name it model/fc1/b/Adam"):
+  with pytest.raises(
+    ValueError,
+    match=r"no slot 'm' of AdamOptimizer \(name=Adam\) .*"
+    r"TF would name it model/fc1/b/Adam",
+  ):
     vs.load_tf1_optimizer_state(ckpt("named_adam"), tf1_optimizers.adam(0.01), params)
 
 
@@ -255,18 +284,28 @@ def test_two_adams_pick_their_beta_powers():
   params.pop("global_step")
   tx = tx_for("two_adams")
   fc1 = {"model": {"fc1": params["model"]["fc1"]}}
-  with pytest.raises(ValueError, match=r"beta powers of several AdamOptimizers \(beta1_power, "
-                                       r"second/beta1_power.*one of: beta_powers="):
+  with pytest.raises(
+    ValueError,
+    match=r"beta powers of several AdamOptimizers \(beta1_power, "
+    r"second/beta1_power.*one of: beta_powers=",
+  ):
     vs.load_tf1_optimizer_state(ckpt("two_adams"), tx, fc1, strict=False)
-  with pytest.raises(ValueError, match=r"slots of 2 variable\(s\) that params does not have: "
-                                       r"model/fc2/b, model/fc2/w"):
-    vs.load_tf1_optimizer_state(ckpt("two_adams"), tx, fc1,
-                                beta_powers=("beta1_power", "beta2_power"))
-  for scope, powers in [("fc1", ("beta1_power", "beta2_power")),
-                        ("fc2", ("second/beta1_power", "second/beta2_power"))]:
+  with pytest.raises(
+    ValueError,
+    match=r"slots of 2 variable\(s\) that params does not have: "
+    r"model/fc2/b, model/fc2/w",
+  ):
+    vs.load_tf1_optimizer_state(
+      ckpt("two_adams"), tx, fc1, beta_powers=("beta1_power", "beta2_power")
+    )
+  for scope, powers in [
+    ("fc1", ("beta1_power", "beta2_power")),
+    ("fc2", ("second/beta1_power", "second/beta2_power")),
+  ]:
     part = {"model": {scope: params["model"][scope]}}
-    state = vs.load_tf1_optimizer_state(ckpt("two_adams"), tx, part, strict=False,
-                                        beta_powers=powers)
+    state = vs.load_tf1_optimizer_state(
+      ckpt("two_adams"), tx, part, strict=False, beta_powers=powers
+    )
     grads = [dict(vs.flatten_params(unpack(r))) for r in EXPECTED["two_adams|grads"]]
     want = [dict(vs.flatten_params(unpack(r))) for r in EXPECTED["two_adams|params"]]
     p = part
@@ -281,6 +320,7 @@ def test_two_adams_pick_their_beta_powers():
 # ---------------------------------------------------------------------------
 # EMA shadows.
 
+
 def test_ema_true_gives_what_tf_variables_to_restore_gives(caplog):
   with caplog.at_level(logging.WARNING, logger="varscope_jax"):
     params = vs.load_tf1_checkpoint(ckpt("ema"), ema=True, as_numpy=True)
@@ -293,21 +333,29 @@ def test_ema_true_gives_what_tf_variables_to_restore_gives(caplog):
   plain = dict(vs.flatten_params(vs.load_tf1_checkpoint(ckpt("ema"), as_numpy=True)))
   assert not np.array_equal(plain["model/fc1/w"], got["model/fc1/w"])  # really the shadows
   assert "8 slots of AdamOptimizer" in caplog.records[0].getMessage()
-  assert vs.load_tf1_checkpoint(ckpt("ema"), ema="ExponentialMovingAverage",
-                                as_numpy=True)["model"]["fc2"]["b"].tolist() == \
-      got["model/fc2/b"].tolist()
+  assert (
+    vs.load_tf1_checkpoint(ckpt("ema"), ema="ExponentialMovingAverage", as_numpy=True)["model"][
+      "fc2"
+    ]["b"].tolist()
+    == got["model/fc2/b"].tolist()
+  )
 
 
 def test_ema_without_shadows_names_the_variables(caplog):
-  with pytest.raises(ValueError, match=r"ema=True: 4 variable\(s\) have no "
-                                       r"ExponentialMovingAverage shadow .*: model/fc1/b, "
-                                       r"model/fc1/w, model/fc2/b, model/fc2/w\. .*ema_strict=False"):
+  with pytest.raises(
+    ValueError,
+    match=r"ema=True: 4 variable\(s\) have no "
+    r"ExponentialMovingAverage shadow .*: model/fc1/b, "
+    r"model/fc1/w, model/fc2/b, model/fc2/w\. .*ema_strict=False",
+  ):
     vs.load_tf1_checkpoint(ckpt("adam"), ema=True)
   with caplog.at_level(logging.WARNING, logger="varscope_jax"):
     params = vs.load_tf1_checkpoint(ckpt("adam"), ema=True, ema_strict=False, as_numpy=True)
   assert "4 variable(s) without a shadow keep their own values" in caplog.records[0].getMessage()
-  np.testing.assert_array_equal(params["model"]["fc1"]["w"],
-                                vs.load_tf1_checkpoint(ckpt("adam"), as_numpy=True)["model"]["fc1"]["w"])
+  np.testing.assert_array_equal(
+    params["model"]["fc1"]["w"],
+    vs.load_tf1_checkpoint(ckpt("adam"), as_numpy=True)["model"]["fc1"]["w"],
+  )
   with pytest.raises(TypeError, match="ema must be True, False or"):
     vs.load_tf1_checkpoint(ckpt("adam"), ema=1.0)
 
@@ -315,32 +363,46 @@ def test_ema_without_shadows_names_the_variables(caplog):
 # ---------------------------------------------------------------------------
 # Corrupt or unexpected input: a clear error naming the tensor.
 
+
 def test_slot_whose_variable_is_missing(tmp_path):
   prefix = str(tmp_path / "model.ckpt")
-  vs.save_tf1_checkpoint(prefix, {"model": {"w": np.ones(2, np.float32),
-                                            "gone": {"Adam": np.ones(2, np.float32)}}})
+  vs.save_tf1_checkpoint(
+    prefix, {"model": {"w": np.ones(2, np.float32), "gone": {"Adam": np.ones(2, np.float32)}}}
+  )
   assert vs.list_tf1_checkpoint(prefix)["model/gone/Adam"].kind == "orphan slot"
-  with pytest.raises(ValueError, match=r"Tensor model/gone/Adam in .* named as a slot of "
-                                       r"AdamOptimizer .* of variable model/gone, which is not "
-                                       r"in the checkpoint\. .*optimizer_names=\{'Adam': None\}"):
+  with pytest.raises(
+    ValueError,
+    match=r"Tensor model/gone/Adam in .* named as a slot of "
+    r"AdamOptimizer .* of variable model/gone, which is not "
+    r"in the checkpoint\. .*optimizer_names=\{'Adam': None\}",
+  ):
     vs.load_tf1_checkpoint(prefix)
   # A model variable that merely ends in an optimizer's name: say so, and it loads.
   params = vs.load_tf1_checkpoint(prefix, optimizer_names={"Adam": None})
   assert params["model"]["gone"]["Adam"].shape == (2,)
   # BERT's fixed slot names too.
-  vs.save_tf1_checkpoint(prefix, {"model": {"w": np.ones(2, np.float32),
-                                            "gone": {"adam_m": np.ones(2, np.float32)}}})
-  with pytest.raises(ValueError, match=r"Tensor model/gone/adam_m .* slot of "
-                                       r"AdamWeightDecayOptimizer \(TF names slots "
-                                       r"<variable>/adam_m\) .*optimizer_names=\{'adam_m': None\}"):
+  vs.save_tf1_checkpoint(
+    prefix, {"model": {"w": np.ones(2, np.float32), "gone": {"adam_m": np.ones(2, np.float32)}}}
+  )
+  with pytest.raises(
+    ValueError,
+    match=r"Tensor model/gone/adam_m .* slot of "
+    r"AdamWeightDecayOptimizer \(TF names slots "
+    r"<variable>/adam_m\) .*optimizer_names=\{'adam_m': None\}",
+  ):
     vs.load_tf1_checkpoint(prefix)
-  assert "adam_m" in vs.load_tf1_checkpoint(prefix, optimizer_names={"adam_m": None})["model"]["gone"]
+  assert (
+    "adam_m" in vs.load_tf1_checkpoint(prefix, optimizer_names={"adam_m": None})["model"]["gone"]
+  )
 
 
 def test_unknown_slot_name():
-  with pytest.raises(ValueError, match=r"Tensor model/fc1/b/MyAdam in .* stored under "
-                                       r"variable model/fc1/b.* 'MyAdam' is not a TF1 "
-                                       r"optimizer's name\. .*optimizer_names=\{'MyAdam': 'Adam'\}"):
+  with pytest.raises(
+    ValueError,
+    match=r"Tensor model/fc1/b/MyAdam in .* stored under "
+    r"variable model/fc1/b.* 'MyAdam' is not a TF1 "
+    r"optimizer's name\. .*optimizer_names=\{'MyAdam': 'Adam'\}",
+  ):
     vs.load_tf1_checkpoint(ckpt("named_adam"))
   assert vs.list_tf1_checkpoint(ckpt("named_adam"))["model/fc1/b/MyAdam"].kind == "unknown slot"
   with pytest.raises(ValueError, match="'Adamm' is not a TF1 optimizer's default name"):
@@ -352,30 +414,45 @@ def test_optimizer_state_for_a_different_params_tree():
   params.pop("global_step")
   tx = tx_for("adam")
   extra = {"model": {**params["model"], "fc3": {"w": jnp.zeros((2, 2))}}}
-  with pytest.raises(ValueError, match=r"variable model/fc3/w has no slot 'm' of AdamOptimizer "
-                                       r"\(name=Adam\) .*TF would name it model/fc3/w/Adam "
-                                       r"\(its Adam slots there: none\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"variable model/fc3/w has no slot 'm' of AdamOptimizer "
+    r"\(name=Adam\) .*TF would name it model/fc3/w/Adam "
+    r"\(its Adam slots there: none\)",
+  ):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, extra)
   fewer = {"model": {"fc1": params["model"]["fc1"]}}
-  with pytest.raises(ValueError, match=r"AdamOptimizer \(name=Adam\) slots of 2 variable\(s\) "
-                                       r"that params does not have: model/fc2/b, model/fc2/w\. "
-                                       r"The optimizer state is for a different params tree"):
+  with pytest.raises(
+    ValueError,
+    match=r"AdamOptimizer \(name=Adam\) slots of 2 variable\(s\) "
+    r"that params does not have: model/fc2/b, model/fc2/w\. "
+    r"The optimizer state is for a different params tree",
+  ):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, fewer)
   vs.load_tf1_optimizer_state(ckpt("adam"), tx, fewer, strict=False)
-  wrong = {"model": {**params["model"], "fc1": {"w": jnp.zeros((4, 3)),
-                                                "b": params["model"]["fc1"]["b"]}}}
-  with pytest.raises(ValueError, match=r"slot model/fc1/w/Adam in .* is float32\[3, 4\] but "
-                                       r"variable model/fc1/w of params is float32\[4, 3\]"):
+  wrong = {
+    "model": {**params["model"], "fc1": {"w": jnp.zeros((4, 3)), "b": params["model"]["fc1"]["b"]}}
+  }
+  with pytest.raises(
+    ValueError,
+    match=r"slot model/fc1/w/Adam in .* is float32\[3, 4\] but "
+    r"variable model/fc1/w of params is float32\[4, 3\]",
+  ):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, wrong)
-  with pytest.raises(ValueError, match="params holds the global step global_step; take it out first"):
+  with pytest.raises(
+    ValueError, match="params holds the global step global_step; take it out first"
+  ):
     vs.load_tf1_optimizer_state(ckpt("adam"), tx, vs.load_tf1_checkpoint(ckpt("adam")))
 
 
 def test_optimizer_of_another_kind():
   params = vs.load_tf1_checkpoint(ckpt("adam"))
   params.pop("global_step")
-  with pytest.raises(ValueError, match=r"no slot 'momentum' of MomentumOptimizer "
-                                       r"\(name=Momentum\).*model/fc1/b/Momentum"):
+  with pytest.raises(
+    ValueError,
+    match=r"no slot 'momentum' of MomentumOptimizer "
+    r"\(name=Momentum\).*model/fc1/b/Momentum",
+  ):
     vs.load_tf1_optimizer_state(ckpt("adam"), tf1_optimizers.momentum(0.1, 0.9), params)
   with pytest.raises(ValueError, match=r"has 3 RMSProp slots .* keeps 2 \(rms, momentum\)"):
     vs.load_tf1_optimizer_state(ckpt("rmsprop_centered"), tf1_optimizers.rmsprop(0.01), params)
@@ -393,15 +470,19 @@ def test_adam_slots_without_beta_powers(tmp_path):
 
 
 def test_include_slots_keeps_everything_for_renaming():
-  params = vs.load_tf1_checkpoint(ckpt("adam"), include_slots=True, rename={
-      r"^(.*)/Adam$": r"adam_m/\1", r"^(.*)/Adam_1$": r"adam_v/\1"})
+  params = vs.load_tf1_checkpoint(
+    ckpt("adam"),
+    include_slots=True,
+    rename={r"^(.*)/Adam$": r"adam_m/\1", r"^(.*)/Adam_1$": r"adam_v/\1"},
+  )
   assert params["adam_v"]["model"]["fc1"]["w"].shape == (3, 4)
   # TF keeps the power of the *next* step: beta1 ** (steps + 1).
-  assert float(params["beta1_power"]) == pytest.approx(0.9 ** 4, rel=1e-6)
+  assert float(params["beta1_power"]) == pytest.approx(0.9**4, rel=1e-6)
 
 
 # ---------------------------------------------------------------------------
 # Writing back: TF1 reads what varscope_jax writes.
+
 
 def test_tf_read_every_dtype_varscope_wrote():
   """TF's own reading (tf.train.load_checkpoint, Saver.restore) of the committed files."""
@@ -433,8 +514,9 @@ def test_tf_read_every_dtype_varscope_wrote():
 
 
 def test_writer_still_writes_the_bytes_tf_read(tmp_path):
-  prefix = vs.save_tf1_checkpoint(tmp_path / "model.ckpt",
-                                  vs.unflatten_params(make_roundtrip.values()), step=7)
+  prefix = vs.save_tf1_checkpoint(
+    tmp_path / "model.ckpt", vs.unflatten_params(make_roundtrip.values()), step=7
+  )
   committed = os.path.join(DATA, "written")
   for name in ("model.ckpt-7.index", "model.ckpt-7.data-00000-of-00001", "checkpoint"):
     assert filecmp.cmp(tmp_path / name, os.path.join(committed, name), shallow=False), name
@@ -467,10 +549,16 @@ def test_save_opt_state_errors(tmp_path):
   two = (tf1_optimizers.adam(0.1).init(params), tf1_optimizers.adam(0.1).init(params))
   with pytest.raises(ValueError, match="several AdamStates"):
     vs.save_tf1_checkpoint(tmp_path / "a", params, opt_state=two)
-  with pytest.raises(ValueError, match=r"the optimizer slot w/Momentum has the name of a "
-                                       r"variable in params"):
-    vs.save_tf1_checkpoint(tmp_path / "a", {**params, "w/Momentum": jnp.ones(2)},
-                           opt_state=tf1_optimizers.momentum(0.1, 0.9).init(params))
+  with pytest.raises(
+    ValueError,
+    match=r"the optimizer slot w/Momentum has the name of a "
+    r"variable in params",
+  ):
+    vs.save_tf1_checkpoint(
+      tmp_path / "a",
+      {**params, "w/Momentum": jnp.ones(2)},
+      opt_state=tf1_optimizers.momentum(0.1, 0.9).init(params),
+    )
   assert not os.path.exists(tmp_path / "a.index")
 
 
@@ -479,11 +567,20 @@ def test_save_then_load_every_dtype(tmp_path, as_numpy):
   values = make_roundtrip.values()
   vs.save_tf1_checkpoint(tmp_path / "model.ckpt", vs.unflatten_params(values))
   if not as_numpy:  # 64-bit extremes do not fit jax's 32-bit canonical dtypes (x64 off)
-    values = {n: v for n, v in values.items()
-              if n not in ("dtypes/int64", "dtypes/uint64", "dtypes/complex128")}
-  back = dict(vs.flatten_params(vs.load_tf1_checkpoint(
-      tmp_path, as_numpy=as_numpy, rename={"^dtypes/(u?int64|complex128)$": None}
-      if not as_numpy else None)))
+    values = {
+      n: v
+      for n, v in values.items()
+      if n not in ("dtypes/int64", "dtypes/uint64", "dtypes/complex128")
+    }
+  back = dict(
+    vs.flatten_params(
+      vs.load_tf1_checkpoint(
+        tmp_path,
+        as_numpy=as_numpy,
+        rename={"^dtypes/(u?int64|complex128)$": None} if not as_numpy else None,
+      )
+    )
+  )
   assert sorted(back) == sorted(values)
   for name, value in values.items():
     got = back[name]
@@ -504,9 +601,11 @@ def test_save_resumed_training_and_load_back(tmp_path):
   path2 = vs.save_tf1_checkpoint(tmp_path / "model.ckpt", params, step=step + 6)
   with open(tmp_path / "checkpoint") as f:
     state = f.read()
-  assert state == ('model_checkpoint_path: "model.ckpt-9"\n'
-                   'all_model_checkpoint_paths: "model.ckpt-6"\n'
-                   'all_model_checkpoint_paths: "model.ckpt-9"\n')
+  assert state == (
+    'model_checkpoint_path: "model.ckpt-9"\n'
+    'all_model_checkpoint_paths: "model.ckpt-6"\n'
+    'all_model_checkpoint_paths: "model.ckpt-9"\n'
+  )
   assert path.endswith("model.ckpt-6") and path2.endswith("model.ckpt-9")
   back = vs.load_tf1_checkpoint(tmp_path)
   assert int(back.pop("global_step")) == 9
@@ -517,8 +616,11 @@ def test_save_resumed_training_and_load_back(tmp_path):
 def test_save_errors_name_the_variable(tmp_path):
   with pytest.raises(TypeError, match=r"Variable model/bad is an object array holding a object"):
     vs.save_tf1_checkpoint(tmp_path / "a", {"model": {"bad": np.array([object()])}})
-  with pytest.raises(TypeError, match=r"Variable model/when has dtype datetime64\[D\], which a "
-                                      r"TF1 checkpoint cannot hold"):
+  with pytest.raises(
+    TypeError,
+    match=r"Variable model/when has dtype datetime64\[D\], which a "
+    r"TF1 checkpoint cannot hold",
+  ):
     vs.save_tf1_checkpoint(tmp_path / "a", {"model": {"when": np.zeros(2, "datetime64[D]")}})
   with pytest.raises(ValueError, match=r"params\['global_step'\] is 5 but step=6"):
     vs.save_tf1_checkpoint(tmp_path / "a", {"global_step": np.int64(5)}, step=6)
@@ -550,5 +652,7 @@ def test_docs_tf1_training_blocks_run(monkeypatch, capsys):
     exec(compile(block, f"docs/tf1_training.md block {i + 1}", "exec"), namespace)
   out = capsys.readouterr().out
   assert "3 0.6561" in out and "model.ckpt-8" in out
-  assert "model/fc1/w/Adam_1                       (3, 4)   slot         model/fc1/w  " \
-         "AdamOptimizer v" in out
+  assert (
+    "model/fc1/w/Adam_1                       (3, 4)   slot         model/fc1/w  "
+    "AdamOptimizer v" in out
+  )

@@ -7,6 +7,7 @@ EMA's zero-debias variables) on its one line; both Adams' states load. ``scoped_
 the count comes from ``model/global_step`` (``tf.train.get_global_step``'s rules), so the
 resumed exponential-decay schedule gives TF's next step.
 """
+
 import ast
 import json
 import logging
@@ -20,7 +21,9 @@ import pytest
 
 import varscope_jax as vs
 
-DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tf1_train", "data")
+DATA = os.path.join(
+  os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tf1_train", "data"
+)
 GAN, SCOPED = os.path.join(DATA, "gan_ema"), os.path.join(DATA, "scoped_step")
 EXPECTED = json.load(open(os.path.join(DATA, "gan_ema_expected.json")))
 ARRAYS = dict(np.load(os.path.join(DATA, "gan_ema_expected.npz")))
@@ -29,15 +32,18 @@ ARRAYS = dict(np.load(os.path.join(DATA, "gan_ema_expected.npz")))
 def suggestions(message):
   """Every ``name=<python literal>`` an error message suggests, as keyword dicts."""
   out = []
-  for m in re.finditer(r"\b(rename|optimizer_names|ema_strict|ema|strict|beta_powers|"
-                       r"global_step)=", message):
-    rest = message[m.end():]
-    for end in range(len(rest), 0, -1):   # the longest prefix that is a literal
+  for m in re.finditer(
+    r"\b(rename|optimizer_names|ema_strict|ema|strict|beta_powers|"
+    r"global_step)=",
+    message,
+  ):
+    rest = message[m.end() :]
+    for end in range(len(rest), 0, -1):  # the longest prefix that is a literal
       try:
         value = ast.literal_eval(rest[:end])
       except (ValueError, SyntaxError):
         continue
-      if not rest[end:].startswith(":"):   # "ema=True: ..." names the call, not a fix
+      if not rest[end:].startswith(":"):  # "ema=True: ..." names the call, not a fix
         out.append({m.group(1): value})
       break
   return out
@@ -55,8 +61,10 @@ def test_gan_checkpoint_loads_and_reports_the_loss_averages(caplog):
   for name, value in flat.items():
     np.testing.assert_array_equal(np.asarray(value), ARRAYS["gan_ema|" + name])
   (line,) = [r.getMessage() for r in caplog.records]
-  assert ("2 moving average(s) of values that are not variables (discriminator_loss/Mean, "
-          "generator_loss/Mean)") in line
+  assert (
+    "2 moving average(s) of values that are not variables (discriminator_loss/Mean, "
+    "generator_loss/Mean)"
+  ) in line
   assert "discriminator_loss/Mean/ExponentialMovingAverage/biased" in line
   listing = vs.list_tf1_checkpoint(GAN)
   for shadow in EXPECTED["gan_ema"]["loss_shadows"]:
@@ -73,8 +81,9 @@ def test_gan_ema_restore_follows_the_suggestion():
   flat = _flat(vs.load_tf1_checkpoint(GAN, ema=True, **fix))
   for var, shadow in EXPECTED["gan_ema"]["var_shadows"].items():
     np.testing.assert_array_equal(np.asarray(flat[var]), ARRAYS["gan_ema|" + shadow])
-  np.testing.assert_array_equal(np.asarray(flat["discriminator/dense/kernel"]),
-                                ARRAYS["gan_ema|discriminator/dense/kernel"])
+  np.testing.assert_array_equal(
+    np.asarray(flat["discriminator/dense/kernel"]), ARRAYS["gan_ema|discriminator/dense/kernel"]
+  )
 
 
 def test_gan_two_adams_load_by_following_each_suggestion():
@@ -94,25 +103,28 @@ def test_gan_two_adams_load_by_following_each_suggestion():
         fixes = suggestions(str(e))
         assert fixes, str(e)
         kwargs.update(fixes[pair] if "beta_powers" in fixes[0] else fixes[0])
-    assert kwargs == {"strict": False,
-                      "beta_powers": (("beta1_power", "beta2_power"),
-                                      ("beta1_power_1", "beta2_power_1"))[pair]}
+    assert kwargs == {
+      "strict": False,
+      "beta_powers": (("beta1_power", "beta2_power"), ("beta1_power_1", "beta2_power_1"))[pair],
+    }
     state = states[net]
     assert int(state.count) == EXPECTED["gan_ema"]["global_step"]
     for name, leaf in vs.flatten_params(state.m):
       np.testing.assert_array_equal(np.asarray(leaf), ARRAYS["gan_ema|%s/Adam" % name])
     for name, leaf in vs.flatten_params(state.v):
       np.testing.assert_array_equal(np.asarray(leaf), ARRAYS["gan_ema|%s/Adam_1" % name])
-    np.testing.assert_array_equal(np.asarray(state.beta1_power),
-                                  ARRAYS["gan_ema|" + kwargs["beta_powers"][0]])
+    np.testing.assert_array_equal(
+      np.asarray(state.beta1_power), ARRAYS["gan_ema|" + kwargs["beta_powers"][0]]
+    )
 
 
 def test_scoped_global_step_resumes_the_schedule():
   exp = EXPECTED["scoped_step"]
   assert exp["tf_get_global_step"] == "model/global_step"
   params = vs.load_tf1_checkpoint(SCOPED)
-  with pytest.raises(ValueError, match=re.escape(
-      "take it out first (step = params['model'].pop('global_step'))")):
+  with pytest.raises(
+    ValueError, match=re.escape("take it out first (step = params['model'].pop('global_step'))")
+  ):
     vs.load_tf1_optimizer_state(SCOPED, vs.tf1_optimizers.adam(0.1), params)
   step = int(params["model"].pop("global_step"))
   lr = exp["lr"]
@@ -123,8 +135,9 @@ def test_scoped_global_step_resumes_the_schedule():
   flat = _flat(params)
   sizes = [flat[n].size for n in exp["variables"]]
   pieces = np.split(ARRAYS["scoped_step|grads"], np.cumsum(sizes)[:-1])
-  grads = vs.unflatten_params({n: jnp.asarray(p.reshape(flat[n].shape))
-                               for n, p in zip(exp["variables"], pieces)})
+  grads = vs.unflatten_params(
+    {n: jnp.asarray(p.reshape(flat[n].shape)) for n, p in zip(exp["variables"], pieces)}
+  )
   updates, _ = tx.update(grads, state, params)
   new = _flat(jax.tree_util.tree_map(lambda p, u: p + u, params, updates))
   got = np.concatenate([np.asarray(new[n]).ravel() for n in exp["variables"]])
@@ -142,13 +155,15 @@ W = np.ones((2,), np.float32)
 
 def test_every_suggestion_of_the_checkpoint_errors_works(tmp_path):
   cases = {
-      # an Adam slot of a variable the checkpoint lacks
-      "orphan": ({"w": W, "x": {"Adam": W}}, {}),
-      # a tensor under a variable with no optimizer's suffix
-      "unknown": ({"w": W, "w/foo": W}, {}),
-      # two moving averages, ema=True
-      "two_emas": ({"w": W, "w/ExponentialMovingAverage": W, "w/MyEMA": W},
-                   {"ema": True, "optimizer_names": {"MyEMA": "ExponentialMovingAverage"}}),
+    # an Adam slot of a variable the checkpoint lacks
+    "orphan": ({"w": W, "x": {"Adam": W}}, {}),
+    # a tensor under a variable with no optimizer's suffix
+    "unknown": ({"w": W, "w/foo": W}, {}),
+    # two moving averages, ema=True
+    "two_emas": (
+      {"w": W, "w/ExponentialMovingAverage": W, "w/MyEMA": W},
+      {"ema": True, "optimizer_names": {"MyEMA": "ExponentialMovingAverage"}},
+    ),
   }
   for name, (tree, kwargs) in cases.items():
     prefix = _save(tmp_path, name, tree)
@@ -161,14 +176,20 @@ def test_every_suggestion_of_the_checkpoint_errors_works(tmp_path):
       if "optimizer_names" in fix and "optimizer_names" in merged:
         fix = {"optimizer_names": {**merged["optimizer_names"], **fix["optimizer_names"]}}
       merged.update(fix)
-      params = vs.load_tf1_checkpoint(prefix, **merged)   # the fix works
+      params = vs.load_tf1_checkpoint(prefix, **merged)  # the fix works
       assert "w" in params, (name, fix)
 
 
 def test_several_scoped_global_steps_follow_the_suggestion(tmp_path, caplog):
-  tree = {"w": W, "w/Adam": W, "w/Adam_1": W, "beta1_power": np.float32(0.9),
-          "beta2_power": np.float32(0.999), "a": {"global_step": np.int64(5)},
-          "b": {"global_step": np.int64(7)}}
+  tree = {
+    "w": W,
+    "w/Adam": W,
+    "w/Adam_1": W,
+    "beta1_power": np.float32(0.9),
+    "beta2_power": np.float32(0.999),
+    "a": {"global_step": np.int64(5)},
+    "b": {"global_step": np.int64(7)},
+  }
   prefix = _save(tmp_path, "steps", tree)
   params = {"w": jnp.ones(2)}
   tx = vs.tf1_optimizers.adam(0.1)
@@ -177,9 +198,17 @@ def test_several_scoped_global_steps_follow_the_suggestion(tmp_path, caplog):
   (fix,) = suggestions(str(e.value))
   assert int(vs.load_tf1_optimizer_state(prefix, tx, params, **fix).count) == 5
   # No step at all: the count starts at 0, and a warning says so (never silently).
-  prefix = _save(tmp_path, "nostep", {"w": W, "w/Adam": W, "w/Adam_1": W,
-                                      "beta1_power": np.float32(0.9),
-                                      "beta2_power": np.float32(0.999)})
+  prefix = _save(
+    tmp_path,
+    "nostep",
+    {
+      "w": W,
+      "w/Adam": W,
+      "w/Adam_1": W,
+      "beta1_power": np.float32(0.9),
+      "beta2_power": np.float32(0.999),
+    },
+  )
   with caplog.at_level(logging.WARNING, logger="varscope_jax"):
     assert int(vs.load_tf1_optimizer_state(prefix, tx, params).count) == 0
   assert "has no global step" in caplog.text

@@ -6,6 +6,7 @@ the file and the tensor, found before anything is allocated; every dtype TF writ
 the other malformed bundles are crafted here with ``tests/tf1_ckpt/craft.py``, a writer
 whose output TF itself reads.
 """
+
 import json
 import os
 import struct
@@ -27,8 +28,10 @@ import craft  # noqa: E402
 
 HARD = os.path.join(TESTS, "tf1_ckpt", "hard")
 RAW = os.path.join(TESTS, "tf1_ckpt", "data", "raw_dtypes.ckpt")
-REGENERATE = ("Regenerate with: TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python "
-              "tests/tf1_ckpt/make_hard_checkpoints.py")
+REGENERATE = (
+  "Regenerate with: TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python "
+  "tests/tf1_ckpt/make_hard_checkpoints.py"
+)
 FULL = np.arange(24, dtype=np.float32).reshape(4, 6)
 
 
@@ -40,6 +43,7 @@ def expected():
 
 def raises(match, tensor="__any__"):
   """``pytest.raises(vs.CheckpointError)``, then checks the error names a file (and tensor)."""
+
   class Check:
     def __enter__(self):
       self.ctx = pytest.raises(vs.CheckpointError, match=match)
@@ -54,11 +58,13 @@ def raises(match, tensor="__any__"):
       if tensor != "__any__":
         assert error.tensor == tensor and tensor in str(error), (error.tensor, str(error))
       return out
+
   return Check()
 
 
 # ---------------------------------------------------------------------------
 # Dtypes.
+
 
 def test_every_low_precision_dtype_tf_writes(expected):
   listing = vs.list_tf1_checkpoint(os.path.join(HARD, "dtypes.ckpt"))
@@ -83,13 +89,22 @@ def test_int64_that_fits_becomes_int32_without_x64(expected):
   np.testing.assert_array_equal(np.asarray(got), expected["wide/int64_small"])
 
 
-@pytest.mark.parametrize("name, why", [
-    ("int64", r"holds int64 values from -9223372036854775808 to 9223372036854775807, outside "
-              r"int32's range"),
+@pytest.mark.parametrize(
+  "name, why",
+  [
+    (
+      "int64",
+      r"holds int64 values from -9223372036854775808 to 9223372036854775807, outside "
+      r"int32's range",
+    ),
     ("uint64", r"holds uint64 values from 0 to 18446744073709551615, outside uint32's range"),
-    ("complex128", r"holds finite complex128 values up to 1e\+300, which complex64 can only "
-                   r"hold as inf"),
-])
+    (
+      "complex128",
+      r"holds finite complex128 values up to 1e\+300, which complex64 can only "
+      r"hold as inf",
+    ),
+  ],
+)
 def test_64_bit_values_jax_would_change_are_errors_without_x64(name, why):
   with raises(why + ".*as_numpy=True.*jax_enable_x64.*rename=", tensor=f"raw/{name}"):
     vs.load_tf1_checkpoint(RAW, rename={f"^raw/(?!{name}$)": None})
@@ -111,6 +126,7 @@ def test_64_bit_values_are_exact_with_x64():
 
 # ---------------------------------------------------------------------------
 # Partitioned variables: reassembled only when the slices tile the shape.
+
 
 def test_two_dimensional_slice_grid_from_tf(expected):
   got = vs.load_tf1_checkpoint(os.path.join(HARD, "grid.ckpt"), as_numpy=True)["v"]
@@ -134,20 +150,46 @@ def sliced(tmp_path, full_shape, parts, **kw):
   return prefix
 
 
-@pytest.mark.parametrize("case, parts, full_shape, match", [
-    ("duplicate", [([(0, 2), (0, None)], FULL[:2]), ([(0, 2), (0, None)], FULL[:2]),
-                   ([(2, 2), (0, None)], FULL[2:])], (4, 6), r"overlap"),
-    ("wrong extent", [([(0, 2), (0, None)], FULL[:1]), ([(2, 2), (0, None)], FULL[2:])],
-     (4, 6), r"holds float32\[1, 6\]; it should hold float32\[2, 6\]"),
-    ("full shape larger", [([(0, 2), (0, None)], FULL[:2]), ([(2, 2), (0, None)], FULL[2:])],
-     (5, 6), r"do not cover its shape \[5, 6\] \(24 of 30 values\)"),
-    ("outside", [([(0, 2), (0, None)], FULL[:2]), ([(3, 2), (0, None)], FULL[2:])],
-     (4, 6), r"lies outside its shape"),
+@pytest.mark.parametrize(
+  "case, parts, full_shape, match",
+  [
+    (
+      "duplicate",
+      [
+        ([(0, 2), (0, None)], FULL[:2]),
+        ([(0, 2), (0, None)], FULL[:2]),
+        ([(2, 2), (0, None)], FULL[2:]),
+      ],
+      (4, 6),
+      r"overlap",
+    ),
+    (
+      "wrong extent",
+      [([(0, 2), (0, None)], FULL[:1]), ([(2, 2), (0, None)], FULL[2:])],
+      (4, 6),
+      r"holds float32\[1, 6\]; it should hold float32\[2, 6\]",
+    ),
+    (
+      "full shape larger",
+      [([(0, 2), (0, None)], FULL[:2]), ([(2, 2), (0, None)], FULL[2:])],
+      (5, 6),
+      r"do not cover its shape \[5, 6\] \(24 of 30 values\)",
+    ),
+    (
+      "outside",
+      [([(0, 2), (0, None)], FULL[:2]), ([(3, 2), (0, None)], FULL[2:])],
+      (4, 6),
+      r"lies outside its shape",
+    ),
     ("rank", [([(0, 4)], FULL[:, 0])], (4, 6), r"has 1 dimensions; the tensor has shape"),
-    ("dtype", [([(0, 2), (0, None)], FULL[:2]),
-               ([(2, 2), (0, None)], FULL[2:].astype(np.int32))], (4, 6),
-     r"holds int32\[2, 6\]; it should hold float32\[2, 6\]"),
-])
+    (
+      "dtype",
+      [([(0, 2), (0, None)], FULL[:2]), ([(2, 2), (0, None)], FULL[2:].astype(np.int32))],
+      (4, 6),
+      r"holds int32\[2, 6\]; it should hold float32\[2, 6\]",
+    ),
+  ],
+)
 def test_crafted_slices_that_do_not_tile(tmp_path, case, parts, full_shape, match):
   prefix = sliced(tmp_path, full_shape, parts)
   with raises(match, tensor="v"):
@@ -165,6 +207,7 @@ def test_missing_slice_data_is_named(tmp_path):
 # ---------------------------------------------------------------------------
 # Sizes are checked before anything is allocated.
 
+
 def entry_bundle(tmp_path, entry: bytes, data: bytes = b"\x00" * 16, header=None, name=b"w"):
   prefix = str(tmp_path / "m.ckpt")
   craft.write_bundle(prefix, {}, entries={name: entry}, header=header)
@@ -173,14 +216,25 @@ def entry_bundle(tmp_path, entry: bytes, data: bytes = b"\x00" * 16, header=None
   return prefix
 
 
-@pytest.mark.parametrize("shape, size, match", [
+@pytest.mark.parametrize(
+  "shape, size, match",
+  [
     ((2**40,), 4 * 2**40, r"4398046511104 bytes are at offset 0, past the end of the 16-byte"),
-    ((2**31, 2**31), 16, r"shape \[2147483648, 2147483648\] of float32 is "
-                          r"18446744073709551616 bytes, but the entry holds 16"),
-    ((2**62, 2**62), 16, r"shape \[4611686018427387904, 4611686018427387904\] of float32 is "
-                         r"85070591730234615865843651857942052864 bytes, but the entry holds 16"),
+    (
+      (2**31, 2**31),
+      16,
+      r"shape \[2147483648, 2147483648\] of float32 is "
+      r"18446744073709551616 bytes, but the entry holds 16",
+    ),
+    (
+      (2**62, 2**62),
+      16,
+      r"shape \[4611686018427387904, 4611686018427387904\] of float32 is "
+      r"85070591730234615865843651857942052864 bytes, but the entry holds 16",
+    ),
     ((5,), 16, r"is 20 bytes, but the entry holds 16"),
-])
+  ],
+)
 def test_declared_sizes_are_checked_before_allocating(tmp_path, shape, size, match):
   prefix = entry_bundle(tmp_path, craft.entry_proto(1, shape, size=size, crc=0))
   assert vs.list_tf1_checkpoint(prefix)["w"][:2] == (shape, np.dtype(np.float32))
@@ -194,23 +248,38 @@ def test_huge_string_count_is_refused_before_decoding(tmp_path):
     vs.load_tf1_checkpoint(prefix)
 
 
-@pytest.mark.parametrize("header, entry, match", [
+@pytest.mark.parametrize(
+  "header, entry, match",
+  [
     (craft.header_proto(num_shards=0), craft.entry_proto(1, (4,), size=16), r"num_shards is 0"),
     (None, craft.entry_proto(1, (4,), size=16, shard_id=3), r"shard 3 does not exist"),
-    (craft.header_proto(num_shards=2), craft.entry_proto(1, (4,), size=16, shard_id=1),
-     r"m\.ckpt\.data-00001-of-00002, tensor w: the data file is missing"),
+    (
+      craft.header_proto(num_shards=2),
+      craft.entry_proto(1, (4,), size=16, shard_id=1),
+      r"m\.ckpt\.data-00001-of-00002, tensor w: the data file is missing",
+    ),
     (None, craft.field_varint(2, 5), r"protobuf field 2 has wire type 0, not 2"),
-    (None, craft.field_bytes(2, craft.field_bytes(2, craft.field_varint(1, -1))),
-     r"unknown or negative dimension \(-1\)"),
+    (
+      None,
+      craft.field_bytes(2, craft.field_bytes(2, craft.field_varint(1, -1))),
+      r"unknown or negative dimension \(-1\)",
+    ),
     (None, craft.field_bytes(2, craft.field_varint(3, 1)), r"shape has unknown rank"),
     (None, b"\x08", r"truncated varint"),
     (None, b"\x0a\x10", r"truncated protobuf field"),
     (None, b"\x08" + b"\xff" * 10 + b"\x01", r"varint longer than 10 bytes"),
-    (craft.header_proto() + craft.field_varint(2, 7), craft.entry_proto(1, (4,), size=16),
-     r"unknown endianness 7"),
-    (craft.field_bytes(3, craft.field_varint(2, 5)), craft.entry_proto(1, (4,), size=16),
-     r"needs a reader of format version 5"),
-])
+    (
+      craft.header_proto() + craft.field_varint(2, 7),
+      craft.entry_proto(1, (4,), size=16),
+      r"unknown endianness 7",
+    ),
+    (
+      craft.field_bytes(3, craft.field_varint(2, 5)),
+      craft.entry_proto(1, (4,), size=16),
+      r"needs a reader of format version 5",
+    ),
+  ],
+)
 def test_malformed_entries_and_headers(tmp_path, header, entry, match):
   prefix = entry_bundle(tmp_path, entry, header=header)
   with raises(match):
@@ -240,18 +309,28 @@ def test_bool_bytes_other_than_0_and_1(tmp_path):
 
 def test_big_endian_bundle(tmp_path):
   prefix = str(tmp_path / "be.ckpt")
-  values = {"f": np.array([1.5, -2.0], np.float32), "c": np.array([1 + 2j], np.complex64),
-            "b": np.array([1.0, 3.0], ml_dtypes.bfloat16), "i": np.array([-7, 2**40], np.int64)}
+  values = {
+    "f": np.array([1.5, -2.0], np.float32),
+    "c": np.array([1 + 2j], np.complex64),
+    "b": np.array([1.0, 3.0], ml_dtypes.bfloat16),
+    "i": np.array([-7, 2**40], np.int64),
+  }
   entries, data = {}, b""
   for name, value in values.items():
-    raw = (value.view(f"u{value.dtype.itemsize // (2 if value.dtype.kind == 'c' else 1)}")
-           .byteswap().tobytes())
+    raw = (
+      value.view(f"u{value.dtype.itemsize // (2 if value.dtype.kind == 'c' else 1)}")
+      .byteswap()
+      .tobytes()
+    )
     entries[name.encode()] = craft.entry_proto(
-        craft.DTYPE_ENUMS[value.dtype.name], value.shape, offset=len(data), size=len(raw),
-        crc=craft.mask_crc(craft.crc32c(raw)))
+      craft.DTYPE_ENUMS[value.dtype.name],
+      value.shape,
+      offset=len(data),
+      size=len(raw),
+      crc=craft.mask_crc(craft.crc32c(raw)),
+    )
     data += raw
-  craft.write_bundle(prefix, {}, entries=entries,
-                     header=craft.header_proto(big_endian=True))
+  craft.write_bundle(prefix, {}, entries=entries, header=craft.header_proto(big_endian=True))
   with open(prefix + ".data-00000-of-00001", "wb") as f:
     f.write(data)
   got = vs.load_tf1_checkpoint(prefix, as_numpy=True)
@@ -263,6 +342,7 @@ def test_big_endian_bundle(tmp_path):
 # ---------------------------------------------------------------------------
 # Crafted SSTable blocks.
 
+
 def crafted_index(tmp_path, blocks):
   with open(tmp_path / "t.index", "wb") as f:
     f.write(craft.sstable([(b"", craft.header_proto())], raw_blocks=blocks))
@@ -272,19 +352,26 @@ def crafted_index(tmp_path, blocks):
 ENTRY = craft.varint(0) + craft.varint(1) + craft.varint(2) + b"a\x08\x01"  # "a": 08 01
 
 
-@pytest.mark.parametrize("block, match", [
+@pytest.mark.parametrize(
+  "block, match",
+  [
     (ENTRY + struct.pack("<II", 0, 0xFFFFFFFF), r"claims 4294967295 restart points"),
     (ENTRY + struct.pack("<I", 0), r"claims 0 restart points"),
     (b"\x00\x00", r"shorter than its restart count"),
-    (craft.varint(1 << 40) + craft.varint(1) + craft.varint(0) + b"a" +
-     struct.pack("<II", 0, 1), r"shares 1099511627776 bytes"),
-    (craft.varint(0) + craft.varint(1 << 40) + craft.varint(0) + struct.pack("<II", 0, 1),
-     r"runs past its block"),
+    (
+      craft.varint(1 << 40) + craft.varint(1) + craft.varint(0) + b"a" + struct.pack("<II", 0, 1),
+      r"shares 1099511627776 bytes",
+    ),
+    (
+      craft.varint(0) + craft.varint(1 << 40) + craft.varint(0) + struct.pack("<II", 0, 1),
+      r"runs past its block",
+    ),
     (b"\x80" * 11 + struct.pack("<II", 0, 1), r"varint longer than 10 bytes"),
     (ENTRY + ENTRY + struct.pack("<III", 0, 6, 2), r"key b'a' appears twice"),
     (ENTRY + struct.pack("<III", 0, 3, 2), r"restart point is not at the start of an entry"),
     (ENTRY + struct.pack("<III", 0, 0, 2), r"restart points are not increasing"),
-])
+  ],
+)
 def test_crafted_blocks(tmp_path, block, match):
   with raises(r"t\.index: corrupt index: .*" + match):
     vs.list_tf1_checkpoint(crafted_index(tmp_path, [block]))
@@ -302,7 +389,7 @@ def test_block_handle_past_the_end(tmp_path):
   footer = len(data) - 48
   index_handle = craft.varint(0) + craft.varint(10**9)
   meta = craft.varint(0) + craft.varint(0)
-  data[footer:footer + 40] = (meta + index_handle).ljust(40, b"\x00")
+  data[footer : footer + 40] = (meta + index_handle).ljust(40, b"\x00")
   with open(tmp_path / "h.index", "wb") as f:
     f.write(bytes(data))
   with raises(r"block at offset 0 \(1000000000 bytes\) runs past the end"):
@@ -311,6 +398,7 @@ def test_block_handle_past_the_end(tmp_path):
 
 # ---------------------------------------------------------------------------
 # The checkpoint state file and the error class.
+
 
 def test_checkpoint_file_with_octal_escaped_non_ascii_prefix(tmp_path):
   for suffix in (".index", ".data-00000-of-00001"):
@@ -333,5 +421,6 @@ def test_crc32c_uses_the_c_implementation_and_matches_the_fallback():
   for size in (0, 1, 7, 4096, 100_003):
     data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
     assert crc_lib.crc32c(data) == crc_lib.crc32c_python(data), size
-    assert crc_lib.crc32c(data[size // 2:], crc_lib.crc32c(data[:size // 2])) == \
-        crc_lib.crc32c_python(data)
+    assert crc_lib.crc32c(
+      data[size // 2 :], crc_lib.crc32c(data[: size // 2])
+    ) == crc_lib.crc32c_python(data)

@@ -19,6 +19,7 @@ process imports varscope_jax and orbax once and forks each writer (no JAX backen
 the server). ``VARSCOPE_KILL_SCALE=N`` multiplies the number of kills; the ``slow`` test
 (``VARSCOPE_SLOW=1``) runs ten times as many.
 """
+
 import os
 import random
 import signal
@@ -134,9 +135,14 @@ class Server:
 
   def __init__(self):
     env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)
-    self.proc = subprocess.Popen([sys.executable, "-c", SERVER], env=env,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+    self.proc = subprocess.Popen(
+      [sys.executable, "-c", SERVER],
+      env=env,
+      stdin=subprocess.PIPE,
+      stdout=subprocess.PIPE,
+      stderr=subprocess.DEVNULL,
+      start_new_session=True,
+    )
     self.watchdog = threading.Timer(600, lambda: os.killpg(self.proc.pid, signal.SIGKILL))
     self.watchdog.start()
 
@@ -193,14 +199,20 @@ def _kill_quietly(pid):
 def where(root, writer, case):
   folder = root / case
   folder.mkdir()
-  name = {"orbax": "ckpt", "manager": "steps", "safetensors": "model.safetensors",
-          "tf1": "model.ckpt", "tf1-step": "model.ckpt"}[writer]
+  name = {
+    "orbax": "ckpt",
+    "manager": "steps",
+    "safetensors": "model.safetensors",
+    "tf1": "model.ckpt",
+    "tf1-step": "model.ckpt",
+  }[writer]
   return folder, folder / name
 
 
 def check(params, version):
-  np.testing.assert_array_equal(np.asarray(params["model"]["w"]),
-                                np.full((256, 256), version, np.float32))
+  np.testing.assert_array_equal(
+    np.asarray(params["model"]["w"]), np.full((256, 256), version, np.float32)
+  )
   np.testing.assert_array_equal(np.asarray(params["model"]["b"]), np.full(7, version))
 
 
@@ -236,8 +248,9 @@ def read(writer, path):
 
 
 def snapshot(folder):
-  return sorted(os.path.relpath(os.path.join(r, n), folder)
-                for r, ds, fs in os.walk(folder) for n in ds + fs)
+  return sorted(
+    os.path.relpath(os.path.join(r, n), folder) for r, ds, fs in os.walk(folder) for n in ds + fs
+  )
 
 
 def write_again(writer, path):
@@ -252,8 +265,7 @@ def write_again(writer, path):
     with vs.CheckpointManager(path, max_to_keep=2) as manager:
       manager.save(4, fresh)
       assert manager.all_steps() == [manager.all_steps()[0], 4]
-      assert sorted(os.listdir(path)) == [str(s) for s in manager.all_steps()], \
-          os.listdir(path)
+      assert sorted(os.listdir(path)) == [str(s) for s in manager.all_steps()], os.listdir(path)
       check(manager.restore(4), 3)
   elif writer == "safetensors":
     vs.save_safetensors(path, fresh)
@@ -262,9 +274,15 @@ def write_again(writer, path):
   elif writer == "tf1":
     vs.save_tf1_checkpoint(path, fresh)
     names = sorted(os.listdir(folder))
-    assert names in (["checkpoint", "model.ckpt.data-00000-of-00001", "model.ckpt.index"],
-                     ["checkpoint", "model.ckpt.data-00000-of-00002",
-                      "model.ckpt.data-00001-of-00002", "model.ckpt.index"]), names
+    assert names in (
+      ["checkpoint", "model.ckpt.data-00000-of-00001", "model.ckpt.index"],
+      [
+        "checkpoint",
+        "model.ckpt.data-00000-of-00002",
+        "model.ckpt.data-00001-of-00002",
+        "model.ckpt.index",
+      ],
+    ), names
     check(vs.load_tf1_checkpoint(path), 3)
   else:
     vs.save_tf1_checkpoint(path, fresh, step=3)
@@ -298,8 +316,7 @@ def kill_and_check(tmp_path, per_writer, seed):
         if i % 2 == 0:
           cases.append((case, writer, str(rng.randint(1, events[writer])), path, 0))
         else:
-          cases.append((case, writer, "timed", path,
-                        rng.uniform(0, 1.5 * seconds[writer])))
+          cases.append((case, writer, "timed", path, rng.uniform(0, 1.5 * seconds[writer])))
     results = server.run(cases)
   finally:
     server.close()
@@ -330,8 +347,10 @@ def test_writers_killed_at_random_points_lose_nothing(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("VARSCOPE_SLOW") != "1",
-                    reason="1,200 kills, about 5 minutes on 2 cores: VARSCOPE_SLOW=1 runs it")
+@pytest.mark.skipif(
+  os.environ.get("VARSCOPE_SLOW") != "1",
+  reason="1,200 kills, about 5 minutes on 2 cores: VARSCOPE_SLOW=1 runs it",
+)
 def test_writers_killed_at_many_more_random_points_lose_nothing(tmp_path):
   tally = kill_and_check(tmp_path, 240, seed=7)
   print(tally)

@@ -1,13 +1,12 @@
 """What every writer promises beside kills: the same name checks before anything is
 written, one writer at a time, a read-only reader beside a writer, no leftovers, and a
 full disk reported by name with the previous checkpoint intact."""
+
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 
-import jax
 import numpy as np
 import pytest
 
@@ -25,13 +24,17 @@ def files(folder):
 # ---------------------------------------------------------------------------
 # Names checked before anything is written, by the TF1 and safetensors writers too.
 
-@pytest.mark.parametrize("params, match", [
+
+@pytest.mark.parametrize(
+  "params, match",
+  [
     ({"a/b": np.ones(1), "a": {"b": np.zeros(1)}}, r"holds two variables named a/b"),
     ({"": np.ones(1)}, r"key '' at the top level is empty"),
     ({"m": {"": np.ones(1)}}, r"key '' under m is empty"),
     ({"a//b": np.ones(1)}, r"key 'a//b' at the top level contains '/'"),
     ({"\x00w": np.ones(1)}, r"starting with '\\x00' for the slices of partitioned"),
-])
+  ],
+)
 def test_tf1_writer_refuses_names_it_cannot_read_back(tmp_path, params, match):
   prefix = tmp_path / "model.ckpt"
   vs.save_tf1_checkpoint(prefix, OLD)
@@ -48,11 +51,14 @@ def test_tf1_writer_keeps_flat_names_of_variables_and_their_slots(tmp_path):
   assert sorted(vs.list_tf1_checkpoint(tmp_path)) == ["w", "w/Adam"]
 
 
-@pytest.mark.parametrize("params, match", [
+@pytest.mark.parametrize(
+  "params, match",
+  [
     ({"__metadata__": np.ones(1)}, r"name '__metadata__' cannot be saved: safetensors keeps"),
     ({"a/b": np.ones(1), "a": {"b": np.zeros(1)}}, r"key 'a/b' at the top level contains"),
     ({"": np.ones(1)}, r"key '' at the top level is empty"),
-])
+  ],
+)
 def test_safetensors_writer_refuses_names_it_cannot_read_back(tmp_path, params, match):
   path = tmp_path / "model.safetensors"
   vs.save_safetensors(path, OLD)
@@ -69,8 +75,11 @@ def test_safetensors_bool_byte_other_than_0_or_1_is_refused(tmp_path):
   assert raw[-3:] == b"\x01\x00\x01"
   raw[-1] = 2
   path.write_bytes(bytes(raw))
-  with pytest.raises(vs.CheckpointError, match=r"flag in .*b.safetensors: a bool byte is "
-                     r"neither 0 nor 1") as e:
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"flag in .*b.safetensors: a bool byte is "
+    r"neither 0 nor 1",
+  ) as e:
     vs.load_safetensors(path)
   assert e.value.tensor == "flag"
 
@@ -78,30 +87,43 @@ def test_safetensors_bool_byte_other_than_0_or_1_is_refused(tmp_path):
 # ---------------------------------------------------------------------------
 # The TF1 writer: the index is the one commit point.
 
+
 def test_tf1_overwrite_alternates_data_files_and_removes_the_old_ones(tmp_path):
   prefix = tmp_path / "model.ckpt"
   for version in range(1, 4):
     vs.save_tf1_checkpoint(prefix, {"w": np.full(3, version, np.float32)})
     np.testing.assert_array_equal(vs.load_tf1_checkpoint(prefix)["w"], [version] * 3)
     data = [n for n in files(tmp_path) if ".data-" in n]
-    assert data == (["model.ckpt.data-00000-of-00001"] if version % 2 else
-                    ["model.ckpt.data-00000-of-00002", "model.ckpt.data-00001-of-00002"])
-  assert files(tmp_path) == ["checkpoint", "model.ckpt.data-00000-of-00001",
-                             "model.ckpt.index"]
+    assert data == (
+      ["model.ckpt.data-00000-of-00001"]
+      if version % 2
+      else ["model.ckpt.data-00000-of-00002", "model.ckpt.data-00001-of-00002"]
+    )
+  assert files(tmp_path) == ["checkpoint", "model.ckpt.data-00000-of-00001", "model.ckpt.index"]
 
 
 def test_tf1_killed_writers_leftovers_are_removed_by_the_next_save(tmp_path):
   prefix = tmp_path / "model.ckpt"
   vs.save_tf1_checkpoint(prefix, OLD, step=1)
-  for name in [".model.ckpt-2.index" + durable.TMP_MARK + "0123", "model.ckpt-2.varscope-lock",
-               "model.ckpt-2.data-00000-of-00001", ".checkpoint" + durable.TMP_MARK + "4567"]:
+  for name in [
+    ".model.ckpt-2.index" + durable.TMP_MARK + "0123",
+    "model.ckpt-2.varscope-lock",
+    "model.ckpt-2.data-00000-of-00001",
+    ".checkpoint" + durable.TMP_MARK + "4567",
+  ]:
     (tmp_path / name).write_bytes(b"x" * 100)
   with durable.Temporary(str(tmp_path / "model.ckpt-5.index")) as alive:  # a living writer
     vs.save_tf1_checkpoint(prefix, OLD, step=3)
-    assert files(tmp_path) == sorted([
-        "checkpoint", "model.ckpt-1.data-00000-of-00001", "model.ckpt-1.index",
-        "model.ckpt-3.data-00000-of-00001", "model.ckpt-3.index",
-        os.path.basename(alive.path)])
+    assert files(tmp_path) == sorted(
+      [
+        "checkpoint",
+        "model.ckpt-1.data-00000-of-00001",
+        "model.ckpt-1.index",
+        "model.ckpt-3.data-00000-of-00001",
+        "model.ckpt-3.index",
+        os.path.basename(alive.path),
+      ]
+    )
 
 
 def test_safetensors_killed_writers_temporary_is_removed_by_the_next_save(tmp_path):
@@ -113,11 +135,13 @@ def test_safetensors_killed_writers_temporary_is_removed_by_the_next_save(tmp_pa
 
 def test_tf1_index_whose_version_refuses_this_reader_is_refused(tmp_path):
   from varscope_jax._src.io.tf1 import writer
+
   original = writer._header
 
   def header(num_shards=1):  # VersionDef{producer: 1, bad_consumers: [1]}
-    return (writer._field_varint(1, num_shards) +
-            writer._field_bytes(3, writer._field_varint(1, 1) + writer._field_varint(3, 1)))
+    return writer._field_varint(1, num_shards) + writer._field_bytes(
+      3, writer._field_varint(1, 1) + writer._field_varint(3, 1)
+    )
 
   writer._header = header
   try:
@@ -131,12 +155,16 @@ def test_tf1_index_whose_version_refuses_this_reader_is_refused(tmp_path):
 # ---------------------------------------------------------------------------
 # Two writers never mix: the second fails loudly.
 
+
 def test_a_second_writer_of_a_checkpoint_fails_loudly(tmp_path):
   ckpt = tmp_path / "ckpt"
   vs.save_checkpoint(ckpt, OLD)
   with durable.WriterLock(str(ckpt)):  # as another process writing it would
-    with pytest.raises(vs.CheckpointError, match=r"Another process is writing the "
-                       r"checkpoint .*ckpt now"):
+    with pytest.raises(
+      vs.CheckpointError,
+      match=r"Another process is writing the "
+      r"checkpoint .*ckpt now",
+    ):
       vs.save_checkpoint(ckpt, {"m": {"w": np.zeros(3, np.float32)}}, force=True)
   (tmp_path / "steps").mkdir()
   with durable.WriterLock(str(tmp_path / "steps" / "1")):
@@ -172,9 +200,15 @@ def test_two_processes_overwriting_one_checkpoint_never_mix(tmp_path):
   ckpt = tmp_path / "ckpt"
   vs.save_checkpoint(ckpt, {"a": np.zeros(4096, np.float32), "b": np.zeros(4096, np.float32)})
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)
-  procs = [subprocess.Popen([sys.executable, "-c", TWO_WRITERS, str(ckpt), str(v), "8"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-           for v in (1, 2)]
+  procs = [
+    subprocess.Popen(
+      [sys.executable, "-c", TWO_WRITERS, str(ckpt), str(v), "8"],
+      env=env,
+      stdout=subprocess.PIPE,
+      stderr=subprocess.PIPE,
+    )
+    for v in (1, 2)
+  ]
   outs = [p.communicate(timeout=300) for p in procs]
   assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
   saved = sum(int(o[0].split()[0]) for o in outs)
@@ -189,6 +223,7 @@ def test_two_processes_overwriting_one_checkpoint_never_mix(tmp_path):
 
 # ---------------------------------------------------------------------------
 # A reader beside a writer.
+
 
 def test_read_only_manager_deletes_nothing(tmp_path):
   steps = tmp_path / "steps"
@@ -239,6 +274,7 @@ def test_max_to_keep_over_a_symlinked_step_unlinks_it_and_save_succeeds(tmp_path
 
 def test_restore_of_a_step_deleted_while_read_is_a_checkpoint_error(tmp_path, monkeypatch):
   from varscope_jax._src.io.orbax import store as orbax_store
+
   steps = tmp_path / "steps"
   vs.save_checkpoint(steps, OLD, step=1)
   original = orbax_store._plan
@@ -248,8 +284,11 @@ def test_restore_of_a_step_deleted_while_read_is_a_checkpoint_error(tmp_path, mo
     return original(path, *args)
 
   monkeypatch.setattr(orbax_store, "_plan", deleted_meanwhile)
-  with pytest.raises(vs.CheckpointError, match=r"Checkpoint .*steps/1 was removed while it "
-                     r"was being read \(a writer's max_to_keep"):
+  with pytest.raises(
+    vs.CheckpointError,
+    match=r"Checkpoint .*steps/1 was removed while it "
+    r"was being read \(a writer's max_to_keep",
+  ):
     vs.restore_checkpoint(steps)
 
 
@@ -309,10 +348,18 @@ def test_trainer_and_polling_evaluator_side_by_side(tmp_path):
   checkpoints_iterator: every save succeeds, every step read is bit-exact."""
   steps = tmp_path / "steps"
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)
-  evaluator = subprocess.Popen([sys.executable, "-c", EVALUATOR, str(steps)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-  trainer = subprocess.Popen([sys.executable, "-c", TRAINER, str(steps), "4"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+  evaluator = subprocess.Popen(
+    [sys.executable, "-c", EVALUATOR, str(steps)],
+    env=env,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+  )
+  trainer = subprocess.Popen(
+    [sys.executable, "-c", TRAINER, str(steps), "4"],
+    env=env,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+  )
   out, err = trainer.communicate(timeout=300)
   assert trainer.returncode == 0, err.decode()[-3000:]  # every save succeeded
   last = int(out.split()[1])
@@ -378,9 +425,11 @@ FULL_DISK = textwrap.dedent("""
 @pytest.mark.slow
 def test_full_disk_is_a_checkpoint_error_naming_the_file_and_the_old_one_is_kept(tmp_path):
   import json
+
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO)
-  run = subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], env=env,
-                       capture_output=True, timeout=300)
+  run = subprocess.run(
+    [sys.executable, "-c", FULL_DISK, str(tmp_path)], env=env, capture_output=True, timeout=300
+  )
   assert run.returncode == 0, run.stderr.decode()[-3000:]
   out = json.loads(run.stdout.decode().strip().splitlines()[-1])
   for name, result in out.items():
@@ -393,7 +442,13 @@ def test_full_disk_is_a_checkpoint_error_naming_the_file_and_the_old_one_is_kept
   # nothing partial left behind: only the old checkpoints' own files
   assert files(tmp_path) == ["ckpt", "model.safetensors", "steps", "tf1", "tf1s"]
   assert files(tmp_path / "steps") == ["1"]
-  assert files(tmp_path / "tf1") == ["checkpoint", "model.ckpt.data-00000-of-00001",
-                                     "model.ckpt.index"]
-  assert files(tmp_path / "tf1s") == ["checkpoint", "model.ckpt-1.data-00000-of-00001",
-                                      "model.ckpt-1.index"]
+  assert files(tmp_path / "tf1") == [
+    "checkpoint",
+    "model.ckpt.data-00000-of-00001",
+    "model.ckpt.index",
+  ]
+  assert files(tmp_path / "tf1s") == [
+    "checkpoint",
+    "model.ckpt-1.data-00000-of-00001",
+    "model.ckpt-1.index",
+  ]

@@ -10,6 +10,7 @@ tests/golden/make_layer_norm_golden.py``). Each program is replayed twice:
 * under ``vs.transform``: ``specs`` and ``init`` give the same names, ``apply`` (plain and
   under ``jax.jit``) on TF's recorded variable values gives TF's outputs.
 """
+
 import hashlib
 import inspect
 import json
@@ -74,10 +75,15 @@ def _eager_variables(graph):
   keys = graph.get_all_collection_keys()
   out = []
   for v in graph.get_collection(vs.GraphKeys.GLOBAL_VARIABLES):
-    out.append({"name": v.name[:-2], "shape": list(v.shape), "dtype": np.dtype(v.dtype).name,
-                "trainable": v.trainable,
-                "collections": sorted(k for k in keys
-                                      if any(v is c for c in graph.get_collection(k)))})
+    out.append(
+      {
+        "name": v.name[:-2],
+        "shape": list(v.shape),
+        "dtype": np.dtype(v.dtype).name,
+        "trainable": v.trainable,
+        "collections": sorted(k for k in keys if any(v is c for c in graph.get_collection(k))),
+      }
+    )
   return out
 
 
@@ -112,7 +118,9 @@ def test_eager_graph_matches_tf(name):
     assert type(err).__name__ == gold["error"]["type"], (err, gold["error"])
     if gold["tf_only_error"]:
       # TF names graph nodes after the shared opening; we raise before making variables.
-      assert gold["error"]["msg"].startswith(_first_line(err)) or gold["error"]["type"] == "TypeError"
+      assert (
+        gold["error"]["msg"].startswith(_first_line(err)) or gold["error"]["type"] == "TypeError"
+      )
       assert "layer_norm in variable scope 'LayerNorm'" in str(err)
       assert got_vars == []
       return
@@ -127,7 +135,8 @@ def test_transform_matches_tf_outputs(name):
   inputs = _inputs(prog)
   specs = t.specs(*inputs)
   assert [(n, list(s.shape), s.dtype.name, s.trainable) for n, s in specs.items()] == [
-      (v["name"], v["shape"], v["dtype"], v["trainable"]) for v in gold["variables"]]
+    (v["name"], v["shape"], v["dtype"], v["trainable"]) for v in gold["variables"]
+  ]
   params = t.init(jax.random.PRNGKey(0), *inputs)
   assert sorted(dict(vs.flatten_params(params))) == sorted(gold["values"])
   tf_params = vs.unflatten_params({k: jnp.asarray(_array(v)) for k, v in gold["values"].items()})
@@ -139,8 +148,12 @@ def test_transform_matches_tf_outputs(name):
         assert got == want
         continue
       assert got.dtype.name == want["dtype"] and list(got.shape) == want["shape"]
-      np.testing.assert_allclose(np.asarray(got, np.float64), _array(want).astype(np.float64),
-                                 rtol=TOL[want["dtype"]], atol=ATOL.get(name, TOL[want["dtype"]]))
+      np.testing.assert_allclose(
+        np.asarray(got, np.float64),
+        _array(want).astype(np.float64),
+        rtol=TOL[want["dtype"]],
+        atol=ATOL.get(name, TOL[want["dtype"]]),
+      )
 
 
 @pytest.mark.parametrize("name", [n for n in PROGRAM_NAMES if GOLDEN[n]["error"] is not None])
@@ -159,8 +172,11 @@ def test_string_variables_collections_is_an_error_not_one_collection_per_charact
   gold = GOLDEN["variables_collections_string"]
   assert "l" in gold["variables"][0]["collections"]
   with vs.Graph().as_default():
-    with pytest.raises(TypeError, match=r"variables_collections for 'beta' is the string "
-                                        r"'ln_vars'; pass a list .* \['ln_vars'\]"):
+    with pytest.raises(
+      TypeError,
+      match=r"variables_collections for 'beta' is the string "
+      r"'ln_vars'; pass a list .* \['ln_vars'\]",
+    ):
       vs.contrib.layers.layer_norm(jnp.ones((2, 3)), variables_collections="ln_vars")
     assert vs.global_variables() == {}
   with vs.Graph().as_default():
@@ -175,7 +191,8 @@ def test_errors_name_the_variable_scope():
       with pytest.raises(ValueError) as info:
         vs.contrib.layers.layer_norm(jnp.ones((2, 3)), begin_params_axis=2)
   assert str(info.value).split("\n")[1] == (
-      "(layer_norm in variable scope 'enc/LayerNorm', inputs of shape (2, 3))")
+    "(layer_norm in variable scope 'enc/LayerNorm', inputs of shape (2, 3))"
+  )
 
 
 def test_gradients_flow_and_match_finite_differences():
@@ -184,5 +201,4 @@ def test_gradients_flow_and_match_finite_differences():
   params = t.init(jax.random.PRNGKey(0), x)
   grads = jax.grad(t.apply)(params, x)
   assert set(dict(vs.flatten_params(grads))) == {"LayerNorm/beta", "LayerNorm/gamma"}
-  check_grads(lambda p: t.apply(p, x), (params,), order=1, modes=["rev"],
-                            atol=1e-2, rtol=1e-2)
+  check_grads(lambda p: t.apply(p, x), (params,), order=1, modes=["rev"], atol=1e-2, rtol=1e-2)

@@ -1,6 +1,7 @@
 """The rest of TF1's Layer / cell API, against real TF 2.21 graph mode
 (tests/golden/layer_api/make_layer_api_golden.py: each case here is that script's case
 of the same name, written with ``vs.`` for ``tf.``)."""
+
 import json
 import os
 
@@ -21,13 +22,18 @@ L, R = vs.layers, vs.nn.rnn_cell
 CASES = {}
 # Where TF's first line describes its graph (a MatMul or ConcatV2 node), the first line
 # here starts with TF's words up to the node and names the cell instead.
-TF_PREFIX_ONLY = {"cell_state_width_mismatch_lstm", "cell_state_width_mismatch_gru",
-                  "cell_state_batch_mismatch_basic", "ghost_batch_norm_bad_size"}
+TF_PREFIX_ONLY = {
+  "cell_state_width_mismatch_lstm",
+  "cell_state_width_mismatch_gru",
+  "cell_state_batch_mismatch_basic",
+  "ghost_batch_norm_bad_size",
+}
 # The project's own check, naming the scope (TF fails in a MatMul node).
-OWN = {"cell_input_depth_mismatch":
-       "Cell 'basic_rnn_cell_1' (scope 'basic_rnn_cell') was built for inputs of depth 3 but "
-       "is now called with inputs of shape (4, 5). A cell object keeps its variables: use a "
-       "new cell object for inputs of another size."}
+OWN = {
+  "cell_input_depth_mismatch": "Cell 'basic_rnn_cell_1' (scope 'basic_rnn_cell') was built for inputs of depth 3 but "
+  "is now called with inputs of shape (4, 5). A cell object keeps its variables: use a "
+  "new cell object for inputs of another size."
+}
 
 
 def case(fn):
@@ -61,8 +67,10 @@ def compute_output_shape_flatten():
 
 @case
 def compute_output_shape_dropout_bn():
-  return [shape(L.Dropout(0.5).compute_output_shape([2, 7])),
-          shape(L.BatchNormalization().compute_output_shape([2, 7]))]
+  return [
+    shape(L.Dropout(0.5).compute_output_shape([2, 7])),
+    shape(L.BatchNormalization().compute_output_shape([2, 7])),
+  ]
 
 
 @case
@@ -90,18 +98,19 @@ def activity_regularizer_losses():
   d = L.Dense(2, activity_regularizer=reg, kernel_initializer=vs.ones_initializer(), name="fc")
   x = jnp.asarray(X)
   y = d(x)
-  y2 = L.dense(x, 2, activity_regularizer=reg, kernel_initializer=vs.ones_initializer(),
-               name="fc2")
+  y2 = L.dense(x, 2, activity_regularizer=reg, kernel_initializer=vs.ones_initializer(), name="fc2")
   losses = vs.get_collection(vs.GraphKeys.REGULARIZATION_LOSSES)
-  np.testing.assert_allclose(np.asarray(losses), ARRAYS["activity_regularizer_losses|losses"],
-                             rtol=1e-6)
-  np.testing.assert_allclose(np.asarray(y + y2), ARRAYS["activity_regularizer_losses|y"],
-                             rtol=1e-6)
+  np.testing.assert_allclose(
+    np.asarray(losses), ARRAYS["activity_regularizer_losses|losses"], rtol=1e-6
+  )
+  np.testing.assert_allclose(np.asarray(y + y2), ARRAYS["activity_regularizer_losses|y"], rtol=1e-6)
   graph = vs.get_default_graph()
-  return {"n_layer_losses": len(d.losses),
-          "names": [graph.item_names.get(id(t)) for t in losses],
-          "get_losses_for_none": len(d.get_losses_for(None)),
-          "get_losses_for_inputs": len(d.get_losses_for(x))}
+  return {
+    "n_layer_losses": len(d.losses),
+    "names": [graph.item_names.get(id(t)) for t in losses],
+    "get_losses_for_none": len(d.get_losses_for(None)),
+    "get_losses_for_inputs": len(d.get_losses_for(x)),
+  }
 
 
 @case
@@ -109,8 +118,11 @@ def get_updates_for_batch_norm():
   x = jnp.asarray(BN_X)
   bn = L.BatchNormalization()
   bn(x, training=True)
-  return {"updates": len(bn.updates), "for_none": len(bn.get_updates_for(None)),
-          "for_inputs": len(bn.get_updates_for(x))}
+  return {
+    "updates": len(bn.updates),
+    "for_none": len(bn.get_updates_for(None)),
+    "for_inputs": len(bn.get_updates_for(x)),
+  }
 
 
 @case
@@ -118,8 +130,11 @@ def get_losses_for_kernel_regularizer():
   x = jnp.asarray(X)
   d = L.Dense(2, kernel_regularizer=lambda w: jnp.sum(w))
   d(x)
-  return {"losses": len(d.losses), "for_none": len(d.get_losses_for(None)),
-          "for_inputs": len(d.get_losses_for(x))}
+  return {
+    "losses": len(d.losses),
+    "for_none": len(d.get_losses_for(None)),
+    "for_inputs": len(d.get_losses_for(x)),
+  }
 
 
 def _spec_layer(spec):
@@ -130,6 +145,7 @@ def _spec_layer(spec):
 
     def call(self, inputs):
       return inputs
+
   return Probe()
 
 
@@ -215,6 +231,7 @@ def _sized_cell(state_size, output_size):
 
     def call(self, inputs, state):
       return inputs, state
+
   return Sized()
 
 
@@ -235,6 +252,7 @@ def dynamic_rnn_multidim_state():
     def call(self, inputs, state):
       new = state + inputs[:, None]
       return new.sum(1), new
+
   x = jnp.arange(24, dtype=jnp.float32).reshape(2, 4, 3)
   out, state = vs.nn.dynamic_rnn(Acc(), x, dtype=vs.float32)
   np.testing.assert_array_equal(out, ARRAYS["dynamic_rnn_multidim_state|out"])
@@ -272,13 +290,18 @@ def cell_input_rank3():
 
 def _bn_run(name, layer, training=True):
   y = layer(jnp.asarray(BN_X), training=training)
-  for v in ("moving_mean", "moving_variance"):   # TF's shapes ([1, 1, C] for ghost batches)
+  for v in ("moving_mean", "moving_variance"):  # TF's shapes ([1, 1, C] for ghost batches)
     assert getattr(layer, v).value().shape == ARRAYS[name + "|" + v].shape
   np.testing.assert_allclose(np.asarray(y), ARRAYS[name + "|y"], rtol=1e-5, atol=1e-6)
-  np.testing.assert_allclose(np.asarray(layer.moving_mean.value()),
-                             ARRAYS[name + "|moving_mean"], rtol=1e-5, atol=1e-7)
-  np.testing.assert_allclose(np.asarray(layer.moving_variance.value()),
-                             ARRAYS[name + "|moving_variance"], rtol=1e-5, atol=1e-7)
+  np.testing.assert_allclose(
+    np.asarray(layer.moving_mean.value()), ARRAYS[name + "|moving_mean"], rtol=1e-5, atol=1e-7
+  )
+  np.testing.assert_allclose(
+    np.asarray(layer.moving_variance.value()),
+    ARRAYS[name + "|moving_variance"],
+    rtol=1e-5,
+    atol=1e-7,
+  )
   return {"variables": [v.name for v in layer.variables], "shape": shape(y.shape)}
 
 
@@ -289,8 +312,9 @@ def ghost_batch_norm():
 
 @case
 def ghost_batch_norm_inference():
-  return _bn_run("ghost_batch_norm_inference", L.BatchNormalization(virtual_batch_size=2),
-                 training=False)
+  return _bn_run(
+    "ghost_batch_norm_inference", L.BatchNormalization(virtual_batch_size=2), training=False
+  )
 
 
 @case
@@ -314,8 +338,9 @@ def batch_norm_adjustment():
 
 @case
 def batch_norm_adjustment_inference():
-  return _bn_run("batch_norm_adjustment_inference",
-                 L.BatchNormalization(adjustment=_adjustment), training=False)
+  return _bn_run(
+    "batch_norm_adjustment_inference", L.BatchNormalization(adjustment=_adjustment), training=False
+  )
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))

@@ -14,6 +14,7 @@ values), every note and error (type and first line), every output (float32 withi
 Normalised in TF's text: ``Dimension(3)`` is printed ``3`` (TF's v1 ``TensorShape``);
 TF's shape-inference errors are compared up to their node description ("for '{{node").
 """
+
 import functools
 import json
 import os
@@ -37,10 +38,16 @@ with open(os.path.join(GOLDEN_DIR, "golden.json")) as _f:
 VALUES = dict(np.load(os.path.join(GOLDEN_DIR, "values.npz")))
 BY_ID = {p["id"]: p for p in GOLDEN["programs"]}
 SEP = "::"
-COLLECTIONS = ("trainable_variables", "moving_average_variables", "model_variables",
-               "local_variables")
-REGENERATE = ("golden data is stale or incomplete; regenerate it with "
-              "TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/make_layers_golden.py")
+COLLECTIONS = (
+  "trainable_variables",
+  "moving_average_variables",
+  "model_variables",
+  "local_variables",
+)
+REGENERATE = (
+  "golden data is stale or incomplete; regenerate it with "
+  "TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/make_layers_golden.py"
+)
 
 
 def make_adapter():
@@ -59,8 +66,8 @@ def make_adapter():
   t.zeros = vs.zeros_initializer
   t.ones = vs.ones_initializer
   t.constant = vs.constant_initializer
-  t.l2 = lambda scale: (lambda w: scale * jnp.sum(jnp.square(w)))
-  t.clip = lambda lo, hi: (lambda w: jnp.clip(w, lo, hi))
+  t.l2 = lambda scale: lambda w: scale * jnp.sum(jnp.square(w))
+  t.clip = lambda lo, hi: lambda w: jnp.clip(w, lo, hi)
   return t
 
 
@@ -133,10 +140,10 @@ def graph_summary(rec):
     return [ids.get(id(v), variable_name(v)) for v in vs.get_collection(key)]
 
   return {
-      "variables": [[n, list(v.shape), jnp.dtype(v.dtype).name] for n, v in gv.items()],
-      "collections": {k: names(k) for k in COLLECTIONS},
-      "update_ops": len(vs.get_collection(vs.GraphKeys.UPDATE_OPS)),
-      "regularization_losses": len(vs.get_regularization_losses()),
+    "variables": [[n, list(v.shape), jnp.dtype(v.dtype).name] for n, v in gv.items()],
+    "collections": {k: names(k) for k in COLLECTIONS},
+    "update_ops": len(vs.get_collection(vs.GraphKeys.UPDATE_OPS)),
+    "regularization_losses": len(vs.get_regularization_losses()),
   }
 
 
@@ -149,7 +156,7 @@ def run_program(pid, rec, t):
 
 def tf_values(pid, kind):
   prefix = pid + SEP + kind + SEP
-  return {k[len(prefix):]: v for k, v in VALUES.items() if k.startswith(prefix)}
+  return {k[len(prefix) :]: v for k, v in VALUES.items() if k.startswith(prefix)}
 
 
 def _norm_tf_msg(msg):
@@ -197,38 +204,55 @@ def check_values(pid, outputs, losses, final_params, skip=()):
     if label in skip:
       continue
     got = np.asarray(outputs[label])
-    np.testing.assert_allclose(got, want, err_msg="%s: output %s" % (pid, label),
-                               **tolerance(want))
+    np.testing.assert_allclose(got, want, err_msg="%s: output %s" % (pid, label), **tolerance(want))
   want_reg = tf_values(pid, "reg")
   assert len(losses) == len(want_reg), pid
   for i, loss in enumerate(losses):
-    np.testing.assert_allclose(np.asarray(loss), want_reg[str(i)], rtol=1e-5, atol=1e-6,
-                               err_msg="%s: regularization loss %d" % (pid, i))
+    np.testing.assert_allclose(
+      np.asarray(loss),
+      want_reg[str(i)],
+      rtol=1e-5,
+      atol=1e-6,
+      err_msg="%s: regularization loss %d" % (pid, i),
+    )
   if final_params is None or g["racy"]:
     return
   init, upd = tf_values(pid, "init"), tf_values(pid, "upd")
   for name, value in final_params.items():
     want = upd.get(name, init[name])
-    np.testing.assert_allclose(np.asarray(value), want, rtol=1e-5, atol=1e-6,
-                               err_msg="%s: variable %s after the update" % (pid, name))
+    np.testing.assert_allclose(
+      np.asarray(value),
+      want,
+      rtol=1e-5,
+      atol=1e-6,
+      err_msg="%s: variable %s after the update" % (pid, name),
+    )
 
 
 PROGRAM_IDS = list(layer_programs.PROGRAMS)
 # The eager default graph runs the non-grid programs (six of the batch-norm ones) and two
 # of the grid: the layers' numerics are the same code as in transform, where every
 # program runs, and eager JAX compiles every op separately, which is slow.
-EAGER_BN = {"bn/dense_input_train_and_infer", "bn/conv_input_fused_default",
-            "bn/training_flag", "bn/renorm", "bn/errors", "bn/object_train_then_infer"}
-EAGER_IDS = [p for p in PROGRAM_IDS
-             if (not p.startswith(("conv/", "pool/", "bn/")) or p.count("/") < 3)
-             and (not p.startswith("bn/") or p in EAGER_BN)]
+EAGER_BN = {
+  "bn/dense_input_train_and_infer",
+  "bn/conv_input_fused_default",
+  "bn/training_flag",
+  "bn/renorm",
+  "bn/errors",
+  "bn/object_train_then_infer",
+}
+EAGER_IDS = [
+  p
+  for p in PROGRAM_IDS
+  if (not p.startswith(("conv/", "pool/", "bn/")) or p.count("/") < 3)
+  and (not p.startswith("bn/") or p in EAGER_BN)
+]
 EAGER_IDS += ["conv/conv2d/same/channels_first", "pool/average_pooling2d/same/channels_first"]
 # In the eager default graph an assignment takes effect at once (as in TF 2's eager
 # mode), so an output computed after a training-mode batch norm reads the updated
 # moving statistics; TF's graph computes it from the initial ones (its UPDATE_OPS run
 # later). These outputs are compared in transform only.
-EAGER_READS_AFTER_UPDATE = {"bn/object_train_then_infer": {"b"},
-                            "cnn/small_model": {"eval_first"}}
+EAGER_READS_AFTER_UPDATE = {"bn/object_train_then_infer": {"b"}, "cnn/small_model": {"eval_first"}}
 
 
 def test_golden_is_complete():
@@ -275,5 +299,10 @@ def test_program_in_eager_default_graph(pid):
     run_program(pid, rec, t)
   check_observations(pid, rec.obs)
   check_summary(pid, graph_summary(rec))
-  check_values(pid, rec.outputs, vs.get_regularization_losses(), vs.global_variables(),
-               skip=EAGER_READS_AFTER_UPDATE.get(pid, ()))
+  check_values(
+    pid,
+    rec.outputs,
+    vs.get_regularization_losses(),
+    vs.global_variables(),
+    skip=EAGER_READS_AFTER_UPDATE.get(pid, ()),
+  )

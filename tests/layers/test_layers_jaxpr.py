@@ -8,6 +8,7 @@ data (primitives, parameters, avals and the dataflow between equations; ``_struc
 ``tests/transform/test_jaxpr_equal.py``), not as printed text. A tiny BERT (2 layers, hidden 32) keeps the test fast; the
 benchmarks time BERT-Base.
 """
+
 import os
 import sys
 
@@ -46,8 +47,10 @@ def test_hand_written_bert_reads_the_same_params_tree():
 def test_bert_jitted_apply_and_train_step_have_the_hand_written_jaxpr():
   ours, hand, params, inputs = _bert()
   for wrap in (lambda apply: apply, bert_models.make_step):
-    _assert_same_jaxpr(jax.make_jaxpr(jax.jit(wrap(ours.apply)))(params, *inputs),
-                       jax.make_jaxpr(jax.jit(wrap(hand.apply)))(params, *inputs))
+    _assert_same_jaxpr(
+      jax.make_jaxpr(jax.jit(wrap(ours.apply)))(params, *inputs),
+      jax.make_jaxpr(jax.jit(wrap(hand.apply)))(params, *inputs),
+    )
 
 
 @pytest.mark.slow
@@ -57,8 +60,9 @@ def test_cnn_with_batch_norm_train_step_has_the_hand_written_jaxpr():
   params = ours.init(jax.random.PRNGKey(0), x)
   hand_params = jax.eval_shape(hand.init, jax.random.PRNGKey(0), x)
   assert jax.tree_util.tree_structure(hand_params) == jax.tree_util.tree_structure(params)
-  _assert_same_jaxpr(jax.make_jaxpr(jax.jit(ours.apply))(params, x),
-                     jax.make_jaxpr(jax.jit(hand.apply))(params, x))
+  _assert_same_jaxpr(
+    jax.make_jaxpr(jax.jit(ours.apply))(params, x), jax.make_jaxpr(jax.jit(hand.apply))(params, x)
+  )
   steps = [cnn_models.make_step(m.extra["train_apply"]) for m in (ours, hand)]
   _assert_same_jaxpr(*(jax.make_jaxpr(jax.jit(s))(params, x, y) for s in steps))
   # the training forward pass: same logits and the same updated moving statistics

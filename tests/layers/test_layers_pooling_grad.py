@@ -1,4 +1,5 @@
 """Pooling layers are differentiable under ``jax.jit`` (a train step through max-pooling)."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np

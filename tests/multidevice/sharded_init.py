@@ -1,4 +1,5 @@
 """Runs in a subprocess with 8 host devices (see tests/transform/test_sharding.py)."""
+
 import json
 import os
 import sys
@@ -42,25 +43,25 @@ def main():
   for name, leaf in vs.flatten_params(p_sharded):
     ref = vs.lookup(p_plain, name)
     report[name] = {
-        "spec": str(leaf.sharding.spec),
-        "equal": bool(np.array_equal(np.asarray(leaf), np.asarray(ref))),
-        "jit_equal": bool(np.array_equal(np.asarray(vs.lookup(p_jit, name)),
-                                          np.asarray(ref))),
-        "shard_shape": list(leaf.addressable_shards[0].data.shape),
+      "spec": str(leaf.sharding.spec),
+      "equal": bool(np.array_equal(np.asarray(leaf), np.asarray(ref))),
+      "jit_equal": bool(np.array_equal(np.asarray(vs.lookup(p_jit, name)), np.asarray(ref))),
+      "shard_shape": list(leaf.addressable_shards[0].data.shape),
     }
   specs = sharded.specs(x)
   report["_specs"] = {n: str(s.sharding.spec) for n, s in specs.items()}
   out = jax.jit(sharded.apply)(p_sharded, x)
   report["_apply_close"] = bool(np.allclose(out, plain.apply(p_plain, x), atol=1e-5))
   try:
-    vs.transform(model, mesh=mesh, partition_rules=[(r"fc0/w", P("data", "model")),
-                                                     (r"", P())]).init(
-        rng, jnp.ones((4, 16)))
+    vs.transform(
+      model, mesh=mesh, partition_rules=[(r"fc0/w", P("data", "model")), (r"", P())]
+    ).init(rng, jnp.ones((4, 16)))
     report["_divide_error"] = None
   except ValueError as e:
     report["_divide_error"] = str(e)
-  bad = vs.transform(lambda: vs.get_variable("v", [6, 3]), mesh=mesh,
-                     partition_rules=[("v", P("model"))])
+  bad = vs.transform(
+    lambda: vs.get_variable("v", [6, 3]), mesh=mesh, partition_rules=[("v", P("model"))]
+  )
   try:
     bad.init(rng)
     report["_not_divisible"] = None

@@ -1,5 +1,6 @@
 """One of 2 local processes (see tests/transform/test_multiprocess.py): each has 2 CPU devices;
 together they init a sharded model, save an orbax checkpoint, restore it, check values."""
+
 import json
 import os
 import sys
@@ -11,8 +12,12 @@ os.environ["JAX_PLATFORMS"] = "cpu"
 import jax  # noqa: E402
 
 jax.config.update("jax_cpu_collectives_implementation", "gloo")
-jax.distributed.initialize(coordinator_address=f"127.0.0.1:{port}", num_processes=2,
-                           process_id=process_id, initialization_timeout=120)
+jax.distributed.initialize(
+  coordinator_address=f"127.0.0.1:{port}",
+  num_processes=2,
+  process_id=process_id,
+  initialization_timeout=120,
+)
 
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
@@ -36,8 +41,9 @@ def main():
   assert jax.process_count() == 2 and jax.device_count() == 4
   auto = jax.sharding.AxisType.Auto
   mesh = jax.make_mesh((4,), ("model",), axis_types=(auto,))
-  t = vs.transform(model, mesh=mesh, partition_rules=[(r"/w$", P(None, "model")),
-                                                      (r"/b$", P("model"))])
+  t = vs.transform(
+    model, mesh=mesh, partition_rules=[(r"/w$", P(None, "model")), (r"/b$", P("model"))]
+  )
   params = t.init(jax.random.PRNGKey(0), jnp.ones((2, 8)))
   w = params["model"]["fc0"]["w"]
   # This process holds only its own shards: 2 of 4 columns blocks.
@@ -48,25 +54,33 @@ def main():
   vs.save_checkpoint(ckpt_dir + "_one", params)
   vs.save_checkpoint(ckpt_dir + "_one", params, force=True)
   target = jax.tree_util.tree_map(
-      lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding), params)
+    lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=a.sharding), params
+  )
   restored = vs.restore_checkpoint(ckpt_dir, target)
   restored_one = vs.restore_checkpoint(ckpt_dir + "_one", target)
-  same = all(bool(multihost_utils.process_allgather(a, tiled=True).tolist()
-                  == multihost_utils.process_allgather(b, tiled=True).tolist())
-             for r in (restored, restored_one)
-             for a, b in zip(jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(r)))
+  same = all(
+    bool(
+      multihost_utils.process_allgather(a, tiled=True).tolist()
+      == multihost_utils.process_allgather(b, tiled=True).tolist()
+    )
+    for r in (restored, restored_one)
+    for a, b in zip(jax.tree_util.tree_leaves(params), jax.tree_util.tree_leaves(r))
+  )
   full_w = np.asarray(multihost_utils.process_allgather(w, tiled=True))
   single = vs.transform(model).init(jax.random.PRNGKey(0), jnp.ones((2, 8)))
-  print(json.dumps({
-      "process": process_id,
-      "local_shards": [list(s) for s in local],
-      "restored_equal": same,
-      "equals_single_process_init": bool(np.array_equal(full_w,
-                                                        single["model"]["fc0"]["w"])),
-      "restored_spec": str(restored["model"]["fc0"]["w"].sharding.spec),
-      "folders": sorted(os.listdir(os.path.dirname(ckpt_dir))),
-      "steps": sorted(os.listdir(ckpt_dir)),
-  }))
+  print(
+    json.dumps(
+      {
+        "process": process_id,
+        "local_shards": [list(s) for s in local],
+        "restored_equal": same,
+        "equals_single_process_init": bool(np.array_equal(full_w, single["model"]["fc0"]["w"])),
+        "restored_spec": str(restored["model"]["fc0"]["w"].sharding.spec),
+        "folders": sorted(os.listdir(os.path.dirname(ckpt_dir))),
+        "steps": sorted(os.listdir(ckpt_dir)),
+      }
+    )
+  )
   jax.distributed.shutdown()
 
 

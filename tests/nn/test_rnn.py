@@ -1,5 +1,6 @@
 """vs.nn behaviour the TF golden data cannot pin: random dropout, the size of the traced
 program, cell objects shared across traces, gradients, and the scope in error messages."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -11,8 +12,6 @@ rnn_cell = vs.nn.rnn_cell
 KEY = jax.random.PRNGKey(0)
 
 
-
-
 @pytest.mark.slow
 def test_traced_program_does_not_grow_with_sequence_length():
   def f(x, lengths):
@@ -21,17 +20,20 @@ def test_traced_program_does_not_grow_with_sequence_length():
 
   t = vs.transform(f)
   params = t.init(KEY, jnp.ones((2, 5, 3)), jnp.array([5, 3]))
-  sizes = [len(jax.make_jaxpr(t.apply)(params, jnp.ones((2, n, 3)), jnp.array([n, 1])).eqns)
-           for n in (10, 100, 400)]
+  sizes = [
+    len(jax.make_jaxpr(t.apply)(params, jnp.ones((2, n, 3)), jnp.array([n, 1])).eqns)
+    for n in (10, 100, 400)
+  ]
   assert sizes[0] == sizes[1] == sizes[2]
 
 
 @pytest.mark.slow
 def test_jit_matches_op_by_op_and_grad_flows():
   def loss(x):
-    out, state = vs.nn.dynamic_rnn(rnn_cell.GRUCell(4), x, dtype=vs.float32,
-                                   sequence_length=jnp.array([3, 6]))
-    return jnp.sum(out ** 2) + jnp.sum(state)
+    out, state = vs.nn.dynamic_rnn(
+      rnn_cell.GRUCell(4), x, dtype=vs.float32, sequence_length=jnp.array([3, 6])
+    )
+    return jnp.sum(out**2) + jnp.sum(state)
 
   t = vs.transform(loss)
   x = jax.random.normal(KEY, (2, 6, 3))
@@ -39,8 +41,12 @@ def test_jit_matches_op_by_op_and_grad_flows():
   np.testing.assert_allclose(jax.jit(t.apply)(params, x), t.apply(params, x), rtol=1e-6)
   grads = jax.jit(jax.grad(t.apply))(params, x)
   g = dict(vs.flatten_params(grads))
-  assert set(g) == {"rnn/gru_cell/gates/kernel", "rnn/gru_cell/gates/bias",
-                    "rnn/gru_cell/candidate/kernel", "rnn/gru_cell/candidate/bias"}
+  assert set(g) == {
+    "rnn/gru_cell/gates/kernel",
+    "rnn/gru_cell/gates/bias",
+    "rnn/gru_cell/candidate/kernel",
+    "rnn/gru_cell/candidate/bias",
+  }
   assert all(bool(jnp.isfinite(v).all()) and float(jnp.abs(v).sum()) > 0 for v in g.values())
 
 
@@ -54,7 +60,10 @@ def test_cell_made_outside_the_model_works_in_every_trace_and_eagerly():
   t = vs.transform(f)
   x = jnp.ones((2, 4, 5))
   params = t.init(KEY, x)
-  assert sorted(n for n, _ in vs.flatten_params(params)) == ["rnn/lstm_cell/bias", "rnn/lstm_cell/kernel"]
+  assert sorted(n for n, _ in vs.flatten_params(params)) == [
+    "rnn/lstm_cell/bias",
+    "rnn/lstm_cell/kernel",
+  ]
   out = t.apply(params, x)
   assert jax.jit(t.apply)(params, x).shape == out.shape == (2, 4, 3)
   with vs.Graph().as_default():
@@ -69,6 +78,7 @@ def _dropout_model(keep, variational=False):
     kw = dict(variational_recurrent=True, dtype=vs.float32) if variational else {}
     cell = rnn_cell.DropoutWrapper(rnn_cell.LSTMCell(16), output_keep_prob=keep, **kw)
     return vs.nn.dynamic_rnn(cell, x, dtype=vs.float32)[0]
+
   return vs.transform(f)
 
 
@@ -119,14 +129,23 @@ def test_errors_name_the_cell_scope():
       cell = rnn_cell.GRUCell(3)
       return cell(x, cell.zero_state(2, vs.float32))
 
-  with pytest.raises(ValueError, match=r"expected ndim=2, found ndim=3[\s\S]*variable scope 'enc/gru_cell'"):
+  with pytest.raises(
+    ValueError, match=r"expected ndim=2, found ndim=3[\s\S]*variable scope 'enc/gru_cell'"
+  ):
     vs.transform(rank3).init(KEY, jnp.ones((2, 4, 3)))
 
   def bad_lengths(x):
-    return vs.nn.static_rnn(rnn_cell.GRUCell(3), [x, x], dtype=vs.float32,
-                            sequence_length=jnp.array([1, 2, 2]), scope="dec")
+    return vs.nn.static_rnn(
+      rnn_cell.GRUCell(3),
+      [x, x],
+      dtype=vs.float32,
+      sequence_length=jnp.array([1, 2, 2]),
+      scope="dec",
+    )
 
-  with pytest.raises(ValueError, match=r"static_rnn \(scope 'dec'\): sequence_length has shape \(3,\)"):
+  with pytest.raises(
+    ValueError, match=r"static_rnn \(scope 'dec'\): sequence_length has shape \(3,\)"
+  ):
     vs.transform(bad_lengths).init(KEY, jnp.ones((2, 3)))
 
   def bad_state(x):
@@ -163,6 +182,7 @@ def test_user_subclass_without_super_init_gets_a_clear_error():
 
 def test_every_public_nn_name_has_an_example():
   import inspect
+
   for module in (vs.nn, vs.nn.rnn_cell):
     names = [n for n in module.__all__ if not inspect.ismodule(getattr(module, n))]
     missing = [n for n in names if ">>>" not in (getattr(module, n).__doc__ or "")]
@@ -173,6 +193,7 @@ def test_every_public_nn_name_has_an_example():
 def test_jitted_program_is_a_hand_written_scan():
   """The step-0 call that makes the variables is dead code that XLA drops: the compiled
   program costs exactly what one hand-written lax.scan LSTM costs."""
+
   def hand(params, x):
     def body(carry, x_t):
       c, h = carry
@@ -181,11 +202,13 @@ def test_jitted_program_is_a_hand_written_scan():
       c = jax.nn.sigmoid(f + 1.0) * c + jax.nn.sigmoid(i) * jnp.tanh(j)
       h = jnp.tanh(c) * jax.nn.sigmoid(o)
       return (c, h), h
+
     zeros = jnp.zeros((x.shape[0], 8))
     return jnp.sum(jax.lax.scan(body, (zeros, zeros), jnp.swapaxes(x, 0, 1))[1] ** 2)
 
-  t = vs.transform(lambda x: jnp.sum(vs.nn.dynamic_rnn(rnn_cell.LSTMCell(8), x,
-                                                       dtype=vs.float32)[0] ** 2))
+  t = vs.transform(
+    lambda x: jnp.sum(vs.nn.dynamic_rnn(rnn_cell.LSTMCell(8), x, dtype=vs.float32)[0] ** 2)
+  )
   x = jax.random.normal(KEY, (4, 20, 3))
   params = t.init(KEY, x)
   hp = params["rnn"]["lstm_cell"]

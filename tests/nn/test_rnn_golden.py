@@ -10,6 +10,7 @@ that raised in TF raises the same error type, with TF's first line (apply runs u
 Regenerate the data with ``TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python
 tests/golden/make_rnn_golden.py`` (needs TensorFlow and tf-keras; not a dependency).
 """
+
 import json
 import os
 import re
@@ -36,21 +37,17 @@ REGEN = "regenerate: TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python tests/golden/
 # Where TF's first line describes its graph internals (a MatMul node, Keras' dynamic-layer
 # check), varscope_jax raises the same error type with a message that names the scope.
 OWN_MESSAGES = {
-    "dynamic_seq_len_length_error":
-        "dynamic_rnn (scope 'rnn'): sequence_length has shape (3,) but the batch size of the "
-        "inputs is 2. Pass one length per sequence of the batch.",
-    "dynamic_state_not_tuple_error":
-        "dynamic_rnn (scope 'rnn'): the state does not match the cell's state_size. Cell "
-        "'lstm_cell_1' has state_size LSTMStateTuple(c=3, h=3), but the state given is an array "
-        "of shape (2, 6). Pass a state shaped like cell.zero_state(batch_size, dtype).",
-    "dynamic_state_wrong_width_error":
-        "dynamic_rnn (scope 'rnn'): the state does not match the cell's state_size. Cell "
-        "'gru_cell_1' has state_size 3, but the state given is an array of shape (2, 5). Pass a "
-        "state shaped like cell.zero_state(batch_size, dtype).",
-    "dynamic_cell_other_input_size_error":
-        "Cell 'lstm_cell_1' (scope 'rnn/lstm_cell') was built for inputs of depth 3 but is now "
-        "called with inputs of shape (2, 5). A cell object keeps its variables: use a new cell "
-        "object for inputs of another size.",
+  "dynamic_seq_len_length_error": "dynamic_rnn (scope 'rnn'): sequence_length has shape (3,) but the batch size of the "
+  "inputs is 2. Pass one length per sequence of the batch.",
+  "dynamic_state_not_tuple_error": "dynamic_rnn (scope 'rnn'): the state does not match the cell's state_size. Cell "
+  "'lstm_cell_1' has state_size LSTMStateTuple(c=3, h=3), but the state given is an array "
+  "of shape (2, 6). Pass a state shaped like cell.zero_state(batch_size, dtype).",
+  "dynamic_state_wrong_width_error": "dynamic_rnn (scope 'rnn'): the state does not match the cell's state_size. Cell "
+  "'gru_cell_1' has state_size 3, but the state given is an array of shape (2, 5). Pass a "
+  "state shaped like cell.zero_state(batch_size, dtype).",
+  "dynamic_cell_other_input_size_error": "Cell 'lstm_cell_1' (scope 'rnn/lstm_cell') was built for inputs of depth 3 but is now "
+  "called with inputs of shape (2, 5). A cell object keeps its variables: use a new cell "
+  "object for inputs of another size.",
 }
 
 
@@ -68,13 +65,27 @@ def _value(v):
 
 
 M = types.SimpleNamespace(
-    rnn_cell=vs.nn.rnn_cell, nn=vs.nn, variable_scope=vs.variable_scope,
-    name_scope=vs.name_scope, get_variable=lambda *a, **k: _value(vs.get_variable(*a, **k)),
-    AUTO_REUSE=vs.AUTO_REUSE, constant=jnp.asarray, float32=vs.float32, float16=vs.float16,
-    int32=vs.int32, relu=jax.nn.relu, tanh=jnp.tanh, sigmoid=jax.nn.sigmoid, matmul=jnp.matmul,
-    concat=lambda xs, axis: jnp.concatenate(xs, axis), reshape=jnp.reshape, einsum=jnp.einsum,
-    random_uniform_initializer=vs.random_uniform_initializer,
-    constant_initializer=vs.constant_initializer, zeros_initializer=vs.zeros_initializer)
+  rnn_cell=vs.nn.rnn_cell,
+  nn=vs.nn,
+  variable_scope=vs.variable_scope,
+  name_scope=vs.name_scope,
+  get_variable=lambda *a, **k: _value(vs.get_variable(*a, **k)),
+  AUTO_REUSE=vs.AUTO_REUSE,
+  constant=jnp.asarray,
+  float32=vs.float32,
+  float16=vs.float16,
+  int32=vs.int32,
+  relu=jax.nn.relu,
+  tanh=jnp.tanh,
+  sigmoid=jax.nn.sigmoid,
+  matmul=jnp.matmul,
+  concat=lambda xs, axis: jnp.concatenate(xs, axis),
+  reshape=jnp.reshape,
+  einsum=jnp.einsum,
+  random_uniform_initializer=vs.random_uniform_initializer,
+  constant_initializer=vs.constant_initializer,
+  zeros_initializer=vs.zeros_initializer,
+)
 
 
 def _check_error(pid, rec, exc):
@@ -119,18 +130,31 @@ def _check_outputs(pid, rec, plain, tensors):
     assert jnp.dtype(t.dtype).name == want["dtype"], (pid, path, t.dtype, want["dtype"])
     if not rec["random"]:
       expected = VALUES["%s|out|%s" % (pid, path)]
-      np.testing.assert_allclose(np.asarray(t), expected, rtol=1e-5, atol=1e-5,
-                                 err_msg="%s %s (%s)" % (pid, path, REGEN))
+      np.testing.assert_allclose(
+        np.asarray(t), expected, rtol=1e-5, atol=1e-5, err_msg="%s %s (%s)" % (pid, path, REGEN)
+      )
 
 
 # Also run under jax.jit (the lax.scan path as users run it): every driver, with and
 # without sequence_length, time-major, wrappers, errors raised while tracing.
-JITTED = ["cell_lstm_everything", "multi_with_wrappers", "dynamic_lstm_seq_len",
-          "dynamic_gru_time_major_seq_len", "dynamic_multi_mixed", "dynamic_train_eval_sharing",
-          "dynamic_nested_tuple_inputs", "dynamic_lstm_proj_peep_seq_len",
-          "dynamic_time_length_one", "dynamic_dropout_random", "bidi_time_major_seq_len",
-          "static_multi_seq_len", "static_bidi_seq_len_scope", "embedding_lookup_partitioned_div",
-          "char_lm_model", "dynamic_cell_other_input_size_error"]
+JITTED = [
+  "cell_lstm_everything",
+  "multi_with_wrappers",
+  "dynamic_lstm_seq_len",
+  "dynamic_gru_time_major_seq_len",
+  "dynamic_multi_mixed",
+  "dynamic_train_eval_sharing",
+  "dynamic_nested_tuple_inputs",
+  "dynamic_lstm_proj_peep_seq_len",
+  "dynamic_time_length_one",
+  "dynamic_dropout_random",
+  "bidi_time_major_seq_len",
+  "static_multi_seq_len",
+  "static_bidi_seq_len_scope",
+  "embedding_lookup_partitioned_div",
+  "char_lm_model",
+  "dynamic_cell_other_input_size_error",
+]
 
 
 def _run_program(pid, jit):
@@ -148,7 +172,10 @@ def _run_program(pid, jit):
   for v in rec["variables"]:
     spec = specs[v["name"]]
     assert (list(spec.shape), spec.dtype.name, spec.trainable) == (
-        v["shape"], v["dtype"], v["trainable"]), (pid, v)
+      v["shape"],
+      v["dtype"],
+      v["trainable"],
+    ), (pid, v)
   plain, tensors = _apply(t, _tf_params(pid, rec), jit)
   _check_outputs(pid, rec, plain, tensors)
 

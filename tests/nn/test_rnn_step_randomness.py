@@ -2,6 +2,7 @@
 (and so ``vs.nn.dropout``) gives a new key at every time step, as TF draws a new mask at
 each iteration of its while loop (golden statistics:
 ``tests/golden/make_extension_points_golden.py``)."""
+
 import json
 import os
 
@@ -13,8 +14,13 @@ import pytest
 import varscope_jax as vs
 from varscope_jax._src.base.keys import variable_key
 
-GOLDEN = json.load(open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden",
-                                     "extension_points.json")))["dropout_per_step"]
+GOLDEN = json.load(
+  open(
+    os.path.join(
+      os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden", "extension_points.json"
+    )
+  )
+)["dropout_per_step"]
 
 
 class DropCell(vs.nn.rnn_cell.RNNCell):
@@ -53,14 +59,15 @@ def _masks(driver, seed=0):
 def test_a_new_mask_every_step_with_tf_statistics(driver):
   masks = _masks(driver)
   steps = masks.shape[1]
-  same = sum(int((masks[:, i] == masks[:, j]).all())
-             for i in range(steps) for j in range(i + 1, steps))
+  same = sum(
+    int((masks[:, i] == masks[:, j]).all()) for i in range(steps) for j in range(i + 1, steps)
+  )
   assert same == GOLDEN["identical_step_pairs"] == 0
   # Kept fraction: 20,480 Bernoulli(0.5) draws, so a 4-sigma band is +-0.014.
   assert abs(masks.mean() - GOLDEN["kept_fraction"]) < 0.02
   assert abs(masks.mean() - 0.5) < 0.014
   per_step = masks.mean(axis=(0, 2))
-  assert per_step.min() > 0.5 - 0.07 and per_step.max() < 0.5 + 0.07   # 4 sigma per step
+  assert per_step.min() > 0.5 - 0.07 and per_step.max() < 0.5 + 0.07  # 4 sigma per step
 
 
 @pytest.mark.slow
@@ -73,7 +80,9 @@ def test_keys_outside_a_driver_are_unchanged():
   def two_keys():
     with vs.name_scope("d"):
       return vs.next_rng_key(), vs.next_rng_key()
+
   k1, k2 = vs.transform(two_keys).apply({}, rng=jax.random.PRNGKey(3))
-  np.testing.assert_array_equal(np.asarray(k1),
-                                np.asarray(variable_key(jax.random.PRNGKey(3), "d#0")))
+  np.testing.assert_array_equal(
+    np.asarray(k1), np.asarray(variable_key(jax.random.PRNGKey(3), "d#0"))
+  )
   assert not np.array_equal(np.asarray(k1), np.asarray(k2))

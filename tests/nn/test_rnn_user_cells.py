@@ -8,6 +8,7 @@ initial values fed as params; 1e-5) and errors are TF's. Regenerate with
 ``TF_USE_LEGACY_KERAS=1 /work/tfvenv/bin/python
 tests/golden/rnn_user_cells/make_user_cells_golden.py``.
 """
+
 import json
 import os
 import sys
@@ -37,17 +38,30 @@ def _value(v):
 
 
 M = types.SimpleNamespace(
-    rnn_cell=vs.nn.rnn_cell, nn=vs.nn, variable_scope=vs.variable_scope,
-    get_variable=lambda *a, **k: _value(vs.get_variable(*a, **k)), constant=jnp.asarray,
-    float32=vs.float32, tanh=jnp.tanh, sigmoid=jax.nn.sigmoid, matmul=jnp.matmul,
-    concat=lambda xs, axis: jnp.concatenate(xs, axis),
-    random_uniform_initializer=vs.random_uniform_initializer,
-    constant_initializer=vs.constant_initializer, zeros_initializer=vs.zeros_initializer,
-    ones_initializer=vs.ones_initializer, split=lambda x, n, axis: jnp.split(x, n, axis),
-    moments=lambda x, axes, keep_dims: (x.mean(tuple(axes), keepdims=keep_dims),
-                                        x.var(tuple(axes), keepdims=keep_dims)),
-    rsqrt=jax.lax.rsqrt, tile=jnp.tile, dense=vs.layers.dense,
-    depth=lambda x: int(x.shape[-1]))
+  rnn_cell=vs.nn.rnn_cell,
+  nn=vs.nn,
+  variable_scope=vs.variable_scope,
+  get_variable=lambda *a, **k: _value(vs.get_variable(*a, **k)),
+  constant=jnp.asarray,
+  float32=vs.float32,
+  tanh=jnp.tanh,
+  sigmoid=jax.nn.sigmoid,
+  matmul=jnp.matmul,
+  concat=lambda xs, axis: jnp.concatenate(xs, axis),
+  random_uniform_initializer=vs.random_uniform_initializer,
+  constant_initializer=vs.constant_initializer,
+  zeros_initializer=vs.zeros_initializer,
+  ones_initializer=vs.ones_initializer,
+  split=lambda x, n, axis: jnp.split(x, n, axis),
+  moments=lambda x, axes, keep_dims: (
+    x.mean(tuple(axes), keepdims=keep_dims),
+    x.var(tuple(axes), keepdims=keep_dims),
+  ),
+  rsqrt=jax.lax.rsqrt,
+  tile=jnp.tile,
+  dense=vs.layers.dense,
+  depth=lambda x: int(x.shape[-1]),
+)
 
 
 def _run(pid, jit):
@@ -67,8 +81,9 @@ def _run(pid, jit):
   for v in rec["variables"]:
     s = specs[v["name"]]
     assert (list(s.shape), s.dtype.name, s.trainable) == (v["shape"], v["dtype"], v["trainable"])
-  params = vs.unflatten_params({v["name"]: jnp.asarray(VALUES["%s|var|%s" % (pid, v["name"])])
-                                for v in rec["variables"]})
+  params = vs.unflatten_params(
+    {v["name"]: jnp.asarray(VALUES["%s|var|%s" % (pid, v["name"])]) for v in rec["variables"]}
+  )
   plain, paths = {}, []
 
   def run(params):
@@ -81,8 +96,13 @@ def _run(pid, jit):
   assert plain == rec["plain"]
   assert [p for p, _ in out] == [o["path"] for o in rec["outputs"]]
   for path, x in out:
-    np.testing.assert_allclose(np.asarray(x), VALUES["%s|out|%s" % (pid, path)], rtol=1e-5,
-                               atol=1e-5, err_msg="%s %s" % (pid, path))
+    np.testing.assert_allclose(
+      np.asarray(x),
+      VALUES["%s|out|%s" % (pid, path)],
+      rtol=1e-5,
+      atol=1e-5,
+      err_msg="%s %s" % (pid, path),
+    )
 
 
 @pytest.mark.parametrize("pid", list(up.PROGRAMS))

@@ -7,6 +7,7 @@ checkpoint is read with ``vs.load_tf1_checkpoint`` (only Adam's slots and counte
 dropped: the model's variables keep TF's names) and the example's model code reproduces
 TF's logits, loss and final LSTM states.
 """
+
 import importlib.util
 import pathlib
 
@@ -41,8 +42,11 @@ def test_tf1_checkpoint_loads_by_name_and_matches_tf(example):
     return logits, example.masked_xent(logits, targets, lengths), state
 
   t = vs.transform(evaluate)
-  args = (jnp.asarray(expected["ids"]), jnp.asarray(expected["targets"]),
-          jnp.asarray(expected["lengths"]))
+  args = (
+    jnp.asarray(expected["ids"]),
+    jnp.asarray(expected["targets"]),
+    jnp.asarray(expected["lengths"]),
+  )
   # The training graph (the one that creates) asks for exactly the checkpoint's variables.
   train = vs.transform(lambda ids, lengths: example.char_lm(ids, lengths, vocab, training=True))
   specs = train.specs(args[0], args[2])
@@ -59,5 +63,8 @@ def test_tf1_checkpoint_loads_by_name_and_matches_tf(example):
   # Rows shorter than the sequence: zero outputs past their length (TF's sequence_length).
   short = int(np.argmin(expected["lengths"]))
   n = int(expected["lengths"][short])
-  np.testing.assert_allclose(logits[short, n:], np.broadcast_to(params["char_lm"]["softmax"]["b"],
-                                                               logits[short, n:].shape), atol=1e-6)
+  np.testing.assert_allclose(
+    logits[short, n:],
+    np.broadcast_to(params["char_lm"]["softmax"]["b"], logits[short, n:].shape),
+    atol=1e-6,
+  )

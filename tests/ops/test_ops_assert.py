@@ -3,6 +3,7 @@
 The op-table goldens (``tests/golden/ops``) hold TF's failures on constants; here the
 passing calls, and traced values checked when the compiled function runs.
 """
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -10,11 +11,22 @@ import pytest
 
 import varscope_jax as vs
 
-NAMES = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equal",
-         "assert_greater", "assert_greater_equal"]
-HOLDS = {"assert_equal": (2, 2), "assert_none_equal": (1, 2), "assert_less": (1, 2),
-         "assert_less_equal": (2, 2), "assert_greater": (3, 2),
-         "assert_greater_equal": (2, 2)}
+NAMES = [
+  "assert_equal",
+  "assert_none_equal",
+  "assert_less",
+  "assert_less_equal",
+  "assert_greater",
+  "assert_greater_equal",
+]
+HOLDS = {
+  "assert_equal": (2, 2),
+  "assert_none_equal": (1, 2),
+  "assert_less": (1, 2),
+  "assert_less_equal": (2, 2),
+  "assert_greater": (3, 2),
+  "assert_greater_equal": (2, 2),
+}
 
 
 @pytest.mark.parametrize("name", NAMES)

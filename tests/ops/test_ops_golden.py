@@ -10,6 +10,7 @@ signs near 0 is compared at its inputs' scale). Where TF raises, the rewrite rai
 (with TF's message where TF's error depends on the values). Random ops: same shape and
 dtype, and the sample's moments and range agree with TF's.
 """
+
 from __future__ import annotations
 
 import json
@@ -88,8 +89,8 @@ def _check_error(case):
     code, _ = _run(case)
   except Unsupported:
     return
-  except (TypeError, ValueError, IndexError) as e:   # jnp: IndexError for a bad axis
-    if case["error"] == "InvalidArgumentError":   # value-dependent: TF's text
+  except (TypeError, ValueError, IndexError) as e:  # jnp: IndexError for a bad axis
+    if case["error"] == "InvalidArgumentError":  # value-dependent: TF's text
       assert case["message"] in str(e), f"{e!r} lacks TF's message {case['message']!r}"
     return
   pytest.fail(f"TF raises {case['error']} ({case['message']}) but {code} does not")
@@ -124,7 +125,7 @@ def _check_known(case):
       assert np.shape(got) == ARRAYS[f"{case['i']}/out/{j}"].shape, code
 
 
-@pytest.mark.slow   # ~650 cases, 2-4 minutes in all
+@pytest.mark.slow  # ~650 cases, 2-4 minutes in all
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['i']}-{c['expr'][:60]}")
 def test_case_matches_tf(case):
   if case.get("known"):
@@ -173,5 +174,7 @@ if __name__ == "__main__":
       test_case_matches_tf(c)
   for op, rel in sorted(MEASURED.items(), key=lambda kv: -kv[1]):
     print(f"{rel:9.3g}  tf.{op}")
-  print(f"{len(CASES)} cases; max {max(MEASURED.values()):.3g}; "
-        f"{sum(v == 0 for v in MEASURED.values())} of {len(MEASURED)} float ops exact")
+  print(
+    f"{len(CASES)} cases; max {max(MEASURED.values()):.3g}; "
+    f"{sum(v == 0 for v in MEASURED.values())} of {len(MEASURED)} float ops exact"
+  )

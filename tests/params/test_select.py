@@ -1,4 +1,5 @@
 """Selecting params by scoped-name globs: masks for optax.masked, labels, split, merge."""
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -49,24 +50,29 @@ def test_split_and_merge_round_trip():
 def test_weight_decay_on_kernels_only_with_optax_masked():
   params = {"fc": {"w": jnp.ones(2), "b": jnp.ones(2)}}
   opt = optax.add_decayed_weights(0.5, mask=vs.mask(params, "**/w"))
-  updates, _ = opt.update(jax.tree_util.tree_map(jnp.zeros_like, params),
-                          opt.init(params), params)
+  updates, _ = opt.update(jax.tree_util.tree_map(jnp.zeros_like, params), opt.init(params), params)
   np.testing.assert_array_equal(updates["fc"]["w"], [0.5, 0.5])
   np.testing.assert_array_equal(updates["fc"]["b"], [0.0, 0.0])
 
 
 def test_freeze_with_multi_transform_labels():
   params = {"enc": {"w": jnp.ones(2)}, "dec": {"w": jnp.ones(2)}}
-  opt = optax.multi_transform({"train": optax.sgd(1.0), "frozen": optax.set_to_zero()},
-                              vs.labels(params, {"frozen": "enc/**"}, default="train"))
+  opt = optax.multi_transform(
+    {"train": optax.sgd(1.0), "frozen": optax.set_to_zero()},
+    vs.labels(params, {"frozen": "enc/**"}, default="train"),
+  )
   grads = jax.tree_util.tree_map(jnp.ones_like, params)
   updates, _ = opt.update(grads, opt.init(params), params)
   assert updates["enc"]["w"].tolist() == [0.0, 0.0]
   assert updates["dec"]["w"].tolist() == [-1.0, -1.0]
 
 
-names = st.lists(st.from_regex(r"[a-c]{1,2}(/[a-c]{1,2}){0,2}", fullmatch=True),
-                 min_size=1, max_size=8, unique=True)
+names = st.lists(
+  st.from_regex(r"[a-c]{1,2}(/[a-c]{1,2}){0,2}", fullmatch=True),
+  min_size=1,
+  max_size=8,
+  unique=True,
+)
 
 
 @pytest.mark.slow
@@ -95,8 +101,7 @@ def test_spec_mask_from_transform_specs():
   t = vs.transform(f)
   params = t.init(jax.random.PRNGKey(0))
   specs = t.specs()
-  assert vs.spec_mask(params, specs) == {"bn": {"gamma": True, "mean": False,
-                                                "count": False}}
+  assert vs.spec_mask(params, specs) == {"bn": {"gamma": True, "mean": False, "count": False}}
   assert vs.spec_mask(params, specs, vs.GraphKeys.LOCAL_VARIABLES)["bn"]["count"] is True
   trainable, state = vs.split_by_names(params, [n for n, s in specs.items() if s.trainable])
   assert list(trainable["bn"]) == ["gamma"] and list(state["bn"]) == ["mean", "count"]

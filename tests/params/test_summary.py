@@ -1,4 +1,5 @@
 """The rich summary table of a params tree."""
+
 import os
 import subprocess
 import sys
@@ -16,13 +17,15 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def render(params, **kwargs):
   console = Console(width=120, record=True, color_system=None)
-  assert summary(params, console=console, **kwargs) is None   # a notebook shows it once
+  assert summary(params, console=console, **kwargs) is None  # a notebook shows it once
   return summary_table(params, **kwargs), console.export_text()
 
 
 def test_rows_and_totals():
-  params = {"model": {"fc1": {"w": jnp.ones((3, 4)), "b": jnp.zeros(4, jnp.bfloat16)}},
-            "global_step": jnp.int32(0)}
+  params = {
+    "model": {"fc1": {"w": jnp.ones((3, 4)), "b": jnp.zeros(4, jnp.bfloat16)}},
+    "global_step": jnp.int32(0),
+  }
   table, text = render(params)
   assert table.row_count == 4
   lines = text.splitlines()
@@ -55,10 +58,15 @@ def test_sharding_column_on_four_devices():
     r = jax.device_put(jnp.ones(3), jax.sharding.NamedSharding(mesh, jax.P()))
     summary({"w": w, "r": r}, console=Console(width=120, color_system=None))
   """)
-  env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO,
-             XLA_FLAGS="--xla_force_host_platform_device_count=4")
-  out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                       text=True, timeout=120)
+  env = dict(
+    os.environ,
+    JAX_PLATFORMS="cpu",
+    PYTHONPATH=REPO,
+    XLA_FLAGS="--xla_force_host_platform_device_count=4",
+  )
+  out = subprocess.run(
+    [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+  )
   assert out.returncode == 0, out.stderr[-2000:]
   w_row = next(line for line in out.stdout.splitlines() if line.startswith("│ w "))
   r_row = next(line for line in out.stdout.splitlines() if line.startswith("│ r "))
@@ -76,7 +84,8 @@ def test_piped_output_keeps_long_names_whole():
   """)
   env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=REPO, COLUMNS="")
   env.pop("COLUMNS")
-  out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                       text=True, timeout=120)
+  out = subprocess.run(
+    [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+  )
   assert out.returncode == 0, out.stderr[-2000:]
-  assert name in out.stdout          # not cut or wrapped although stdout is a pipe
+  assert name in out.stdout  # not cut or wrapped although stdout is a pipe

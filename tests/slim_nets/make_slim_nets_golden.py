@@ -43,6 +43,7 @@ Inputs are ``slim_net_configs.make_inputs(shape)`` (an integer hash, so not stor
 And ``data/full_size.json``: the variable names and shapes and the ``end_points`` keys of
 each net at its real (published) size, built in a graph without running it.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,8 +66,13 @@ from tensorflow.python.framework import tensor as _tf_tensor
 
 # Shim 1: tf_keras's legacy layers under their old module names.
 sys.modules.setdefault("tf_keras.legacy_tf_layers", _legacy_layers)
-for _name, _mod in (("base", _legacy_base), ("convolutional", _legacy_conv), ("core", _legacy_core),
-                    ("normalization", _legacy_norm), ("pooling", _legacy_pool)):
+for _name, _mod in (
+  ("base", _legacy_base),
+  ("convolutional", _legacy_conv),
+  ("core", _legacy_core),
+  ("normalization", _legacy_norm),
+  ("pooling", _legacy_pool),
+):
   sys.modules.setdefault("tf_keras.legacy_tf_layers." + _name, _mod)
 # Shim 2: ``ops.Tensor`` for tf_slim.layers.utils.constant_value.
 if not hasattr(_tf_ops, "Tensor"):
@@ -81,8 +87,12 @@ import slim_net_configs as net_configs  # noqa: E402
 
 DATA = os.path.join(HERE, "data")
 tf1 = tf.compat.v1
-MODULES = {"resnet_v2": resnet_v2, "inception_v3": inception_v3, "alexnet": alexnet,
-           "overfeat": overfeat}
+MODULES = {
+  "resnet_v2": resnet_v2,
+  "inception_v3": inception_v3,
+  "alexnet": alexnet,
+  "overfeat": overfeat,
+}
 
 
 def _build(name, inputs, is_training, full_size=False):
@@ -118,8 +128,11 @@ def make_net(name):
   rng = np.random.default_rng(cfg["seed"])
   x = net_configs.make_inputs(cfg["input_shape"])
   ckpt = os.path.join(out_dir, "model.ckpt")
-  meta = {"net": name, "tf_version": tf.__version__, "tf_slim_version": tf_slim.__version__
-          if hasattr(tf_slim, "__version__") else "1.1.0"}
+  meta = {
+    "net": name,
+    "tf_version": tf.__version__,
+    "tf_slim_version": tf_slim.__version__ if hasattr(tf_slim, "__version__") else "1.1.0",
+  }
   arrays = {}
 
   # Training graph: variables, collections, batch-norm updates, training logits.
@@ -130,10 +143,10 @@ def make_net(name):
     logits, end_points = _build(name, inputs, is_training=True)
     meta["variables"] = [[v.op.name, v.shape.as_list()] for v in tf1.global_variables()]
     meta["collections"] = {
-        "model_variables": _names(tf1.GraphKeys.MODEL_VARIABLES),
-        "trainable_variables": _names(tf1.GraphKeys.TRAINABLE_VARIABLES),
-        "moving_vars": _names("moving_vars"),
-        "regularization_losses": _names(tf1.GraphKeys.REGULARIZATION_LOSSES),
+      "model_variables": _names(tf1.GraphKeys.MODEL_VARIABLES),
+      "trainable_variables": _names(tf1.GraphKeys.TRAINABLE_VARIABLES),
+      "moving_vars": _names("moving_vars"),
+      "regularization_losses": _names(tf1.GraphKeys.REGULARIZATION_LOSSES),
     }
     meta["end_points_train"] = _end_points(end_points)
     meta["logits_name"] = logits.op.name
@@ -147,7 +160,9 @@ def make_net(name):
       saver.save(sess, ckpt, write_meta_graph=False, write_state=False)
       meta["regularization_loss"] = float(sess.run(reg_loss))
       if update_ops:
-        moving = [v for v in tf1.global_variables() if v.op.name.rsplit("/", 1)[-1].startswith("moving_")]
+        moving = [
+          v for v in tf1.global_variables() if v.op.name.rsplit("/", 1)[-1].startswith("moving_")
+        ]
         train_logits, _ = sess.run([logits, update_ops], {inputs: x})
         for v, value in zip(moving, sess.run(moving)):
           arrays["update/" + v.op.name] = value
@@ -169,8 +184,10 @@ def make_net(name):
     json.dump(meta, f, indent=1)
   size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir))
   n_params = sum(int(np.prod(s)) for _, s in meta["variables"])
-  print(f"{name}: {len(meta['variables'])} variables, {n_params} values, {size / 1e3:.0f} kB, "
-        f"{len(meta['end_points_eval'])} end points")
+  print(
+    f"{name}: {len(meta['variables'])} variables, {n_params} values, {size / 1e3:.0f} kB, "
+    f"{len(meta['end_points_eval'])} end points"
+  )
 
 
 def make_full_size():
@@ -182,10 +199,10 @@ def make_full_size():
       inputs = tf1.placeholder(tf.float32, shape, name="inputs")
       logits, end_points = _build(name, inputs, is_training=False, full_size=True)
       out[name] = {
-          "input_shape": shape,
-          "variables": [[v.op.name, v.shape.as_list()] for v in tf1.global_variables()],
-          "end_points": _end_points(end_points),
-          "logits_shape": logits.shape.as_list(),
+        "input_shape": shape,
+        "variables": [[v.op.name, v.shape.as_list()] for v in tf1.global_variables()],
+        "end_points": _end_points(end_points),
+        "logits_shape": logits.shape.as_list(),
       }
       n = sum(int(np.prod(s)) for _, s in out[name]["variables"])
       print(f"{name} full size: {len(out[name]['variables'])} variables, {n} values")

@@ -5,6 +5,7 @@
 tests) as its docstring shows, inside its ``*_arg_scope()``. ``slim`` is ``tf_slim`` or
 ``varscope_jax.contrib.slim``: only ``arg_scope`` and ``add_arg_scope`` are taken from it.
 """
+
 from __future__ import annotations
 
 import types
@@ -14,12 +15,24 @@ import numpy as np
 NUM_CLASSES = 5
 
 CONFIGS = {
-    "resnet_v2": {"seed": 1, "input_shape": [2, 32, 32, 3], "full_input_shape": [1, 224, 224, 3]},
-    "inception_v3": {"seed": 2, "input_shape": [2, 107, 107, 3], "full_input_shape": [1, 299, 299, 3]},
-    "alexnet": {"seed": 3, "input_shape": [2, 224, 224, 3], "full_input_shape": [1, 224, 224, 3],
-                "width_divisor": 32},
-    "overfeat": {"seed": 4, "input_shape": [2, 231, 231, 3], "full_input_shape": [1, 231, 231, 3],
-                 "width_divisor": 64},
+  "resnet_v2": {"seed": 1, "input_shape": [2, 32, 32, 3], "full_input_shape": [1, 224, 224, 3]},
+  "inception_v3": {
+    "seed": 2,
+    "input_shape": [2, 107, 107, 3],
+    "full_input_shape": [1, 299, 299, 3],
+  },
+  "alexnet": {
+    "seed": 3,
+    "input_shape": [2, 224, 224, 3],
+    "full_input_shape": [1, 224, 224, 3],
+    "width_divisor": 32,
+  },
+  "overfeat": {
+    "seed": 4,
+    "input_shape": [2, 231, 231, 3],
+    "full_input_shape": [1, 231, 231, 3],
+    "width_divisor": 64,
+  },
 }
 
 
@@ -60,16 +73,22 @@ def build(name, modules, slim, inputs, is_training, full_size=False):
       if full_size:
         return mod.resnet_v2_50(inputs, 1000, is_training=is_training)
       blocks = [
-          mod.resnet_v2_block("block1", base_depth=4, num_units=2, stride=2),
-          mod.resnet_v2_block("block2", base_depth=8, num_units=2, stride=1),
+        mod.resnet_v2_block("block1", base_depth=4, num_units=2, stride=2),
+        mod.resnet_v2_block("block2", base_depth=8, num_units=2, stride=1),
       ]
       return mod.resnet_v2(inputs, blocks, NUM_CLASSES, is_training=is_training, scope="resnet_v2")
   if name == "inception_v3":
     with slim.arg_scope(mod.inception_v3_arg_scope()):
       if full_size:
         return mod.inception_v3(inputs, 1000, is_training=is_training)
-      return mod.inception_v3(inputs, NUM_CLASSES, is_training=is_training, dropout_keep_prob=1.0,
-                              depth_multiplier=0.05, min_depth=2)
+      return mod.inception_v3(
+        inputs,
+        NUM_CLASSES,
+        is_training=is_training,
+        dropout_keep_prob=1.0,
+        depth_multiplier=0.05,
+        min_depth=2,
+      )
   fn = {"alexnet": "alexnet_v2", "overfeat": "overfeat"}[name]
   scope_fn = getattr(mod, fn + "_arg_scope")
   if full_size:

@@ -7,6 +7,7 @@ TensorFlow is not imported), rewrites the folder once per process with
 ``get_shape()`` static shapes) and imports the rewritten module ``name`` from it as a
 package, so ``from . import resnet_utils`` inside it works.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,7 +25,7 @@ _STATE: dict = {}
 
 
 def nets_folder() -> str:
-  spec = importlib.util.find_spec("tf_slim")   # finds the package without importing it
+  spec = importlib.util.find_spec("tf_slim")  # finds the package without importing it
   if spec is None or not spec.submodule_search_locations:
     raise ImportError("the tf-slim package (its source) is needed: pip install tf-slim")
   return os.path.join(list(spec.submodule_search_locations)[0], "nets")
@@ -40,7 +41,7 @@ def _rewrite():
   if "out" not in _STATE:
     out = os.path.join(tempfile.mkdtemp(prefix="slim_nets_"), PACKAGE)
     _STATE["report"] = upgrade.upgrade_files([nets_folder()], output=out)
-    package = types.ModuleType(PACKAGE)    # the folder as a package (its __init__ not run)
+    package = types.ModuleType(PACKAGE)  # the folder as a package (its __init__ not run)
     package.__path__ = [out]
     sys.modules[PACKAGE] = package
     _STATE["out"] = out

@@ -7,6 +7,7 @@
 Golden data: ``data/<net>/`` (TF's Saver checkpoint, its logits, end points and batch-norm
 updates) and ``data/full_size.json``.
 """
+
 import json
 import os
 
@@ -91,16 +92,17 @@ def test_variables_and_collections_equal_tf(name, modules):
 @pytest.mark.parametrize("name", RUNS)
 def test_tf_checkpoint_loads_and_logits_equal_tf(name, modules):
   meta, expected = _golden(name)
-  params = vs.load_tf1_checkpoint(os.path.join(DATA, name, "model.ckpt"))   # no renaming
+  params = vs.load_tf1_checkpoint(os.path.join(DATA, name, "model.ckpt"))  # no renaming
   assert sorted(n for n, _ in vs.flatten_params(params)) == sorted(n for n, _ in meta["variables"])
   seen = []
   t = _transformed(name, modules, seen)
   apply = jax.jit(lambda p, x: t.apply(p, x, False, strict=True))
   logits, end_points, reg_loss = apply(params, _inputs(name))
   np.testing.assert_allclose(np.asarray(logits), expected["logits_eval"], rtol=0, atol=1e-5)
-  assert seen[-1] == [k for k, _ in meta["end_points_eval"]]          # keys, in TF's order
+  assert seen[-1] == [k for k, _ in meta["end_points_eval"]]  # keys, in TF's order
   assert {k: list(v.shape) for k, v in end_points.items()} == dict(
-      (k, s) for k, s in meta["end_points_eval"])
+    (k, s) for k, s in meta["end_points_eval"]
+  )
   np.testing.assert_allclose(float(reg_loss), meta["regularization_loss"], rtol=1e-5)
 
 
@@ -112,14 +114,15 @@ def test_training_mode_logits_and_batch_norm_updates_equal_tf(name, modules):
   t = _transformed(name, modules, seen)
   step = jax.jit(lambda p, x: t.apply(p, x, True, mutable=True))
   (logits, end_points, _), new_params = step(params, _inputs(name))
-  np.testing.assert_allclose(np.asarray(logits), expected["logits_train"], rtol=0,
-                             atol=TRAIN_TOL.get(name, 1e-5))
+  np.testing.assert_allclose(
+    np.asarray(logits), expected["logits_train"], rtol=0, atol=TRAIN_TOL.get(name, 1e-5)
+  )
   assert seen[-1] == [k for k, _ in meta["end_points_train"]]
-  updates = {k[len("update/"):]: expected[k] for k in expected.files if k.startswith("update/")}
+  updates = {k[len("update/") :]: expected[k] for k in expected.files if k.startswith("update/")}
   assert len(updates) == meta["num_update_ops"]
   flat_new, flat_old = dict(vs.flatten_params(new_params)), dict(vs.flatten_params(params))
   changed = sorted(n for n in flat_new if not np.array_equal(flat_new[n], flat_old[n]))
-  assert changed == sorted(updates)          # exactly the moving statistics change
+  assert changed == sorted(updates)  # exactly the moving statistics change
   for n, value in updates.items():
     np.testing.assert_allclose(np.asarray(flat_new[n]), value, rtol=0, atol=1e-6, err_msg=n)
 
@@ -140,15 +143,17 @@ def test_fine_tuning_new_head_body_from_tf_checkpoint(modules):
   mod = modules["resnet_v2"]
   ckpt = os.path.join(DATA, "resnet_v2", "model.ckpt")
 
-  def net(x, is_training):           # the same body, a new 7-way head
+  def net(x, is_training):  # the same body, a new 7-way head
     with slim.arg_scope(mod.resnet_arg_scope()):
-      blocks = [mod.resnet_v2_block("block1", base_depth=4, num_units=2, stride=2),
-                mod.resnet_v2_block("block2", base_depth=8, num_units=2, stride=1)]
+      blocks = [
+        mod.resnet_v2_block("block1", base_depth=4, num_units=2, stride=2),
+        mod.resnet_v2_block("block2", base_depth=8, num_units=2, stride=1),
+      ]
       return mod.resnet_v2(x, blocks, 7, is_training=is_training, scope="resnet_v2")
 
   x = _inputs("resnet_v2")
   vs.reset_default_graph()
-  net(x[:1], False)                  # build once, as a TF1 script builds its graph
+  net(x[:1], False)  # build once, as a TF1 script builds its graph
   to_restore = slim.get_variables_to_restore(exclude=["resnet_v2/logits"])
   names = [slim.get_variable_full_name(v) for v in to_restore]
   assert len(names) == 74 and not any(n.startswith("resnet_v2/logits") for n in names)
@@ -158,7 +163,7 @@ def test_fine_tuning_new_head_body_from_tf_checkpoint(modules):
   tf_values = dict(vs.flatten_params(vs.load_tf1_checkpoint(ckpt)))
   for name, value in vs.flatten_params(params):
     if name.startswith("resnet_v2/logits/"):
-      assert value is dict(vs.flatten_params(fresh))[name]          # the new head
+      assert value is dict(vs.flatten_params(fresh))[name]  # the new head
       assert value.shape[-1] == 7
     else:
       np.testing.assert_array_equal(np.asarray(value), np.asarray(tf_values[name]), err_msg=name)

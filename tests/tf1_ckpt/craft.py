@@ -5,6 +5,7 @@ Not part of varscope_jax: it exists to build malformed inputs for the reader's c
 every field can be set by hand. The layout follows TF's ``tensor_bundle.cc`` and LevelDB's
 ``table_builder.cc`` (blocks of prefix-compressed entries, 5-byte trailers, 48-byte footer).
 """
+
 from __future__ import annotations
 
 import struct
@@ -21,11 +22,31 @@ except ImportError:  # pragma: no cover
 
 MAGIC = 0xDB4775248B80FB57
 DTYPE_ENUMS = {
-    "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "complex64": 8,
-    "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17, "complex128": 18, "float16": 19,
-    "uint32": 22, "uint64": 23, "float8_e5m2": 24, "float8_e4m3fn": 25, "float8_e4m3fnuz": 26,
-    "float8_e4m3b11fnuz": 27, "float8_e5m2fnuz": 28, "int4": 29, "uint4": 30, "int2": 31,
-    "uint2": 32, "float4_e2m1fn": 33,
+  "float32": 1,
+  "float64": 2,
+  "int32": 3,
+  "uint8": 4,
+  "int16": 5,
+  "int8": 6,
+  "complex64": 8,
+  "int64": 9,
+  "bool": 10,
+  "bfloat16": 14,
+  "uint16": 17,
+  "complex128": 18,
+  "float16": 19,
+  "uint32": 22,
+  "uint64": 23,
+  "float8_e5m2": 24,
+  "float8_e4m3fn": 25,
+  "float8_e4m3fnuz": 26,
+  "float8_e4m3b11fnuz": 27,
+  "float8_e5m2fnuz": 28,
+  "int4": 29,
+  "uint4": 30,
+  "int2": 31,
+  "uint2": 32,
+  "float4_e2m1fn": 33,
 }
 
 
@@ -67,7 +88,8 @@ def slice_proto(extents) -> bytes:
   out = b""
   for start, length in extents:
     body = (field_varint(1, start) if start else b"") + (
-        field_varint(2, length) if length is not None else b"")
+      field_varint(2, length) if length is not None else b""
+    )
     out += field_bytes(1, body)
   return out
 
@@ -88,12 +110,16 @@ def entry_proto(dtype: int, shape, *, shard_id=0, offset=0, size=0, crc=None, sl
 
 
 def header_proto(num_shards: int = 1, big_endian: bool = False) -> bytes:
-  return field_varint(1, num_shards) + (field_varint(2, 1) if big_endian else b"") + \
-      field_bytes(3, field_varint(1, 1))
+  return (
+    field_varint(1, num_shards)
+    + (field_varint(2, 1) if big_endian else b"")
+    + field_bytes(3, field_varint(1, 1))
+  )
 
 
 # ---------------------------------------------------------------------------
 # OrderedCode for slice keys (as tensorflow/core/lib/strings/ordered_code.cc).
+
 
 def _ordered_num(value: int) -> bytes:
   body = value.to_bytes((value.bit_length() + 7) // 8, "big") if value else b""
@@ -105,8 +131,19 @@ def _ordered_signed_num(value: int) -> bytes:
   if x < 64:
     return bytes([(0x80 ^ value) & 0xFF])
   length = x.bit_length() // 7 + 1
-  header = [(0, 0), (0x80, 0), (0xC0, 0), (0xE0, 0), (0xF0, 0), (0xF8, 0), (0xFC, 0),
-            (0xFE, 0), (0xFF, 0), (0xFF, 0x80), (0xFF, 0xC0)][length]
+  header = [
+    (0, 0),
+    (0x80, 0),
+    (0xC0, 0),
+    (0xE0, 0),
+    (0xF0, 0),
+    (0xF8, 0),
+    (0xFC, 0),
+    (0xFE, 0),
+    (0xFF, 0),
+    (0xFF, 0x80),
+    (0xFF, 0xC0),
+  ][length]
   raw = bytearray((value & ((1 << (8 * length)) - 1)).to_bytes(length, "big"))
   raw[0] ^= header[0]
   raw[1] ^= header[1]
@@ -125,6 +162,7 @@ def slice_key(name: str, extents) -> bytes:
 
 # ---------------------------------------------------------------------------
 # SSTable.
+
 
 def block(entries, restart_interval: int = 16) -> bytes:
   """A LevelDB block of sorted ``(key, value)`` pairs, prefix-compressed as LevelDB does."""
@@ -147,8 +185,9 @@ def block(entries, restart_interval: int = 16) -> bytes:
 
 
 def with_trailer(body: bytes, compression: int = 0) -> bytes:
-  return body + bytes([compression]) + struct.pack(
-      "<I", mask_crc(crc32c(body + bytes([compression]))))
+  return (
+    body + bytes([compression]) + struct.pack("<I", mask_crc(crc32c(body + bytes([compression]))))
+  )
 
 
 def sstable(entries, block_entries: int = 64, raw_blocks=None, compression: int = 0) -> bytes:
@@ -156,12 +195,17 @@ def sstable(entries, block_entries: int = 64, raw_blocks=None, compression: int 
   bodies (each is given a correct trailer) to craft malformed ones; ``compression`` is the
   data blocks' compression byte."""
   entries = sorted(entries)
-  bodies = raw_blocks if raw_blocks is not None else [
-      block(entries[i:i + block_entries]) for i in range(0, max(len(entries), 1), block_entries)]
+  bodies = (
+    raw_blocks
+    if raw_blocks is not None
+    else [
+      block(entries[i : i + block_entries]) for i in range(0, max(len(entries), 1), block_entries)
+    ]
+  )
   data, index = bytearray(), []
   for i, body in enumerate(bodies):
     handle = varint(len(data)) + varint(len(body))
-    chunk = entries[i * block_entries:(i + 1) * block_entries]
+    chunk = entries[i * block_entries : (i + 1) * block_entries]
     if raw_blocks is not None:  # crafted blocks: separators above any key they may hold
       index.append((b"\xff" * 16 + bytes([i]), handle))
     else:
@@ -181,9 +225,16 @@ def sstable(entries, block_entries: int = 64, raw_blocks=None, compression: int 
 # ---------------------------------------------------------------------------
 # Whole bundles.
 
-def write_bundle(prefix: str, tensors: dict, *, sliced: dict | None = None,
-                 num_shards: int = 1, header: bytes | None = None,
-                 entries: dict | None = None) -> None:
+
+def write_bundle(
+  prefix: str,
+  tensors: dict,
+  *,
+  sliced: dict | None = None,
+  num_shards: int = 1,
+  header: bytes | None = None,
+  entries: dict | None = None,
+) -> None:
   """Writes ``prefix.index`` and ``prefix.data-00000-of-00001`` like TF's ``SaveV2``.
 
   Args:
@@ -202,14 +253,16 @@ def write_bundle(prefix: str, tensors: dict, *, sliced: dict | None = None,
     return dict(offset=offset, size=len(raw), crc=mask_crc(crc32c(raw)))
 
   for name, array in tensors.items():
-    table[name.encode()] = entry_proto(DTYPE_ENUMS[np.dtype(array.dtype).name], array.shape,
-                                       **add(array))
+    table[name.encode()] = entry_proto(
+      DTYPE_ENUMS[np.dtype(array.dtype).name], array.shape, **add(array)
+    )
   for name, (full_shape, parts) in (sliced or {}).items():
     dtype = DTYPE_ENUMS[np.dtype(parts[0][1].dtype).name]
     table[name.encode()] = entry_proto(dtype, full_shape, slices=[e for e, _ in parts])
     for extents, array in parts:
-      table[slice_key(name, extents)] = entry_proto(DTYPE_ENUMS[np.dtype(array.dtype).name],
-                                                    array.shape, **add(array))
+      table[slice_key(name, extents)] = entry_proto(
+        DTYPE_ENUMS[np.dtype(array.dtype).name], array.shape, **add(array)
+      )
   table.update(entries or {})
   with open(prefix + ".index", "wb") as f:
     f.write(sstable(list(table.items())))

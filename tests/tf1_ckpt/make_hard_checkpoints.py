@@ -20,6 +20,7 @@ Everything is written by TensorFlow's own ``SaveV2`` op, under ``tests/tf1_ckpt/
   dtype), keyed by tensor name, and ``grid/v``; ``restore_errors.json``: what TF's own
   ``RestoreV2`` says about each malformed bundle.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,16 +35,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "hard")
 
 LOW = {  # dtype name -> values exactly representable in it
-    "float8_e5m2": [0.0, 1.5, -3.0, 57344.0],
-    "float8_e4m3fn": [0.0, 1.125, -448.0, 0.015625],
-    "float8_e4m3fnuz": [0.0, 1.125, -240.0, 0.0078125],
-    "float8_e4m3b11fnuz": [0.0, 1.125, -30.0, 0.5],
-    "float8_e5m2fnuz": [0.0, 1.5, -57344.0, 0.25],
-    "int4": [-8, -1, 0, 7],
-    "uint4": [0, 1, 9, 15],
-    "int2": [-2, -1, 0, 1],
-    "uint2": [0, 1, 2, 3],
-    "float4_e2m1fn": [0.0, 0.5, -1.5, 6.0],
+  "float8_e5m2": [0.0, 1.5, -3.0, 57344.0],
+  "float8_e4m3fn": [0.0, 1.125, -448.0, 0.015625],
+  "float8_e4m3fnuz": [0.0, 1.125, -240.0, 0.0078125],
+  "float8_e4m3b11fnuz": [0.0, 1.125, -30.0, 0.5],
+  "float8_e5m2fnuz": [0.0, 1.5, -57344.0, 0.25],
+  "int4": [-8, -1, 0, 7],
+  "uint4": [0, 1, 9, 15],
+  "int2": [-2, -1, 0, 1],
+  "uint2": [0, 1, 2, 3],
+  "float4_e2m1fn": [0.0, 0.5, -1.5, 6.0],
 }
 
 
@@ -64,36 +65,51 @@ def main() -> None:
   names.append("wide/int64_small")
   tensors.append(tf.constant(small))
   expected["wide/int64_small"] = small
-  tf.raw_ops.SaveV2(prefix=os.path.join(OUT, "dtypes.ckpt"), tensor_names=names,
-                    shape_and_slices=[""] * len(names), tensors=tensors)
-  restored = tf.raw_ops.RestoreV2(prefix=os.path.join(OUT, "dtypes.ckpt"), tensor_names=names,
-                                  shape_and_slices=[""] * len(names),
-                                  dtypes=[t.dtype for t in tensors])
+  tf.raw_ops.SaveV2(
+    prefix=os.path.join(OUT, "dtypes.ckpt"),
+    tensor_names=names,
+    shape_and_slices=[""] * len(names),
+    tensors=tensors,
+  )
+  restored = tf.raw_ops.RestoreV2(
+    prefix=os.path.join(OUT, "dtypes.ckpt"),
+    tensor_names=names,
+    shape_and_slices=[""] * len(names),
+    dtypes=[t.dtype for t in tensors],
+  )
   for name, value in zip(names, restored):
     assert value.numpy().astype(np.float64).tolist() == expected[name].tolist(), name
 
   full = np.arange(24, dtype=np.float32).reshape(4, 6)
   expected["grid/v"] = full
   bundles = {
-      "grid": [("4 6 0,2:0,3", full[0:2, 0:3]), ("4 6 0,2:3,3", full[0:2, 3:6]),
-               ("4 6 2,2:-", full[2:4])],
-      "dropped": [("4 6 0,2:-", full[0:2])],
-      "overlap": [("4 6 0,3:-", full[0:3]), ("4 6 2,2:-", full[2:4])],
+    "grid": [
+      ("4 6 0,2:0,3", full[0:2, 0:3]),
+      ("4 6 0,2:3,3", full[0:2, 3:6]),
+      ("4 6 2,2:-", full[2:4]),
+    ],
+    "dropped": [("4 6 0,2:-", full[0:2])],
+    "overlap": [("4 6 0,3:-", full[0:3]), ("4 6 2,2:-", full[2:4])],
   }
   errors = {}
   for bundle, slices in bundles.items():
     prefix = os.path.join(OUT, bundle + ".ckpt")
-    tf.raw_ops.SaveV2(prefix=prefix, tensor_names=["v"] * len(slices),
-                      shape_and_slices=[spec for spec, _ in slices],
-                      tensors=[tf.constant(part) for _, part in slices])
+    tf.raw_ops.SaveV2(
+      prefix=prefix,
+      tensor_names=["v"] * len(slices),
+      shape_and_slices=[spec for spec, _ in slices],
+      tensors=[tf.constant(part) for _, part in slices],
+    )
     try:
-      value = tf.raw_ops.RestoreV2(prefix=prefix, tensor_names=["v"], shape_and_slices=[""],
-                                   dtypes=[tf.float32])[0].numpy()
+      value = tf.raw_ops.RestoreV2(
+        prefix=prefix, tensor_names=["v"], shape_and_slices=[""], dtypes=[tf.float32]
+      )[0].numpy()
       assert bundle == "grid" and value.tolist() == full.tolist(), bundle
     except tf.errors.OpError as e:
       assert bundle != "grid", e
-      message = re.sub(r"^\{\{function_node [^}]*\}\}\s*|\s*\[Op:RestoreV2\]$", "",
-                       e.message.splitlines()[0])
+      message = re.sub(
+        r"^\{\{function_node [^}]*\}\}\s*|\s*\[Op:RestoreV2\]$", "", e.message.splitlines()[0]
+      )
       errors[bundle] = f"{type(e).__name__}: {message}"
   np.savez(os.path.join(OUT, "expected.npz"), **expected)
   with open(os.path.join(OUT, "restore_errors.json"), "w") as f:

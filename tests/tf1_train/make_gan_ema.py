@@ -21,6 +21,7 @@ every variable's value, the step; for ``scoped_step`` the gradient TF applied at
 step and the variables after it (a resumed schedule that restarted at step 0 would not
 give them).
 """
+
 from __future__ import annotations
 
 import json
@@ -68,15 +69,18 @@ def gan(expected, arrays):
     d_real, d_fake = discriminator(real, False), discriminator(fake, True)
     xent = tf.nn.sigmoid_cross_entropy_with_logits
     with tf1.name_scope("discriminator_loss"):
-      d_loss = tf.reduce_mean(xent(labels=tf.ones_like(d_real), logits=d_real) +
-                              xent(labels=tf.zeros_like(d_fake), logits=d_fake))
+      d_loss = tf.reduce_mean(
+        xent(labels=tf.ones_like(d_real), logits=d_real)
+        + xent(labels=tf.zeros_like(d_fake), logits=d_fake)
+      )
     with tf1.name_scope("generator_loss"):
       g_loss = tf.reduce_mean(xent(labels=tf.ones_like(d_fake), logits=d_fake))
     d_vars = tf1.trainable_variables("discriminator")
     g_vars = tf1.trainable_variables("generator")
     d_train = tf1.train.AdamOptimizer(2e-3, beta1=0.5).minimize(d_loss, var_list=d_vars)
     g_train = tf1.train.AdamOptimizer(2e-3, beta1=0.5).minimize(
-        g_loss, var_list=g_vars, global_step=global_step)
+      g_loss, var_list=g_vars, global_step=global_step
+    )
     var_ema = tf1.train.ExponentialMovingAverage(0.9)
     loss_ema = tf1.train.ExponentialMovingAverage(0.9, zero_debias=True)
     with tf.control_dependencies([d_train, g_train]):
@@ -85,19 +89,23 @@ def gan(expected, arrays):
     with tf1.Session(graph=g) as sess:
       sess.run(tf1.global_variables_initializer())
       for _ in range(4):
-        sess.run(train, {z: rng.standard_normal((6, 4)).astype(np.float32),
-                         real: rng.standard_normal((6, 2)).astype(np.float32) + 2})
+        sess.run(
+          train,
+          {
+            z: rng.standard_normal((6, 4)).astype(np.float32),
+            real: rng.standard_normal((6, 2)).astype(np.float32) + 2,
+          },
+        )
       prefix = _fresh("gan_ema")
       saver.save(sess, prefix, write_meta_graph=False)
       for v in tf1.global_variables():
         arrays["gan_ema|" + v.op.name] = sess.run(v)
       expected["gan_ema"] = {
-          "list_variables": [[n, s] for n, s in tf1.train.list_variables(prefix)],
-          "global_step": int(sess.run(global_step)),
-          "loss_shadows": [loss_ema.average_name(d_loss), loss_ema.average_name(g_loss)],
-          "model_variables": [v.op.name for v in tf1.global_variables()
-                              if v in d_vars + g_vars],
-          "var_shadows": {v.op.name: var_ema.average_name(v) for v in g_vars},
+        "list_variables": [[n, s] for n, s in tf1.train.list_variables(prefix)],
+        "global_step": int(sess.run(global_step)),
+        "loss_shadows": [loss_ema.average_name(d_loss), loss_ema.average_name(g_loss)],
+        "model_variables": [v.op.name for v in tf1.global_variables() if v in d_vars + g_vars],
+        "var_shadows": {v.op.name: var_ema.average_name(v) for v in g_vars},
       }
 
 
@@ -129,17 +137,16 @@ def scoped_step(expected, arrays):
       prefix = _fresh("scoped_step")
       saver.save(sess, prefix, write_meta_graph=False)
       feed = {x: x_all[3], y: y_all[3]}
-      arrays["scoped_step|grads"] = np.concatenate(
-          [gr.ravel() for gr in sess.run(grads, feed)])
+      arrays["scoped_step|grads"] = np.concatenate([gr.ravel() for gr in sess.run(grads, feed)])
       sess.run(train, feed)
-      arrays["scoped_step|params"] = np.concatenate(
-          [v.ravel() for v in sess.run(variables)])
+      arrays["scoped_step|params"] = np.concatenate([v.ravel() for v in sess.run(variables)])
       expected["scoped_step"] = {
-          "list_variables": [[n, s] for n, s in tf1.train.list_variables(prefix)],
-          "global_step_name": global_step.op.name,
-          "global_step": 3, "lr": {"initial": 0.05, "decay_steps": 1, "decay_rate": 0.5},
-          "variables": [v.op.name for v in variables],
-          "tf_get_global_step": tf1.train.get_global_step(g).op.name,
+        "list_variables": [[n, s] for n, s in tf1.train.list_variables(prefix)],
+        "global_step_name": global_step.op.name,
+        "global_step": 3,
+        "lr": {"initial": 0.05, "decay_steps": 1, "decay_rate": 0.5},
+        "variables": [v.op.name for v in variables],
+        "tf_get_global_step": tf1.train.get_global_step(g).op.name,
       }
 
 

@@ -33,6 +33,7 @@ next 3 steps on new batches (``train|grads``, ``train|params``).
 (so TF's verdict holds for today's writer), that TF read every value exactly, and that
 TF's resumed steps equal ours from the same files.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,27 +58,27 @@ def values() -> dict[str, np.ndarray]:
   """``{scoped name: value}`` that ``write`` saves (deterministic)."""
   rng = np.random.default_rng(7)
   out = {
-      "model/fc1/w": rng.standard_normal((3, 4)).astype(np.float32),
-      "model/fc1/b": np.linspace(-1, 1, 4).astype(np.float32),
-      "dtypes/float32": rng.standard_normal((2, 3)).astype(np.float32),
-      "dtypes/float64": rng.standard_normal(3),
-      "dtypes/float16": np.array([0.5, -65504.0, 1e-3], np.float16),
-      "dtypes/bfloat16": np.array([1.0, -2.5, 3.140625], ml_dtypes.bfloat16),
-      "dtypes/int8": np.array([[-128, 0], [1, 127]], np.int8),
-      "dtypes/int16": np.array([-(2**15), 5, 2**15 - 1], np.int16),
-      "dtypes/int32": np.array([-(2**31), 0, 2**31 - 1], np.int32),
-      "dtypes/int64": np.array([-(2**63), 2**62, 2**63 - 1], np.int64),
-      "dtypes/uint8": np.array([0, 7, 255], np.uint8),
-      "dtypes/uint16": np.array([0, 2**16 - 1], np.uint16),
-      "dtypes/uint32": np.array([0, 2**32 - 1], np.uint32),
-      "dtypes/uint64": np.array([0, 2**64 - 1], np.uint64),
-      "dtypes/bool": np.array([[True], [False]]),
-      "dtypes/complex64": np.array([1 + 2j, -3.5j], np.complex64),
-      "dtypes/complex128": np.array([[1e300 + 1j]], np.complex128),
-      "dtypes/string": np.array([[b"a", b"bc"], [b"", b"\x00\xff" * 70]], dtype=object),
-      "shapes/scalar": np.float32(3.25),
-      "shapes/empty": np.zeros((0, 3), np.float32),
-      "shapes/rank4": np.arange(2 * 3 * 1 * 2, dtype=np.int32).reshape(2, 3, 1, 2),
+    "model/fc1/w": rng.standard_normal((3, 4)).astype(np.float32),
+    "model/fc1/b": np.linspace(-1, 1, 4).astype(np.float32),
+    "dtypes/float32": rng.standard_normal((2, 3)).astype(np.float32),
+    "dtypes/float64": rng.standard_normal(3),
+    "dtypes/float16": np.array([0.5, -65504.0, 1e-3], np.float16),
+    "dtypes/bfloat16": np.array([1.0, -2.5, 3.140625], ml_dtypes.bfloat16),
+    "dtypes/int8": np.array([[-128, 0], [1, 127]], np.int8),
+    "dtypes/int16": np.array([-(2**15), 5, 2**15 - 1], np.int16),
+    "dtypes/int32": np.array([-(2**31), 0, 2**31 - 1], np.int32),
+    "dtypes/int64": np.array([-(2**63), 2**62, 2**63 - 1], np.int64),
+    "dtypes/uint8": np.array([0, 7, 255], np.uint8),
+    "dtypes/uint16": np.array([0, 2**16 - 1], np.uint16),
+    "dtypes/uint32": np.array([0, 2**32 - 1], np.uint32),
+    "dtypes/uint64": np.array([0, 2**64 - 1], np.uint64),
+    "dtypes/bool": np.array([[True], [False]]),
+    "dtypes/complex64": np.array([1 + 2j, -3.5j], np.complex64),
+    "dtypes/complex128": np.array([[1e300 + 1j]], np.complex128),
+    "dtypes/string": np.array([[b"a", b"bc"], [b"", b"\x00\xff" * 70]], dtype=object),
+    "shapes/scalar": np.float32(3.25),
+    "shapes/empty": np.zeros((0, 3), np.float32),
+    "shapes/rank4": np.arange(2 * 3 * 1 * 2, dtype=np.int32).reshape(2, 3, 1, 2),
   }
   for i in range(300):
     out[f"many/layer_{i:03d}/kernel"] = np.asarray(i, np.int32)
@@ -92,6 +93,7 @@ def resumed_adam_run():
   """
   import optax
   import varscope_jax as vs
+
   ckpt = os.path.join(DATA, "adam")
   params = vs.load_tf1_checkpoint(ckpt)
   params.pop("global_step")
@@ -99,12 +101,16 @@ def resumed_adam_run():
   state = vs.load_tf1_optimizer_state(ckpt, tx, params)
   with np.load(os.path.join(DATA, "expected.npz")) as npz:
     rows = npz["adam|grads"]
-  shapes = [("model/fc1/w", (3, 4)), ("model/fc1/b", (4,)), ("model/fc2/w", (4, 2)),
-            ("model/fc2/b", (2,))]
+  shapes = [
+    ("model/fc1/w", (3, 4)),
+    ("model/fc1/b", (4,)),
+    ("model/fc2/w", (4, 2)),
+    ("model/fc2/b", (2,)),
+  ]
   for row in rows:
     flat, i = {}, 0
     for name, shape in shapes:
-      flat[name] = row[i:i + int(np.prod(shape))].reshape(shape)
+      flat[name] = row[i : i + int(np.prod(shape))].reshape(shape)
       i += int(np.prod(shape))
     updates, state = tx.update(vs.unflatten_params(flat), state, params)
     params = optax.apply_updates(params, updates)
@@ -113,6 +119,7 @@ def resumed_adam_run():
 
 def write() -> None:
   import varscope_jax as vs  # the dev venv, this checkout (PYTHONPATH=$PWD)
+
   for folder in (FOLDER, TRAIN_FOLDER):
     if os.path.exists(folder):
       for name in os.listdir(folder):
@@ -120,13 +127,17 @@ def write() -> None:
   params = vs.unflatten_params({k: v for k, v in values().items()})
   print(vs.save_tf1_checkpoint(PREFIX, params, step=STEP))
   params, state = resumed_adam_run()
-  print(vs.save_tf1_checkpoint(os.path.join(TRAIN_FOLDER, "model.ckpt"), params,
-                               step=TRAIN_STEP, opt_state=state))
+  print(
+    vs.save_tf1_checkpoint(
+      os.path.join(TRAIN_FOLDER, "model.ckpt"), params, step=TRAIN_STEP, opt_state=state
+    )
+  )
 
 
 def resume_training(tf, got) -> None:
   """TF1's AdamOptimizer resumes from the slots varscope_jax wrote; 3 steps recorded."""
   import make_tf1_training as golden  # the TF program that made the training runs
+
   tf1 = tf.compat.v1
   latest = tf.train.latest_checkpoint(TRAIN_FOLDER)
   data = golden.batches(2)[:3]  # new batches
@@ -153,6 +164,7 @@ def resume_training(tf, got) -> None:
 def read() -> None:
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
   import tensorflow as tf
+
   tf1 = tf.compat.v1
   tf1.disable_eager_execution()
   latest = tf.train.latest_checkpoint(FOLDER)
@@ -183,13 +195,15 @@ def read() -> None:
     saver = tf1.train.Saver([w, b, step])
     with tf1.Session(graph=graph) as sess:
       saver.restore(sess, latest)
-      got["saver|model/fc1/w"], got["saver|model/fc1/b"], got["saver|global_step"] = (
-          sess.run([w, b, step]))
+      got["saver|model/fc1/w"], got["saver|model/fc1/b"], got["saver|global_step"] = sess.run(
+        [w, b, step]
+      )
   # A TF1 graph that partitions model/fc1/w in two restores its slices from the full
   # tensor varscope_jax wrote.
   with tf.Graph().as_default() as graph:
-    parts = tf1.get_variable("model/fc1/w", [3, 4], tf.float32,
-                             partitioner=tf1.fixed_size_partitioner(2))
+    parts = tf1.get_variable(
+      "model/fc1/w", [3, 4], tf.float32, partitioner=tf1.fixed_size_partitioner(2)
+    )
     saver = tf1.train.Saver(save_relative_paths=True)
     with tf1.Session(graph=graph) as sess:
       saver.restore(sess, latest)
@@ -197,10 +211,18 @@ def read() -> None:
   resume_training(tf, got)
   np.savez_compressed(READ + ".npz", **got)
   with open(READ + ".json", "w") as f:
-    json.dump({"tensorflow": tf.__version__,
-               "latest_checkpoint": os.path.relpath(latest, DATA),
-               "dtypes": dtypes, "shapes": shapes, "strings": strings}, f, indent=1,
-              sort_keys=True)
+    json.dump(
+      {
+        "tensorflow": tf.__version__,
+        "latest_checkpoint": os.path.relpath(latest, DATA),
+        "dtypes": dtypes,
+        "shapes": shapes,
+        "strings": strings,
+      },
+      f,
+      indent=1,
+      sort_keys=True,
+    )
   print(f"TF {tf.__version__} read {len(dtypes) + len(many)} tensors from {latest}")
 
 

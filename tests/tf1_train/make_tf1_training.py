@@ -36,6 +36,7 @@ split in two by ``fixed_size_partitioner(2)`` (TF saves its slots as slices of
 
 Values are deterministic (``numpy.random.default_rng(0)``).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,39 +58,61 @@ NEXT_STEPS = 3
 
 # name -> (optimizer class name, kwargs); the kwargs use TF's argument names.
 CONFIGS = {
-    "adam": ("AdamOptimizer", {"learning_rate": 0.01}),
-    "adam_args": ("AdamOptimizer", {"learning_rate": 0.02, "beta1": 0.8, "beta2": 0.99,
-                                    "epsilon": 1e-3}),
-    "named_adam": ("AdamOptimizer", {"learning_rate": 0.01, "name": "MyAdam"}),
-    "momentum": ("MomentumOptimizer", {"learning_rate": 0.1, "momentum": 0.9}),
-    "nesterov": ("MomentumOptimizer", {"learning_rate": 0.1, "momentum": 0.9,
-                                       "use_nesterov": True}),
-    "rmsprop": ("RMSPropOptimizer", {"learning_rate": 0.01}),
-    "rmsprop_momentum": ("RMSPropOptimizer", {"learning_rate": 0.01, "decay": 0.8,
-                                              "momentum": 0.5, "epsilon": 1e-6}),
-    "rmsprop_centered": ("RMSPropOptimizer", {"learning_rate": 0.01, "momentum": 0.5,
-                                              "centered": True}),
-    "adagrad": ("AdagradOptimizer", {"learning_rate": 0.1,
-                                     "initial_accumulator_value": 0.5}),
-    "sgd": ("GradientDescentOptimizer", {"learning_rate": 0.1}),
-    "adadelta": ("AdadeltaOptimizer", {"learning_rate": 1.0}),
-    "ftrl": ("FtrlOptimizer", {"learning_rate": 0.1}),
-    "ftrl_l1_l2": ("FtrlOptimizer", {"learning_rate": 0.1, "learning_rate_power": -0.7,
-                                     "initial_accumulator_value": 0.2,
-                                     "l1_regularization_strength": 0.001,
-                                     "l2_regularization_strength": 0.02}),
-    "ftrl_shrinkage": ("FtrlOptimizer", {"learning_rate": 0.1,
-                                         "l1_regularization_strength": 0.001,
-                                         "l2_shrinkage_regularization_strength": 0.05,
-                                         "beta": 0.1}),
-    "ema": ("AdamOptimizer", {"learning_rate": 0.01}),
-    "partitioned": ("AdamOptimizer", {"learning_rate": 0.01}),
-    "two_adams": ("AdamOptimizer", {"learning_rate": 0.01}),
-    # bert-tensorflow's optimizer (BERT fine-tuning): slots <variable>/adam_m, adam_v.
-    "bert_adam": ("AdamWeightDecayOptimizer", {
-        "learning_rate": 0.01, "weight_decay_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999,
-        "epsilon": 1e-6, "exclude_from_weight_decay": ["LayerNorm", "layer_norm", "bias",
-                                                       "/b$"]}),
+  "adam": ("AdamOptimizer", {"learning_rate": 0.01}),
+  "adam_args": (
+    "AdamOptimizer",
+    {"learning_rate": 0.02, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-3},
+  ),
+  "named_adam": ("AdamOptimizer", {"learning_rate": 0.01, "name": "MyAdam"}),
+  "momentum": ("MomentumOptimizer", {"learning_rate": 0.1, "momentum": 0.9}),
+  "nesterov": ("MomentumOptimizer", {"learning_rate": 0.1, "momentum": 0.9, "use_nesterov": True}),
+  "rmsprop": ("RMSPropOptimizer", {"learning_rate": 0.01}),
+  "rmsprop_momentum": (
+    "RMSPropOptimizer",
+    {"learning_rate": 0.01, "decay": 0.8, "momentum": 0.5, "epsilon": 1e-6},
+  ),
+  "rmsprop_centered": (
+    "RMSPropOptimizer",
+    {"learning_rate": 0.01, "momentum": 0.5, "centered": True},
+  ),
+  "adagrad": ("AdagradOptimizer", {"learning_rate": 0.1, "initial_accumulator_value": 0.5}),
+  "sgd": ("GradientDescentOptimizer", {"learning_rate": 0.1}),
+  "adadelta": ("AdadeltaOptimizer", {"learning_rate": 1.0}),
+  "ftrl": ("FtrlOptimizer", {"learning_rate": 0.1}),
+  "ftrl_l1_l2": (
+    "FtrlOptimizer",
+    {
+      "learning_rate": 0.1,
+      "learning_rate_power": -0.7,
+      "initial_accumulator_value": 0.2,
+      "l1_regularization_strength": 0.001,
+      "l2_regularization_strength": 0.02,
+    },
+  ),
+  "ftrl_shrinkage": (
+    "FtrlOptimizer",
+    {
+      "learning_rate": 0.1,
+      "l1_regularization_strength": 0.001,
+      "l2_shrinkage_regularization_strength": 0.05,
+      "beta": 0.1,
+    },
+  ),
+  "ema": ("AdamOptimizer", {"learning_rate": 0.01}),
+  "partitioned": ("AdamOptimizer", {"learning_rate": 0.01}),
+  "two_adams": ("AdamOptimizer", {"learning_rate": 0.01}),
+  # bert-tensorflow's optimizer (BERT fine-tuning): slots <variable>/adam_m, adam_v.
+  "bert_adam": (
+    "AdamWeightDecayOptimizer",
+    {
+      "learning_rate": 0.01,
+      "weight_decay_rate": 0.01,
+      "beta_1": 0.9,
+      "beta_2": 0.999,
+      "epsilon": 1e-6,
+      "exclude_from_weight_decay": ["LayerNorm", "layer_norm", "bias", "/b$"],
+    },
+  ),
 }
 
 
@@ -97,24 +120,27 @@ VARIABLES = ("model/fc1/w", "model/fc1/b", "model/fc2/w", "model/fc2/b")
 
 
 def pack(values: dict) -> np.ndarray:
-  return np.concatenate([np.asarray(values[name], np.float32).reshape(-1)
-                         for name in VARIABLES])
+  return np.concatenate([np.asarray(values[name], np.float32).reshape(-1) for name in VARIABLES])
 
 
 def batches(seed: int):
   rng = np.random.default_rng(seed)
-  return [(rng.standard_normal((BATCH, 3)).astype(np.float32),
-           rng.standard_normal((BATCH, 2)).astype(np.float32))
-          for _ in range(TRAIN_STEPS + NEXT_STEPS)]
+  return [
+    (
+      rng.standard_normal((BATCH, 3)).astype(np.float32),
+      rng.standard_normal((BATCH, 2)).astype(np.float32),
+    )
+    for _ in range(TRAIN_STEPS + NEXT_STEPS)
+  ]
 
 
 def initial_values():
   rng = np.random.default_rng(0)
   return {
-      "model/fc1/w": (rng.standard_normal((3, 4)) * 0.5).astype(np.float32),
-      "model/fc1/b": (rng.standard_normal(4) * 0.1).astype(np.float32),
-      "model/fc2/w": (rng.standard_normal((4, 2)) * 0.5).astype(np.float32),
-      "model/fc2/b": (rng.standard_normal(2) * 0.1).astype(np.float32),
+    "model/fc1/w": (rng.standard_normal((3, 4)) * 0.5).astype(np.float32),
+    "model/fc1/b": (rng.standard_normal(4) * 0.1).astype(np.float32),
+    "model/fc2/w": (rng.standard_normal((4, 2)) * 0.5).astype(np.float32),
+    "model/fc2/b": (rng.standard_normal(2) * 0.1).astype(np.float32),
   }
 
 
@@ -127,14 +153,19 @@ def build_model(init, partitioned):
 
     def initializer(shape, dtype=None, partition_info=None):
       offset = partition_info.var_offset[0] if partition_info else 0
-      return tf.constant(full[offset:offset + shape[0]], dtype)
+      return tf.constant(full[offset : offset + shape[0]], dtype)
+
     return initializer
 
   with tf1.variable_scope("model"):
     with tf1.variable_scope("fc1"):
       w1 = tf1.get_variable(
-          "w", [3, 4], tf.float32, const("model/fc1/w"),
-          partitioner=tf1.fixed_size_partitioner(2) if partitioned else None)
+        "w",
+        [3, 4],
+        tf.float32,
+        const("model/fc1/w"),
+        partitioner=tf1.fixed_size_partitioner(2) if partitioned else None,
+      )
       b1 = tf1.get_variable("b", [4], tf.float32, const("model/fc1/b"))
     with tf1.variable_scope("fc2"):
       w2 = tf1.get_variable("w", [4, 2], tf.float32, const("model/fc2/w"))
@@ -151,8 +182,11 @@ def full_values(sess, names):
     info = var._save_slice_info  # noqa: SLF001 (TF's own record of the full name)
     name = info.full_name if info else var.op.name
     out.setdefault(name, []).append((info.var_offset[0] if info else 0, sess.run(var)))
-  return {name: np.concatenate([v for _, v in sorted(parts, key=lambda p: p[0])], 0)
-          for name, parts in out.items() if name in names}
+  return {
+    name: np.concatenate([v for _, v in sorted(parts, key=lambda p: p[0])], 0)
+    for name, parts in out.items()
+    if name in names
+  }
 
 
 def run_config(config: str, expected: dict, accounts: dict) -> None:
@@ -167,6 +201,7 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
     global_step = tf1.train.get_or_create_global_step()
     if cls_name == "AdamWeightDecayOptimizer":
       from bert import optimization  # bert-tensorflow, in the TF venv
+
       opt = optimization.AdamWeightDecayOptimizer(**kwargs)
     else:
       opt = getattr(tf1.train, cls_name)(**kwargs)
@@ -196,25 +231,33 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
     slots = {}
     opts = [opt] if opt2 is None else [opt, opt2]
     for var in tf1.trainable_variables():
-      for slot_name, slot in [(n, o.get_slot(var, n)) for o in opts
-                              for n in o.get_slot_names()]:
+      for slot_name, slot in [(n, o.get_slot(var, n)) for o in opts for n in o.get_slot_names()]:
         if slot is None:
           continue
         info = slot._save_slice_info  # noqa: SLF001
         primary = var._save_slice_info  # noqa: SLF001
         slots[info.full_name if info else slot.op.name] = {
-            "variable": primary.full_name if primary else var.op.name,
-            "slot": slot_name, "op_name": slot.op.name}
+          "variable": primary.full_name if primary else var.op.name,
+          "slot": slot_name,
+          "op_name": slot.op.name,
+        }
       if ema is not None:
-        slots[ema.average_name(var)] = {"variable": var.op.name, "slot": "average",
-                                        "op_name": ema.average(var).op.name}
+        slots[ema.average_name(var)] = {
+          "variable": var.op.name,
+          "slot": "average",
+          "op_name": ema.average(var).op.name,
+        }
     if cls_name == "AdamWeightDecayOptimizer":
       for var in tf1.trainable_variables():
         for suffix, slot in (("adam_m", "m"), ("adam_v", "v")):
-          slots[f"{var.op.name}/{suffix}"] = {"variable": var.op.name, "slot": slot,
-                                             "op_name": f"{var.op.name}/{suffix}"}
-    all_slots = {o.get_slot(t, n) for o in opts for t in tf1.trainable_variables()
-                 for n in o.get_slot_names()}
+          slots[f"{var.op.name}/{suffix}"] = {
+            "variable": var.op.name,
+            "slot": slot,
+            "op_name": f"{var.op.name}/{suffix}",
+          }
+    all_slots = {
+      o.get_slot(t, n) for o in opts for t in tf1.trainable_variables() for n in o.get_slot_names()
+    }
     non_slots = sorted(v.op.name for o in opts for v in o.variables() if v not in all_slots)
     with tf1.Session(graph=graph) as sess:
       sess.run(tf1.global_variables_initializer())
@@ -226,8 +269,9 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
       grad_names = []
       for grad, var in grads_and_vars:
         info = var._save_slice_info  # noqa: SLF001
-        grad_names.append((info.full_name if info else var.op.name,
-                           info.var_offset[0] if info else 0))
+        grad_names.append(
+          (info.full_name if info else var.op.name, info.var_offset[0] if info else 0)
+        )
         grad_tensors.append(grad)
       grads_rows, params_rows = [], []
       for step in range(NEXT_STEPS):
@@ -236,23 +280,29 @@ def run_config(config: str, expected: dict, accounts: dict) -> None:
         parts: dict[str, list] = {}
         for (name, offset), grad in zip(grad_names, grads):
           parts.setdefault(name, []).append((offset, grad))
-        grads_rows.append(pack({name: np.concatenate(
-            [g for _, g in sorted(chunks, key=lambda p: p[0])], 0)
-            for name, chunks in parts.items()}))
+        grads_rows.append(
+          pack(
+            {
+              name: np.concatenate([g for _, g in sorted(chunks, key=lambda p: p[0])], 0)
+              for name, chunks in parts.items()
+            }
+          )
+        )
         params_rows.append(pack(full_values(sess, names)))
       expected[f"{config}|grads"] = np.stack(grads_rows)
       expected[f"{config}|params"] = np.stack(params_rows)
       expected["x"] = np.stack([d[0] for d in data[TRAIN_STEPS:]])
       expected["y"] = np.stack([d[1] for d in data[TRAIN_STEPS:]])
   accounts[config] = {
-      "optimizer": cls_name, "kwargs": kwargs,
-      "tensors": {name: list(shape) for name, shape in tf.train.list_variables(prefix)},
-      "slots": slots, "non_slots": non_slots,
-      "global_step": int(tf.train.load_checkpoint(prefix).get_tensor("global_step")),
+    "optimizer": cls_name,
+    "kwargs": kwargs,
+    "tensors": {name: list(shape) for name, shape in tf.train.list_variables(prefix)},
+    "slots": slots,
+    "non_slots": non_slots,
+    "global_step": int(tf.train.load_checkpoint(prefix).get_tensor("global_step")),
   }
   with open(os.path.join(folder, "checkpoint"), "w") as f:
-    f.write('model_checkpoint_path: "model.ckpt"\n'
-            'all_model_checkpoint_paths: "model.ckpt"\n')
+    f.write('model_checkpoint_path: "model.ckpt"\nall_model_checkpoint_paths: "model.ckpt"\n')
   if ema is not None:
     restore_ema(prefix, init, expected)
 
@@ -283,8 +333,7 @@ def main() -> None:
     run_config(config, expected, accounts)
   np.savez_compressed(os.path.join(DATA, "expected.npz"), **expected)
   with open(os.path.join(DATA, "expected.json"), "w") as f:
-    json.dump({"tensorflow": tf.__version__, "configs": accounts}, f, indent=1,
-              sort_keys=True)
+    json.dump({"tensorflow": tf.__version__, "configs": accounts}, f, indent=1, sort_keys=True)
   total = 0
   for root, _, files in os.walk(DATA):
     total += sum(os.path.getsize(os.path.join(root, n)) for n in files)

@@ -13,6 +13,7 @@ checkpoint tensor whose value it got (``null``: its own initializer), or the err
 type, where TF raised it (``call``: in ``init_from_checkpoint``; ``run``: at the session
 run of the initializers) and the line of the message that says what is wrong.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,47 +31,68 @@ CKPT = os.path.join(DATA, "init.ckpt")
 tf1 = tf.compat.v1
 
 TENSORS = [  # name, shape, dtype
-    ("bert/embeddings/word_embeddings", [4, 3], "float32"),
-    ("bert/encoder/layer_0/kernel", [3, 3], "float32"),
-    ("bert/encoder/layer_0/bias", [3], "float32"),
-    ("bert/pooler/kernel", [3, 3], "float32"),
-    ("cls/kernel", [3, 2], "float32"),
-    ("global_step", [], "int64"),
-    ("d64", [2], "float64"),
+  ("bert/embeddings/word_embeddings", [4, 3], "float32"),
+  ("bert/encoder/layer_0/kernel", [3, 3], "float32"),
+  ("bert/encoder/layer_0/bias", [3], "float32"),
+  ("bert/pooler/kernel", [3, 3], "float32"),
+  ("cls/kernel", [3, 2], "float32"),
+  ("global_step", [], "int64"),
+  ("d64", [2], "float64"),
 ]
 
-BERT = [("bert/embeddings/word_embeddings", [4, 3]), ("bert/encoder/layer_0/kernel", [3, 3]),
-        ("bert/encoder/layer_0/bias", [3]), ("bert/pooler/kernel", [3, 3])]
+BERT = [
+  ("bert/embeddings/word_embeddings", [4, 3]),
+  ("bert/encoder/layer_0/kernel", [3, 3]),
+  ("bert/encoder/layer_0/bias", [3]),
+  ("bert/pooler/kernel", [3, 3]),
+]
 
 CASES = [  # name, variables [(name, shape[, dtype])], assignment map (dict or list of pairs)
-    ("scope_same", BERT + [("cls/new_head", [3, 5])], {"bert/": "bert/"}),
-    ("scope_renamed", [("model/emb/word_embeddings", [4, 3]), ("model/pool/kernel", [3, 3])],
-     {"bert/embeddings/": "model/emb/"}),
-    ("root_to_root", BERT + [("cls/kernel", [3, 2])], {"/": "/"}),
-    ("ckpt_scope_to_root", [("encoder/layer_0/kernel", [3, 3]), ("encoder/layer_0/bias", [3])],
-     {"bert/": "/"}),
-    ("root_to_scope", [("net/bert/pooler/kernel", [3, 3]), ("net/cls/kernel", [3, 2])],
-     {"/": "net/"}),
-    ("one_to_one", [("head/w", [3, 3]), ("head/b", [3])], {"bert/pooler/kernel": "head/w"}),
-    ("list_of_pairs", [("a/w", [3, 3]), ("b/w", [3, 2])],
-     [["bert/pooler/kernel", "a/w"], ["cls/kernel", "b/w"]]),
-    ("later_name_wins", [("m/kernel", [3, 3])],
-     {"bert/pooler/kernel": "m/kernel", "bert/encoder/layer_0/kernel": "m/kernel"}),
-    ("variable_after_scope", BERT, {"bert/": "bert/", "bert/encoder/layer_0/kernel":
-                                    "bert/pooler/kernel"}),
-    ("deep_scope", BERT, {"bert/encoder/layer_0/": "bert/encoder/layer_0/"}),
-    ("int64_variable", [("global_step", [], "int64")], {"global_step": "global_step"}),
-    ("missing_tensor", [("head/w", [3, 3])], {"nope/w": "head/w"}),
-    ("shape_differs", [("head/w", [3, 3])], {"cls/kernel": "head/w"}),
-    ("missing_in_scope", [("bert/pooler/kernel", [3, 3]), ("bert/extra/w", [2])],
-     {"bert/": "bert/"}),
-    ("scope_key_without_slash", BERT, {"bert": "bert/"}),
-    ("unknown_variable", [("head/w", [3, 3])], {"bert/pooler/kernel": "head/nope"}),
-    ("unknown_top_level_name", [("w", [3, 3])], {"bert/pooler/kernel": "v"}),
-    ("scope_value_without_slash", [("m/emb", [4, 3])], {"bert/": "m"}),
-    ("scope_shape_differs", [("m/kernel", [2, 2])], {"bert/pooler/": "m/"}),
-    ("dtype_differs", [("m/i", [3, 2], "int32")], {"cls/kernel": "m/i"}),
-    ("empty_scope", [("m/emb", [4, 3])], {"bert/": "q/"}),
+  ("scope_same", BERT + [("cls/new_head", [3, 5])], {"bert/": "bert/"}),
+  (
+    "scope_renamed",
+    [("model/emb/word_embeddings", [4, 3]), ("model/pool/kernel", [3, 3])],
+    {"bert/embeddings/": "model/emb/"},
+  ),
+  ("root_to_root", BERT + [("cls/kernel", [3, 2])], {"/": "/"}),
+  (
+    "ckpt_scope_to_root",
+    [("encoder/layer_0/kernel", [3, 3]), ("encoder/layer_0/bias", [3])],
+    {"bert/": "/"},
+  ),
+  (
+    "root_to_scope",
+    [("net/bert/pooler/kernel", [3, 3]), ("net/cls/kernel", [3, 2])],
+    {"/": "net/"},
+  ),
+  ("one_to_one", [("head/w", [3, 3]), ("head/b", [3])], {"bert/pooler/kernel": "head/w"}),
+  (
+    "list_of_pairs",
+    [("a/w", [3, 3]), ("b/w", [3, 2])],
+    [["bert/pooler/kernel", "a/w"], ["cls/kernel", "b/w"]],
+  ),
+  (
+    "later_name_wins",
+    [("m/kernel", [3, 3])],
+    {"bert/pooler/kernel": "m/kernel", "bert/encoder/layer_0/kernel": "m/kernel"},
+  ),
+  (
+    "variable_after_scope",
+    BERT,
+    {"bert/": "bert/", "bert/encoder/layer_0/kernel": "bert/pooler/kernel"},
+  ),
+  ("deep_scope", BERT, {"bert/encoder/layer_0/": "bert/encoder/layer_0/"}),
+  ("int64_variable", [("global_step", [], "int64")], {"global_step": "global_step"}),
+  ("missing_tensor", [("head/w", [3, 3])], {"nope/w": "head/w"}),
+  ("shape_differs", [("head/w", [3, 3])], {"cls/kernel": "head/w"}),
+  ("missing_in_scope", [("bert/pooler/kernel", [3, 3]), ("bert/extra/w", [2])], {"bert/": "bert/"}),
+  ("scope_key_without_slash", BERT, {"bert": "bert/"}),
+  ("unknown_variable", [("head/w", [3, 3])], {"bert/pooler/kernel": "head/nope"}),
+  ("unknown_top_level_name", [("w", [3, 3])], {"bert/pooler/kernel": "v"}),
+  ("scope_value_without_slash", [("m/emb", [4, 3])], {"bert/": "m"}),
+  ("scope_shape_differs", [("m/kernel", [2, 2])], {"bert/pooler/": "m/"}),
+  ("dtype_differs", [("m/i", [3, 2], "int32")], {"cls/kernel": "m/i"}),
+  ("empty_scope", [("m/emb", [4, 3])], {"bert/": "q/"}),
 ]
 
 
@@ -101,10 +123,14 @@ def run_case(variables, assignment_map):
     for spec in variables:
       name, shape = spec[0], spec[1]
       dtype = spec[2] if len(spec) > 2 else "float32"
-      made.append(tf1.get_variable(name, shape, dtype=dtype,
-                                   initializer=tf1.constant_initializer(-1)))
-    amap = dict(assignment_map) if isinstance(assignment_map, dict) else [
-        tuple(p) for p in assignment_map]
+      made.append(
+        tf1.get_variable(name, shape, dtype=dtype, initializer=tf1.constant_initializer(-1))
+      )
+    amap = (
+      dict(assignment_map)
+      if isinstance(assignment_map, dict)
+      else [tuple(p) for p in assignment_map]
+    )
     try:
       tf1.train.init_from_checkpoint(os.path.relpath(CKPT), amap)  # messages show it
     except Exception as e:  # noqa: BLE001 (recorded)
@@ -131,8 +157,11 @@ def main():
     cases.append({"name": name, "variables": variables, "assignment_map": amap, **result})
     print(name, json.dumps(result)[:160])
   with open(os.path.join(DATA, "init_from_checkpoint.json"), "w") as f:
-    json.dump({"tf_version": tf.__version__, "checkpoint": "init.ckpt",
-               "tensors": TENSORS, "cases": cases}, f, indent=1)
+    json.dump(
+      {"tf_version": tf.__version__, "checkpoint": "init.ckpt", "tensors": TENSORS, "cases": cases},
+      f,
+      indent=1,
+    )
 
 
 if __name__ == "__main__":

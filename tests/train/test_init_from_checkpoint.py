@@ -3,6 +3,7 @@
 Golden data: ``make_init_from_checkpoint_golden.py`` (TF's ``init_from_checkpoint`` on
 graphs of ``get_variable`` variables, one case per assignment-map rule and error).
 """
+
 import ast
 import json
 import os
@@ -23,8 +24,10 @@ CASES = {case["name"]: case for case in GOLDEN["cases"]}
 
 # Where TF's check runs at session-run time, it is made at the call here, before anything
 # is read: the shape check with TF's one-to-one text, the dtype check with the restore op's.
-DEFERRED_SHAPE_TEXT = ("Shape of variable m/kernel:0 ((2, 2)) doesn't match with shape of tensor "
-                       "bert/pooler/kernel ([3, 3]) from checkpoint reader.")
+DEFERRED_SHAPE_TEXT = (
+  "Shape of variable m/kernel:0 ((2, 2)) doesn't match with shape of tensor "
+  "bert/pooler/kernel ([3, 3]) from checkpoint reader."
+)
 
 
 def _params(variables):
@@ -41,8 +44,9 @@ def _amap(case):
   return amap if isinstance(amap, dict) else [tuple(p) for p in amap]
 
 
-@pytest.mark.parametrize("name", [c["name"] for c in GOLDEN["cases"] if "assigned" in c
-                                  and c["name"] != "empty_scope"])
+@pytest.mark.parametrize(
+  "name", [c["name"] for c in GOLDEN["cases"] if "assigned" in c and c["name"] != "empty_scope"]
+)
 def test_assignments_equal_tf(name):
   case = CASES[name]
   params = _params(case["variables"])
@@ -53,7 +57,7 @@ def test_assignments_equal_tf(name):
   for var, tensor in case["assigned"].items():
     value = np.asarray(flat[var])
     if tensor is None:
-      assert flat[var] is before[var], var          # unmapped leaves are the same objects
+      assert flat[var] is before[var], var  # unmapped leaves are the same objects
     else:
       index, _ = TENSORS[tensor]
       np.testing.assert_array_equal(value, np.full(value.shape, index, value.dtype), err_msg=var)
@@ -63,7 +67,7 @@ def test_assignments_equal_tf(name):
 def _check_error(case, exc_info):
   want = case["error"]["message"]
   got = str(exc_info.value)
-  if "{" in want:   # TF prints the checkpoint's {name: shape} map in its C++ map's order
+  if "{" in want:  # TF prints the checkpoint's {name: shape} map in its C++ map's order
     head, _, tail = want.partition("{")
     got_head, _, got_tail = got.partition("{")
     assert got_head == head
@@ -72,8 +76,9 @@ def _check_error(case, exc_info):
     assert got == want
 
 
-@pytest.mark.parametrize("name", [c["name"] for c in GOLDEN["cases"] if "error" in c and
-                                  c["error"]["when"] == "call"])
+@pytest.mark.parametrize(
+  "name", [c["name"] for c in GOLDEN["cases"] if "error" in c and c["error"]["when"] == "call"]
+)
 def test_errors_equal_tf(name):
   case = CASES[name]
   assert case["error"]["type"] == "ValueError"
@@ -88,7 +93,7 @@ def test_run_time_errors_raised_at_the_call():
   assert case["error"]["when"] == "run"
   with pytest.raises(ValueError) as exc_info:
     vs.train.init_from_checkpoint(_params(case["variables"]), CKPT, _amap(case))
-  _check_error(case, exc_info)     # the restore op's text
+  _check_error(case, exc_info)  # the restore op's text
   case = CASES["scope_shape_differs"]
   assert case["error"]["when"] == "run" and "Assign requires shapes" in case["error"]["message"]
   with pytest.raises(ValueError) as exc_info:
@@ -98,7 +103,7 @@ def test_run_time_errors_raised_at_the_call():
 
 def test_empty_scope_is_an_error_where_tf_does_nothing():
   case = CASES["empty_scope"]
-  assert case["assigned"] == {"m/emb": None}      # TF: nothing initialized, no message
+  assert case["assigned"] == {"m/emb": None}  # TF: nothing initialized, no message
   with pytest.raises(ValueError, match=r"params hold no variable under 'q/' .*\['m'\]"):
     vs.train.init_from_checkpoint(_params(case["variables"]), CKPT, _amap(case))
 
@@ -112,13 +117,15 @@ def test_float64_tensor_into_float32_leaf_without_x64():
 
 
 def test_numpy_and_abstract_leaves():
-  params = {"bert": {"pooler": {"kernel": np.zeros((3, 3), np.float32)}},
-            "head": jax.ShapeDtypeStruct((3, 5), jnp.float32)}
+  params = {
+    "bert": {"pooler": {"kernel": np.zeros((3, 3), np.float32)}},
+    "head": jax.ShapeDtypeStruct((3, 5), jnp.float32),
+  }
   out = vs.train.init_from_checkpoint(params, CKPT, {"bert/": "bert/"})
   assert isinstance(out["bert"]["pooler"]["kernel"], np.ndarray)
   assert float(out["bert"]["pooler"]["kernel"][0, 0]) == 4.0
   assert out["head"] is params["head"]
-  assert params["bert"]["pooler"]["kernel"][0, 0] == 0.0    # the input is not changed
+  assert params["bert"]["pooler"]["kernel"][0, 0] == 0.0  # the input is not changed
 
 
 def test_bad_arguments():

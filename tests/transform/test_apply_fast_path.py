@@ -2,6 +2,7 @@
 ``Graph.add_store_variable``, ``ApplyBackend.create``'s direct shape/dtype check, name trees
 indexed on demand): each program here runs with them and with them switched off, and
 must give the same values, the same errors (type and text) and the same graph state."""
+
 import threading
 
 import jax
@@ -45,7 +46,7 @@ def _same(a, b):
 
 
 def _fast_and_general(monkeypatch, fn):
-  _outcome(fn)             # every signature seen once: the short paths apply below
+  _outcome(fn)  # every signature seen once: the short paths apply below
   fast = _outcome(fn)
   with monkeypatch.context() as m:
     _general_only(m)
@@ -92,7 +93,9 @@ def test_apply_after_the_params_changed_reads_the_new_values(monkeypatch):
   assert not np.allclose(fast[1], first)
 
 
-@pytest.mark.parametrize("path,value,match", [
+@pytest.mark.parametrize(
+  "path,value,match",
+  [
     (("layer_1", "w"), jnp.ones((4, 5)), "has shape (4, 5), but this function asks for"),
     (("layer_1", "b"), jnp.ones((4,), jnp.int32), "has dtype int32, but this function"),
     (("layer_1", "b"), np.ones((4,), np.float64), "has dtype float64"),
@@ -100,17 +103,18 @@ def test_apply_after_the_params_changed_reads_the_new_values(monkeypatch):
     (("layer_2", "w"), {"x": jnp.ones((4, 4))}, "is not in params"),
     (("layer_0", "w"), jax.ShapeDtypeStruct((4, 4), jnp.float32), "jax.ShapeDtypeStruct"),
     (("layer_0", "b"), "zeros", "not an array"),
-])
+  ],
+)
 def test_a_wrong_leaf_is_the_same_error(monkeypatch, path, value, match):
   bad = _with(PARAMS, path, value)
   fast = _fast_and_general(monkeypatch, lambda: T.apply(bad, X))
   assert fast[0] == "error" and match in fast[2], fast
 
 
-@pytest.mark.parametrize("leaf", [
-    np.ones((4,), np.float32), [0.0, 0.0, 0.0, 0.0], jnp.ones((4,), jnp.float32)])
-def test_leaves_of_other_array_types_are_taken_as_the_general_path_takes_them(
-    monkeypatch, leaf):
+@pytest.mark.parametrize(
+  "leaf", [np.ones((4,), np.float32), [0.0, 0.0, 0.0, 0.0], jnp.ones((4,), jnp.float32)]
+)
+def test_leaves_of_other_array_types_are_taken_as_the_general_path_takes_them(monkeypatch, leaf):
   params = _with(PARAMS, ("layer_1", "b"), leaf)
   _fast_and_general(monkeypatch, lambda: T.apply(params, X))
 
@@ -170,11 +174,13 @@ def test_reuse_errors_inside_apply_are_tfs(monkeypatch):
     with vs.variable_scope("s", reuse=True):
       vs.get_variable("w", [2], dtype=vs.int32)
 
-  params = {"s": {"w": jnp.ones((2,))}}   # (a leaf s/x would be found: reuse across functions)
-  for fn, text in [(twice, "Variable s/w already exists, disallowed"),
-                   (missing, "Variable s/x does not exist"),
-                   (other_shape, "Trying to share variable s/w, but specified shape (3,)"),
-                   (other_dtype, "Trying to share variable s/w, but specified dtype int32")]:
+  params = {"s": {"w": jnp.ones((2,))}}  # (a leaf s/x would be found: reuse across functions)
+  for fn, text in [
+    (twice, "Variable s/w already exists, disallowed"),
+    (missing, "Variable s/x does not exist"),
+    (other_shape, "Trying to share variable s/w, but specified shape (3,)"),
+    (other_dtype, "Trying to share variable s/w, but specified dtype int32"),
+  ]:
     t = vs.transform(fn)
     fast = _fast_and_general(monkeypatch, lambda t=t: t.apply(params))
     assert fast[0] == "error" and fast[2].startswith(text), fast
@@ -215,8 +221,7 @@ def test_names_taken_before_a_variable_give_it_the_same_op_name(monkeypatch):
   _fast_and_general(monkeypatch, lambda: t.apply(t.init(0)))
 
 
-def test_a_bad_name_is_the_same_error_and_the_graph_state_after_it_is_the_same(
-    monkeypatch):
+def test_a_bad_name_is_the_same_error_and_the_graph_state_after_it_is_the_same(monkeypatch):
   def model():
     g = vs.get_default_graph()
     errors = []
@@ -240,11 +245,15 @@ def test_a_failed_apply_variable_takes_no_name_and_records_nothing(monkeypatch):
   def model():
     g = vs.get_default_graph()
     try:
-      vs.get_variable("w", [3])          # params has shape (2,)
+      vs.get_variable("w", [3])  # params has shape (2,)
     except ValueError:
       pass
-    return (vs.get_variable("w", [2]), g.unique_name("w"), len(g.variables),
-            len(vs.global_variables()))
+    return (
+      vs.get_variable("w", [2]),
+      g.unique_name("w"),
+      len(g.variables),
+      len(vs.global_variables()),
+    )
 
   params = {"w": jnp.ones((2,))}
   fast = _fast_and_general(monkeypatch, lambda: vs.transform(model).apply(params))
@@ -284,7 +293,7 @@ def test_a_scope_open_in_another_thread_counts_as_in_use():
     with g.as_default():
       with vs.variable_scope("main"):
         assert g.in_use
-    assert g.in_use             # the other thread's scope is still open
+    assert g.in_use  # the other thread's scope is still open
   finally:
     release.set()
     th.join()
@@ -307,8 +316,14 @@ def test_records_of_the_short_path_are_the_general_paths(monkeypatch):
       rules = [("w", jax.sharding.PartitionSpec())]
       with vs.variable_scope("p", partition_rules=rules, use_resource=True):
         vs.get_variable("w", [4, 4])
-      seen.extend({f.name: getattr(r, f.name) for f in dataclasses.fields(r)
-                   if f.name not in ("value", "stack")} for r in vs.get_default_graph().variables)
+      seen.extend(
+        {
+          f.name: getattr(r, f.name)
+          for f in dataclasses.fields(r)
+          if f.name not in ("value", "stack")
+        }
+        for r in vs.get_default_graph().variables
+      )
       return out
 
     params = dict(PARAMS, p={"w": jnp.ones((4, 4))})

@@ -1,4 +1,5 @@
 """The persistent compilation cache makes a second process skip compiling initializers."""
+
 import os
 import subprocess
 import sys
@@ -23,11 +24,18 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.slow
 def test_second_process_reads_the_cache(tmp_path):
   cache = tmp_path / "xla"
-  run = lambda: subprocess.run([sys.executable, "-c", SCRIPT, str(cache)], check=True,
-                               capture_output=True, text=True, timeout=120).stdout
+  run = lambda: (
+    subprocess.run(
+      [sys.executable, "-c", SCRIPT, str(cache)],
+      check=True,
+      capture_output=True,
+      text=True,
+      timeout=120,
+    ).stdout
+  )
   first = run()
   entries = os.listdir(cache)
   assert entries, "nothing was written to the persistent cache"
   second = run()
   assert first == second
-  assert sorted(os.listdir(cache)) == sorted(entries)   # nothing new compiled
+  assert sorted(os.listdir(cache)) == sorted(entries)  # nothing new compiled

@@ -5,6 +5,7 @@ object, name scopes, get_variable with AUTO_REUSE, Variable); each program runs 
 the eager default graph and once inside transform: the params keys must be the eager
 graph's names, with the same values.
 """
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -15,14 +16,16 @@ import varscope_jax as vs
 
 NAMES = st.sampled_from(["a", "b", "w", "layer", "w_1"])
 
-step = st.deferred(lambda: st.one_of(
+step = st.deferred(
+  lambda: st.one_of(
     st.tuples(st.just("gv"), NAMES, st.sampled_from([(2,), (3,)])),
     st.tuples(st.just("var"), NAMES),
     st.tuples(st.just("vs"), NAMES, st.lists(step, max_size=4)),
     st.tuples(st.just("vs_default"), NAMES, st.lists(step, max_size=4)),
     st.tuples(st.just("ns"), NAMES, st.lists(step, max_size=4)),
     st.tuples(st.just("capture_and_reenter"), NAMES, st.lists(step, max_size=3)),
-))
+  )
+)
 programs = st.lists(step, min_size=1, max_size=8)
 
 
@@ -55,8 +58,9 @@ def run(program):
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+  max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(programs)
 def test_eager_names_and_values_equal_transform_params(program):
   vs.reset_default_graph()

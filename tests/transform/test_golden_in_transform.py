@@ -11,6 +11,7 @@ skipped: their replay must match TF's observations up to the variable that would
 the clash, which must be init's documented error ("Variable ... cannot be stored in the
 params tree: ..."), recorded where TF recorded the variable.
 """
+
 import re
 
 import os
@@ -51,7 +52,8 @@ class _TraceAdapter(harness._VSAdapter):
     self.V = lambda *a, **k: self._named(raw_v(*a, **k))
     self.get_local_variable = lambda *a, **k: self._named(raw_local(*a, **k))
     self.get_collection = lambda key, scope=None: [
-        self._named(v) for v in vs.get_collection(key, scope)]
+      self._named(v) for v in vs.get_collection(key, scope)
+    ]
 
   def _named(self, value):
     rec = var_lib.record_of(graph_lib.get_default_graph(), value)
@@ -70,18 +72,26 @@ class _TraceAdapter(harness._VSAdapter):
 
   def new_graph(self, x64=False):
     import contextlib
+
     return contextlib.nullcontext()
 
 
 def _without_values(obs):
-  return [{k: ({kk: vv for kk, vv in v.items() if kk != "value"} if k == "var" else v)
-           for k, v in o.items() if k != "value"} for o in obs]
+  return [
+    {
+      k: ({kk: vv for kk, vv in v.items() if kk != "value"} if k == "var" else v)
+      for k, v in o.items()
+      if k != "value"
+    }
+    for o in obs
+  ]
 
 
 def _leaf_and_scope(names):
   stripped = {n[:-2] if n.endswith(":0") else n for n in names}
-  return any(n.split("/")[0] != n and any(n.startswith(m + "/") for m in stripped)
-             for n in stripped)
+  return any(
+    n.split("/")[0] != n and any(n.startswith(m + "/") for m in stripped) for n in stripped
+  )
 
 
 def _tf_names(obs):
@@ -96,8 +106,10 @@ def _tf_names(obs):
 PROGRAMS = GOLDEN["programs"] if GOLDEN else []
 
 
-LEAF_AND_SCOPE = re.compile(r"Variable \S+ cannot be stored in the params tree: \S+ is "
-                            r"already a (variable|scope)")
+LEAF_AND_SCOPE = re.compile(
+  r"Variable \S+ cannot be stored in the params tree: \S+ is "
+  r"already a (variable|scope)"
+)
 
 
 @pytest.mark.parametrize("entry", PROGRAMS, ids=[p["id"] for p in PROGRAMS])
@@ -116,7 +128,7 @@ def test_program_inside_init_trace(entry):
   clash = _leaf_and_scope(_tf_names(entry["observations"]))
   try:
     vs.transform(fn).init(jax.random.PRNGKey(0))
-  except ValueError as e:   # only from unflatten, after the trace, for a clash
+  except ValueError as e:  # only from unflatten, after the trace, for a clash
     assert clash and LEAF_AND_SCOPE.match(str(e)), e
   want = _without_values(entry["observations"])
   diff = harness.first_difference(want, _without_values(got[0]))
@@ -125,10 +137,18 @@ def test_program_inside_init_trace(entry):
     # error naming it, where TF recorded that variable.
     assert diff is not None, f"program {entry['id']}: TF's a and a/b fit one params tree?"
     i, w, g = diff
-    assert g is not None and g.get("error") == "ValueError" and LEAF_AND_SCOPE.match(
-        g.get("msg", "")) and w is not None and g["label"].startswith(w["label"]), (
-        f"program {entry['id']}: observation #{i} differs from TF inside init's trace, "
-        f"and not by the documented leaf/scope error:\n  TF : {w}\n  got: {g}")
+    assert (
+      g is not None
+      and g.get("error") == "ValueError"
+      and LEAF_AND_SCOPE.match(g.get("msg", ""))
+      and w is not None
+      and g["label"].startswith(w["label"])
+    ), (
+      f"program {entry['id']}: observation #{i} differs from TF inside init's trace, "
+      f"and not by the documented leaf/scope error:\n  TF : {w}\n  got: {g}"
+    )
     return
-  assert diff is None, (f"program {entry['id']}: observation #{diff[0]} differs from TF "
-                        f"inside init's trace:\n  TF : {diff[1]}\n  got: {diff[2]}")
+  assert diff is None, (
+    f"program {entry['id']}: observation #{diff[0]} differs from TF "
+    f"inside init's trace:\n  TF : {diff[1]}\n  got: {diff[2]}"
+  )

@@ -4,6 +4,7 @@ Both functions read the same params dict (the one ``t.init`` made); the jaxprs a
 compared as data (primitives, parameters, avals and the dataflow between equations), not
 as printed text, so the test does not depend on how a JAX release prints a jaxpr.
 """
+
 import jax
 import jax.extend.core
 import jax.numpy as jnp
@@ -56,8 +57,14 @@ def _structure(jaxpr):
   eqns = []
   for eqn in jaxpr.eqns:
     params = tuple(sorted((k, _param(v)) for k, v in eqn.params.items() if k != "name"))
-    eqns.append((eqn.primitive.name, tuple(ref(v) for v in eqn.invars),
-                 tuple((ref(v), str(v.aval)) for v in eqn.outvars), params))
+    eqns.append(
+      (
+        eqn.primitive.name,
+        tuple(ref(v) for v in eqn.invars),
+        tuple((ref(v), str(v.aval)) for v in eqn.outvars),
+        params,
+      )
+    )
   return invars, tuple(eqns), tuple(ref(v) for v in jaxpr.outvars)
 
 
@@ -81,6 +88,7 @@ def test_grad_step_has_the_hand_written_jaxpr():
     def f(p, x):
       g = jax.grad(lambda p: jnp.sum(apply(p, x) ** 2))(p)
       return jax.tree_util.tree_map(lambda a, b: a - 0.1 * b, p, g)
+
     return jax.jit(f)
 
   ours = jax.make_jaxpr(step(t.apply))(params, x)
@@ -98,7 +106,7 @@ def test_structure_tells_different_programs_apart():
       x = jax.nn.relu(x @ p["w"] + p["b"])
     return x
 
-  def swapped(params, x):     # same primitives, different dataflow
+  def swapped(params, x):  # same primitives, different dataflow
     for i in range(DEPTH):
       p = params["layer_%d" % i]
       x = jnp.tanh(p["b"] + x @ p["w"])

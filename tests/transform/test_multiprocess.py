@@ -3,6 +3,7 @@
 On a real cluster the same script runs once per host with the coordinator's address;
 see docs/multihost.md.
 """
+
 import json
 import os
 import socket
@@ -21,8 +22,9 @@ def free_port():
 
 
 def _bind_failed(err: str) -> bool:
-  return any(s in err for s in ("Address already in use", "Failed to add port",
-                                "bind", "UNAVAILABLE"))
+  return any(
+    s in err for s in ("Address already in use", "Failed to add port", "bind", "UNAVAILABLE")
+  )
 
 
 @pytest.mark.slow
@@ -36,7 +38,7 @@ def test_two_processes_init_sharded_save_and_restore(tmp_path):
   assert outs is not None, "\n".join(e[-3000:] for e in errs)
   assert sorted(o["process"] for o in outs) == [0, 1]
   for o in outs:
-    assert o["local_shards"] == [[8, 2], [8, 2]]     # each process holds 2 of 4 shards
+    assert o["local_shards"] == [[8, 2], [8, 2]]  # each process holds 2 of 4 shards
     assert o["restored_equal"] and o["equals_single_process_init"]
     assert o["restored_spec"] == "P(None, 'model')"
     # The overwrites (from both processes) left no temporary folder behind.
@@ -48,11 +50,22 @@ def _run_two(ckpt_dir):
   port = str(free_port())
   env = dict(os.environ, PYTHONPATH=os.path.dirname(TESTS))
   env.pop("XLA_FLAGS", None)
-  procs = [subprocess.Popen([sys.executable, os.path.join(TESTS, "multidevice",
-                                                          "two_process.py"),
-                             str(i), port, str(ckpt_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env) for i in range(2)]
+  procs = [
+    subprocess.Popen(
+      [
+        sys.executable,
+        os.path.join(TESTS, "multidevice", "two_process.py"),
+        str(i),
+        port,
+        str(ckpt_dir),
+      ],
+      stdout=subprocess.PIPE,
+      stderr=subprocess.PIPE,
+      text=True,
+      env=env,
+    )
+    for i in range(2)
+  ]
   outs, errs = [], []
   for p in procs:
     try:

@@ -1,4 +1,5 @@
 """Params born sharded: partition rules on scopes and on transform, on 8 host devices."""
+
 import json
 import os
 import subprocess
@@ -15,10 +16,20 @@ TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 @pytest.fixture(scope="module")
 def report():
-  env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8",
-             JAX_PLATFORMS="cpu", PYTHONPATH=os.path.dirname(TESTS))
-  out = subprocess.run([sys.executable, os.path.join(TESTS, "multidevice", "sharded_init.py")],
-                       capture_output=True, text=True, env=env, timeout=300, check=False)
+  env = dict(
+    os.environ,
+    XLA_FLAGS="--xla_force_host_platform_device_count=8",
+    JAX_PLATFORMS="cpu",
+    PYTHONPATH=os.path.dirname(TESTS),
+  )
+  out = subprocess.run(
+    [sys.executable, os.path.join(TESTS, "multidevice", "sharded_init.py")],
+    capture_output=True,
+    text=True,
+    env=env,
+    timeout=300,
+    check=False,
+  )
   assert out.returncode == 0, out.stderr[-3000:]
   return json.loads(out.stdout)
 
@@ -26,11 +37,11 @@ def report():
 @pytest.mark.slow
 def test_every_param_has_its_rule_sharding_and_unsharded_values(report):
   expected = {
-      "model/embed/table": "P('model', None)",   # the scope's own rule
-      "model/fc0/w": "P(None, 'model')",
-      "model/fc0/b": "P('model',)",
-      "model/fc2/w": "P(None, 'model')",
-      "model/scale": "P()",                      # no rule: replicated
+    "model/embed/table": "P('model', None)",  # the scope's own rule
+    "model/fc0/w": "P(None, 'model')",
+    "model/fc0/b": "P('model',)",
+    "model/fc2/w": "P(None, 'model')",
+    "model/scale": "P()",  # no rule: replicated
   }
   for name, spec in expected.items():
     assert report[name]["spec"] == spec, name
@@ -48,8 +59,9 @@ def test_every_param_has_its_rule_sharding_and_unsharded_values(report):
 @pytest.mark.slow
 def test_a_rule_that_does_not_divide_the_shape_is_a_clear_error(report):
   assert report["_not_divisible"].startswith(
-      "Variable v has shape (6, 3); partition rule 'v' shards dimension 0 (size 6) over "
-      "mesh axes ('model',) (4 devices), which does not divide it.")
+    "Variable v has shape (6, 3); partition rule 'v' shards dimension 0 (size 6) over "
+    "mesh axes ('model',) (4 devices), which does not divide it."
+  )
 
 
 def test_rules_without_a_mesh_run_on_one_device_and_bad_rules_are_errors():
@@ -81,7 +93,8 @@ def test_scope_rules_are_inherited_and_replaced():
 
 def test_single_device_mesh_places_every_param():
   mesh = jax.make_mesh((1,), ("model",))
-  t = vs.transform(lambda: vs.get_variable("w", [4]), mesh=mesh,
-                   partition_rules=[("w", P("model"))])
+  t = vs.transform(
+    lambda: vs.get_variable("w", [4]), mesh=mesh, partition_rules=[("w", P("model"))]
+  )
   params = t.init(jax.random.PRNGKey(0))
   assert params["w"].sharding.spec == P("model")

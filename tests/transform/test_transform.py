@@ -1,4 +1,5 @@
 """transform(fn): init / apply / specs, under jit, grad, vmap; errors naming variables."""
+
 import re
 import threading
 
@@ -162,10 +163,15 @@ def test_specs_collections_are_the_graphs_collections_after_the_function_ran():
 
 
 def test_specs_of_slim_batch_norm_list_its_variables_collections():
-  colls = {"beta": None, "gamma": None, "moving_mean": ["moving_vars"],
-           "moving_variance": ["moving_vars"]}
+  colls = {
+    "beta": None,
+    "gamma": None,
+    "moving_mean": ["moving_vars"],
+    "moving_variance": ["moving_vars"],
+  }
   specs = vs.transform(lambda x: slim.batch_norm(x, variables_collections=colls)).specs(
-      jnp.ones((2, 3, 3, 4)))
+    jnp.ones((2, 3, 3, 4))
+  )
   moving = {n for n, s in specs.items() if "moving_vars" in s.collections}
   assert moving == {"BatchNorm/moving_mean", "BatchNorm/moving_variance"}
 
@@ -187,16 +193,22 @@ def test_leaf_and_scope_with_the_same_name_is_an_error():
     vs.get_variable("a", [1])
     vs.get_variable("a/b", [1])
 
-  with pytest.raises(ValueError, match=r"a is already a variable, so params\['a'\] cannot "
-                     r"also be a scope"):
+  with pytest.raises(
+    ValueError,
+    match=r"a is already a variable, so params\['a'\] cannot "
+    r"also be a scope",
+  ):
     vs.transform(fn).init(jax.random.PRNGKey(0))
 
   def fn2():
     vs.get_variable("a/b", [1])
     vs.get_variable("a", [1])
 
-  with pytest.raises(ValueError, match=r"Variable a cannot be stored in the params tree: a "
-                     r"is already a scope holding variable a/b"):
+  with pytest.raises(
+    ValueError,
+    match=r"Variable a cannot be stored in the params tree: a "
+    r"is already a scope holding variable a/b",
+  ):
     vs.transform(fn2).init(jax.random.PRNGKey(0))
 
 
@@ -209,16 +221,22 @@ def test_missing_variable_in_params_names_it_and_suggests():
   t = vs.transform(mlp)
   params = t.init(jax.random.PRNGKey(0), X)
   del params["model"]["fc2"]["b"]
-  with pytest.raises(ValueError, match=re.escape(
-      "Variable model/fc2/b is not in params") + r".*params\['model'\]\['fc2'\]\['b'\]"):
+  with pytest.raises(
+    ValueError,
+    match=re.escape("Variable model/fc2/b is not in params")
+    + r".*params\['model'\]\['fc2'\]\['b'\]",
+  ):
     t.apply(params, X)
 
 
 def test_params_from_another_model_suggest_close_names():
   t = vs.transform(mlp)
   other = {"modle": {"fc0": {"w": jnp.ones((3, 4)), "b": jnp.zeros(4)}}}
-  with pytest.raises(ValueError, match=r"Variable model/fc0/w is not in params.*"
-                     r"Did you mean: 'modle/fc0/w'"):
+  with pytest.raises(
+    ValueError,
+    match=r"Variable model/fc0/w is not in params.*"
+    r"Did you mean: 'modle/fc0/w'",
+  ):
     t.apply(other, X)
 
 
@@ -227,12 +245,18 @@ def test_shape_and_dtype_mismatch_in_params():
   params = t.init(jax.random.PRNGKey(0), X)
   bad = jax.tree_util.tree_map(lambda x: x, params)
   bad["model"]["fc0"]["w"] = jnp.ones((3, 5))
-  with pytest.raises(ValueError, match=r"Variable model/fc0/w in params has shape \(3, 5\), "
-                     r"but this function asks for shape \(3, 4\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"Variable model/fc0/w in params has shape \(3, 5\), "
+    r"but this function asks for shape \(3, 4\)",
+  ):
     t.apply(bad, X)
   bad["model"]["fc0"]["w"] = jnp.ones((3, 4), jnp.int32)
-  with pytest.raises(ValueError, match=r"model/fc0/w in params has dtype int32, but this "
-                     r"function asks for dtype float32"):
+  with pytest.raises(
+    ValueError,
+    match=r"model/fc0/w in params has dtype int32, but this "
+    r"function asks for dtype float32",
+  ):
     t.apply(bad, X)
 
 
@@ -254,16 +278,22 @@ def test_eval_function_shares_train_params_with_reuse_true():
 
   ev = vs.transform(evaluate)
   np.testing.assert_allclose(ev.apply(params, X), X @ params["model"]["fc0"]["w"])
-  with pytest.raises(ValueError, match=r"^Variable model/fc0/w does not exist, or was not "
-                     r"created with tf\.get_variable\(\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"^Variable model/fc0/w does not exist, or was not "
+    r"created with tf\.get_variable\(\)",
+  ):
     ev.init(jax.random.PRNGKey(0), X)
 
   def evaluate_bad_shape(x):
     with vs.variable_scope("model", reuse=True):
       return vs.get_variable("fc0/w", [3, 5])
 
-  with pytest.raises(ValueError, match=r"Trying to share variable model/fc0/w, but "
-                     r"specified shape \(3, 5\) and found shape \(3, 4\)"):
+  with pytest.raises(
+    ValueError,
+    match=r"Trying to share variable model/fc0/w, but "
+    r"specified shape \(3, 5\) and found shape \(3, 4\)",
+  ):
     vs.transform(evaluate_bad_shape).apply(params, X)
 
 
@@ -296,9 +326,14 @@ def test_exception_inside_scope_restores_state():
 
 def test_failed_get_variable_leaves_graph_unchanged():
   with pytest.raises(ValueError):
-    vs.get_variable("v", [2], initializer=vs.ones_initializer(), dtype=vs.complex64,
-                    regularizer=None, custom_getter=lambda getter, **k: getter(
-                        **dict(k, shape=None, initializer=None)))
+    vs.get_variable(
+      "v",
+      [2],
+      initializer=vs.ones_initializer(),
+      dtype=vs.complex64,
+      regularizer=None,
+      custom_getter=lambda getter, **k: getter(**dict(k, shape=None, initializer=None)),
+    )
   assert vs.global_variables() == {}
 
 
@@ -318,8 +353,12 @@ def test_threads_tracing_different_models_get_the_same_names_as_one_thread():
             x = x + vs.get_variable("w%d" % i, [3])
     return x
 
-  alone = {f.__name__: sorted(n for n, _ in vs.flatten_params(
-      vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones(3)))) for f in (model_a, model_b)}
+  alone = {
+    f.__name__: sorted(
+      n for n, _ in vs.flatten_params(vs.transform(f).init(jax.random.PRNGKey(0), jnp.ones(3)))
+    )
+    for f in (model_a, model_b)
+  }
   results, errors = {}, []
   barrier = threading.Barrier(4)
 
@@ -332,8 +371,11 @@ def test_threads_tracing_different_models_get_the_same_names_as_one_thread():
     except Exception as e:  # pragma: no cover - reported below
       errors.append(e)
 
-  threads = [threading.Thread(target=work, args=(f, (f.__name__, k)))
-             for f in (model_a, model_b) for k in range(2)]
+  threads = [
+    threading.Thread(target=work, args=(f, (f.__name__, k)))
+    for f in (model_a, model_b)
+    for k in range(2)
+  ]
   for th in threads:
     th.start()
   for th in threads:
@@ -350,8 +392,11 @@ def test_typed_keys_and_int_seeds_give_the_same_params_as_raw_keys():
   raw = t.init(jax.random.PRNGKey(4), X)
   typed = t.init(jax.random.key(4), X)
   seeded = t.init(4, X)
-  for a, b, c in zip(jax.tree_util.tree_leaves(raw), jax.tree_util.tree_leaves(typed),
-                     jax.tree_util.tree_leaves(seeded)):
+  for a, b, c in zip(
+    jax.tree_util.tree_leaves(raw),
+    jax.tree_util.tree_leaves(typed),
+    jax.tree_util.tree_leaves(seeded),
+  ):
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, c)
 
@@ -403,7 +448,7 @@ def test_apply_strict_reports_unused_leaves():
   t = vs.transform(lambda: vs.get_variable("w", [2]))
   p = t.init(jax.random.PRNGKey(0))
   both = {**p, "extra": {"b": jnp.zeros(1)}}
-  t.apply(both)                                   # by default: a shared tree is fine
+  t.apply(both)  # by default: a shared tree is fine
   with pytest.raises(ValueError, match="1 leaves this function does not use: extra/b"):
     t.apply(both, strict=True)
   t.apply(p, strict=True)

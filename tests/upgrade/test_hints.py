@@ -1,5 +1,6 @@
 """A TF name that vs lacks raises an AttributeError saying what to use (from the op table
 and the advice table); the advice table is the one list of what to do about TF's non-ops."""
+
 import ast
 import pathlib
 import re
@@ -13,20 +14,22 @@ from varscope_jax._src.upgrade.op_table import OPS
 UPGRADER = "python -m varscope_jax.upgrade"
 
 NAMED = [
-    (lambda: vs.matmul, "tf.matmul is jnp.matmul in JAX"),
-    (lambda: vs.reduce_mean, "tf.reduce_mean is jnp.mean in JAX"),
-    (lambda: vs.nn.relu, "tf.nn.relu is jax.nn.relu in JAX"),
-    (lambda: vs.nn.softmax, "tf.nn.softmax is jax.nn.softmax in JAX"),
-    (lambda: vs.nn.sparse_softmax_cross_entropy_with_logits,
-     "vs.ops.sparse_softmax_cross_entropy_with_logits"),
-    (lambda: vs.train.AdamOptimizer, "vs.tf1_optimizers.adam"),
-    (lambda: vs.train.GradientDescentOptimizer, "optax.sgd"),
-    (lambda: vs.train.Saver, "vs.save_tf1_checkpoint"),
-    (lambda: vs.placeholder, "an argument of the function given to vs.transform"),
-    (lambda: vs.Session, "t.apply(params, *inputs) replaces sess.run"),
-    (lambda: vs.global_variables_initializer, "t.init(rng, *inputs)"),
-    (lambda: vs.gradients, "jax.grad"),
-    (lambda: vs.random, "jax.random"),
+  (lambda: vs.matmul, "tf.matmul is jnp.matmul in JAX"),
+  (lambda: vs.reduce_mean, "tf.reduce_mean is jnp.mean in JAX"),
+  (lambda: vs.nn.relu, "tf.nn.relu is jax.nn.relu in JAX"),
+  (lambda: vs.nn.softmax, "tf.nn.softmax is jax.nn.softmax in JAX"),
+  (
+    lambda: vs.nn.sparse_softmax_cross_entropy_with_logits,
+    "vs.ops.sparse_softmax_cross_entropy_with_logits",
+  ),
+  (lambda: vs.train.AdamOptimizer, "vs.tf1_optimizers.adam"),
+  (lambda: vs.train.GradientDescentOptimizer, "optax.sgd"),
+  (lambda: vs.train.Saver, "vs.save_tf1_checkpoint"),
+  (lambda: vs.placeholder, "an argument of the function given to vs.transform"),
+  (lambda: vs.Session, "t.apply(params, *inputs) replaces sess.run"),
+  (lambda: vs.global_variables_initializer, "t.init(rng, *inputs)"),
+  (lambda: vs.gradients, "jax.grad"),
+  (lambda: vs.random, "jax.random"),
 ]
 
 
@@ -34,8 +37,9 @@ NAMED = [
 def test_tf_name_hint(get, says):
   with pytest.raises(AttributeError) as e:
     get()
-  assert re.match(r"module 'varscope_jax(\.nn|\.train)?' has no attribute '\w+': ",
-                  str(e.value)), str(e.value)
+  assert re.match(r"module 'varscope_jax(\.nn|\.train)?' has no attribute '\w+': ", str(e.value)), (
+    str(e.value)
+  )
   assert says in str(e.value) and UPGRADER in str(e.value), str(e.value)
 
 
@@ -82,14 +86,19 @@ def test_the_advice_table_is_the_one_list_of_what_to_do_about_a_tf_name():
   advice = [d for file, names, d in tables if file == "manual.py" and names == ["ADVICE"]]
   assert len(advice) == 1
   keys = _literal_keys(advice[0])
-  assert len(keys) == len(advice[0].keys) == len(set(keys)) == len(ADVICE), (
-      sorted(k for k in keys if keys.count(k) > 1))
+  assert len(keys) == len(advice[0].keys) == len(set(keys)) == len(ADVICE), sorted(
+    k for k in keys if keys.count(k) > 1
+  )
   for file, names, table in tables:
     if table is advice[0]:
       continue
-    texts = {k.value for k, v in zip(table.keys, table.values)
-             if isinstance(k, ast.Constant) and k.value in ADVICE
-             and isinstance(v, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name))}
+    texts = {
+      k.value
+      for k, v in zip(table.keys, table.values)
+      if isinstance(k, ast.Constant)
+      and k.value in ADVICE
+      and isinstance(v, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name))
+    }
     assert not texts, f"{file}: {names} gives its own text for {sorted(texts)}"
 
 
@@ -102,10 +111,11 @@ def test_the_upgrader_and_the_attribute_error_say_the_same(key):
 
 
 def test_unknown_and_private_names_keep_pythons_message():
-  for get, text in [(lambda: vs.no_such_name, "module 'varscope_jax' has no attribute "
-                     "'no_such_name'"), (lambda: vs.__wrapped__, "'__wrapped__'"),
-                    (lambda: vs.nn.no_such, "module 'varscope_jax.nn' has no attribute "
-                     "'no_such'")]:
+  for get, text in [
+    (lambda: vs.no_such_name, "module 'varscope_jax' has no attribute 'no_such_name'"),
+    (lambda: vs.__wrapped__, "'__wrapped__'"),
+    (lambda: vs.nn.no_such, "module 'varscope_jax.nn' has no attribute 'no_such'"),
+  ]:
     with pytest.raises(AttributeError) as e:
       get()
     assert str(e.value).endswith(text.split(" has no attribute ")[-1])

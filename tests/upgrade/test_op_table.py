@@ -1,4 +1,5 @@
 """The upgrader's op table: binding by TF's signature and the text of the rewrites."""
+
 import pytest
 
 from varscope_jax._src.upgrade.op_table import OPS
@@ -7,23 +8,35 @@ from varscope_jax._src.upgrade.op_table import canonical_ops
 from varscope_jax._src.upgrade.op_table import rewrite_call
 
 REWRITES = [
-    ("matmul", ["a", "b"], {"transpose_b": "True"}, "jnp.matmul(a, jnp.swapaxes(b, -1, -2))"),
-    ("matmul", ["a", "b", "True"], {}, "jnp.matmul(jnp.swapaxes(a, -1, -2), b)"),
-    ("reduce_mean", ["x"], {"axis": "-1", "keep_dims": "True"},
-     "jnp.mean(x, axis=-1, keepdims=True)"),
-    ("math.reduce_sum", ["x", "[1, 2]"], {"keepdims": "False", "name": "'s'"},
-     "jnp.sum(x, axis=[1, 2])"),
-    ("reduce_max", ["x"], {"reduction_indices": "1"}, "jnp.max(x, axis=1)"),
-    ("compat.v1.nn.relu", ["x"], {"name": "'r'"}, "jax.nn.relu(x)"),
-    ("nn.softmax", ["x"], {"dim": "1"}, "jax.nn.softmax(x, axis=1)"),
-    ("argmax", ["x"], {}, "jnp.argmax(x, axis=0)"),
-    ("cast", ["x", "tf.float32"], {}, "jnp.asarray(x, dtype=jnp.float32)"),
-    ("cast", ["x"], {"dtype": "vs.int32"}, "vs.ops.cast(x, jnp.int32)"),
-    ("concat", ["[a, b]", "-1"], {}, "jnp.concatenate([a, b], axis=-1)"),
-    ("einsum", ["'ab,bc->ac'", "x", "y"], {}, "jnp.einsum('ab,bc->ac', x, y)"),
-    ("random.normal", ["[2, 3]"], {"stddev": "a + b"},
-     "jax.random.normal(vs.next_rng_key(), [2, 3]) * (a + b)"),
-    ("nn.xw_plus_b", ["x", "w", "b - 1"], {}, "jnp.matmul(x, w) + (b - 1)"),
+  ("matmul", ["a", "b"], {"transpose_b": "True"}, "jnp.matmul(a, jnp.swapaxes(b, -1, -2))"),
+  ("matmul", ["a", "b", "True"], {}, "jnp.matmul(jnp.swapaxes(a, -1, -2), b)"),
+  (
+    "reduce_mean",
+    ["x"],
+    {"axis": "-1", "keep_dims": "True"},
+    "jnp.mean(x, axis=-1, keepdims=True)",
+  ),
+  (
+    "math.reduce_sum",
+    ["x", "[1, 2]"],
+    {"keepdims": "False", "name": "'s'"},
+    "jnp.sum(x, axis=[1, 2])",
+  ),
+  ("reduce_max", ["x"], {"reduction_indices": "1"}, "jnp.max(x, axis=1)"),
+  ("compat.v1.nn.relu", ["x"], {"name": "'r'"}, "jax.nn.relu(x)"),
+  ("nn.softmax", ["x"], {"dim": "1"}, "jax.nn.softmax(x, axis=1)"),
+  ("argmax", ["x"], {}, "jnp.argmax(x, axis=0)"),
+  ("cast", ["x", "tf.float32"], {}, "jnp.asarray(x, dtype=jnp.float32)"),
+  ("cast", ["x"], {"dtype": "vs.int32"}, "vs.ops.cast(x, jnp.int32)"),
+  ("concat", ["[a, b]", "-1"], {}, "jnp.concatenate([a, b], axis=-1)"),
+  ("einsum", ["'ab,bc->ac'", "x", "y"], {}, "jnp.einsum('ab,bc->ac', x, y)"),
+  (
+    "random.normal",
+    ["[2, 3]"],
+    {"stddev": "a + b"},
+    "jax.random.normal(vs.next_rng_key(), [2, 3]) * (a + b)",
+  ),
+  ("nn.xw_plus_b", ["x", "w", "b - 1"], {}, "jnp.matmul(x, w) + (b - 1)"),
 ]
 
 
@@ -37,15 +50,15 @@ def test_not_in_table_is_none():
 
 
 UNSUPPORTED = [
-    ("matmul", ["a", "b"], {"transpose_b": "flag"}, r"transpose_b=flag must be a literal"),
-    ("matmul", ["*ab"], {}, r"starred argument"),
-    ("matmul", ["a", "b"], {"**": "kw"}, r"\*\*kw cannot be bound"),
-    ("matmul", ["a", "b"], {"transpose_c": "True"}, r"has no argument 'transpose_c'"),
-    ("matmul", ["a"], {}, r"missing its argument 'b'"),
-    ("matmul", ["a", "b"], {"a": "c"}, r"multiple values for argument 'a'"),
-    ("reduce_sum", ["x"], {"axis": "1", "reduction_indices": "1"}, r"both axis= and"),
-    ("where_v2", ["c"], {}, r"data-dependent shape"),
-    ("reshape", ["x", "s", "n", "extra"], {}, r"at most 3 positional"),
+  ("matmul", ["a", "b"], {"transpose_b": "flag"}, r"transpose_b=flag must be a literal"),
+  ("matmul", ["*ab"], {}, r"starred argument"),
+  ("matmul", ["a", "b"], {"**": "kw"}, r"\*\*kw cannot be bound"),
+  ("matmul", ["a", "b"], {"transpose_c": "True"}, r"has no argument 'transpose_c'"),
+  ("matmul", ["a"], {}, r"missing its argument 'b'"),
+  ("matmul", ["a", "b"], {"a": "c"}, r"multiple values for argument 'a'"),
+  ("reduce_sum", ["x"], {"axis": "1", "reduction_indices": "1"}, r"both axis= and"),
+  ("where_v2", ["c"], {}, r"data-dependent shape"),
+  ("reshape", ["x", "s", "n", "extra"], {}, r"at most 3 positional"),
 ]
 
 
@@ -68,10 +81,17 @@ def test_sources_ops_are_in_the_table():
   import json
   import pathlib
   from varscope_jax._src.upgrade.op_table import lookup
+
   path = pathlib.Path(__file__).parents[1] / "golden" / "ops" / "source_ops.json"
   report = json.loads(path.read_text())
-  assert {"bert", "albert", "tf_slim.nets", "resnet_r1.13", "tutorial_layers",
-          "tutorial_rnn"} <= set(report)
+  assert {
+    "bert",
+    "albert",
+    "tf_slim.nets",
+    "resnet_r1.13",
+    "tutorial_layers",
+    "tutorial_rnn",
+  } <= set(report)
   not_covered = set()
   for source, entry in report.items():
     for name, cls in entry["class"].items():
@@ -86,6 +106,8 @@ def test_porting_doc_op_table_is_generated_from_the_table():
   """docs/porting.md's op-table section is what op_docs renders (regenerate with
   ``python -m varscope_jax._src.upgrade.op_docs``)."""
   from varscope_jax._src.upgrade import op_docs
+
   text = op_docs.DOC.read_text()
   assert op_docs.section(text) == op_docs.render(), (
-      "docs/porting.md's op table is stale: run python -m varscope_jax._src.upgrade.op_docs")
+    "docs/porting.md's op table is stale: run python -m varscope_jax._src.upgrade.op_docs"
+  )

@@ -6,9 +6,9 @@ rewritten by ``vs.upgrade`` with no hand edits, imported, and run on JAX against
 committed TF1 checkpoint and TF's outputs of ``examples/bert/tf1_checkpoint/``
 (``examples/bert/make_tf_checkpoint.py`` made them from the same ``modeling.py``).
 """
+
 import ast
 import importlib.util
-import os
 import pathlib
 import sys
 
@@ -19,7 +19,7 @@ import pytest
 import varscope_jax as vs
 from varscope_jax import upgrade
 
-pytestmark = pytest.mark.slow   # rewrites and runs whole models
+pytestmark = pytest.mark.slow  # rewrites and runs whole models
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CKPT_DIR = ROOT / "examples" / "bert" / "tf1_checkpoint"
@@ -62,17 +62,22 @@ def test_the_rewritten_source_has_no_tensorflow_left(upgraded):
   # what the report leaves for a person: only the control dependency (a no-op in JAX)
   assert [e.kind for e in report.flagged()] == []
   assert [e.old for e in report.entries if e.kind == "no-op"] == [
-      "tf.control_dependencies([assert_op])"]
+    "tf.control_dependencies([assert_op])"
+  ]
 
 
 def _forward(modeling, config, is_training=False, one_hot=False):
   def forward(input_ids, input_mask, token_type_ids):
-    model = modeling.BertModel(config, is_training, input_ids, input_mask, token_type_ids,
-                               use_one_hot_embeddings=one_hot)
-    return {"sequence_output": model.get_sequence_output(),
-            "pooled_output": model.get_pooled_output(),
-            "embedding_output": model.get_embedding_output(),
-            **{"layer_%d_output" % i: h for i, h in enumerate(model.get_all_encoder_layers())}}
+    model = modeling.BertModel(
+      config, is_training, input_ids, input_mask, token_type_ids, use_one_hot_embeddings=one_hot
+    )
+    return {
+      "sequence_output": model.get_sequence_output(),
+      "pooled_output": model.get_pooled_output(),
+      "embedding_output": model.get_embedding_output(),
+      **{"layer_%d_output" % i: h for i, h in enumerate(model.get_all_encoder_layers())},
+    }
+
   return vs.transform(forward)
 
 
@@ -110,8 +115,11 @@ def test_rewritten_bert_keeps_its_own_errors(upgraded):
   modeling, _, _ = upgraded
   config = modeling.BertConfig.from_json_file(str(CKPT_DIR / "bert_config.json"))
   t = _forward(modeling, config)
-  with pytest.raises(ValueError, match=r"For the tensor `get_shape_list` in scope ``, the "
-                                       r"actual rank `1`"):
+  with pytest.raises(
+    ValueError,
+    match=r"For the tensor `get_shape_list` in scope ``, the "
+    r"actual rank `1`",
+  ):
     t.specs(INPUTS[0][0], INPUTS[1][0], INPUTS[2][0])
   bad = modeling.BertConfig.from_dict({**config.to_dict(), "num_attention_heads": 5})
   with pytest.raises(ValueError, match=r"The hidden size \(32\) is not a multiple"):
@@ -127,6 +135,7 @@ def test_assignment_map_reads_the_checkpoint_without_tensorflow(upgraded):
 
   tvars = [Var("bert/pooler/dense/kernel:0"), Var("not/in/checkpoint:0")]
   assignment, initialized = modeling.get_assignment_map_from_checkpoint(
-      tvars, str(CKPT_DIR / "bert_model.ckpt"))
+    tvars, str(CKPT_DIR / "bert_model.ckpt")
+  )
   assert dict(assignment) == {"bert/pooler/dense/kernel": "bert/pooler/dense/kernel"}
   assert "bert/pooler/dense/kernel:0" in initialized

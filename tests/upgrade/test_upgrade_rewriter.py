@@ -1,4 +1,5 @@
 """``vs.upgrade``: what each TF1 construct becomes, the report, files and the command line."""
+
 import ast
 import os
 import pathlib
@@ -37,25 +38,36 @@ def test_imports_become_varscope_jax_jax_and_jnp_only_as_used():
       """)
   # a module alias stays, imported from the varscope_jax module of the same name
   assert text.splitlines()[:6] == [
-      '"""Doc."""', "from __future__ import print_function", "import numpy as np",
-      "import jax", "import jax.numpy as jnp",
-      "from varscope_jax.contrib import layers as contrib_layers"]
+    '"""Doc."""',
+    "from __future__ import print_function",
+    "import numpy as np",
+    "import jax",
+    "import jax.numpy as jnp",
+    "from varscope_jax.contrib import layers as contrib_layers",
+  ]
   assert "return contrib_layers.layer_norm(jax.nn.relu(jnp.matmul(x, x)))" in text
   assert [e.old for e in report.entries if e.kind == "import"] == [
-      "import tensorflow.compat.v1", "from tensorflow.contrib import layers as contrib_layers"]
+    "import tensorflow.compat.v1",
+    "from tensorflow.contrib import layers as contrib_layers",
+  ]
 
 
 def test_names_varscope_jax_provides_come_from_its_public_api():
   names = upgrade.names()
-  for tf_name, vs_name in [("get_variable", "get_variable"), ("layers.dense", "layers.dense"),
-                           ("compat.v1.layers.Conv2D", "layers.Conv2D"),
-                           ("nn.rnn_cell.LSTMCell", "nn.rnn_cell.LSTMCell"),
-                           ("GraphKeys.UPDATE_OPS", "GraphKeys.UPDATE_OPS"),
-                           ("AUTO_REUSE", "AUTO_REUSE")]:
+  for tf_name, vs_name in [
+    ("get_variable", "get_variable"),
+    ("layers.dense", "layers.dense"),
+    ("compat.v1.layers.Conv2D", "layers.Conv2D"),
+    ("nn.rnn_cell.LSTMCell", "nn.rnn_cell.LSTMCell"),
+    ("GraphKeys.UPDATE_OPS", "GraphKeys.UPDATE_OPS"),
+    ("AUTO_REUSE", "AUTO_REUSE"),
+  ]:
     assert names.resolve(tf_name) == vs_name, tf_name
   # tf.contrib.rnn re-exports tf.nn.rnn_cell
-  assert names.resolve("contrib.rnn.BasicLSTMCell") in ("contrib.rnn.BasicLSTMCell",
-                                                        "nn.rnn_cell.BasicLSTMCell")
+  assert names.resolve("contrib.rnn.BasicLSTMCell") in (
+    "contrib.rnn.BasicLSTMCell",
+    "nn.rnn_cell.BasicLSTMCell",
+  )
   # every public name of vs.layers is one (no hand list)
   for name in vs.layers.__all__:
     assert names.resolve("layers." + name) == "layers." + name
@@ -122,13 +134,22 @@ def test_static_shapes():
       n = x.shape.num_elements()
       """)
   assert body(text).split("\n") == [
-      "a = list(x.shape)", "b = list(x.shape)", "c = x.shape[1]", "d = x.shape[-1]",
-      "e = x.shape[0]", "f = x.ndim + x.ndim", "g = jnp.shape(x + 1)", "h = x.shape",
-      "n = x.size"]
+    "a = list(x.shape)",
+    "b = list(x.shape)",
+    "c = x.shape[1]",
+    "d = x.shape[-1]",
+    "e = x.shape[0]",
+    "f = x.ndim + x.ndim",
+    "g = jnp.shape(x + 1)",
+    "h = x.shape",
+    "n = x.size",
+  ]
   assert {e.kind for e in report.entries} == {"shape", "import"}
 
 
-@pytest.mark.parametrize("line, advice", [
+@pytest.mark.parametrize(
+  "line, advice",
+  [
     ("x = tf.placeholder(tf.float32, [None, 3])", "make it an argument of the function"),
     ("sess = tf.Session()", "t = vs.transform(model_fn)"),
     ("out = sess.run(y, feed_dict={x: 1})", "a session run: call t.apply"),
@@ -141,7 +162,8 @@ def test_static_shapes():
     ("init = tf.global_variables_initializer()", "t.init(rng"),
     ("y = tf.cond(p, lambda: tf.layers.dense(x, 3), lambda: x)", "creates variables"),
     ("y = tf.while_loop(c, body, [x])", "creates variables"),
-])
+  ],
+)
 def test_what_has_no_meaning_in_jax_is_left_marked_and_listed(line, advice):
   text, report = up(f"""\
       import tensorflow as tf
@@ -151,8 +173,9 @@ def test_what_has_no_meaning_in_jax_is_left_marked_and_listed(line, advice):
       """)
   lines = text.splitlines()
   at = lines.index(line)
-  assert lines[at - 1].startswith("# varscope_jax.upgrade: ") and advice in lines[at - 1], (
-      lines[at - 1])
+  assert lines[at - 1].startswith("# varscope_jax.upgrade: ") and advice in lines[at - 1], lines[
+    at - 1
+  ]
   flagged = report.flagged()
   assert len(flagged) == 1 and flagged[0].line == 4 and advice in flagged[0].note
   assert flagged[0].kind == "needs a person"
@@ -174,8 +197,13 @@ def test_null_contexts_keep_the_body_running():
       with tf.control_dependencies([check]):
         y = tf.identity(x)
       """)
-  assert body(text).split("\n")[0].startswith(
-      "# varscope_jax.upgrade: tf.control_dependencies: JAX orders operations by data flow")
+  assert (
+    body(text)
+    .split("\n")[0]
+    .startswith(
+      "# varscope_jax.upgrade: tf.control_dependencies: JAX orders operations by data flow"
+    )
+  )
   assert "with contextlib.nullcontext():" in text and "import contextlib" in text
   assert [e.kind for e in report.entries if e.kind == "no-op"] == ["no-op"]
 
@@ -190,9 +218,12 @@ def test_host_calls_become_python():
       names = tf.train.list_variables(ckpt)
       """)
   assert body(text).split("\n") == [
-      'with open(path, "r") as f:', "  pass", "if os.path.exists(d) and True:",
-      "  os.makedirs(d, exist_ok=True)",
-      "names = vs.train.list_variables(ckpt)"]
+    'with open(path, "r") as f:',
+    "  pass",
+    "if os.path.exists(d) and True:",
+    "  os.makedirs(d, exist_ok=True)",
+    "names = vs.train.list_variables(ckpt)",
+  ]
   assert "import os" in text
 
 
@@ -263,7 +294,7 @@ def test_report_lists_every_change_by_line_and_ends_with_counts():
   assert "## m.py" in md
   assert "- 3:4 renamed: `tf.layers.dense` -> `vs.layers.dense`" in md
   assert "- 2:4 **needs a person** `tf.placeholder(tf.float32)`" in md
-  assert "- m.py:2:4 `tf.placeholder(tf.float32)`" in md   # the list for a person
+  assert "- m.py:2:4 `tf.placeholder(tf.float32)`" in md  # the list for a person
   assert md.rstrip().splitlines()[-1] == "| **total** | 4 |"
   assert report.counts()["needs a person"] == 1 and report.counts()["op"] == 1
 
@@ -293,10 +324,12 @@ def test_a_package_tree_imports_its_rewritten_modules(tmp_path):
   pkg.mkdir(parents=True)
   (pkg / "__init__.py").write_text("")
   (pkg / "util.py").write_text(
-      "import tensorflow as tf\ndef scale(x):\n  return tf.multiply(x, 2.0)\n")
+    "import tensorflow as tf\ndef scale(x):\n  return tf.multiply(x, 2.0)\n"
+  )
   (pkg / "net.py").write_text(
-      "import tensorflow as tf\nfrom mynets import util\nimport mynets.util as u2\n"
-      "def net(x):\n  return util.scale(tf.layers.dense(x, 3)) + u2.scale(x)\n")
+    "import tensorflow as tf\nfrom mynets import util\nimport mynets.util as u2\n"
+    "def net(x):\n  return util.scale(tf.layers.dense(x, 3)) + u2.scale(x)\n"
+  )
   (pkg / "data.txt").write_text("kept")
   out = tmp_path / "out"
   upgrade.upgrade_files([pkg], output=out)
@@ -307,10 +340,13 @@ def test_a_package_tree_imports_its_rewritten_modules(tmp_path):
   try:
     (tmp_path / "jaxnets").symlink_to(out)
     import importlib
+
     mod = importlib.import_module("jaxnets.net")
     import jax.numpy as jnp
+
     t = vs.transform(mod.net)
     import jax
+
     params = t.init(jax.random.PRNGKey(0), jnp.ones((2, 3)))
     assert t.apply(params, jnp.ones((2, 3))).shape == (2, 3)
   finally:
@@ -319,26 +355,44 @@ def test_a_package_tree_imports_its_rewritten_modules(tmp_path):
       del sys.modules[name]
 
 
-@pytest.mark.slow   # two fresh interpreters that import jax and libcst
+@pytest.mark.slow  # two fresh interpreters that import jax and libcst
 def test_command_line(tmp_path):
   src = tmp_path / "m.py"
-  src.write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n"
-                 "y = tf.layers.dense(x, 2)\n")
+  src.write_text(
+    "import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = tf.layers.dense(x, 2)\n"
+  )
   proc = subprocess.run(
-      [sys.executable, "-m", "varscope_jax.upgrade", str(src), "-o", str(tmp_path / "out"),
-       "--report", str(tmp_path / "report.md")],
-      capture_output=True, text=True, cwd=ROOT, timeout=300)
+    [
+      sys.executable,
+      "-m",
+      "varscope_jax.upgrade",
+      str(src),
+      "-o",
+      str(tmp_path / "out"),
+      "--report",
+      str(tmp_path / "report.md"),
+    ],
+    capture_output=True,
+    text=True,
+    cwd=ROOT,
+    timeout=300,
+  )
   assert proc.returncode == 0, proc.stderr
   assert "1 file(s): 2 change(s), 1 construct(s) left for a person" in proc.stdout
   assert f"{src}:2:4: needs a person: tf.placeholder(tf.float32)" in proc.stdout
   assert (tmp_path / "out" / "m.py").exists()
   assert (tmp_path / "report.md").read_text().startswith("# varscope_jax.upgrade report")
-  bad = subprocess.run([sys.executable, "-m", "varscope_jax.upgrade", "/no/such.py"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+  bad = subprocess.run(
+    [sys.executable, "-m", "varscope_jax.upgrade", "/no/such.py"],
+    capture_output=True,
+    text=True,
+    cwd=ROOT,
+    timeout=300,
+  )
   assert bad.returncode == 2 and "neither a file nor a folder" in bad.stderr
 
 
-@pytest.mark.slow   # a fresh interpreter that imports jax and libcst
+@pytest.mark.slow  # a fresh interpreter that imports jax and libcst
 def test_command_line_into_a_closed_pipe_exits_quietly(tmp_path):
   # ``python -m varscope_jax.upgrade m.py | head -1``, with the reader gone before the
   # first write (a pipe whose read end is closed): no traceback, status 1.
@@ -348,8 +402,13 @@ def test_command_line_into_a_closed_pipe_exits_quietly(tmp_path):
   os.close(read_end)
   try:
     proc = subprocess.run(
-        [sys.executable, "-m", "varscope_jax.upgrade", str(src), "-o", str(tmp_path / "out")],
-        stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
+      [sys.executable, "-m", "varscope_jax.upgrade", str(src), "-o", str(tmp_path / "out")],
+      stdout=write_end,
+      stderr=subprocess.PIPE,
+      text=True,
+      cwd=ROOT,
+      timeout=300,
+    )
   finally:
     os.close(write_end)
   assert proc.stderr == "" and proc.returncode == 1, proc.stderr

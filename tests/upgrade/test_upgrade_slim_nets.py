@@ -6,6 +6,7 @@ with no hand edits, and run on JAX against ``tests/slim_nets/data/`` (TF Saver
 checkpoints and TF's outputs, written by ``tests/slim_nets/make_slim_nets_golden.py`` from
 the same source; ``tests/slim_nets/slim_net_configs.py`` holds the configurations).
 """
+
 import importlib
 import importlib.util
 import json
@@ -21,7 +22,7 @@ import varscope_jax as vs
 from varscope_jax import upgrade
 from varscope_jax.contrib import slim
 
-pytestmark = pytest.mark.slow   # rewrites and runs whole models
+pytestmark = pytest.mark.slow  # rewrites and runs whole models
 
 HERE = pathlib.Path(__file__).resolve().parent
 SLIM_NETS = HERE.parent / "slim_nets"
@@ -30,14 +31,15 @@ PACKAGE = "slim_nets_upgraded"
 NETS = ["resnet_v2", "inception_v3", "alexnet", "overfeat"]
 TRAIN_TOL = {"inception_v3": 2e-4}
 
-_spec = importlib.util.spec_from_file_location("slim_net_configs_upgrade",
-                                              SLIM_NETS / "slim_net_configs.py")
+_spec = importlib.util.spec_from_file_location(
+  "slim_net_configs_upgrade", SLIM_NETS / "slim_net_configs.py"
+)
 configs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(configs)
 
 
 def _nets_source() -> pathlib.Path:
-  spec = importlib.util.find_spec("tf_slim")   # finds the package without importing it
+  spec = importlib.util.find_spec("tf_slim")  # finds the package without importing it
   if spec is None or not spec.submodule_search_locations:
     pytest.skip("tf-slim is not installed (pip install -e '.[test]')")
   return pathlib.Path(list(spec.submodule_search_locations)[0]) / "nets"
@@ -48,7 +50,7 @@ def upgraded(tmp_path_factory):
   """({net: rewritten module}, the report)."""
   out = tmp_path_factory.mktemp("slim") / PACKAGE
   report = upgrade.upgrade_files([_nets_source()], output=out)
-  package = types.ModuleType(PACKAGE)   # the tree as a package (its __init__ not run)
+  package = types.ModuleType(PACKAGE)  # the tree as a package (its __init__ not run)
   package.__path__ = [str(out)]
   sys.modules[PACKAGE] = package
   modules = {name: importlib.import_module(f"{PACKAGE}.{name}") for name in NETS}
@@ -101,9 +103,10 @@ def test_rewritten_net_trains_as_tensorflow(upgraded, name):
   # The tolerances of tests/slim_nets/test_slim_nets.py (the nets ported by renaming):
   # inception_v3's batch statistics of 2 images amplify float32 rounding (its float64 run
   # is 9e-5 from TF's logits); the rewritten net gives the very same logits.
-  np.testing.assert_allclose(logits, expected["logits_train"], rtol=0,
-                             atol=TRAIN_TOL.get(name, 1e-5))
+  np.testing.assert_allclose(
+    logits, expected["logits_train"], rtol=0, atol=TRAIN_TOL.get(name, 1e-5)
+  )
   flat = dict(vs.flatten_params(new_params))
-  updates = {k[len("update/"):]: v for k, v in expected.items() if k.startswith("update/")}
+  updates = {k[len("update/") :]: v for k, v in expected.items() if k.startswith("update/")}
   for var, value in updates.items():
     np.testing.assert_allclose(flat[var], value, rtol=0, atol=1e-6, err_msg=var)

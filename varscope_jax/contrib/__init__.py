@@ -11,6 +11,7 @@
 >>> vs.contrib.slim.conv2d is vs.contrib.layers.conv2d is vs.contrib.layers.convolution2d
 True
 """
+
 from varscope_jax.contrib import framework as framework
 from varscope_jax.contrib import layers as layers
 from varscope_jax.contrib import rnn as rnn

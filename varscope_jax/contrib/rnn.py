@@ -5,7 +5,10 @@ drivers, and contrib's own ``LayerNormBasicLSTMCell``.
 >>> vs.contrib.rnn.LSTMCell is vs.nn.rnn_cell.LSTMCell
 True
 """
-from varscope_jax._src.contrib.rnn.layer_norm_lstm import LayerNormBasicLSTMCell as LayerNormBasicLSTMCell
+
+from varscope_jax._src.contrib.rnn.layer_norm_lstm import (
+  LayerNormBasicLSTMCell as LayerNormBasicLSTMCell,
+)
 from varscope_jax._src.nn.cell_base import LayerRNNCell as LayerRNNCell
 from varscope_jax._src.nn.cell_base import LSTMStateTuple as LSTMStateTuple
 from varscope_jax._src.nn.cell_base import RNNCell as RNNCell
@@ -20,7 +23,19 @@ from varscope_jax._src.nn.multi_rnn_cell import MultiRNNCell as MultiRNNCell
 from varscope_jax._src.nn.rnn import static_bidirectional_rnn as static_bidirectional_rnn
 from varscope_jax._src.nn.rnn import static_rnn as static_rnn
 
-__all__ = ["BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell",
-           "LSTMCell", "LSTMStateTuple", "LayerNormBasicLSTMCell", "LayerRNNCell",
-           "MultiRNNCell", "RNNCell", "ResidualWrapper", "static_bidirectional_rnn",
-           "static_rnn"]
+__all__ = [
+  "BasicLSTMCell",
+  "BasicRNNCell",
+  "DeviceWrapper",
+  "DropoutWrapper",
+  "GRUCell",
+  "LSTMCell",
+  "LSTMStateTuple",
+  "LayerNormBasicLSTMCell",
+  "LayerRNNCell",
+  "MultiRNNCell",
+  "RNNCell",
+  "ResidualWrapper",
+  "static_bidirectional_rnn",
+  "static_rnn",
+]

@@ -23,6 +23,7 @@ shapes replace ``get_shape().as_list()`` and ``tf.shape``; what has no meaning i
 place with a comment line saying what to do, and listed in the report. See
 ``docs/porting.md``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -74,15 +75,18 @@ def upgrade_source(source: str, path: str = "<string>") -> tuple[str, Report]:
   [(2, 'needs a person')]
   """
   if not isinstance(source, str):
-    raise TypeError(f"upgrade_source: `source` must be the module's text (a str), got "
-                    f"{type(source).__name__}; read the file first (open(path).read()).")
+    raise TypeError(
+      f"upgrade_source: `source` must be the module's text (a str), got "
+      f"{type(source).__name__}; read the file first (open(path).read())."
+    )
   if not isinstance(path, str):
     raise TypeError(f"upgrade_source: `path` must be a str, got {type(path).__name__}.")
   return _rewrite(source, path, _Context(names()))
 
 
-def upgrade_files(sources: Iterable[str | os.PathLike], output: str | os.PathLike | None = None,
-                  backup: bool = True) -> Report:
+def upgrade_files(
+  sources: Iterable[str | os.PathLike], output: str | os.PathLike | None = None, backup: bool = True
+) -> Report:
   """Upgrades files or folders, in place (keeping ``*.tf1.bak``) or into ``output``.
 
   Args:
@@ -102,8 +106,7 @@ def upgrade_files(sources: Iterable[str | os.PathLike], output: str | os.PathLik
   <BLANKLINE>
   """
   if isinstance(sources, (str, os.PathLike)):
-    raise TypeError("upgrade_files: `sources` must be a list of paths, got one path; "
-                    "pass [path].")
+    raise TypeError("upgrade_files: `sources` must be a list of paths, got one path; pass [path].")
   return _files.upgrade_files(sources, names(), output=output, backup=backup)
 
 

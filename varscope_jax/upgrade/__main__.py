@@ -1,4 +1,5 @@
 """``python -m varscope_jax.upgrade SRC... [-o OUT] [--report report.md]``."""
+
 import sys
 
 from varscope_jax._src.upgrade import cli

@@ -9,6 +9,7 @@ JAX stores 64-bit values only when ``jax_enable_x64`` is on. Without it a variab
 for as ``int64``/``float64`` is created as ``int32``/``float32`` (JAX's canonical dtype),
 and its dtype says so; sharing checks compare canonical dtypes.
 """
+
 from __future__ import annotations
 
 import jax
@@ -20,16 +21,35 @@ from varscope_jax._src.base import tf_errors
 
 # TF's DataType enum values (``tf.float32.as_datatype_enum`` ...).
 _DATATYPE_ENUM = {
-    "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
-    "complex64": 8, "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17,
-    "complex128": 18, "float16": 19, "uint32": 22, "uint64": 23,
+  "float32": 1,
+  "float64": 2,
+  "int32": 3,
+  "uint8": 4,
+  "int16": 5,
+  "int8": 6,
+  "complex64": 8,
+  "int64": 9,
+  "bool": 10,
+  "bfloat16": 14,
+  "uint16": 17,
+  "complex128": 18,
+  "float16": 19,
+  "uint32": 22,
+  "uint64": 23,
 }
 # TF's ``dtypes.dtype_range`` (what ``DType.limits`` reads; float32/64 are [-1, 1]).
 _LIMITS = {
-    "bool": (False, True), "uint8": (0, 255), "uint16": (0, 65535), "int8": (-128, 127),
-    "int16": (-32768, 32767), "int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1),
-    "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1),
-    "float32": (-1, 1), "float64": (-1, 1),
+  "bool": (False, True),
+  "uint8": (0, 255),
+  "uint16": (0, 65535),
+  "int8": (-128, 127),
+  "int16": (-32768, 32767),
+  "int32": (-(2**31), 2**31 - 1),
+  "int64": (-(2**63), 2**63 - 1),
+  "uint32": (0, 2**32 - 1),
+  "uint64": (0, 2**64 - 1),
+  "float32": (-1, 1),
+  "float64": (-1, 1),
 }
 
 
@@ -51,6 +71,7 @@ class DType:
   >>> jnp.ones(2).astype(vs.int32).dtype
   dtype('int32')
   """
+
   __slots__ = ("_np",)
 
   def __init__(self, dtype):
@@ -194,8 +215,10 @@ def _tf_convertible(dtype) -> np.dtype:
   try:
     return as_dtype(dtype)
   except TypeError:
-    raise TypeError(tf_errors.CANNOT_CONVERT_DTYPE % (dtype,) + " JAX holds numbers and bools "
-                    "only: use one of vs.float32, vs.int32, vs.bool, ... .") from None
+    raise TypeError(
+      tf_errors.CANNOT_CONVERT_DTYPE % (dtype,) + " JAX holds numbers and bools "
+      "only: use one of vs.float32, vs.int32, vs.bool, ... ."
+    ) from None
 
 
 def as_tf_dtype(dtype) -> DType:

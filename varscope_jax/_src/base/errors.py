@@ -19,6 +19,7 @@ so that ported ``except ValueError`` blocks keep working. Two kinds of message:
 ``tests/test_error_messages.py`` checks both: no TF text outside ``tf_errors.py``, and the
 form of every message that ``tests/test_public_validation.py``'s bad calls raise.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -57,8 +58,10 @@ def not_a_jax_dtype(what: str, dtype) -> str:
   >>> not_a_jax_dtype("dtype", "string")[:40]
   "dtype 'string' is not a dtype JAX can ho"
   """
-  return (f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
-          "Use one of vs.float32, vs.int32, vs.bool, ... .")
+  return (
+    f"{what} {dtype!r} is not a dtype JAX can hold (JAX has no string tensors). "
+    "Use one of vs.float32, vs.int32, vs.bool, ... ."
+  )
 
 
 def string_collections(what: str, value: str) -> str:
@@ -67,8 +70,10 @@ def string_collections(what: str, value: str) -> str:
   >>> string_collections("collections", "w")
   "collections is the string 'w'; pass a list of collection names, e.g. ['w'] (TF1 would add the variable to one collection per character)."
   """
-  return ("%s is the string %r; pass a list of collection names, e.g. [%r] (TF1 would add "
-          "the variable to one collection per character)." % (what, value, value))
+  return (
+    "%s is the string %r; pass a list of collection names, e.g. [%r] (TF1 would add "
+    "the variable to one collection per character)." % (what, value, value)
+  )
 
 
 def rename_collision(first: str, second: str, new_name: str) -> str:
@@ -77,5 +82,6 @@ def rename_collision(first: str, second: str, new_name: str) -> str:
   >>> rename_collision("a/w", "b/w", "w")
   'rename maps both a/w and b/w to w. Make the rename patterns more specific.'
   """
-  return (f"rename maps both {first} and {second} to {new_name}. Make the rename patterns "
-          "more specific.")
+  return (
+    f"rename maps both {first} and {second} to {new_name}. Make the rename patterns more specific."
+  )

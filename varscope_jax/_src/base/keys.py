@@ -11,6 +11,7 @@ mode) and its name -- the key in the params tree, i.e. the name TF shows without
 or on the process (the hash is BLAKE2b, not Python's salted ``hash``). Adding a layer
 does not change the initial values of the others.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,7 @@ def stable_hash(name: str) -> int:
   >>> stable_hash("model/fc1/w") < 2**64
   True
   """
-  return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(),
-                        "little")
+  return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def hash_words(name: str) -> tuple[int, int]:
@@ -93,8 +93,8 @@ def host_variable_keys(key_data, names) -> np.ndarray:
   Bit-identical to JAX (two threefry ``fold_in``s; tested).
   """
   words = hash_words_array(names)
-  first = host_fold_in(key_data, words[:, 0])          # one key, many hashes
-  return host_fold_in(first, words[:, 1])              # a key per row
+  first = host_fold_in(key_data, words[:, 0])  # one key, many hashes
+  return host_fold_in(first, words[:, 1])  # a key per row
 
 
 def as_key(rng):
@@ -102,10 +102,9 @@ def as_key(rng):
   if isinstance(rng, (int, np.integer)):
     seed = int(rng)
     if not -(2**63) <= seed < 2**64:
-      raise ValueError(f"seed {seed} does not fit in 64 bits; use a seed in "
-                       "[-2**63, 2**64).")
+      raise ValueError(f"seed {seed} does not fit in 64 bits; use a seed in [-2**63, 2**64).")
     if seed >= 2**63:
-      seed -= 2**64   # the same 64 bits, as the signed int64 PRNGKey takes
+      seed -= 2**64  # the same 64 bits, as the signed int64 PRNGKey takes
     return jax.random.PRNGKey(seed)
   return rng
 

@@ -6,6 +6,7 @@ tried before ``transform(..., partition_rules=...)``'s. A variable no rule match
 replicated. Without a mesh, rules are not used (one device). ``init`` makes every variable already sharded: the grouped initializers are
 compiled with ``out_shardings``, so no device or host holds a whole sharded variable.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,22 +40,25 @@ def check_divides(name: str, shape, spec: PartitionSpec, mesh: Mesh, rule) -> No
   """Raises a ValueError naming the variable if ``spec`` cannot shard ``shape``."""
   if len(spec) > len(shape):
     raise ValueError(
-        f"Variable {name} has shape {shape_str(shape)} (rank {len(shape)}), but "
-        f"partition rule {rule[0]!r} gives {spec}, which has {len(spec)} entries. Give "
-        "at most one entry per dimension.")
+      f"Variable {name} has shape {shape_str(shape)} (rank {len(shape)}), but "
+      f"partition rule {rule[0]!r} gives {spec}, which has {len(spec)} entries. Give "
+      "at most one entry per dimension."
+    )
   for dim, (size, entry) in enumerate(zip(shape, spec)):
     axes = _axes(entry)
     for axis in axes:
       if axis not in mesh.shape:
         raise ValueError(
-            f"Variable {name}: partition rule {rule[0]!r} names mesh axis {axis!r}, but "
-            f"the mesh has axes {tuple(mesh.shape)}.")
+          f"Variable {name}: partition rule {rule[0]!r} names mesh axis {axis!r}, but "
+          f"the mesh has axes {tuple(mesh.shape)}."
+        )
     n = math.prod(mesh.shape[a] for a in axes)
     if n > 1 and size % n:
       raise ValueError(
-          f"Variable {name} has shape {shape_str(shape)}; partition rule "
-          f"{rule[0]!r} shards dimension {dim} (size {size}) over mesh axes {axes} "
-          f"({n} devices), which does not divide it. Change the rule or the shape.")
+        f"Variable {name} has shape {shape_str(shape)}; partition rule "
+        f"{rule[0]!r} shards dimension {dim} (size {size}) over mesh axes {axes} "
+        f"({n} devices), which does not divide it. Change the rule or the shape."
+      )
 
 
 def sharding_for(rec, mesh: Mesh | None, rules) -> NamedSharding | None:
@@ -86,12 +90,14 @@ def check_rules(rules):
   try:
     items = list(rules)
   except TypeError:
-    raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs, "
-                    f"got {rules!r}.") from None
+    raise TypeError(
+      f"partition_rules must be a list of (regex, PartitionSpec) pairs, got {rules!r}."
+    ) from None
   for item in items:
     if not (isinstance(item, tuple) and len(item) == 2):
-      raise TypeError("partition_rules must be a list of (regex, PartitionSpec) pairs; "
-                      f"got the entry {item!r}.")
+      raise TypeError(
+        f"partition_rules must be a list of (regex, PartitionSpec) pairs; got the entry {item!r}."
+      )
     pattern, spec = item
     if isinstance(pattern, str):
       try:
@@ -101,7 +107,9 @@ def check_rules(rules):
     elif not isinstance(pattern, re.Pattern):
       raise TypeError(f"partition_rules: {pattern!r} must be a regex string.")
     if not isinstance(spec, PartitionSpec):
-      raise TypeError(f"partition_rules: the rule for {pattern!r} must give a "
-                      f"jax.sharding.PartitionSpec, got {spec!r}.")
+      raise TypeError(
+        f"partition_rules: the rule for {pattern!r} must give a "
+        f"jax.sharding.PartitionSpec, got {spec!r}."
+      )
     out.append((pattern, spec))
   return tuple(out)

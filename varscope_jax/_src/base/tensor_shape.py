@@ -1,4 +1,5 @@
 """``TensorShape``: TF's static shape object, as TF1 code builds and reads it."""
+
 from __future__ import annotations
 
 
@@ -18,13 +19,15 @@ class TensorShape(tuple):
 
   def __new__(cls, dims=()):
     if isinstance(dims, int) or dims is None:
-      raise TypeError("TensorShape takes a list of dims (ints or None), e.g. "
-                      f"TensorShape([2, 3]); got {dims!r}.")
+      raise TypeError(
+        f"TensorShape takes a list of dims (ints or None), e.g. TensorShape([2, 3]); got {dims!r}."
+      )
     out = []
     for d in dims:
       if d is not None and (isinstance(d, bool) or int(d) != d or int(d) < 0):
-        raise TypeError(f"TensorShape: dims must be non-negative ints or None, got {d!r} "
-                        f"in {list(dims)!r}.")
+        raise TypeError(
+          f"TensorShape: dims must be non-negative ints or None, got {d!r} in {list(dims)!r}."
+        )
       out.append(None if d is None else int(d))
     return super().__new__(cls, out)
 

@@ -13,6 +13,7 @@ public query for either. If they change in a later JAX, ``staging()`` answers Fa
 checks it feeds become silent, nothing breaks (``tests/core/test_eager_jax_values.py``
 checks the answer under the installed JAX).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,14 +22,13 @@ from typing import Iterator
 
 try:
   from jax.extend.core import take_current_trace as _take_current_trace
-except ImportError:   # pragma: no cover - a JAX without take_current_trace
+except ImportError:  # pragma: no cover - a JAX without take_current_trace
   _take_current_trace = None
 
 _STAGING_TRACES = frozenset({"DynamicJaxprTrace"})
 
 
 class _Fresh(threading.local):
-
   def __init__(self):
     super().__init__()
     self.bases: list = []
@@ -41,7 +41,7 @@ def current_trace():
   """JAX's current trace in this thread (``None`` if it cannot be read)."""
   if _take_current_trace is None:
     return None
-  with _take_current_trace() as trace:   # leaves the current trace as it was
+  with _take_current_trace() as trace:  # leaves the current trace as it was
     return trace
 
 

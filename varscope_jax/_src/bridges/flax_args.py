@@ -3,6 +3,7 @@
 The Flax bridges key their caches and initializers by it, and rebuild arguments from it
 (zeros for the arrays) to run a module's ``init`` where only shapes matter.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,16 +23,19 @@ def _is_array(x) -> bool:
 def unwrap_variables(tree):
   """Eager ``vs.Variable`` leaves replaced by their arrays."""
   return jax.tree_util.tree_map(
-      lambda x: x.value() if isinstance(x, var_lib.Variable) else x, tree,
-      is_leaf=lambda x: isinstance(x, var_lib.Variable))
+    lambda x: x.value() if isinstance(x, var_lib.Variable) else x,
+    tree,
+    is_leaf=lambda x: isinstance(x, var_lib.Variable),
+  )
 
 
 @dataclasses.dataclass(frozen=True)
 class ArgSpec:
   """``(args, kwargs)`` with every array leaf replaced by its ``ShapeDtypeStruct``."""
+
   treedef: Any
-  leaves: tuple     # ShapeDtypeStruct for arrays, the value itself otherwise
-  dynamic: tuple    # indices of the array leaves
+  leaves: tuple  # ShapeDtypeStruct for arrays, the value itself otherwise
+  dynamic: tuple  # indices of the array leaves
 
   @classmethod
   def of(cls, args, kwargs) -> "ArgSpec":

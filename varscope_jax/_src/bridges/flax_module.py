@@ -12,6 +12,7 @@ initializer runs the module's ``init`` with that key on zeros of the input shape
 keeps that one leaf (XLA drops the rest). Values therefore depend on the rng and the
 variable's name only, as for every other variable.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,9 +53,10 @@ def _path_name(what, path) -> str:
     part = str(k)
     if "/" in part or not part:
       raise ValueError(
-          f"flax_module: {what} has a variable at {'/'.join(map(str, path))!r} whose "
-          f"path part {part!r} is empty or contains '/', so it cannot be a scoped "
-          "variable name. Rename that submodule or variable.")
+        f"flax_module: {what} has a variable at {'/'.join(map(str, path))!r} whose "
+        f"path part {part!r} is empty or contains '/', so it cannot be a scoped "
+        "variable name. Rename that submodule or variable."
+      )
     parts.append(part)
   return "/".join(parts)
 
@@ -67,8 +69,9 @@ class LinenLeafInit:
   Frozen and hashable when the module and the static arguments are, so ``init`` compiles
   it once per (module, input shapes, leaf) and batches equal layers.
   """
+
   module: Any
-  spec: Any           # flax_args.ArgSpec of the call's inputs
+  spec: Any  # flax_args.ArgSpec of the call's inputs
   collection: str
   path: tuple
 
@@ -90,11 +93,12 @@ def _linen_leaves(module, spec):
   def init(key, dyn):
     args, kwargs = spec.rebuild(dyn)
     variables = module.init({_TRAINABLE: key}, *args, **kwargs)
-    for collection in variables:   # (the dicts' own order; tree_map's is sorted)
+    for collection in variables:  # (the dicts' own order; tree_map's is sorted)
       if collection not in _SKIPPED:
         for keys, leaf in _walk(variables[collection], ()):
-          order.append((collection, keys,
-                        jax.ShapeDtypeStruct(np.shape(leaf), jnp.result_type(leaf))))
+          order.append(
+            (collection, keys, jax.ShapeDtypeStruct(np.shape(leaf), jnp.result_type(leaf)))
+          )
     return 0
 
   jax.eval_shape(init, jax.ShapeDtypeStruct((2,), np.uint32), spec.avals)
@@ -107,7 +111,7 @@ def _walk(tree, prefix):
   if isinstance(tree, Mapping):
     for k, v in tree.items():
       yield from _walk(v, prefix + (k,))
-  elif isinstance(tree, nn.meta.AxisMetadata):   # nn.Partitioned ...: the value inside
+  elif isinstance(tree, nn.meta.AxisMetadata):  # nn.Partitioned ...: the value inside
     yield prefix, tree.unbox()
   else:
     for path, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]:
@@ -122,9 +126,10 @@ def _check_collisions(what, leaves):
   for collection, _, name, _ in leaves:
     if name in seen:
       raise ValueError(
-          f"flax_module: {what} has variable {name!r} in both collection "
-          f"{seen[name]!r} and {collection!r}; varscope_jax names both {name} in the "
-          "same scope. Rename one of them in the module.")
+        f"flax_module: {what} has variable {name!r} in both collection "
+        f"{seen[name]!r} and {collection!r}; varscope_jax names both {name} in the "
+        "same scope. Rename one of them in the module."
+      )
     seen[name] = collection
 
 
@@ -135,9 +140,13 @@ def _get_variables(scope_name, leaves, make_init):
     trainable = collection == _TRAINABLE
     collections = None if trainable else [graph_lib.GraphKeys.GLOBAL_VARIABLES, collection]
     value = store_lib.get_variable(
-        name, shape=aval.shape, dtype=aval.dtype,
-        initializer=make_init(collection, keys), trainable=trainable,
-        collections=collections)
+      name,
+      shape=aval.shape,
+      dtype=aval.dtype,
+      initializer=make_init(collection, keys),
+      trainable=trainable,
+      collections=collections,
+    )
     if isinstance(value, var_lib.Variable):
       value = value.value()
     got[name] = (value, f"{scope_name}/{name}" if scope_name else name)
@@ -164,9 +173,10 @@ def _rng_for_module():
 
 def _no_rng_error(what, e):
   return ValueError(
-      f"flax_module: {what} asks for a random key ({e}), but this apply was called "
-      "without one. Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)); the "
-      "module's streams get vs.next_rng_key() of its scope.")
+    f"flax_module: {what} asks for a random key ({e}), but this apply was called "
+    "without one. Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)); the "
+    "module's streams get vs.next_rng_key() of its scope."
+  )
 
 
 def _run_linen(module, scope_name, args, kwargs):
@@ -174,11 +184,10 @@ def _run_linen(module, scope_name, args, kwargs):
   spec = flax_args.ArgSpec.of(args, kwargs)
   try:
     leaves = _linen_leaves_cached(module, spec)
-  except TypeError:   # an unhashable module or static argument: no caching
+  except TypeError:  # an unhashable module or static argument: no caching
     leaves = _linen_leaves(module, spec)
   _check_collisions(what, leaves)
-  got = _get_variables(scope_name, leaves,
-                       lambda c, keys: LinenLeafInit(module, spec, c, keys))
+  got = _get_variables(scope_name, leaves, lambda c, keys: LinenLeafInit(module, spec, c, keys))
   variables = _nest(leaves, got)
   mutable = sorted(c for c in variables if c != _TRAINABLE)
   key = _rng_for_module()
@@ -211,17 +220,17 @@ def _nnx_leaves(flat):
     name = _path_name("the NNX module", path)
     value = var.get_value()
     kind = _TRAINABLE if isinstance(var, nnx.Param) else _snake(type(var).__name__)
-    out.append((kind, path, name, jax.ShapeDtypeStruct(np.shape(value),
-                                                      jnp.result_type(value))))
+    out.append((kind, path, name, jax.ShapeDtypeStruct(np.shape(value), jnp.result_type(value))))
   return out
 
 
 @dataclasses.dataclass(frozen=True)
 class NNXLeafInit:
   """Initializer of one leaf of an NNX module class: built with ``nnx.Rngs(key)``."""
+
   cls: Any
   args: tuple
-  kwargs: tuple     # sorted (name, value) pairs
+  kwargs: tuple  # sorted (name, value) pairs
   path: tuple
 
   def __call__(self, key, shape, dtype):
@@ -232,6 +241,7 @@ class NNXLeafInit:
 
 class _ValueInit:
   """The current value of an NNX instance's leaf (unhashable: never cached)."""
+
   __hash__ = None  # type: ignore[assignment]
 
   def __init__(self, value):
@@ -278,8 +288,11 @@ def _run_nnx(what, graphdef, flat, make_init, scope_name, args, kwargs):
   module = nnx.merge(graphdef, nnx.from_flat_state(new_flat))
   out = module(*args, **kwargs)
   after = dict(nnx.to_flat_state(nnx.state(module)))
-  if key is None and any(after[p].get_value() is not v for p, v in rng_values.items()
-                         if isinstance(after[p], nnx.RngCount)):
+  if key is None and any(
+    after[p].get_value() is not v
+    for p, v in rng_values.items()
+    if isinstance(after[p], nnx.RngCount)
+  ):
     raise _no_rng_error(what, "an nnx.Rngs stream was drawn")
   for _, path, name, _ in leaves:
     value = after[path].get_value()
@@ -311,18 +324,31 @@ def _run_nnx_instance(instance, scope_name, args, kwargs):
   graphdef, state = nnx.split(instance)
   flat = list(nnx.to_flat_state(state))
   values = {path: var.get_value() for path, var in flat}
-  return _run_nnx(type(instance).__name__, graphdef, flat,
-                  lambda kind, path: _ValueInit(values[path]), scope_name, args, kwargs)
+  return _run_nnx(
+    type(instance).__name__,
+    graphdef,
+    flat,
+    lambda kind, path: _ValueInit(values[path]),
+    scope_name,
+    args,
+    kwargs,
+  )
 
 
 def _run_nnx_class(cls, ctor_args, ctor_kwargs, scope_name, args, kwargs):
   try:
     graphdef, flat = _nnx_abstract_cached(cls, ctor_args, ctor_kwargs)
-  except TypeError:   # unhashable constructor arguments: no caching
+  except TypeError:  # unhashable constructor arguments: no caching
     graphdef, flat = _nnx_abstract(cls, ctor_args, ctor_kwargs)
-  return _run_nnx(cls.__name__, graphdef, flat,
-                  lambda kind, path: NNXLeafInit(cls, ctor_args, ctor_kwargs, path),
-                  scope_name, args, kwargs)
+  return _run_nnx(
+    cls.__name__,
+    graphdef,
+    flat,
+    lambda kind, path: NNXLeafInit(cls, ctor_args, ctor_kwargs, path),
+    scope_name,
+    args,
+    kwargs,
+  )
 
 
 class FlaxModuleCall:
@@ -341,8 +367,9 @@ class FlaxModuleCall:
     else:
       self._name = name
       self._kind = module.__name__
-      self._run = functools.partial(_run_nnx_class, module, tuple(args),
-                                    tuple(sorted(kwargs.items())))
+      self._run = functools.partial(
+        _run_nnx_class, module, tuple(args), tuple(sorted(kwargs.items()))
+      )
 
   def __repr__(self):
     return f"flax_module({self._module!r}, name={self._name!r})"
@@ -414,21 +441,27 @@ def flax_module(module, *args, name: str | None = None, **kwargs) -> FlaxModuleC
   if isinstance(module, nn.Module):
     module = _unbound(module)
     if args or kwargs:
-      raise TypeError("flax_module: constructor arguments are only for an NNX module "
-                      "class; a linen module is already configured.")
+      raise TypeError(
+        "flax_module: constructor arguments are only for an NNX module "
+        "class; a linen module is already configured."
+      )
   elif isinstance(module, nnx.Module):
     if args or kwargs:
-      raise TypeError("flax_module: constructor arguments are only for an NNX module "
-                      "class; this NNX module is already built.")
+      raise TypeError(
+        "flax_module: constructor arguments are only for an NNX module "
+        "class; this NNX module is already built."
+      )
   elif isinstance(module, type) and issubclass(module, nnx.Module):
     if "rngs" in kwargs:
       raise TypeError(
-          "flax_module: do not pass rngs= for an NNX class; its keys come from the "
-          "variable names (the varscope_jax rng rule).")
+        "flax_module: do not pass rngs= for an NNX class; its keys come from the "
+        "variable names (the varscope_jax rng rule)."
+      )
   else:
     raise TypeError(
-        f"flax_module expects a flax.linen Module, an nnx.Module class or an nnx.Module "
-        f"instance, got {module!r}.")
+      f"flax_module expects a flax.linen Module, an nnx.Module class or an nnx.Module "
+      f"instance, got {module!r}."
+    )
   if name is not None and not isinstance(name, str):
     raise TypeError(f"flax_module: name must be a string, got {name!r}.")
   return FlaxModuleCall(module, args, kwargs, name)

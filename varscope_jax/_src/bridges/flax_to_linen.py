@@ -6,6 +6,7 @@ stores them in the module's scope with ``self.param`` / ``self.variable``, neste
 their TF names; every call runs ``transform(fn).apply`` on the module's variables and
 writes what the function assigned back to the linen collection that holds it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -48,14 +49,16 @@ class ToLinen(nn.Module):
   >>> m.init(jax.random.PRNGKey(0), jnp.ones(2))
   {'params': {'s': Array(1., dtype=float32)}}
   """
+
   fn: Callable[..., Any]
   state_collection: str = "batch_stats"
   rng_stream: str = "dropout"
 
   def __post_init__(self):
     if not callable(self.fn):
-      raise TypeError(f"ToLinen: fn must be callable (the function that calls get_variable), "
-                      f"got {self.fn!r}.")
+      raise TypeError(
+        f"ToLinen: fn must be callable (the function that calls get_variable), got {self.fn!r}."
+      )
     super().__post_init__()
 
   @nn.compact
@@ -63,10 +66,8 @@ class ToLinen(nn.Module):
     t = transform_lib.transform(self.fn)
     if self.is_initializing():
       self._declare(t, args, kwargs)
-    tree = _merge(self.variables.get(_PARAMS, {}),
-                  self.variables.get(self.state_collection, {}))
-    state_names = {n for n, _ in params_lib.flatten(
-        self.variables.get(self.state_collection, {}))}
+    tree = _merge(self.variables.get(_PARAMS, {}), self.variables.get(self.state_collection, {}))
+    state_names = {n for n, _ in params_lib.flatten(self.variables.get(self.state_collection, {}))}
     rng = None
     if self.has_rng(self.rng_stream) or self.has_rng(_PARAMS):
       rng = self.make_rng(self.rng_stream)
@@ -76,9 +77,10 @@ class ToLinen(nn.Module):
       if not str(e).startswith(_NEEDS_RNG):
         raise
       raise ValueError(
-          f"to_linen({getattr(self.fn, '__name__', self.fn)!r}): the function calls "
-          f"vs.next_rng_key(), but no {self.rng_stream!r} rng was given. Pass it: "
-          f"apply(variables, ..., rngs={{{self.rng_stream!r}: key}}).") from None
+        f"to_linen({getattr(self.fn, '__name__', self.fn)!r}): the function calls "
+        f"vs.next_rng_key(), but no {self.rng_stream!r} rng was given. Pass it: "
+        f"apply(variables, ..., rngs={{{self.rng_stream!r}: key}})."
+      ) from None
     self._write_back(tree, new, state_names)
     return out
 
@@ -109,9 +111,10 @@ class ToLinen(nn.Module):
       col = self.state_collection if name in state_names else _PARAMS
       if not self.is_mutable_collection(col):
         raise ValueError(
-            f"to_linen: the function assigned variable {name} (linen collection "
-            f"{col!r}), but this apply does not make {col!r} mutable, so the update "
-            f"would be lost. Pass mutable=[{col!r}] to apply.")
+          f"to_linen: the function assigned variable {name} (linen collection "
+          f"{col!r}), but this apply does not make {col!r} mutable, so the update "
+          f"would be lost. Pass mutable=[{col!r}] to apply."
+        )
       top = name.split("/")[0]
       updates.setdefault((col, top), {})[name] = leaf
     for (col, top), leaves in updates.items():
@@ -123,8 +126,13 @@ class ToLinen(nn.Module):
       self.put_variable(col, top, current)
 
 
-def to_linen(fn: Callable, *, name: str | None = None, state_collection: str = "batch_stats",
-             rng_stream: str = "dropout") -> ToLinen:
+def to_linen(
+  fn: Callable,
+  *,
+  name: str | None = None,
+  state_collection: str = "batch_stats",
+  rng_stream: str = "dropout",
+) -> ToLinen:
   """Wraps a function that uses ``get_variable`` as a ``flax.linen`` Module.
 
   Use it inside ``@nn.compact`` (or ``setup``) as any submodule, or on its own with

@@ -5,6 +5,7 @@ trainable ones, ``nnx.BatchStat`` for the rest) in the attribute ``vars``, neste
 name; calling it runs ``transform(fn).apply`` on their values and sets the variables
 the function assigned, as NNX modules update their state in place.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -33,27 +34,39 @@ class ToNNX(nnx.Module):
   ([1.0, 1.0], 'Param')
   """
 
-  def __init__(self, fn: Callable, *example_args, rngs, state_type=nnx.BatchStat,
-               rng_stream: str = "dropout", **example_kwargs):
+  def __init__(
+    self,
+    fn: Callable,
+    *example_args,
+    rngs,
+    state_type=nnx.BatchStat,
+    rng_stream: str = "dropout",
+    **example_kwargs,
+  ):
     if not callable(fn):
       raise TypeError(f"to_nnx expects a function (ToNNX: fn must be callable), got {fn!r}.")
     if not (isinstance(state_type, type) and issubclass(state_type, nnx.Variable)):
-      raise TypeError(f"to_nnx: state_type must be an nnx.Variable subclass (such as "
-                      f"nnx.BatchStat), got {state_type!r}.")
-    if not isinstance(rngs, nnx.Rngs) and (isinstance(rngs, int) or
-                                           isinstance(rngs, jax.Array)):
+      raise TypeError(
+        f"to_nnx: state_type must be an nnx.Variable subclass (such as "
+        f"nnx.BatchStat), got {state_type!r}."
+      )
+    if not isinstance(rngs, nnx.Rngs) and (isinstance(rngs, int) or isinstance(rngs, jax.Array)):
       rngs = nnx.Rngs(rngs)
     if not isinstance(rngs, nnx.Rngs):
-      raise TypeError(f"to_nnx: rngs must be an nnx.Rngs, an int seed or a key, got "
-                      f"{rngs!r}.")
+      raise TypeError(f"to_nnx: rngs must be an nnx.Rngs, an int seed or a key, got {rngs!r}.")
     self.fn = fn
     self.rng_stream = rng_stream
     t = transform_lib.transform(fn)
     specs = t.specs(*example_args, **example_kwargs)
     params = t.init(_draw(rngs, "params"), *example_args, **example_kwargs)
-    self.vars = nnx.data(params_lib.unflatten([
-        (name, (nnx.Param if specs[name].trainable else state_type)(value))
-        for name, value in params_lib.flatten(params)]))
+    self.vars = nnx.data(
+      params_lib.unflatten(
+        [
+          (name, (nnx.Param if specs[name].trainable else state_type)(value))
+          for name, value in params_lib.flatten(params)
+        ]
+      )
+    )
     self.rngs = rngs
 
   def __call__(self, *args, **kwargs):
@@ -76,12 +89,20 @@ def _draw(rngs, stream):
       return rngs[name]()
     except (KeyError, AttributeError):
       continue
-  raise ValueError(f"to_nnx: rngs has no {stream!r}, 'default' or 'params' stream; "
-                   f"make it with nnx.Rngs(seed) or nnx.Rngs(params=..., {stream}=...).")
+  raise ValueError(
+    f"to_nnx: rngs has no {stream!r}, 'default' or 'params' stream; "
+    f"make it with nnx.Rngs(seed) or nnx.Rngs(params=..., {stream}=...)."
+  )
 
 
-def to_nnx(fn: Callable, *example_args, rngs: Any, state_type=nnx.BatchStat,
-           rng_stream: str = "dropout", **example_kwargs) -> ToNNX:
+def to_nnx(
+  fn: Callable,
+  *example_args,
+  rngs: Any,
+  state_type=nnx.BatchStat,
+  rng_stream: str = "dropout",
+  **example_kwargs,
+) -> ToNNX:
   """A function that uses ``get_variable``, as an initialised ``flax.nnx.Module``.
 
   The variables are made now, by ``vs.transform(fn).init(rngs.params(), *example_args,
@@ -120,5 +141,6 @@ def to_nnx(fn: Callable, *example_args, rngs: Any, state_type=nnx.BatchStat,
     value=(3, 2)
   )
   """
-  return ToNNX(fn, *example_args, rngs=rngs, state_type=state_type, rng_stream=rng_stream,
-               **example_kwargs)
+  return ToNNX(
+    fn, *example_args, rngs=rngs, state_type=state_type, rng_stream=rng_stream, **example_kwargs
+  )

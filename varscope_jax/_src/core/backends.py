@@ -12,6 +12,7 @@ one subclass here:
 * ``ApplyBackend`` -- returns the leaf of ``params`` at the variable's name, after
   checking it exists and has the shape and dtype this trace asks for.
 """
+
 from __future__ import annotations
 
 import jax
@@ -50,6 +51,7 @@ class Backend:
   * ``keeps_stacks`` -- whether creation stacks are recorded (TF's "Originally defined
     at:" lines; eager only, as they cost time).
   """
+
   keeps_stacks = False
 
   def create(self, graph, rec):
@@ -81,11 +83,12 @@ class Backend:
     return None
 
 
-_SYNC_BYTES = 1 << 28   # eager values above this size are waited for (errors surface now)
+_SYNC_BYTES = 1 << 28  # eager values above this size are waited for (errors surface now)
 
 
 class EagerBackend(Backend):
   """Concrete values now, wrapped in ``vs.Variable`` objects (the default graph)."""
+
   keeps_stacks = True
 
   def create(self, graph, rec):
@@ -93,17 +96,19 @@ class EagerBackend(Backend):
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
-      value = make_lib.make_eager_one(rec.initializer, rec.shape, rec.dtype,
-                                      graph.rng_seed, rec.op_name)
+      value = make_lib.make_eager_one(
+        rec.initializer, rec.shape, rec.dtype, graph.rng_seed, rec.op_name
+      )
     if value.nbytes > _SYNC_BYTES:
       # A value too big for the device would otherwise fail only on first use.
       try:
         value.block_until_ready()
       except Exception as e:  # noqa: BLE001 - XLA's allocation errors vary by backend
         raise ValueError(
-            f"Variable {rec.op_name}: could not make its initial value of shape "
-            f"{var_lib.shape_str(rec.shape)} ({value.nbytes:,} bytes of "
-            f"{rec.dtype.name}): {str(e).splitlines()[0]}") from None
+          f"Variable {rec.op_name}: could not make its initial value of shape "
+          f"{var_lib.shape_str(rec.shape)} ({value.nbytes:,} bytes of "
+          f"{rec.dtype.name}): {str(e).splitlines()[0]}"
+        ) from None
     var = var_lib.Variable(_record=rec)
     var._value = value
     var._graph = graph
@@ -128,14 +133,14 @@ class InitBackend(Backend):
 
   def __init__(self, prefetch: bool = False):
     self.tree = params_lib.NameTree()
-    self.prefetch = prefetch   # start compiling each new initializer signature now
+    self.prefetch = prefetch  # start compiling each new initializer signature now
 
   def create(self, graph, rec):
     self.tree.check_can_add(rec.op_name)
     if rec.init_value is not None:
       value = jnp.asarray(rec.init_value, rec.dtype)
     else:
-      value = placeholder(rec.shape, rec.dtype)   # one per variable, never read
+      value = placeholder(rec.shape, rec.dtype)  # one per variable, never read
     if self.prefetch and rec.initializer is not None:
       make_lib.prefetch(rec.initializer, rec.shape, rec.dtype)
     self.tree.add(rec.op_name)
@@ -166,7 +171,7 @@ class ApplyBackend(Backend):
     self.updates: dict = {}
     self.tree = params_lib.NameTree()
     self._flat = None
-    self._returned: set[int] = set()   # ids of the leaves handed out
+    self._returned: set[int] = set()  # ids of the leaves handed out
 
   def known_names(self, graph):
     return list(dict.fromkeys([*graph.var_store, *self.flat_names()]))
@@ -198,9 +203,10 @@ class ApplyBackend(Backend):
   def assign(self, graph, rec, new):
     if not self.mutable:
       raise ValueError(
-          f"Variable {rec.op_name} is assigned inside apply, but apply was not asked for "
-          "updates, so the new value would be lost. Call apply(params, ..., "
-          "mutable=True), which returns (out, new_params).")
+        f"Variable {rec.op_name} is assigned inside apply, but apply was not asked for "
+        "updates, so the new value would be lost. Call apply(params, ..., "
+        "mutable=True), which returns (out, new_params)."
+      )
     self.updates[rec.op_name] = new
 
   def flat_names(self):
@@ -223,25 +229,25 @@ class ApplyBackend(Backend):
   def create(self, graph, rec):
     name = rec.op_name
     node = self.params
-    for part in name.split("/"):   # params_lib.lookup where every node is a dict
+    for part in name.split("/"):  # params_lib.lookup where every node is a dict
       if type(node) is not dict:
         break
       node = node.get(part, _MISSING)
     else:
-      if (type(node) in _ARRAY_TYPES and node.shape == rec.shape
-          and node.dtype == rec.dtype):
+      if type(node) in _ARRAY_TYPES and node.shape == rec.shape and node.dtype == rec.dtype:
         return self._taken(name, node)
     try:
       leaf = params_lib.lookup(self.params, name)
     except KeyError:
-      self.tree.check_can_add(name)   # a leaf and a scope of one name: that error first
+      self.tree.check_can_add(name)  # a leaf and a scope of one name: that error first
       raise ValueError(
-          f"Variable {name} is not in params: this function creates it (shape "
-          f"{var_lib.shape_str(rec.shape)}, dtype {rec.dtype.name}) but the params tree "
-          f"given to apply has no leaf params{params_lib.index_str(name)}."
-          + errors.did_you_mean(name, self.flat_names())
-          + " Were these params made by init of the same function (or of one that "
-          "creates the same variables)?") from None
+        f"Variable {name} is not in params: this function creates it (shape "
+        f"{var_lib.shape_str(rec.shape)}, dtype {rec.dtype.name}) but the params tree "
+        f"given to apply has no leaf params{params_lib.index_str(name)}."
+        + errors.did_you_mean(name, self.flat_names())
+        + " Were these params made by init of the same function (or of one that "
+        "creates the same variables)?"
+      ) from None
     # Found: params holds a leaf at ``name``, so no enclosing scope of it is a leaf and
     # nothing is stored under it: ``tree.check_can_add(name)`` holds (every name in the
     # tree is a leaf of params).
@@ -261,35 +267,39 @@ class ApplyBackend(Backend):
     """``leaf`` as a value of ``rec``'s shape and dtype, or the error saying why not."""
     if isinstance(leaf, jax.ShapeDtypeStruct):
       raise TypeError(
-          f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is a "
-          f"jax.ShapeDtypeStruct (shape {var_lib.shape_str(leaf.shape)}, "
-          f"{np.dtype(leaf.dtype).name}: a shape and dtype, no "
-          "value: from jax.eval_shape or specs). apply needs values: pass the params "
-          "init made or a restored checkpoint, or call jax.eval_shape(t.apply, params, "
-          "...) to work with shapes only.")
+        f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is a "
+        f"jax.ShapeDtypeStruct (shape {var_lib.shape_str(leaf.shape)}, "
+        f"{np.dtype(leaf.dtype).name}: a shape and dtype, no "
+        "value: from jax.eval_shape or specs). apply needs values: pass the params "
+        "init made or a restored checkpoint, or call jax.eval_shape(t.apply, params, "
+        "...) to work with shapes only."
+      )
     if not hasattr(leaf, "dtype"):
       try:
         leaf = jnp.asarray(leaf)
       except (TypeError, ValueError):
         raise TypeError(
-            f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is "
-            f"{leaf!r} ({type(leaf).__name__}), not an array. Pass the params tree init "
-            "made (or arrays of the same shapes and dtypes).") from None
+          f"Variable {rec.op_name}: params{params_lib.index_str(rec.op_name)} is "
+          f"{leaf!r} ({type(leaf).__name__}), not an array. Pass the params tree init "
+          "made (or arrays of the same shapes and dtypes)."
+        ) from None
     shape = tuple(leaf.shape)
     dtype = leaf.dtype
     if not isinstance(dtype, np.dtype):
       dtype = np.dtype(dtype)
     if shape != tuple(rec.shape):
       raise ValueError(
-          f"Variable {rec.op_name} in params has shape {var_lib.shape_str(shape)}, but "
-          f"this function asks for shape {var_lib.shape_str(rec.shape)}. The params "
-          "tree was made for a different model (or was changed); re-run init.")
+        f"Variable {rec.op_name} in params has shape {var_lib.shape_str(shape)}, but "
+        f"this function asks for shape {var_lib.shape_str(rec.shape)}. The params "
+        "tree was made for a different model (or was changed); re-run init."
+      )
     if dtype != rec.dtype:
       raise ValueError(
-          f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
-          f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init.")
+        f"Variable {rec.op_name} in params has dtype {dtype.name}, but this function "
+        f"asks for dtype {rec.dtype.name}. Cast the leaf or re-run init."
+      )
     if isinstance(leaf, (jax.Array, np.ndarray)) and isinstance(leaf.shape, tuple):
-      _ARRAY_TYPES.add(type(leaf))   # its shape is a tuple, its dtype a numpy dtype
+      _ARRAY_TYPES.add(type(leaf))  # its shape is a tuple, its dtype a numpy dtype
     return leaf
 
 

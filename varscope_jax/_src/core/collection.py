@@ -1,4 +1,5 @@
 """Collections of the current graph, and the ``{name: array}`` views of its variables."""
+
 from __future__ import annotations
 
 from varscope_jax._src.core import graph as graph_lib

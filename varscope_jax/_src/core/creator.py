@@ -18,6 +18,7 @@ variable would start from -- in the eager default graph the very value, inside
 placeholder (the variable is its ``params`` leaf there). Pass it on unchanged to keep
 varscope_jax's grouped, compiled initialization.
 """
+
 from __future__ import annotations
 
 from varscope_jax._src.base import dtypes as dtypes_lib
@@ -26,8 +27,10 @@ from varscope_jax._src.core import graph as graph_lib
 from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.initializers import calling
 
+
 class _Creators:
   """A thread's creator stack in one graph, outermost first."""
+
   __slots__ = ("stack",)
 
   def __init__(self, graph):
@@ -81,10 +84,11 @@ class variable_creator_scope:  # pylint: disable=invalid-name
   def __init__(self, variable_creator):
     if not callable(variable_creator):
       raise TypeError(
-          "variable_creator_scope: variable_creator must be a callable "
-          f"creator(next_creator, **kwargs), got {variable_creator!r}.")
+        "variable_creator_scope: variable_creator must be a callable "
+        f"creator(next_creator, **kwargs), got {variable_creator!r}."
+      )
     self._creator = variable_creator
-    self._entered = []   # (graph, old stack, new stack) per open __enter__
+    self._entered = []  # (graph, old stack, new stack) per open __enter__
 
   def __enter__(self):
     graph = graph_lib.get_default_graph()
@@ -96,7 +100,7 @@ class variable_creator_scope:  # pylint: disable=invalid-name
     return None
 
   def __exit__(self, *exc):
-    if not self._entered:   # exited already (TF: a finished generator; no-op)
+    if not self._entered:  # exited already (TF: a finished generator; no-op)
       return None
     creators, old, new = self._entered.pop()
     if creators.stack is not new:
@@ -115,18 +119,30 @@ def _run_chain(stack, default, kwargs):
 def _make_next(creator, previous):
   def next_creator(**kwargs):
     return creator(previous, **kwargs)
+
   return next_creator
 
 
 def _tf_kwargs(**kwargs):
   """The keyword arguments TF's ``VariableV1`` passes to every creator."""
-  out = dict(initial_value=None, trainable=None, validate_shape=True,
-             caching_device=None, name=None, variable_def=None, dtype=None,
-             import_scope=None, constraint=None,
-             synchronization=var_lib.VariableSynchronization.AUTO,
-             aggregation=var_lib.VariableAggregation.NONE, shape=None,
-             experimental_enable_variable_lifting=None, expected_shape=None,
-             collections=None, use_resource=None)
+  out = dict(
+    initial_value=None,
+    trainable=None,
+    validate_shape=True,
+    caching_device=None,
+    name=None,
+    variable_def=None,
+    dtype=None,
+    import_scope=None,
+    constraint=None,
+    synchronization=var_lib.VariableSynchronization.AUTO,
+    aggregation=var_lib.VariableAggregation.NONE,
+    shape=None,
+    experimental_enable_variable_lifting=None,
+    expected_shape=None,
+    collections=None,
+    use_resource=None,
+  )
   out.update(kwargs)
   if out["synchronization"] is None:
     out["synchronization"] = var_lib.VariableSynchronization.AUTO
@@ -165,8 +181,9 @@ class PendingInitialValue:
     return "<initial value of %s: %r>" % (self._name, self.initializer)
 
 
-def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_value,
-                            partition_rules, *, from_value):
+def create_for_get_variable(
+  graph, req, shape, dtype, key_initializer, init_value, partition_rules, *, from_value
+):
   """``get_variable`` making a new variable ``req.name`` through the creator chain.
 
   As TF: the creators get ``name`` (the full name), the default creator names the
@@ -175,24 +192,25 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
   """
   name, initializer, regularizer = req.name, req.initializer, req.regularizer
   if from_value or key_initializer is None and not var_lib.fully_defined(shape):
-    raw, variable_dtype = initializer, None      # a value, or a no-argument callable
+    raw, variable_dtype = initializer, None  # a value, or a no-argument callable
   else:
-    raw = PendingInitialValue(graph, name, key_initializer, tuple(shape),
-                              dtypes_lib.canonical(dtype), init_value)
+    raw = PendingInitialValue(
+      graph, name, key_initializer, tuple(shape), dtypes_lib.canonical(dtype), init_value
+    )
     variable_dtype = dtype
 
   losses = []
 
-  def regularize(value):   # the get_variable's regularizer, once, before recording
+  def regularize(value):  # the get_variable's regularizer, once, before recording
     if regularizer and not losses:
-      losses.append(regularizer(value.value() if isinstance(value, var_lib.Variable)
-                                else value))
+      losses.append(regularizer(value.value() if isinstance(value, var_lib.Variable) else value))
 
   def default_creator(**kw):
     iv = kw.get("initial_value")
     new_dtype = kw.get("dtype")
-    if iv is raw and (new_dtype is None or dtypes_lib.canonical(new_dtype) ==
-                      dtypes_lib.canonical(dtype)):
+    if iv is raw and (
+      new_dtype is None or dtypes_lib.canonical(new_dtype) == dtypes_lib.canonical(dtype)
+    ):
       value, key_init = init_value, key_initializer
     elif isinstance(iv, PendingInitialValue) and iv.value is None:
       value, key_init = None, iv.initializer
@@ -205,33 +223,50 @@ def create_for_get_variable(graph, req, shape, dtype, key_initializer, init_valu
     else:
       var_shape, var_dtype = tuple(shape), dtypes_lib.canonical(new_dtype or dtype)
     _, _, var_trainable = var_lib.validate_sync_trainable(
-        kw.get("synchronization"), kw.get("aggregation"), kw.get("trainable"), var_name)
+      kw.get("synchronization"), kw.get("aggregation"), kw.get("trainable"), var_name
+    )
     var_constraint = kw.get("constraint")
     var_lib.check_constraint(var_constraint)
     undo: list = []
     op_name = graph.scoped_name(var_name, undo=undo)
     calling.validate(key_init, var_shape, var_dtype, op_name)
     rec = graph.new_record(
-        op_name, var_shape, var_dtype, initializer=key_init, init_value=value,
-        trainable=var_trainable,
-        collections=var_lib.normalize_collections(kw.get("collections"), var_trainable),
-        constraint=var_constraint, use_resource=bool(kw.get("use_resource")),
-        partition_rules=partition_rules, regularizer=regularizer)
+      op_name,
+      var_shape,
+      var_dtype,
+      initializer=key_init,
+      init_value=value,
+      trainable=var_trainable,
+      collections=var_lib.normalize_collections(kw.get("collections"), var_trainable),
+      constraint=var_constraint,
+      use_resource=bool(kw.get("use_resource")),
+      partition_rules=partition_rules,
+      regularizer=regularizer,
+    )
     return graph.add_variable(rec, finish=regularize, undo=undo, regularize=False)
 
   kwargs = _tf_kwargs(
-      initial_value=raw, trainable=req.trainable, validate_shape=req.validate_shape,
-      caching_device=req.caching_device, name=name, dtype=variable_dtype,
-      constraint=req.constraint, synchronization=req.synchronization,
-      aggregation=req.aggregation, shape=None if shape is None else tuple(shape),
-      collections=req.collections, use_resource=bool(req.use_resource))
+    initial_value=raw,
+    trainable=req.trainable,
+    validate_shape=req.validate_shape,
+    caching_device=req.caching_device,
+    name=name,
+    dtype=variable_dtype,
+    constraint=req.constraint,
+    synchronization=req.synchronization,
+    aggregation=req.aggregation,
+    shape=None if shape is None else tuple(shape),
+    collections=req.collections,
+    use_resource=bool(req.use_resource),
+  )
   value = _run_chain(creator_stack(graph), default_creator, kwargs)
   rec = var_lib.record_of(graph, value)
   if rec is None:
     raise ValueError(
-        f"variable_creator_scope: the creators made variable {name} return "
-        f"{type(value).__name__!s}, not a variable of this graph. A creator must return "
-        "what next_creator returned (or another variable); to wrap the value a "
-        "variable reads as, use a custom_getter instead.")
+      f"variable_creator_scope: the creators made variable {name} return "
+      f"{type(value).__name__!s}, not a variable of this graph. A creator must return "
+      "what next_creator returned (or another variable); to wrap the value a "
+      "variable reads as, use a custom_getter instead."
+    )
   graph.keep_in_store(name, rec, losses[0] if losses else None)
   return value

@@ -4,6 +4,7 @@ A custom getter is ``getter_fn(getter, name, *args, **kwargs)``: it calls ``gett
 to get (or make) the variable, and may return something else in its place. Scope
 getters chain innermost first; a getter given to ``get_variable`` replaces the chain.
 """
+
 from __future__ import annotations
 
 from typing import Mapping
@@ -44,8 +45,10 @@ def ema_getter(averages: Mapping, *, strict: bool = True):
   if not isinstance(strict, bool):
     raise TypeError(f"ema_getter: strict must be True or False, got {strict!r}.")
   if not isinstance(averages, Mapping):
-    raise TypeError(f"ema_getter: averages must be a mapping (a params tree of moving "
-                    f"averages, keyed like params), got {type(averages).__name__}.")
+    raise TypeError(
+      f"ema_getter: averages must be a mapping (a params tree of moving "
+      f"averages, keyed like params), got {type(averages).__name__}."
+    )
 
   def getter(getter, name, *args, **kwargs):
     var = getter(name, *args, **kwargs)
@@ -54,14 +57,17 @@ def ema_getter(averages: Mapping, *, strict: bool = True):
     except KeyError:
       if strict:
         raise ValueError(
-            f"ema_getter: variable {name} has no moving average in the averages tree "
-            "(no leaf averages" + params_lib.index_str(name) + "). Average it, or use "
-            "ema_getter(averages, strict=False) to read the variable itself.") from None
+          f"ema_getter: variable {name} has no moving average in the averages tree "
+          "(no leaf averages" + params_lib.index_str(name) + "). Average it, or use "
+          "ema_getter(averages, strict=False) to read the variable itself."
+        ) from None
       return var
     if tuple(jnp.shape(avg)) != tuple(jnp.shape(var)):
-      raise ValueError(f"ema_getter: the average of {name} has shape {jnp.shape(avg)}, "
-                       f"but the variable has shape {jnp.shape(var)}; averages must be keyed and "
-                       "shaped like params.")
+      raise ValueError(
+        f"ema_getter: the average of {name} has shape {jnp.shape(avg)}, "
+        f"but the variable has shape {jnp.shape(var)}; averages must be keyed and "
+        "shaped like params."
+      )
     return avg
 
   return getter

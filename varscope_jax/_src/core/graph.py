@@ -8,6 +8,7 @@ counters). Which graph is current is thread-local, as are the name stack and the
 variable-scope stack inside a graph (as in TF); names in use, variables and collections
 are shared by the threads using one graph (as in TF).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -52,7 +53,7 @@ def validate_name(name: str, nested: bool) -> None:
 
 def _check_name(name: str, nested: bool) -> None:
   if nested:
-    if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):   # (fullmatch: no trailing "\n")
+    if not _VALID_SCOPE_NAME_REGEX.fullmatch(name):  # (fullmatch: no trailing "\n")
       raise ValueError(tf_errors.INVALID_SCOPE_NAME % (name, _VALID_SCOPE_NAME_REGEX.pattern))
   elif not _VALID_OP_NAME_REGEX.fullmatch(name):
     raise ValueError(tf_errors.INVALID_ROOT_SCOPE_NAME % (name, _VALID_OP_NAME_REGEX.pattern))
@@ -62,6 +63,7 @@ class SlotKey:
   """Names one kind of per-graph state (the key of ``Graph.slot`` / ``Graph.thread_slot``):
   made once, at module level, by the module that owns the state, so no two modules'
   keys collide."""
+
   __slots__ = ("name",)
 
   def __init__(self, name: str):
@@ -74,6 +76,7 @@ class SlotKey:
 class _OpenScopes:
   """One thread's count of the scopes it has open in a graph (``Graph.in_use`` reads
   the counts of all threads; each thread writes only its own, without a lock)."""
+
   __slots__ = ("count", "__weakref__")
 
   def __init__(self):
@@ -87,7 +90,7 @@ class _ThreadState(threading.local):
   def __init__(self, counts: weakref.WeakSet, lock):
     super().__init__()
     self.name_stack = ""
-    self.open_scopes = _OpenScopes()   # dropped with the thread
+    self.open_scopes = _OpenScopes()  # dropped with the thread
     with lock:
       counts.add(self.open_scopes)
     self.slots: dict[Any, Any] = {}
@@ -118,8 +121,10 @@ def _collection(collections: dict, key, create: bool = True) -> list:
   try:
     return collections.setdefault(key, []) if create else collections.get(key, ())
   except TypeError:
-    raise TypeError(f"collection name (key) must be hashable (a string such as "
-                    f"GraphKeys.GLOBAL_VARIABLES or 'my_losses'), got {key!r}.") from None
+    raise TypeError(
+      f"collection name (key) must be hashable (a string such as "
+      f"GraphKeys.GLOBAL_VARIABLES or 'my_losses'), got {key!r}."
+    ) from None
 
 
 class Graph:
@@ -148,13 +153,15 @@ class Graph:
     if backend is None:
       backend = EagerBackend()
     elif not callable(getattr(backend, "create", None)):
-      raise TypeError(f"Graph: backend must be a backend object (with create, current_value, "
-                      f"assign, ...; see core/backends.py), got {backend!r}. Leave it out "
-                      "(backend=None) for an eager graph.")
+      raise TypeError(
+        f"Graph: backend must be a backend object (with create, current_value, "
+        f"assign, ...; see core/backends.py), got {backend!r}. Leave it out "
+        "(backend=None) for an eager graph."
+      )
     self.backend = backend
     self._names_in_use: dict[str, int] = {}
     self._op_names: set[str] = set()
-    self._open_scopes: weakref.WeakSet = weakref.WeakSet()   # one count per thread
+    self._open_scopes: weakref.WeakSet = weakref.WeakSet()  # one count per thread
     self._thread = _ThreadState(self._open_scopes, threading.Lock())
     self._collections: dict[str, list] = {}
     # Guards what the threads using this graph share (names, store, collections, slots).
@@ -171,7 +178,7 @@ class Graph:
     # (the apply backend copies a params leaf that two names share), so this is exact.
     self.records_by_id: dict[int, Any] = {}
     self.rng_seed = 0
-    self._rng = None          # key for next_rng_key (None: use rng_seed if eager)
+    self._rng = None  # key for next_rng_key (None: use rng_seed if eager)
     # Names of collection items that are not variables (e.g. regularization losses).
     self.item_names: dict[int, str] = {}
     # Aliases of collected outputs (tf-slim's ``tensor.aliases``, which a jax.Array
@@ -238,7 +245,9 @@ class Graph:
       entry = self._owned.get(owner_id)
       if entry is None or entry[0]() is not owner:
         entry = self._owned[owner_id] = (
-            weakref.ref(owner, _drop_owner(self._self_ref, owner_id)), {})
+          weakref.ref(owner, _drop_owner(self._self_ref, owner_id)),
+          {},
+        )
       values = entry[1]
       value = values.get(key, _MISSING)
       if value is _MISSING:
@@ -267,8 +276,7 @@ class Graph:
       value = slots[key] = factory(self)
     return value
 
-  def unique_name(self, name: str, mark_as_used: bool = True,
-                  undo: list | None = None) -> str:
+  def unique_name(self, name: str, mark_as_used: bool = True, undo: list | None = None) -> str:
     """TF's ``Graph.unique_name``: prefix the name scope, make unique, mark as used.
 
     Names are compared lower-cased; ops, variables and name scopes share them. With
@@ -375,31 +383,79 @@ class Graph:
     return any(c.count > 0 for c in list(self._open_scopes))
 
   # ---- variables ---------------------------------------------------------------------
-  def new_record(self, op_name: str, shape, dtype, *, store_name: str | None = None,
-                 initializer=None, init_value=None, trainable: bool = True,
-                 collections: tuple = (), constraint=None, use_resource: bool = False,
-                 regularizer=None, partition_rules=None) -> var_lib.VariableRecord:
+  def new_record(
+    self,
+    op_name: str,
+    shape,
+    dtype,
+    *,
+    store_name: str | None = None,
+    initializer=None,
+    init_value=None,
+    trainable: bool = True,
+    collections: tuple = (),
+    constraint=None,
+    use_resource: bool = False,
+    regularizer=None,
+    partition_rules=None,
+  ) -> var_lib.VariableRecord:
     """The one way a variable's record is made (``get_variable``, ``vs.Variable``, the
     creator chain, params adopted in apply): shape a tuple, dtype canonical, and the
     creation stack where this graph's backend keeps them. ``collections`` is
     ``variables.normalize_collections``'s result."""
-    return self._make_record(op_name, store_name, tuple(shape), dtypes_lib.canonical(dtype),
-                             initializer, init_value, bool(trainable), collections,
-                             constraint, bool(use_resource), regularizer, partition_rules)
+    return self._make_record(
+      op_name,
+      store_name,
+      tuple(shape),
+      dtypes_lib.canonical(dtype),
+      initializer,
+      init_value,
+      bool(trainable),
+      collections,
+      constraint,
+      bool(use_resource),
+      regularizer,
+      partition_rules,
+    )
 
-  def _make_record(self, op_name, store_name, shape, dtype, initializer, init_value,
-                   trainable, collections, constraint, use_resource, regularizer,
-                   partition_rules) -> var_lib.VariableRecord:
+  def _make_record(
+    self,
+    op_name,
+    store_name,
+    shape,
+    dtype,
+    initializer,
+    init_value,
+    trainable,
+    collections,
+    constraint,
+    use_resource,
+    regularizer,
+    partition_rules,
+  ) -> var_lib.VariableRecord:
     """Builds the record (the one place one is built; ``new_record`` and
     ``add_store_variable`` give canonical arguments), with the creation stack where
     this graph's backend keeps them."""
     return var_lib.VariableRecord(
-        op_name, store_name, shape, dtype, initializer, init_value, trainable, collections,
-        constraint, use_resource, regularizer, None,
-        var_lib.creation_stack() if self.backend.keeps_stacks else None, partition_rules)
+      op_name,
+      store_name,
+      shape,
+      dtype,
+      initializer,
+      init_value,
+      trainable,
+      collections,
+      constraint,
+      use_resource,
+      regularizer,
+      None,
+      var_lib.creation_stack() if self.backend.keeps_stacks else None,
+      partition_rules,
+    )
 
-  def add_variable(self, rec, value=None, finish=None, undo: list | None = None,
-                   regularize: bool = True):
+  def add_variable(
+    self, rec, value=None, finish=None, undo: list | None = None, regularize: bool = True
+  ):
     """Adds a variable: the one place a variable enters a graph.
 
     The backend makes its value (``value`` given: a params leaf adopted as is, see
@@ -423,8 +479,7 @@ class Graph:
           value = self.backend.create(self, rec)
         try:
           if regularize and rec.regularizer:
-            loss = rec.regularizer(value.value() if isinstance(value, var_lib.Variable)
-                                   else value)
+            loss = rec.regularizer(value.value() if isinstance(value, var_lib.Variable) else value)
           if finish is not None:
             finish(value)
         except BaseException:
@@ -440,8 +495,9 @@ class Graph:
         self.add_regularization_loss(loss, rec.op_name + "/Regularizer")
     return value
 
-  def add_store_variable(self, name: str, shape: tuple, dtype, initializer, use_resource,
-                         partition_rules):
+  def add_store_variable(
+    self, name: str, shape: tuple, dtype, initializer, use_resource, partition_rules
+  ):
     """``new_record`` and ``add_variable`` for ``get_variable``'s common case, with the
     least work: a variable ``name`` (a store name that does not end in ``/``) named at
     the root of the name stack as ``root_scoped_name`` names it, made from a key
@@ -461,16 +517,27 @@ class Graph:
         undo = [(name_key, None)]
         op_name = name
       try:
-        rec = self._make_record(op_name, name, shape, dtype, initializer, None, True,
-                                _TRAINABLE_COLLECTIONS, None, bool(use_resource), None,
-                                partition_rules)
+        rec = self._make_record(
+          op_name,
+          name,
+          shape,
+          dtype,
+          initializer,
+          None,
+          True,
+          _TRAINABLE_COLLECTIONS,
+          None,
+          bool(use_resource),
+          None,
+          partition_rules,
+        )
         if op_name in self._op_names:
           raise ValueError(tf_errors.DUPLICATE_NODE % op_name)
         value = self.backend.create(self, rec)
       except BaseException:
         self.undo_names(undo)
         raise
-      rec.value = value            # _record, for the default collections
+      rec.value = value  # _record, for the default collections
       self.variables.append(rec)
       self.records_by_id[id(value)] = rec
       self.var_store[name] = rec
@@ -536,9 +603,11 @@ class Graph:
     old = self.backend.current_value(self, rec)
     new = jnp.asarray(fn(old))
     if new.shape != tuple(rec.shape):
-      raise ValueError(f"{what}: variable {rec.op_name} has shape "
-                       f"{shape_str(rec.shape)}, but the new value has shape "
-                       f"{shape_str(new.shape)}.")
+      raise ValueError(
+        f"{what}: variable {rec.op_name} has shape "
+        f"{shape_str(rec.shape)}, but the new value has shape "
+        f"{shape_str(new.shape)}."
+      )
     new = new.astype(rec.dtype)
     self.backend.assign(self, rec, new)
     return new
@@ -569,14 +638,19 @@ class Graph:
     if scope is None:
       return items
     if not isinstance(scope, (str, re.Pattern)):
-      raise TypeError(f"scope must be a string (a regular expression matched "
-                      f"at the start of each name, e.g. 'model/') or None, got {scope!r}.")
+      raise TypeError(
+        f"scope must be a string (a regular expression matched "
+        f"at the start of each name, e.g. 'model/') or None, got {scope!r}."
+      )
     pattern = re.compile(scope)
     out = []
     for item in items:
       rec = self.records_by_id.get(id(item))
-      name = rec.op_name if rec is not None else (
-          self.item_names.get(id(item)) or getattr(item, "name", None))
+      name = (
+        rec.op_name
+        if rec is not None
+        else (self.item_names.get(id(item)) or getattr(item, "name", None))
+      )
       if isinstance(name, str) and pattern.match(name):
         out.append(item)
     return out
@@ -619,8 +693,9 @@ class Graph:
       out = {}
       for rec in self.variables:
         keys = held.get(id(rec.value), [])
-        out[id(rec)] = tuple([k for k in rec.collections if k in keys] +
-                             [k for k in keys if k not in rec.collections])
+        out[id(rec)] = tuple(
+          [k for k in rec.collections if k in keys] + [k for k in keys if k not in rec.collections]
+        )
       return out
 
   # ---- default graph -----------------------------------------------------------------
@@ -638,6 +713,7 @@ class Graph:
 
 class _GraphNameScope:
   """Context manager for ``Graph.name_scope``; each ``__enter__`` opens the scope anew."""
+
   __slots__ = ("_graph", "_name", "_old_stacks")
 
   def __init__(self, graph: Graph, name: str | None):
@@ -672,7 +748,6 @@ class _GraphNameScope:
 
 
 class _GraphStack(threading.local):
-
   def __init__(self):
     super().__init__()
     self.stack: list[Graph] = []
@@ -733,13 +808,14 @@ def reset_default_graph() -> None:
   global _default_graph
   if _state.stack:
     raise AssertionError(
-        "Do not use reset_default_graph() to clear a graph while it is in use (inside "
-        "a transform trace or a Graph.as_default() block).")
+      "Do not use reset_default_graph() to clear a graph while it is in use (inside "
+      "a transform trace or a Graph.as_default() block)."
+    )
   with _default_graph_lock:
     old = _default_graph
     if old is not None and old.in_use:
       raise AssertionError(
-          "Do not use reset_default_graph() to clear the default graph while a "
-          "name_scope or variable_scope is open in it.")
+        "Do not use reset_default_graph() to clear the default graph while a "
+        "name_scope or variable_scope is open in it."
+      )
     _default_graph = Graph()
-

@@ -1,4 +1,5 @@
 """Standard collection names (``tf.compat.v1.GraphKeys``)."""
+
 from __future__ import annotations
 
 
@@ -16,6 +17,7 @@ class GraphKeys:
   >>> vs.GraphKeys.TRAINABLE_VARIABLES, vs.GraphKeys.CONCATENATED_VARIABLES
   ('trainable_variables', 'concatenated_variables')
   """
+
   GLOBAL_VARIABLES = "variables"
   VARIABLES = "variables"  # TF's deprecated alias of GLOBAL_VARIABLES
   LOCAL_VARIABLES = "local_variables"

@@ -1,4 +1,5 @@
 """``name_scope``: TF1's ``tf.compat.v1.name_scope`` on the current graph."""
+
 from __future__ import annotations
 
 from varscope_jax._src.base import tf_errors

@@ -4,6 +4,7 @@
 on the new variable's value when the variable is made -- in every ``init`` and ``apply``
 trace, never on reuse -- and collects the non-None results.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -31,7 +32,8 @@ def get_regularization_losses(scope=None) -> list:
   [0.5]
   """
   return graph_lib.get_default_graph().get_collection(
-      graph_lib.GraphKeys.REGULARIZATION_LOSSES, scope)
+    graph_lib.GraphKeys.REGULARIZATION_LOSSES, scope
+  )
 
 
 def get_regularization_loss(scope=None):

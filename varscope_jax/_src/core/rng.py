@@ -1,5 +1,6 @@
 """Randomness of a graph: ``set_random_seed`` (the eager graph's seed) and ``next_rng_key``
 (keys for randomness inside a model, from the call's rng and the scope)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -47,8 +48,9 @@ def next_rng_key():
   rng = graph.rng
   if rng is None:
     raise ValueError(
-        "vs.next_rng_key() needs a random key, but this apply was called without one. "
-        "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step)).")
+      "vs.next_rng_key() needs a random key, but this apply was called without one. "
+      "Pass it: apply(params, ..., rng=jax.random.PRNGKey(step))."
+    )
   with graph.lock:
     scope = graph.name_stack
     counts = graph.slot(_COUNTS, _new_counts)
@@ -71,6 +73,7 @@ def set_random_seed(seed: int) -> None:
   if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
     raise TypeError(f"set_random_seed: seed must be an int, got {seed!r}.")
   if not -(2**63) <= int(seed) < 2**64:
-    raise ValueError(f"set_random_seed: seed {seed} does not fit in 64 bits; use a "
-                     "seed in [-2**63, 2**64).")
+    raise ValueError(
+      f"set_random_seed: seed {seed} does not fit in 64 bits; use a seed in [-2**63, 2**64)."
+    )
   graph_lib.get_default_graph().rng_seed = int(seed)

@@ -13,6 +13,7 @@ returns the value the trace started with), as a TF1 graph gives no order between
 assign and a read without control dependencies. Updates compose: each ``assign_*`` starts
 from the value the previous one in the trace left, as TF's update ops run in order.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -32,14 +33,16 @@ def _resolve(graph, ref):
       rec = next((r for r in graph.variables if r.op_name == name), None)
     if rec is None:
       raise ValueError(
-          f"assign: no variable named {name} in the current graph. Call get_variable "
-          "for it first (in this function), or pass the value get_variable returned.")
+        f"assign: no variable named {name} in the current graph. Call get_variable "
+        "for it first (in this function), or pass the value get_variable returned."
+      )
     return rec
   rec = var_lib.record_of(graph, ref)
   if rec is None:
     raise TypeError(
-        "assign: the first argument must be a variable (the value get_variable or "
-        f"vs.Variable returned in this graph) or its name; got {type(ref).__name__}.")
+      "assign: the first argument must be a variable (the value get_variable or "
+      f"vs.Variable returned in this graph) or its name; got {type(ref).__name__}."
+    )
   return rec
 
 
@@ -105,9 +108,12 @@ def assign_sub(ref, value, use_locking=None, name=None, read_value=True):
 
 def _check_decay(decay) -> None:
   if isinstance(decay, (str, bytes, bool)) or not isinstance(
-      decay, (numbers.Real, np.ndarray, np.generic, jax.Array)):
-    raise TypeError(f"assign_moving_average: decay must be a real number (or a scalar "
-                    f"array) such as 0.99, got {decay!r}.")
+    decay, (numbers.Real, np.ndarray, np.generic, jax.Array)
+  ):
+    raise TypeError(
+      f"assign_moving_average: decay must be a real number (or a scalar "
+      f"array) such as 0.99, got {decay!r}."
+    )
 
 
 def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
@@ -123,8 +129,11 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
   """
   del name
   if zero_debias:
-    raise NotImplementedError("assign_moving_average: zero_debias=True is not supported; "
-                              "use zero_debias=False (the default for batch norm).")
+    raise NotImplementedError(
+      "assign_moving_average: zero_debias=True is not supported; "
+      "use zero_debias=False (the default for batch norm)."
+    )
   _check_decay(decay)
-  return update_variable(variable, lambda old: old - (1.0 - decay) * (old - value),
-                 "assign_moving_average")
+  return update_variable(
+    variable, lambda old: old - (1.0 - decay) * (old - value), "assign_moving_average"
+  )

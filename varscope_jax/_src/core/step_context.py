@@ -7,6 +7,7 @@ step. The drivers enter :func:`rnn_step` around each cell call, and
 step gets its own dropout mask (in ``DropoutWrapper`` and in user-written cells alike),
 as TF draws a new one at each iteration of its while loop.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +17,6 @@ import jax
 
 
 class _StepStack(threading.local):
-
   def __init__(self):
     self.steps = []
 

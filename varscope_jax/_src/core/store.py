@@ -4,6 +4,7 @@ The order of checks is TF's, so the same call fails with the same error: reuse c
 first (exists / does not exist / shape / dtype), then the initializer, then the name
 (validated when the variable is named, as TF's ``name_scope`` does).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,6 +36,7 @@ class VariableRequest(NamedTuple):
   keyword arguments (``getter_kwargs``), since that is TF's custom-getter API.
   (A NamedTuple: cheap to build on the hot path of an un-jitted apply.)
   """
+
   name: str
   shape: Any = None
   dtype: Any = None
@@ -87,7 +89,7 @@ def _refuse_name(name, initializer, shape, dtype) -> None:
 def scope_get_variable(scope, graph, req: VariableRequest):
   """TF's ``VariableScope.get_variable``: fills in the scope's defaults."""
   name = req.name
-  opts = scope._opts      # (read directly: this is the hottest path of apply)
+  opts = scope._opts  # (read directly: this is the hottest path of apply)
   scope_name = scope._name
   if not isinstance(name, str):
     error = TypeError(f"get_variable: name must be a string, got {name!r}.")
@@ -96,9 +98,13 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     name = _RefusedName(name, error)
   full_name = scope_name + "/" + name if scope_name else name
   if not full_name:
-    full_name = _RefusedName("", ValueError(
+    full_name = _RefusedName(
+      "",
+      ValueError(
         "get_variable: the name is empty at the root scope. Give the variable a name "
-        "(TF1 would make a variable named ':0')."))
+        "(TF1 would make a variable named ':0')."
+      ),
+    )
   initializer, dtype = req.initializer, req.dtype
   # TF creates the variable inside name_scope(None): at the root of the name stack.
   old_stack = graph.name_stack
@@ -107,27 +113,31 @@ def scope_get_variable(scope, graph, req: VariableRequest):
     if dtype is not None and calling.is_value(initializer):
       calling.check_value_dtype(initializer, dtype, full_name)
     getter = opts.custom_getter if req.custom_getter is None else req.custom_getter
-    if getter is not None and not callable(getter):   # (TF checks this first)
+    if getter is not None and not callable(getter):  # (TF checks this first)
       raise ValueError(tf_errors.GETTER_NOT_CALLABLE % getter)
     synchronization, aggregation, trainable = var_lib.validate_sync_trainable(
-        req.synchronization, req.aggregation, req.trainable, full_name)
+      req.synchronization, req.aggregation, req.trainable, full_name
+    )
     if dtype is None:
       dtype = opts.dtype
     req = VariableRequest(
-        name=full_name, shape=req.shape,
-        dtype=dtypes_lib.float32 if dtype is None else dtype,
-        initializer=opts.initializer if initializer is None else initializer,
-        regularizer=opts.regularizer if req.regularizer is None else req.regularizer,
-        reuse=scope._reuse if req.reuse is None else req.reuse,
-        trainable=trainable, collections=req.collections,
-        caching_device=(opts.caching_device if req.caching_device is None
-                        else req.caching_device),
-        partitioner=opts.partitioner if req.partitioner is None else req.partitioner,
-        validate_shape=req.validate_shape,
-        use_resource=opts.use_resource if req.use_resource is None else req.use_resource,
-        custom_getter=getter,
-        constraint=opts.constraint if req.constraint is None else req.constraint,
-        synchronization=synchronization, aggregation=aggregation)
+      name=full_name,
+      shape=req.shape,
+      dtype=dtypes_lib.float32 if dtype is None else dtype,
+      initializer=opts.initializer if initializer is None else initializer,
+      regularizer=opts.regularizer if req.regularizer is None else req.regularizer,
+      reuse=scope._reuse if req.reuse is None else req.reuse,
+      trainable=trainable,
+      collections=req.collections,
+      caching_device=(opts.caching_device if req.caching_device is None else req.caching_device),
+      partitioner=opts.partitioner if req.partitioner is None else req.partitioner,
+      validate_shape=req.validate_shape,
+      use_resource=opts.use_resource if req.use_resource is None else req.use_resource,
+      custom_getter=getter,
+      constraint=opts.constraint if req.constraint is None else req.constraint,
+      synchronization=synchronization,
+      aggregation=aggregation,
+    )
     return store_get_variable(graph, req, opts.partition_rules)
   finally:
     graph.name_stack = old_stack
@@ -138,8 +148,7 @@ def _accepts_constraint(fn) -> bool:
     params = inspect.signature(fn).parameters.values()
   except (TypeError, ValueError):
     return True
-  return any(p.name == "constraint" or p.kind is inspect.Parameter.VAR_KEYWORD
-             for p in params)
+  return any(p.name == "constraint" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 def store_get_variable(graph, req: VariableRequest, partition_rules=None):
@@ -150,31 +159,56 @@ def store_get_variable(graph, req: VariableRequest, partition_rules=None):
   """
   custom_getter = req.custom_getter
   if custom_getter is None and (req.partitioner is None or _is_scalar(req.shape)):
-    return get_single_variable(graph, req, partition_rules)   # the common case
+    return get_single_variable(graph, req, partition_rules)  # the common case
 
-  def true_getter(name, shape=None, dtype=dtypes_lib.float32, initializer=None,
-                  regularizer=None, reuse=None, trainable=None, collections=None,
-                  caching_device=None, partitioner=None, validate_shape=True,
-                  use_resource=None, constraint=None, synchronization=None,
-                  aggregation=None):
+  def true_getter(
+    name,
+    shape=None,
+    dtype=dtypes_lib.float32,
+    initializer=None,
+    regularizer=None,
+    reuse=None,
+    trainable=None,
+    collections=None,
+    caching_device=None,
+    partitioner=None,
+    validate_shape=True,
+    use_resource=None,
+    constraint=None,
+    synchronization=None,
+    aggregation=None,
+  ):
     # TF's signature: a custom getter calls it with (possibly changed) keywords.
     got = VariableRequest(
-        name=name, shape=shape, dtype=dtype, initializer=initializer,
-        regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
-        caching_device=caching_device, partitioner=partitioner,
-        validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
-        synchronization=synchronization, aggregation=aggregation)
+      name=name,
+      shape=shape,
+      dtype=dtype,
+      initializer=initializer,
+      regularizer=regularizer,
+      reuse=reuse,
+      trainable=trainable,
+      collections=collections,
+      caching_device=caching_device,
+      partitioner=partitioner,
+      validate_shape=validate_shape,
+      use_resource=use_resource,
+      constraint=constraint,
+      synchronization=synchronization,
+      aggregation=aggregation,
+    )
     if partitioner is not None and not _is_scalar(shape):
       raise NotImplementedError(
-          f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
-          "variables into part_N shards (TF's PartitionedVariable); in JAX one array is "
-          "sharded across devices instead. Remove the partitioner (for example "
-          "scope.set_partitioner(None)).")
+        f"Variable {name}: partitioner= is not supported. varscope_jax does not split "
+        "variables into part_N shards (TF's PartitionedVariable); in JAX one array is "
+        "sharded across devices instead. Remove the partitioner (for example "
+        "scope.set_partitioner(None))."
+      )
     return get_single_variable(graph, got, partition_rules)
 
   if custom_getter is not None:
-    return custom_getter(getter=true_getter,
-                         **req.getter_kwargs(_accepts_constraint(custom_getter)))
+    return custom_getter(
+      getter=true_getter, **req.getter_kwargs(_accepts_constraint(custom_getter))
+    )
   return true_getter(**req.getter_kwargs())
 
 
@@ -186,13 +220,17 @@ def _existing(graph, name, rec, shape, dtype, reuse):
   if reuse is False:
     msg = tf_errors.ALREADY_EXISTS % name
     if not rec.use_resource:
-      trace = "".join(traceback.format_list(rec.stack)) if rec.stack else (
-          "  (creation stacks are recorded in the eager default graph only)\n")
+      trace = (
+        "".join(traceback.format_list(rec.stack))
+        if rec.stack
+        else ("  (creation stacks are recorded in the eager default graph only)\n")
+      )
       msg = tf_errors.ORIGINALLY_DEFINED % (msg, trace)
     raise ValueError(msg)
   if not var_lib.shape_compatible(shape, rec.shape):
-    raise ValueError(tf_errors.SHARE_SHAPE % (name, var_lib.shape_str(shape),
-                                    var_lib.shape_str(rec.shape)))
+    raise ValueError(
+      tf_errors.SHARE_SHAPE % (name, var_lib.shape_str(shape), var_lib.shape_str(rec.shape))
+    )
   if dtypes_lib.canonical(dtype) != rec.dtype:
     raise ValueError(tf_errors.SHARE_DTYPE % (name, dtype.name, rec.dtype_name))
   return rec.value
@@ -219,16 +257,21 @@ def get_single_variable(graph, req: VariableRequest, partition_rules=None):
   key_initializer, init_value = calling.initial_value(name, initializer, shape, dtype)
   var_lib.check_constraint(req.constraint)
   _refuse_name(name, key_initializer, shape, dtype)
-  if creator_lib.creator_stack(graph):   # variable_creator_scope: core/creator.py
+  if creator_lib.creator_stack(graph):  # variable_creator_scope: core/creator.py
     return creator_lib.create_for_get_variable(
-        graph, req, shape, dtype, key_initializer, init_value, partition_rules,
-        from_value=initializing_from_value)
-  return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
-                           partition_rules)
+      graph,
+      req,
+      shape,
+      dtype,
+      key_initializer,
+      init_value,
+      partition_rules,
+      from_value=initializing_from_value,
+    )
+  return _add_new_variable(graph, req, shape, dtype, key_initializer, init_value, partition_rules)
 
 
-def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
-                      partition_rules):
+def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value, partition_rules):
   """Names the variable as TF does (name_scope(full name) at the root of the graph),
   builds its record and adds it to the graph (which runs the regularizer before it is
   kept)."""
@@ -242,10 +285,19 @@ def _add_new_variable(graph, req, shape, dtype, key_initializer, init_value,
   if init_value is not None:
     shape, dtype = tuple(init_value.shape), init_value.dtype
   rec = graph.new_record(
-      op_name, shape, dtype, store_name=name, initializer=key_initializer,
-      init_value=init_value, trainable=req.trainable, collections=collections,
-      constraint=req.constraint, use_resource=req.use_resource, regularizer=regularizer,
-      partition_rules=partition_rules)
+    op_name,
+    shape,
+    dtype,
+    store_name=name,
+    initializer=key_initializer,
+    init_value=init_value,
+    trainable=req.trainable,
+    collections=collections,
+    constraint=req.constraint,
+    use_resource=req.use_resource,
+    regularizer=regularizer,
+    partition_rules=partition_rules,
+  )
   return graph.add_variable(rec, undo=undo)
 
 
@@ -255,8 +307,13 @@ def _adopt_from_backend(graph, name):
   leaf = graph.backend.find_existing(name)
   if leaf is None:
     return None
-  rec = graph.new_record(name, leaf.shape, leaf.dtype, store_name=name,
-                         collections=var_lib.normalize_collections(None, True))
+  rec = graph.new_record(
+    name,
+    leaf.shape,
+    leaf.dtype,
+    store_name=name,
+    collections=var_lib.normalize_collections(None, True),
+  )
   graph.add_variable(rec, value=leaf)
   return rec
 
@@ -266,10 +323,23 @@ def _missing_hint(graph, name):
   return ("\n" + hint.strip()) if hint else ""
 
 
-def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                 trainable=None, collections=None, caching_device=None, partitioner=None,
-                 validate_shape=True, use_resource=None, custom_getter=None,
-                 constraint=None, synchronization=None, aggregation=None) -> Any:
+def get_variable(
+  name,
+  shape=None,
+  dtype=None,
+  initializer=None,
+  regularizer=None,
+  trainable=None,
+  collections=None,
+  caching_device=None,
+  partitioner=None,
+  validate_shape=True,
+  use_resource=None,
+  custom_getter=None,
+  constraint=None,
+  synchronization=None,
+  aggregation=None,
+) -> Any:
   """Gets an existing variable or makes a new one, by TF1's rules.
 
   The name is prefixed with the current variable scope (name scopes are ignored); the
@@ -326,19 +396,43 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
   """
   graph = graph_lib.get_default_graph()
   scope = vs_lib.scope_store(graph).current_scope
-  if (regularizer is None and trainable is None and collections is None
-      and caching_device is None and partitioner is None and validate_shape is True
-      and use_resource is None and custom_getter is None and constraint is None
-      and synchronization is None and aggregation is None):
+  if (
+    regularizer is None
+    and trainable is None
+    and collections is None
+    and caching_device is None
+    and partitioner is None
+    and validate_shape is True
+    and use_resource is None
+    and custom_getter is None
+    and constraint is None
+    and synchronization is None
+    and aggregation is None
+  ):
     value = plain_get_variable(graph, scope, name, shape, dtype, initializer)
     if value is not NOT_PLAIN:
       return value
-  return scope_get_variable(scope, graph, VariableRequest(
-      name=name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-      trainable=trainable, collections=collections, caching_device=caching_device,
-      partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
-      custom_getter=custom_getter, constraint=constraint, synchronization=synchronization,
-      aggregation=aggregation))
+  return scope_get_variable(
+    scope,
+    graph,
+    VariableRequest(
+      name=name,
+      shape=shape,
+      dtype=dtype,
+      initializer=initializer,
+      regularizer=regularizer,
+      trainable=trainable,
+      collections=collections,
+      caching_device=caching_device,
+      partitioner=partitioner,
+      validate_shape=validate_shape,
+      use_resource=use_resource,
+      custom_getter=custom_getter,
+      constraint=constraint,
+      synchronization=synchronization,
+      aggregation=aggregation,
+    ),
+  )
 
 
 # ---------------------------------------------------------------------------
@@ -382,7 +476,7 @@ def _plain_signature(initializer, shape, dtype):
       if table is None:
         table = {}
     found = table.get(key)
-  except TypeError:    # an initializer or dtype that cannot be hashed or weakly referenced
+  except TypeError:  # an initializer or dtype that cannot be hashed or weakly referenced
     return None
   if found is not None:
     return found
@@ -396,8 +490,7 @@ def _plain_signature(initializer, shape, dtype):
   if ready is None:
     return None
   init, validates = ready
-  found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None,
-           validates)
+  found = (dims, want, dtypes_lib.canonical(want), init if initializer is None else None, validates)
   with _PLAIN_LOCK:
     if len(table) >= _PLAIN_MAX:
       table.clear()
@@ -423,7 +516,7 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
   for d in dims:
     if type(d) is not int:
       return NOT_PLAIN
-  try:   # _plain_signature's table, read inline (this runs for every variable of apply)
+  try:  # _plain_signature's table, read inline (this runs for every variable of apply)
     if initializer is None:
       signature = _PLAIN_DEFAULT.get((NoneType, dims, dtype))
     else:
@@ -431,14 +524,14 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
       fields = _FIELDS.get(kind, _UNSEEN)
       if fields is _UNSEEN:
         fields = _fields_of(kind)
-      if fields is not None:   # a vs initializer: by class and fields (see _fields_of)
+      if fields is not None:  # a vs initializer: by class and fields (see _fields_of)
         value_key = (kind, fields(initializer), dims, dtype)
         signature = _PLAIN_BY_VALUE.get(value_key)
       else:
         value_key = None
         table = _PLAIN_BY_INITIALIZER.get(initializer)
         signature = None if table is None else table.get((kind, dims, dtype))
-  except TypeError:   # unhashable: _plain_signature says so
+  except TypeError:  # unhashable: _plain_signature says so
     signature = value_key = None
   if signature is None:
     signature = _plain_signature(initializer, dims, dtype)
@@ -461,14 +554,22 @@ def plain_get_variable(graph, scope, name, shape, dtype, initializer):
     return NOT_PLAIN
   init = default if initializer is None else initializer
   if not validates:
-    return graph.add_store_variable(full_name, dims, canonical, init, opts.use_resource,
-                                    opts.partition_rules)
+    return graph.add_store_variable(
+      full_name, dims, canonical, init, opts.use_resource, opts.partition_rules
+    )
   undo: list = []
-  op_name = graph.root_scoped_name(full_name, undo=undo)   # TF names it at the root
-  calling.validate(init, dims, want, op_name)   # TF's constant check
-  rec = graph.new_record(op_name, dims, canonical, store_name=full_name, initializer=init,
-                         collections=_DEFAULT_COLLECTIONS, use_resource=opts.use_resource,
-                         partition_rules=opts.partition_rules)
+  op_name = graph.root_scoped_name(full_name, undo=undo)  # TF names it at the root
+  calling.validate(init, dims, want, op_name)  # TF's constant check
+  rec = graph.new_record(
+    op_name,
+    dims,
+    canonical,
+    store_name=full_name,
+    initializer=init,
+    collections=_DEFAULT_COLLECTIONS,
+    use_resource=opts.use_resource,
+    partition_rules=opts.partition_rules,
+  )
   return graph.add_variable(rec, undo=undo)
 
 
@@ -487,20 +588,37 @@ def _fields_of(kind):
   """``operator.attrgetter`` of ``kind``'s compared fields if it is one of vs's own
   initializer classes (see above), else None."""
   fields = None
-  if (issubclass(kind, Initializer) and not hasattr(kind, "validate")
-      and kind.__module__.startswith("varscope_jax._src.initializers.")):
+  if (
+    issubclass(kind, Initializer)
+    and not hasattr(kind, "validate")
+    and kind.__module__.startswith("varscope_jax._src.initializers.")
+  ):
     names = [f.name for f in dataclasses.fields(kind) if f.compare]
     fields = operator.attrgetter(*names) if names else (lambda init: ())
   _FIELDS[kind] = fields
   return fields
+
+
 _DEFAULT_COLLECTIONS = var_lib.normalize_collections(None, True)
 
 
-def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                       trainable=False, collections=None, caching_device=None,
-                       partitioner=None, validate_shape=True, use_resource=None,
-                       custom_getter=None, constraint=None, synchronization=None,
-                       aggregation=None) -> Any:
+def get_local_variable(
+  name,
+  shape=None,
+  dtype=None,
+  initializer=None,
+  regularizer=None,
+  trainable=False,
+  collections=None,
+  caching_device=None,
+  partitioner=None,
+  validate_shape=True,
+  use_resource=None,
+  custom_getter=None,
+  constraint=None,
+  synchronization=None,
+  aggregation=None,
+) -> Any:
   """``get_variable`` for a non-trainable variable in ``GraphKeys.LOCAL_VARIABLES``.
 
   >>> import varscope_jax as vs
@@ -512,16 +630,38 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
   del trainable
   collections = list(collections or []) + [graph_lib.GraphKeys.LOCAL_VARIABLES]
   return get_variable(
-      name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-      trainable=False, collections=collections, caching_device=caching_device,
-      partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
-      custom_getter=custom_getter, constraint=constraint,
-      synchronization=synchronization, aggregation=aggregation)
+    name,
+    shape=shape,
+    dtype=dtype,
+    initializer=initializer,
+    regularizer=regularizer,
+    trainable=False,
+    collections=collections,
+    caching_device=caching_device,
+    partitioner=partitioner,
+    validate_shape=validate_shape,
+    use_resource=use_resource,
+    custom_getter=custom_getter,
+    constraint=constraint,
+    synchronization=synchronization,
+    aggregation=aggregation,
+  )
 
 
-def create_variable(initial_value=None, *, trainable=None, collections=None, name=None,
-                    dtype=None, constraint=None, use_resource=None, synchronization=None,
-                    aggregation=None, shape=None, **unused_tf_kwargs):
+def create_variable(
+  initial_value=None,
+  *,
+  trainable=None,
+  collections=None,
+  name=None,
+  dtype=None,
+  constraint=None,
+  use_resource=None,
+  synchronization=None,
+  aggregation=None,
+  shape=None,
+  **unused_tf_kwargs,
+):
   """``tf.compat.v1.Variable(...)``: a variable named by the current name scope (TF's
   default creator; ``validate_shape``, ``caching_device`` and TF's other creator
   arguments have no effect)."""
@@ -542,8 +682,15 @@ def create_variable(initial_value=None, *, trainable=None, collections=None, nam
   if use_resource is None:
     use_resource = bool(vs_lib.get_variable_scope().use_resource)
   rec = graph.new_record(
-      op_path, arr.shape, arr.dtype, init_value=arr, trainable=trainable,
-      collections=collections, constraint=constraint, use_resource=use_resource)
+    op_path,
+    arr.shape,
+    arr.dtype,
+    init_value=arr,
+    trainable=trainable,
+    collections=collections,
+    constraint=constraint,
+    use_resource=use_resource,
+  )
   return graph.add_variable(rec)
 
 

@@ -1,4 +1,5 @@
 """``make_template``: TF1's ``Template`` -- first call creates, later calls reuse."""
+
 from __future__ import annotations
 
 import functools
@@ -41,11 +42,12 @@ class Template:
   ('lin/', ['lin/w:0'])
   """
 
-  def __init__(self, name, func, create_scope_now=False, unique_name=None,
-               custom_getter=None):
+  def __init__(self, name, func, create_scope_now=False, unique_name=None, custom_getter=None):
     if not callable(func):
-      raise TypeError(f"Template: func must be callable (the function whose variables the "
-                      f"template shares), got {func!r}.")
+      raise TypeError(
+        f"Template: func must be callable (the function whose variables the "
+        f"template shares), got {func!r}."
+      )
     self._func = func
     self._stacktrace = traceback.format_stack()[:-2]
     self._name = name
@@ -58,8 +60,10 @@ class Template:
       # enclosing scope's dtype explicitly; a template does not): the captured scope
       # makes float32 variables even inside variable_scope(..., dtype=float16).
       with vs_lib.PureVariableScope(
-          self._unique_name or vs_lib.get_unique_variable_scope(self._name),
-          custom_getter=self._custom_getter, dtype=dtypes_lib.float32) as scope:
+        self._unique_name or vs_lib.get_unique_variable_scope(self._name),
+        custom_getter=self._custom_getter,
+        dtype=dtypes_lib.float32,
+      ) as scope:
         self._ctor_scope = scope
     else:
       self._ctor_scope = None
@@ -73,16 +77,20 @@ class Template:
 
   def _new_state(self, graph) -> dict:
     del graph
-    return {"first_call": True, "variables_created": False,
-            "variable_scope": self._ctor_scope}
+    return {"first_call": True, "variables_created": False, "variable_scope": self._ctor_scope}
 
-  _first_call = property(lambda self: self._state()["first_call"],
-                         lambda self, v: self._state().__setitem__("first_call", v))
+  _first_call = property(
+    lambda self: self._state()["first_call"],
+    lambda self, v: self._state().__setitem__("first_call", v),
+  )
   _variables_created = property(
-      lambda self: self._state()["variables_created"],
-      lambda self, v: self._state().__setitem__("variables_created", v))
-  _variable_scope = property(lambda self: self._state()["variable_scope"],
-                             lambda self, v: self._state().__setitem__("variable_scope", v))
+    lambda self: self._state()["variables_created"],
+    lambda self, v: self._state().__setitem__("variables_created", v),
+  )
+  _variable_scope = property(
+    lambda self: self._state()["variable_scope"],
+    lambda self, v: self._state().__setitem__("variable_scope", v),
+  )
 
   def _call_func(self, args, kwargs):
     graph = graph_lib.get_default_graph()
@@ -94,8 +102,8 @@ class Template:
         trainable = graph.get_collection_ref(keys.TRAINABLE_VARIABLES)
         if trainable_at_start != len(trainable):
           raise ValueError(
-              tf_errors.TEMPLATE_NEW_TRAINABLE
-              % _list_repr(graph, trainable[trainable_at_start:]))
+            tf_errors.TEMPLATE_NEW_TRAINABLE % _list_repr(graph, trainable[trainable_at_start:])
+          )
         # (TF only logs new non-trainable variables.)
       elif self._first_call:
         # TF: the first call is over only once it returns. A call that raises leaves
@@ -112,8 +120,7 @@ class Template:
       return result
     except Exception as exc:
       arg0 = exc.args[0] if exc.args else ""
-      trace = "".join(_skip_common_stack_elements(self._stacktrace,
-                                                  traceback.format_stack()))
+      trace = "".join(_skip_common_stack_elements(self._stacktrace, traceback.format_stack()))
       exc.args = ("%s\n\noriginally defined at:\n%s" % (arg0, trace),) + exc.args[1:]
       raise
 
@@ -121,8 +128,9 @@ class Template:
     if self._variable_scope:
       with vs_lib.variable_scope(self._variable_scope, reuse=not self._first_call):
         return self._call_func(args, kwargs)
-    with vs_lib.variable_scope(self._unique_name, self._name,
-                               custom_getter=self._custom_getter) as scope:
+    with vs_lib.variable_scope(
+      self._unique_name, self._name, custom_getter=self._custom_getter
+    ) as scope:
       self._variable_scope = scope
       return self._call_func(args, kwargs)
 
@@ -183,10 +191,12 @@ class Template:
     return [v for v in self.global_variables if id(v) not in trainable]
 
   weights = property(lambda self: self.variables, doc="Same as ``variables``.")
-  trainable_weights = property(lambda self: self.trainable_variables,
-                               doc="Same as ``trainable_variables``.")
-  non_trainable_weights = property(lambda self: self.non_trainable_variables,
-                                   doc="Same as ``non_trainable_variables``.")
+  trainable_weights = property(
+    lambda self: self.trainable_variables, doc="Same as ``trainable_variables``."
+  )
+  non_trainable_weights = property(
+    lambda self: self.non_trainable_variables, doc="Same as ``non_trainable_variables``."
+  )
 
 
 def _list_repr(graph, items):
@@ -199,8 +209,9 @@ def _list_repr(graph, items):
   return "[" + ", ".join(out) + "]"
 
 
-def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
-                  custom_getter_=None, **kwargs):
+def make_template(
+  name_, func_, create_scope_now_=False, unique_name_=None, custom_getter_=None, **kwargs
+):
   """Wraps ``func_`` so its variables are shared between calls (``tf.make_template``).
 
   The first call opens a new variable scope named from ``name_`` (made unique, as
@@ -228,9 +239,16 @@ def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
   (True, 'layer/w:0')
   """
   if not callable(func_):
-    raise TypeError(f"make_template: func_ must be callable (the function whose variables "
-                    f"the template shares), got {func_!r}.")
+    raise TypeError(
+      f"make_template: func_ must be callable (the function whose variables "
+      f"the template shares), got {func_!r}."
+    )
   if kwargs:
     func_ = functools.partial(func_, **kwargs)
-  return Template(name_, func_, create_scope_now=create_scope_now_,
-                  unique_name=unique_name_, custom_getter=custom_getter_)
+  return Template(
+    name_,
+    func_,
+    create_scope_now=create_scope_now_,
+    unique_name=unique_name_,
+    custom_getter=custom_getter_,
+  )

@@ -4,6 +4,7 @@ Data flow: ``variable_scope`` opens a name scope on the current graph (unless to
 to) and pushes a ``VariableScope`` on the graph's per-thread scope store; ``get_variable``
 reads the innermost ``VariableScope`` for its prefix, reuse mode and defaults.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,6 +22,7 @@ from varscope_jax._src.core import graph as graph_lib
 
 class _ReuseMode(enum.Enum):
   """Mode for variable access within a variable scope."""
+
   AUTO_REUSE = 1
 
   def __repr__(self):
@@ -49,6 +51,7 @@ class ScopeOptions:
   setters replace it; a new scope starts from its parent's, as TF inherits them).
   ``constraint`` is the exception TF makes: it is not inherited by sub-scopes.
   """
+
   initializer: Any = None
   regularizer: Any = None
   caching_device: Any = None
@@ -61,18 +64,27 @@ class ScopeOptions:
 
   def __post_init__(self):
     # Whether get_variable's common case (core/store.py: plain_get_variable) applies.
-    object.__setattr__(self, "plain", self.custom_getter is None and self.partitioner is None
-                       and self.regularizer is None and self.constraint is None)
+    object.__setattr__(
+      self,
+      "plain",
+      self.custom_getter is None
+      and self.partitioner is None
+      and self.regularizer is None
+      and self.constraint is None,
+    )
 
   def overrides(self) -> dict:
     """The options that are set (not None)."""
-    return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-            if getattr(self, f.name) is not None}
+    return {
+      f.name: getattr(self, f.name)
+      for f in dataclasses.fields(self)
+      if getattr(self, f.name) is not None
+    }
 
 
 OPTION_NAMES = tuple(f.name for f in dataclasses.fields(ScopeOptions))
 _NO_OPTIONS = ScopeOptions()
-_NO_CHANGES: dict = {}   # the overrides of _NO_OPTIONS (read only)
+_NO_CHANGES: dict = {}  # the overrides of _NO_OPTIONS (read only)
 
 
 class VariableScope:
@@ -91,30 +103,50 @@ class VariableScope:
   ('foo', 'foo/', False)
   """
 
-  def __init__(self, reuse, name="", initializer=None, regularizer=None,
-               caching_device=None, partitioner=None, custom_getter=None,
-               name_scope="", dtype=None, use_resource=None, constraint=None,
-               partition_rules=None):
+  def __init__(
+    self,
+    reuse,
+    name="",
+    initializer=None,
+    regularizer=None,
+    caching_device=None,
+    partitioner=None,
+    custom_getter=None,
+    name_scope="",
+    dtype=None,
+    use_resource=None,
+    constraint=None,
+    partition_rules=None,
+  ):
     # TF's constructor keywords, kept for porting; ``_make`` is the internal one.
     for arg, value in (("name", name), ("name_scope", name_scope)):
       if not isinstance(value, str):
-        raise TypeError(f"VariableScope: {arg} must be a string (a full scope name such as "
-                        f"'model/fc1', or '' for the root), got {value!r}.")
+        raise TypeError(
+          f"VariableScope: {arg} must be a string (a full scope name such as "
+          f"'model/fc1', or '' for the root), got {value!r}."
+        )
     self._name = name
     self._reuse = reuse
     self._name_scope = name_scope
     self._opts = ScopeOptions(
-        initializer=initializer, regularizer=regularizer, caching_device=caching_device,
-        partitioner=partitioner, custom_getter=custom_getter,
-        dtype=dtypes_lib.float32 if dtype is None else dtype, use_resource=use_resource,
-        constraint=constraint, partition_rules=partition_rules)
+      initializer=initializer,
+      regularizer=regularizer,
+      caching_device=caching_device,
+      partitioner=partitioner,
+      custom_getter=custom_getter,
+      dtype=dtypes_lib.float32 if dtype is None else dtype,
+      use_resource=use_resource,
+      constraint=constraint,
+      partition_rules=partition_rules,
+    )
 
   @classmethod
   def _make(cls, reuse, name, name_scope, opts: ScopeOptions) -> "VariableScope":
     scope = cls.__new__(cls)
     scope._name, scope._reuse, scope._name_scope = name, reuse, name_scope
-    scope._opts = opts if opts.dtype is not None else dataclasses.replace(
-        opts, dtype=dtypes_lib.float32)
+    scope._opts = (
+      opts if opts.dtype is not None else dataclasses.replace(opts, dtype=dtypes_lib.float32)
+    )
     return scope
 
   name = property(lambda self: self._name)
@@ -122,8 +154,9 @@ class VariableScope:
   reuse = property(lambda self: self._reuse)
   options = property(lambda self: self._opts, doc="The scope's ``ScopeOptions``.")
   partition_rules = property(
-      lambda self: self._opts.partition_rules,
-      doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.")
+    lambda self: self._opts.partition_rules,
+    doc="``[(regex, PartitionSpec), ...]`` for variables made in this scope.",
+  )
 
   # TF's properties and setters, one per option; ``constraint`` has no setter in TF.
   @property
@@ -221,8 +254,6 @@ class VariableScope:
 
   def __repr__(self):
     return "<VariableScope name=%r reuse=%r>" % (self._name, self._reuse)
-
-
 
 
 class _ScopeStore:
@@ -326,11 +357,29 @@ class PureVariableScope:
   custom getters (innermost first, as TF) and never inherits ``constraint``.
   """
 
-  __slots__ = ("_options", "_changes", "_name_or_scope", "_reuse", "_old_name_scope",
-               "_store", "_last", "_new_name", "_cached", "_old", "_old_subscopes")
+  __slots__ = (
+    "_options",
+    "_changes",
+    "_name_or_scope",
+    "_reuse",
+    "_old_name_scope",
+    "_store",
+    "_last",
+    "_new_name",
+    "_cached",
+    "_old",
+    "_old_subscopes",
+  )
 
-  def __init__(self, name_or_scope, reuse=None, old_name_scope=None,
-               options: ScopeOptions | None = None, store=None, **overrides):
+  def __init__(
+    self,
+    name_or_scope,
+    reuse=None,
+    old_name_scope=None,
+    options: ScopeOptions | None = None,
+    store=None,
+    **overrides,
+  ):
     if overrides:
       options = dataclasses.replace(options or _NO_OPTIONS, **overrides)
     self._options = options = options or _NO_OPTIONS
@@ -343,8 +392,11 @@ class PureVariableScope:
     if isinstance(name_or_scope, VariableScope):
       self._new_name = name_or_scope.name
       self._cached = VariableScope._make(
-          name_or_scope.reuse if not reuse else reuse, self._new_name,
-          name_or_scope.original_name_scope, self._derive(name_or_scope.options))
+        name_or_scope.reuse if not reuse else reuse,
+        self._new_name,
+        name_or_scope.original_name_scope,
+        self._derive(name_or_scope.options),
+      )
 
   @classmethod
   def _named(cls, name: str, reuse, old_name_scope, options: ScopeOptions, store):
@@ -362,9 +414,9 @@ class PureVariableScope:
 
   def _derive(self, parent: ScopeOptions) -> ScopeOptions:
     if not self._changes and parent.constraint is None:
-      return parent          # the common case: nothing set, nothing to drop
+      return parent  # the common case: nothing set, nothing to drop
     changes = dict(self._changes)
-    changes["constraint"] = self._options.constraint    # not inherited
+    changes["constraint"] = self._options.constraint  # not inherited
     getter = changes.get("custom_getter")
     if getter is not None:
       changes["custom_getter"] = _maybe_wrap_custom_getter(getter, parent.custom_getter)
@@ -382,14 +434,15 @@ class PureVariableScope:
       old_name = old._name
       new_name = self._new_name = old_name + "/" + name if old_name else name
       reuse = self._reuse = self._reuse or old._reuse
-      obj = VariableScope.__new__(VariableScope)   # VariableScope._make, inline
+      obj = VariableScope.__new__(VariableScope)  # VariableScope._make, inline
       obj._name, obj._reuse = new_name, reuse
       obj._name_scope = name if self._old_name_scope is None else self._old_name_scope
       opts = old._opts
       if self._changes or opts.constraint is not None:
         opts = self._derive(opts)
-      obj._opts = opts if opts.dtype is not None else dataclasses.replace(
-          opts, dtype=dtypes_lib.float32)
+      obj._opts = (
+        opts if opts.dtype is not None else dataclasses.replace(opts, dtype=dtypes_lib.float32)
+      )
       counts = store.variable_scopes_count
       if new_name in counts:
         counts[new_name] += 1
@@ -449,24 +502,52 @@ class variable_scope:  # pylint: disable=invalid-name
   True
   """
 
-  def __init__(self, name_or_scope, default_name=None, values=None, initializer=None,
-               regularizer=None, caching_device=None, partitioner=None,
-               custom_getter=None, reuse=None, dtype=None, use_resource=None,
-               constraint=None, auxiliary_name_scope=True, partition_rules=None):
+  def __init__(
+    self,
+    name_or_scope,
+    default_name=None,
+    values=None,
+    initializer=None,
+    regularizer=None,
+    caching_device=None,
+    partitioner=None,
+    custom_getter=None,
+    reuse=None,
+    dtype=None,
+    use_resource=None,
+    constraint=None,
+    auxiliary_name_scope=True,
+    partition_rules=None,
+  ):
     self._name_or_scope = name_or_scope
     self._default_name = default_name
     if partition_rules is not None:
       partition_rules = _check_rules(partition_rules)
     # The common case (no option given) shares one empty ScopeOptions.
-    if (initializer is None and regularizer is None and caching_device is None
-        and partitioner is None and custom_getter is None and dtype is None
-        and use_resource is None and constraint is None and partition_rules is None):
+    if (
+      initializer is None
+      and regularizer is None
+      and caching_device is None
+      and partitioner is None
+      and custom_getter is None
+      and dtype is None
+      and use_resource is None
+      and constraint is None
+      and partition_rules is None
+    ):
       self._options = _NO_OPTIONS
     else:
       self._options = ScopeOptions(
-          initializer=initializer, regularizer=regularizer, caching_device=caching_device,
-          partitioner=partitioner, custom_getter=custom_getter, dtype=dtype,
-          use_resource=use_resource, constraint=constraint, partition_rules=partition_rules)
+        initializer=initializer,
+        regularizer=regularizer,
+        caching_device=caching_device,
+        partitioner=partitioner,
+        custom_getter=custom_getter,
+        dtype=dtype,
+        use_resource=use_resource,
+        constraint=constraint,
+        partition_rules=partition_rules,
+      )
     self._reuse = reuse
     if default_name is None and name_or_scope is None:
       raise TypeError(tf_errors.NO_DEFAULT_NAME)
@@ -502,8 +583,9 @@ class variable_scope:  # pylint: disable=invalid-name
       current_name_scope = graph.name_scope(name_or_scope)
       current_name = current_name_scope.__enter__()
       self._current_name_scope = current_name_scope
-      pure = PureVariableScope._named(name_or_scope, self._reuse, current_name,
-                                      self._options, scope_store(graph))
+      pure = PureVariableScope._named(
+        name_or_scope, self._reuse, current_name, self._options, scope_store(graph)
+      )
       try:
         entered = pure.__enter__()
       except BaseException:
@@ -532,8 +614,9 @@ class variable_scope:  # pylint: disable=invalid-name
           old_name_scope = current_name
         else:
           old_name_scope = self._name_or_scope.original_name_scope
-        pure = PureVariableScope(self._name_or_scope, reuse=self._reuse,
-                                  old_name_scope=old_name_scope, **common)
+        pure = PureVariableScope(
+          self._name_or_scope, reuse=self._reuse, old_name_scope=old_name_scope, **common
+        )
       else:
         pure = PureVariableScope(self._name_or_scope, reuse=self._reuse, **common)
     else:

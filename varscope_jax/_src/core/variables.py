@@ -6,6 +6,7 @@ tree), shape, dtype, how to initialise it, trainable and collections. What calle
 back is the backend's value: an eager ``Variable`` in the default graph, a ``jax.Array``
 (a tracer) inside ``transform``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,13 +23,18 @@ import numpy as np
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
 from varscope_jax._src.base.shapes import (  # noqa: F401 (re-exported for the core)
-    as_shape, fully_defined, shape_compatible, shape_str)
+  as_shape,
+  fully_defined,
+  shape_compatible,
+  shape_str,
+)
 from varscope_jax._src.core.graph_keys import GraphKeys
 
 
 class VariableSynchronization(enum.Enum):
   """Accepted for porting (``tf.VariableSynchronization``); ON_READ makes a variable
   non-trainable by default, as in TF. JAX has no distribution strategies to sync."""
+
   AUTO = 0
   NONE = 1
   ON_WRITE = 2
@@ -37,6 +43,7 @@ class VariableSynchronization(enum.Enum):
 
 class VariableAggregation(enum.Enum):
   """Accepted for porting (``tf.VariableAggregation``); no effect in JAX."""
+
   NONE = 0
   SUM = 1
   MEAN = 2
@@ -61,20 +68,21 @@ def validate_sync_trainable(synchronization, aggregation, trainable, name):
 @dataclasses.dataclass(eq=False, slots=True)
 class VariableRecord:
   """What a graph knows about one variable."""
-  op_name: str                      # key in params, TF's v.op.name
-  store_name: str | None            # get_variable's key; None for vs.Variable
+
+  op_name: str  # key in params, TF's v.op.name
+  store_name: str | None  # get_variable's key; None for vs.Variable
   shape: tuple
   dtype: np.dtype
-  initializer: Any = None           # Initializer / jax-style callable (needs a key)
-  init_value: Any = None            # a concrete or traced initial value
+  initializer: Any = None  # Initializer / jax-style callable (needs a key)
+  init_value: Any = None  # a concrete or traced initial value
   trainable: bool = True
   collections: tuple = ()
   constraint: Callable | None = None
   use_resource: bool = False
   regularizer: Callable | None = None
-  value: Any = None                 # what get_variable returned
-  stack: Any = None                 # creation stack (eager graph only)
-  partition_rules: Any = None       # the scope's sharding rules when it was made
+  value: Any = None  # what get_variable returned
+  stack: Any = None  # creation stack (eager graph only)
+  partition_rules: Any = None  # the scope's sharding rules when it was made
 
   @property
   def dtype_name(self) -> str:
@@ -84,8 +92,11 @@ class VariableRecord:
 
 def variable_repr(rec: VariableRecord) -> str:
   """TF's ``repr`` of a variable: ``<tf.Variable 's/w:0' shape=(2,) dtype=float32_ref>``."""
-  return "<tf.Variable '%s:0' shape=%s dtype=%s>" % (rec.op_name, shape_str(rec.shape),
-                                                     rec.dtype_name)
+  return "<tf.Variable '%s:0' shape=%s dtype=%s>" % (
+    rec.op_name,
+    shape_str(rec.shape),
+    rec.dtype_name,
+  )
 
 
 def record_of(graph, obj) -> VariableRecord | None:
@@ -126,11 +137,25 @@ class Variable:
   Array([2., 4.], dtype=float32)
   """
 
-  def __new__(cls, initial_value=None, trainable=None, collections=None,
-              validate_shape=True, caching_device=None, name=None, variable_def=None,
-              dtype=None, expected_shape=None, import_scope=None, constraint=None,
-              use_resource=None, synchronization=None, aggregation=None, shape=None,
-              _record=None):
+  def __new__(
+    cls,
+    initial_value=None,
+    trainable=None,
+    collections=None,
+    validate_shape=True,
+    caching_device=None,
+    name=None,
+    variable_def=None,
+    dtype=None,
+    expected_shape=None,
+    import_scope=None,
+    constraint=None,
+    use_resource=None,
+    synchronization=None,
+    aggregation=None,
+    shape=None,
+    _record=None,
+  ):
     if _record is not None:
       obj = object.__new__(cls)
       obj._record = _record
@@ -138,22 +163,36 @@ class Variable:
       obj._graph = None
       return obj
     if _creator is None:
-      raise RuntimeError("varscope_jax's variable creator is not installed (import "
-                         "varscope_jax, not only varscope_jax._src.core.variables).")
-    return _creator(initial_value=initial_value, trainable=trainable,
-                    validate_shape=validate_shape, caching_device=caching_device,
-                    name=name, variable_def=variable_def, dtype=dtype,
-                    import_scope=import_scope, constraint=constraint,
-                    synchronization=synchronization, aggregation=aggregation, shape=shape,
-                    expected_shape=expected_shape, collections=collections,
-                    use_resource=use_resource)
+      raise RuntimeError(
+        "varscope_jax's variable creator is not installed (import "
+        "varscope_jax, not only varscope_jax._src.core.variables)."
+      )
+    return _creator(
+      initial_value=initial_value,
+      trainable=trainable,
+      validate_shape=validate_shape,
+      caching_device=caching_device,
+      name=name,
+      variable_def=variable_def,
+      dtype=dtype,
+      import_scope=import_scope,
+      constraint=constraint,
+      synchronization=synchronization,
+      aggregation=aggregation,
+      shape=shape,
+      expected_shape=expected_shape,
+      collections=collections,
+      use_resource=use_resource,
+    )
 
   def __init__(self, *args, **kwargs):
     del args, kwargs  # all work is done in __new__
 
   def __reduce__(self):
-    raise TypeError("vs.Variable objects are not picklable; save the params tree "
-                    "(vs.global_variables() or transform(...).init) instead.")
+    raise TypeError(
+      "vs.Variable objects are not picklable; save the params tree "
+      "(vs.global_variables() or transform(...).init) instead."
+    )
 
   # --- TF's attributes ------------------------------------------------------------
   name = property(lambda self: self._record.op_name + ":0")
@@ -161,8 +200,10 @@ class Variable:
   dtype = property(lambda self: self._record.dtype)
   trainable = property(lambda self: self._record.trainable)
   constraint = property(lambda self: self._record.constraint)
-  path = property(lambda self: self._record.op_name,
-                  doc="The key of this variable in a params tree (name without ':0').")
+  path = property(
+    lambda self: self._record.op_name,
+    doc="The key of this variable in a params tree (name without ':0').",
+  )
 
   def get_shape(self):
     return self._record.shape
@@ -344,11 +385,14 @@ def value_of(x) -> Any:
 # A pytree with one leaf, the current value; rebuilding gives that leaf back (a traced
 # array inside jax.jit, a gradient from jax.grad), never a Variable: only a graph makes
 # Variables.
-jax.tree_util.register_pytree_node(Variable, lambda v: ((v.value(),), None),
-                                   lambda _, leaves: leaves[0])
+jax.tree_util.register_pytree_node(
+  Variable, lambda v: ((v.value(),), None), lambda _, leaves: leaves[0]
+)
 
-_OWN_DIRS = (os.path.dirname(os.path.dirname(os.path.dirname(__file__))) + os.sep,
-             os.path.dirname(jax.__file__) + os.sep)   # varscope_jax/, jax/
+_OWN_DIRS = (
+  os.path.dirname(os.path.dirname(os.path.dirname(__file__))) + os.sep,
+  os.path.dirname(jax.__file__) + os.sep,
+)  # varscope_jax/, jax/
 
 
 def _user_stacklevel() -> int:
@@ -362,12 +406,14 @@ def _user_stacklevel() -> int:
 def warn_staged_read(rec: VariableRecord) -> None:
   """Warns that ``rec``'s eager value is read while JAX stages a program."""
   warnings.warn(
-      f"Variable {rec.op_name} of the eager default graph is read while JAX traces a "
-      "function (jax.jit, a lax.scan or lax.cond body, ...): its current value is built "
-      "into the traced program as a constant, and the compiled function keeps that value "
-      "after vs.assign. Pass the variable as an argument (jax.jit(f)(w) reads it at every "
-      "call), or build the model with vs.transform(fn) and pass params to apply.",
-      UserWarning, stacklevel=_user_stacklevel())
+    f"Variable {rec.op_name} of the eager default graph is read while JAX traces a "
+    "function (jax.jit, a lax.scan or lax.cond body, ...): its current value is built "
+    "into the traced program as a constant, and the compiled function keeps that value "
+    "after vs.assign. Pass the variable as an argument (jax.jit(f)(w) reads it at every "
+    "call), or build the model with vs.transform(fn) and pass params to apply.",
+    UserWarning,
+    stacklevel=_user_stacklevel(),
+  )
 
 
 def check_eager_value(rec: VariableRecord, value=None, what: str | None = None) -> None:
@@ -377,30 +423,35 @@ def check_eager_value(rec: VariableRecord, value=None, what: str | None = None) 
     what = "get_variable" if rec.store_name is not None else "vs.Variable"
     if tracing.staging():
       raise ValueError(
-          f"Variable {rec.op_name}: {what} is called while JAX traces a function "
-          "(jax.jit, a lax.scan body, ...) outside vs.transform, and the eager default "
-          "graph makes concrete values at once, which cannot be done inside a trace. "
-          "Build the function with vs.transform: t = vs.transform(f); params = "
-          "t.init(rng, x); jax.jit(t.apply)(params, x). Or make the variable before "
-          "jax.jit and pass it as an argument.")
+        f"Variable {rec.op_name}: {what} is called while JAX traces a function "
+        "(jax.jit, a lax.scan body, ...) outside vs.transform, and the eager default "
+        "graph makes concrete values at once, which cannot be done inside a trace. "
+        "Build the function with vs.transform: t = vs.transform(f); params = "
+        "t.init(rng, x); jax.jit(t.apply)(params, x). Or make the variable before "
+        "jax.jit and pass it as an argument."
+      )
   if isinstance(value, jax.core.Tracer):
     raise ValueError(
-        f"Variable {rec.op_name}: {what} is given a traced value (inside jax.jit, "
-        "jax.grad, jax.vmap, ...), which the eager default graph cannot keep beyond the "
-        "trace. Give a concrete value, or build the function with vs.transform and use "
-        "apply(params, ..., mutable=True) for assignments.")
+      f"Variable {rec.op_name}: {what} is given a traced value (inside jax.jit, "
+      "jax.grad, jax.vmap, ...), which the eager default graph cannot keep beyond the "
+      "trace. Give a concrete value, or build the function with vs.transform and use "
+      "apply(params, ..., mutable=True) for assignments."
+    )
 
 
 def creation_stack():
   """The 5 innermost user frames, for TF's "Originally defined at:" (eager graph)."""
-  frames = [f for f in traceback.extract_stack()[:-1]
-            if "varscope_jax/_src" not in f.filename.replace("\\", "/")]
+  frames = [
+    f
+    for f in traceback.extract_stack()[:-1]
+    if "varscope_jax/_src" not in f.filename.replace("\\", "/")
+  ]
   return frames[::-1][:5]
 
 
 _DEFAULT_COLLECTIONS = {
-    True: (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES),
-    False: (GraphKeys.GLOBAL_VARIABLES,),
+  True: (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES),
+  False: (GraphKeys.GLOBAL_VARIABLES,),
 }
 
 
@@ -412,7 +463,7 @@ def normalize_collections(collections, trainable):
   collections = list(collections)
   if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
     collections.append(GraphKeys.TRAINABLE_VARIABLES)
-  return tuple(dict.fromkeys(collections))   # no duplicates (TF adds to a set of keys)
+  return tuple(dict.fromkeys(collections))  # no duplicates (TF adds to a set of keys)
 
 
 def check_constraint(constraint):

@@ -21,21 +21,57 @@ glorot_uniform_initializer(seed=None, dtype=float32)
 >>> hash(init) == hash(glorot_uniform_initializer())
 True
 """
+
 from varscope_jax._src.initializers.base import Initializer, compute_fans, is_initializer
 from varscope_jax._src.initializers.deterministic import (
-    Constant, Ones, Zeros, constant_initializer, default_initializer, ones_initializer,
-    zeros_initializer)
+  Constant,
+  Ones,
+  Zeros,
+  constant_initializer,
+  default_initializer,
+  ones_initializer,
+  zeros_initializer,
+)
 from varscope_jax._src.initializers.random import (
-    GlorotNormal, GlorotUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-    VarianceScaling, glorot_normal_initializer, glorot_uniform_initializer,
-    orthogonal_initializer, random_normal_initializer, random_uniform_initializer,
-    truncated_normal_initializer, variance_scaling_initializer)
+  GlorotNormal,
+  GlorotUniform,
+  Orthogonal,
+  RandomNormal,
+  RandomUniform,
+  TruncatedNormal,
+  VarianceScaling,
+  glorot_normal_initializer,
+  glorot_uniform_initializer,
+  orthogonal_initializer,
+  random_normal_initializer,
+  random_uniform_initializer,
+  truncated_normal_initializer,
+  variance_scaling_initializer,
+)
 
 __all__ = [
-    "Initializer", "Constant", "Zeros", "Ones", "RandomNormal", "TruncatedNormal",
-    "RandomUniform", "VarianceScaling", "GlorotUniform", "GlorotNormal", "Orthogonal",
-    "constant_initializer", "zeros_initializer", "ones_initializer",
-    "random_normal_initializer", "truncated_normal_initializer", "random_uniform_initializer",
-    "variance_scaling_initializer", "glorot_uniform_initializer", "glorot_normal_initializer",
-    "orthogonal_initializer", "is_initializer", "default_initializer", "compute_fans",
+  "Initializer",
+  "Constant",
+  "Zeros",
+  "Ones",
+  "RandomNormal",
+  "TruncatedNormal",
+  "RandomUniform",
+  "VarianceScaling",
+  "GlorotUniform",
+  "GlorotNormal",
+  "Orthogonal",
+  "constant_initializer",
+  "zeros_initializer",
+  "ones_initializer",
+  "random_normal_initializer",
+  "truncated_normal_initializer",
+  "random_uniform_initializer",
+  "variance_scaling_initializer",
+  "glorot_uniform_initializer",
+  "glorot_normal_initializer",
+  "orthogonal_initializer",
+  "is_initializer",
+  "default_initializer",
+  "compute_fans",
 ]

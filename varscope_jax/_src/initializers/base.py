@@ -29,7 +29,7 @@ def as_numpy_dtype(dtype) -> np.dtype:
   try:
     return np.dtype(dtype)
   except TypeError:
-      # "bfloat16" and the other ml_dtypes names; otherwise a TypeError naming the dtype.
+    # "bfloat16" and the other ml_dtypes names; otherwise a TypeError naming the dtype.
     return dtypes_lib.as_dtype(dtype, what="dtype")
 
 
@@ -55,8 +55,7 @@ def canonical_shape(shape) -> tuple[int, ...]:
       raise TypeError
     out = tuple(operator.index(d) for d in shape)
   except TypeError:
-    raise TypeError(f"shape must be a sequence of ints, such as (3, 4), got {shape!r}."
-                    ) from None
+    raise TypeError(f"shape must be a sequence of ints, such as (3, 4), got {shape!r}.") from None
   if any(d < 0 for d in out):
     raise ValueError(f"shape must have non-negative dimensions, got {out}.")
   return out
@@ -76,8 +75,9 @@ def _seed(seed):
   if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
     raise TypeError(f"`seed` must be an int or None, got {seed!r}.")
   if not -(2**63) <= int(seed) < 2**64:
-    raise ValueError(f"`seed` {seed} does not fit in 64 bits; use a seed in "
-                     "[-2**63, 2**64) or None.")
+    raise ValueError(
+      f"`seed` {seed} does not fit in 64 bits; use a seed in [-2**63, 2**64) or None."
+    )
   return operator.index(seed)
 
 
@@ -129,6 +129,7 @@ def compute_fans(shape) -> tuple[int, int]:
 if TYPE_CHECKING or sys.version_info >= (3, 11):
   from typing import dataclass_transform
 else:
+
   def dataclass_transform(**kwargs):
     del kwargs
     return lambda decorator: decorator
@@ -181,7 +182,7 @@ class Initializer:
 
   def __repr__(self) -> str:
     args = ", ".join(
-        f"{k}={v}" if k == "dtype" else f"{k}={v!r}" for k, v in self.get_config().items()
+      f"{k}={v}" if k == "dtype" else f"{k}={v!r}" for k, v in self.get_config().items()
     )
     return f"{self._tf_name}({args})"
 
@@ -203,8 +204,6 @@ def check_dtype_and_seed(self, *, floating: bool = False):
     object.__setattr__(self, "dtype", as_numpy_dtype(dtype))
   if "seed" in self.__dataclass_fields__:
     object.__setattr__(self, "seed", _seed(self.seed))
-
-
 
 
 def is_initializer(obj) -> bool:

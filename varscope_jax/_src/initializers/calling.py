@@ -21,6 +21,7 @@ a key initializer is checked abstractly (once per signature) and left to the bac
 a TF-style one is called now and its value checked against the shape. ``validate`` is
 TF's constant check, run once the variable's op name is taken.
 """
+
 from __future__ import annotations
 
 import collections
@@ -83,17 +84,22 @@ def takes_partition_info(fn) -> bool:
 def needs_no_arguments(fn) -> bool:
   params = _parameters(fn)
   return params is not None and all(
-      p.default is not inspect.Parameter.empty or
-      p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-      for p in params)
+    p.default is not inspect.Parameter.empty
+    or p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    for p in params
+  )
 
 
 def reraise_naming(err: BaseException, name: str, initializer, call: str):
   """Raises ``err`` again with a line naming the variable ``name`` and ``call``."""
   where = f"(raised by the initializer {initializer!r} of variable {name}, called as {call})"
   cls = type(err)
-  if (cls.__module__ == "builtins" and cls.__str__ is BaseException.__str__ and
-      len(err.args) == 1 and isinstance(err.args[0], str)):
+  if (
+    cls.__module__ == "builtins"
+    and cls.__str__ is BaseException.__str__
+    and len(err.args) == 1
+    and isinstance(err.args[0], str)
+  ):
     try:
       new = cls(f"{err.args[0]}\n{where}")
     except Exception:  # noqa: BLE001 (a builtin that cannot be made from a message)
@@ -130,6 +136,7 @@ def call_without_arguments(name: str, initializer):
 
 # ---- what get_variable does with its initializer ---------------------------------------
 
+
 def is_value(initializer) -> bool:
   """Whether ``get_variable``'s ``initializer`` is a value (TF: anything not callable)."""
   return initializer is not None and not callable(initializer)
@@ -156,14 +163,19 @@ def check_value_dtype(initializer, dtype, name) -> None:
   inferred dtype must be it; strings never match)."""
   value = _unwrap(initializer)
   if _is_strings(value):
-    raise ValueError(tf_errors.INITIALIZER_DTYPE % (
+    raise ValueError(
+      tf_errors.INITIALIZER_DTYPE
+      % (
         "<dtype: 'string'>",
-        dtype if isinstance(dtype, (str, int)) else errors.tf_dtype_repr(dtype)))
+        dtype if isinstance(dtype, (str, int)) else errors.tf_dtype_repr(dtype),
+      )
+    )
   init_dtype = dtypes_lib.infer_value_dtype(value)
   want = dtypes_lib.as_dtype(dtype, variable=name)
   if init_dtype != want:
-    raise ValueError(tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype),
-                                                    errors.tf_dtype_repr(want)))
+    raise ValueError(
+      tf_errors.INITIALIZER_DTYPE % (errors.tf_dtype_repr(init_dtype), errors.tf_dtype_repr(want))
+    )
 
 
 def to_initial_array(value, dtype, name):
@@ -181,8 +193,10 @@ def to_initial_array(value, dtype, name):
   try:
     arr = np.asarray(value, dtype=dtypes_lib.as_dtype(dtype))
   except (TypeError, ValueError) as e:
-    raise TypeError(f"Variable {name}: cannot use {value!r} as an initial value of dtype "
-                    f"{np.dtype(dtype).name}: {e}") from None
+    raise TypeError(
+      f"Variable {name}: cannot use {value!r} as an initial value of dtype "
+      f"{np.dtype(dtype).name}: {e}"
+    ) from None
   return arr
 
 
@@ -193,7 +207,7 @@ def shared_default(name, dtype):
   """TF1's default initializer for ``dtype`` (one shared instance per dtype)."""
   init = _SHARED_DEFAULTS.get(dtype)
   if init is None:
-    init = default_initializer(name, dtype)   # raises for complex, naming the variable
+    init = default_initializer(name, dtype)  # raises for complex, naming the variable
     _SHARED_DEFAULTS[dtype] = init
   return init
 
@@ -239,10 +253,11 @@ def _check_initial_shape(name, initializer, arr, shape, dtype) -> None:
   if tuple(arr.shape) != tuple(shape):
     call = tf_call_text(shape, dtype, takes_partition_info(initializer))
     raise ValueError(
-        tf_errors.INITIAL_SHAPE % (tuple(arr.shape), tuple(shape))
-        + "\nVariable %s: the initializer %r, called as %s, returned shape %s; it must "
-        "return an array of the shape it is given." % (name, initializer, call,
-                                                       shape_str(arr.shape)))
+      tf_errors.INITIAL_SHAPE
+      % (tuple(arr.shape), tuple(shape))
+      + "\nVariable %s: the initializer %r, called as %s, returned shape %s; it must "
+      "return an array of the shape it is given." % (name, initializer, call, shape_str(arr.shape))
+    )
 
 
 class _CheckedSignatures:
@@ -320,7 +335,7 @@ def ready_key_initializer(initializer, shape, dtype):
     return None
   validates = hasattr(initializer, "validate")
   if not validates and not was_checked(initializer, shape, dtype):
-    return None   # initial_value checks the initializer's output (calling it) first
+    return None  # initial_value checks the initializer's output (calling it) first
   return initializer, validates
 
 
@@ -328,13 +343,13 @@ def check_key_initializer(name, initializer, shape, dtype) -> None:
   """The initializer's output, abstractly (``jax.eval_shape``, once per signature), must
   be an array of the variable's shape; in every mode, before anything is made."""
   if hasattr(initializer, "validate"):
-    return   # vs.constant_initializer: TF's own check (validate) runs once the op name
-             # is taken, as in TF
+    return  # vs.constant_initializer: TF's own check (validate) runs once the op name
+    # is taken, as in TF
   signature = (initializer, shape, dtype)
   try:
     if signature in CHECKED_SIGNATURES:
       return
-  except TypeError:          # an unhashable initializer: checked every time
+  except TypeError:  # an unhashable initializer: checked every time
     signature = None
   try:
     out = jax.eval_shape(lambda key: initializer(key, shape, dtype), _RAW_KEY)
@@ -342,18 +357,22 @@ def check_key_initializer(name, initializer, shape, dtype) -> None:
     reraise_naming(e, name, initializer, f"init(key, {tuple(shape)!r}, {np.dtype(dtype).name})")
   if not isinstance(out, jax.ShapeDtypeStruct):
     raise TypeError(
-        f"Variable {name}: initializer {initializer!r} returned "
-        f"{type(out).__name__}, not an array. An initializer called as init(key, shape, "
-        "dtype) must return one array of that shape (e.g. jnp.ones(shape, dtype)).")
+      f"Variable {name}: initializer {initializer!r} returned "
+      f"{type(out).__name__}, not an array. An initializer called as init(key, shape, "
+      "dtype) must return one array of that shape (e.g. jnp.ones(shape, dtype))."
+    )
   if tuple(out.shape) != tuple(shape):
     raise ValueError(
-        f"Variable {name}: initializer {initializer!r} returned shape "
-        f"{shape_str(out.shape)}, but the variable has shape "
-        f"{shape_str(shape)}. An initializer must return an array of the shape "
-        "it is given.")
+      f"Variable {name}: initializer {initializer!r} returned shape "
+      f"{shape_str(out.shape)}, but the variable has shape "
+      f"{shape_str(shape)}. An initializer must return an array of the shape "
+      "it is given."
+    )
   if not (jnp.issubdtype(out.dtype, jnp.number) or out.dtype == np.bool_):
-    raise TypeError(f"Variable {name}: initializer {initializer!r} returned dtype "
-                    f"{out.dtype}, which cannot be cast to {np.dtype(dtype).name}.")
+    raise TypeError(
+      f"Variable {name}: initializer {initializer!r} returned dtype "
+      f"{out.dtype}, which cannot be cast to {np.dtype(dtype).name}."
+    )
   if signature is not None:
     CHECKED_SIGNATURES.add(signature)
 
@@ -371,5 +390,7 @@ def validate(initializer, shape, dtype, name: str | None = None) -> None:
   except (TypeError, ValueError) as e:
     if name is None:
       raise
-    raise type(e)(f"{e}\nVariable {name}: its initializer {initializer!r} cannot make a "
-                  f"{dtypes_lib.canonical(dtype).name} value of shape {list(shape)}.") from None
+    raise type(e)(
+      f"{e}\nVariable {name}: its initializer {initializer!r} cannot make a "
+      f"{dtypes_lib.canonical(dtype).name} value of shape {list(shape)}."
+    ) from None

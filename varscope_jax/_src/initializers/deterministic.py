@@ -14,13 +14,25 @@ import numpy as np
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers.base import (
-    FLOAT32, Initializer, as_numpy_dtype, canonical_shape, check_dtype_and_seed,
-    initializer_dataclass, nested_tuple, tf_dtype_str)
+  FLOAT32,
+  Initializer,
+  as_numpy_dtype,
+  canonical_shape,
+  check_dtype_and_seed,
+  initializer_dataclass,
+  nested_tuple,
+  tf_dtype_str,
+)
 from varscope_jax._src.initializers.random import GlorotUniform
 
 __all__ = [
-    "Constant", "Zeros", "Ones", "constant_initializer", "zeros_initializer",
-    "ones_initializer", "default_initializer",
+  "Constant",
+  "Zeros",
+  "Ones",
+  "constant_initializer",
+  "zeros_initializer",
+  "ones_initializer",
+  "default_initializer",
 ]
 
 
@@ -75,10 +87,10 @@ _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
 # constant may hold for each target kind. bool counts as an integer and a real, as in
 # Python; NumPy arrays given directly are cast without a check, as TF does.
 _OK_TYPES = {
-    "i": (numbers.Integral, np.integer),
-    "f": (numbers.Real, np.integer, np.floating),
-    "c": (numbers.Complex, np.number),
-    "b": (bool,),
+  "i": (numbers.Integral, np.integer),
+  "f": (numbers.Real, np.integer, np.floating),
+  "c": (numbers.Complex, np.number),
+  "b": (bool,),
 }
 
 
@@ -135,17 +147,21 @@ class Constant(Initializer):
     try:
       arr = np.asarray(value)
     except ValueError as e:
-        # TF's text (NumPy's, as TF raises it), then the argument and the fix.
+      # TF's text (NumPy's, as TF raises it), then the argument and the fix.
       raise ValueError(
-          f"{e}\nconstant_initializer: value must be rectangular (every row of "
-          f"the same length), got {value!r}.") from None
+        f"{e}\nconstant_initializer: value must be rectangular (every row of "
+        f"the same length), got {value!r}."
+      ) from None
     if arr.dtype.kind not in _KIND_RANK and arr.dtype.kind not in "US":
       raise TypeError(f"Unsupported constant value dtype {arr.dtype}: {value!r}.")
     # Strings are TF's errors when the variable is made (validate), as in TF.
     # What TF's type check would say for each target kind (None: no complaint).
     # NumPy values are cast as they are (TF does not check them).
-    mismatch = {} if isinstance(value, (np.ndarray, np.generic)) else {
-        kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
+    mismatch = (
+      {}
+      if isinstance(value, (np.ndarray, np.generic))
+      else {kind: _first_mismatch(value, ok) for kind, ok in _OK_TYPES.items()}
+    )
     object.__setattr__(self, "_mismatch", mismatch)
     object.__setattr__(self, "value", nested_tuple(arr.tolist()))
     object.__setattr__(self, "value_dtype", arr.dtype)
@@ -207,12 +223,10 @@ class Constant(Initializer):
       raise TypeError(tf_errors.EXPECTED_TENSOR_SHAPE % (shape, np.shape(self.value)))
 
 
-
 # ------------------------------------------------------------------------ TF1 names
 constant_initializer = Constant
 zeros_initializer = Zeros
 ones_initializer = Ones
-
 
 
 def default_initializer(name: str, dtype=FLOAT32) -> Initializer:
@@ -240,6 +254,6 @@ def default_initializer(name: str, dtype=FLOAT32) -> Initializer:
   dtype = as_numpy_dtype(dtype)
   if dtypes_lib.is_floating(dtype):
     return GlorotUniform()
-  if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):   # (int4: kind 'V')
+  if dtype.kind in "iub" or jnp.issubdtype(dtype, jnp.integer):  # (int4: kind 'V')
     return Zeros()
   raise ValueError(tf_errors.INITIALIZER_REQUIRED % (name, tf_dtype_str(dtype)))

@@ -19,6 +19,7 @@ identical layers compiles two programs (kernel and bias), whatever its depth.
 The two paths give bitwise identical values (``tests/initializers/test_materialize.py``): JAX's
 threefry random bits do not depend on batching.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -45,14 +46,14 @@ def _raw(initializer):
   return initializer
 
 
-def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval,
-                    derive: bool):
+def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_aval, derive: bool):
   """Compiles the function for one signature (eager path).
 
   ``derive=False``: ``key -> value`` for keys already derived on the host
   (``keys.host_variable_keys``); ``derive=True``: ``(rng, name_words) -> value``.
   """
   init = _raw(initializer)
+
   def make_derived(rng, name_words):
     return init(keys_lib.fold_in_words(rng, name_words), shape, dtype).astype(dtype)
 
@@ -79,8 +80,7 @@ def _compile_member(initializer, shape: tuple, dtype: np.dtype, sharding, key_av
 # ``MAX_COMPILED``; a dropped one is compiled again if it comes back) and can be emptied
 # with ``clear_cache()``; the pool's threads are shut down at interpreter exit.
 MAX_COMPILED = 256  # about 0.8 MiB each: ~200 MiB at most
-_compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = (
-    collections.OrderedDict())
+_compiled: "collections.OrderedDict[tuple, concurrent.futures.Future]" = collections.OrderedDict()
 _compiled_lock = threading.Lock()
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
 
@@ -128,8 +128,8 @@ def _member_future(signature, background: bool) -> concurrent.futures.Future:
       _compiled.popitem(last=False)
     if background and _pool is None:
       _pool = concurrent.futures.ThreadPoolExecutor(
-          max_workers=max(1, min(4, os.cpu_count() or 1)),
-          thread_name_prefix="varscope_jax-compile")
+        max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="varscope_jax-compile"
+      )
   if background:
     _pool.submit(_fill, future, signature)
   else:
@@ -139,8 +139,9 @@ def _member_future(signature, background: bool) -> concurrent.futures.Future:
 
 def _member_fn(initializer, shape, dtype, sharding, key_aval, derive):
   """The compiled function for a signature (compiled once per process)."""
-  return _member_future((initializer, shape, dtype, sharding, key_aval, derive),
-                        background=False).result()
+  return _member_future(
+    (initializer, shape, dtype, sharding, key_aval, derive), background=False
+  ).result()
 
 
 RAW_KEY_AVAL = ((2,), np.dtype(np.uint32))
@@ -149,25 +150,34 @@ RAW_KEY_AVAL = ((2,), np.dtype(np.uint32))
 def prefetch(initializer, shape, dtype) -> None:
   """Starts compiling the initializer of a signature in the background (raw keys)."""
   if _hashable(initializer) and _host_value(initializer, tuple(shape), np.dtype(dtype)) is None:
-    _member_future((initializer, tuple(shape), np.dtype(dtype), None, RAW_KEY_AVAL, False),
-                   background=True)
+    _member_future(
+      (initializer, tuple(shape), np.dtype(dtype), None, RAW_KEY_AVAL, False), background=True
+    )
 
 
 def is_raw_threefry_key(rng) -> bool:
-  return (not isinstance(rng, jax.core.Tracer) and getattr(rng, "shape", None) == (2,)
-          and np.dtype(rng.dtype) == np.uint32)
+  return (
+    not isinstance(rng, jax.core.Tracer)
+    and getattr(rng, "shape", None) == (2,)
+    and np.dtype(rng.dtype) == np.uint32
+  )
 
 
 def _eager_values(requests, rng):
   """``[(init, shape, dtype, name, sharding)] -> values`` with a concrete rng."""
   if is_raw_threefry_key(rng):
     keys = keys_lib.host_variable_keys(np.asarray(rng), [r[3] for r in requests])
-    return [_member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
-            for (init, shape, dtype, _, sharding), key in zip(requests, keys)]
+    return [
+      _member_fn(init, shape, dtype, sharding, RAW_KEY_AVAL, False)(key)
+      for (init, shape, dtype, _, sharding), key in zip(requests, keys)
+    ]
   aval = (rng.shape, rng.dtype)
-  return [_member_fn(init, shape, dtype, sharding, aval, True)(
-              rng, np.asarray(keys_lib.hash_words(name), np.uint32))
-          for init, shape, dtype, name, sharding in requests]
+  return [
+    _member_fn(init, shape, dtype, sharding, aval, True)(
+      rng, np.asarray(keys_lib.hash_words(name), np.uint32)
+    )
+    for init, shape, dtype, name, sharding in requests
+  ]
 
 
 def _group_values(initializer, shape, dtype, sharding, rng, hashes):
@@ -178,7 +188,8 @@ def _group_values(initializer, shape, dtype, sharding, rng, hashes):
   if sharding is not None:
     # Lay the stack out like each member, so every device makes only its own shards.
     stacked = jax.sharding.NamedSharding(
-        sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec))
+      sharding.mesh, jax.sharding.PartitionSpec(None, *sharding.spec)
+    )
     values = sharding_lib.constrain(values, stacked)
   out = [values[i] for i in range(len(hashes))]
   if sharding is not None:
@@ -203,9 +214,11 @@ def _host_value_of(initializer, shape, dtype, name):
     return _host_value(initializer, shape, dtype)
   except MemoryError:
     size = int(np.prod(shape, dtype=object)) * dtype.itemsize
-    raise ValueError(f"Variable {name}: shape {list(shape)} of {dtype.name} takes "
-                     f"{size:,} bytes, which cannot be allocated on the host. Check the "
-                     "shape, or make it inside transform(...).init with a sharding.") from None
+    raise ValueError(
+      f"Variable {name}: shape {list(shape)} of {dtype.name} takes "
+      f"{size:,} bytes, which cannot be allocated on the host. Check the "
+      "shape, or make it inside transform(...).init with a sharding."
+    ) from None
 
 
 def _hashable(obj) -> bool:
@@ -244,8 +257,9 @@ def make_grouped(requests: Sequence[tuple], rng) -> list:
   rng = keys_lib.as_key(rng)
   traced = isinstance(rng, jax.core.Tracer)
   # Normalised once: (init, shape tuple, numpy dtype, name, sharding or None).
-  requests = [(r[0], tuple(r[1]), np.dtype(r[2]), r[3], r[4] if len(r) > 4 else None)
-              for r in requests]
+  requests = [
+    (r[0], tuple(r[1]), np.dtype(r[2]), r[3], r[4] if len(r) > 4 else None) for r in requests
+  ]
   out: list = [None] * len(requests)
   groups: dict[tuple, list[int]] = {}
   eager: list[int] = []

@@ -13,8 +13,18 @@ import jax.numpy as jnp
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import dtypes as dtypes_lib
 from varscope_jax._src.initializers.base import (
-    FLOAT32, Initializer, TRUNCATED_STDDEV, assert_float_dtype, check_dtype_and_seed,
-    compute_fans, initializer_dataclass, sample_dtype, scalar_arg, seeded_key, tf_dtype_str)
+  FLOAT32,
+  Initializer,
+  TRUNCATED_STDDEV,
+  assert_float_dtype,
+  check_dtype_and_seed,
+  compute_fans,
+  initializer_dataclass,
+  sample_dtype,
+  scalar_arg,
+  seeded_key,
+  tf_dtype_str,
+)
 
 
 # --------------------------------------------------------------------- random initializers
@@ -86,8 +96,9 @@ class TruncatedNormal(Initializer):
 
   def _init(self, key, shape, dtype):
     assert_float_dtype(dtype)
-    x = jax.random.truncated_normal(seeded_key(key, self.seed), -2.0, 2.0, shape,
-                                    sample_dtype(dtype))
+    x = jax.random.truncated_normal(
+      seeded_key(key, self.seed), -2.0, 2.0, shape, sample_dtype(dtype)
+    )
     return (x * self.stddev + self.mean).astype(dtype)
 
 
@@ -125,8 +136,8 @@ class RandomUniform(Initializer):
   def _check_dtype(dtype):
     if dtype.kind not in "fiu" and not dtypes_lib.is_floating(dtype):
       raise ValueError(
-          "random_uniform_initializer requires a floating point or integer dtype, "
-          f"got {tf_dtype_str(dtype)}."
+        "random_uniform_initializer requires a floating point or integer dtype, "
+        f"got {tf_dtype_str(dtype)}."
       )
 
   def _init(self, key, shape, dtype):
@@ -137,8 +148,10 @@ class RandomUniform(Initializer):
       # TF's rule, rnd * (maxval - minval) + minval (jax.random.uniform would also
       # clamp at minval: all values equal minval when minval > maxval).
       unit = jax.random.uniform(key, shape, dtype)
-      return (unit * (jnp.asarray(maxval, dtype) - jnp.asarray(self.minval, dtype))
-              + jnp.asarray(self.minval, dtype)).astype(dtype)
+      return (
+        unit * (jnp.asarray(maxval, dtype) - jnp.asarray(self.minval, dtype))
+        + jnp.asarray(self.minval, dtype)
+      ).astype(dtype)
     if self.maxval is None:
       raise ValueError(tf_errors.MAXVAL_FOR_INTEGER % tf_dtype_str(dtype))
     bounds = []
@@ -318,8 +331,6 @@ class Orthogonal(Initializer):
     if num_rows < num_cols:
       q = q.T
     return (self.gain * q.reshape(shape)).astype(dtype)
-
-
 
 
 random_normal_initializer = RandomNormal

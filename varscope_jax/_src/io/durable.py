@@ -13,6 +13,7 @@
 * :func:`disk_error`: an ``OSError`` (a full disk, a quota, a file too large) as a
   ``CheckpointError`` naming the file.
 """
+
 from __future__ import annotations
 
 import errno
@@ -67,8 +68,11 @@ def disk_error(path: str, error: OSError, what: str = "write") -> CheckpointErro
   hint = ""
   if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
     hint = " Free disk space (or raise the quota / file-size limit) and save again."
-  return CheckpointError(f"Could not {what} {path}: {reason} (errno {error.errno}).{hint} "
-                         "The previous checkpoint there, if any, is intact.", path=path)
+  return CheckpointError(
+    f"Could not {what} {path}: {reason} (errno {error.errno}).{hint} "
+    "The previous checkpoint there, if any, is intact.",
+    path=path,
+  )
 
 
 def temporary_name(target: str) -> str:
@@ -105,7 +109,7 @@ class Temporary:
     view = memoryview(data).cast("B")
     done = 0
     while done < len(view):
-      done += os.pwrite(self._fd, view[done:done + (1 << 30)], offset + done)
+      done += os.pwrite(self._fd, view[done : done + (1 << 30)], offset + done)
 
   def commit(self) -> None:
     fd = os.open(self.path, os.O_RDONLY)  # the file may have been rewritten by path
@@ -170,9 +174,11 @@ class WriterLock:
       if not _try_lock(fd):
         os.close(fd)
         raise CheckpointError(
-            f"Another process is writing the {self.what} {self.target} now (it holds "
-            f"{self.path}). Two writers of one {self.what} would mix their files: wait for "
-            "it to finish, or write somewhere else.", path=self.target)
+          f"Another process is writing the {self.what} {self.target} now (it holds "
+          f"{self.path}). Two writers of one {self.what} would mix their files: wait for "
+          "it to finish, or write somewhere else.",
+          path=self.target,
+        )
       try:
         same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
       except FileNotFoundError:

@@ -1,4 +1,5 @@
 """The one error that every reader and writer of files raises for a bad file."""
+
 from __future__ import annotations
 
 

@@ -2,6 +2,7 @@
 
 Used by ``restore_checkpoint`` and ``load_tf1_checkpoint``.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,9 @@ def compile_rename(rename: Mapping[str, str | None] | None):
   if rename is None:
     return []
   if not isinstance(rename, Mapping):
-    raise TypeError(f"rename must be a dict of regex -> new name (or None), got "
-                    f"{type(rename).__name__}.")
+    raise TypeError(
+      f"rename must be a dict of regex -> new name (or None), got {type(rename).__name__}."
+    )
   rules = []
   for pattern, replacement in rename.items():
     try:

@@ -11,6 +11,7 @@ Reading goes through ``safetensors.deserialize`` with our own dtype table, becau
 supplies them. Every problem with a file is a ``CheckpointError`` naming it. The format
 has no checksum: a changed data byte is a changed value, which no reader can detect.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,22 +30,40 @@ from varscope_jax._src.io.host_values import to_device
 from varscope_jax._src.params.checks import checked_leaves
 
 _DTYPES = {
-    "F64": np.float64, "F32": np.float32, "F16": np.float16, "BF16": ml_dtypes.bfloat16,
-    "F8_E4M3": ml_dtypes.float8_e4m3fn, "F8_E5M2": ml_dtypes.float8_e5m2,
-    "F8_E4M3FNUZ": ml_dtypes.float8_e4m3fnuz, "F8_E5M2FNUZ": ml_dtypes.float8_e5m2fnuz,
-    "F8_E8M0": ml_dtypes.float8_e8m0fnu,
-    "I64": np.int64, "I32": np.int32, "I16": np.int16, "I8": np.int8,
-    "U64": np.uint64, "U32": np.uint32, "U16": np.uint16, "U8": np.uint8,
-    "BOOL": np.bool_, "C64": np.complex64,
+  "F64": np.float64,
+  "F32": np.float32,
+  "F16": np.float16,
+  "BF16": ml_dtypes.bfloat16,
+  "F8_E4M3": ml_dtypes.float8_e4m3fn,
+  "F8_E5M2": ml_dtypes.float8_e5m2,
+  "F8_E4M3FNUZ": ml_dtypes.float8_e4m3fnuz,
+  "F8_E5M2FNUZ": ml_dtypes.float8_e5m2fnuz,
+  "F8_E8M0": ml_dtypes.float8_e8m0fnu,
+  "I64": np.int64,
+  "I32": np.int32,
+  "I16": np.int16,
+  "I8": np.int8,
+  "U64": np.uint64,
+  "U32": np.uint32,
+  "U16": np.uint16,
+  "U8": np.uint8,
+  "BOOL": np.bool_,
+  "C64": np.complex64,
 }
-_CAST_HINT = {"int4": "int8", "uint4": "uint8", "int2": "int8", "uint2": "uint8",
-              "float4_e2m1fn": "float8_e4m3fn or bfloat16", "complex128": "complex64",
-              "float8_e4m3b11fnuz": "bfloat16", "float8_e3m4": "bfloat16",
-              "float8_e4m3": "float8_e4m3fn"}
+_CAST_HINT = {
+  "int4": "int8",
+  "uint4": "uint8",
+  "int2": "int8",
+  "uint2": "uint8",
+  "float4_e2m1fn": "float8_e4m3fn or bfloat16",
+  "complex128": "complex64",
+  "float8_e4m3b11fnuz": "bfloat16",
+  "float8_e3m4": "bfloat16",
+  "float8_e4m3": "float8_e4m3fn",
+}
 
 
-def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | None = None
-                     ) -> None:
+def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | None = None) -> None:
   """Writes a params tree to one ``.safetensors`` file with flat keys ``a/b/w``.
 
   The file is written beside ``path``, fsynced and renamed over it when complete, so
@@ -73,8 +92,10 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
   dtype(bfloat16)
   """
   leaves = checked_leaves(params, allow_empty=True, reserved=_reserved)
-  if metadata is not None and not (isinstance(metadata, Mapping) and all(
-      isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())):
+  if metadata is not None and not (
+    isinstance(metadata, Mapping)
+    and all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())
+  ):
     raise TypeError(f"metadata must be a dict of str to str, got {metadata!r}.")
   known = {np.dtype(d) for d in _DTYPES.values()}
   tensors = {}
@@ -82,8 +103,10 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
     dtype = np.dtype(leaf.dtype)
     if dtype not in known:
       hint = _CAST_HINT.get(dtype.name, "a dtype it has")
-      raise TypeError(f"Variable {name} has dtype {dtype.name}, which safetensors cannot "
-                      f"store. Cast it (e.g. to {hint}) or leave it out.")
+      raise TypeError(
+        f"Variable {name} has dtype {dtype.name}, which safetensors cannot "
+        f"store. Cast it (e.g. to {hint}) or leave it out."
+      )
     tensors[name] = np.ascontiguousarray(np.asarray(jax.device_get(leaf)))
   path = os.fspath(path)
   durable.remove_stale(path)
@@ -98,8 +121,9 @@ def save_safetensors(path, params: Mapping, *, metadata: Mapping[str, str] | Non
   except OSError as e:
     raise durable.disk_error(path, e) from None
   except safetensors.SafetensorError as e:
-    raise CheckpointError(f"Could not write {path}: {e} The previous file there, if any, "
-                          "is intact.", path=path) from None
+    raise CheckpointError(
+      f"Could not write {path}: {e} The previous file there, if any, is intact.", path=path
+    ) from None
 
 
 def _reserved(name: str) -> str | None:
@@ -132,15 +156,17 @@ def load_safetensors(path, *, as_numpy: bool = False) -> dict:
   {'a': {'b': array([0, 1, 2], dtype=int32)}}
   """
   if not isinstance(path, (str, os.PathLike)):
-    raise TypeError(f"load_safetensors: path must be a file path (str or os.PathLike), "
-                    f"got {path!r}.")
+    raise TypeError(
+      f"load_safetensors: path must be a file path (str or os.PathLike), got {path!r}."
+    )
   path = os.fspath(path)
   try:
     with open(path, "rb") as f:
       raw = f.read()
   except OSError as e:
-    raise CheckpointError(f"Cannot read safetensors file {path}: {e.strerror}.",
-                          path=path) from None
+    raise CheckpointError(
+      f"Cannot read safetensors file {path}: {e.strerror}.", path=path
+    ) from None
   try:
     entries = safetensors.deserialize(raw)
   except Exception as e:  # SafetensorError, or anything else the parser raises
@@ -149,21 +175,34 @@ def load_safetensors(path, *, as_numpy: bool = False) -> dict:
   for name, info in sorted(entries):
     if info["dtype"] not in _DTYPES:
       raise CheckpointError(
-          f"Variable {name} in {path} has safetensors dtype {info['dtype']}, which "
-          f"varscope_jax cannot read. Known: {sorted(_DTYPES)}.", path=path, tensor=name)
+        f"Variable {name} in {path} has safetensors dtype {info['dtype']}, which "
+        f"varscope_jax cannot read. Known: {sorted(_DTYPES)}.",
+        path=path,
+        tensor=name,
+      )
     if "" in name.split("/"):
-      raise CheckpointError(f"Variable {name!r} in {path} has an empty part in its name, "
-                            "which a params tree cannot hold.", path=path, tensor=name)
+      raise CheckpointError(
+        f"Variable {name!r} in {path} has an empty part in its name, "
+        "which a params tree cannot hold.",
+        path=path,
+        tensor=name,
+      )
     dtype = np.dtype(_DTYPES[info["dtype"]])
     shape = tuple(info["shape"])
     if int(np.prod(shape, dtype=object)) * dtype.itemsize != len(info["data"]):
-      raise CheckpointError(f"Variable {name} in {path}: {len(info['data'])} bytes do not "
-                            f"hold shape {list(shape)} of {dtype.name}.", path=path,
-                            tensor=name)
+      raise CheckpointError(
+        f"Variable {name} in {path}: {len(info['data'])} bytes do not "
+        f"hold shape {list(shape)} of {dtype.name}.",
+        path=path,
+        tensor=name,
+      )
     array = np.frombuffer(info["data"], dtype).reshape(shape)
     if dtype == np.bool_ and (array.view(np.uint8) > 1).any():
-      raise CheckpointError(f"Variable {name} in {path}: a bool byte is neither 0 nor 1 "
-                            "(corrupt or crafted file).", path=path, tensor=name)
+      raise CheckpointError(
+        f"Variable {name} in {path}: a bool byte is neither 0 nor 1 (corrupt or crafted file).",
+        path=path,
+        tensor=name,
+      )
     flat[name] = array.copy() if as_numpy else to_device(array, name, path)
   try:
     return params_lib.unflatten(flat)

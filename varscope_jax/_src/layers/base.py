@@ -19,6 +19,7 @@ TF keeps this state on a layer made in one graph. Here every ``transform`` trace
 graph, so the state (scope, built, variables, losses, updates) is kept per graph: a layer
 made outside the model function works in every trace, as a template does.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -49,8 +50,18 @@ def _new_uids(graph) -> dict:
   del graph
   return {}
 
-_ALLOWED_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
-                   "activity_regularizer", "autocast", "implementation", "dynamic"}
+
+_ALLOWED_KWARGS = {
+  "input_dim",
+  "input_shape",
+  "batch_input_shape",
+  "batch_size",
+  "weights",
+  "activity_regularizer",
+  "autocast",
+  "implementation",
+  "dynamic",
+}
 
 
 def unique_layer_name(base_name):
@@ -101,9 +112,21 @@ def _call_arg_names(cls):
 
 class _GraphState:
   """What a layer remembers about one graph."""
-  __slots__ = ("scope", "current_scope", "built", "trainable_weights",
-               "non_trainable_weights", "losses", "updates", "input_spec", "in_call",
-               "loss_inputs", "update_inputs", "call_inputs")
+
+  __slots__ = (
+    "scope",
+    "current_scope",
+    "built",
+    "trainable_weights",
+    "non_trainable_weights",
+    "losses",
+    "updates",
+    "input_spec",
+    "in_call",
+    "loss_inputs",
+    "update_inputs",
+    "call_inputs",
+  )
 
   def __init__(self, scope):
     self.scope = scope
@@ -118,7 +141,7 @@ class _GraphState:
     # id(loss or update) -> the call inputs it was computed from (absent: no input)
     self.loss_inputs = {}
     self.update_inputs = {}
-    self.call_inputs = None   # the inputs of the call in progress
+    self.call_inputs = None  # the inputs of the call in progress
 
 
 class Layer:
@@ -253,8 +276,7 @@ class Layer:
     state = self._state()
     if self.trainable:
       return _dedup(state.non_trainable_weights + self._children("non_trainable_weights"))
-    return _dedup(state.trainable_weights + state.non_trainable_weights +
-                  self._children("weights"))
+    return _dedup(state.trainable_weights + state.non_trainable_weights + self._children("weights"))
 
   trainable_variables = trainable_weights
   non_trainable_variables = non_trainable_weights
@@ -272,7 +294,7 @@ class Layer:
   @property
   def updates(self):
     if not self.trainable:
-      return []   # as tf-keras: a frozen layer's updates are not run
+      return []  # as tf-keras: a frozen layer's updates are not run
     return list(self._state().updates)
 
   def get_losses_for(self, inputs):
@@ -331,9 +353,11 @@ class Layer:
     >>> vs.layers.Dense(5).compute_output_shape((None, 3))
     TensorShape([None, 5])
     """
-    raise NotImplementedError("Please run in eager mode or implement the "
-                              "compute_output_shape method on your layer "
-                              f"({type(self).__name__}).")
+    raise NotImplementedError(
+      "Please run in eager mode or implement the "
+      "compute_output_shape method on your layer "
+      f"({type(self).__name__})."
+    )
 
   # ---- variables -----------------------------------------------------------------------
   def _set_scope(self, scope=None):
@@ -346,10 +370,21 @@ class Layer:
         with vs_lib.variable_scope(scope, default_name=self._base_name) as s:
           state.scope = s
 
-  def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
-                 trainable=None, constraint=None, use_resource=None,
-                 synchronization=var_lib.VariableSynchronization.AUTO,
-                 aggregation=var_lib.VariableAggregation.NONE, partitioner=None, **kwargs):
+  def add_weight(
+    self,
+    name,
+    shape,
+    dtype=None,
+    initializer=None,
+    regularizer=None,
+    trainable=None,
+    constraint=None,
+    use_resource=None,
+    synchronization=var_lib.VariableSynchronization.AUTO,
+    aggregation=var_lib.VariableAggregation.NONE,
+    partitioner=None,
+    **kwargs,
+  ):
     """Makes (or, once built, reuses) a variable in the layer's scope via ``get_variable``.
 
     Args:
@@ -379,8 +414,13 @@ class Layer:
     ('block/w:0', ['block/w:0'])
     """
     for kwarg in kwargs:
-      if kwarg not in ("experimental_autocast", "autocast", "collections", "caching_device",
-                       "getter"):
+      if kwarg not in (
+        "experimental_autocast",
+        "autocast",
+        "collections",
+        "caching_device",
+        "getter",
+      ):
         raise TypeError(tf_errors.UNKNOWN_KWARG, kwarg)
     collections = kwargs.get("collections")
     sync = synchronization
@@ -404,17 +444,24 @@ class Layer:
         if initializer is None:
           initializer = scope.initializer
         dtype = dtypes_lib.as_dtype(dtype)
-        if initializer is None and not (dtypes_lib.is_floating(dtype) or
-                                        dtype.kind in "iub"):
+        if initializer is None and not (dtypes_lib.is_floating(dtype) or dtype.kind in "iub"):
           raise ValueError(tf_errors.LAYER_INITIALIZER_REQUIRED % (name, dtype.name, self.name))
         existing: set[int] = set()
         if regularizer:
           existing = {id(v) for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES)}
         variable = store_lib.get_variable(
-            name, shape, dtype=dtype, initializer=initializer,
-            trainable=trainable and self.trainable, collections=collections,
-            constraint=constraint, partitioner=partitioner, use_resource=use_resource,
-            synchronization=synchronization, aggregation=aggregation)
+          name,
+          shape,
+          dtype=dtype,
+          initializer=initializer,
+          trainable=trainable and self.trainable,
+          collections=collections,
+          constraint=constraint,
+          partitioner=partitioner,
+          use_resource=use_resource,
+          synchronization=synchronization,
+          aggregation=aggregation,
+        )
         if regularizer and id(variable) not in existing:
           # TF names the loss in the layer's name scope by the layer's own name for the
           # weight (``conv/kernel/Regularizer``), even when a custom getter renamed it.
@@ -449,7 +496,7 @@ class Layer:
     """
     graph = graph_lib.get_default_graph()
     state = self._state()
-    for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
+    for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
       if callable(loss):
         loss = loss()
       if loss is not None:
@@ -463,7 +510,7 @@ class Layer:
     The update itself is made with ``vs.assign`` (see ``BatchNormalization``).
     """
     state = self._state()
-    for u in (updates if isinstance(updates, (list, tuple)) else [updates]):
+    for u in updates if isinstance(updates, (list, tuple)) else [updates]:
       u = u() if callable(u) else u
       state.updates.append(u)
       if state.in_call and state.call_inputs is not None:
@@ -488,8 +535,9 @@ class Layer:
     state = self._state()
     if state.built:
       return
-    spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name,
-                                        self._scope_for_errors())
+    spec_lib.assert_input_compatibility(
+      self.input_spec, inputs, self.name, self._scope_for_errors()
+    )
     xs = jax.tree_util.tree_leaves(inputs)
     if xs and self._dtype is None:
       self._dtype = jnp.dtype(dtypes_lib.canonical(xs[0].dtype))
@@ -553,8 +601,12 @@ def _for_inputs(sources, items, inputs):
   if inputs is None:
     return [x for x in items if id(x) not in sources]
   wanted = {id(x) for x in jax.tree_util.tree_leaves(inputs)}
-  return [x for x in items if id(x) in sources and
-          any(id(leaf) in wanted for leaf in jax.tree_util.tree_leaves(sources[id(x)]))]
+  return [
+    x
+    for x in items
+    if id(x) in sources
+    and any(id(leaf) in wanted for leaf in jax.tree_util.tree_leaves(sources[id(x)]))
+  ]
 
 
 def _dedup(items):

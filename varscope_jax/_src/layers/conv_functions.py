@@ -4,17 +4,34 @@ With ``name``, the layer's scope is ``variable_scope(name)`` (shared with ``reus
 or ``AUTO_REUSE``); without, ``conv2d``, ``conv2d_1``, ... unique in the enclosing
 variable scope. Arguments as for the classes in ``convolutional.py``.
 """
+
 from __future__ import annotations
 
 from varscope_jax._src.layers import convolutional as conv_layers
 from varscope_jax._src.layers.core import ZEROS
 
 
-def conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
-           data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
-           kernel_initializer=None, bias_initializer=ZEROS, kernel_regularizer=None,
-           bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-           bias_constraint=None, trainable=True, name=None, reuse=None):
+def conv1d(
+  inputs,
+  filters,
+  kernel_size,
+  strides=1,
+  padding="valid",
+  data_format="channels_last",
+  dilation_rate=1,
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Conv1D`` (``tf.compat.v1.layers.conv1d``).
 
   >>> import jax.numpy as jnp
@@ -24,21 +41,49 @@ def conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
   (2, 5, 4)
   """
   return conv_layers.Conv1D(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-      kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-      kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-      activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-      bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
-      _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    dilation_rate=dilation_rate,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-           data_format="channels_last", dilation_rate=(1, 1), activation=None,
-           use_bias=True, kernel_initializer=None, bias_initializer=ZEROS,
-           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):
+def conv2d(
+  inputs,
+  filters,
+  kernel_size,
+  strides=(1, 1),
+  padding="valid",
+  data_format="channels_last",
+  dilation_rate=(1, 1),
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Conv2D`` (``tf.compat.v1.layers.conv2d``).
 
   >>> import jax.numpy as jnp
@@ -49,21 +94,49 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
   ((2, 6, 6, 4), ['c1/kernel', 'c1/bias'])
   """
   return conv_layers.Conv2D(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-      kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-      kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-      activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-      bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
-      _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    dilation_rate=dilation_rate,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-           data_format="channels_last", dilation_rate=(1, 1, 1), activation=None,
-           use_bias=True, kernel_initializer=None, bias_initializer=ZEROS,
-           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):
+def conv3d(
+  inputs,
+  filters,
+  kernel_size,
+  strides=(1, 1, 1),
+  padding="valid",
+  data_format="channels_last",
+  dilation_rate=(1, 1, 1),
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Conv3D`` (``tf.compat.v1.layers.conv3d``).
 
   >>> import jax.numpy as jnp
@@ -73,21 +146,48 @@ def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
   (1, 3, 3, 3, 3)
   """
   return conv_layers.Conv3D(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-      kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-      kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-      activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-      bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
-      _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    dilation_rate=dilation_rate,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True,
-                     kernel_initializer=None, bias_initializer=ZEROS,
-                     kernel_regularizer=None, bias_regularizer=None,
-                     activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
+def conv2d_transpose(
+  inputs,
+  filters,
+  kernel_size,
+  strides=(1, 1),
+  padding="valid",
+  data_format="channels_last",
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Conv2DTranspose`` (``tf.compat.v1.layers.conv2d_transpose``).
 
   >>> import jax.numpy as jnp
@@ -97,20 +197,47 @@ def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="vali
   (1, 8, 8, 2)
   """
   return conv_layers.Conv2DTranspose(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-      bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-      bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-      kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-      trainable=trainable, name=name, _reuse=reuse, _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                     data_format="channels_last", activation=None, use_bias=True,
-                     kernel_initializer=None, bias_initializer=ZEROS,
-                     kernel_regularizer=None, bias_regularizer=None,
-                     activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
+def conv3d_transpose(
+  inputs,
+  filters,
+  kernel_size,
+  strides=(1, 1, 1),
+  padding="valid",
+  data_format="channels_last",
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Conv3DTranspose`` (``tf.compat.v1.layers.conv3d_transpose``).
 
   >>> import jax.numpy as jnp
@@ -120,22 +247,52 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
   (1, 5, 5, 5, 2)
   """
   return conv_layers.Conv3DTranspose(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-      bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-      bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-      kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-      trainable=trainable, name=name, _reuse=reuse, _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
-                     data_format="channels_last", dilation_rate=1, depth_multiplier=1,
-                     activation=None, use_bias=True, depthwise_initializer=None,
-                     pointwise_initializer=None, bias_initializer=ZEROS,
-                     depthwise_regularizer=None, pointwise_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
+def separable_conv1d(
+  inputs,
+  filters,
+  kernel_size,
+  strides=1,
+  padding="valid",
+  data_format="channels_last",
+  dilation_rate=1,
+  depth_multiplier=1,
+  activation=None,
+  use_bias=True,
+  depthwise_initializer=None,
+  pointwise_initializer=None,
+  bias_initializer=ZEROS,
+  depthwise_regularizer=None,
+  pointwise_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  depthwise_constraint=None,
+  pointwise_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``SeparableConv1D`` (``tf.compat.v1.layers.separable_conv1d``).
 
   >>> import jax.numpy as jnp
@@ -145,25 +302,57 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
   (2, 7, 4)
   """
   return conv_layers.SeparableConv1D(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
-      activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-      pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-      depthwise_regularizer=depthwise_regularizer,
-      pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-      activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
-      pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-      trainable=trainable, name=name, _reuse=reuse, _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    dilation_rate=dilation_rate,
+    depth_multiplier=depth_multiplier,
+    activation=activation,
+    use_bias=use_bias,
+    depthwise_initializer=depthwise_initializer,
+    pointwise_initializer=pointwise_initializer,
+    bias_initializer=bias_initializer,
+    depthwise_regularizer=depthwise_regularizer,
+    pointwise_regularizer=pointwise_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    depthwise_constraint=depthwise_constraint,
+    pointwise_constraint=pointwise_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)
 
 
-def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
-                     data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
-                     activation=None, use_bias=True, depthwise_initializer=None,
-                     pointwise_initializer=None, bias_initializer=ZEROS,
-                     depthwise_regularizer=None, pointwise_regularizer=None,
-                     bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):
+def separable_conv2d(
+  inputs,
+  filters,
+  kernel_size,
+  strides=(1, 1),
+  padding="valid",
+  data_format="channels_last",
+  dilation_rate=(1, 1),
+  depth_multiplier=1,
+  activation=None,
+  use_bias=True,
+  depthwise_initializer=None,
+  pointwise_initializer=None,
+  bias_initializer=ZEROS,
+  depthwise_regularizer=None,
+  pointwise_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  depthwise_constraint=None,
+  pointwise_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``SeparableConv2D`` (``tf.compat.v1.layers.separable_conv2d``).
 
   >>> import jax.numpy as jnp
@@ -173,12 +362,27 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
   (2, 3, 3, 4)
   """
   return conv_layers.SeparableConv2D(
-      filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-      dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
-      activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-      pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-      depthwise_regularizer=depthwise_regularizer,
-      pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-      activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
-      pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-      trainable=trainable, name=name, _reuse=reuse, _scope=name)(inputs)
+    filters,
+    kernel_size,
+    strides=strides,
+    padding=padding,
+    data_format=data_format,
+    dilation_rate=dilation_rate,
+    depth_multiplier=depth_multiplier,
+    activation=activation,
+    use_bias=use_bias,
+    depthwise_initializer=depthwise_initializer,
+    pointwise_initializer=pointwise_initializer,
+    bias_initializer=bias_initializer,
+    depthwise_regularizer=depthwise_regularizer,
+    pointwise_regularizer=pointwise_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    depthwise_constraint=depthwise_constraint,
+    pointwise_constraint=pointwise_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )(inputs)

@@ -1,4 +1,5 @@
 """``dense``, ``dropout``, ``flatten`` and their classes (tf-keras ``legacy_tf_layers/core.py``)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +22,7 @@ from varscope_jax._src.layers import utils as layer_utils
 from varscope_jax._src.layers.input_spec import InputSpec
 
 
-ZEROS = init_lib.zeros_initializer()   # TF's default bias initializer (one shared instance)
+ZEROS = init_lib.zeros_initializer()  # TF's default bias initializer (one shared instance)
 ONES = init_lib.ones_initializer()
 
 
@@ -39,8 +40,11 @@ def argument_errors(layer):
     yield
   except (ValueError, TypeError) as e:
     if len(e.args) == 1 and isinstance(e.args[0], str):
-      e.args = (e.args[0] + "\n(layer %r, made in variable scope %r)"
-                % (layer.name, vs_lib.get_variable_scope().name),)
+      e.args = (
+        e.args[0]
+        + "\n(layer %r, made in variable scope %r)"
+        % (layer.name, vs_lib.get_variable_scope().name),
+      )
     raise
 
 
@@ -48,15 +52,17 @@ def check_training(layer, training):
   """``training`` must be a Python bool or a bool array (a traced one included)."""
   if training is None:
     raise ValueError(
-        f"Layer {layer.name!r} (variable scope {layer._scope_for_errors()!r}) was called with "
-        "training=None. TF1 would read the Keras learning phase; JAX has none. Pass "
-        "training=True or False, or a bool array (traced inside jit) that says which.")
+      f"Layer {layer.name!r} (variable scope {layer._scope_for_errors()!r}) was called with "
+      "training=None. TF1 would read the Keras learning phase; JAX has none. Pass "
+      "training=True or False, or a bool array (traced inside jit) that says which."
+    )
   if isinstance(training, (bool, int)) and not isinstance(training, jax.Array):
     return bool(training)
   arr = jnp.asarray(training)
   if arr.shape != ():
-    raise ValueError(f"Layer {layer.name!r}: training must be a scalar bool, got shape "
-                     f"{arr.shape}.")
+    raise ValueError(
+      f"Layer {layer.name!r}: training must be a scalar bool, got shape {arr.shape}."
+    )
   return arr.astype(bool)
 
 
@@ -90,13 +96,26 @@ class Dense(base.Layer):
   {'dense': {'bias': (4,), 'kernel': (3, 4)}}
   """
 
-  def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
-               bias_initializer=ZEROS, kernel_regularizer=None,
-               bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-               bias_constraint=None, trainable=True, name=None, **kwargs):
+  def __init__(
+    self,
+    units,
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=ZEROS,
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    **kwargs,
+  ):
     self._base_input_spec = InputSpec(min_ndim=2)
-    super().__init__(trainable=trainable, name=name,
-                     activity_regularizer=activity_regularizer, **kwargs)
+    super().__init__(
+      trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs
+    )
     with argument_errors(self):
       self.units = int(units) if not isinstance(units, int) else units
       if self.units < 0:
@@ -113,21 +132,28 @@ class Dense(base.Layer):
   def build(self, input_shape):
     dtype = dtypes_lib.as_dtype(self._dtype or dtypes_lib.float32)
     if not (dtypes_lib.is_floating(dtype) or dtype.kind == "c"):
-      raise TypeError(tf_errors.DENSE_FLOAT_DTYPE % errors.tf_dtype_repr(dtype)
-                      + where(self))
+      raise TypeError(tf_errors.DENSE_FLOAT_DTYPE % errors.tf_dtype_repr(dtype) + where(self))
     last_dim = input_shape[-1]
     self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
-    self.kernel = self.add_weight("kernel", shape=[last_dim, self.units],
-                                  initializer=self.kernel_initializer,
-                                  regularizer=self.kernel_regularizer,
-                                  constraint=self.kernel_constraint, dtype=self._dtype,
-                                  trainable=True)
+    self.kernel = self.add_weight(
+      "kernel",
+      shape=[last_dim, self.units],
+      initializer=self.kernel_initializer,
+      regularizer=self.kernel_regularizer,
+      constraint=self.kernel_constraint,
+      dtype=self._dtype,
+      trainable=True,
+    )
     if self.use_bias:
-      self.bias = self.add_weight("bias", shape=[self.units],
-                                  initializer=self.bias_initializer,
-                                  regularizer=self.bias_regularizer,
-                                  constraint=self.bias_constraint, dtype=self._dtype,
-                                  trainable=True)
+      self.bias = self.add_weight(
+        "bias",
+        shape=[self.units],
+        initializer=self.bias_initializer,
+        regularizer=self.bias_regularizer,
+        constraint=self.bias_constraint,
+        dtype=self._dtype,
+        trainable=True,
+      )
     else:
       self.bias = None
     self.built = True
@@ -135,9 +161,10 @@ class Dense(base.Layer):
   def compute_output_shape(self, input_shape):
     input_shape = layer_utils.shape_with_rank_at_least(input_shape, 2)
     if input_shape[-1] is None:
-      raise ValueError("The last dimension of the input shape of a Dense layer should be "
-                       "defined. Found None. Full input shape received: %s"
-                       % (input_shape,))
+      raise ValueError(
+        "The last dimension of the input shape of a Dense layer should be "
+        "defined. Found None. Full input shape received: %s" % (input_shape,)
+      )
     return TensorShape(input_shape[:-1] + (self.units,))
 
   def call(self, inputs):
@@ -155,10 +182,22 @@ class Dense(base.Layer):
     return outputs
 
 
-def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
-          bias_initializer=ZEROS, kernel_regularizer=None,
-          bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-          bias_constraint=None, trainable=True, name=None, reuse=None):
+def dense(
+  inputs,
+  units,
+  activation=None,
+  use_bias=True,
+  kernel_initializer=None,
+  bias_initializer=ZEROS,
+  kernel_regularizer=None,
+  bias_regularizer=None,
+  activity_regularizer=None,
+  kernel_constraint=None,
+  bias_constraint=None,
+  trainable=True,
+  name=None,
+  reuse=None,
+):
   """Functional ``Dense`` (``tf.compat.v1.layers.dense``): one call, one new layer.
 
   With ``name``, the layer's scope is ``variable_scope(name)`` (shared with
@@ -180,12 +219,22 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
   >>> list(vs.trainable_variables())
   ['a/dense/kernel', 'a/dense/bias', 'a/dense_1/kernel', 'a/dense_1/bias', 'dense/kernel', 'dense/bias', 'b/fc/kernel', 'b/fc/bias']
   """
-  layer = Dense(units, activation=activation, use_bias=use_bias,
-                kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                activity_regularizer=activity_regularizer,
-                kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                trainable=trainable, name=name, _scope=name, _reuse=reuse)
+  layer = Dense(
+    units,
+    activation=activation,
+    use_bias=use_bias,
+    kernel_initializer=kernel_initializer,
+    bias_initializer=bias_initializer,
+    kernel_regularizer=kernel_regularizer,
+    bias_regularizer=bias_regularizer,
+    activity_regularizer=activity_regularizer,
+    kernel_constraint=kernel_constraint,
+    bias_constraint=bias_constraint,
+    trainable=trainable,
+    name=name,
+    _scope=name,
+    _reuse=reuse,
+  )
   return layer(inputs)
 
 
@@ -226,8 +275,7 @@ class Dropout(base.Layer):
   def _get_noise_shape(self, inputs):
     if self.noise_shape is None:
       return inputs.shape
-    return tuple(inputs.shape[i] if v is None else int(v)
-                 for i, v in enumerate(self.noise_shape))
+    return tuple(inputs.shape[i] if v is None else int(v) for i, v in enumerate(self.noise_shape))
 
   def call(self, inputs, training=False):
     if isinstance(self.rate, numbers.Real) and self.rate == 0:
@@ -240,7 +288,7 @@ class Dropout(base.Layer):
     keep = jax.random.uniform(key, self._get_noise_shape(inputs), inputs.dtype) >= rate
     if isinstance(rate, numbers.Real):
       scale = jnp.asarray(1.0 / (1.0 - rate) if rate < 1 else math.inf, inputs.dtype)
-    else:   # a traced or array rate, as TF's rate tensor
+    else:  # a traced or array rate, as TF's rate tensor
       scale = (1 / (1 - jnp.asarray(rate))).astype(inputs.dtype)
     dropped = jnp.where(keep, inputs * scale, jnp.zeros((), inputs.dtype))
     if training is True:

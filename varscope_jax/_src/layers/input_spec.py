@@ -1,5 +1,6 @@
 """``InputSpec``: what a layer accepts (dtype, shape, rank, axis sizes), checked in
 tf-keras's order with tf-keras's text."""
+
 from __future__ import annotations
 
 from varscope_jax._src.base import tf_errors
@@ -31,8 +32,18 @@ class InputSpec:
   InputSpec(dtype=float32, shape=(None, 3), ndim=2)
   """
 
-  def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None,
-               axes=None, allow_last_axis_squeeze=False, name=None, optional=False):
+  def __init__(
+    self,
+    dtype=None,
+    shape=None,
+    ndim=None,
+    max_ndim=None,
+    min_ndim=None,
+    axes=None,
+    allow_last_axis_squeeze=False,
+    name=None,
+    optional=False,
+  ):
     self.dtype = dtypes_lib.as_tf_dtype(dtype).name if dtype is not None else None
     if shape is not None:
       shape = tuple(None if d is None else int(d) for d in shape)
@@ -58,12 +69,14 @@ class InputSpec:
         raise ValueError(tf_errors.INPUT_SPEC_MAX_AXIS % (max_axis, max_dim))
 
   def __repr__(self):
-    spec = [("dtype=" + str(self.dtype)) if self.dtype else "",
-            ("shape=" + str(self.shape)) if self.shape else "",
-            ("ndim=" + str(self.ndim)) if self.ndim else "",
-            ("max_ndim=" + str(self.max_ndim)) if self.max_ndim else "",
-            ("min_ndim=" + str(self.min_ndim)) if self.min_ndim else "",
-            ("axes=" + str(self.axes)) if self.axes else ""]
+    spec = [
+      ("dtype=" + str(self.dtype)) if self.dtype else "",
+      ("shape=" + str(self.shape)) if self.shape else "",
+      ("ndim=" + str(self.ndim)) if self.ndim else "",
+      ("max_ndim=" + str(self.max_ndim)) if self.max_ndim else "",
+      ("min_ndim=" + str(self.min_ndim)) if self.min_ndim else "",
+      ("axes=" + str(self.axes)) if self.axes else "",
+    ]
     return "InputSpec(%s)" % ", ".join(x for x in spec if x)
 
 
@@ -92,8 +105,9 @@ def assert_input_compatibility(input_spec, inputs, layer_name, scope_name=None):
     return
   specs = input_spec if isinstance(input_spec, (list, tuple)) else [input_spec]
   xs = _flatten(inputs)
-  where = ("\n(layer %r, variable scope %r)" % (layer_name, scope_name)
-           if scope_name is not None else "")
+  where = (
+    "\n(layer %r, variable scope %r)" % (layer_name, scope_name) if scope_name is not None else ""
+  )
   if len(xs) != len(specs):
     raise ValueError(tf_errors.LAYER_INPUT_COUNT % (layer_name, len(specs), len(xs)) + where)
   for index, (x, spec) in enumerate(zip(xs, specs)):

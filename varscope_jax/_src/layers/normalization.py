@@ -9,6 +9,7 @@ the biased one. Moving statistics are updated as TF's ``assign_moving_average``
 ``apply(..., mutable=True)`` they come back in the new params, and the new values are
 listed in ``GraphKeys.UPDATE_OPS``; without ``mutable=True`` it is ``vs.assign``'s error.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,6 +52,7 @@ def _compose(scale, offset, then_scale, then_offset):
 
 def _sqrt_initializer(init):
   """``sqrt(init(...))`` as a TF-style initializer (the renorm moving stddev)."""
+
   def sqrt_init(shape, dtype=None, partition_info=None):
     del partition_info
     if init_base.is_initializer(init):
@@ -58,6 +60,7 @@ def _sqrt_initializer(init):
     else:
       value = init(shape, dtype=dtype)
     return jnp.sqrt(jnp.asarray(value, dtype))
+
   return sqrt_init
 
 
@@ -107,13 +110,31 @@ class BatchNormalization(base.Layer):
   (4, 2)
   """
 
-  def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-               beta_initializer=ZEROS, gamma_initializer=ONES,
-               moving_mean_initializer=ZEROS, moving_variance_initializer=ONES,
-               beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-               gamma_constraint=None, renorm=False, renorm_clipping=None,
-               renorm_momentum=0.99, fused=None, trainable=True, virtual_batch_size=None,
-               adjustment=None, name=None, **kwargs):
+  def __init__(
+    self,
+    axis=-1,
+    momentum=0.99,
+    epsilon=1e-3,
+    center=True,
+    scale=True,
+    beta_initializer=ZEROS,
+    gamma_initializer=ONES,
+    moving_mean_initializer=ZEROS,
+    moving_variance_initializer=ONES,
+    beta_regularizer=None,
+    gamma_regularizer=None,
+    beta_constraint=None,
+    gamma_constraint=None,
+    renorm=False,
+    renorm_clipping=None,
+    renorm_momentum=0.99,
+    fused=None,
+    trainable=True,
+    virtual_batch_size=None,
+    adjustment=None,
+    name=None,
+    **kwargs,
+  ):
     super().__init__(name=name, **kwargs)
     if isinstance(axis, (list, tuple)):
       self.axis = list(axis)
@@ -148,7 +169,7 @@ class BatchNormalization(base.Layer):
     self.virtual_batch_size = virtual_batch_size
     self.adjustment = adjustment
     if virtual_batch_size is not None or adjustment is not None:
-      self.fused = False   # TF: the fused kernel takes neither (even with fused=True)
+      self.fused = False  # TF: the fused kernel takes neither (even with fused=True)
     self._fused_requested = self.fused
 
   @property
@@ -158,8 +179,12 @@ class BatchNormalization(base.Layer):
     return self._dtype or dtypes_lib.float32
 
   def _fused_can_be_used(self, axis):
-    return (not self.renorm and len(axis) == 1 and axis[0] in (-4, -3, -1, 1, 3, 4)
-            and self.dtype in ("float16", "bfloat16", "float32", None))
+    return (
+      not self.renorm
+      and len(axis) == 1
+      and axis[0] in (-4, -3, -1, 1, 3, 4)
+      and self.dtype in ("float16", "bfloat16", "float32", None)
+    )
 
   def compute_output_shape(self, input_shape):
     return TensorShape(input_shape)
@@ -185,54 +210,75 @@ class BatchNormalization(base.Layer):
     if self._fused_requested in (None, True):
       self.fused = rank in (4, 5) and self._fused_can_be_used(axis)
     if self.fused and not (axis == [1] or axis == [rank - 1]):
-      self.fused = False   # TF: rank 5 on another axis falls back to the unfused kernel
+      self.fused = False  # TF: rank 5 on another axis falls back to the unfused kernel
     axis_to_dim = {a: int(input_shape[a]) for a in axis}
     self.input_spec = InputSpec(ndim=rank, axes=axis_to_dim)
     if len(axis_to_dim) == 1 and vbs is None:
       param_shape = (list(axis_to_dim.values())[0],)
     else:
       param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
-      if vbs is not None:   # TF: an extra axis at 1 for the sub-batches
+      if vbs is not None:  # TF: an extra axis at 1 for the sub-batches
         param_shape.insert(1, 1)
         self.axis = axis = [a + 1 for a in axis]
       param_shape = tuple(param_shape)
     self._param_shape = param_shape
     dtype = self._param_dtype
-    self.gamma = (self.add_weight("gamma", param_shape, dtype=dtype,
-                                  initializer=self.gamma_initializer,
-                                  regularizer=self.gamma_regularizer,
-                                  constraint=self.gamma_constraint, trainable=True)
-                  if self.scale else None)
-    self.beta = (self.add_weight("beta", param_shape, dtype=dtype,
-                                 initializer=self.beta_initializer,
-                                 regularizer=self.beta_regularizer,
-                                 constraint=self.beta_constraint, trainable=True)
-                 if self.center else None)
+    self.gamma = (
+      self.add_weight(
+        "gamma",
+        param_shape,
+        dtype=dtype,
+        initializer=self.gamma_initializer,
+        regularizer=self.gamma_regularizer,
+        constraint=self.gamma_constraint,
+        trainable=True,
+      )
+      if self.scale
+      else None
+    )
+    self.beta = (
+      self.add_weight(
+        "beta",
+        param_shape,
+        dtype=dtype,
+        initializer=self.beta_initializer,
+        regularizer=self.beta_regularizer,
+        constraint=self.beta_constraint,
+        trainable=True,
+      )
+      if self.center
+      else None
+    )
     stat = dict(dtype=dtype, synchronization=_ON_READ, trainable=False, aggregation=_MEAN)
-    self.moving_mean = self.add_weight("moving_mean", param_shape,
-                                       initializer=self.moving_mean_initializer, **stat)
-    self.moving_variance = self.add_weight("moving_variance", param_shape,
-                                           initializer=self.moving_variance_initializer,
-                                           **stat)
+    self.moving_mean = self.add_weight(
+      "moving_mean", param_shape, initializer=self.moving_mean_initializer, **stat
+    )
+    self.moving_variance = self.add_weight(
+      "moving_variance", param_shape, initializer=self.moving_variance_initializer, **stat
+    )
     if self.renorm:
       stddev_init = _sqrt_initializer(self.moving_variance_initializer)
-      self.moving_stddev = self.add_weight("moving_stddev", param_shape,
-                                           initializer=stddev_init, **stat)
-      self.renorm_mean = self.add_weight("renorm_mean", param_shape,
-                                         initializer=self.moving_mean_initializer, **stat)
-      self.renorm_stddev = self.add_weight("renorm_stddev", param_shape,
-                                           initializer=stddev_init, **stat)
+      self.moving_stddev = self.add_weight(
+        "moving_stddev", param_shape, initializer=stddev_init, **stat
+      )
+      self.renorm_mean = self.add_weight(
+        "renorm_mean", param_shape, initializer=self.moving_mean_initializer, **stat
+      )
+      self.renorm_stddev = self.add_weight(
+        "renorm_stddev", param_shape, initializer=stddev_init, **stat
+      )
     self.built = True
 
   # ---- updates -----------------------------------------------------------------------
-  def _assign_moving_average(self, variable, value, momentum, training,
-                             listed=True) -> jax.Array:
+  def _assign_moving_average(self, variable, value, momentum, training, listed=True) -> jax.Array:
     """TF's ``var -= (var - value) * (1 - momentum)``, on the variable's current value:
     two calls of one layer in a trace compose, as TF's two ``assign_sub`` ops run in
     ``UPDATE_OPS`` order."""
+
     def average(old):
       decay = jnp.asarray(1.0 - momentum, jnp.float32).astype(old.dtype)
       return old - (old - value.astype(old.dtype)) * decay
+
     return self._assign(variable, average, training, listed)
 
   def _assign(self, variable, update, training, listed=True) -> jax.Array:
@@ -267,9 +313,11 @@ class BatchNormalization(base.Layer):
     known = vbs * math.prod(shape[1:])
     if known == 0 or inputs.size % known:
       raise ValueError(
-          tf_errors.EVENLY_DIVISIBLE % (known, inputs.size)
-          + f" for the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
-          "the batch size must be a multiple of virtual_batch_size." + where(self))
+        tf_errors.EVENLY_DIVISIBLE
+        % (known, inputs.size)
+        + f" for the ghost batches of virtual_batch_size={vbs} (input shape {tuple(shape)}): "
+        "the batch size must be a multiple of virtual_batch_size." + where(self)
+      )
     outputs = self._batch_norm(jnp.reshape(inputs, (vbs, -1) + tuple(shape[1:])), training)
     return jnp.reshape(outputs, shape)
 
@@ -298,8 +346,9 @@ class BatchNormalization(base.Layer):
     n = x.size // x.shape[channel]
     batch_mean = jnp.mean(x, axis=red)
     batch_var = jnp.mean(jnp.square(x - jnp.reshape(batch_mean, shape)), axis=red)
-    outputs = smart_select(training, lambda: normalize(batch_mean, batch_var),
-                      lambda: normalize(moving_mean, moving_var))
+    outputs = smart_select(
+      training, lambda: normalize(batch_mean, batch_var), lambda: normalize(moving_mean, moving_var)
+    )
     unbiased = batch_var * jnp.float32(n / max(n - 1, 1)) if n > 1 else batch_var * jnp.inf
     self._assign_moving_average(self.moving_mean, batch_mean, self.momentum, training)
     self._assign_moving_average(self.moving_variance, unbiased, self.momentum, training)
@@ -315,7 +364,7 @@ class BatchNormalization(base.Layer):
     reduction_axes = [i for i in range(ndims) if i not in axis]
     ghost = self.virtual_batch_size is not None
     if ghost:
-      del reduction_axes[1]   # TF: not along the sub-batch axis
+      del reduction_axes[1]  # TF: not along the sub-batch axis
     broadcast_shape = [1] * ndims
     broadcast_shape[axis[0]] = inputs.shape[axis[0]]
 
@@ -339,14 +388,15 @@ class BatchNormalization(base.Layer):
       keep_dims = ghost or len(axis) > 1
       x = inputs.astype(self._param_dtype)
       batch_mean = jnp.mean(x, axis=reduction_axes, keepdims=True)
-      batch_var = jnp.mean(jnp.square(x - jax.lax.stop_gradient(batch_mean)),
-                           axis=reduction_axes, keepdims=True)
+      batch_var = jnp.mean(
+        jnp.square(x - jax.lax.stop_gradient(batch_mean)), axis=reduction_axes, keepdims=True
+      )
       if not keep_dims:
         batch_mean = jnp.squeeze(batch_mean, reduction_axes)
         batch_var = jnp.squeeze(batch_var, reduction_axes)
       mean = smart_select(training, lambda: batch_mean, lambda: moving_mean)
       variance = smart_select(training, lambda: batch_var, lambda: moving_var)
-      if ghost:   # TF: one update from the mean of the sub-batches' statistics
+      if ghost:  # TF: one update from the mean of the sub-batches' statistics
         new_mean = jnp.mean(mean, axis=1, keepdims=True)
         new_variance = jnp.mean(variance, axis=1, keepdims=True)
       else:
@@ -358,13 +408,17 @@ class BatchNormalization(base.Layer):
       self._assign_moving_average(self.moving_mean, new_mean, self.momentum, training)
       if self.renorm:
         stddev = self._assign_moving_average(
-            self.moving_stddev, jnp.sqrt(new_variance + jnp.float32(self.epsilon)),
-            self.momentum, training, listed=False)
-        self._assign(self.moving_variance,
-                     jax.nn.relu(stddev * stddev - jnp.float32(self.epsilon)), training)
+          self.moving_stddev,
+          jnp.sqrt(new_variance + jnp.float32(self.epsilon)),
+          self.momentum,
+          training,
+          listed=False,
+        )
+        self._assign(
+          self.moving_variance, jax.nn.relu(stddev * stddev - jnp.float32(self.epsilon)), training
+        )
       else:
-        self._assign_moving_average(self.moving_variance, new_variance, self.momentum,
-                                    training)
+        self._assign_moving_average(self.moving_variance, new_variance, self.momentum, training)
     mean, variance = bcast(mean), bcast(variance)
     inv = jax.lax.rsqrt(variance + jnp.asarray(self.epsilon, variance.dtype))
     if scale is not None:
@@ -389,20 +443,41 @@ class BatchNormalization(base.Layer):
       d = jnp.minimum(jnp.maximum(d, -clip["dmax"]), clip["dmax"])
     r = smart_select(training, lambda: r, lambda: jnp.ones_like(r))
     d = smart_select(training, lambda: d, lambda: jnp.zeros_like(d))
-    self._assign_moving_average(self.renorm_mean, mean, self.renorm_momentum, training,
-                                listed=False)
-    self._assign_moving_average(self.renorm_stddev, stddev, self.renorm_momentum, training,
-                                listed=False)
+    self._assign_moving_average(
+      self.renorm_mean, mean, self.renorm_momentum, training, listed=False
+    )
+    self._assign_moving_average(
+      self.renorm_stddev, stddev, self.renorm_momentum, training, listed=False
+    )
     return r, d
 
 
-def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True,
-                        scale=True, beta_initializer=ZEROS, gamma_initializer=ONES,
-                        moving_mean_initializer=ZEROS, moving_variance_initializer=ONES,
-                        beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                        gamma_constraint=None, training=False, trainable=True, name=None,
-                        reuse=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
-                        fused=None, virtual_batch_size=None, adjustment=None):
+def batch_normalization(
+  inputs,
+  axis=-1,
+  momentum=0.99,
+  epsilon=1e-3,
+  center=True,
+  scale=True,
+  beta_initializer=ZEROS,
+  gamma_initializer=ONES,
+  moving_mean_initializer=ZEROS,
+  moving_variance_initializer=ONES,
+  beta_regularizer=None,
+  gamma_regularizer=None,
+  beta_constraint=None,
+  gamma_constraint=None,
+  training=False,
+  trainable=True,
+  name=None,
+  reuse=None,
+  renorm=False,
+  renorm_clipping=None,
+  renorm_momentum=0.99,
+  fused=None,
+  virtual_batch_size=None,
+  adjustment=None,
+):
   """Functional ``BatchNormalization`` (``tf.compat.v1.layers.batch_normalization``).
 
   Arguments as for ``BatchNormalization``; ``training`` (default False) as for its
@@ -420,13 +495,28 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
   >>> y, new_params = t.apply(params, x, mutable=True)   # the moving statistics move
   """
   layer = BatchNormalization(
-      axis=axis, momentum=momentum, epsilon=epsilon, center=center, scale=scale,
-      beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
-      moving_mean_initializer=moving_mean_initializer,
-      moving_variance_initializer=moving_variance_initializer,
-      beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
-      beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, renorm=renorm,
-      renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum, fused=fused,
-      trainable=trainable, virtual_batch_size=virtual_batch_size, adjustment=adjustment,
-      name=name, _reuse=reuse, _scope=name)
+    axis=axis,
+    momentum=momentum,
+    epsilon=epsilon,
+    center=center,
+    scale=scale,
+    beta_initializer=beta_initializer,
+    gamma_initializer=gamma_initializer,
+    moving_mean_initializer=moving_mean_initializer,
+    moving_variance_initializer=moving_variance_initializer,
+    beta_regularizer=beta_regularizer,
+    gamma_regularizer=gamma_regularizer,
+    beta_constraint=beta_constraint,
+    gamma_constraint=gamma_constraint,
+    renorm=renorm,
+    renorm_clipping=renorm_clipping,
+    renorm_momentum=renorm_momentum,
+    fused=fused,
+    trainable=trainable,
+    virtual_batch_size=virtual_batch_size,
+    adjustment=adjustment,
+    name=name,
+    _reuse=reuse,
+    _scope=name,
+  )
   return layer(inputs, training=training)

@@ -4,6 +4,7 @@ On ``jax.lax.reduce_window``. ``"same"`` padding is TF's, and average pooling di
 by the number of input elements under each window (padding not counted), as TF's
 ``avg_pool`` does. Pooling layers have no variables but take a scope name, as in TF.
 """
+
 from __future__ import annotations
 
 import jax
@@ -30,24 +31,24 @@ def pool(inputs, pool_size, strides, padding, data_format, kind):
   if kind == "max":
     init = np.array(-np.inf, inputs.dtype)
     return jax.lax.reduce_window(inputs, init, jax.lax.max, window, steps, pad)
-  total = jax.lax.reduce_window(inputs, np.array(0, inputs.dtype), jax.lax.add, window,
-                                steps, pad)
+  total = jax.lax.reduce_window(inputs, np.array(0, inputs.dtype), jax.lax.add, window, steps, pad)
   if pad == "VALID":
     return total / jnp.asarray(np.prod(pool_size), inputs.dtype)
   ones = np.ones((1,) * inputs.ndim, np.float32)
   ones = np.broadcast_to(ones, tuple(1 if w == 1 else s for w, s in zip(window, inputs.shape)))
-  count = jax.lax.reduce_window(ones, np.float32(0), jax.lax.add, window, steps,
-                                pad)
+  count = jax.lax.reduce_window(ones, np.float32(0), jax.lax.add, window, steps, pad)
   return total / count.astype(inputs.dtype)
 
 
 class _Pooling(base.Layer):
   """The shared part of the pooling layers."""
+
   _kind = "max"
   _rank = 2
 
-  def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
-               name=None, **kwargs):
+  def __init__(
+    self, pool_size, strides, padding="valid", data_format="channels_last", name=None, **kwargs
+  ):
     self._base_input_spec = InputSpec(ndim=self._rank + 2)
     super().__init__(name=name, **kwargs)
     with argument_errors(self):
@@ -59,23 +60,28 @@ class _Pooling(base.Layer):
       self.strides = layer_utils.normalize_tuple(strides, self._rank, "strides", allow_zero=True)
       self.padding = layer_utils.normalize_padding(padding)
       if self.padding == "causal":
-        raise ValueError("padding='causal' is only supported by Conv1D and SeparableConv1D; "
-                         "pooling takes 'valid' or 'same'.")
+        raise ValueError(
+          "padding='causal' is only supported by Conv1D and SeparableConv1D; "
+          "pooling takes 'valid' or 'same'."
+        )
       self.data_format = layer_utils.normalize_data_format(data_format)
 
   def compute_output_shape(self, input_shape):
     input_shape = tuple(None if d is None else int(d) for d in input_shape)
     first = self.data_format == "channels_first"
     spatial = input_shape[2:] if first else input_shape[1:-1]
-    sizes = tuple(None if n is None else layer_utils.conv_output_length(
-        n, self.pool_size[i], self.padding, self.strides[i]) for i, n in enumerate(spatial))
+    sizes = tuple(
+      None
+      if n is None
+      else layer_utils.conv_output_length(n, self.pool_size[i], self.padding, self.strides[i])
+      for i, n in enumerate(spatial)
+    )
     if first:
       return TensorShape(input_shape[:2] + sizes)
     return TensorShape(input_shape[:1] + sizes + input_shape[-1:])
 
   def call(self, inputs):
-    return pool(inputs, self.pool_size, self.strides, self.padding, self.data_format,
-                self._kind)
+    return pool(inputs, self.pool_size, self.strides, self.padding, self.data_format, self._kind)
 
 
 _DOC = """{kind} pooling over {rank}D windows (``tf.layers.{cls}``).
@@ -132,8 +138,9 @@ class AveragePooling3D(_Pooling):
   _kind, _rank = "avg", 3
 
 
-def max_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
-                  name=None):
+def max_pooling1d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``MaxPooling1D`` (``tf.compat.v1.layers.max_pooling1d``).
 
   >>> import jax.numpy as jnp
@@ -141,12 +148,14 @@ def max_pooling1d(inputs, pool_size, strides, padding="valid", data_format="chan
   >>> vs.layers.max_pooling1d(jnp.arange(6.0).reshape(1, 6, 1), 2, 2).ravel().tolist()
   [1.0, 3.0, 5.0]
   """
-  return MaxPooling1D(pool_size, strides, padding=padding, data_format=data_format,
-                      name=name)(inputs)
+  return MaxPooling1D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )
 
 
-def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
-                  name=None):
+def max_pooling2d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``MaxPooling2D`` (``tf.compat.v1.layers.max_pooling2d``).
 
   >>> import jax.numpy as jnp
@@ -154,12 +163,14 @@ def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="chan
   >>> vs.layers.max_pooling2d(jnp.ones((1, 5, 5, 2)), 2, 2, padding="same").shape
   (1, 3, 3, 2)
   """
-  return MaxPooling2D(pool_size, strides, padding=padding, data_format=data_format,
-                      name=name)(inputs)
+  return MaxPooling2D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )
 
 
-def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
-                  name=None):
+def max_pooling3d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``MaxPooling3D`` (``tf.compat.v1.layers.max_pooling3d``).
 
   >>> import jax.numpy as jnp
@@ -167,12 +178,14 @@ def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="chan
   >>> vs.layers.max_pooling3d(jnp.ones((1, 4, 4, 4, 2)), 2, 2).shape
   (1, 2, 2, 2, 2)
   """
-  return MaxPooling3D(pool_size, strides, padding=padding, data_format=data_format,
-                      name=name)(inputs)
+  return MaxPooling3D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )
 
 
-def average_pooling1d(inputs, pool_size, strides, padding="valid",
-                      data_format="channels_last", name=None):
+def average_pooling1d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``AveragePooling1D`` (``tf.compat.v1.layers.average_pooling1d``).
 
   >>> import jax.numpy as jnp
@@ -181,12 +194,14 @@ def average_pooling1d(inputs, pool_size, strides, padding="valid",
   >>> vs.layers.average_pooling1d(x, 2, 2, padding="same").ravel().tolist()
   [0.5, 2.5, 4.0]
   """
-  return AveragePooling1D(pool_size, strides, padding=padding, data_format=data_format,
-                          name=name)(inputs)
+  return AveragePooling1D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )
 
 
-def average_pooling2d(inputs, pool_size, strides, padding="valid",
-                      data_format="channels_last", name=None):
+def average_pooling2d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``AveragePooling2D`` (``tf.compat.v1.layers.average_pooling2d``).
 
   >>> import jax.numpy as jnp
@@ -194,12 +209,14 @@ def average_pooling2d(inputs, pool_size, strides, padding="valid",
   >>> vs.layers.average_pooling2d(jnp.ones((1, 4, 4, 2)), 2, 2).shape
   (1, 2, 2, 2)
   """
-  return AveragePooling2D(pool_size, strides, padding=padding, data_format=data_format,
-                          name=name)(inputs)
+  return AveragePooling2D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )
 
 
-def average_pooling3d(inputs, pool_size, strides, padding="valid",
-                      data_format="channels_last", name=None):
+def average_pooling3d(
+  inputs, pool_size, strides, padding="valid", data_format="channels_last", name=None
+):
   """Functional ``AveragePooling3D`` (``tf.compat.v1.layers.average_pooling3d``).
 
   >>> import jax.numpy as jnp
@@ -207,5 +224,6 @@ def average_pooling3d(inputs, pool_size, strides, padding="valid",
   >>> vs.layers.average_pooling3d(jnp.ones((1, 3, 3, 3, 2)), 2, 1).shape
   (1, 2, 2, 2, 2)
   """
-  return AveragePooling3D(pool_size, strides, padding=padding, data_format=data_format,
-                          name=name)(inputs)
+  return AveragePooling3D(pool_size, strides, padding=padding, data_format=data_format, name=name)(
+    inputs
+  )

@@ -3,6 +3,7 @@
 Every check raises TF's own error text, so a ported program fails with the message its
 TF1 users know.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ def normalize_tuple(value, n, name, allow_zero=False):
       try:
         int(single_value)
       except (ValueError, TypeError):
-        error_msg += (f"including element {single_value} of type {type(single_value)}")
+        error_msg += f"including element {single_value} of type {type(single_value)}"
         raise ValueError(error_msg) from None
   if allow_zero:
     bad, req = {v for v in value_tuple if v < 0}, ">= 0"
@@ -55,9 +56,10 @@ def normalize_padding(value):
   """
   if isinstance(value, (list, tuple)):
     raise NotImplementedError(
-        f"padding={value!r}: explicit padding lists are not supported by vs.layers (TF's "
-        "legacy layers cannot compute their output shape for them either). Pad the input "
-        "with jnp.pad and use padding='valid'.")
+      f"padding={value!r}: explicit padding lists are not supported by vs.layers (TF's "
+      "legacy layers cannot compute their output shape for them either). Pad the input "
+      "with jnp.pad and use padding='valid'."
+    )
   padding = value.lower()
   if padding not in {"valid", "same", "causal"}:
     raise ValueError(tf_errors.PADDING_ARGUMENT % (padding,))
@@ -127,11 +129,19 @@ def to_snake_case(name):
 
 
 _ACTIVATIONS = {
-    "relu": jax.nn.relu, "relu6": jax.nn.relu6, "elu": jax.nn.elu, "selu": jax.nn.selu,
-    "sigmoid": jax.nn.sigmoid, "tanh": jnp.tanh, "softplus": jax.nn.softplus,
-    "softsign": jax.nn.soft_sign, "softmax": jax.nn.softmax, "swish": jax.nn.swish,
-    "gelu": lambda x: jax.nn.gelu(x, approximate=False), "exponential": jnp.exp,
-    "linear": None,
+  "relu": jax.nn.relu,
+  "relu6": jax.nn.relu6,
+  "elu": jax.nn.elu,
+  "selu": jax.nn.selu,
+  "sigmoid": jax.nn.sigmoid,
+  "tanh": jnp.tanh,
+  "softplus": jax.nn.softplus,
+  "softsign": jax.nn.soft_sign,
+  "softmax": jax.nn.softmax,
+  "swish": jax.nn.swish,
+  "gelu": lambda x: jax.nn.gelu(x, approximate=False),
+  "exponential": jnp.exp,
+  "linear": None,
 }
 
 
@@ -146,8 +156,10 @@ def get_activation(activation):
     return activation
   if isinstance(activation, str) and activation in _ACTIVATIONS:
     return _ACTIVATIONS[activation]
-  raise ValueError(tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Pass a callable "
-                   f"(jax.nn.relu, ...) or one of {sorted(_ACTIVATIONS)}.")
+  raise ValueError(
+    tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Pass a callable "
+    f"(jax.nn.relu, ...) or one of {sorted(_ACTIVATIONS)}."
+  )
 
 
 def as_array(x):
@@ -169,5 +181,8 @@ def shape_with_rank_at_least(shape, rank):
 
 
 def _shape_str(shape):
-  return "(%s,)" % shape[0] if len(shape) == 1 else "(%s)" % ", ".join(
-      "None" if d is None else str(d) for d in shape)
+  return (
+    "(%s,)" % shape[0]
+    if len(shape) == 1
+    else "(%s)" % ", ".join("None" if d is None else str(d) for d in shape)
+  )

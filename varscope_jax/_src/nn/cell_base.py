@@ -21,6 +21,7 @@ object made outside the model function works in every trace, as TF's cells do in
 graph. What only cells need (the scope of the first call, the input depth, the weights'
 values) is kept per graph here too.
 """
+
 from __future__ import annotations
 
 import collections
@@ -120,11 +121,18 @@ def zero_state_arrays(state_size, batch_size, dtype):
 
 def assert_like_rnncell(cell_name, cell):
   """Raises TF's ``TypeError`` if ``cell`` does not look like an ``RNNCell``."""
-  conditions = [hasattr(cell, "output_size"), hasattr(cell, "state_size"),
-                hasattr(cell, "get_initial_state") or hasattr(cell, "zero_state"),
-                callable(cell)]
-  errors = ["'output_size' property is missing", "'state_size' property is missing",
-            "either 'zero_state' or 'get_initial_state' method is required", "is not callable"]
+  conditions = [
+    hasattr(cell, "output_size"),
+    hasattr(cell, "state_size"),
+    hasattr(cell, "get_initial_state") or hasattr(cell, "zero_state"),
+    callable(cell),
+  ]
+  errors = [
+    "'output_size' property is missing",
+    "'state_size' property is missing",
+    "either 'zero_state' or 'get_initial_state' method is required",
+    "is not callable",
+  ]
   if not all(conditions):
     errors = [e for e, ok in zip(errors, conditions) if not ok]
     raise TypeError(tf_errors.NOT_AN_RNN_CELL % (cell_name, cell, ", ".join(errors)))
@@ -133,10 +141,11 @@ def assert_like_rnncell(cell_name, cell):
 @dataclasses.dataclass
 class _CellGraphState:
   """What a cell remembers in one graph, beyond its ``Layer`` state."""
-  cell_scope: object = None   # RNNCell.__call__: the variable scope current at the first call
+
+  cell_scope: object = None  # RNNCell.__call__: the variable scope current at the first call
   input_depth: object = None  # the last input dimension the cell was built for
   weights: dict = dataclasses.field(default_factory=dict)  # add_weight name -> array
-  extra: dict = dataclasses.field(default_factory=dict)    # e.g. DropoutWrapper's noise
+  extra: dict = dataclasses.field(default_factory=dict)  # e.g. DropoutWrapper's noise
 
 
 # Per graph and cell: its _CellGraphState.
@@ -174,9 +183,11 @@ class RNNCell(Layer):
     super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
 
   def _rnn_state(self) -> _CellGraphState:
-    if "_ctor_scope" not in self.__dict__:   # set by Layer.__init__
-      raise TypeError("%s.__init__ did not call super().__init__(): RNNCell subclasses must "
-                      "call it (it sets up the cell's name and scope)." % type(self).__name__)
+    if "_ctor_scope" not in self.__dict__:  # set by Layer.__init__
+      raise TypeError(
+        "%s.__init__ did not call super().__init__(): RNNCell subclasses must "
+        "call it (it sets up the cell's name and scope)." % type(self).__name__
+      )
     return get_default_graph().slot(_CELL_STATE, _new_cell_state, owner=self)
 
   @property
@@ -204,12 +215,14 @@ class RNNCell(Layer):
       if batch_size is not None and inputs.shape[0] != batch_size:
         raise ValueError(tf_errors.INITIAL_STATE_BATCH % (inputs.shape[0], batch_size))
       if dtype is not None and jnp.dtype(inputs.dtype) != jnp.dtype(dtype):
-        raise ValueError(tf_errors.INITIAL_STATE_DTYPE % (as_tf_dtype(inputs.dtype),
-                                                          as_tf_dtype(dtype)))
+        raise ValueError(
+          tf_errors.INITIAL_STATE_DTYPE % (as_tf_dtype(inputs.dtype), as_tf_dtype(dtype))
+        )
       batch_size, dtype = inputs.shape[0], inputs.dtype
     if batch_size is None or dtype is None:
-      raise ValueError(tf_errors.INITIAL_STATE_NONE % (
-                           batch_size, None if dtype is None else as_tf_dtype(dtype)))
+      raise ValueError(
+        tf_errors.INITIAL_STATE_NONE % (batch_size, None if dtype is None else as_tf_dtype(dtype))
+      )
     return self.zero_state(batch_size, dtype)
 
   def weight_values(self) -> dict[str, Any]:
@@ -244,8 +257,9 @@ class RNNCell(Layer):
     graph = get_default_graph()
     rec = graph.record_of(variable)
     state = self._state()
-    weights = (state.trainable_weights if rec is None or rec.trainable
-               else state.non_trainable_weights)
+    weights = (
+      state.trainable_weights if rec is None or rec.trainable else state.non_trainable_weights
+    )
     if all(variable is not v for v in weights):
       weights.append(variable)
     return variable
@@ -254,12 +268,15 @@ class RNNCell(Layer):
     """A clear error if ``state`` does not nest like ``state_size`` or has the wrong widths."""
     size = self.state_size
     ok = same_nesting(size, state) and all(
-        list(jnp.shape(x)[1:]) == _size_list(s) for s, x in zip(_leaves(size), _leaves(state)))
+      list(jnp.shape(x)[1:]) == _size_list(s) for s, x in zip(_leaves(size), _leaves(state))
+    )
     if not ok:
       cls = TypeError if not same_nesting(size, state) else ValueError
-      raise cls("%s: the state does not match the cell's state_size. Cell %r has state_size %r, "
-                "but the state given is %s. Pass a state shaped like "
-                "cell.zero_state(batch_size, dtype)." % (where, self.name, size, _describe(state)))
+      raise cls(
+        "%s: the state does not match the cell's state_size. Cell %r has state_size %r, "
+        "but the state given is %s. Pass a state shaped like "
+        "cell.zero_state(batch_size, dtype)." % (where, self.name, size, _describe(state))
+      )
 
 
 class LayerRNNCell(RNNCell):
@@ -281,11 +298,14 @@ class LayerRNNCell(RNNCell):
   def __call__(self, inputs, state, scope=None):
     st = self._rnn_state()
     shape = jnp.shape(inputs)
-    if self.built and st.input_depth is not None and len(shape) == 2 and shape[-1] != st.input_depth:
+    if (
+      self.built and st.input_depth is not None and len(shape) == 2 and shape[-1] != st.input_depth
+    ):
       raise ValueError(
-          "Cell %r (scope %r) was built for inputs of depth %d but is now called with inputs "
-          "of shape %s. A cell object keeps its variables: use a new cell object for inputs of "
-          "another size." % (self.name, self.scope_name, st.input_depth, shape_str(shape)))
+        "Cell %r (scope %r) was built for inputs of depth %d but is now called with inputs "
+        "of shape %s. A cell object keeps its variables: use a new cell object for inputs of "
+        "another size." % (self.name, self.scope_name, st.input_depth, shape_str(shape))
+      )
     return Layer.__call__(self, inputs, state, scope=scope)
 
   def _note_input_depth(self, depth):
@@ -301,26 +321,37 @@ def check_cell_inputs(cell, inputs, state_parts, kernel_rows):
     if jnp.ndim(p) != 2 or jnp.shape(p)[0] != batch:
       got = jnp.shape(p)[0] if jnp.ndim(p) else None
       raise ValueError(
-          tf_errors.DIMENSION_0_EQUAL % (batch, got, batch, got)
-          + " for the concatenation of the inputs %s and the state %s of cell %r: the "
-          "state must have one row per input row." % (
-              shape_str(jnp.shape(inputs)),
-              shape_str(jnp.shape(p)), cell.name))
+        tf_errors.DIMENSION_0_EQUAL
+        % (batch, got, batch, got)
+        + " for the concatenation of the inputs %s and the state %s of cell %r: the "
+        "state must have one row per input row."
+        % (shape_str(jnp.shape(inputs)), shape_str(jnp.shape(p)), cell.name)
+      )
   width = sum(int(jnp.shape(p)[1]) for p in parts)
   if kernel_rows is not None and width != kernel_rows:
     raise ValueError(
-        tf_errors.DIMENSIONS_EQUAL % (width, kernel_rows)
-        + " for the kernel of cell %r: inputs %s and state %s concatenate to width %d, but "
-        "the kernel has %d rows (built for inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
-        % (cell.name, shape_str(jnp.shape(inputs)),
-           " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]), width, kernel_rows,
-           cell._rnn_state().input_depth))
+      tf_errors.DIMENSIONS_EQUAL
+      % (width, kernel_rows)
+      + " for the kernel of cell %r: inputs %s and state %s concatenate to width %d, but "
+      "the kernel has %d rows (built for inputs of depth %s). Pass a state shaped like cell.zero_state(batch_size, dtype)."
+      % (
+        cell.name,
+        shape_str(jnp.shape(inputs)),
+        " + ".join(shape_str(jnp.shape(p)) for p in parts[1:]),
+        width,
+        kernel_rows,
+        cell._rnn_state().input_depth,
+      )
+    )
 
 
 def _describe(state):
   if _is_nested(state):
-    return "%s of %d (%s)" % (type(state).__name__, len(state),
-                              ", ".join(_describe(s) for s in state))
+    return "%s of %d (%s)" % (
+      type(state).__name__,
+      len(state),
+      ", ".join(_describe(s) for s in state),
+    )
   if isinstance(state, (jax.Array, np.ndarray)) or hasattr(state, "shape"):
     return "an array of shape %s" % shape_str(jnp.shape(state))
   return repr(state)

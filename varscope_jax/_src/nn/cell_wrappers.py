@@ -5,6 +5,7 @@ A wrapper calls the wrapped cell's ``__call__`` itself, so it adds no variable s
 Dropout keys come from ``vs.next_rng_key()`` (pass ``rng=`` to ``apply``), folded with
 the time step inside ``dynamic_rnn``, so each step draws its own mask.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -14,14 +15,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from varscope_jax._src.base import tf_errors
-from varscope_jax._src.nn.cell_base import (LSTMStateTuple, RNNCell, assert_like_rnncell,
-                                            shape_str)
+from varscope_jax._src.nn.cell_base import LSTMStateTuple, RNNCell, assert_like_rnncell, shape_str
 from varscope_jax._src.nn.dropout import dropout_with_key
 from varscope_jax._src.core.rng import next_rng_key
 
 
 class _RNNCellWrapper(RNNCell):
-
   def __init__(self, cell, **kwargs):
     super().__init__(**kwargs)
     assert_like_rnncell("cell", cell)
@@ -111,14 +110,25 @@ class DropoutWrapper(_RNNCellWrapper):
   True
   """
 
-  def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
-               variational_recurrent=False, input_size=None, dtype=None, seed=None,
-               dropout_state_filter_visitor=None, **kwargs):
+  def __init__(
+    self,
+    cell,
+    input_keep_prob=1.0,
+    output_keep_prob=1.0,
+    state_keep_prob=1.0,
+    variational_recurrent=False,
+    input_size=None,
+    dtype=None,
+    seed=None,
+    dropout_state_filter_visitor=None,
+    **kwargs,
+  ):
     super().__init__(cell, dtype=dtype, **kwargs)
     if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
       raise TypeError(tf_errors.STATE_FILTER_NOT_CALLABLE % (dropout_state_filter_visitor,))
-    self._dropout_state_filter = (dropout_state_filter_visitor
-                                  or _default_dropout_state_filter_visitor)
+    self._dropout_state_filter = (
+      dropout_state_filter_visitor or _default_dropout_state_filter_visitor
+    )
     self._input_keep_prob = _keep_prob_value(input_keep_prob, "input_keep_prob")
     self._state_keep_prob = _keep_prob_value(state_keep_prob, "state_keep_prob")
     self._output_keep_prob = _keep_prob_value(output_keep_prob, "output_keep_prob")
@@ -128,8 +138,9 @@ class DropoutWrapper(_RNNCellWrapper):
     if variational_recurrent:
       if dtype is None:
         raise ValueError(tf_errors.VARIATIONAL_DTYPE)
-      if (not isinstance(self._input_keep_prob, numbers.Real)
-          or self._input_keep_prob < 1.0) and input_size is None:
+      if (
+        not isinstance(self._input_keep_prob, numbers.Real) or self._input_keep_prob < 1.0
+      ) and input_size is None:
         raise ValueError(tf_errors.VARIATIONAL_INPUT_SIZE)
 
   def _noise(self, kind, sizes):
@@ -140,13 +151,17 @@ class DropoutWrapper(_RNNCellWrapper):
       flat, treedef = jax.tree_util.tree_flatten(sizes)
       keys = jax.random.split(key, len(flat))
       extra[kind] = jax.tree_util.tree_unflatten(
-          treedef, [jax.random.uniform(k, [1, int(s)], self._dtype) for k, s in zip(keys, flat)])
+        treedef, [jax.random.uniform(k, [1, int(s)], self._dtype) for k, s in zip(keys, flat)]
+      )
     return extra[kind]
 
   def _dropout(self, values, kind, keep_prob, filtered=None):
     if self._variational_recurrent:
-      sizes = {"input": self._input_size, "state": self.cell.state_size,
-               "output": self.cell.output_size}[kind]
+      sizes = {
+        "input": self._input_size,
+        "state": self.cell.state_size,
+        "output": self.cell.output_size,
+      }[kind]
       noise = self._noise(kind, sizes)
       drop = _variational_drop(keep_prob)
     else:
@@ -163,8 +178,9 @@ class DropoutWrapper(_RNNCellWrapper):
       inputs = self._dropout(inputs, "input", self._input_keep_prob)
     output, new_state = cell_call_fn(inputs, state, **kwargs)
     if should_dropout(self._state_keep_prob):
-      new_state = self._dropout(new_state, "state", self._state_keep_prob,
-                                filtered=self._dropout_state_filter)
+      new_state = self._dropout(
+        new_state, "state", self._state_keep_prob, filtered=self._dropout_state_filter
+      )
     if should_dropout(self._output_keep_prob):
       output = self._dropout(output, "output", self._output_keep_prob)
     return output, new_state
@@ -173,12 +189,14 @@ class DropoutWrapper(_RNNCellWrapper):
 def _variational_drop(keep_prob):
   def drop(i, v, n):  # TF's _variational_recurrent_dropout_value
     return v / keep_prob * jnp.floor(keep_prob + n)
+
   return drop
 
 
 def _standard_drop(keep_prob, key):
   def drop(i, v, n):
     return dropout_with_key(v, 1.0 - keep_prob, jax.random.fold_in(key, i))
+
   return drop
 
 
@@ -204,8 +222,13 @@ def _map_filtered(values, visitor, noise, fn):
     if is_seq:
       return _rebuild(values, [_map_filtered(v, visitor, n, fn) for v, n in zip(values, noises)])
     return fn(values, noise)
-  return _rebuild(values, [_map_filtered(v, visitor, n, fn) if flag else v
-                           for v, n, flag in zip(values, noises, decision)])
+  return _rebuild(
+    values,
+    [
+      _map_filtered(v, visitor, n, fn) if flag else v
+      for v, n, flag in zip(values, noises, decision)
+    ],
+  )
 
 
 class ResidualWrapper(_RNNCellWrapper):
@@ -238,11 +261,15 @@ class ResidualWrapper(_RNNCellWrapper):
       in_leaves, in_tree = jax.tree_util.tree_flatten(inputs)
       out_leaves, out_tree = jax.tree_util.tree_flatten(outputs)
       if in_tree.num_leaves != out_tree.num_leaves:
-        raise ValueError("The two structures don't have the same nested structure: inputs %s, "
-                         "outputs %s" % (in_tree, out_tree))
+        raise ValueError(
+          "The two structures don't have the same nested structure: inputs %s, "
+          "outputs %s" % (in_tree, out_tree)
+        )
       for i, o in zip(in_leaves, out_leaves):
         if jnp.shape(i) != jnp.shape(o):
-          raise ValueError(tf_errors.SHAPES_INCOMPATIBLE % (shape_str(jnp.shape(i)), shape_str(jnp.shape(o))))
+          raise ValueError(
+            tf_errors.SHAPES_INCOMPATIBLE % (shape_str(jnp.shape(i)), shape_str(jnp.shape(o)))
+          )
       return jax.tree_util.tree_unflatten(out_tree, [i + o for i, o in zip(in_leaves, out_leaves)])
 
     return (self._residual_fn or default_residual_fn)(inputs, outputs), new_state

@@ -6,6 +6,7 @@ Variable names, shapes, default initializers, gate layouts and numerics are thos
 added at run time (it is not in the stored bias); GRU ``gates`` (``r, u``, bias
 initialised to 1) and ``candidate``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,15 +17,26 @@ import jax.numpy as jnp
 
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.initializers import constant_initializer, zeros_initializer
-from varscope_jax._src.nn.cell_base import (LayerRNNCell, LSTMStateTuple,
-                                            check_cell_inputs, check_supported_dtype,
-                                            shape_str)
+from varscope_jax._src.nn.cell_base import (
+  LayerRNNCell,
+  LSTMStateTuple,
+  check_cell_inputs,
+  check_supported_dtype,
+  shape_str,
+)
 
 _ACTIVATIONS: dict[str, Callable[..., Any]] = {
-    "tanh": jnp.tanh, "sigmoid": jax.nn.sigmoid, "relu": jax.nn.relu, "elu": jax.nn.elu,
-    "selu": jax.nn.selu, "softplus": jax.nn.softplus, "softsign": jax.nn.soft_sign,
-    "linear": lambda x: x, "gelu": lambda x: jax.nn.gelu(x, approximate=False),
-    "swish": jax.nn.swish, "relu6": jax.nn.relu6,
+  "tanh": jnp.tanh,
+  "sigmoid": jax.nn.sigmoid,
+  "relu": jax.nn.relu,
+  "elu": jax.nn.elu,
+  "selu": jax.nn.selu,
+  "softplus": jax.nn.softplus,
+  "softsign": jax.nn.soft_sign,
+  "linear": lambda x: x,
+  "gelu": lambda x: jax.nn.gelu(x, approximate=False),
+  "swish": jax.nn.swish,
+  "relu6": jax.nn.relu6,
 }
 
 
@@ -36,8 +48,10 @@ def get_activation(activation) -> Callable[..., Any]:
     try:
       return _ACTIVATIONS[activation]
     except KeyError:
-      raise ValueError(tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Known names: %s; or "
-                       "pass a function." % ", ".join(sorted(_ACTIVATIONS))) from None
+      raise ValueError(
+        tf_errors.UNKNOWN_ACTIVATION % (activation,) + ". Known names: %s; or "
+        "pass a function." % ", ".join(sorted(_ACTIVATIONS))
+      ) from None
   if not callable(activation):
     raise TypeError("activation must be a function or a name, got %r" % (activation,))
   return activation
@@ -55,10 +69,12 @@ def _depth(cell, input_shape):
 def _check_memory(cell, c, num_units):
   if jnp.ndim(c) != 2 or jnp.shape(c)[1] != num_units:
     raise ValueError(
-        tf_errors.DIMENSIONS_EQUAL % (jnp.shape(c)[-1] if jnp.ndim(c) else None, num_units)
-        + " for the memory c of cell %r: its state c has shape %s, but the cell has %d "
-        "units. Pass a state shaped like cell.zero_state(batch_size, dtype)." % (cell.name,
-            shape_str(jnp.shape(c)), num_units))
+      tf_errors.DIMENSIONS_EQUAL
+      % (jnp.shape(c)[-1] if jnp.ndim(c) else None, num_units)
+      + " for the memory c of cell %r: its state c has shape %s, but the cell has %d "
+      "units. Pass a state shaped like cell.zero_state(batch_size, dtype)."
+      % (cell.name, shape_str(jnp.shape(c)), num_units)
+    )
 
 
 def _check_call_dtypes(inputs, state):
@@ -142,8 +158,17 @@ class GRUCell(LayerRNNCell):
   ['rnn/gru_cell/candidate/bias', 'rnn/gru_cell/candidate/kernel', 'rnn/gru_cell/gates/bias', 'rnn/gru_cell/gates/kernel']
   """
 
-  def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None,
-               bias_initializer=None, name=None, dtype=None, **kwargs):
+  def __init__(
+    self,
+    num_units,
+    activation=None,
+    reuse=None,
+    kernel_initializer=None,
+    bias_initializer=None,
+    name=None,
+    dtype=None,
+    **kwargs,
+  ):
     super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
     check_supported_dtype(self._dtype)
     self._num_units = num_units
@@ -162,23 +187,25 @@ class GRUCell(LayerRNNCell):
   def build(self, input_shape):
     depth, n = _depth(self, input_shape), self._num_units
     bias_init = self._bias_initializer
-    self.add_weight("gates/kernel", [depth + n, 2 * n],
-                                        initializer=self._kernel_initializer)
+    self.add_weight("gates/kernel", [depth + n, 2 * n], initializer=self._kernel_initializer)
     self.add_weight(
-        "gates/bias", [2 * n],
-        initializer=bias_init if bias_init is not None else constant_initializer(1.0))
-    self.add_weight("candidate/kernel", [depth + n, n],
-                                             initializer=self._kernel_initializer)
+      "gates/bias",
+      [2 * n],
+      initializer=bias_init if bias_init is not None else constant_initializer(1.0),
+    )
+    self.add_weight("candidate/kernel", [depth + n, n], initializer=self._kernel_initializer)
     self.add_weight(
-        "candidate/bias", [n], initializer=bias_init if bias_init is not None else zeros_initializer())
+      "candidate/bias", [n], initializer=bias_init if bias_init is not None else zeros_initializer()
+    )
     self.built = True
 
   def call(self, inputs, state):
     _check_call_dtypes(inputs, state)
     w = self.weight_values()
     check_cell_inputs(self, inputs, [state], w["gates/kernel"].shape[0])
-    value = jax.nn.sigmoid(jnp.concatenate([inputs, state], 1) @ w["gates/kernel"]
-                           + w["gates/bias"])
+    value = jax.nn.sigmoid(
+      jnp.concatenate([inputs, state], 1) @ w["gates/kernel"] + w["gates/bias"]
+    )
     r, u = jnp.split(value, 2, axis=1)
     candidate = jnp.concatenate([inputs, r * state], 1) @ w["candidate/kernel"]
     c = self._activation(candidate + w["candidate/bias"])
@@ -208,8 +235,17 @@ class BasicLSTMCell(LayerRNNCell):
   LSTMStateTuple(c=4, h=4)
   """
 
-  def __init__(self, num_units, forget_bias=1.0, state_is_tuple=True, activation=None,
-               reuse=None, name=None, dtype=None, **kwargs):
+  def __init__(
+    self,
+    num_units,
+    forget_bias=1.0,
+    state_is_tuple=True,
+    activation=None,
+    reuse=None,
+    name=None,
+    dtype=None,
+    **kwargs,
+  ):
     super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
     check_supported_dtype(self._dtype)
     self._num_units = num_units
@@ -246,8 +282,9 @@ class BasicLSTMCell(LayerRNNCell):
     forget_bias = jnp.asarray(self._forget_bias, f.dtype)
     new_c = c * jax.nn.sigmoid(f + forget_bias) + jax.nn.sigmoid(i) * self._activation(j)
     new_h = self._activation(new_c) * jax.nn.sigmoid(o)
-    new_state = (LSTMStateTuple(new_c, new_h) if self._state_is_tuple
-                 else jnp.concatenate([new_c, new_h], 1))
+    new_state = (
+      LSTMStateTuple(new_c, new_h) if self._state_is_tuple else jnp.concatenate([new_c, new_h], 1)
+    )
     return new_h, new_state
 
 
@@ -288,16 +325,32 @@ class LSTMCell(LayerRNNCell):
   (2, 6, 3)
   """
 
-  def __init__(self, num_units, use_peepholes=False, cell_clip=None, initializer=None,
-               num_proj=None, proj_clip=None, num_unit_shards=None, num_proj_shards=None,
-               forget_bias=1.0, state_is_tuple=True, activation=None, reuse=None, name=None,
-               dtype=None, **kwargs):
+  def __init__(
+    self,
+    num_units,
+    use_peepholes=False,
+    cell_clip=None,
+    initializer=None,
+    num_proj=None,
+    proj_clip=None,
+    num_unit_shards=None,
+    num_proj_shards=None,
+    forget_bias=1.0,
+    state_is_tuple=True,
+    activation=None,
+    reuse=None,
+    name=None,
+    dtype=None,
+    **kwargs,
+  ):
     super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
     check_supported_dtype(self._dtype)
     if num_unit_shards is not None or num_proj_shards is not None:
       logging.getLogger("varscope_jax").warning(
-          "%s: num_unit_shards and num_proj_shards are deprecated in TF and have no effect here "
-          "(the variables are stored whole).", self._name)
+        "%s: num_unit_shards and num_proj_shards are deprecated in TF and have no effect here "
+        "(the variables are stored whole).",
+        self._name,
+      )
     self._num_units = num_units
     self._use_peepholes = use_peepholes
     self._cell_clip = cell_clip
@@ -330,8 +383,7 @@ class LSTMCell(LayerRNNCell):
       self.add_weight("w_i_diag", [n], initializer=init)
       self.add_weight("w_o_diag", [n], initializer=init)
     if self._num_proj is not None:
-      self.add_weight("projection/kernel", [n, self._num_proj],
-                                          initializer=init)
+      self.add_weight("projection/kernel", [n, self._num_proj], initializer=init)
     self.built = True
 
   def call(self, inputs, state):
@@ -341,7 +393,7 @@ class LSTMCell(LayerRNNCell):
     if self._state_is_tuple:
       c_prev, m_prev = state
     else:
-      c_prev, m_prev = state[:, :n], state[:, n:n + num_proj]
+      c_prev, m_prev = state[:, :n], state[:, n : n + num_proj]
     w = self.weight_values()
     check_cell_inputs(self, inputs, [m_prev], w["kernel"].shape[0])
     _check_memory(self, c_prev, n)
@@ -349,8 +401,9 @@ class LSTMCell(LayerRNNCell):
     i, j, f, o = jnp.split(lstm_matrix, 4, axis=1)
     sigmoid, act = jax.nn.sigmoid, self._activation
     if self._use_peepholes:
-      c = (sigmoid(f + self._forget_bias + w["w_f_diag"] * c_prev) * c_prev
-           + sigmoid(i + w["w_i_diag"] * c_prev) * act(j))
+      c = sigmoid(f + self._forget_bias + w["w_f_diag"] * c_prev) * c_prev + sigmoid(
+        i + w["w_i_diag"] * c_prev
+      ) * act(j)
     else:
       c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * act(j)
     if self._cell_clip is not None:

@@ -1,4 +1,5 @@
 """``vs.nn.dropout``: TF1's ``tf.nn.dropout`` (``keep_prob`` or ``rate``), keys from ``next_rng_key``."""
+
 from __future__ import annotations
 
 import numbers
@@ -18,8 +19,11 @@ def dropout_with_key(x, rate, key, noise_shape=None):
   ``x``'s shape), and the kept values are ``x * (1 / (1 - rate))``.
   """
   x = jnp.asarray(x)
-  shape = x.shape if noise_shape is None else tuple(
-      x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+  shape = (
+    x.shape
+    if noise_shape is None
+    else tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+  )
   keep = jax.random.uniform(key, shape, dtype=x.dtype) >= rate
   scale = 1 / (1 - jnp.asarray(rate, x.dtype))
   return jnp.where(keep, x * scale, jnp.zeros((), x.dtype))
@@ -68,6 +72,8 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
       return jnp.asarray(x)
   x = jnp.asarray(x)
   if not jnp.issubdtype(x.dtype, jnp.floating):
-    raise ValueError("x has to be a floating point tensor since it's going to be scaled. "
-                     "Got a %s tensor instead." % np.dtype(x.dtype).name)
+    raise ValueError(
+      "x has to be a floating point tensor since it's going to be scaled. "
+      "Got a %s tensor instead." % np.dtype(x.dtype).name
+    )
   return dropout_with_key(x, rate, next_rng_key(), noise_shape)

@@ -1,4 +1,5 @@
 """``vs.nn.embedding_lookup``: TF1's lookup in one table or in a table split in shards."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -15,8 +16,9 @@ def _clip_by_norm(x, max_norm, axes):
   return x * max_norm / jnp.maximum(l2norm, max_norm)
 
 
-def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
-                     max_norm=None):
+def embedding_lookup(
+  params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None
+):
   """TF1's ``tf.nn.embedding_lookup``: rows ``ids`` of a table, or of a table in shards.
 
   ``params`` is one array ``[vocab, ...]`` or a list of shards (e.g. several
@@ -51,8 +53,9 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
   """
   del name, validate_indices
   if partition_strategy not in ("mod", "div"):
-    raise ValueError(tf_errors.UNRECOGNIZED_PARTITION_STRATEGY % (partition_strategy,)
-                     + " (use 'mod' or 'div').")
+    raise ValueError(
+      tf_errors.UNRECOGNIZED_PARTITION_STRATEGY % (partition_strategy,) + " (use 'mod' or 'div')."
+    )
   if isinstance(params, (list, tuple)):
     shards = [jnp.asarray(value_of(p)) for p in params]
   else:
@@ -60,9 +63,11 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
   if not shards:
     raise ValueError(tf_errors.NEED_ONE_PARAM)
   if len({s.shape[1:] for s in shards}) > 1:
-    raise ValueError("embedding_lookup: the shards' trailing shapes differ: %s; every "
-                     "shard of params must have the same shape after its first dimension."
-                     % [tuple(s.shape) for s in shards])
+    raise ValueError(
+      "embedding_lookup: the shards' trailing shapes differ: %s; every "
+      "shard of params must have the same shape after its first dimension."
+      % [tuple(s.shape) for s in shards]
+    )
   ids = jnp.asarray(ids)
   n = len(shards)
   if n == 1:

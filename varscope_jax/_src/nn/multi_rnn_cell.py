@@ -1,4 +1,5 @@
 """``MultiRNNCell``: cells stacked, each under ``cell_<i>``, as TF1's."""
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,8 @@ class MultiRNNCell(RNNCell):
       raise TypeError(tf_errors.CELLS_NOT_A_SEQUENCE % (cells,))
     if len({id(c) for c in cells}) < len(cells):
       logging.getLogger("varscope_jax").warning(
-          "At least two cells provided to MultiRNNCell are the same object and will share "
-          "weights.")
+        "At least two cells provided to MultiRNNCell are the same object and will share weights."
+      )
     self._cells = list(cells)
     subs = self.__dict__.setdefault("_sublayers", [])  # their weights are this cell's weights
     subs.extend(c for i, c in enumerate(self._cells) if all(c is not d for d in self._cells[:i]))
@@ -70,10 +71,12 @@ class MultiRNNCell(RNNCell):
       with variable_scope("cell_%d" % i):
         if self._state_is_tuple:
           if not isinstance(state, (tuple, list)):
-            raise ValueError(tf_errors.STATE_TUPLE_LENGTH % (len(self.state_size), tensor_repr(state)))
+            raise ValueError(
+              tf_errors.STATE_TUPLE_LENGTH % (len(self.state_size), tensor_repr(state))
+            )
           cur_state = state[i]
         else:
-          cur_state = state[:, cur_pos:cur_pos + cell.state_size]
+          cur_state = state[:, cur_pos : cur_pos + cell.state_size]
           cur_pos += cell.state_size
         cur_inp, new_state = cell(cur_inp, cur_state)
         new_states.append(new_state)

@@ -8,6 +8,7 @@ cell reusing them. The first call's result is not used (``jax.jit`` drops it), s
 jitted program is one scan, whatever the sequence length. With ``sequence_length``, rows past their length output zeros and carry their
 state unchanged (TF's ``_rnn_step``), so the final state is each row's last valid state.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,13 @@ import numpy as np
 
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.base import tracing
-from varscope_jax._src.nn.cell_base import (RNNCell, assert_like_rnncell, same_nesting,
-                                            shape_str, tensor_repr)
+from varscope_jax._src.nn.cell_base import (
+  RNNCell,
+  assert_like_rnncell,
+  same_nesting,
+  shape_str,
+  tensor_repr,
+)
 from varscope_jax._src.core.step_context import rnn_step
 from varscope_jax._src.nn import trace_once as trace_once_lib
 from varscope_jax._src.core.variable_scope import variable_scope
@@ -72,9 +78,10 @@ def _sequence_length(sequence_length, batch_size, where, static):
       raise ValueError(tf_errors.SEQUENCE_LENGTH_DYNAMIC % (batch_size, tensor_repr(seq)))
     raise ValueError(tf_errors.SEQUENCE_LENGTH_STATIC % (tensor_repr(seq), shape_str(seq.shape)))
   if batch_size is not None and seq.shape[0] != batch_size:
-    raise ValueError("%s: sequence_length has shape %s but the batch size of the inputs is %d. "
-                     "Pass one length per sequence of the batch."
-                     % (where, shape_str(seq.shape), batch_size))
+    raise ValueError(
+      "%s: sequence_length has shape %s but the batch size of the inputs is %d. "
+      "Pass one length per sequence of the batch." % (where, shape_str(seq.shape), batch_size)
+    )
   return seq.astype(jnp.int32)
 
 
@@ -83,8 +90,9 @@ def _where_rows(copy, a, b):
   return jnp.where(copy.reshape(copy.shape + (1,) * (b.ndim - 1)), a, b)
 
 
-def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
-                   before_scan=None, trace_once=False):
+def _run_over_time(
+  cell, inputs, state, sequence_length, zero_output, where, before_scan=None, trace_once=False
+):
   """Runs ``cell`` over time-major ``inputs``; returns (time-major outputs, final state).
 
   ``trace_once`` (``dynamic_rnn``): the scan body is named as step 0 and reuses its
@@ -124,41 +132,63 @@ def _run_over_time(cell, inputs, state, sequence_length, zero_output, where,
 
   # The body is a new function at every call, traced anew: an eager variable read in it
   # is read afresh each time (not a stale constant of a cached program).
-  with tracing.fresh_trace(), (trace_once_lib.as_first_trace(first_trace) if trace_once
-                               else contextlib.nullcontext()):
-    state, outputs = jax.lax.scan(body, state,
-                                  (jnp.arange(time_steps, dtype=jnp.int32), inputs))
+  with (
+    tracing.fresh_trace(),
+    trace_once_lib.as_first_trace(first_trace) if trace_once else contextlib.nullcontext(),
+  ):
+    state, outputs = jax.lax.scan(body, state, (jnp.arange(time_steps, dtype=jnp.int32), inputs))
   return outputs, state
 
 
 def _check_step(cell, state, new_state, zero_output, output, where):
   if not same_nesting(state, new_state):
-    raise ValueError("%s: the cell returned a state that does not nest like the state it was "
-                     "given (cell state_size %r); return the new state in the structure of the "
-                     "state argument." % (where, cell.state_size))
+    raise ValueError(
+      "%s: the cell returned a state that does not nest like the state it was "
+      "given (cell state_size %r); return the new state in the structure of the "
+      "state argument." % (where, cell.state_size)
+    )
   for s, n in zip(_tree.tree_leaves(state), _tree.tree_leaves(new_state)):
     if jnp.shape(s) != jnp.shape(n) or jnp.result_type(s) != jnp.result_type(n):
-      raise ValueError("%s: the cell returned a state of shape %s and dtype %s for a state of "
-                       "shape %s and dtype %s; the state must keep its shape and dtype "
-                       "(cell state_size %r)." % (where, shape_str(jnp.shape(n)),
-                                                  jnp.result_type(n).name, shape_str(jnp.shape(s)),
-                                                  jnp.result_type(s).name, cell.state_size))
+      raise ValueError(
+        "%s: the cell returned a state of shape %s and dtype %s for a state of "
+        "shape %s and dtype %s; the state must keep its shape and dtype "
+        "(cell state_size %r)."
+        % (
+          where,
+          shape_str(jnp.shape(n)),
+          jnp.result_type(n).name,
+          shape_str(jnp.shape(s)),
+          jnp.result_type(s).name,
+          cell.state_size,
+        )
+      )
   for z, o in zip(_tree.tree_leaves(zero_output), _tree.tree_leaves(output)):
     if jnp.shape(z) != jnp.shape(o):
-      raise ValueError("%s: the cell returned an output of shape %s, but its output_size %r "
-                       "says %s; the output must have the shape output_size gives (or "
-                       "output_size must say the shape call returns)." % (where, shape_str(jnp.shape(o)), cell.output_size,
-                                     shape_str(jnp.shape(z))))
+      raise ValueError(
+        "%s: the cell returned an output of shape %s, but its output_size %r "
+        "says %s; the output must have the shape output_size gives (or "
+        "output_size must say the shape call returns)."
+        % (where, shape_str(jnp.shape(o)), cell.output_size, shape_str(jnp.shape(z)))
+      )
 
 
 def _zero_output(cell, batch_size, dtype):
   return _tree.tree_map(
-      lambda s: jnp.zeros((batch_size,) + tuple(np.atleast_1d(s).tolist()), dtype),
-      cell.output_size)
+    lambda s: jnp.zeros((batch_size,) + tuple(np.atleast_1d(s).tolist()), dtype), cell.output_size
+  )
 
 
-def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
-                parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
+def dynamic_rnn(
+  cell,
+  inputs,
+  sequence_length=None,
+  initial_state=None,
+  dtype=None,
+  parallel_iterations=None,
+  swap_memory=False,
+  time_major=False,
+  scope=None,
+):
   """TF1's ``tf.nn.dynamic_rnn`` on ``jax.lax.scan``.
 
   The cell's variables are made on its first step, under ``scope`` (default ``"rnn"``):
@@ -225,8 +255,9 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
     _check_state(cell, state, where)
     inputs = _tree.tree_unflatten(_tree.tree_structure(inputs), flat_input)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
-    outputs, final_state = _run_over_time(cell, inputs, state, sequence_length, zero_output,
-                                          where, trace_once=True)
+    outputs, final_state = _run_over_time(
+      cell, inputs, state, sequence_length, zero_output, where, trace_once=True
+    )
     if not time_major:
       outputs = _tree.tree_map(_transpose_batch_time, outputs)
     return outputs, final_state
@@ -246,10 +277,19 @@ def _reverse_sequence(x, lengths, seq_axis, batch_axis):
   return jnp.take_along_axis(x, idx, axis=seq_axis)
 
 
-def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
-                              initial_state_fw=None, initial_state_bw=None, dtype=None,
-                              parallel_iterations=None, swap_memory=False, time_major=False,
-                              scope=None):
+def bidirectional_dynamic_rnn(
+  cell_fw,
+  cell_bw,
+  inputs,
+  sequence_length=None,
+  initial_state_fw=None,
+  initial_state_bw=None,
+  dtype=None,
+  parallel_iterations=None,
+  swap_memory=False,
+  time_major=False,
+  scope=None,
+):
   """TF1's ``tf.nn.bidirectional_dynamic_rnn``: a forward and a backward ``dynamic_rnn``.
 
   Variables under ``<scope>/fw/...`` and ``<scope>/bw/...`` (default scope
@@ -285,26 +325,43 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
   with variable_scope(scope or "bidirectional_rnn"):
     with variable_scope("fw") as fw_scope:
       output_fw, state_fw = dynamic_rnn(
-          cell_fw, inputs, sequence_length=sequence_length, initial_state=initial_state_fw,
-          dtype=dtype, parallel_iterations=parallel_iterations, swap_memory=swap_memory,
-          time_major=time_major, scope=fw_scope)
+        cell_fw,
+        inputs,
+        sequence_length=sequence_length,
+        initial_state=initial_state_fw,
+        dtype=dtype,
+        parallel_iterations=parallel_iterations,
+        swap_memory=swap_memory,
+        time_major=time_major,
+        scope=fw_scope,
+      )
     with variable_scope("bw") as bw_scope:
       inputs_reverse = _tree.tree_map(
-          lambda x: _reverse_sequence(jnp.asarray(x), sequence_length, time_axis, batch_axis),
-          inputs)
+        lambda x: _reverse_sequence(jnp.asarray(x), sequence_length, time_axis, batch_axis), inputs
+      )
       tmp, state_bw = dynamic_rnn(
-          cell_bw, inputs_reverse, sequence_length=sequence_length,
-          initial_state=initial_state_bw, dtype=dtype, parallel_iterations=parallel_iterations,
-          swap_memory=swap_memory, time_major=time_major, scope=bw_scope)
+        cell_bw,
+        inputs_reverse,
+        sequence_length=sequence_length,
+        initial_state=initial_state_bw,
+        dtype=dtype,
+        parallel_iterations=parallel_iterations,
+        swap_memory=swap_memory,
+        time_major=time_major,
+        scope=bw_scope,
+      )
   output_bw = _tree.tree_map(
-      lambda x: _reverse_sequence(x, sequence_length, time_axis, batch_axis), tmp)
+    lambda x: _reverse_sequence(x, sequence_length, time_axis, batch_axis), tmp
+  )
   return (output_fw, output_bw), (state_fw, state_bw)
 
 
 def _check_static_inputs(inputs):
   if not isinstance(inputs, (tuple, list)):
-    raise TypeError(tf_errors.INPUTS_NOT_A_SEQUENCE
-                    % (tensor_repr(inputs) if hasattr(inputs, "shape") else repr(inputs)))
+    raise TypeError(
+      tf_errors.INPUTS_NOT_A_SEQUENCE
+      % (tensor_repr(inputs) if hasattr(inputs, "shape") else repr(inputs))
+    )
   if not inputs:
     raise ValueError(tf_errors.INPUTS_EMPTY)
 
@@ -355,15 +412,29 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     _check_state(cell, state, where)
     stacked = _tree.tree_map(lambda *xs: jnp.stack(xs), *steps)
     zero_output = _zero_output(cell, batch_size, _infer_state_dtype(dtype, state))
-    outputs, state = _run_over_time(cell, stacked, state, sequence_length, zero_output, where,
-                                    before_scan=varscope.reuse_variables)
+    outputs, state = _run_over_time(
+      cell,
+      stacked,
+      state,
+      sequence_length,
+      zero_output,
+      where,
+      before_scan=varscope.reuse_variables,
+    )
     n = len(steps)
     return [_tree.tree_map(lambda o, i=i: o[i], outputs) for i in range(n)], state
 
 
-def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
-                             initial_state_bw=None, dtype=None, sequence_length=None,
-                             scope=None):
+def static_bidirectional_rnn(
+  cell_fw,
+  cell_bw,
+  inputs,
+  initial_state_fw=None,
+  initial_state_bw=None,
+  dtype=None,
+  sequence_length=None,
+  scope=None,
+):
   """TF1's ``tf.nn.static_bidirectional_rnn``: forward and backward ``static_rnn``.
 
   Returns ``(outputs, state_fw, state_bw)`` where each output is
@@ -394,15 +465,19 @@ def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
   _check_static_inputs(inputs)
   with variable_scope(scope or "bidirectional_rnn"):
     with variable_scope("fw") as fw_scope:
-      output_fw, state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
-                                       sequence_length, scope=fw_scope)
+      output_fw, state_fw = static_rnn(
+        cell_fw, inputs, initial_state_fw, dtype, sequence_length, scope=fw_scope
+      )
     with variable_scope("bw") as bw_scope:
       reversed_inputs = _reverse_list(inputs, sequence_length)
-      tmp, state_bw = static_rnn(cell_bw, reversed_inputs, initial_state_bw, dtype,
-                                 sequence_length, scope=bw_scope)
+      tmp, state_bw = static_rnn(
+        cell_bw, reversed_inputs, initial_state_bw, dtype, sequence_length, scope=bw_scope
+      )
   output_bw = _reverse_list(tmp, sequence_length)
-  outputs = [_tree.tree_map(lambda f, b: jnp.concatenate([f, b], 1), fw, bw)
-             for fw, bw in zip(output_fw, output_bw)]
+  outputs = [
+    _tree.tree_map(lambda f, b: jnp.concatenate([f, b], 1), fw, bw)
+    for fw, bw in zip(output_fw, output_bw)
+  ]
   return outputs, state_fw, state_bw
 
 
@@ -412,7 +487,3 @@ def _reverse_list(seq, lengths):
   stacked = _tree.tree_map(lambda *xs: jnp.stack([jnp.asarray(x) for x in xs]), *seq)
   rev = _tree.tree_map(lambda x: _reverse_sequence(x, lengths, 0, 1), stacked)
   return [_tree.tree_map(lambda x, i=i: x[i], rev) for i in range(len(seq))]
-
-
-
-

@@ -9,21 +9,24 @@ that opens ``variable_scope(scope or "MyCell")``, a ``default_name`` scope or an
 ``vs.layers.dense`` in its own ``__call__`` finds the variables step 0 made under the
 same names.
 """
+
 from __future__ import annotations
 
 import contextlib
 import copy
 
 from varscope_jax._src.core.graph import get_default_graph
-from varscope_jax._src.core.variable_scope import (get_variable_scope, scope_store,
-                                                   variable_scope)
+from varscope_jax._src.core.variable_scope import get_variable_scope, scope_store, variable_scope
 from varscope_jax._src.layers.base import layer_names_snapshot, restore_layer_names
 
 
 def snapshot():
   graph = get_default_graph()
-  return (graph.names_snapshot(), copy.copy(scope_store(graph).variable_scopes_count),
-          layer_names_snapshot())
+  return (
+    graph.names_snapshot(),
+    copy.copy(scope_store(graph).variable_scopes_count),
+    layer_names_snapshot(),
+  )
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
 """TF's gather, one_hot, split, pad, slice, TF1's where, constant, band part, sequence mask."""
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,9 @@ def _check_indices(indices, limit, fn):
   bad = np.argwhere((got < 0) | (got >= limit))
   if bad.size:
     where = ",".join(str(int(i)) for i in bad[0])
-    raise ValueError(f"{fn}: " + tf_errors.INDEX_OUT_OF_RANGE % (
-        where, int(got[tuple(bad[0])]), limit))
+    raise ValueError(
+      f"{fn}: " + tf_errors.INDEX_OUT_OF_RANGE % (where, int(got[tuple(bad[0])]), limit)
+    )
 
 
 def gather(params, indices, axis=None, batch_dims=0):
@@ -54,11 +56,14 @@ def gather(params, indices, axis=None, batch_dims=0):
   if bd < 0:
     bd += indices.ndim
   if not 0 <= bd <= min(indices.ndim, ax):
-    raise ValueError(f"gather: batch_dims={batch_dims} must be in [0, min(indices rank "
-                     f"{indices.ndim}, axis {ax})]")
+    raise ValueError(
+      f"gather: batch_dims={batch_dims} must be in [0, min(indices rank {indices.ndim}, axis {ax})]"
+    )
   if params.shape[:bd] != indices.shape[:bd]:
-    raise ValueError(f"gather: the batch dimensions of params {params.shape[:bd]} and "
-                     f"indices {indices.shape[:bd]} must be equal")
+    raise ValueError(
+      f"gather: the batch dimensions of params {params.shape[:bd]} and "
+      f"indices {indices.shape[:bd]} must be equal"
+    )
   _check_indices(indices, params.shape[ax], "gather")
   n = params.shape[ax]
 
@@ -83,8 +88,10 @@ def gather_nd(params, indices, batch_dims=0):
   indices = as_array(indices, "gather_nd", "indices")
   bd = static_int(batch_dims, "gather_nd", "batch_dims")
   if indices.ndim < 1 or indices.shape[-1] > params.ndim - bd:
-    raise ValueError(f"gather_nd: indices.shape[-1] must be <= params rank - batch_dims "
-                     f"({params.ndim - bd}), got indices of shape {indices.shape}")
+    raise ValueError(
+      f"gather_nd: indices.shape[-1] must be <= params rank - batch_dims "
+      f"({params.ndim - bd}), got indices of shape {indices.shape}"
+    )
   k = indices.shape[-1]
   for d in range(k):
     _check_indices(indices[..., d], params.shape[bd + d], "gather_nd")
@@ -137,12 +144,10 @@ def split(value, num_or_size_splits, axis=0, num=None):
   value = as_array(value, "split", "value")
   a = axis_index(axis, value.ndim, "split")
   n = value.shape[a]
-  if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
-      num_or_size_splits, bool):
+  if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(num_or_size_splits, bool):
     k = int(num_or_size_splits)
     if k <= 0 or n % k:
-      raise ValueError("split: " + tf_errors.EVENLY_DIVISIBLE % (k, n)
-                       + f" for 'Split' (axis {a})")
+      raise ValueError("split: " + tf_errors.EVENLY_DIVISIBLE % (k, n) + f" for 'Split' (axis {a})")
     return list(jnp.split(value, k, axis=a))
   sizes = static_ints(num_or_size_splits, "split", "num_or_size_splits")
   if sizes.count(-1) > 1:
@@ -168,18 +173,18 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0):
   tensor = as_array(tensor, "pad", "tensor")
   pads = concrete(paddings)
   if pads is None or pads.shape != (tensor.ndim, 2):
-    raise ValueError(f"pad: paddings must be a concrete [rank, 2] = [{tensor.ndim}, 2] "
-                     f"list of ints, got {paddings!r}")
+    raise ValueError(
+      f"pad: paddings must be a concrete [rank, 2] = [{tensor.ndim}, 2] "
+      f"list of ints, got {paddings!r}"
+    )
   pads = [tuple(static_ints(p, "pad", "paddings")) for p in pads.tolist()]
   if any(p < 0 for row in pads for p in row):
     raise ValueError("pad: " + tf_errors.PADDINGS_NEGATIVE % (pads,))
   m = str(mode).upper() if isinstance(mode, str) else None
   if m == "CONSTANT":
-    return jnp.pad(tensor, pads, constant_values=jnp.asarray(constant_values,
-                                                             tensor.dtype))
+    return jnp.pad(tensor, pads, constant_values=jnp.asarray(constant_values, tensor.dtype))
   if m not in ("REFLECT", "SYMMETRIC"):
-    raise ValueError(f"pad: mode must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC', got "
-                     f"{mode!r}")
+    raise ValueError(f"pad: mode must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC', got {mode!r}")
   off = 0 if m == "REFLECT" else 1
   for d, (lo, hi) in enumerate(pads):
     if lo > tensor.shape[d] - 1 + off or hi > tensor.shape[d] - 1 + off:
@@ -203,8 +208,7 @@ def slice(input_, begin, size):  # noqa: A001 (TF's name)
   sizes = static_ints(size, "slice", "size")
   got = concrete(begin)
   if len(sizes) != x.ndim:
-    raise ValueError(f"slice: size must have one entry per dimension ({x.ndim}), got "
-                     f"{sizes}")
+    raise ValueError(f"slice: size must have one entry per dimension ({x.ndim}), got {sizes}")
   if got is None:
     if -1 in sizes:
       raise ValueError("slice: a size of -1 needs a static begin")
@@ -235,14 +239,18 @@ def where(condition, x, y):
   x = as_array(x, "where", "x")
   y = as_array(y, "where", "y")
   if x.shape != y.shape:
-    raise ValueError(f"where: x and y must have the same shape (TF1 does not "
-                     f"broadcast), got {x.shape} and {y.shape}")
+    raise ValueError(
+      f"where: x and y must have the same shape (TF1 does not "
+      f"broadcast), got {x.shape} and {y.shape}"
+    )
   if c.shape == x.shape:
     return jnp.where(c, x, y)
   if c.ndim == 1 and x.ndim >= 1 and c.shape[0] == x.shape[0]:
     return jnp.where(c.reshape(c.shape + (1,) * (x.ndim - 1)), x, y)
-  raise ValueError(f"where: condition must have the shape of x {x.shape} or be a vector "
-                   f"of its first dimension, got {c.shape}")
+  raise ValueError(
+    f"where: condition must have the shape of x {x.shape} or be a vector "
+    f"of its first dimension, got {c.shape}"
+  )
 
 
 def constant(value, dtype=None, shape=None):
@@ -286,15 +294,20 @@ def matrix_band_part(input, num_lower, num_upper):  # noqa: A002 (TF's name)
   """
   x = as_array(input, "matrix_band_part", "input")
   if x.ndim < 2:
-    raise ValueError(f"matrix_band_part: input must be at least rank 2, got shape "
-                     f"{x.shape}")
+    raise ValueError(f"matrix_band_part: input must be at least rank 2, got shape {x.shape}")
   lo = static_int(num_lower, "matrix_band_part", "num_lower")
   up = static_int(num_upper, "matrix_band_part", "num_upper")
   m, n = x.shape[-2:]
   for name, v, lim in (("num_lower", lo, m), ("num_upper", up, n)):
     if v > lim:
-      raise ValueError("matrix_band_part: " + (tf_errors.BAND_PART_ROWS % (m, v) if name == "num_lower"
-                                                else tf_errors.BAND_PART_COLUMNS % (n, v)))
+      raise ValueError(
+        "matrix_band_part: "
+        + (
+          tf_errors.BAND_PART_ROWS % (m, v)
+          if name == "num_lower"
+          else tf_errors.BAND_PART_COLUMNS % (n, v)
+        )
+      )
   i = jnp.arange(m)[:, None]
   j = jnp.arange(n)[None, :]
   keep = ((lo < 0) | (i - j <= lo)) & ((up < 0) | (j - i <= up))
@@ -315,8 +328,10 @@ def sequence_mask(lengths, maxlen=None, dtype=jnp.bool_):
   if maxlen is None:
     got = concrete(lengths)
     if got is None:
-      raise TypeError("sequence_mask: without maxlen the mask's length is max(lengths), "
-                      "which must be known when traced; pass maxlen=")
+      raise TypeError(
+        "sequence_mask: without maxlen the mask's length is max(lengths), "
+        "which must be known when traced; pass maxlen="
+      )
     maxlen = int(got.max()) if got.size else 0
   maxlen = static_int(maxlen, "sequence_mask", "maxlen")
   mask = jnp.arange(maxlen) < lengths[..., None]

@@ -9,6 +9,7 @@ TF's message; traced values are checked when the compiled function runs
 assertions return None: JAX orders operations by data flow, so nothing has to depend on
 them (``tf.control_dependencies([assert_op])`` becomes a null context).
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,17 +21,34 @@ import numpy as np
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.ops.checks import as_array
 
-_SYMBOLS = {"assert_equal": "==", "assert_none_equal": "!=", "assert_less": "<",
-            "assert_less_equal": "<=", "assert_greater": ">", "assert_greater_equal": ">="}
-_COMPARE = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
-            ">": np.greater, ">=": np.greater_equal}
+_SYMBOLS = {
+  "assert_equal": "==",
+  "assert_none_equal": "!=",
+  "assert_less": "<",
+  "assert_less_equal": "<=",
+  "assert_greater": ">",
+  "assert_greater_equal": ">=",
+}
+_COMPARE = {
+  "==": np.equal,
+  "!=": np.not_equal,
+  "<": np.less,
+  "<=": np.less_equal,
+  ">": np.greater,
+  ">=": np.greater_equal,
+}
 
 
 def _failure(opname, message, x, y) -> str:
   symbol = _SYMBOLS[opname]
   lines = [message] if message else []
-  lines += [tf_errors.CONDITION_FAILED % symbol, "x = ", str(np.asarray(x)),
-            "y = ", str(np.asarray(y))]
+  lines += [
+    tf_errors.CONDITION_FAILED % symbol,
+    "x = ",
+    str(np.asarray(x)),
+    "y = ",
+    str(np.asarray(y)),
+  ]
   return "\n".join(lines)
 
 
@@ -40,7 +58,7 @@ def _check_now(opname, message, x, y):
 
 
 def _binary_assert(opname, x, y, message, summarize):
-  del summarize   # how many entries TF prints; the whole arrays are shown here
+  del summarize  # how many entries TF prints; the whole arrays are shown here
   if message is not None and not isinstance(message, str):
     raise TypeError(f"{opname}: message must be a str or None, got {type(message).__name__}")
   traced = isinstance(x, jax.core.Tracer) or isinstance(y, jax.core.Tracer)
@@ -50,12 +68,13 @@ def _binary_assert(opname, x, y, message, summarize):
     jnp.broadcast_shapes(xs, ys)
   except ValueError:
     a, b = (xs[-1] if xs else 1), (ys[-1] if ys else 1)
-    raise ValueError(tf_errors.DIMENSIONS_EQUAL % (a, b)
-                     + f" ({opname}: x has shape {xs}, y has shape {ys})") from None
+    raise ValueError(
+      tf_errors.DIMENSIONS_EQUAL % (a, b) + f" ({opname}: x has shape {xs}, y has shape {ys})"
+    ) from None
   if traced:
     jax.debug.callback(functools.partial(_check_now, opname, message), x, y)
     return None
-  _check_now(opname, message, x, y)   # known values (numbers, static shapes): now
+  _check_now(opname, message, x, y)  # known values (numbers, static shapes): now
   return None
 
 
@@ -110,9 +129,9 @@ def assert_less_equal(x, y, data=None, summarize=None, message=None, name=None):
   Traceback (most recent call last):
   ...
   ValueError: Condition x <= y did not hold element-wise:
-  x = 
+  x =
   600
-  y = 
+  y =
   512
   """
   del data, name

@@ -4,6 +4,7 @@ TF1's kernels sample at ``out * scale`` (``align_corners``: ``scale = (in - 1) /
 unless ``half_pixel_centers``; ``jax.image.resize`` always uses half-pixel centers, so
 TF1's default results need these.
 """
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -18,12 +19,12 @@ from varscope_jax._src.ops.checks import static_ints
 def _prepare(images, size, fn):
   images = as_array(images, fn, "images")
   if images.ndim not in (3, 4):
-    raise ValueError(f"{fn}: " + tf_errors.IMAGES_RANK
-                     + f", got shape {images.shape}")
+    raise ValueError(f"{fn}: " + tf_errors.IMAGES_RANK + f", got shape {images.shape}")
   dims = static_ints(size, fn, "size")
   if len(dims) != 2:
-    raise ValueError(f"{fn}: 'size' must be a 1-D list of 2 elements: new_height, "
-                     f"new_width, got {dims}")
+    raise ValueError(
+      f"{fn}: 'size' must be a 1-D list of 2 elements: new_height, new_width, got {dims}"
+    )
   if min(dims) <= 0:
     raise ValueError(f"{fn}: 'size' must be positive, got {dims}")
   return images, dims
@@ -111,8 +112,7 @@ def resize_nearest_neighbor(images, size, align_corners=False, half_pixel_center
 _METHODS = {0: "BILINEAR", 1: "NEAREST_NEIGHBOR", 2: "BICUBIC", 3: "AREA"}
 
 
-def resize_images(images, size, method=0, align_corners=False,
-                  preserve_aspect_ratio=False):
+def resize_images(images, size, method=0, align_corners=False, preserve_aspect_ratio=False):
   """TF1's ``tf.image.resize_images``: ``method`` 0 (bilinear) or 1 (nearest neighbor).
 
   As TF1: the same size returns ``images`` unchanged; bilinear gives float32, nearest
@@ -128,8 +128,9 @@ def resize_images(images, size, method=0, align_corners=False,
   if name not in ("BILINEAR", "NEAREST_NEIGHBOR", "BICUBIC", "AREA"):
     raise ValueError(f"{fn}: Resize method is not implemented: {method!r}")
   if name in ("BICUBIC", "AREA"):
-    raise ValueError(f"{fn}: method {name} is not provided (use method=0 bilinear or 1 "
-                     "nearest neighbor)")
+    raise ValueError(
+      f"{fn}: method {name} is not provided (use method=0 bilinear or 1 nearest neighbor)"
+    )
   if preserve_aspect_ratio:
     raise ValueError(f"{fn}: preserve_aspect_ratio=True is not provided")
   images, dims = _prepare(images, size, fn)

@@ -1,4 +1,5 @@
 """TF's integer-style division and modulo, its float-to-int cast and exclusive/reverse scans."""
+
 from __future__ import annotations
 
 import jax
@@ -87,8 +88,9 @@ def _dtype(dtype, fn):
   try:
     return jnp.dtype(dtype)
   except TypeError:
-    raise TypeError(f"{fn}: dtype {dtype!r} is not a dtype JAX can hold (use jnp.int32, "
-                    "jnp.float32, ...)") from None
+    raise TypeError(
+      f"{fn}: dtype {dtype!r} is not a dtype JAX can hold (use jnp.int32, jnp.float32, ...)"
+    ) from None
 
 
 def cast(x, dtype):
@@ -109,12 +111,16 @@ def cast(x, dtype):
   x = as_array(x, "cast", "x")
   target = _dtype(dtype, "cast")
   if jnp.issubdtype(x.dtype, jnp.complexfloating) and not jnp.issubdtype(
-      target, jnp.complexfloating):
+    target, jnp.complexfloating
+  ):
     x = jnp.real(x)
   if not (jnp.issubdtype(x.dtype, jnp.floating) and jnp.issubdtype(target, jnp.integer)):
     return x.astype(target)
-  wide = jnp.dtype(jnp.int64) if (target.itemsize == 8 or target == jnp.uint32) and \
-      jax.config.jax_enable_x64 else jnp.dtype(jnp.int32)
+  wide = (
+    jnp.dtype(jnp.int64)
+    if (target.itemsize == 8 or target == jnp.uint32) and jax.config.jax_enable_x64
+    else jnp.dtype(jnp.int32)
+  )
   info = np.iinfo(wide)
   t = jnp.trunc(x.astype(jnp.float32) if x.dtype.itemsize < 4 else x)
   bad = jnp.isnan(t) | (t < float(info.min)) | (t >= -float(info.min))
@@ -132,8 +138,7 @@ def _scan(fn_name, op, x, axis, exclusive, reverse):
   if exclusive:
     ident = jnp.zeros_like if op is jnp.cumsum else jnp.ones_like
     first = ident(jax.lax.slice_in_dim(x, 0, 1, axis=a))
-    out = jnp.concatenate([first, jax.lax.slice_in_dim(out, 0, x.shape[a] - 1, axis=a)],
-                          axis=a)
+    out = jnp.concatenate([first, jax.lax.slice_in_dim(out, 0, x.shape[a] - 1, axis=a)], axis=a)
   return jnp.flip(out, a) if reverse else out
 
 

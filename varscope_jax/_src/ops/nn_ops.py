@@ -1,4 +1,5 @@
 """TF's cross-entropy losses, moments, l2_normalize, bias_add and norm clipping."""
+
 from __future__ import annotations
 
 import jax
@@ -35,9 +36,11 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
   labels = as_array(labels, fn, "labels")
   logits = as_array(logits, fn, "logits")
   if logits.ndim < 1 or labels.shape != logits.shape[:-1]:
-    raise ValueError(f"{fn}: Shape mismatch: The shape of labels (received "
-                     f"{labels.shape}) should equal the shape of logits except for the "
-                     f"last dimension (received {logits.shape}).")
+    raise ValueError(
+      f"{fn}: Shape mismatch: The shape of labels (received "
+      f"{labels.shape}) should equal the shape of logits except for the "
+      f"last dimension (received {logits.shape})."
+    )
   n = logits.shape[-1]
   got = concrete(labels)
   if got is not None and got.size and ((got < 0) | (got >= n)).any():
@@ -46,8 +49,9 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
     raise ValueError(f"{fn}: " + tf_errors.LABEL_OUT_OF_RANGE % (int(bad), n, values))
   shifted = logits - jax.lax.stop_gradient(jnp.max(logits, axis=-1, keepdims=True))
   lse = jnp.log(jnp.sum(jnp.exp(shifted), axis=-1))
-  picked = jnp.take_along_axis(shifted, jnp.clip(labels, 0, n - 1)[..., None].astype(
-      jnp.int32), axis=-1)[..., 0]
+  picked = jnp.take_along_axis(
+    shifted, jnp.clip(labels, 0, n - 1)[..., None].astype(jnp.int32), axis=-1
+  )[..., 0]
   out = lse - picked
   return jnp.where((labels < 0) | (labels >= n), jnp.nan, out)
 
@@ -71,8 +75,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1):
   except ValueError:
     shape = None
   if shape != logits.shape:
-    raise ValueError(f"{fn}: labels {labels.shape} must broadcast to the shape of logits "
-                     f"{logits.shape}")
+    raise ValueError(
+      f"{fn}: labels {labels.shape} must broadcast to the shape of logits {logits.shape}"
+    )
   a = axis_index(axis, logits.ndim, fn)
   shifted = logits - jax.lax.stop_gradient(jnp.max(logits, axis=a, keepdims=True))
   lse = jnp.log(jnp.sum(jnp.exp(shifted), axis=a, keepdims=True))
@@ -91,8 +96,7 @@ def sigmoid_cross_entropy_with_logits(labels, logits):
   z = as_array(labels, fn, "labels")
   x = as_array(logits, fn, "logits")
   if z.shape != x.shape:
-    raise ValueError(f"{fn}: logits and labels must have the same shape ({x.shape} vs "
-                     f"{z.shape})")
+    raise ValueError(f"{fn}: logits and labels must have the same shape ({x.shape} vs {z.shape})")
   return jnp.maximum(x, 0) - x * z + jnp.log1p(jnp.exp(-jnp.abs(x)))
 
 
@@ -149,12 +153,12 @@ def bias_add(value, bias, data_format=None):
     raise ValueError(f"bias_add: Shape must be at least rank 2 but is rank {value.ndim}")
   first = isinstance(data_format, str) and data_format.startswith("NC")
   if data_format is not None and not isinstance(data_format, str):
-    raise TypeError(f"bias_add: data_format must be a string such as 'NHWC' or 'NCHW', "
-                    f"got {data_format!r}")
+    raise TypeError(
+      f"bias_add: data_format must be a string such as 'NHWC' or 'NCHW', got {data_format!r}"
+    )
   c = 1 if first else -1
   if value.shape[c] != bias.shape[0]:
-    raise ValueError("bias_add: " + tf_errors.DIMENSIONS_EQUAL % (value.shape[c],
-                                                                 bias.shape[0]))
+    raise ValueError("bias_add: " + tf_errors.DIMENSIONS_EQUAL % (value.shape[c], bias.shape[0]))
   if first:
     bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
   return value + bias
@@ -168,10 +172,10 @@ def global_norm(t_list):
   Array(5., dtype=float32)
   """
   if isinstance(t_list, (jax.Array, str)) or not hasattr(t_list, "__iter__"):
-    raise TypeError(f"global_norm: t_list must be a sequence of arrays, got "
-                    f"{type(t_list).__name__}")
-  ts = [as_array(t, "global_norm", f"t_list[{i}]") for i, t in enumerate(t_list)
-        if t is not None]
+    raise TypeError(
+      f"global_norm: t_list must be a sequence of arrays, got {type(t_list).__name__}"
+    )
+  ts = [as_array(t, "global_norm", f"t_list[{i}]") for i, t in enumerate(t_list) if t is not None]
   half = [jnp.sum(jnp.square(t)) / 2 for t in ts]
   total = sum(half[1:], half[0]) if half else jnp.zeros(())
   return jnp.sqrt(total * 2)
@@ -189,15 +193,17 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
   (Array([0.6, 0.8], dtype=float32), Array(5., dtype=float32))
   """
   if isinstance(t_list, (jax.Array, str)) or not hasattr(t_list, "__iter__"):
-    raise TypeError(f"clip_by_global_norm: t_list must be a sequence of arrays, got "
-                    f"{type(t_list).__name__}")
+    raise TypeError(
+      f"clip_by_global_norm: t_list must be a sequence of arrays, got {type(t_list).__name__}"
+    )
   t_list = list(t_list)
   norm = global_norm(t_list) if use_norm is None else jnp.asarray(use_norm)
   c = as_array(clip_norm, "clip_by_global_norm", "clip_norm")
   scale = c * jnp.minimum(1.0 / norm, 1.0 / c)
   scale = jnp.where(jnp.isfinite(norm), scale, jnp.nan)
-  out = [None if t is None else (jnp.asarray(t) * scale).astype(jnp.asarray(t).dtype)
-         for t in t_list]
+  out = [
+    None if t is None else (jnp.asarray(t) * scale).astype(jnp.asarray(t).dtype) for t in t_list
+  ]
   return out, norm
 
 
@@ -262,8 +268,9 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC"):
   fn = "avg_pool"
   x = as_array(value, fn, "value")
   if x.ndim != 4:
-    raise ValueError(f"{fn}: value must be 4-D [batch, height, width, channels], got "
-                     f"shape {x.shape}")
+    raise ValueError(
+      f"{fn}: value must be 4-D [batch, height, width, channels], got shape {x.shape}"
+    )
   if data_format not in ("NHWC", "NCHW"):
     raise ValueError(f"{fn}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
   if padding not in ("SAME", "VALID"):
@@ -271,15 +278,22 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC"):
   nhwc = data_format == "NHWC"
   window = _window(ksize, fn, "ksize", nhwc)
   stride = _window(strides, fn, "strides", nhwc)
-  total = jax.lax.reduce_window(x, jnp.zeros((), x.dtype), jax.lax.add, window, stride,
-                                padding)
-  count = jax.lax.reduce_window(jnp.ones(x.shape, x.dtype), jnp.zeros((), x.dtype),
-                                jax.lax.add, window, stride, padding)
+  total = jax.lax.reduce_window(x, jnp.zeros((), x.dtype), jax.lax.add, window, stride, padding)
+  count = jax.lax.reduce_window(
+    jnp.ones(x.shape, x.dtype), jnp.zeros((), x.dtype), jax.lax.add, window, stride, padding
+  )
   return total / count
 
 
-def depthwise_conv2d(input, filter, strides, padding, rate=None,  # noqa: A002 (TF's names)
-                     data_format=None, dilations=None):
+def depthwise_conv2d(
+  input,
+  filter,
+  strides,
+  padding,
+  rate=None,  # noqa: A002 (TF's names)
+  data_format=None,
+  dilations=None,
+):
   """TF's ``tf.nn.depthwise_conv2d``: each input channel convolved with its own
   ``channel_multiplier`` filters (``filter`` is ``[height, width, in, multiplier]``).
 
@@ -294,8 +308,7 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None,  # noqa: A002 (
   x = as_array(input, fn, "input")
   w = as_array(filter, fn, "filter")
   if x.ndim != 4 or w.ndim != 4:
-    raise ValueError(f"{fn}: input and filter must be 4-D, got shapes {x.shape} and "
-                     f"{w.shape}")
+    raise ValueError(f"{fn}: input and filter must be 4-D, got shapes {x.shape} and {w.shape}")
   fmt = data_format or "NHWC"
   if fmt not in ("NHWC", "NCHW"):
     raise ValueError(f"{fn}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
@@ -304,8 +317,9 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None,  # noqa: A002 (
   nhwc = fmt == "NHWC"
   channels = x.shape[-1] if nhwc else x.shape[1]
   if w.shape[2] != channels:
-    raise ValueError(f"{fn}: filter's in_channels ({w.shape[2]}) must equal the input's "
-                     f"channels ({channels})")
+    raise ValueError(
+      f"{fn}: filter's in_channels ({w.shape[2]}) must equal the input's channels ({channels})"
+    )
   stride = _window(strides, fn, "strides", nhwc)
   stride = stride[1:3] if nhwc else stride[2:4]
   dil = rate if rate is not None else dilations
@@ -313,11 +327,16 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None,  # noqa: A002 (
     dil = (1, 1)
   else:
     d = [dil] if isinstance(dil, int) else static_ints(dil, fn, "rate")
-    dil = tuple(d * 2 if len(d) == 1 else (d if len(d) == 2 else
-                                           (d[1:3] if nhwc else d[2:4])))
+    dil = tuple(d * 2 if len(d) == 1 else (d if len(d) == 2 else (d[1:3] if nhwc else d[2:4])))
   kh, kw, cin, mult = w.shape
   rhs = w.reshape(kh, kw, 1, cin * mult)
   dn = (fmt, "HWIO", fmt)
-  return jax.lax.conv_general_dilated(x, rhs, window_strides=tuple(stride), padding=padding,
-                                      rhs_dilation=tuple(dil), dimension_numbers=dn,
-                                      feature_group_count=cin)
+  return jax.lax.conv_general_dilated(
+    x,
+    rhs,
+    window_strides=tuple(stride),
+    padding=padding,
+    rhs_dilation=tuple(dil),
+    dimension_numbers=dn,
+    feature_group_count=cin,
+  )

@@ -5,6 +5,7 @@ fine-tuning run, so the most common TF1 training checkpoint after plain Adam's. 
 Adam *without* bias correction, with decoupled weight decay skipped for variables whose
 name matches ``exclude_from_weight_decay`` (``re.search``).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,13 @@ import jax.numpy as jnp
 import optax
 
 from varscope_jax._src.optim.tf1_optimizers import (
-    ScalarOrSchedule,
-    cast_like,
-    check_numbers,
-    learning_rate_at,
-    unzip_tree,
-    zero_count,
-    zeros_like_tree,
+  ScalarOrSchedule,
+  cast_like,
+  check_numbers,
+  learning_rate_at,
+  unzip_tree,
+  zero_count,
+  zeros_like_tree,
 )
 from varscope_jax._src.optim.tf1_states import AdamWeightDecayState
 
@@ -29,15 +30,23 @@ from varscope_jax._src.optim.tf1_states import AdamWeightDecayState
 def _path_name(path) -> str:
   keys = []
   for key in path:
-    keys.append(str(key.key) if isinstance(key, jax.tree_util.DictKey) else
-                str(getattr(key, "name", getattr(key, "idx", key))))
+    keys.append(
+      str(key.key)
+      if isinstance(key, jax.tree_util.DictKey)
+      else str(getattr(key, "name", getattr(key, "idx", key)))
+    )
   return "/".join(keys)
 
 
-def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float = 0.0,
-                      beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-6,
-                      exclude_from_weight_decay: Sequence[str] | None = None,
-                      name: str = "AdamWeightDecayOptimizer") -> optax.GradientTransformation:
+def adam_weight_decay(
+  learning_rate: ScalarOrSchedule,
+  weight_decay_rate: float = 0.0,
+  beta_1: float = 0.9,
+  beta_2: float = 0.999,
+  epsilon: float = 1e-6,
+  exclude_from_weight_decay: Sequence[str] | None = None,
+  name: str = "AdamWeightDecayOptimizer",
+) -> optax.GradientTransformation:
   """BERT's ``AdamWeightDecayOptimizer`` (``bert/optimization.py``), step for step::
 
     m = beta_1 * m + (1.0 - beta_1) * g               # 1.0 - beta_1 in float64, as Python
@@ -76,40 +85,51 @@ def adam_weight_decay(learning_rate: ScalarOrSchedule, weight_decay_rate: float 
   [-0.41622]
   """
   del name
-  check_numbers("adam_weight_decay", learning_rate, weight_decay_rate=weight_decay_rate,
-                 beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+  check_numbers(
+    "adam_weight_decay",
+    learning_rate,
+    weight_decay_rate=weight_decay_rate,
+    beta_1=beta_1,
+    beta_2=beta_2,
+    epsilon=epsilon,
+  )
   if isinstance(exclude_from_weight_decay, (str, bytes, re.Pattern)):
-    raise TypeError(f"adam_weight_decay: exclude_from_weight_decay must be a list of regexes, "
-                    f"got one ({exclude_from_weight_decay!r}); write [{exclude_from_weight_decay!r}].")
+    raise TypeError(
+      f"adam_weight_decay: exclude_from_weight_decay must be a list of regexes, "
+      f"got one ({exclude_from_weight_decay!r}); write [{exclude_from_weight_decay!r}]."
+    )
   patterns = [re.compile(p) for p in exclude_from_weight_decay or ()]
 
   def decays(var_name: str) -> bool:
     return bool(weight_decay_rate) and not any(p.search(var_name) for p in patterns)
 
   def init(params):
-    return AdamWeightDecayState(count=zero_count(), m=zeros_like_tree(params), v=zeros_like_tree(params))
+    return AdamWeightDecayState(
+      count=zero_count(), m=zeros_like_tree(params), v=zeros_like_tree(params)
+    )
 
   def update(grads, state, params=None):
     if params is None and weight_decay_rate:
-      raise ValueError("adam_weight_decay's update needs params for the weight decay: "
-                       "call tx.update(grads, state, params).")
+      raise ValueError(
+        "adam_weight_decay's update needs params for the weight decay: "
+        "call tx.update(grads, state, params)."
+      )
     lr_value = learning_rate_at(learning_rate, state.count)
     leaves, treedef = jax.tree_util.tree_flatten_with_path(grads)
-    param_leaves = (treedef.flatten_up_to(params) if params is not None
-                    else [None] * len(leaves))
+    param_leaves = treedef.flatten_up_to(params) if params is not None else [None] * len(leaves)
     out = []
-    for (path, g), m, v, var in zip(leaves, treedef.flatten_up_to(state.m),
-                                    treedef.flatten_up_to(state.v), param_leaves):
+    for (path, g), m, v, var in zip(
+      leaves, treedef.flatten_up_to(state.m), treedef.flatten_up_to(state.v), param_leaves
+    ):
       # Python computes 1.0 - beta in float64; TF then makes a float32 constant of it.
       m = cast_like(beta_1, g) * m + cast_like(1.0 - beta_1, g) * g
       v = cast_like(beta_2, g) * v + cast_like(1.0 - beta_2, g) * jnp.square(g)
       step = m / (jnp.sqrt(v) + cast_like(epsilon, g))
       if decays(_path_name(path)):
-        assert var is not None   # (decays() is false without params)
+        assert var is not None  # (decays() is false without params)
         step = step + cast_like(weight_decay_rate, g) * var
       out.append((-(cast_like(lr_value, g) * step), m, v))
     updates, m, v = unzip_tree(grads, treedef.unflatten(out), 3)
-    return updates, AdamWeightDecayState(count=optax.safe_int32_increment(state.count),
-                                         m=m, v=v)
+    return updates, AdamWeightDecayState(count=optax.safe_int32_increment(state.count), m=m, v=v)
 
   return optax.GradientTransformation(init, update)

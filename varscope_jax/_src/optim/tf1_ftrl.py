@@ -1,4 +1,5 @@
 """TF1's ``FtrlOptimizer`` as an optax transform (TF's ``ApplyFtrl`` / ``ApplyFtrlV2`` kernels)."""
+
 from __future__ import annotations
 
 import jax
@@ -7,15 +8,15 @@ import optax
 
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.optim.tf1_optimizers import (
-    ScalarOrSchedule,
-    cast_like,
-    check_name,
-    check_numbers,
-    full_like_tree,
-    learning_rate_at,
-    unzip_tree,
-    zero_count,
-    zeros_like_tree,
+  ScalarOrSchedule,
+  cast_like,
+  check_name,
+  check_numbers,
+  full_like_tree,
+  learning_rate_at,
+  unzip_tree,
+  zero_count,
+  zeros_like_tree,
 )
 from varscope_jax._src.optim.tf1_states import FtrlState
 
@@ -34,12 +35,19 @@ def _check_ftrl_args(initial_accumulator_value, learning_rate_power, l1, l2, l2_
     raise ValueError(tf_errors.FTRL_L2_SHRINKAGE % l2_shrinkage)
 
 
-def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
-         initial_accumulator_value: float = 0.1, l1_regularization_strength: float = 0.0,
-         l2_regularization_strength: float = 0.0, use_locking: bool = False,
-         name: str = "Ftrl", accum_name: str | None = None, linear_name: str | None = None,
-         l2_shrinkage_regularization_strength: float = 0.0,
-         beta: float | None = None) -> optax.GradientTransformation:
+def ftrl(
+  learning_rate: ScalarOrSchedule,
+  learning_rate_power: float = -0.5,
+  initial_accumulator_value: float = 0.1,
+  l1_regularization_strength: float = 0.0,
+  l2_regularization_strength: float = 0.0,
+  use_locking: bool = False,
+  name: str = "Ftrl",
+  accum_name: str | None = None,
+  linear_name: str | None = None,
+  l2_shrinkage_regularization_strength: float = 0.0,
+  beta: float | None = None,
+) -> optax.GradientTransformation:
   """TF1's ``FtrlOptimizer``, step for step (TF's ``ApplyFtrl``, or ``ApplyFtrlV2`` when
   ``l2_shrinkage_regularization_strength > 0``)::
 
@@ -80,28 +88,40 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
   """
   del use_locking
   check_name(name, "ftrl")
-  check_numbers("ftrl", learning_rate, learning_rate_power=learning_rate_power,
-                 initial_accumulator_value=initial_accumulator_value,
-                 l1_regularization_strength=l1_regularization_strength,
-                 l2_regularization_strength=l2_regularization_strength,
-                 l2_shrinkage_regularization_strength=l2_shrinkage_regularization_strength,
-                 beta=beta)
+  check_numbers(
+    "ftrl",
+    learning_rate,
+    learning_rate_power=learning_rate_power,
+    initial_accumulator_value=initial_accumulator_value,
+    l1_regularization_strength=l1_regularization_strength,
+    l2_regularization_strength=l2_regularization_strength,
+    l2_shrinkage_regularization_strength=l2_shrinkage_regularization_strength,
+    beta=beta,
+  )
   if accum_name is not None or linear_name is not None:
-    raise ValueError("ftrl: accum_name= and linear_name= are not supported; the slots "
-                     f"are named after name={name!r} (<variable>/{name}, {name}_1).")
+    raise ValueError(
+      "ftrl: accum_name= and linear_name= are not supported; the slots "
+      f"are named after name={name!r} (<variable>/{name}, {name}_1)."
+    )
   l1, l2 = l1_regularization_strength, l2_regularization_strength
   shrinkage = l2_shrinkage_regularization_strength
   _check_ftrl_args(initial_accumulator_value, learning_rate_power, l1, l2, shrinkage)
   beta = 0.0 if beta is None else beta
 
   def init(params):
-    return FtrlState(count=zero_count(), accum=full_like_tree(params, initial_accumulator_value),
-                     linear=zeros_like_tree(params), name=name)
+    return FtrlState(
+      count=zero_count(),
+      accum=full_like_tree(params, initial_accumulator_value),
+      linear=zeros_like_tree(params),
+      name=name,
+    )
 
   def update(grads, state, params=None):
     if params is None:
-      raise ValueError("ftrl's update needs params (FTRL computes the new weights from "
-                       "them): call tx.update(grads, state, params).")
+      raise ValueError(
+        "ftrl's update needs params (FTRL computes the new weights from "
+        "them): call tx.update(grads, state, params)."
+      )
     lr_value = learning_rate_at(learning_rate, state.count)
     # TF: l2 + beta / (2 * max(lr, 1e-36)), a float32 tensor, then cast per variable.
     lr32 = jnp.maximum(jnp.asarray(lr_value, jnp.float32), jnp.float32(1e-36))
@@ -124,7 +144,8 @@ def ftrl(learning_rate: ScalarOrSchedule, learning_rate_power: float = -0.5,
 
     out = jax.tree_util.tree_map(leaf, grads, params, state.accum, state.linear)
     updates, accum, linear = unzip_tree(grads, out, 3)
-    return updates, FtrlState(count=optax.safe_int32_increment(state.count), accum=accum,
-                              linear=linear, name=name)
+    return updates, FtrlState(
+      count=optax.safe_int32_increment(state.count), accum=accum, linear=linear, name=name
+    )
 
   return optax.GradientTransformation(init, update)

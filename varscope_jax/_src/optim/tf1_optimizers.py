@@ -28,6 +28,7 @@ Dense gradients only: TF1 applies ``IndexedSlices`` gradients (from
 ``embedding_lookup``) lazily for Momentum, RMSProp and Adagrad, touching only the rows
 looked up; these transforms update every row, as TF does for dense gradients.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -40,12 +41,12 @@ import optax
 
 from varscope_jax._src.base import tf_errors
 from varscope_jax._src.optim.tf1_states import (
-    AdadeltaState,
-    AdagradState,
-    AdamState,
-    GradientDescentState,
-    MomentumState,
-    RMSPropState,
+  AdadeltaState,
+  AdagradState,
+  AdamState,
+  GradientDescentState,
+  MomentumState,
+  RMSPropState,
 )
 
 ScalarOrSchedule = Union[float, Callable[[jax.Array], Any]]
@@ -53,11 +54,14 @@ ScalarOrSchedule = Union[float, Callable[[jax.Array], Any]]
 
 # ---------------------------------------------------------------------------
 
+
 def check_name(name: str, kind: str) -> str:
   """``name`` (an optimizer's ``name=``), refused unless a non-empty string."""
   if not isinstance(name, str) or not name:
-    raise ValueError(f"{kind}: name must be a non-empty string (the optimizer's name=, "
-                     f"which TF uses as its slot variables' suffix), got {name!r}.")
+    raise ValueError(
+      f"{kind}: name must be a non-empty string (the optimizer's name=, "
+      f"which TF uses as its slot variables' suffix), got {name!r}."
+    )
   return name
 
 
@@ -69,7 +73,8 @@ def check_numbers(kind: str, learning_rate, **hypers) -> None:
     if value is None and arg == "beta":
       continue
     if isinstance(value, (str, bytes)) or not isinstance(
-        value, (numbers.Real, np.generic, np.ndarray, jax.Array)):
+      value, (numbers.Real, np.generic, np.ndarray, jax.Array)
+    ):
       also = " or a schedule (a callable of the step count)" if arg == "learning_rate" else ""
       raise TypeError(f"{kind}: {arg} must be a number{also}, got {value!r}.")
 
@@ -103,9 +108,14 @@ def zero_count():
   return jnp.zeros([], jnp.int32)
 
 
-def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-         epsilon: float = 1e-8, use_locking: bool = False,
-         name: str = "Adam") -> optax.GradientTransformation:
+def adam(
+  learning_rate: ScalarOrSchedule = 0.001,
+  beta1: float = 0.9,
+  beta2: float = 0.999,
+  epsilon: float = 1e-8,
+  use_locking: bool = False,
+  name: str = "Adam",
+) -> optax.GradientTransformation:
   """TF1's ``AdamOptimizer`` (``tf.compat.v1.train.AdamOptimizer``), step for step.
 
   Per variable, as TF's ``ApplyAdam`` kernel, in the variable's dtype::
@@ -146,9 +156,14 @@ def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: flo
   def init(params):
     # TF makes the powers float32 variables (from Python floats) whatever the dtype of
     # the model, and casts them to each variable's dtype when it applies a step.
-    return AdamState(count=zero_count(), beta1_power=jnp.asarray(beta1, jnp.float32),
-                     beta2_power=jnp.asarray(beta2, jnp.float32), m=zeros_like_tree(params),
-                     v=zeros_like_tree(params), name=name)
+    return AdamState(
+      count=zero_count(),
+      beta1_power=jnp.asarray(beta1, jnp.float32),
+      beta2_power=jnp.asarray(beta2, jnp.float32),
+      m=zeros_like_tree(params),
+      v=zeros_like_tree(params),
+      name=name,
+    )
 
   def update(grads, state, params=None):
     del params
@@ -167,9 +182,13 @@ def adam(learning_rate: ScalarOrSchedule = 0.001, beta1: float = 0.9, beta2: flo
     out = _map(leaf, grads, state.m, state.v)
     updates, m, v = unzip_tree(grads, out, 3)
     return updates, AdamState(
-        count=optax.safe_int32_increment(state.count),
-        beta1_power=state.beta1_power * cast_like(beta1, state.beta1_power),
-        beta2_power=state.beta2_power * cast_like(beta2, state.beta2_power), m=m, v=v, name=name)
+      count=optax.safe_int32_increment(state.count),
+      beta1_power=state.beta1_power * cast_like(beta1, state.beta1_power),
+      beta2_power=state.beta2_power * cast_like(beta2, state.beta2_power),
+      m=m,
+      v=v,
+      name=name,
+    )
 
   return optax.GradientTransformation(init, update)
 
@@ -181,9 +200,13 @@ def unzip_tree(like, out, n):
   return tuple(treedef.unflatten([leaf[i] for leaf in leaves]) for i in range(n))
 
 
-def momentum(learning_rate: ScalarOrSchedule, momentum: float,  # noqa: F811 (TF's name)
-             use_locking: bool = False, name: str = "Momentum",
-             use_nesterov: bool = False) -> optax.GradientTransformation:
+def momentum(
+  learning_rate: ScalarOrSchedule,
+  momentum: float,  # noqa: F811 (TF's name)
+  use_locking: bool = False,
+  name: str = "Momentum",
+  use_nesterov: bool = False,
+) -> optax.GradientTransformation:
   """TF1's ``MomentumOptimizer``, step for step (TF's ``ApplyMomentum`` kernel)::
 
     accum = accum * momentum + g
@@ -233,15 +256,22 @@ def momentum(learning_rate: ScalarOrSchedule, momentum: float,  # noqa: F811 (TF
 
     out = _map(leaf, grads, state.momentum)
     updates, accum = unzip_tree(grads, out, 2)
-    return updates, MomentumState(count=optax.safe_int32_increment(state.count),
-                                  momentum=accum, name=name)
+    return updates, MomentumState(
+      count=optax.safe_int32_increment(state.count), momentum=accum, name=name
+    )
 
   return optax.GradientTransformation(init, update)
 
 
-def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float = 0.0,
-            epsilon: float = 1e-10, use_locking: bool = False, centered: bool = False,
-            name: str = "RMSProp") -> optax.GradientTransformation:
+def rmsprop(
+  learning_rate: ScalarOrSchedule,
+  decay: float = 0.9,
+  momentum: float = 0.0,
+  epsilon: float = 1e-10,
+  use_locking: bool = False,
+  centered: bool = False,
+  name: str = "RMSProp",
+) -> optax.GradientTransformation:
   """TF1's ``RMSPropOptimizer``, step for step (``ApplyRMSProp`` / ``ApplyCenteredRMSProp``)::
 
     ms += (g * g - ms) * (1 - decay)                   # ms starts at 1.0
@@ -279,16 +309,25 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float
   mu = momentum
 
   def init(params):
-    return RMSPropState(count=zero_count(), rms=full_like_tree(params, 1), name=name,
-                        mg=zeros_like_tree(params) if centered else None, momentum=zeros_like_tree(params))
+    return RMSPropState(
+      count=zero_count(),
+      rms=full_like_tree(params, 1),
+      name=name,
+      mg=zeros_like_tree(params) if centered else None,
+      momentum=zeros_like_tree(params),
+    )
 
   def update(grads, state, params=None):
     del params
     lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, ms, mg, mom):
-      lr, rho, m, eps = (cast_like(lr_value, g), cast_like(decay, g), cast_like(mu, g),
-                         cast_like(epsilon, g))
+      lr, rho, m, eps = (
+        cast_like(lr_value, g),
+        cast_like(decay, g),
+        cast_like(mu, g),
+        cast_like(epsilon, g),
+      )
       one = cast_like(1, g)
       ms = ms + (g * g - ms) * (one - rho)
       if centered:
@@ -300,17 +339,27 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, momentum: float
       return -mom, ms, mg, mom
 
     mg_tree = state.mg if centered else _map(lambda g: None, grads)
-    out = jax.tree_util.tree_map(leaf, grads, state.rms, mg_tree, state.momentum,
-                                 is_leaf=lambda x: x is None)
+    out = jax.tree_util.tree_map(
+      leaf, grads, state.rms, mg_tree, state.momentum, is_leaf=lambda x: x is None
+    )
     updates, ms, mg, mom = unzip_tree(grads, out, 4)
-    return updates, RMSPropState(count=optax.safe_int32_increment(state.count), rms=ms,
-                                 mg=mg if centered else None, momentum=mom, name=name)
+    return updates, RMSPropState(
+      count=optax.safe_int32_increment(state.count),
+      rms=ms,
+      mg=mg if centered else None,
+      momentum=mom,
+      name=name,
+    )
 
   return optax.GradientTransformation(init, update)
 
 
-def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 0.1,
-            use_locking: bool = False, name: str = "Adagrad") -> optax.GradientTransformation:
+def adagrad(
+  learning_rate: ScalarOrSchedule,
+  initial_accumulator_value: float = 0.1,
+  use_locking: bool = False,
+  name: str = "Adagrad",
+) -> optax.GradientTransformation:
   """TF1's ``AdagradOptimizer``, step for step (TF's ``ApplyAdagrad`` kernel)::
 
     accum += g * g                                     # starts at initial_accumulator_value
@@ -338,14 +387,14 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
   """
   del use_locking
   check_name(name, "adagrad")
-  check_numbers("adagrad", learning_rate,
-                  initial_accumulator_value=initial_accumulator_value)
+  check_numbers("adagrad", learning_rate, initial_accumulator_value=initial_accumulator_value)
   if not initial_accumulator_value > 0.0:
     raise ValueError(tf_errors.ADAGRAD_INITIAL_ACCUMULATOR % initial_accumulator_value)
 
   def init(params):
-    return AdagradState(count=zero_count(), name=name,
-                        accumulator=full_like_tree(params, initial_accumulator_value))
+    return AdagradState(
+      count=zero_count(), name=name, accumulator=full_like_tree(params, initial_accumulator_value)
+    )
 
   def update(grads, state, params=None):
     del params
@@ -356,15 +405,20 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
       return -(g * cast_like(lr_value, g) * jax.lax.rsqrt(accum)), accum
 
     updates, accum = unzip_tree(grads, _map(leaf, grads, state.accumulator), 2)
-    return updates, AdagradState(count=optax.safe_int32_increment(state.count),
-                                 accumulator=accum, name=name)
+    return updates, AdagradState(
+      count=optax.safe_int32_increment(state.count), accumulator=accum, name=name
+    )
 
   return optax.GradientTransformation(init, update)
 
 
-def adadelta(learning_rate: ScalarOrSchedule = 0.001, rho: float = 0.95,
-             epsilon: float = 1e-8, use_locking: bool = False,
-             name: str = "Adadelta") -> optax.GradientTransformation:
+def adadelta(
+  learning_rate: ScalarOrSchedule = 0.001,
+  rho: float = 0.95,
+  epsilon: float = 1e-8,
+  use_locking: bool = False,
+  name: str = "Adadelta",
+) -> optax.GradientTransformation:
   """TF1's ``AdadeltaOptimizer``, step for step (TF's ``ApplyAdadelta`` kernel)::
 
     accum = accum * rho + g * g * (1 - rho)
@@ -394,15 +448,24 @@ def adadelta(learning_rate: ScalarOrSchedule = 0.001, rho: float = 0.95,
   check_numbers("adadelta", learning_rate, rho=rho, epsilon=epsilon)
 
   def init(params):
-    return AdadeltaState(count=zero_count(), accum=zeros_like_tree(params),
-                         accum_update=zeros_like_tree(params), name=name)
+    return AdadeltaState(
+      count=zero_count(),
+      accum=zeros_like_tree(params),
+      accum_update=zeros_like_tree(params),
+      name=name,
+    )
 
   def update(grads, state, params=None):
     del params
     lr_value = learning_rate_at(learning_rate, state.count)
 
     def leaf(g, accum, accum_update):
-      lr, r, eps, one = cast_like(lr_value, g), cast_like(rho, g), cast_like(epsilon, g), cast_like(1, g)
+      lr, r, eps, one = (
+        cast_like(lr_value, g),
+        cast_like(rho, g),
+        cast_like(epsilon, g),
+        cast_like(1, g),
+      )
       accum = accum * r + g * g * (one - r)
       step = jnp.sqrt(accum_update + eps) * jax.lax.rsqrt(accum + eps) * g
       accum_update = accum_update * r + step * step * (one - r)
@@ -410,14 +473,19 @@ def adadelta(learning_rate: ScalarOrSchedule = 0.001, rho: float = 0.95,
 
     out = _map(leaf, grads, state.accum, state.accum_update)
     updates, accum, accum_update = unzip_tree(grads, out, 3)
-    return updates, AdadeltaState(count=optax.safe_int32_increment(state.count),
-                                  accum=accum, accum_update=accum_update, name=name)
+    return updates, AdadeltaState(
+      count=optax.safe_int32_increment(state.count),
+      accum=accum,
+      accum_update=accum_update,
+      name=name,
+    )
 
   return optax.GradientTransformation(init, update)
 
 
-def gradient_descent(learning_rate: ScalarOrSchedule, use_locking: bool = False,
-                     name: str = "GradientDescent") -> optax.GradientTransformation:
+def gradient_descent(
+  learning_rate: ScalarOrSchedule, use_locking: bool = False, name: str = "GradientDescent"
+) -> optax.GradientTransformation:
   """TF1's ``GradientDescentOptimizer``: ``var -= g * lr`` (TF's ``ApplyGradientDescent``).
 
   Args:
@@ -446,7 +514,6 @@ def gradient_descent(learning_rate: ScalarOrSchedule, use_locking: bool = False,
     del params
     lr_value = learning_rate_at(learning_rate, state.count)
     updates = _map(lambda g: -(g * cast_like(lr_value, g)), grads)
-    return updates, GradientDescentState(count=optax.safe_int32_increment(state.count),
-                                         name=name)
+    return updates, GradientDescentState(count=optax.safe_int32_increment(state.count), name=name)
 
   return optax.GradientTransformation(init, update)

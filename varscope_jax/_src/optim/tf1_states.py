@@ -5,6 +5,7 @@ in the order TF creates them, which is what gives the slot variables their ``_N`
 suffixes in a checkpoint (``<variable>/Adam`` is ``m``, ``<variable>/Adam_1`` is ``v``).
 ``name`` is static pytree metadata: the optimizer's ``name=``, the suffix of its slots.
 """
+
 from __future__ import annotations
 
 import dataclasses

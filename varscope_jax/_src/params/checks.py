@@ -6,6 +6,7 @@ A file stores each leaf under its scoped name, the keys on its path joined with 
 ``{"a": {"b": x}}``, and ``{"a/b": x, "a": {"b": y}}`` would keep only one of the two. Such
 names are refused before anything is written.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -19,9 +20,16 @@ def _where(prefix: str) -> str:
   return f"under {prefix}" if prefix else "at the top level"
 
 
-def checked_leaves(params, what: str = "params", *, allow_empty: bool = False,
-                   flat_names: bool = False, numbers: bool = False, strings: bool = False,
-                   reserved: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+def checked_leaves(
+  params,
+  what: str = "params",
+  *,
+  allow_empty: bool = False,
+  flat_names: bool = False,
+  numbers: bool = False,
+  strings: bool = False,
+  reserved: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
   """``{scoped name: leaf}`` of a params tree whose every name survives a round trip.
 
   ``flat_names`` accepts keys holding ``/`` (a format of flat names, where ``w`` and
@@ -36,46 +44,56 @@ def checked_leaves(params, what: str = "params", *, allow_empty: bool = False,
       ``allow_empty``).
   """
   if not isinstance(params, Mapping):
-    raise TypeError(f"{what} must be a nested dict of arrays (a params tree), got "
-                    f"{type(params).__name__}.")
+    raise TypeError(
+      f"{what} must be a nested dict of arrays (a params tree), got {type(params).__name__}."
+    )
   out: dict[str, Any] = {}
 
   def walk(node: Mapping, prefix: str) -> None:
     for key, value in node.items():
       if not isinstance(key, str):
-        raise TypeError(f"{what} key {key!r} {_where(prefix)} is a {type(key).__name__}; "
-                        "keys of a params tree are str (the parts of a scoped name).")
+        raise TypeError(
+          f"{what} key {key!r} {_where(prefix)} is a {type(key).__name__}; "
+          "keys of a params tree are str (the parts of a scoped name)."
+        )
       if flat_names and key and "" not in key.split("/"):
         pass
       elif not key or "/" in key:
         fix = "/".join(part for part in key.split("/") if part)
         raise ValueError(
-            f"{what} key {key!r} {_where(prefix)} "
-            + ("is empty" if not key else "contains '/'") +
-            ": it would be written as the scoped name "
-            f"{(prefix + '/' if prefix else '') + key!r} and read back as "
-            + ("a different tree" if not key else "nested scopes") +
-            ", so it cannot round-trip. Nest it as dicts instead (e.g. "
-            f"{{{fix.split('/')[0]!r}: {{...}}}}), or rename it.")
+          f"{what} key {key!r} {_where(prefix)} "
+          + ("is empty" if not key else "contains '/'")
+          + ": it would be written as the scoped name "
+          f"{(prefix + '/' if prefix else '') + key!r} and read back as "
+          + ("a different tree" if not key else "nested scopes")
+          + ", so it cannot round-trip. Nest it as dicts instead (e.g. "
+          f"{{{fix.split('/')[0]!r}: {{...}}}}), or rename it."
+        )
       name = f"{prefix}/{key}" if prefix else key
       if isinstance(value, Mapping):
         walk(value, name)
         continue
       if name in out:
-        raise ValueError(f"{what} holds two variables named {name} (a key holding '/' and "
-                         "the same path as nested dicts): a file keeps one of them. Keep "
-                         "one, or rename the other.")
+        raise ValueError(
+          f"{what} holds two variables named {name} (a key holding '/' and "
+          "the same path as nested dicts): a file keeps one of them. Keep "
+          "one, or rename the other."
+        )
       if reserved is not None and (why := reserved(name)) is not None:
         raise ValueError(f"{what} name {name!r} cannot be saved: {why} Rename it.")
       if numbers and isinstance(value, (bool, int, float, complex)):
         out[name] = value
         continue
       if not isinstance(value, (jax.Array, np.ndarray, np.generic)):
-        raise TypeError(f"Variable {name} is a {type(value).__name__}, not an array. Files "
-                        "hold arrays only: convert it with jnp.asarray, or leave it out.")
+        raise TypeError(
+          f"Variable {name} is a {type(value).__name__}, not an array. Files "
+          "hold arrays only: convert it with jnp.asarray, or leave it out."
+        )
       if np.dtype(value.dtype) == object and not strings:
-        raise TypeError(f"Variable {name} holds Python objects (dtype=object, e.g. TF "
-                        "strings). Files hold numeric arrays only: leave it out of params.")
+        raise TypeError(
+          f"Variable {name} holds Python objects (dtype=object, e.g. TF "
+          "strings). Files hold numeric arrays only: leave it out of params."
+        )
       out[name] = value
 
   walk(params, "")

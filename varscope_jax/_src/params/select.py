@@ -5,6 +5,7 @@ Patterns are globs on the full name: ``*`` matches within one name part (no ``/`
 is every ``w`` one level below ``model``; ``"**/w"`` is every ``w``. A pattern may
 also be a compiled regex (``re.compile``), matched with ``fullmatch``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,7 +34,7 @@ def _glob_regex(pattern: str) -> re.Pattern:
       if j < 0:
         out.append(re.escape(c))
       else:
-        body = pattern[i + 1:j]
+        body = pattern[i + 1 : j]
         if body.startswith("!"):
           body = "^" + body[1:]
         out.append("[" + body + "]")
@@ -53,8 +54,9 @@ def _as_patterns(patterns) -> list:
       flat.append(p)
   for p in flat:
     if not isinstance(p, (str, re.Pattern)):
-      raise TypeError(f"patterns: each must be a glob string or a compiled regex (or a "
-                      f"list of them), got {p!r}.")
+      raise TypeError(
+        f"patterns: each must be a glob string or a compiled regex (or a list of them), got {p!r}."
+      )
   return flat
 
 
@@ -68,8 +70,9 @@ def matches(name: str, *patterns) -> bool:
   True
   """
   if not isinstance(name, str):
-    raise TypeError(f"matches: name must be a string (a scoped name such as 'fc1/w'), got "
-                    f"{name!r}.")
+    raise TypeError(
+      f"matches: name must be a string (a scoped name such as 'fc1/w'), got {name!r}."
+    )
   for p in _as_patterns(patterns):
     regex = p if isinstance(p, re.Pattern) else _glob_regex(p)
     if regex.fullmatch(name):
@@ -103,8 +106,10 @@ def map_with_name(fn: Callable[[str, Any], Any], params: Mapping) -> dict:
 
 def _check_tree(params, fn_name: str, what: str = "params") -> None:
   if not isinstance(params, Mapping):
-    raise TypeError(f"{fn_name}: {what} must be a mapping (a nested dict of arrays, as "
-                    f"transform(...).init returns), got {type(params).__name__}.")
+    raise TypeError(
+      f"{fn_name}: {what} must be a mapping (a nested dict of arrays, as "
+      f"transform(...).init returns), got {type(params).__name__}."
+    )
 
 
 def _check_used(params, patterns, what):
@@ -112,8 +117,10 @@ def _check_used(params, patterns, what):
   for p in _as_patterns(patterns):
     if not any(matches(n, p) for n in names):
       hint = errors.did_you_mean(p, names) if isinstance(p, str) else ""
-      raise ValueError(f"{what}: pattern {p!r} matches no variable in params.{hint} "
-                       "Check the pattern (``*`` does not cross '/': use ``**``).")
+      raise ValueError(
+        f"{what}: pattern {p!r} matches no variable in params.{hint} "
+        "Check the pattern (``*`` does not cross '/': use ``**``)."
+      )
 
 
 def mask(params: Mapping, *patterns, strict: bool = True) -> dict:
@@ -134,8 +141,9 @@ def mask(params: Mapping, *patterns, strict: bool = True) -> dict:
   return _map_named(lambda name, _: matches(name, *patterns), params)
 
 
-def labels(params: Mapping, rules: Mapping[str, Any], default: str | None = None,
-           strict: bool = True) -> dict:
+def labels(
+  params: Mapping, rules: Mapping[str, Any], default: str | None = None, strict: bool = True
+) -> dict:
   """A tree of labels for ``optax.multi_transform``: the first rule whose patterns
   match a name gives its label; others get ``default``.
 
@@ -149,8 +157,9 @@ def labels(params: Mapping, rules: Mapping[str, Any], default: str | None = None
   {'enc': {'w': 'frozen'}, 'dec': {'w': 'decay', 'b': 'plain'}}
   """
   if not isinstance(rules, Mapping):
-    raise TypeError("labels: rules must be a dict {label: pattern(s)}, got %s."
-                    % type(rules).__name__)
+    raise TypeError(
+      "labels: rules must be a dict {label: pattern(s)}, got %s." % type(rules).__name__
+    )
   if strict:
     for label, pats in rules.items():
       _check_used(params, [pats], f"labels (rule {label!r})")
@@ -160,8 +169,10 @@ def labels(params: Mapping, rules: Mapping[str, Any], default: str | None = None
       if matches(name, pats):
         return label
     if default is None:
-      raise ValueError(f"labels: variable {name} matches no rule and no default label "
-                       "was given. Add a rule for it or pass default=...")
+      raise ValueError(
+        f"labels: variable {name} matches no rule and no default label "
+        "was given. Add a rule for it or pass default=..."
+      )
     return default
 
   return _map_named(label_of, params)
@@ -205,8 +216,10 @@ def split(params: Mapping, *patterns, strict: bool = True) -> tuple[dict, dict]:
   """
   if strict:
     _check_used(params, patterns, "split")
-  return (_filter(params, lambda n: matches(n, *patterns)),
-          _filter(params, lambda n: not matches(n, *patterns)))
+  return (
+    _filter(params, lambda n: matches(n, *patterns)),
+    _filter(params, lambda n: not matches(n, *patterns)),
+  )
 
 
 def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
@@ -217,18 +230,24 @@ def split_by_names(params: Mapping, names: Iterable[str]) -> tuple[dict, dict]:
   ({'a': 1}, {'b': 2})
   """
   if isinstance(names, (str, bytes)):
-    raise TypeError(f"split_by_names: names must be a collection of scoped names, got one "
-                    f"string ({names!r}); write [{names!r}].")
+    raise TypeError(
+      f"split_by_names: names must be a collection of scoped names, got one "
+      f"string ({names!r}); write [{names!r}]."
+    )
   try:
     names = set(names)
   except TypeError:
-    raise TypeError(f"split_by_names: names must be a collection of scoped names such as "
-                    f"['fc1/w'], got {names!r}.") from None
+    raise TypeError(
+      f"split_by_names: names must be a collection of scoped names such as "
+      f"['fc1/w'], got {names!r}."
+    ) from None
   present = {n for n, _ in params_lib.flatten(params)}
   missing = names - present
   if missing:
-    raise ValueError(f"split_by_names: names not in params: {sorted(missing)}; pass only "
-                     "names that params holds (vs.flatten_params(params) lists them).")
+    raise ValueError(
+      f"split_by_names: names not in params: {sorted(missing)}; pass only "
+      "names that params holds (vs.flatten_params(params) lists them)."
+    )
   return (_filter(params, lambda n: n in names), _filter(params, lambda n: n not in names))
 
 
@@ -266,8 +285,10 @@ def spec_mask(params: Mapping, specs: Mapping, collection: str | None = None) ->
   """
   _check_tree(params, "spec_mask")
   if not isinstance(specs, Mapping):
-    raise TypeError(f"spec_mask: specs must be a mapping {{name: VariableSpec}} (what "
-                    f"transform(...).specs returns), got {type(specs).__name__}.")
+    raise TypeError(
+      f"spec_mask: specs must be a mapping {{name: VariableSpec}} (what "
+      f"transform(...).specs returns), got {type(specs).__name__}."
+    )
 
   def member(name, _):
     spec = specs.get(name)

@@ -1,4 +1,5 @@
 """A ``rich`` table of a params tree: one row per variable, then totals."""
+
 from __future__ import annotations
 
 from typing import Mapping
@@ -19,11 +20,11 @@ def _trainable_names(trainable) -> set[str] | None:
   if isinstance(trainable, str):
     raise TypeError("trainable must be a params tree or a collection of names, not one str.")
   try:
-    return {getattr(v, "name", v).split(":")[0] if not isinstance(v, str) else v
-            for v in trainable}
+    return {getattr(v, "name", v).split(":")[0] if not isinstance(v, str) else v for v in trainable}
   except (TypeError, AttributeError):
-    raise TypeError(f"trainable must be a params tree or a collection of names (or "
-                    f"variables), got {trainable!r}.") from None
+    raise TypeError(
+      f"trainable must be a params tree or a collection of names (or variables), got {trainable!r}."
+    ) from None
 
 
 def _sharding(leaf) -> str:
@@ -120,9 +121,17 @@ def _build(params, trainable) -> Table:
     else:
       mark = "yes" if name in names else "no"
       trainable_size += size if name in names else 0
-    table.add_row(name, str(shape), dtype.name, f"{size:,}", _human_bytes(nbytes), mark,
-                  _sharding(leaf))
+    table.add_row(
+      name, str(shape), dtype.name, f"{size:,}", _human_bytes(nbytes), mark, _sharding(leaf)
+    )
   table.add_section()
-  table.add_row("total", "", "", f"{total_size:,}", _human_bytes(total_bytes),
-                "?" if names is None else f"{trainable_size:,}", "")
+  table.add_row(
+    "total",
+    "",
+    "",
+    f"{total_size:,}",
+    _human_bytes(total_bytes),
+    "?" if names is None else f"{trainable_size:,}",
+    "",
+  )
   return table

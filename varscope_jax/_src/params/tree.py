@@ -3,6 +3,7 @@
 Variable ``s1/s2/w`` is ``params["s1"]["s2"]["w"]``. The name is the one TF shows
 (``v.op.name``), which is also the key TF1 writes in a checkpoint.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -30,7 +31,7 @@ class NameTree:
   def __init__(self):
     self._leaves: dict[str, None] = {}
     self._prefixes: dict[str, str] = {}  # scope prefix -> one leaf under it
-    self._unindexed: list[str] = []      # leaves added whose scopes are not indexed yet
+    self._unindexed: list[str] = []  # leaves added whose scopes are not indexed yet
 
   def _index(self) -> None:
     leaves, prefixes = self._leaves, self._prefixes
@@ -47,19 +48,21 @@ class NameTree:
       self._index()
     if name in self._prefixes:
       raise ValueError(
-          f"Variable {name} cannot be stored in the params tree: {name} is already a "
-          f"scope holding variable {self._prefixes[name]}, so params"
-          f"{index_str(name)} cannot also be a leaf. Rename one of them.")
+        f"Variable {name} cannot be stored in the params tree: {name} is already a "
+        f"scope holding variable {self._prefixes[name]}, so params"
+        f"{index_str(name)} cannot also be a leaf. Rename one of them."
+      )
     leaves = self._leaves
     i = name.find("/")
-    while i >= 0:    # each enclosing scope, outermost first
+    while i >= 0:  # each enclosing scope, outermost first
       prefix = name[:i]
       i = name.find("/", i + 1)
       if prefix in leaves:
         raise ValueError(
-            f"Variable {name} cannot be stored in the params tree: {prefix} is already "
-            f"a variable, so params{index_str(prefix)} cannot also be a scope. "
-            "Rename one of them.")
+          f"Variable {name} cannot be stored in the params tree: {prefix} is already "
+          f"a variable, so params{index_str(prefix)} cannot also be a scope. "
+          "Rename one of them."
+        )
 
   def check_and_add(self, name: str) -> None:
     """``check_can_add(name)``, then ``add(name)``."""
@@ -95,8 +98,7 @@ def lookup(params: Mapping, name: str):
   1
   """
   if not isinstance(name, str):
-    raise TypeError(f"lookup: name must be a string (a scoped name such as 'fc1/w'), "
-                    f"got {name!r}.")
+    raise TypeError(f"lookup: name must be a string (a scoped name such as 'fc1/w'), got {name!r}.")
   node: Any = params
   for part in name.split("/"):
     if type(node) is not dict and not isinstance(node, Mapping):
@@ -192,8 +194,7 @@ def flatten_params(params: Mapping) -> list[tuple[str, Any]]:
   [('fc1/w', 1), ('fc1/b', 2), ('step', 3)]
   """
   if not isinstance(params, Mapping):
-    raise TypeError(f"flatten_params expects a nested dict of arrays, got "
-                    f"{type(params).__name__}.")
+    raise TypeError(f"flatten_params expects a nested dict of arrays, got {type(params).__name__}.")
   return list(flatten(params))
 
 
@@ -211,13 +212,16 @@ def unflatten_params(items) -> dict:
     try:
       items = [tuple(item) for item in items]
     except TypeError:
-      raise TypeError(f"unflatten_params: items must be a {{name: leaf}} dict or an iterable "
-                      f"of (name, value) pairs, got {items!r}.") from None
-    bad = next((item for item in items if len(item) != 2 or not isinstance(item[0], str)),
-               None)
+      raise TypeError(
+        f"unflatten_params: items must be a {{name: leaf}} dict or an iterable "
+        f"of (name, value) pairs, got {items!r}."
+      ) from None
+    bad = next((item for item in items if len(item) != 2 or not isinstance(item[0], str)), None)
     if bad is not None:
-      raise TypeError(f"unflatten_params: items must be (name, value) pairs with a string "
-                      f"name such as 'fc1/w', got {bad!r}.")
+      raise TypeError(
+        f"unflatten_params: items must be (name, value) pairs with a string "
+        f"name such as 'fc1/w', got {bad!r}."
+      )
   else:
     bad = next((k for k in items if not isinstance(k, str)), None)
     if bad is not None:

@@ -4,6 +4,7 @@ varscope_jax compiles one small program per initializer signature (and your jitt
 steps compile as usual). With the persistent cache on, a restarted kernel or a new
 process reads those programs from disk instead of compiling them again.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -12,8 +13,9 @@ import os
 import jax
 
 
-def enable_compilation_cache(path: str | os.PathLike | None = None, *,
-                             min_compile_time_secs: float = 0.0) -> str:
+def enable_compilation_cache(
+  path: str | os.PathLike | None = None, *, min_compile_time_secs: float = 0.0
+) -> str:
   """Turns on JAX's persistent compilation cache (``jax_compilation_cache_dir``).
 
   Args:
@@ -33,12 +35,19 @@ def enable_compilation_cache(path: str | os.PathLike | None = None, *,
   >>> vs.disable_compilation_cache()
   """
   if not (path is None or isinstance(path, (str, os.PathLike))):
-    raise TypeError(f"enable_compilation_cache: path must be a folder (str or os.PathLike) "
-                    f"or None for the default, got {path!r}.")
-  if isinstance(min_compile_time_secs, bool) or not isinstance(
-      min_compile_time_secs, numbers.Real) or not min_compile_time_secs >= 0:
-    raise ValueError(f"enable_compilation_cache: min_compile_time_secs must be a number "
-                     f">= 0 (0 stores every program), got {min_compile_time_secs!r}.")
+    raise TypeError(
+      f"enable_compilation_cache: path must be a folder (str or os.PathLike) "
+      f"or None for the default, got {path!r}."
+    )
+  if (
+    isinstance(min_compile_time_secs, bool)
+    or not isinstance(min_compile_time_secs, numbers.Real)
+    or not min_compile_time_secs >= 0
+  ):
+    raise ValueError(
+      f"enable_compilation_cache: min_compile_time_secs must be a number "
+      f">= 0 (0 stores every program), got {min_compile_time_secs!r}."
+    )
   if path is None:
     base = os.environ.get("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache"))
     path = os.path.join(base, "varscope_jax", "xla")
@@ -59,6 +68,7 @@ def disable_compilation_cache() -> None:
   jax.config.update("jax_compilation_cache_dir", None)
   try:
     from jax.experimental.compilation_cache import compilation_cache as cc
+
     cc.reset_cache()
   except Exception:  # pragma: no cover - older/newer JAX layouts
     pass

@@ -6,6 +6,7 @@ jitted initializers (``initializers/make.py``). ``apply(params, *args)`` runs ``
 a fresh graph whose variables are the leaves of ``params``. Both run TF's naming and
 reuse rules from scratch on every call, so one function's init and apply always agree.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping, NamedTuple
@@ -32,6 +33,7 @@ class VariableSpec(NamedTuple):
   >>> spec.shape, spec.dtype.name, spec.trainable
   ((2,), 'float32', True)
   """
+
   name: str
   shape: tuple
   dtype: np.dtype
@@ -50,6 +52,7 @@ class Transformed(NamedTuple):
   >>> list(t.specs()), t.apply(t.init(jax.random.PRNGKey(0))).shape
   (['w'], (2,))
   """
+
   init: Callable[..., dict]
   apply: Callable[..., Any]
   specs: Callable[..., dict]
@@ -99,7 +102,7 @@ def _traced_values(fn, dyn, rebuild, names, rng):
 
   def values(dyn_values):
     graph = graph_lib.Graph(backends.InitBackend())
-    graph.rng = rng   # as in _discover: a value may come from next_rng_key / init's rng
+    graph.rng = rng  # as in _discover: a value may come from next_rng_key / init's rng
     a, k = rebuild(dyn_values)
     with graph.as_default():
       fn(*a, **k)
@@ -110,14 +113,19 @@ def _traced_values(fn, dyn, rebuild, names, rng):
 
 
 def _check_rng(rng):
-  if isinstance(rng, (bool, np.bool_)) or rng is None or not (
-      isinstance(rng, (int, np.integer)) or hasattr(rng, "dtype")):
+  if (
+    isinstance(rng, (bool, np.bool_))
+    or rng is None
+    or not (isinstance(rng, (int, np.integer)) or hasattr(rng, "dtype"))
+  ):
     raise TypeError(
-        f"init expects a PRNG key (jax.random.PRNGKey(0) or jax.random.key(0)) or an int "
-        f"seed as its first argument, got {rng!r}.")
+      f"init expects a PRNG key (jax.random.PRNGKey(0) or jax.random.key(0)) or an int "
+      f"seed as its first argument, got {rng!r}."
+    )
   if isinstance(rng, (int, np.integer)) and not -(2**63) <= int(rng) < 2**64:
-    raise ValueError(f"init: the seed {rng} does not fit in 64 bits; pass a seed in "
-                     "[-2**63, 2**64) or a PRNG key.")
+    raise ValueError(
+      f"init: the seed {rng} does not fit in 64 bits; pass a seed in [-2**63, 2**64) or a PRNG key."
+    )
 
 
 def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
@@ -131,14 +139,14 @@ def init_params(fn, rng, args, kwargs, mesh=None, rules=None) -> dict:
   requests, request_names, traced_names = [], [], []
   for rec in records:
     if rec.init_value is None:
-      requests.append((rec.initializer, rec.shape, rec.dtype, rec.op_name,
-                       shardings[rec.op_name]))
+      requests.append((rec.initializer, rec.shape, rec.dtype, rec.op_name, shardings[rec.op_name]))
       request_names.append(rec.op_name)
     elif isinstance(rec.init_value, jax.core.Tracer):
       traced_names.append(rec.op_name)
     else:
-      values[rec.op_name] = _place(jax.numpy.asarray(rec.init_value, rec.dtype),
-                                   shardings[rec.op_name])
+      values[rec.op_name] = _place(
+        jax.numpy.asarray(rec.init_value, rec.dtype), shardings[rec.op_name]
+      )
   for name, value in zip(request_names, make_lib.make_grouped(requests, rng)):
     values[name] = value
   if traced_names:
@@ -151,12 +159,12 @@ def _check_all_used(backend) -> None:
   """``apply(..., strict=True)``: every leaf of params must be read by this call."""
   unused = backend.unused_names()
   if unused:
-    shown = ", ".join(unused[:10]) + (f", ... ({len(unused)} in all)" if len(unused) > 10
-                                      else "")
+    shown = ", ".join(unused[:10]) + (f", ... ({len(unused)} in all)" if len(unused) > 10 else "")
     raise ValueError(
-        f"apply(..., strict=True): params has {len(unused)} leaves this function does "
-        f"not use: {shown}. Pass only this function's params (vs.select / vs.split), or "
-        "drop strict=True where a shared train/eval tree is meant.")
+      f"apply(..., strict=True): params has {len(unused)} leaves this function does "
+      f"not use: {shown}. Pass only this function's params (vs.select / vs.split), or "
+      "drop strict=True where a shared train/eval tree is meant."
+    )
 
 
 def _place(value, sharding):
@@ -226,8 +234,9 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   def apply(params, *args, rng=None, mutable=False, strict=False, **kwargs):
     if not isinstance(params, Mapping):
       raise TypeError(
-          "apply expects the params tree (a nested dict from init) as its first "
-          f"argument, got {type(params).__name__}.")
+        "apply expects the params tree (a nested dict from init) as its first "
+        f"argument, got {type(params).__name__}."
+      )
     backend = backends.ApplyBackend(params, mutable=mutable)
     graph = graph_lib.Graph(backend)
     graph.rng = rng
@@ -242,11 +251,18 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
   def specs(*args, **kwargs):
     graph, _, _ = _discover(fn, args, kwargs)
     held = graph.collections_holding()
-    return {rec.op_name: VariableSpec(rec.op_name, tuple(rec.shape), rec.dtype,
-                                      rec.trainable, held[id(rec)],
-                                      rec.initializer,
-                                      sharding_lib.sharding_for(rec, mesh, rules))
-            for rec in graph.variables}
+    return {
+      rec.op_name: VariableSpec(
+        rec.op_name,
+        tuple(rec.shape),
+        rec.dtype,
+        rec.trainable,
+        held[id(rec)],
+        rec.initializer,
+        sharding_lib.sharding_for(rec, mesh, rules),
+      )
+      for rec in graph.variables
+    }
 
   fn_name = getattr(fn, "__qualname__", type(fn).__name__)
   for f, what in ((init, "init"), (apply, "apply"), (specs, "specs")):
@@ -257,11 +273,11 @@ def transform(fn: Callable, *, mesh=None, partition_rules=None) -> Transformed:
 
 
 _DOCS = {
-    "init": "init(rng, *args, **kwargs) -> params: makes every variable the function "
-            "creates (see ``vs.transform``).",
-    "apply": "apply(params, *args, rng=None, mutable=False, strict=False, **kwargs): runs "
-             "the function on ``params``; with ``mutable=True`` returns ``(out, "
-             "new_params)``; ``strict=True`` reports leaves the function does not use.",
-    "specs": "specs(*args, **kwargs) -> {name: VariableSpec}: the variables init would "
-             "make, without making them.",
+  "init": "init(rng, *args, **kwargs) -> params: makes every variable the function "
+  "creates (see ``vs.transform``).",
+  "apply": "apply(params, *args, rng=None, mutable=False, strict=False, **kwargs): runs "
+  "the function on ``params``; with ``mutable=True`` returns ``(out, "
+  "new_params)``; ``strict=True`` reports leaves the function does not use.",
+  "specs": "specs(*args, **kwargs) -> {name: VariableSpec}: the variables init would "
+  "make, without making them.",
 }

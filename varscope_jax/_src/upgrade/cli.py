@@ -1,4 +1,5 @@
 """``python -m varscope_jax.upgrade SRC... [-o OUT] [--report report.md]``."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,13 +14,18 @@ from varscope_jax._src.upgrade.vs_names import VsNames
 
 def parser() -> argparse.ArgumentParser:
   p = argparse.ArgumentParser(
-      prog="python -m varscope_jax.upgrade",
-      description="Rewrite TF1 model code (tf.compat.v1, tf.contrib, tf_slim) to "
-                  "varscope_jax and JAX, keeping comments and layout. Constructs with no "
-                  "meaning in JAX are left in place, marked with a comment and listed.")
+    prog="python -m varscope_jax.upgrade",
+    description="Rewrite TF1 model code (tf.compat.v1, tf.contrib, tf_slim) to "
+    "varscope_jax and JAX, keeping comments and layout. Constructs with no "
+    "meaning in JAX are left in place, marked with a comment and listed.",
+  )
   p.add_argument("src", nargs="+", help="Python files or folders (upgraded recursively)")
-  p.add_argument("-o", "--output", help="write here (a folder, or a .py file for one file) "
-                 f"instead of in place (in place keeps each original as *{BACKUP_SUFFIX})")
+  p.add_argument(
+    "-o",
+    "--output",
+    help="write here (a folder, or a .py file for one file) "
+    f"instead of in place (in place keeps each original as *{BACKUP_SUFFIX})",
+  )
   p.add_argument("--report", help="write the full report (markdown) to this file")
   p.add_argument("--no-backup", action="store_true", help="in place, keep no backup")
   return p
@@ -29,8 +35,7 @@ def main(argv: Sequence[str] | None, vs_names: VsNames) -> int:
   """Runs the command line; 0 when every file was read and written, 2 on a bad path."""
   args = parser().parse_args(argv)
   try:
-    report = upgrade_files(args.src, vs_names, output=args.output,
-                           backup=not args.no_backup)
+    report = upgrade_files(args.src, vs_names, output=args.output, backup=not args.no_backup)
   except (FileNotFoundError, ValueError) as e:
     print(f"error: {e}", file=sys.stderr)
     return 2

@@ -4,6 +4,7 @@ A tree keeps its layout; files that are not Python are copied. A file that impor
 another module of the same tree (``from tf_slim.nets import resnet_utils`` inside
 ``tf_slim/nets/``) imports the rewritten one, by a relative import.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,12 @@ def _sources(src: pathlib.Path) -> list[tuple[pathlib.Path, pathlib.Path]]:
   return out
 
 
-def upgrade_files(sources: Iterable[str | os.PathLike], vs_names: VsNames,
-                  output: str | os.PathLike | None = None, backup: bool = True) -> rep.Report:
+def upgrade_files(
+  sources: Iterable[str | os.PathLike],
+  vs_names: VsNames,
+  output: str | os.PathLike | None = None,
+  backup: bool = True,
+) -> rep.Report:
   """Upgrades files or trees; returns the report of all of them."""
   sources = [pathlib.Path(s) for s in sources]
   if not sources:
@@ -56,8 +61,7 @@ def upgrade_files(sources: Iterable[str | os.PathLike], vs_names: VsNames,
   plan = []
   for src in sources:
     plan.extend((path, rel, src) for path, rel in _sources(src))
-  local = frozenset(m for m, _ in (module_name(p) for p, _, _ in plan
-                                   if p.suffix == ".py") if m)
+  local = frozenset(m for m, _ in (module_name(p) for p, _, _ in plan if p.suffix == ".py") if m)
   total = rep.Report()
   out_root = pathlib.Path(output) if output is not None else None
   one_file = len(plan) == 1 and sources[0].is_file()

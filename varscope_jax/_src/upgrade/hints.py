@@ -6,13 +6,16 @@ graph machinery (placeholders, sessions, optimizers, savers), the varscope_jax w
 both mention the upgrader. The texts come from the upgrader's own tables
 (``op_table.OPS`` and ``manual.ADVICE``).
 """
+
 from __future__ import annotations
 
 from varscope_jax._src.upgrade import manual
 from varscope_jax._src.upgrade.op_table import lookup
 
-UPGRADER = ("`python -m varscope_jax.upgrade SRC` rewrites TF1 source to varscope_jax and "
-            "JAX (docs/porting.md has the op table)")
+UPGRADER = (
+  "`python -m varscope_jax.upgrade SRC` rewrites TF1 source to varscope_jax and "
+  "JAX (docs/porting.md has the op table)"
+)
 
 _PREFIX = {"varscope_jax": "", "varscope_jax.nn": "nn.", "varscope_jax.train": "train."}
 

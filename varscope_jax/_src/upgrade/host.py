@@ -3,6 +3,7 @@
 Each entry maps a TF name to a template of its replacement, ``{0}``, ``{1}``... being
 the positional arguments' source (keywords by name), and the modules it needs.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,17 +13,19 @@ from typing import Mapping, Sequence
 @dataclasses.dataclass(frozen=True)
 class HostCall:
   """A TF name whose call becomes ``template`` (Python, not an op)."""
+
   template: str
   imports: tuple[str, ...] = ()
   note: str = ""
-  params: tuple[str, ...] = ()   # TF's positional parameter names, for keywords
+  params: tuple[str, ...] = ()  # TF's positional parameter names, for keywords
 
 
 _GFILE_NOTE = "gfile also read gs:// paths; open() reads local files"
 
 CALLS: dict[str, HostCall] = {}
 for _ns in ("gfile", "io.gfile"):
-  CALLS.update({
+  CALLS.update(
+    {
       f"{_ns}.GFile": HostCall("open({args})", note=_GFILE_NOTE),
       f"{_ns}.Open": HostCall("open({args})", note=_GFILE_NOTE),
       f"{_ns}.FastGFile": HostCall("open({args})", note=_GFILE_NOTE),
@@ -38,20 +41,23 @@ for _ns in ("gfile", "io.gfile"):
       f"{_ns}.MakeDirs": HostCall("os.makedirs({args}, exist_ok=True)", ("os",), _GFILE_NOTE),
       f"{_ns}.remove": HostCall("os.remove({args})", ("os",), _GFILE_NOTE),
       f"{_ns}.Remove": HostCall("os.remove({args})", ("os",), _GFILE_NOTE),
-  })
-CALLS.update({
+    }
+  )
+CALLS.update(
+  {
     "executing_eagerly": HostCall(
-        "True", note="JAX runs eagerly (jit traces with concrete shapes); "
-                     "arrays have no graph names"),
+      "True", note="JAX runs eagerly (jit traces with concrete shapes); arrays have no graph names"
+    ),
     "compat.dimension_value": HostCall("{0}", params=("dimension",)),
     "dimension_value": HostCall("{0}", params=("dimension",)),
     "Dimension": HostCall("{0}", params=("value",)),
     "TensorShape": HostCall("tuple({0})", params=("dims",)),
-})
+  }
+)
 
 # TF names used as values (not called): what they become.
 VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Tensor": ("jax.Array", ("jax",)),
+  "Tensor": ("jax.Array", ("jax",)),
 }
 
 
@@ -67,7 +73,7 @@ def render(call: HostCall, args: Sequence[str], kwargs: Mapping[str, str]) -> st
     parts = list(args) + [f"{k}={v}" for k, v in kwargs.items() if k != "name"]
     return call.template.replace("{args}", ", ".join(parts))
   values = list(args)
-  for pname in call.params[len(values):]:
+  for pname in call.params[len(values) :]:
     if pname not in kwargs:
       break
     values.append(kwargs[pname])

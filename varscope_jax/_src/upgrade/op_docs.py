@@ -4,6 +4,7 @@
 two marker lines (the rest of the guide is written by hand); a test checks that the
 committed section is what this module renders.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -25,18 +26,17 @@ def render() -> str:
   """The section's Markdown: the general notes, then one row per op (aliases folded)."""
   ops = canonical_ops()
   lines = [
-      BEGIN,
-      "",
-      f"### The op table ({len(ops)} TF ops)",
-      "",
-      "Every row is checked against TF1 graph mode on random inputs of several shapes "
-      "and dtypes, broadcasting, negative axes and TF's errors "
-      "(`tests/test_ops_golden.py`). What holds for every row:",
-      "",
+    BEGIN,
+    "",
+    f"### The op table ({len(ops)} TF ops)",
+    "",
+    "Every row is checked against TF1 graph mode on random inputs of several shapes "
+    "and dtypes, broadcasting, negative axes and TF's errors "
+    "(`tests/test_ops_golden.py`). What holds for every row:",
+    "",
   ]
   lines += [f"- {_cell(n)}" for n in GENERAL_NOTES]
-  lines += ["", "| TF (`tf.` …) | JAX | kind | differences and notes |",
-            "|---|---|---|---|"]
+  lines += ["", "| TF (`tf.` …) | JAX | kind | differences and notes |", "|---|---|---|---|"]
   for o in ops:
     names = ", ".join(f"`{n}`" for n in (o.tf_name, *o.aliases))
     lines.append(f"| {names} | `{_cell(o.jax)}` | {o.kind} | {_cell(o.note)} |")
@@ -49,7 +49,7 @@ def section(text: str) -> str | None:
   if BEGIN not in text or END not in text:
     return None
   start = text.index(BEGIN)
-  return text[start:text.index(END, start) + len(END)]
+  return text[start : text.index(END, start) + len(END)]
 
 
 def write(path: pathlib.Path = DOC) -> None:

@@ -5,6 +5,7 @@ order, names, defaults, deprecated aliases) and builds the replacement expressio
 text. The replacement uses only ``jax``, ``jnp`` (``jax.numpy``) and ``vs``
 (``varscope_jax``).
 """
+
 from __future__ import annotations
 
 import ast
@@ -54,8 +55,19 @@ def literal(text: str):
   return ast.literal_eval(text.strip())
 
 
-_ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.List,
-          ast.Tuple, ast.Dict, ast.Set, ast.ListComp, ast.GeneratorExp)
+_ATOMS = (
+  ast.Name,
+  ast.Attribute,
+  ast.Call,
+  ast.Subscript,
+  ast.Constant,
+  ast.List,
+  ast.Tuple,
+  ast.Dict,
+  ast.Set,
+  ast.ListComp,
+  ast.GeneratorExp,
+)
 
 
 def paren(text: str) -> str:
@@ -64,26 +76,49 @@ def paren(text: str) -> str:
     node = ast.parse(text.strip(), mode="eval").body
   except SyntaxError:
     return f"({text})"
-  if isinstance(node, _ATOMS) and not (isinstance(node, ast.Constant)
-                                       and isinstance(node.value, (int, float, complex))
-                                       and text.strip().startswith("-")):
+  if isinstance(node, _ATOMS) and not (
+    isinstance(node, ast.Constant)
+    and isinstance(node.value, (int, float, complex))
+    and text.strip().startswith("-")
+  ):
     return text.strip()
   return f"({text.strip()})"
 
 
 _DTYPE_PREFIX = re.compile(
-    r"^(?:tf|tensorflow|vs|varscope_jax|jnp|np|numpy|tf\.dtypes|tf\.compat\.v1|"
-    r"tf\.compat\.v1\.dtypes|tensorflow\.compat\.v1)\.(\w+)$")
+  r"^(?:tf|tensorflow|vs|varscope_jax|jnp|np|numpy|tf\.dtypes|tf\.compat\.v1|"
+  r"tf\.compat\.v1\.dtypes|tensorflow\.compat\.v1)\.(\w+)$"
+)
 _DTYPE_NAMES = {
-    "float16": "jnp.float16", "half": "jnp.float16", "bfloat16": "jnp.bfloat16",
-    "float32": "jnp.float32", "float64": "jnp.float64", "double": "jnp.float64",
-    "int8": "jnp.int8", "int16": "jnp.int16", "int32": "jnp.int32", "int64": "jnp.int64",
-    "uint8": "jnp.uint8", "uint16": "jnp.uint16", "uint32": "jnp.uint32",
-    "uint64": "jnp.uint64", "bool": "jnp.bool_", "bool_": "jnp.bool_",
-    "complex64": "jnp.complex64", "complex128": "jnp.complex128",
+  "float16": "jnp.float16",
+  "half": "jnp.float16",
+  "bfloat16": "jnp.bfloat16",
+  "float32": "jnp.float32",
+  "float64": "jnp.float64",
+  "double": "jnp.float64",
+  "int8": "jnp.int8",
+  "int16": "jnp.int16",
+  "int32": "jnp.int32",
+  "int64": "jnp.int64",
+  "uint8": "jnp.uint8",
+  "uint16": "jnp.uint16",
+  "uint32": "jnp.uint32",
+  "uint64": "jnp.uint64",
+  "bool": "jnp.bool_",
+  "bool_": "jnp.bool_",
+  "complex64": "jnp.complex64",
+  "complex128": "jnp.complex128",
 }
-_INT_DTYPES = {"jnp.int8", "jnp.int16", "jnp.int32", "jnp.int64", "jnp.uint8",
-               "jnp.uint16", "jnp.uint32", "jnp.uint64"}
+_INT_DTYPES = {
+  "jnp.int8",
+  "jnp.int16",
+  "jnp.int32",
+  "jnp.int64",
+  "jnp.uint8",
+  "jnp.uint16",
+  "jnp.uint32",
+  "jnp.uint64",
+}
 
 
 def dtype_text(text: str) -> str:
@@ -139,8 +174,9 @@ class Args:
     if is_literal(text):
       return literal(text)
     raise Unsupported(
-          f"tf.{self.op.tf_name}(): {param}={text} must be a literal (True, 1, [0, 1], "
-          "'SAME') to be rewritten; its value decides the JAX call")
+      f"tf.{self.op.tf_name}(): {param}={text} must be a literal (True, 1, [0, 1], "
+      "'SAME') to be rewritten; its value decides the JAX call"
+    )
 
   def flag(self, param: str) -> bool:
     """A bool option that must be a literal (``transpose_b``); ``None`` counts as False."""
@@ -151,14 +187,17 @@ class Args:
     for p in params:
       if p in self._values and self._values[p].strip() != self.op.defaults[p]:
         raise Unsupported(
-            f"tf.{self.op.tf_name}(): {p}={self._values[p]} is not rewritten (only the "
-            f"default {p}={self.op.defaults[p]} is)")
+          f"tf.{self.op.tf_name}(): {p}={self._values[p]} is not rewritten (only the "
+          f"default {p}={self.op.defaults[p]} is)"
+        )
 
   def either(self, new: str, old: str) -> str | None:
     """The text of ``new`` or its deprecated alias ``old`` (TF refuses both), or None."""
     if self.given(new) and self.given(old):
-      raise Unsupported(f"tf.{self.op.tf_name}(): both {new}= and its deprecated alias "
-                        f"{old}= are given (TF raises ValueError)")
+      raise Unsupported(
+        f"tf.{self.op.tf_name}(): both {new}= and its deprecated alias "
+        f"{old}= are given (TF raises ValueError)"
+      )
     if self.given(new):
       return self[new]
     if self.given(old):
@@ -179,6 +218,7 @@ class Op:
     kind: ``math``, ``array``, ``nn``, ``image``, ``random`` or ``linalg``.
     aliases: further TF names for the same op (``"math.reduce_mean"``).
   """
+
   tf_name: str
   jax: str
   signature: tuple
@@ -202,25 +242,30 @@ class Op:
     who = f"tf.{self.tf_name}()"
     values: dict[str, str] = {}
     varargs: list[str] = []
-    positional = self.params[:self.n_positional]
+    positional = self.params[: self.n_positional]
     for i, text in enumerate(args):
       if text.lstrip().startswith("*"):
-        raise Unsupported(f"{who}: a starred argument ({text.strip()}) cannot be bound "
-                          "to TF's parameters in the source")
+        raise Unsupported(
+          f"{who}: a starred argument ({text.strip()}) cannot be bound "
+          "to TF's parameters in the source"
+        )
       if i < len(positional):
         values[positional[i]] = text
       elif self.varargs is not None:
         varargs.append(text)
       else:
-        raise Unsupported(f"{who} takes at most {len(positional)} positional arguments "
-                          f"({len(args)} given)")
+        raise Unsupported(
+          f"{who} takes at most {len(positional)} positional arguments ({len(args)} given)"
+        )
     for key, text in kwargs.items():
       if key.startswith("**") or key == "":
-        raise Unsupported(f"{who}: **{text.strip()} cannot be bound to TF's parameters "
-                          "in the source")
+        raise Unsupported(
+          f"{who}: **{text.strip()} cannot be bound to TF's parameters in the source"
+        )
       if key not in self.defaults:
-        raise Unsupported(f"{who} has no argument {key!r} (TF's parameters: "
-                          f"{', '.join(self.params)})")
+        raise Unsupported(
+          f"{who} has no argument {key!r} (TF's parameters: {', '.join(self.params)})"
+        )
       if key in values:
         raise Unsupported(f"{who} got multiple values for argument {key!r}")
       values[key] = text
@@ -234,12 +279,29 @@ class Op:
     return self.build(self.bind(args, kwargs))
 
 
-def op(tf_name: str, jax: str, signature: str, build: Callable[[Args], str], *,
-       note: str = "", kind: str = "math", aliases: Sequence[str] = ()) -> Op:
+def op(
+  tf_name: str,
+  jax: str,
+  signature: str,
+  build: Callable[[Args], str],
+  *,
+  note: str = "",
+  kind: str = "math",
+  aliases: Sequence[str] = (),
+) -> Op:
   """An ``Op`` from TF's signature written as a Python parameter list."""
   params, varargs, n_positional = _parse_signature(signature)
-  return Op(tf_name=tf_name, jax=jax, signature=params, build=build, note=note, kind=kind,
-            aliases=tuple(aliases), varargs=varargs, n_positional=n_positional)
+  return Op(
+    tf_name=tf_name,
+    jax=jax,
+    signature=params,
+    build=build,
+    note=note,
+    kind=kind,
+    aliases=tuple(aliases),
+    varargs=varargs,
+    n_positional=n_positional,
+  )
 
 
 def call(fn: str, *positional: str, **keywords: str | None) -> str:
@@ -249,10 +311,24 @@ def call(fn: str, *positional: str, **keywords: str | None) -> str:
   return f"{fn}({', '.join(parts)})"
 
 
-def elementwise(tf_name: str, jax_fn: str, *, signature: str = "x, name=None",
-                note: str = "", aliases: Sequence[str] = (), kind: str = "math") -> Op:
+def elementwise(
+  tf_name: str,
+  jax_fn: str,
+  *,
+  signature: str = "x, name=None",
+  note: str = "",
+  aliases: Sequence[str] = (),
+  kind: str = "math",
+) -> Op:
   """A unary or binary elementwise op whose jax function takes the same positional args."""
   params, _, _ = _parse_signature(signature)
   names = [p for p, _ in params if p != "name"]
-  return op(tf_name, jax_fn, signature, lambda a: call(jax_fn, *(a[n] for n in names)),
-            note=note, kind=kind, aliases=aliases)
+  return op(
+    tf_name,
+    jax_fn,
+    signature,
+    lambda a: call(jax_fn, *(a[n] for n in names)),
+    note=note,
+    kind=kind,
+    aliases=aliases,
+  )

@@ -5,6 +5,7 @@
 ``rewrite_call`` turns the source text of one call's arguments into the replacement
 expression's source text, which uses only ``jax``, ``jnp`` and ``vs``.
 """
+
 from __future__ import annotations
 
 from typing import Mapping, Sequence
@@ -20,20 +21,19 @@ from varscope_jax._src.upgrade.ops_nn import RANDOM
 from varscope_jax._src.upgrade.ops_assert import ASSERT
 from varscope_jax._src.upgrade.ops_special import SPECIAL
 
-__all__ = ["GENERAL_NOTES", "OPS", "Op", "Unsupported", "canonical_ops", "lookup",
-           "rewrite_call"]
+__all__ = ["GENERAL_NOTES", "OPS", "Op", "Unsupported", "canonical_ops", "lookup", "rewrite_call"]
 
 # What differs for every op of the table (the per-op differences are in ``Op.note``).
 GENERAL_NOTES = (
-    "Dtypes: TF refuses mixed dtypes (float32 + int32) and integer inputs to float-only "
-    "ops (tf.sqrt of an int32) when the graph is built; JAX promotes them. Code that "
-    "ran on TF never hits this.",
-    "64 bits: int64/float64 results (TF's argmax, tf.size, integer truediv) are 32-bit "
-    "unless jax_enable_x64 is set.",
-    "Errors that depend on values (an index out of range, an integer division by zero) "
-    "are TF's run-time errors; vs.ops raises TF's message where the values are concrete, "
-    "and under jit cannot raise.",
-    "name= is dropped: pure ops create no variables, so no name reaches a variable.",
+  "Dtypes: TF refuses mixed dtypes (float32 + int32) and integer inputs to float-only "
+  "ops (tf.sqrt of an int32) when the graph is built; JAX promotes them. Code that "
+  "ran on TF never hits this.",
+  "64 bits: int64/float64 results (TF's argmax, tf.size, integer truediv) are 32-bit "
+  "unless jax_enable_x64 is set.",
+  "Errors that depend on values (an index out of range, an integer division by zero) "
+  "are TF's run-time errors; vs.ops raises TF's message where the values are concrete, "
+  "and under jit cannot raise.",
+  "name= is dropped: pure ops create no variables, so no name reaches a variable.",
 )
 
 
@@ -47,8 +47,7 @@ def _index(ops: Sequence[Op]) -> dict[str, Op]:
   return table
 
 
-OPS: Mapping[str, Op] = _index(MATH + MORE_MATH + ARRAY + NN + MORE_NN + RANDOM + SPECIAL
-                              + ASSERT)
+OPS: Mapping[str, Op] = _index(MATH + MORE_MATH + ARRAY + NN + MORE_NN + RANDOM + SPECIAL + ASSERT)
 
 _PREFIXES = ("compat.v1.", "compat.v2.")
 
@@ -57,7 +56,7 @@ def lookup(tf_name: str) -> Op | None:
   """The ``Op`` for ``tf_name`` (``"nn.relu"``; a ``compat.v1.`` prefix is ignored)."""
   for prefix in _PREFIXES:
     if tf_name.startswith(prefix):
-      tf_name = tf_name[len(prefix):]
+      tf_name = tf_name[len(prefix) :]
   return OPS.get(tf_name)
 
 

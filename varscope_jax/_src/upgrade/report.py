@@ -3,21 +3,22 @@
 Like ``tf_upgrade_v2``'s report: one line per change, grouped by file, in line order,
 then the counts. ``Report.markdown()`` is what ``--report`` writes.
 """
+
 from __future__ import annotations
 
 import collections
 import dataclasses
 
 # Kinds of entry, in the order the counts list them.
-RENAMED = "renamed"        # tf.X -> vs.X (a name varscope_jax provides)
-OP = "op"                  # a TF op rewritten to jnp / jax.nn / jax.lax / vs.ops
-SHAPE = "shape"            # a static-shape idiom (get_shape().as_list(), tf.shape(x))
-HOST = "python"            # plain Python on the host (gfile -> open, executing_eagerly)
-IMPORT = "import"          # a TF import removed or replaced
-NULL_CONTEXT = "no-op"     # a context manager that means nothing in JAX (kept as a no-op)
+RENAMED = "renamed"  # tf.X -> vs.X (a name varscope_jax provides)
+OP = "op"  # a TF op rewritten to jnp / jax.nn / jax.lax / vs.ops
+SHAPE = "shape"  # a static-shape idiom (get_shape().as_list(), tf.shape(x))
+HOST = "python"  # plain Python on the host (gfile -> open, executing_eagerly)
+IMPORT = "import"  # a TF import removed or replaced
+NULL_CONTEXT = "no-op"  # a context manager that means nothing in JAX (kept as a no-op)
 MANUAL = "needs a person"  # left in place, marked with a comment line
-UNSUPPORTED = "unsupported call"   # an op the table has, in a form it cannot rewrite
-UNKNOWN = "unknown name"   # a TF name with no mapping: left in place, marked
+UNSUPPORTED = "unsupported call"  # an op the table has, in a form it cannot rewrite
+UNKNOWN = "unknown name"  # a TF name with no mapping: left in place, marked
 
 KINDS = (RENAMED, OP, SHAPE, HOST, IMPORT, NULL_CONTEXT, MANUAL, UNSUPPORTED, UNKNOWN)
 # Entries that leave TF1 code in place (a person finishes them).
@@ -29,6 +30,7 @@ REVIEW = (NULL_CONTEXT,)
 @dataclasses.dataclass(frozen=True)
 class Entry:
   """One change (or one construct left for a person) at ``path:line:column``."""
+
   path: str
   line: int
   column: int
@@ -53,6 +55,7 @@ class Report:
   >>> r.counts()[RENAMED], r.flagged()
   (1, [])
   """
+
   entries: list[Entry] = dataclasses.field(default_factory=list)
   files: list[str] = dataclasses.field(default_factory=list)
 
@@ -81,8 +84,10 @@ class Report:
     changed = sum(c[k] for k in KINDS if k not in FLAGGED)
     flagged = sum(c[k] for k in FLAGGED)
     review = sum(c[k] for k in REVIEW)
-    return (f"{len(self.files)} file(s): {changed} change(s), {flagged} construct(s) "
-            f"left for a person, {review} rewritten to review.")
+    return (
+      f"{len(self.files)} file(s): {changed} change(s), {flagged} construct(s) "
+      f"left for a person, {review} rewritten to review."
+    )
 
   def markdown(self) -> str:
     """The full report: each file's entries by line, then the flagged ones, then counts."""

@@ -15,14 +15,20 @@ change are replaced. Every reference through a TF import (``tf.X``, ``slim.X``,
 The static-shape idioms of TF tensors (``x.get_shape().as_list()``, ``.shape[i].value``,
 ``.shape.ndims``) are rewritten wherever they appear.
 """
+
 from __future__ import annotations
 
 import dataclasses
 from typing import Mapping
 
 import libcst as cst
-from libcst.metadata import (ExpressionContext, ExpressionContextProvider, MetadataWrapper,
-                             PositionProvider, ScopeProvider)
+from libcst.metadata import (
+  ExpressionContext,
+  ExpressionContextProvider,
+  MetadataWrapper,
+  PositionProvider,
+  ScopeProvider,
+)
 
 from varscope_jax._src.upgrade import host
 from varscope_jax._src.upgrade import manual
@@ -35,38 +41,64 @@ MARK = "varscope_jax.upgrade:"
 
 # The imports a rewritten module may need, by the name it uses.
 _IMPORT_LINES = {
-    "contextlib": "import contextlib",
-    "glob": "import glob",
-    "os": "import os",
-    "jax": "import jax",
-    "jnp": "import jax.numpy as jnp",
-    "vs": "import varscope_jax as vs",
+  "contextlib": "import contextlib",
+  "glob": "import glob",
+  "os": "import os",
+  "jax": "import jax",
+  "jnp": "import jax.numpy as jnp",
+  "vs": "import varscope_jax as vs",
 }
 _IMPORT_ORDER = ("contextlib", "glob", "os", "jax", "jnp", "vs")
 
 # TF names whose calls create variables (for control flow that must not create them).
-_CREATES_VARIABLES = ("get_variable", "get_local_variable", "Variable", "layers.",
-                      "contrib.", "nn.dynamic_rnn", "nn.static_rnn",
-                      "nn.bidirectional_dynamic_rnn", "make_template", "nn.rnn_cell.")
+_CREATES_VARIABLES = (
+  "get_variable",
+  "get_local_variable",
+  "Variable",
+  "layers.",
+  "contrib.",
+  "nn.dynamic_rnn",
+  "nn.static_rnn",
+  "nn.bidirectional_dynamic_rnn",
+  "make_template",
+  "nn.rnn_cell.",
+)
 
-_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float,
-          cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List,
-          cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.SetComp, cst.DictComp,
-          cst.GeneratorExp, cst.Ellipsis)
+_ATOMS = (
+  cst.Name,
+  cst.Attribute,
+  cst.Call,
+  cst.Subscript,
+  cst.Integer,
+  cst.Float,
+  cst.SimpleString,
+  cst.ConcatenatedString,
+  cst.FormattedString,
+  cst.List,
+  cst.Tuple,
+  cst.Dict,
+  cst.Set,
+  cst.ListComp,
+  cst.SetComp,
+  cst.DictComp,
+  cst.GeneratorExp,
+  cst.Ellipsis,
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Context:
   """What the rewriter knows besides the source: varscope_jax's names, the tree's modules."""
+
   vs_names: VsNames
-  module_name: str | None = None          # this file's dotted module name, if in a package
-  is_package: bool = False                # this file is a package's ``__init__.py``
-  local_modules: frozenset[str] = frozenset()   # modules of the tree being rewritten
+  module_name: str | None = None  # this file's dotted module name, if in a package
+  is_package: bool = False  # this file is a package's ``__init__.py``
+  local_modules: frozenset[str] = frozenset()  # modules of the tree being rewritten
 
 
 def _short(code: str, limit: int = 72) -> str:
   code = " ".join(code.split())
-  return code if len(code) <= limit else code[:limit - 3] + "..."
+  return code if len(code) <= limit else code[: limit - 3] + "..."
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -89,8 +121,12 @@ def _is_shape_expr(node: cst.BaseExpression) -> bool:
   """``x.shape`` or ``x.get_shape()`` (after rewriting: ``x.shape``)."""
   if isinstance(node, cst.Attribute) and node.attr.value == "shape":
     return True
-  return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-          and node.func.attr.value == "get_shape" and not node.args)
+  return (
+    isinstance(node, cst.Call)
+    and isinstance(node.func, cst.Attribute)
+    and node.func.attr.value == "get_shape"
+    and not node.args
+  )
 
 
 class _Imports(cst.CSTVisitor):
@@ -98,9 +134,9 @@ class _Imports(cst.CSTVisitor):
 
   def __init__(self, ctx: Context):
     self.ctx = ctx
-    self.aliases: dict[str, str] = {}      # local name -> TF name ("" is tf itself)
-    self.kept: dict[str, str] = {}         # local name -> the varscope_jax name it imports
-    self.present: set[str] = set()         # which of _IMPORT_LINES the file has already
+    self.aliases: dict[str, str] = {}  # local name -> TF name ("" is tf itself)
+    self.kept: dict[str, str] = {}  # local name -> the varscope_jax name it imports
+    self.present: set[str] = set()  # which of _IMPORT_LINES the file has already
 
   def _keep(self, local: str, ns: str, from_import: bool) -> None:
     """Keeps ``local`` when it names a varscope_jax module (``slim``) or, imported by
@@ -112,8 +148,11 @@ class _Imports(cst.CSTVisitor):
       return
     if names.is_module(resolved):
       self.kept[local] = resolved
-    elif from_import and ns not in op_table.OPS and (
-        "." not in resolved or names.is_module(resolved.rpartition(".")[0])):
+    elif (
+      from_import
+      and ns not in op_table.OPS
+      and ("." not in resolved or names.is_module(resolved.rpartition(".")[0]))
+    ):
       self.kept[local] = resolved
 
   def visit_Import(self, node: cst.Import) -> None:
@@ -127,7 +166,7 @@ class _Imports(cst.CSTVisitor):
         if alias.asname:
           self.aliases[local] = ns
           self._keep(local, ns, from_import=False)
-        else:   # ``import tensorflow``: references spell the whole path
+        else:  # ``import tensorflow``: references spell the whole path
           self.aliases[local] = tf_modules.namespace(local) or ""
       elif path in ("contextlib", "glob", "os", "jax") and not alias.asname:
         self.present.add(path)
@@ -146,7 +185,7 @@ class _Imports(cst.CSTVisitor):
       name = alias.name.value if isinstance(alias.name, cst.Name) else _dotted(alias.name)
       local = alias.asname.name.value if alias.asname else name
       if path in self.ctx.local_modules or f"{path}.{name}" in self.ctx.local_modules:
-        continue   # a module of the tree being rewritten
+        continue  # a module of the tree being rewritten
       ns = tf_modules.namespace(f"{path}.{name}")
       if ns is not None:
         self.aliases[local] = ns
@@ -177,9 +216,13 @@ _REMOVED = "__varscope_jax_upgrade_removed__"
 
 
 def _is_removed(stmt) -> bool:
-  return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-          and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.Name)
-          and stmt.body[0].value.value == _REMOVED)
+  return (
+    isinstance(stmt, cst.SimpleStatementLine)
+    and len(stmt.body) == 1
+    and isinstance(stmt.body[0], cst.Expr)
+    and isinstance(stmt.body[0].value, cst.Name)
+    and stmt.body[0].value.value == _REMOVED
+  )
 
 
 def _carry_comments(body):
@@ -198,8 +241,9 @@ def _carry_comments(body):
 
 
 def _creates_variables(tf_name: str) -> bool:
-  return any(tf_name == p or (p.endswith(".") and tf_name.startswith(p))
-             for p in _CREATES_VARIABLES)
+  return any(
+    tf_name == p or (p.endswith(".") and tf_name.startswith(p)) for p in _CREATES_VARIABLES
+  )
 
 
 class Rewriter(cst.CSTTransformer):
@@ -214,15 +258,15 @@ class Rewriter(cst.CSTTransformer):
     self.ctx = ctx
     self.aliases = imports.aliases
     self.kept = imports.kept
-    self.used_kept: set[str] = set()   # kept aliases the rewritten code still uses
+    self.used_kept: set[str] = set()  # kept aliases the rewritten code still uses
     self.present = imports.present
     self.needed: set[str] = set()
     self.report = rep.Report(files=[path])
-    self._refs: dict[cst.CSTNode, str] = {}       # original node -> its TF name
-    self._call_funcs: set[cst.CSTNode] = set()    # funcs of calls (resolved by the call)
-    self._keep: set[cst.CSTNode] = set()          # calls left in place for a person
-    self._skip_names: set[cst.CSTNode] = set()    # attribute/keyword names
-    self._notes: list[list[str]] = []             # comment lines of the open statements
+    self._refs: dict[cst.CSTNode, str] = {}  # original node -> its TF name
+    self._call_funcs: set[cst.CSTNode] = set()  # funcs of calls (resolved by the call)
+    self._keep: set[cst.CSTNode] = set()  # calls left in place for a person
+    self._skip_names: set[cst.CSTNode] = set()  # attribute/keyword names
+    self._notes: list[list[str]] = []  # comment lines of the open statements
     self.creators: set[str] = set()
 
   # ---- helpers
@@ -238,8 +282,9 @@ class Rewriter(cst.CSTTransformer):
 
   def _add(self, node, kind, old, new="", note=""):
     line, col = self._pos(node)
-    self.report.entries.append(rep.Entry(self.path, line, col, kind, _short(old), _short(new),
-                                         note))
+    self.report.entries.append(
+      rep.Entry(self.path, line, col, kind, _short(old), _short(new), note)
+    )
 
   def _mark(self, text: str) -> None:
     if self._notes and text not in self._notes[-1]:
@@ -280,8 +325,9 @@ class Rewriter(cst.CSTTransformer):
     assignments = scope[node.value]  # pyright: ignore[reportInvalidTypeArguments]
     if not assignments:
       return True
-    return all(isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom))
-               for a in assignments)  # pyright: ignore[reportGeneralTypeIssues]
+    return all(
+      isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom)) for a in assignments
+    )  # pyright: ignore[reportGeneralTypeIssues]
 
   # ---- statements: comment lines above the statement that holds a flagged construct
   def _push(self, node) -> None:
@@ -304,7 +350,7 @@ class Rewriter(cst.CSTTransformer):
 
   def leave_SimpleStatementLine(self, original_node, updated_node):
     out = self._pop(updated_node)
-    if not updated_node.body:   # only TF imports: its comment lines move to the next line
+    if not updated_node.body:  # only TF imports: its comment lines move to the next line
       if any(line.comment for line in updated_node.leading_lines):
         return updated_node.with_changes(body=[cst.Expr(cst.Name(_REMOVED))])
       return cst.RemoveFromParent()
@@ -348,7 +394,7 @@ class Rewriter(cst.CSTTransformer):
 
   def leave_IndentedBlock(self, original_node, updated_node):
     body = _carry_comments(updated_node.body)
-    if not body:   # its only statement was a TF import
+    if not body:  # its only statement was a TF import
       body = [cst.SimpleStatementLine([cst.Pass()])]
     return updated_node.with_changes(body=body)
 
@@ -363,17 +409,22 @@ class Rewriter(cst.CSTTransformer):
     kept = []
     for alias in updated_node.names:
       path = _dotted(alias.name) or ""
-      if path in self.ctx.local_modules:   # a module of the tree being rewritten
+      if path in self.ctx.local_modules:  # a module of the tree being rewritten
         asname = alias.asname.name.value if alias.asname else None
         if len(updated_node.names) > 1 or (asname is None and "." in path):
-          kept.append(alias)   # ``import a.b`` binds ``a``: left as it is
+          kept.append(alias)  # ``import a.b`` binds ``a``: left as it is
           continue
         new = self._relative_import(path, asname)
         if new is None:
           kept.append(alias)
           continue
-        self._add(original_node, rep.IMPORT, self.code(original_node), self.code(new),
-                  "a module of the tree being rewritten")
+        self._add(
+          original_node,
+          rep.IMPORT,
+          self.code(original_node),
+          self.code(new),
+          "a module of the tree being rewritten",
+        )
         return new
       if tf_modules.is_tf_module(path):
         local = alias.asname.name.value if alias.asname else None
@@ -397,22 +448,29 @@ class Rewriter(cst.CSTTransformer):
     path = _dotted(updated_node.module) or ""
     local = self._local_from(path, updated_node)
     if local is not None:
-      self._add(original_node, rep.IMPORT, self.code(original_node), self.code(local),
-                "a module of the tree being rewritten")
+      self._add(
+        original_node,
+        rep.IMPORT,
+        self.code(original_node),
+        self.code(local),
+        "a module of the tree being rewritten",
+      )
       return local
     if not tf_modules.is_tf_module(path):
       return updated_node
     pairs = []
     if not isinstance(updated_node.names, cst.ImportStar):
       for alias in updated_node.names:
-        name = (alias.asname.name.value if alias.asname else
-                (alias.name.value if isinstance(alias.name, cst.Name) else None))
+        name = (
+          alias.asname.name.value
+          if alias.asname
+          else (alias.name.value if isinstance(alias.name, cst.Name) else None)
+        )
         if name in self.kept:
           pairs.append((name, self.kept[name]))
     if pairs:
       new = self._vs_import(pairs)
-      self._add(original_node, rep.IMPORT, _short(self.code(original_node)),
-                _short(self.code(new)))
+      self._add(original_node, rep.IMPORT, _short(self.code(original_node)), _short(self.code(new)))
       return new
     self._add(original_node, rep.IMPORT, _short(self.code(original_node)), "(removed)")
     return cst.RemoveFromParent()
@@ -442,7 +500,7 @@ class Rewriter(cst.CSTTransformer):
 
   def _relative_import(self, target, asname):
     dots, module = self._relative(target)
-    if not module:   # the package itself
+    if not module:  # the package itself
       return None
     head, _, last = module.rpartition(".")
     text = f"from {'.' * dots}{head} import {last}"
@@ -457,13 +515,15 @@ class Rewriter(cst.CSTTransformer):
     names = [a.name.value for a in node.names if isinstance(a.name, cst.Name)]
     if path in self.ctx.local_modules:
       dots, module = self._relative(path)
-      return node.with_changes(relative=[cst.Dot()] * dots,
-                               module=cst.parse_expression(module) if module else None)
+      return node.with_changes(
+        relative=[cst.Dot()] * dots, module=cst.parse_expression(module) if module else None
+      )
     if names and all(f"{path}.{n}" in self.ctx.local_modules for n in names):
       dots, module = self._relative(path + "." + names[0])
       parent = module.rpartition(".")[0]
-      return node.with_changes(relative=[cst.Dot()] * dots,
-                               module=cst.parse_expression(parent) if parent else None)
+      return node.with_changes(
+        relative=[cst.Dot()] * dots, module=cst.parse_expression(parent) if parent else None
+      )
     return None
 
   # ---- names and attributes
@@ -506,8 +566,11 @@ class Rewriter(cst.CSTTransformer):
       self._add(original_node, rep.SHAPE, self.code(original_node), self.code(new))
       return new
     # ``x.shape[i].value`` / ``x.get_shape()[i].value``: the dimension itself
-    if (updated_node.attr.value == "value" and isinstance(updated_node.value, cst.Subscript)
-        and _is_shape_expr(updated_node.value.value)):
+    if (
+      updated_node.attr.value == "value"
+      and isinstance(updated_node.value, cst.Subscript)
+      and _is_shape_expr(updated_node.value.value)
+    ):
       new = updated_node.value
       self._add(original_node, rep.SHAPE, self.code(original_node), self.code(new))
       return new
@@ -533,13 +596,17 @@ class Rewriter(cst.CSTTransformer):
       new = f"vs.{vs_name}"
       self._add(original_node, rep.RENAMED, old, new)
       return _parse(self._use(new))
-    if name in op_table.OPS:   # a function passed as a value: ``activation=tf.tanh``
+    if name in op_table.OPS:  # a function passed as a value: ``activation=tf.tanh``
       text = self._op_reference(name)
       if text is not None:
         self._add(original_node, rep.OP, old, text)
         return _parse(self._use(text))
-      self._flag(original_node, rep.UNSUPPORTED, name,
-                 f"a reference to tf.{name}: call {op_table.OPS[name].jax} in a lambda")
+      self._flag(
+        original_node,
+        rep.UNSUPPORTED,
+        name,
+        f"a reference to tf.{name}: call {op_table.OPS[name].jax} in a lambda",
+      )
       return updated_node
     self._unknown(original_node, name)
     return updated_node
@@ -551,8 +618,9 @@ class Rewriter(cst.CSTTransformer):
     if advice is not None:
       self._flag(node, rep.MANUAL, name, advice.text)
     else:
-      self._flag(node, rep.UNKNOWN, name,
-                 "no varscope_jax or JAX equivalent known: rewrite by hand")
+      self._flag(
+        node, rep.UNKNOWN, name, "no varscope_jax or JAX equivalent known: rewrite by hand"
+      )
 
   def _spelled_by_kept_alias(self, node, vs_name: str) -> bool:
     """Whether ``node`` (``slim.conv2d``) already spells ``vs_name`` through a kept alias."""
@@ -635,8 +703,9 @@ class Rewriter(cst.CSTTransformer):
       return self._method_idiom(original_node, updated_node)
     old = self.code(original_node)
     args = [self.code(a.value) for a in updated_node.args if a.keyword is None and not a.star]
-    kwargs = {a.keyword.value: self.code(a.value) for a in updated_node.args
-              if a.keyword is not None}
+    kwargs = {
+      a.keyword.value: self.code(a.value) for a in updated_node.args if a.keyword is not None
+    }
     if name in manual.NULL_CONTEXTS:
       new = "contextlib.nullcontext()"
       advice = manual.ADVICE[name].text
@@ -645,9 +714,11 @@ class Rewriter(cst.CSTTransformer):
       return _parse(self._use(new))
     if name == "shape" and len(updated_node.args) >= 1 and args:
       value = updated_node.args[0].value
-      new_node = (cst.Attribute(value=value, attr=cst.Name("shape"))
-                  if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript, cst.Call))
-                  else _parse(self._use(f"jnp.shape({args[0]})")))
+      new_node = (
+        cst.Attribute(value=value, attr=cst.Name("shape"))
+        if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript, cst.Call))
+        else _parse(self._use(f"jnp.shape({args[0]})"))
+      )
       self._add(original_node, rep.SHAPE, old, self.code(new_node), "static under jit")
       return new_node
     if name in host.CALLS:
@@ -657,8 +728,12 @@ class Rewriter(cst.CSTTransformer):
       self._add(original_node, rep.HOST, old, text, call.note)
       return _parse(self._use(text))
     if name in op_table.OPS and any(a.star for a in updated_node.args):
-      self._flag(original_node, rep.UNSUPPORTED, name,
-                 "*args/**kwargs: the upgrader needs the arguments spelled out")
+      self._flag(
+        original_node,
+        rep.UNSUPPORTED,
+        name,
+        "*args/**kwargs: the upgrader needs the arguments spelled out",
+      )
       return updated_node
     try:
       text = op_table.rewrite_call(name, args, kwargs)
@@ -732,13 +807,20 @@ class Rewriter(cst.CSTTransformer):
     out = []
     for stmt in body:
       small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and stmt.body else None
-      if (isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None
-          and (_dotted(small.module) or "").startswith("varscope_jax")
-          and not isinstance(small.names, cst.ImportStar)):
-        names = [a for a in small.names
-                 if (a.asname.name.value if a.asname else a.name.value) in self.used_kept
-                 or (a.asname.name.value if a.asname else a.name.value) not in self.kept]
-        if not names:   # its comment lines go onto the next statement
+      if (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and small.module is not None
+        and (_dotted(small.module) or "").startswith("varscope_jax")
+        and not isinstance(small.names, cst.ImportStar)
+      ):
+        names = [
+          a
+          for a in small.names
+          if (a.asname.name.value if a.asname else a.name.value) in self.used_kept
+          or (a.asname.name.value if a.asname else a.name.value) not in self.kept
+        ]
+        if not names:  # its comment lines go onto the next statement
           if any(line.comment for line in stmt.leading_lines):
             out.append(stmt.with_changes(body=[cst.Expr(cst.Name(_REMOVED))]))
           continue
@@ -757,10 +839,14 @@ class Rewriter(cst.CSTTransformer):
     lines = [cst.parse_statement(_IMPORT_LINES[n] + "\n") for n in missing]
     body = list(updated_node.body)
     at = self._import_position(body)
-    for i, stmt in enumerate(body[:at]):   # before the imports from varscope_jax modules
+    for i, stmt in enumerate(body[:at]):  # before the imports from varscope_jax modules
       small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and stmt.body else None
-      if (isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative
-          and (_dotted(small.module) or "").startswith("varscope_jax")):
+      if (
+        isinstance(small, cst.ImportFrom)
+        and small.module is not None
+        and not small.relative
+        and (_dotted(small.module) or "").startswith("varscope_jax")
+      ):
         at = i
         break
     return updated_node.with_changes(body=body[:at] + lines + body[at:])
@@ -808,4 +894,3 @@ def _resolve_static(node, aliases: Mapping[str, str]) -> str | None:
     return None
   base = aliases[head]
   return tf_modules.canonical(".".join(p for p in (base, rest) if p))
-

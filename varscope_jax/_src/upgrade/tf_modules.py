@@ -7,67 +7,68 @@ TF name relative to ``tf`` (``""`` is ``tf`` itself): ``slim.conv2d`` is
 ``nn.relu``. TF's own internal modules (``tensorflow.python.ops.array_ops``), which
 tf-slim imports, are read as the public namespace that re-exports them.
 """
+
 from __future__ import annotations
 
 # Import path -> TF namespace (relative to ``tf``). Longest matching prefix wins.
 MODULES: dict[str, str] = {
-    "tensorflow": "",
-    "tensorflow.compat.v1": "",
-    "tensorflow.compat.v2": "",
-    "tensorflow.compat": "compat",
-    "tensorflow.contrib": "contrib",
-    "tensorflow.contrib.slim": "contrib.slim",
-    "tensorflow.contrib.layers": "contrib.layers",
-    "tensorflow.contrib.framework": "contrib.framework",
-    "tensorflow.contrib.rnn": "contrib.rnn",
-    "tf_slim": "contrib.slim",
-    "tf_slim.layers": "contrib.layers",
-    "tf_slim.layers.layers": "contrib.layers",
-    "tf_slim.layers.initializers": "contrib.layers.initializers",
-    "tf_slim.layers.regularizers": "contrib.layers.regularizers",
-    "tf_slim.layers.normalization": "contrib.layers",
-    "tf_slim.layers.utils": "contrib.layers.utils",
-    "tf_slim.ops": "contrib.framework",
-    "tf_slim.ops.arg_scope": "contrib.framework",
-    "tf_slim.ops.variables": "contrib.framework",
-    "tf_slim.nets": "contrib.slim.nets",
-    "tensorflow.python": "",
-    "tensorflow.python.ops": "",
-    "tensorflow.python.ops.array_ops": "",
-    "tensorflow.python.ops.math_ops": "",
-    "tensorflow.python.ops.init_ops": "",
-    "tensorflow.python.ops.variable_scope": "",
-    "tensorflow.python.ops.variables": "",
-    "tensorflow.python.ops.random_ops": "random",
-    "tensorflow.python.ops.state_ops": "",
-    "tensorflow.python.ops.control_flow_ops": "",
-    "tensorflow.python.ops.check_ops": "debugging",
-    "tensorflow.python.ops.clip_ops": "",
-    "tensorflow.python.ops.nn": "nn",
-    "tensorflow.python.ops.nn_ops": "nn",
-    "tensorflow.python.ops.nn_impl": "nn",
-    "tensorflow.python.ops.rnn": "nn",
-    "tensorflow.python.ops.rnn_cell": "nn.rnn_cell",
-    "tensorflow.python.ops.rnn_cell_impl": "nn.rnn_cell",
-    "tensorflow.python.ops.image_ops": "image",
-    "tensorflow.python.ops.standard_ops": "",
-    "tensorflow.python.framework": "",
-    "tensorflow.python.framework.ops": "",
-    "tensorflow.python.framework.dtypes": "",
-    "tensorflow.python.framework.constant_op": "",
-    "tensorflow.python.framework.tensor_shape": "",
-    "tensorflow.python.layers": "layers",
-    "tensorflow.python.layers.core": "layers",
-    "tensorflow.python.layers.convolutional": "layers",
-    "tensorflow.python.layers.pooling": "layers",
-    "tensorflow.python.layers.normalization": "layers",
-    "tensorflow.python.training": "train",
-    "tensorflow.python.platform": "",
-    "tensorflow.python.platform.gfile": "gfile",
-    "tensorflow.python.platform.tf_logging": "logging",
-    "tensorflow.python.summary": "summary",
-    "tensorflow.python.summary.summary": "summary",
-    "tensorflow.python.util.all_util": "util.all_util",
+  "tensorflow": "",
+  "tensorflow.compat.v1": "",
+  "tensorflow.compat.v2": "",
+  "tensorflow.compat": "compat",
+  "tensorflow.contrib": "contrib",
+  "tensorflow.contrib.slim": "contrib.slim",
+  "tensorflow.contrib.layers": "contrib.layers",
+  "tensorflow.contrib.framework": "contrib.framework",
+  "tensorflow.contrib.rnn": "contrib.rnn",
+  "tf_slim": "contrib.slim",
+  "tf_slim.layers": "contrib.layers",
+  "tf_slim.layers.layers": "contrib.layers",
+  "tf_slim.layers.initializers": "contrib.layers.initializers",
+  "tf_slim.layers.regularizers": "contrib.layers.regularizers",
+  "tf_slim.layers.normalization": "contrib.layers",
+  "tf_slim.layers.utils": "contrib.layers.utils",
+  "tf_slim.ops": "contrib.framework",
+  "tf_slim.ops.arg_scope": "contrib.framework",
+  "tf_slim.ops.variables": "contrib.framework",
+  "tf_slim.nets": "contrib.slim.nets",
+  "tensorflow.python": "",
+  "tensorflow.python.ops": "",
+  "tensorflow.python.ops.array_ops": "",
+  "tensorflow.python.ops.math_ops": "",
+  "tensorflow.python.ops.init_ops": "",
+  "tensorflow.python.ops.variable_scope": "",
+  "tensorflow.python.ops.variables": "",
+  "tensorflow.python.ops.random_ops": "random",
+  "tensorflow.python.ops.state_ops": "",
+  "tensorflow.python.ops.control_flow_ops": "",
+  "tensorflow.python.ops.check_ops": "debugging",
+  "tensorflow.python.ops.clip_ops": "",
+  "tensorflow.python.ops.nn": "nn",
+  "tensorflow.python.ops.nn_ops": "nn",
+  "tensorflow.python.ops.nn_impl": "nn",
+  "tensorflow.python.ops.rnn": "nn",
+  "tensorflow.python.ops.rnn_cell": "nn.rnn_cell",
+  "tensorflow.python.ops.rnn_cell_impl": "nn.rnn_cell",
+  "tensorflow.python.ops.image_ops": "image",
+  "tensorflow.python.ops.standard_ops": "",
+  "tensorflow.python.framework": "",
+  "tensorflow.python.framework.ops": "",
+  "tensorflow.python.framework.dtypes": "",
+  "tensorflow.python.framework.constant_op": "",
+  "tensorflow.python.framework.tensor_shape": "",
+  "tensorflow.python.layers": "layers",
+  "tensorflow.python.layers.core": "layers",
+  "tensorflow.python.layers.convolutional": "layers",
+  "tensorflow.python.layers.pooling": "layers",
+  "tensorflow.python.layers.normalization": "layers",
+  "tensorflow.python.training": "train",
+  "tensorflow.python.platform": "",
+  "tensorflow.python.platform.gfile": "gfile",
+  "tensorflow.python.platform.tf_logging": "logging",
+  "tensorflow.python.summary": "summary",
+  "tensorflow.python.summary.summary": "summary",
+  "tensorflow.python.util.all_util": "util.all_util",
 }
 
 # Prefixes a TF name can carry that mean nothing for the mapping.
@@ -82,11 +83,19 @@ def is_tf_module(path: str) -> bool:
 
 # Packages of TF's internal modules: ``tensorflow.python.ops.gen_nn_ops`` (a module
 # not listed above) is read as its package's namespace.
-INTERNAL_PACKAGES = frozenset({
-    "tensorflow.python", "tensorflow.python.ops", "tensorflow.python.framework",
-    "tensorflow.python.training", "tensorflow.python.layers", "tensorflow.python.platform",
-    "tensorflow.python.summary", "tensorflow.python.util", "tensorflow.python.keras",
-})
+INTERNAL_PACKAGES = frozenset(
+  {
+    "tensorflow.python",
+    "tensorflow.python.ops",
+    "tensorflow.python.framework",
+    "tensorflow.python.training",
+    "tensorflow.python.layers",
+    "tensorflow.python.platform",
+    "tensorflow.python.summary",
+    "tensorflow.python.util",
+    "tensorflow.python.keras",
+  }
+)
 
 
 def namespace(path: str) -> str | None:
@@ -105,7 +114,7 @@ def namespace(path: str) -> str | None:
     if head in MODULES:
       rest = parts[cut:]
       if head in INTERNAL_PACKAGES and rest:
-        rest = rest[1:]   # an internal module of the package: its names are the package's
+        rest = rest[1:]  # an internal module of the package: its names are the package's
       return ".".join(([MODULES[head]] if MODULES[head] else []) + rest)
   return None
 
@@ -114,7 +123,7 @@ def canonical(name: str) -> str:
   """A TF name without ``compat.v1.`` (``tf.compat.v1.layers.dense`` is ``layers.dense``)."""
   for prefix in REDUNDANT_PREFIXES:
     while name.startswith(prefix):
-      name = name[len(prefix):]
+      name = name[len(prefix) :]
   if name in ("compat.v1", "compat.v2"):
     return ""
   return name

@@ -6,6 +6,7 @@ answers (``layers.dense``, ``contrib.layers.layer_norm``, ``nn.rnn_cell.LSTMCell
 There is no hand-written list of renames: a name varscope_jax gains is renamed by the
 upgrader from then on.
 """
+
 from __future__ import annotations
 
 import types
@@ -20,15 +21,15 @@ OWN_NAMES = frozenset({"split", "select", "summary", "lookup", "ops", "upgrade"}
 # TF namespaces that re-export one another: ``tf.contrib.slim.conv2d`` is
 # ``tf.contrib.layers.conv2d``, ``slim.arg_scope`` is ``tf.contrib.framework.arg_scope``.
 EQUIVALENT = {
-    "contrib.slim": ("contrib.slim", "contrib.layers", "contrib.framework"),
-    "contrib.slim.layers": ("contrib.slim", "contrib.layers"),
-    "contrib.layers": ("contrib.layers", "contrib.slim"),
-    "contrib.layers.initializers": ("contrib.layers.initializers", "contrib.layers"),
-    "contrib.layers.regularizers": ("contrib.layers.regularizers", "contrib.layers"),
-    "contrib.framework": ("contrib.framework", "contrib.slim"),
-    "contrib.rnn": ("contrib.rnn", "nn.rnn_cell", "nn"),
-    "nn.rnn_cell": ("nn.rnn_cell",),
-    "keras.initializers": ("initializers",),
+  "contrib.slim": ("contrib.slim", "contrib.layers", "contrib.framework"),
+  "contrib.slim.layers": ("contrib.slim", "contrib.layers"),
+  "contrib.layers": ("contrib.layers", "contrib.slim"),
+  "contrib.layers.initializers": ("contrib.layers.initializers", "contrib.layers"),
+  "contrib.layers.regularizers": ("contrib.layers.regularizers", "contrib.layers"),
+  "contrib.framework": ("contrib.framework", "contrib.slim"),
+  "contrib.rnn": ("contrib.rnn", "nn.rnn_cell", "nn"),
+  "nn.rnn_cell": ("nn.rnn_cell",),
+  "keras.initializers": ("initializers",),
 }
 
 
@@ -53,7 +54,7 @@ def public_names(root: types.ModuleType) -> dict[str, object]:
 
   def walk(module, dotted):
     names = _public(module)
-    if not dotted:   # the root's lazy names are public too, though star-import skips them
+    if not dotted:  # the root's lazy names are public too, though star-import skips them
       names = sorted(set(names) | {n for n in dir(module) if not n.startswith("_")})
     for name in names:
       if not dotted and name in OWN_NAMES:

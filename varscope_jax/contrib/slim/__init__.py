@@ -15,6 +15,7 @@ the same object as in ``vs.contrib.layers`` / ``vs.contrib.framework``.
 >>> list(vs.transform(net).specs(jnp.ones((1, 8, 8, 3)), True))[:3]
 ['conv1/conv1_1/weights', 'conv1/conv1_1/BatchNorm/beta', 'conv1/conv1_1/BatchNorm/moving_mean']
 """
+
 from varscope_jax.contrib import framework as _framework
 from varscope_jax.contrib import layers as _layers
 from varscope_jax.contrib.framework import *  # noqa: F401,F403

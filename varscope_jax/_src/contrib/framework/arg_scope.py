@@ -13,6 +13,7 @@ leaves it changed. The rules are tf-slim's:
   decorated and undecorated function share one key, and every name bound to one layer
   (``conv2d is convolution2d``) shares it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,8 @@ import threading
 
 from varscope_jax._src.base import tf_errors
 
-_DECORATED_OPS: dict = {}   # op key -> the names arg_scope may set (tf-slim's _kwarg_names)
-_ACCEPTED: dict = {}        # op key -> every keyword the function accepts (None: **kwargs)
+_DECORATED_OPS: dict = {}  # op key -> the names arg_scope may set (tf-slim's _kwarg_names)
+_ACCEPTED: dict = {}  # op key -> every keyword the function accepts (None: **kwargs)
 
 
 class _ArgStack(threading.local):
@@ -66,7 +67,7 @@ def _kwarg_names(func):
   if code is None:
     return ()
   n = len(func.__defaults__) if func.__defaults__ else 0
-  return code.co_varnames[code.co_argcount - n:code.co_argcount] if n else ()
+  return code.co_varnames[code.co_argcount - n : code.co_argcount] if n else ()
 
 
 def _accepted_names(func):
@@ -76,9 +77,11 @@ def _accepted_names(func):
     return None
   if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
     return None
-  return frozenset(p.name for p in params
-                   if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                 inspect.Parameter.KEYWORD_ONLY))
+  return frozenset(
+    p.name
+    for p in params
+    if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+  )
 
 
 @contextlib.contextmanager
@@ -125,8 +128,9 @@ def arg_scope(list_ops_or_scope, **kwargs):
     for op in list_ops_or_scope:
       if not has_arg_scope(op):
         raise ValueError(
-            tf_errors.NOT_ARG_SCOPED % (_name_op(op),) + "\n(arg_scope lists only functions "
-            "decorated with vs.contrib.framework.add_arg_scope; the slim layers are)")
+          tf_errors.NOT_ARG_SCOPED % (_name_op(op),) + "\n(arg_scope lists only functions "
+          "decorated with vs.contrib.framework.add_arg_scope; the slim layers are)"
+        )
       key = arg_scope_func_key(op)
       if key in current_scope:
         merged = current_scope[key].copy()
@@ -173,9 +177,11 @@ def add_arg_scope(func):
         for name in scoped:
           if name not in accepted:
             raise TypeError(
-                tf_errors.UNEXPECTED_KEYWORD % (func.__name__, name)
-                + "\n(it comes from an arg_scope on %s: %s does not take %r; remove it from "
-                "that arg_scope)" % (func.__name__, func.__name__, name))
+              tf_errors.UNEXPECTED_KEYWORD
+              % (func.__name__, name)
+              + "\n(it comes from an arg_scope on %s: %s does not take %r; remove it from "
+              "that arg_scope)" % (func.__name__, func.__name__, name)
+            )
       current_args = scoped.copy()
       current_args.update(kwargs)
       kwargs = current_args
@@ -205,6 +211,5 @@ def arg_scoped_arguments(func):
   ('stride', 'padding', 'data_format', 'outputs_collections', 'scope')
   """
   if not has_arg_scope(func):
-    raise ValueError("arg_scoped_arguments: " + tf_errors.NOT_ARG_SCOPED % (_name_op(func),)
-                     + ".")
+    raise ValueError("arg_scoped_arguments: " + tf_errors.NOT_ARG_SCOPED % (_name_op(func),) + ".")
   return _DECORATED_OPS[arg_scope_func_key(func)]

@@ -5,6 +5,7 @@
 values (``vs.Variable`` in an eager graph, arrays inside ``transform``), in creation
 order; ``get_variable_full_name(v)`` gives a value's TF name (``Conv/weights``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,10 +31,22 @@ def _check_collections(collections, where):
 
 
 @add_arg_scope
-def variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-             trainable=True, collections=None, caching_device=None, device=None,
-             partitioner=None, custom_getter=None, use_resource=None,
-             synchronization=_AUTO, aggregation=_NONE):
+def variable(
+  name,
+  shape=None,
+  dtype=None,
+  initializer=None,
+  regularizer=None,
+  trainable=True,
+  collections=None,
+  caching_device=None,
+  device=None,
+  partitioner=None,
+  custom_getter=None,
+  use_resource=None,
+  synchronization=_AUTO,
+  aggregation=_NONE,
+):
   """tf-slim's ``variable``: ``get_variable`` in ``collections`` (default GLOBAL_VARIABLES).
 
   ``custom_getter`` is called as TF's getter chain would, with the current scope's
@@ -48,24 +61,44 @@ def variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
   """
   del device
   _check_collections(collections, "variable %r" % (name,))
-  collections = list(collections if collections is not None else
-                     [GraphKeys.GLOBAL_VARIABLES])
+  collections = list(collections if collections is not None else [GraphKeys.GLOBAL_VARIABLES])
   collections = list(dict.fromkeys(collections))
   getter = store_lib.get_variable
   if custom_getter is not None:
     getter = functools.partial(custom_getter, reuse=vs_lib.get_variable_scope().reuse)
-  return getter(name, shape=shape, dtype=dtype, initializer=initializer,
-                regularizer=regularizer, trainable=trainable, collections=collections,
-                caching_device=caching_device, partitioner=partitioner,
-                use_resource=use_resource, synchronization=synchronization,
-                aggregation=aggregation)
+  return getter(
+    name,
+    shape=shape,
+    dtype=dtype,
+    initializer=initializer,
+    regularizer=regularizer,
+    trainable=trainable,
+    collections=collections,
+    caching_device=caching_device,
+    partitioner=partitioner,
+    use_resource=use_resource,
+    synchronization=synchronization,
+    aggregation=aggregation,
+  )
 
 
 @add_arg_scope
-def model_variable(name, shape=None, dtype=dtypes_lib.float32, initializer=None,
-                   regularizer=None, trainable=True, collections=None, caching_device=None,
-                   device=None, partitioner=None, custom_getter=None, use_resource=None,
-                   synchronization=_AUTO, aggregation=_NONE):
+def model_variable(
+  name,
+  shape=None,
+  dtype=dtypes_lib.float32,
+  initializer=None,
+  regularizer=None,
+  trainable=True,
+  collections=None,
+  caching_device=None,
+  device=None,
+  partitioner=None,
+  custom_getter=None,
+  use_resource=None,
+  synchronization=_AUTO,
+  aggregation=_NONE,
+):
   """tf-slim's ``model_variable``: a ``variable`` also in ``GraphKeys.MODEL_VARIABLES``.
 
   >>> import varscope_jax as vs
@@ -79,11 +112,22 @@ def model_variable(name, shape=None, dtype=dtypes_lib.float32, initializer=None,
   _check_collections(collections, "model_variable %r" % (name,))
   collections = list(collections or [])
   collections += [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
-  return variable(name, shape=shape, dtype=dtype, initializer=initializer,
-                  regularizer=regularizer, trainable=trainable, collections=collections,
-                  caching_device=caching_device, device=device, partitioner=partitioner,
-                  custom_getter=custom_getter, use_resource=use_resource,
-                  synchronization=synchronization, aggregation=aggregation)
+  return variable(
+    name,
+    shape=shape,
+    dtype=dtype,
+    initializer=initializer,
+    regularizer=regularizer,
+    trainable=trainable,
+    collections=collections,
+    caching_device=caching_device,
+    device=device,
+    partitioner=partitioner,
+    custom_getter=custom_getter,
+    use_resource=use_resource,
+    synchronization=synchronization,
+    aggregation=aggregation,
+  )
 
 
 def _contains(items, value):
@@ -121,9 +165,11 @@ def get_variables(scope=None, suffix=None, collection=GraphKeys.GLOBAL_VARIABLES
   if scope is not None and isinstance(scope, vs_lib.VariableScope):
     scope = scope.name
   if scope is not None and not isinstance(scope, str):
-    raise TypeError("get_variables: scope must be a string (a regular expression matched "
-                    "at the start of each name, e.g. 'resnet_v2/'), a VariableScope or "
-                    "None, got %r." % (scope,))
+    raise TypeError(
+      "get_variables: scope must be a string (a regular expression matched "
+      "at the start of each name, e.g. 'resnet_v2/'), a VariableScope or "
+      "None, got %r." % (scope,)
+    )
   if suffix is not None:
     if not isinstance(suffix, str):
       raise TypeError("get_variables: suffix must be a string, got %r." % (suffix,))
@@ -251,8 +297,7 @@ def get_variables_by_name(given_name, scope=None):
   ['a/weights:0']
   """
   if not isinstance(given_name, str):
-    raise TypeError("get_variables_by_name: given_name must be a string, got %r."
-                    % (given_name,))
+    raise TypeError("get_variables_by_name: given_name must be a string, got %r." % (given_name,))
   suffix = "/" + given_name + ":|^" + given_name + ":"
   return get_variables(scope=scope, suffix=suffix)
 
@@ -293,9 +338,10 @@ def get_variable_full_name(var):
   rec = graph_lib.get_default_graph().record_of(var)
   if rec is None:
     raise ValueError(
-        "get_variable_full_name: %s is not a variable of the current graph (a jax.Array "
-        "has no name: pass a value returned by get_variable / get_variables in this trace)."
-        % (type(var).__name__,))
+      "get_variable_full_name: %s is not a variable of the current graph (a jax.Array "
+      "has no name: pass a value returned by get_variable / get_variables in this trace)."
+      % (type(var).__name__,)
+    )
   return rec.op_name
 
 
@@ -309,9 +355,14 @@ def local_variable(initial_value, validate_shape=True, name=None, use_resource=N
   >>> [u.name for u in framework.get_local_variables()], framework.get_variables()
   (['counts:0'], [])
   """
-  return var_lib.Variable(initial_value, trainable=False,
-                          collections=[GraphKeys.LOCAL_VARIABLES],
-                          validate_shape=validate_shape, use_resource=use_resource, name=name)
+  return var_lib.Variable(
+    initial_value,
+    trainable=False,
+    collections=[GraphKeys.LOCAL_VARIABLES],
+    validate_shape=validate_shape,
+    use_resource=use_resource,
+    name=name,
+  )
 
 
 def global_variable(initial_value, validate_shape=True, name=None, use_resource=None):
@@ -324,13 +375,17 @@ def global_variable(initial_value, validate_shape=True, name=None, use_resource=
   >>> [u.name for u in framework.get_variables()], framework.get_trainable_variables()
   (['step:0'], [])
   """
-  return var_lib.Variable(initial_value, trainable=False,
-                          collections=[GraphKeys.GLOBAL_VARIABLES],
-                          validate_shape=validate_shape, use_resource=use_resource, name=name)
+  return var_lib.Variable(
+    initial_value,
+    trainable=False,
+    collections=[GraphKeys.GLOBAL_VARIABLES],
+    validate_shape=validate_shape,
+    use_resource=use_resource,
+    name=name,
+  )
 
 
-def filter_variables(var_list, include_patterns=None, exclude_patterns=None,
-                     reg_search=True):
+def filter_variables(var_list, include_patterns=None, exclude_patterns=None, reg_search=True):
   """The variables of ``var_list`` whose TF names (``a/w:0``) match an include pattern
   and no exclude pattern (``re.search``, or ``re.match`` with ``reg_search=False``).
 
@@ -341,23 +396,31 @@ def filter_variables(var_list, include_patterns=None, exclude_patterns=None,
   >>> [v.name for v in framework.filter_variables(vs_, ["weights"], ["fc"])]
   ['conv/weights:0']
   """
-  for what, patterns in (("include_patterns", include_patterns),
-                         ("exclude_patterns", exclude_patterns)):
+  for what, patterns in (
+    ("include_patterns", include_patterns),
+    ("exclude_patterns", exclude_patterns),
+  ):
     if isinstance(patterns, str):
-      raise TypeError("filter_variables: %s must be a list of regular expressions, got the "
-                      "string %r (pass [%r])." % (what, patterns, patterns))
+      raise TypeError(
+        "filter_variables: %s must be a list of regular expressions, got the "
+        "string %r (pass [%r])." % (what, patterns, patterns)
+      )
   find = re.search if reg_search else re.match
   graph = graph_lib.get_default_graph()
 
   def name(var):
     n = _tf_tensor_name(graph, var)
     if n is None:
-      raise ValueError("filter_variables: %s is not a variable of the current graph."
-                       % (type(var).__name__,))
+      raise ValueError(
+        "filter_variables: %s is not a variable of the current graph." % (type(var).__name__,)
+      )
     return n
 
-  included = list(var_list) if include_patterns is None else [
-      v for v in var_list if any(find(p, name(v)) for p in include_patterns)]
+  included = (
+    list(var_list)
+    if include_patterns is None
+    else [v for v in var_list if any(find(p, name(v)) for p in include_patterns)]
+  )
   if exclude_patterns is None:
     return included
   return [v for v in included if not any(find(p, name(v)) for p in exclude_patterns)]

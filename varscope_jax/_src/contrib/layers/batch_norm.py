@@ -17,6 +17,7 @@ statistics): listed in ``updates_collections`` (default ``UPDATE_OPS``), or, wit
 is a Python bool or a scalar bool array (traced inside jit): TF's ``smart_cond``.
 ``zero_debias_moving_mean`` adds TF's ``biased`` and ``local_step`` variables.
 """
+
 from __future__ import annotations
 
 import jax
@@ -52,15 +53,21 @@ def _training(is_training, where):
   if value is not None:
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
       return bool(value)
-    if isinstance(value, (np.ndarray, np.generic)) and np.shape(value) == () and (
-        np.asarray(value).dtype == np.bool_):
+    if (
+      isinstance(value, (np.ndarray, np.generic))
+      and np.shape(value) == ()
+      and (np.asarray(value).dtype == np.bool_)
+    ):
       return bool(value)
-    raise TypeError("%s: is_training must be a bool or a scalar bool array, got %r."
-                    % (where, is_training))
+    raise TypeError(
+      "%s: is_training must be a bool or a scalar bool array, got %r." % (where, is_training)
+    )
   arr = jnp.asarray(is_training)
   if arr.shape != () or arr.dtype != jnp.bool_:
-    raise TypeError("%s: is_training must be a bool or a scalar bool array, got an array "
-                    "of shape %s and dtype %s." % (where, arr.shape, arr.dtype))
+    raise TypeError(
+      "%s: is_training must be a bool or a scalar bool array, got an array "
+      "of shape %s and dtype %s." % (where, arr.shape, arr.dtype)
+    )
   return arr
 
 
@@ -85,10 +92,12 @@ def _zero_debias_variables(variable, value):
         idx += 1
       return name + "_%d" % idx
 
-    biased = store_lib.get_variable(unique("biased"), shape=old.shape, dtype=old.dtype,
-                                    initializer=ZEROS, trainable=False)
-    local_step = store_lib.get_variable(unique("local_step"), shape=[], dtype=old.dtype,
-                                        initializer=ZEROS, trainable=False)
+    biased = store_lib.get_variable(
+      unique("biased"), shape=old.shape, dtype=old.dtype, initializer=ZEROS, trainable=False
+    )
+    local_step = store_lib.get_variable(
+      unique("local_step"), shape=[], dtype=old.dtype, initializer=ZEROS, trainable=False
+    )
   return biased, local_step
 
 
@@ -99,10 +108,12 @@ def _assign_moving_average(moving, value, decay, zero_debias, training):
   one batch norm (under ``reuse=True``) compose, as TF's update ops run in order. A
   traced ``training`` keeps the old value where it is False.
   """
+
   def assign(variable, update):
     def new_value(old):
       new = update(old)
       return new if training is True else jnp.where(training, new, old)
+
     return state_lib.update_variable(variable, new_value, "assign")
 
   def average(old):
@@ -113,18 +124,22 @@ def _assign_moving_average(moving, value, decay, zero_debias, training):
   biased, local_step = _zero_debias_variables(moving, value)
   new_biased = assign(biased, average)
   new_step = assign(local_step, lambda old: old + jnp.asarray(1, old.dtype))
-  return assign(moving, lambda old: new_biased / (
-      1 - jnp.power(1.0 - jnp.asarray(1.0 - decay, old.dtype), new_step)))
+  return assign(
+    moving,
+    lambda old: new_biased / (1 - jnp.power(1.0 - jnp.asarray(1.0 - decay, old.dtype), new_step)),
+  )
 
 
-def _updates(moving_mean, mean, moving_variance, variance, decay, zero_debias, training,
-             updates_collections):
+def _updates(
+  moving_mean, mean, moving_variance, variance, decay, zero_debias, training, updates_collections
+):
   new_mean = _assign_moving_average(moving_mean, mean, decay, zero_debias, training)
   new_var = _assign_moving_average(moving_variance, variance, decay, False, training)
   if updates_collections is not None:
     graph = graph_lib.get_default_graph()
-    names = [updates_collections] if isinstance(updates_collections, str) else list(
-        updates_collections)
+    names = (
+      [updates_collections] if isinstance(updates_collections, str) else list(updates_collections)
+    )
     graph.add_to_collections(names, new_mean)
     graph.add_to_collections(names, new_var)
 
@@ -132,13 +147,21 @@ def _updates(moving_mean, mean, moving_variance, variance, decay, zero_debias, t
 def _stats_variables(params_shape, dtype, param_initializers, variables_collections):
   with vs_lib.variable_scope(vs_lib.get_variable_scope()):
     moving_mean = variables_lib.model_variable(
-        "moving_mean", shape=params_shape, dtype=dtype,
-        initializer=param_initializers.get("moving_mean", ZEROS), trainable=False,
-        collections=getters.variable_collections(variables_collections, "moving_mean"))
+      "moving_mean",
+      shape=params_shape,
+      dtype=dtype,
+      initializer=param_initializers.get("moving_mean", ZEROS),
+      trainable=False,
+      collections=getters.variable_collections(variables_collections, "moving_mean"),
+    )
     moving_variance = variables_lib.model_variable(
-        "moving_variance", shape=params_shape, dtype=dtype,
-        initializer=param_initializers.get("moving_variance", ONES), trainable=False,
-        collections=getters.variable_collections(variables_collections, "moving_variance"))
+      "moving_variance",
+      shape=params_shape,
+      dtype=dtype,
+      initializer=param_initializers.get("moving_variance", ONES),
+      trainable=False,
+      collections=getters.variable_collections(variables_collections, "moving_variance"),
+    )
   return moving_mean, moving_variance
 
 
@@ -147,10 +170,25 @@ def _check_data_format(data_format):
     raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
 
 
-def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
-                      param_initializers, param_regularizers, updates_collections,
-                      is_training, reuse, variables_collections, outputs_collections,
-                      trainable, data_format, zero_debias_moving_mean, scope):
+def _fused_batch_norm(
+  inputs,
+  decay,
+  center,
+  scale,
+  epsilon,
+  activation_fn,
+  param_initializers,
+  param_regularizers,
+  updates_collections,
+  is_training,
+  reuse,
+  variables_collections,
+  outputs_collections,
+  trainable,
+  data_format,
+  zero_debias_moving_mean,
+  scope,
+):
   _check_data_format(data_format)
   with vs_lib.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
     where = "batch_norm in variable scope %r" % sc.name
@@ -169,26 +207,33 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
     f32 = dtypes_lib.float32
     if center:
       beta = variables_lib.model_variable(
-          "beta", shape=params_shape, dtype=f32,
-          initializer=param_initializers.get("beta", ZEROS),
-          regularizer=param_regularizers.get("beta"),
-          collections=getters.variable_collections(variables_collections, "beta"),
-          trainable=trainable)
+        "beta",
+        shape=params_shape,
+        dtype=f32,
+        initializer=param_initializers.get("beta", ZEROS),
+        regularizer=param_regularizers.get("beta"),
+        collections=getters.variable_collections(variables_collections, "beta"),
+        trainable=trainable,
+      )
       beta_v = _value(beta)
     else:
       beta_v = jnp.zeros(params_shape, jnp.float32)
     if scale:
       gamma = variables_lib.model_variable(
-          "gamma", shape=params_shape, dtype=f32,
-          initializer=param_initializers.get("gamma", ONES),
-          regularizer=param_regularizers.get("gamma"),
-          collections=getters.variable_collections(variables_collections, "gamma"),
-          trainable=trainable)
+        "gamma",
+        shape=params_shape,
+        dtype=f32,
+        initializer=param_initializers.get("gamma", ONES),
+        regularizer=param_regularizers.get("gamma"),
+        collections=getters.variable_collections(variables_collections, "gamma"),
+        trainable=trainable,
+      )
       gamma_v = _value(gamma)
     else:
       gamma_v = jnp.ones(params_shape, jnp.float32)
-    moving_mean, moving_variance = _stats_variables(params_shape, f32, param_initializers,
-                                                    variables_collections)
+    moving_mean, moving_variance = _stats_variables(
+      params_shape, f32, param_initializers, variables_collections
+    )
     training = _training(is_training, where)
     xf = x.astype(jnp.float32)
     red = tuple(i for i in range(4) if i != channel_axis)
@@ -199,7 +244,8 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
     def normalize(mean, var):
       factor = jax.lax.rsqrt(var + eps) * gamma_v
       y = (xf - jnp.reshape(mean, bshape)) * jnp.reshape(factor, bshape) + jnp.reshape(
-          beta_v, bshape)
+        beta_v, bshape
+      )
       return y.astype(inputs.dtype)
 
     mm, mv = _value(moving_mean), _value(moving_variance)
@@ -209,11 +255,20 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
       n = xf.size // xf.shape[channel_axis]
       batch_mean = jnp.mean(xf, axis=red)
       batch_var = jnp.mean(jnp.square(xf - jnp.reshape(batch_mean, bshape)), axis=red)
-      outputs = norm_layers.smart_select(training, lambda: normalize(batch_mean, batch_var),
-                        lambda: normalize(mm, mv))
+      outputs = norm_layers.smart_select(
+        training, lambda: normalize(batch_mean, batch_var), lambda: normalize(mm, mv)
+      )
       unbiased = batch_var * jnp.float32(n / (n - 1)) if n > 1 else batch_var * jnp.inf
-      _updates(moving_mean, batch_mean, moving_variance, unbiased, decay,
-               zero_debias_moving_mean, training, updates_collections)
+      _updates(
+        moving_mean,
+        batch_mean,
+        moving_variance,
+        unbiased,
+        decay,
+        zero_debias_moving_mean,
+        training,
+        updates_collections,
+      )
     if rank == 2:
       outputs = jnp.reshape(outputs, original_shape)
     if activation_fn is not None:
@@ -252,13 +307,31 @@ def _is_update_ops(updates_collections):
 
 
 @add_arg_scope
-def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
-               activation_fn=None, param_initializers=None, param_regularizers=None,
-               updates_collections=GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
-               variables_collections=None, outputs_collections=None, trainable=True,
-               batch_weights=None, fused=None, data_format=NHWC,
-               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None,
-               renorm_decay=0.99, adjustment=None):
+def batch_norm(
+  inputs,
+  decay=0.999,
+  center=True,
+  scale=False,
+  epsilon=0.001,
+  activation_fn=None,
+  param_initializers=None,
+  param_regularizers=None,
+  updates_collections=GraphKeys.UPDATE_OPS,
+  is_training=True,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  batch_weights=None,
+  fused=None,
+  data_format=NHWC,
+  zero_debias_moving_mean=False,
+  scope=None,
+  renorm=False,
+  renorm_clipping=None,
+  renorm_decay=0.99,
+  adjustment=None,
+):
   """Batch normalization, as tf-slim's ``batch_norm`` (see the module docstring).
 
   Args:
@@ -301,39 +374,73 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
   fused = True if fused is None else fused
   inputs = common.as_input(inputs, "batch_norm")
   rank = inputs.ndim
-  possible_to_fuse = (batch_weights is None and not renorm and rank in (2, 4) and
-                      adjustment is None)
-  if fused and possible_to_fuse and (zero_debias_moving_mean or rank == 2 or
-                                     not _is_update_ops(updates_collections)):
+  possible_to_fuse = batch_weights is None and not renorm and rank in (2, 4) and adjustment is None
+  if (
+    fused
+    and possible_to_fuse
+    and (zero_debias_moving_mean or rank == 2 or not _is_update_ops(updates_collections))
+  ):
     return _fused_batch_norm(
-        inputs, decay, center, scale, epsilon, activation_fn, param_initializers,
-        param_regularizers, updates_collections, is_training, reuse, variables_collections,
-        outputs_collections, trainable, data_format, zero_debias_moving_mean, scope)
+      inputs,
+      decay,
+      center,
+      scale,
+      epsilon,
+      activation_fn,
+      param_initializers,
+      param_regularizers,
+      updates_collections,
+      is_training,
+      reuse,
+      variables_collections,
+      outputs_collections,
+      trainable,
+      data_format,
+      zero_debias_moving_mean,
+      scope,
+    )
   _check_data_format(data_format)
   layer_getter = getters.build_variable_getter()
-  with vs_lib.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse,
-                             custom_getter=layer_getter) as sc:
+  with vs_lib.variable_scope(
+    scope, "BatchNorm", [inputs], reuse=reuse, custom_getter=layer_getter
+  ) as sc:
     where = "batch_norm in variable scope %r" % sc.name
-    if (batch_weights is None and _is_update_ops(updates_collections) and
-        not zero_debias_moving_mean):
+    if (
+      batch_weights is None and _is_update_ops(updates_collections) and not zero_debias_moving_mean
+    ):
       axis = 1 if data_format == NCHW else -1
       param_initializers = param_initializers or {}
       param_regularizers = param_regularizers or {}
       training = _training(is_training, where)
       layer = norm_layers.BatchNormalization(
-          axis=axis, momentum=decay, epsilon=epsilon, center=center, scale=scale,
-          beta_initializer=param_initializers.get("beta", ZEROS),
-          gamma_initializer=param_initializers.get("gamma", ONES),
-          moving_mean_initializer=param_initializers.get("moving_mean", ZEROS),
-          moving_variance_initializer=param_initializers.get("moving_variance", ONES),
-          beta_regularizer=param_regularizers.get("beta"),
-          gamma_regularizer=param_regularizers.get("gamma"), trainable=trainable,
-          renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_decay,
-          adjustment=adjustment, name=sc.name, _scope=sc, _reuse=reuse, fused=fused)
+        axis=axis,
+        momentum=decay,
+        epsilon=epsilon,
+        center=center,
+        scale=scale,
+        beta_initializer=param_initializers.get("beta", ZEROS),
+        gamma_initializer=param_initializers.get("gamma", ONES),
+        moving_mean_initializer=param_initializers.get("moving_mean", ZEROS),
+        moving_variance_initializer=param_initializers.get("moving_variance", ONES),
+        beta_regularizer=param_regularizers.get("beta"),
+        gamma_regularizer=param_regularizers.get("gamma"),
+        trainable=trainable,
+        renorm=renorm,
+        renorm_clipping=renorm_clipping,
+        renorm_momentum=renorm_decay,
+        adjustment=adjustment,
+        name=sc.name,
+        _scope=sc,
+        _reuse=reuse,
+        fused=fused,
+      )
       outputs = layer.apply(inputs, training=training)
-      for var, key in ((layer.moving_mean, "moving_mean"),
-                       (layer.moving_variance, "moving_variance"),
-                       (layer.beta, "beta"), (layer.gamma, "gamma")):
+      for var, key in (
+        (layer.moving_mean, "moving_mean"),
+        (layer.moving_variance, "moving_variance"),
+        (layer.beta, "beta"),
+        (layer.gamma, "gamma"),
+      ):
         if var is not None:
           getters.add_variable_to_collections(var, variables_collections, key)
       if activation_fn is not None:
@@ -347,9 +454,10 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     if batch_weights is not None:
       batch_weights = jnp.asarray(batch_weights)
       if batch_weights.ndim != 1 or batch_weights.shape[0] != shape[0]:
-        raise ValueError(tf_errors.SHAPES_INCOMPATIBLE % ("(%d,)" % shape[0],
-                                                         tuple(batch_weights.shape))
-                         + "\n(%s: batch_weights must have one weight per example)" % where)
+        raise ValueError(
+          tf_errors.SHAPES_INCOMPATIBLE % ("(%d,)" % shape[0], tuple(batch_weights.shape))
+          + "\n(%s: batch_weights must have one weight per example)" % where
+        )
       batch_weights = jnp.reshape(batch_weights, [-1] + [1] * (rank - 1))
     if data_format == NCHW:
       moments_axes = tuple([0] + list(range(2, rank)))
@@ -363,30 +471,46 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     beta = gamma = None
     if center:
       beta = variables_lib.model_variable(
-          "beta", shape=params_shape, dtype=dtype,
-          initializer=param_initializers.get("beta", ZEROS),
-          collections=getters.variable_collections(variables_collections, "beta"),
-          trainable=trainable)
+        "beta",
+        shape=params_shape,
+        dtype=dtype,
+        initializer=param_initializers.get("beta", ZEROS),
+        collections=getters.variable_collections(variables_collections, "beta"),
+        trainable=trainable,
+      )
     if scale:
       gamma = variables_lib.model_variable(
-          "gamma", shape=params_shape, dtype=dtype,
-          initializer=param_initializers.get("gamma", ONES),
-          collections=getters.variable_collections(variables_collections, "gamma"),
-          trainable=trainable)
-    moving_mean, moving_variance = _stats_variables(params_shape, dtype, param_initializers,
-                                                    variables_collections)
+        "gamma",
+        shape=params_shape,
+        dtype=dtype,
+        initializer=param_initializers.get("gamma", ONES),
+        collections=getters.variable_collections(variables_collections, "gamma"),
+        trainable=trainable,
+      )
+    moving_mean, moving_variance = _stats_variables(
+      params_shape, dtype, param_initializers, variables_collections
+    )
     training = _training(is_training, where)
     mm, mv = _value(moving_mean), _value(moving_variance)
     if training is not False:
       if batch_weights is None:
         mean, variance = moments(inputs, moments_axes, keep_dims=data_format == NCHW)
       else:
-        mean, variance = _weighted_moments(inputs, moments_axes, batch_weights,
-                                           keep_dims=data_format == NCHW)
+        mean, variance = _weighted_moments(
+          inputs, moments_axes, batch_weights, keep_dims=data_format == NCHW
+        )
       if data_format == NCHW:
         mean, variance = jnp.reshape(mean, [-1]), jnp.reshape(variance, [-1])
-      _updates(moving_mean, mean, moving_variance, variance, decay, zero_debias_moving_mean,
-               training, updates_collections)
+      _updates(
+        moving_mean,
+        mean,
+        moving_variance,
+        variance,
+        decay,
+        zero_debias_moving_mean,
+        training,
+        updates_collections,
+      )
       mean = norm_layers.smart_select(training, lambda: mean, lambda: mm)
       variance = norm_layers.smart_select(training, lambda: variance, lambda: mv)
     else:

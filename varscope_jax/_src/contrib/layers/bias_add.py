@@ -1,5 +1,6 @@
 """tf-slim's ``bias_add``: a ``biases`` model variable in ``variable_scope(scope,
 "BiasAdd")`` added on the channel axis."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -16,9 +17,18 @@ from varscope_jax._src.layers.core import ZEROS
 
 
 @add_arg_scope
-def bias_add(inputs, activation_fn=None, initializer=ZEROS, regularizer=None, reuse=None,
-             variables_collections=None, outputs_collections=None, trainable=True,
-             data_format="NHWC", scope=None):
+def bias_add(
+  inputs,
+  activation_fn=None,
+  initializer=ZEROS,
+  regularizer=None,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  data_format="NHWC",
+  scope=None,
+):
   """``inputs + biases`` on the last axis (axis 1 for ``NCHW``, 4-D only), then
   ``activation_fn``.
 
@@ -41,14 +51,20 @@ def bias_add(inputs, activation_fn=None, initializer=ZEROS, regularizer=None, re
       raise ValueError(tf_errors.NCHW_ONLY_4D)
     axis = 1 if data_format == "NCHW" else -1
     if rank < 1:
-      raise ValueError("bias_add: inputs must have a channel axis, got a scalar.\n%s"
-                       % common.scope_where("slim.bias_add", sc))
+      raise ValueError(
+        "bias_add: inputs must have a channel axis, got a scalar.\n%s"
+        % common.scope_where("slim.bias_add", sc)
+      )
     num_features = inputs.shape[axis]
     biases = variables_lib.model_variable(
-        "biases", shape=[num_features], dtype=inputs.dtype, initializer=initializer,
-        regularizer=regularizer,
-        collections=getters.variable_collections(variables_collections, "biases"),
-        trainable=trainable)
+      "biases",
+      shape=[num_features],
+      dtype=inputs.dtype,
+      initializer=initializer,
+      regularizer=regularizer,
+      collections=getters.variable_collections(variables_collections, "biases"),
+      trainable=trainable,
+    )
     b = var_lib.value_of(biases)
     if data_format == "NCHW":
       b = jnp.reshape(b, (1, -1, 1, 1))

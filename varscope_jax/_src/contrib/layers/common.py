@@ -1,6 +1,7 @@
 """What every slim layer built on a ``vs.layers`` class does around the layer:
 its variables into ``variables_collections``, then ``normalizer_fn``, ``activation_fn``
 and the end point (tf-slim's order)."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -20,27 +21,65 @@ def as_input(inputs, where):
     raise TypeError("%s: inputs must be an array, got %r (%s)." % (where, inputs, e)) from None
 
 
-def run_layer(layer_class, inputs, sc, reuse, *, normalizer_fn, normalizer_params,
-              activation_fn, weights_initializer, weights_regularizer, biases_initializer,
-              biases_regularizer, trainable, variables_collections, outputs_collections,
-              **layer_args):
+def run_layer(
+  layer_class,
+  inputs,
+  sc,
+  reuse,
+  *,
+  normalizer_fn,
+  normalizer_params,
+  activation_fn,
+  weights_initializer,
+  weights_regularizer,
+  biases_initializer,
+  biases_regularizer,
+  trainable,
+  variables_collections,
+  outputs_collections,
+  **layer_args,
+):
   """tf-slim's weights-and-biases layers (conv, transposed conv, fully connected): the
   ``vs.layers`` class runs in slim's scope ``sc`` (no bias under a ``normalizer_fn``,
   no activation of its own), then :func:`finish`."""
   layer = layer_class(
-      activation=None, use_bias=not normalizer_fn and biases_initializer,
-      kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-      kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-      activity_regularizer=None, trainable=trainable, name=sc.name, dtype=inputs.dtype,
-      _scope=sc, _reuse=reuse, **layer_args)
+    activation=None,
+    use_bias=not normalizer_fn and biases_initializer,
+    kernel_initializer=weights_initializer,
+    bias_initializer=biases_initializer,
+    kernel_regularizer=weights_regularizer,
+    bias_regularizer=biases_regularizer,
+    activity_regularizer=None,
+    trainable=trainable,
+    name=sc.name,
+    dtype=inputs.dtype,
+    _scope=sc,
+    _reuse=reuse,
+    **layer_args,
+  )
   outputs = layer.apply(inputs)
-  return finish(outputs, sc, [(layer.kernel, "weights"), (layer.bias, "biases")],
-                variables_collections, normalizer_fn, normalizer_params, activation_fn,
-                outputs_collections)
+  return finish(
+    outputs,
+    sc,
+    [(layer.kernel, "weights"), (layer.bias, "biases")],
+    variables_collections,
+    normalizer_fn,
+    normalizer_params,
+    activation_fn,
+    outputs_collections,
+  )
 
 
-def finish(outputs, sc, variables, variables_collections, normalizer_fn, normalizer_params,
-           activation_fn, outputs_collections):
+def finish(
+  outputs,
+  sc,
+  variables,
+  variables_collections,
+  normalizer_fn,
+  normalizer_params,
+  activation_fn,
+  outputs_collections,
+):
   """``variables`` are ``(variable, collection key)`` pairs (``weights``, ``biases``)."""
   for variable, key in variables:
     if variable is not None:

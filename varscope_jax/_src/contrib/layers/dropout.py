@@ -1,6 +1,7 @@
 """tf-slim's ``dropout``: ``vs.layers.Dropout(rate=1 - keep_prob)`` in
 ``variable_scope(scope, "Dropout")``; ``is_training=True`` by default (unlike
 ``vs.layers.dropout``). The mask's key is ``vs.next_rng_key()`` (``apply(..., rng=)``)."""
+
 from __future__ import annotations
 
 from varscope_jax._src.contrib.framework.arg_scope import add_arg_scope
@@ -12,8 +13,15 @@ from varscope_jax._src.layers import core as core_layers
 
 
 @add_arg_scope
-def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
-            outputs_collections=None, scope=None, seed=None):
+def dropout(
+  inputs,
+  keep_prob=0.5,
+  noise_shape=None,
+  is_training=True,
+  outputs_collections=None,
+  scope=None,
+  seed=None,
+):
   """Keeps each unit with probability ``keep_prob`` (scaled by ``1 / keep_prob``) when
   ``is_training`` (a bool or a scalar bool array); the identity otherwise.
 
@@ -25,10 +33,12 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
   >>> sorted(set(y.ravel().tolist()))
   [0.0, 2.0]
   """
-  with vs_lib.variable_scope(scope, "Dropout", [inputs],
-                             custom_getter=getters.model_variable_getter) as sc:
+  with vs_lib.variable_scope(
+    scope, "Dropout", [inputs], custom_getter=getters.model_variable_getter
+  ) as sc:
     inputs = common.as_input(inputs, "dropout")
-    layer = core_layers.Dropout(rate=1 - keep_prob, noise_shape=noise_shape, seed=seed,
-                                name=sc.name, _scope=sc)
+    layer = core_layers.Dropout(
+      rate=1 - keep_prob, noise_shape=noise_shape, seed=seed, name=sc.name, _scope=sc
+    )
     outputs = layer.apply(inputs, training=is_training)
     return utils.collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -1,5 +1,6 @@
 """tf-slim's ``fully_connected`` on ``vs.layers.Dense``: ``weights`` / ``biases`` in
 ``variable_scope(scope, "fully_connected")``, normalizer, activation (default relu)."""
+
 from __future__ import annotations
 
 import jax
@@ -15,11 +16,22 @@ from varscope_jax._src.layers.core import ZEROS
 
 
 @add_arg_scope
-def fully_connected(inputs, num_outputs, activation_fn=jax.nn.relu, normalizer_fn=None,
-                    normalizer_params=None, weights_initializer=XAVIER,
-                    weights_regularizer=None, biases_initializer=ZEROS,
-                    biases_regularizer=None, reuse=None, variables_collections=None,
-                    outputs_collections=None, trainable=True, scope=None):
+def fully_connected(
+  inputs,
+  num_outputs,
+  activation_fn=jax.nn.relu,
+  normalizer_fn=None,
+  normalizer_params=None,
+  weights_initializer=XAVIER,
+  weights_regularizer=None,
+  biases_initializer=ZEROS,
+  biases_regularizer=None,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  scope=None,
+):
   """A dense layer on the last axis, as tf-slim's ``fully_connected``.
 
   Args:
@@ -45,13 +57,24 @@ def fully_connected(inputs, num_outputs, activation_fn=jax.nn.relu, normalizer_f
   if isinstance(num_outputs, bool) or not isinstance(num_outputs, int):
     raise ValueError(tf_errors.NUM_OUTPUTS_TYPE % ([int], type(num_outputs)))
   getter = getters.build_variable_getter(getters.CONV_GETTER_RENAMES)
-  with vs_lib.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
-                             custom_getter=getter) as sc:
+  with vs_lib.variable_scope(
+    scope, "fully_connected", [inputs], reuse=reuse, custom_getter=getter
+  ) as sc:
     inputs = common.as_input(inputs, "fully_connected")
     return common.run_layer(
-        core_layers.Dense, inputs, sc, reuse, normalizer_fn=normalizer_fn,
-        normalizer_params=normalizer_params, activation_fn=activation_fn,
-        weights_initializer=weights_initializer, weights_regularizer=weights_regularizer,
-        biases_initializer=biases_initializer, biases_regularizer=biases_regularizer,
-        trainable=trainable, variables_collections=variables_collections,
-        outputs_collections=outputs_collections, units=num_outputs)
+      core_layers.Dense,
+      inputs,
+      sc,
+      reuse,
+      normalizer_fn=normalizer_fn,
+      normalizer_params=normalizer_params,
+      activation_fn=activation_fn,
+      weights_initializer=weights_initializer,
+      weights_regularizer=weights_regularizer,
+      biases_initializer=biases_initializer,
+      biases_regularizer=biases_regularizer,
+      trainable=trainable,
+      variables_collections=variables_collections,
+      outputs_collections=outputs_collections,
+      units=num_outputs,
+    )

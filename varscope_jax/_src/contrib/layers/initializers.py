@@ -7,9 +7,9 @@ truncated at two standard deviations with ``stddev = sqrt(1.3 factor / n)`` (TF 
 divides by .8796 instead, and clamps ``n`` at 1). Values are drawn with JAX's random
 numbers, so they follow TF's distribution, not TF's bits.
 """
+
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any, ClassVar
 
@@ -44,17 +44,21 @@ class ContribVarianceScaling(init_base.Initializer):
 
   def __post_init__(self):
     if isinstance(self.factor, bool) or not isinstance(self.factor, (int, float, np.number)):
-      raise TypeError("variance_scaling_initializer: factor must be a number such as 2.0, "
-                      "got %r." % (self.factor,))
+      raise TypeError(
+        "variance_scaling_initializer: factor must be a number such as 2.0, "
+        "got %r." % (self.factor,)
+      )
     object.__setattr__(self, "factor", float(self.factor))
     object.__setattr__(self, "uniform", bool(self.uniform))
     object.__setattr__(self, "dtype", _check_floating(self.dtype))
     if self.mode not in _MODES:
       raise TypeError(tf_errors.UNKNOWN_FAN_MODE % (self.mode,))
-    if self.seed is not None and (isinstance(self.seed, bool) or
-                                  not isinstance(self.seed, (int, np.integer))):
-      raise TypeError("variance_scaling_initializer: seed must be an int or None, got %r."
-                      % (self.seed,))
+    if self.seed is not None and (
+      isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))
+    ):
+      raise TypeError(
+        "variance_scaling_initializer: seed must be an int or None, got %r." % (self.seed,)
+      )
 
   def stddev_or_limit(self, shape) -> float:
     """The uniform limit or the (pre-truncation) normal stddev for ``shape``.
@@ -74,8 +78,10 @@ class ContribVarianceScaling(init_base.Initializer):
       fan_out *= float(dim)
     n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[self.mode]
     if n <= 0:
-      raise ValueError("variance_scaling_initializer: shape %s has a zero fan (%s), so the "
-                       "scale factor / n is undefined." % (dims, self.mode))
+      raise ValueError(
+        "variance_scaling_initializer: shape %s has a zero fan (%s), so the "
+        "scale factor / n is undefined." % (dims, self.mode)
+      )
     if self.uniform:
       return math.sqrt(3.0 * self.factor / n)
     return math.sqrt(1.3 * self.factor / n)
@@ -90,8 +96,9 @@ class ContribVarianceScaling(init_base.Initializer):
     return (jax.random.truncated_normal(key, -2.0, 2.0, shape, sample) * v).astype(dtype)
 
 
-def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
-                                 dtype=dtypes_lib.float32):
+def variance_scaling_initializer(
+  factor=2.0, mode="FAN_IN", uniform=False, seed=None, dtype=dtypes_lib.float32
+):
   """contrib's ``variance_scaling_initializer`` (He et al. by default: ``factor=2.0``,
   ``FAN_IN``, truncated normal with ``stddev = sqrt(1.3 * factor / n)``).
 
@@ -106,8 +113,7 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
   >>> bool(abs(w).max() <= (3.0 / (9 * 12)) ** 0.5)
   True
   """
-  return ContribVarianceScaling(factor=factor, mode=mode, uniform=uniform, seed=seed,
-                                dtype=dtype)
+  return ContribVarianceScaling(factor=factor, mode=mode, uniform=uniform, seed=seed, dtype=dtype)
 
 
 def xavier_initializer(uniform=True, seed=None, dtype=dtypes_lib.float32):
@@ -118,8 +124,9 @@ def xavier_initializer(uniform=True, seed=None, dtype=dtypes_lib.float32):
   >>> layers.xavier_initializer().stddev_or_limit((4, 2))
   1.0
   """
-  return variance_scaling_initializer(factor=1.0, mode="FAN_AVG", uniform=uniform,
-                                      seed=seed, dtype=dtype)
+  return variance_scaling_initializer(
+    factor=1.0, mode="FAN_AVG", uniform=uniform, seed=seed, dtype=dtype
+  )
 
 
 xavier_initializer_conv2d = xavier_initializer

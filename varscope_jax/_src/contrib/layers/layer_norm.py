@@ -6,6 +6,7 @@ this is its port, with its argument names, defaults, variable names (``LayerNorm
 ``tf.nn.batch_normalization`` with epsilon 1e-12, 1e-3 for float16). Checked against
 tf-slim by ``tests/layers/test_contrib_layer_norm.py`` (golden data from real TF).
 """
+
 from __future__ import annotations
 
 import jax
@@ -29,24 +30,29 @@ def _variable_collections(variables_collections, name, where):
   else:
     collections = variables_collections
   if isinstance(collections, str):
-    raise TypeError(errors.string_collections(
-        "%s: variables_collections for %r" % (where, name), collections))
+    raise TypeError(
+      errors.string_collections("%s: variables_collections for %r" % (where, name), collections)
+    )
   return list(collections or []) + [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
 
 
 def _model_variable(name, shape, dtype, initializer, collections, trainable):
   """tf-slim's ``model_variable``: ``get_variable`` in GLOBAL and MODEL_VARIABLES."""
   return store_lib.get_variable(
-      name, shape=shape, dtype=dtype, initializer=initializer,
-      collections=list(dict.fromkeys(collections)), trainable=trainable)
+    name,
+    shape=shape,
+    dtype=dtype,
+    initializer=initializer,
+    collections=list(dict.fromkeys(collections)),
+    trainable=trainable,
+  )
 
 
 def _normalize(x, norm_axes, beta, gamma, epsilon):
   """``tf.nn.moments(keep_dims=True)`` then ``tf.nn.batch_normalization``, op for op."""
   y = x.astype(jnp.float32) if x.dtype == jnp.float16 else x
   mean = jnp.mean(y, axis=norm_axes, keepdims=True)
-  variance = jnp.mean(jnp.square(y - jax.lax.stop_gradient(mean)), axis=norm_axes,
-                      keepdims=True)
+  variance = jnp.mean(jnp.square(y - jax.lax.stop_gradient(mean)), axis=norm_axes, keepdims=True)
   if x.dtype == jnp.float16:
     mean, variance = mean.astype(jnp.float16), variance.astype(jnp.float16)
   inv = jax.lax.rsqrt(variance + jnp.asarray(epsilon, variance.dtype))
@@ -57,9 +63,19 @@ def _normalize(x, norm_axes, beta, gamma, epsilon):
 
 
 @add_arg_scope
-def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
-               variables_collections=None, outputs_collections=None, trainable=True,
-               begin_norm_axis=1, begin_params_axis=-1, scope=None):
+def layer_norm(
+  inputs,
+  center=True,
+  scale=True,
+  activation_fn=None,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  begin_norm_axis=1,
+  begin_params_axis=-1,
+  scope=None,
+):
   """Layer normalization, as ``tf.contrib.layers.layer_norm`` (tf-slim's).
 
   Normalizes ``inputs`` over axes ``begin_norm_axis ... rank - 1`` and, if asked, scales
@@ -119,16 +135,20 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
       begin_norm_axis = rank + begin_norm_axis
     if begin_params_axis >= rank or begin_norm_axis >= rank:
       raise ValueError(
-          tf_errors.LAYER_NORM_AXES % (begin_params_axis, begin_norm_axis, rank)
-          + "\n(%s, inputs of shape %s)" % (where, tuple(inputs.shape)))
+        tf_errors.LAYER_NORM_AXES % (begin_params_axis, begin_norm_axis, rank)
+        + "\n(%s, inputs of shape %s)" % (where, tuple(inputs.shape))
+      )
     if begin_norm_axis < 0:  # TF fails in its Mean op, after making the variables
       raise ValueError(
-          tf_errors.INVALID_REDUCTION_DIMENSION % (begin_norm_axis, rank)
-          + "\n(%s: begin_norm_axis=%d is below -rank(inputs) = %d)"
-          % (where, begin_norm_axis - rank, -rank))
+        tf_errors.INVALID_REDUCTION_DIMENSION % (begin_norm_axis, rank)
+        + "\n(%s: begin_norm_axis=%d is below -rank(inputs) = %d)"
+        % (where, begin_norm_axis - rank, -rank)
+      )
     if not dtypes_lib.is_floating(dtype):
-      raise TypeError("%s: inputs must be floating point, got %s (shape %s)."
-                      % (where, dtype, tuple(inputs.shape)))
+      raise TypeError(
+        "%s: inputs must be floating point, got %s (shape %s)."
+        % (where, dtype, tuple(inputs.shape))
+      )
     params_shape = tuple(inputs.shape[begin_params_axis:])
     beta_collections = gamma_collections = None
     if center:
@@ -137,20 +157,27 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
       gamma_collections = _variable_collections(variables_collections, "gamma", where)
     beta = gamma = None
     if center:
-      beta = _model_variable("beta", params_shape, dtype, init_lib.zeros_initializer(),
-                             beta_collections, trainable)
+      beta = _model_variable(
+        "beta", params_shape, dtype, init_lib.zeros_initializer(), beta_collections, trainable
+      )
     if scale:
-      gamma = _model_variable("gamma", params_shape, dtype, init_lib.ones_initializer(),
-                              gamma_collections, trainable)
+      gamma = _model_variable(
+        "gamma", params_shape, dtype, init_lib.ones_initializer(), gamma_collections, trainable
+      )
     epsilon = 1e-12 if dtype != jnp.float16 else 1e-3
-    outputs = _normalize(inputs, tuple(range(begin_norm_axis, rank)),
-                         None if beta is None else jnp.asarray(beta),
-                         None if gamma is None else jnp.asarray(gamma), epsilon)
+    outputs = _normalize(
+      inputs,
+      tuple(range(begin_norm_axis, rank)),
+      None if beta is None else jnp.asarray(beta),
+      None if gamma is None else jnp.asarray(gamma),
+      epsilon,
+    )
     if activation_fn is not None:
       outputs = activation_fn(outputs)
     if outputs_collections:
-      names = [outputs_collections] if isinstance(outputs_collections, str) else (
-          outputs_collections)
+      names = (
+        [outputs_collections] if isinstance(outputs_collections, str) else (outputs_collections)
+      )
       for name in dict.fromkeys(names):
         collection_lib.add_to_collection(name, outputs)
     return outputs

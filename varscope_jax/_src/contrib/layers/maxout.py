@@ -1,4 +1,5 @@
 """tf-slim's ``maxout``: the max over groups of ``channels / num_units`` features."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp

@@ -1,5 +1,6 @@
 """tf-slim's ``instance_norm`` and ``group_norm`` (``tf_slim.layers.normalization``):
 ``beta``/``gamma`` model variables, moments per example (and per group)."""
+
 from __future__ import annotations
 
 import math
@@ -19,29 +20,51 @@ from varscope_jax._src.core import variables as var_lib
 from varscope_jax._src.layers.core import ONES, ZEROS
 
 
-def _params(params_shape, dtype, center, scale, param_initializers, variables_collections,
-            trainable):
+def _params(
+  params_shape, dtype, center, scale, param_initializers, variables_collections, trainable
+):
   param_initializers = param_initializers or {}
   beta = gamma = None
   if center:
-    beta = var_lib.value_of(variables_lib.model_variable(
-        "beta", shape=params_shape, dtype=dtype,
+    beta = var_lib.value_of(
+      variables_lib.model_variable(
+        "beta",
+        shape=params_shape,
+        dtype=dtype,
         initializer=param_initializers.get("beta", ZEROS),
         collections=getters.variable_collections(variables_collections, "beta"),
-        trainable=trainable))
+        trainable=trainable,
+      )
+    )
   if scale:
-    gamma = var_lib.value_of(variables_lib.model_variable(
-        "gamma", shape=params_shape, dtype=dtype,
+    gamma = var_lib.value_of(
+      variables_lib.model_variable(
+        "gamma",
+        shape=params_shape,
+        dtype=dtype,
         initializer=param_initializers.get("gamma", ONES),
         collections=getters.variable_collections(variables_collections, "gamma"),
-        trainable=trainable))
+        trainable=trainable,
+      )
+    )
   return beta, gamma
 
 
 @add_arg_scope
-def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=None,
-                  param_initializers=None, reuse=None, variables_collections=None,
-                  outputs_collections=None, trainable=True, data_format="NHWC", scope=None):
+def instance_norm(
+  inputs,
+  center=True,
+  scale=True,
+  epsilon=1e-6,
+  activation_fn=None,
+  param_initializers=None,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  data_format="NHWC",
+  scope=None,
+):
   """Normalizes each example and channel over the spatial axes (``InstanceNorm``).
 
   Raises:
@@ -59,13 +82,22 @@ def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=N
     raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
   with vs_lib.variable_scope(scope, "InstanceNorm", [inputs], reuse=reuse) as sc:
     if rank < 2:
-      raise ValueError("instance_norm: inputs must have rank >= 2, got shape %s.\n%s"
-                       % (tuple(inputs.shape), common.scope_where("instance_norm", sc)))
+      raise ValueError(
+        "instance_norm: inputs must have rank >= 2, got shape %s.\n%s"
+        % (tuple(inputs.shape), common.scope_where("instance_norm", sc))
+      )
     axis = 1 if data_format == "NCHW" else rank - 1
     moments_axes = tuple(a for a in range(1, rank) if a != axis)
     params_shape = (inputs.shape[axis],)
-    beta, gamma = _params(params_shape, inputs.dtype, center, scale, param_initializers,
-                          variables_collections, trainable)
+    beta, gamma = _params(
+      params_shape,
+      inputs.dtype,
+      center,
+      scale,
+      param_initializers,
+      variables_collections,
+      trainable,
+    )
     if data_format == "NCHW":
       bshape = (1, inputs.shape[1]) + (1,) * (rank - 2)
       beta = None if beta is None else jnp.reshape(beta, bshape)
@@ -82,10 +114,23 @@ def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=N
 
 
 @add_arg_scope
-def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), center=True,
-               scale=True, epsilon=1e-6, activation_fn=None, param_initializers=None,
-               reuse=None, variables_collections=None, outputs_collections=None,
-               trainable=True, scope=None, mean_close_to_zero=False):
+def group_norm(
+  inputs,
+  groups=32,
+  channels_axis=-1,
+  reduction_axes=(-3, -2),
+  center=True,
+  scale=True,
+  epsilon=1e-6,
+  activation_fn=None,
+  param_initializers=None,
+  reuse=None,
+  variables_collections=None,
+  outputs_collections=None,
+  trainable=True,
+  scope=None,
+  mean_close_to_zero=False,
+):
   """Group normalization (Wu & He): channels split into ``groups``, each normalized over
   ``reduction_axes`` and its group (``GroupNorm``).
 
@@ -119,14 +164,14 @@ def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), cen
   if channels % groups != 0:
     raise ValueError(tf_errors.NOT_COMMENSURATE % (channels, groups))
   shape = list(inputs.shape)
-  before, after = shape[:channels_axis], shape[channels_axis + 1:]
+  before, after = shape[:channels_axis], shape[channels_axis + 1 :]
   bshape = [1] * len(before) + [groups, channels // groups] + [1] * len(after)
   x = jnp.reshape(inputs, before + [groups, channels // groups] + after)
-  moments_axes = [channels_axis + 1] + [a + 1 if a > channels_axis else a
-                                        for a in reduction_axes]
+  moments_axes = [channels_axis + 1] + [a + 1 if a > channels_axis else a for a in reduction_axes]
   with vs_lib.variable_scope(scope, "GroupNorm", [x], reuse=reuse) as sc:
-    beta, gamma = _params((channels,), inputs.dtype, center, scale, param_initializers,
-                          variables_collections, trainable)
+    beta, gamma = _params(
+      (channels,), inputs.dtype, center, scale, param_initializers, variables_collections, trainable
+    )
     if mean_close_to_zero:
       count = math.prod(x.shape[a] for a in moments_axes)
       m_ss = jnp.sum(x, axis=tuple(moments_axes), keepdims=True)

@@ -1,5 +1,6 @@
 """tf-slim's regularizers (``tf.contrib.layers.l2_regularizer`` ...): each call opens its
 name scope (``l2_regularizer``), as TF's do, and returns a scalar of the weights' dtype."""
+
 from __future__ import annotations
 
 import numbers
@@ -34,9 +35,9 @@ def l1_regularizer(scale, scope=None):
   """
   _check_scale(scale, "scale")
   if isinstance(scale, numbers.Real):
-    if scale < 0.:
+    if scale < 0.0:
       raise ValueError(tf_errors.SCALE_NEGATIVE_L1 % scale)
-    if scale == 0.:
+    if scale == 0.0:
       return lambda _: None
 
   def l1(weights, name=None):
@@ -44,6 +45,7 @@ def l1_regularizer(scale, scope=None):
     with name_scope_lib.name_scope(scope, "l1_regularizer", [weights]):
       weights = jnp.asarray(weights)
       return jnp.asarray(scale, weights.dtype) * jnp.sum(jnp.abs(weights))
+
   return l1
 
 
@@ -61,15 +63,16 @@ def l2_regularizer(scale, scope=None):
   """
   _check_scale(scale, "scale")
   if isinstance(scale, numbers.Real):
-    if scale < 0.:
+    if scale < 0.0:
       raise ValueError(tf_errors.SCALE_NEGATIVE_L2 % scale)
-    if scale == 0.:
+    if scale == 0.0:
       return lambda _: None
 
   def l2(weights):
     with name_scope_lib.name_scope(scope, "l2_regularizer", [weights]):
       weights = jnp.asarray(weights)
       return jnp.asarray(scale, weights.dtype) * (jnp.sum(jnp.square(weights)) / 2)
+
   return l2
 
 
@@ -83,13 +86,16 @@ def sum_regularizer(regularizer_list, scope=None):
   4.0
   """
   if isinstance(regularizer_list, (str, bytes)) or not hasattr(regularizer_list, "__iter__"):
-    raise TypeError("sum_regularizer: regularizer_list must be a list of regularizers, got "
-                    "%r." % (regularizer_list,))
+    raise TypeError(
+      "sum_regularizer: regularizer_list must be a list of regularizers, got "
+      "%r." % (regularizer_list,)
+    )
   regularizer_list = [reg for reg in regularizer_list if reg is not None]
   for reg in regularizer_list:
     if not callable(reg):
-      raise TypeError("sum_regularizer: %r is not a regularizer (a function of the "
-                      "weights)." % (reg,))
+      raise TypeError(
+        "sum_regularizer: %r is not a regularizer (a function of the weights)." % (reg,)
+      )
   if not regularizer_list:
     return None
 
@@ -102,6 +108,7 @@ def sum_regularizer(regularizer_list, scope=None):
       for t in tensors[1:]:
         total = total + t
       return total
+
   return sum_reg
 
 
@@ -117,9 +124,9 @@ def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
   _check_scale(scale_l1, "scale_l1")
   _check_scale(scale_l2, "scale_l2")
   scope = scope or "l1_l2_regularizer"
-  if scale_l1 == 0.:
+  if scale_l1 == 0.0:
     return l2_regularizer(scale_l2, scope)
-  if scale_l2 == 0.:
+  if scale_l2 == 0.0:
     return l1_regularizer(scale_l1, scope)
   return sum_regularizer([l1_regularizer(scale_l1), l2_regularizer(scale_l2)], scope=scope)
 
@@ -136,8 +143,10 @@ def apply_regularization(regularizer, weights_list=None):
   3.0
   """
   if not callable(regularizer):
-    raise TypeError("apply_regularization: regularizer must be a function of the weights, "
-                    "got %r." % (regularizer,))
+    raise TypeError(
+      "apply_regularization: regularizer must be a function of the weights, "
+      "got %r." % (regularizer,)
+    )
   graph = graph_lib.get_default_graph()
   if not weights_list:
     weights_list = graph.get_collection(GraphKeys.WEIGHTS)

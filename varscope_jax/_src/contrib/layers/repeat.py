@@ -2,6 +2,7 @@
 ``variable_scope(scope, "Repeat" / "Stack")``, each call scoped ``<scope>_1``,
 ``<scope>_2`` ... (``scope`` defaults to the layer's ``__name__``, e.g.
 ``convolution2d``)."""
+
 from __future__ import annotations
 
 from varscope_jax._src.base import tf_errors
@@ -13,7 +14,7 @@ def _layer_name(layer, default):
   if hasattr(layer, "__name__"):
     return layer.__name__
   if hasattr(layer, "func") and hasattr(layer.func, "__name__"):
-    return layer.func.__name__   # a functools.partial
+    return layer.func.__name__  # a functools.partial
   return default
 
 
@@ -61,8 +62,7 @@ def stack(inputs, layer, stack_args, **kwargs):
   if not isinstance(stack_args, (list, tuple)):
     raise ValueError(tf_errors.STACK_ARGS)
   if not callable(layer):
-    raise TypeError("stack: layer must be callable (e.g. slim.fully_connected), got %r."
-                    % (layer,))
+    raise TypeError("stack: layer must be callable (e.g. slim.fully_connected), got %r." % (layer,))
   with vs_lib.variable_scope(scope, "Stack", [inputs]):
     inputs = common.as_input(inputs, "stack")
     if scope is None:

@@ -1,4 +1,5 @@
 """tf-slim's ``scale_gradient``: the identity whose gradient is multiplied."""
+
 from __future__ import annotations
 
 import functools
@@ -34,8 +35,9 @@ def scale_gradient(inputs, gradient_multiplier):
   >>> float(jax.grad(lambda x: slim.scale_gradient(x, 0.5) * 3.0)(1.0))
   1.5
   """
-  if isinstance(gradient_multiplier, bool) or not isinstance(gradient_multiplier,
-                                                             (int, float)):
-    raise TypeError("scale_gradient: gradient_multiplier must be a Python number, got %r."
-                    % (gradient_multiplier,))
+  if isinstance(gradient_multiplier, bool) or not isinstance(gradient_multiplier, (int, float)):
+    raise TypeError(
+      "scale_gradient: gradient_multiplier must be a Python number, got %r."
+      % (gradient_multiplier,)
+    )
   return _scale(jnp.asarray(inputs), float(gradient_multiplier))

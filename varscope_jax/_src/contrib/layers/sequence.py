@@ -1,5 +1,6 @@
 """tf-slim's ``images_to_sequence`` / ``sequence_to_images``: image rows as sequences (for
 an RNN over width) and back."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -27,8 +28,10 @@ def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None, sco
   with name_scope_lib.name_scope(scope, "ImagesToSequence", [inputs]) as sc:
     inputs = common.as_input(inputs, "images_to_sequence")
     if inputs.ndim != 4:
-      raise ValueError("images_to_sequence: inputs must be 4-D [batch, height, width, "
-                       "depth], got shape %s." % (tuple(inputs.shape),))
+      raise ValueError(
+        "images_to_sequence: inputs must be 4-D [batch, height, width, "
+        "depth], got shape %s." % (tuple(inputs.shape),)
+      )
     if data_format == "NCHW":
       inputs = jnp.transpose(inputs, (0, 2, 3, 1))
     batch, height, width, depth = inputs.shape
@@ -37,8 +40,9 @@ def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None, sco
 
 
 @add_arg_scope
-def sequence_to_images(inputs, height, output_data_format="channels_last",
-                       outputs_collections=None, scope=None):
+def sequence_to_images(
+  inputs, height, output_data_format="channels_last", outputs_collections=None, scope=None
+):
   """``[width, batch * height, depth]`` back to images (``channels_first``: NCHW).
 
   >>> import jax.numpy as jnp
@@ -51,13 +55,21 @@ def sequence_to_images(inputs, height, output_data_format="channels_last",
   with name_scope_lib.name_scope(scope, "SequenceToImages", [inputs]) as sc:
     inputs = common.as_input(inputs, "sequence_to_images")
     if inputs.ndim != 3:
-      raise ValueError("sequence_to_images: inputs must be 3-D [width, batch * height, "
-                       "depth], got shape %s." % (tuple(inputs.shape),))
+      raise ValueError(
+        "sequence_to_images: inputs must be 3-D [width, batch * height, "
+        "depth], got shape %s." % (tuple(inputs.shape),)
+      )
     width, num_batches, depth = inputs.shape
-    if isinstance(height, bool) or not isinstance(height, int) or height < 1 or (
-        num_batches % height):
-      raise ValueError("sequence_to_images: height=%r must be a positive int dividing "
-                       "the second dimension (%d)." % (height, num_batches))
+    if (
+      isinstance(height, bool)
+      or not isinstance(height, int)
+      or height < 1
+      or (num_batches % height)
+    ):
+      raise ValueError(
+        "sequence_to_images: height=%r must be a positive int dividing "
+        "the second dimension (%d)." % (height, num_batches)
+      )
     reshaped = jnp.reshape(inputs, (width, num_batches // height, height, depth))
     if output_data_format == "channels_first":
       outputs = jnp.transpose(reshaped, (1, 3, 2, 0))

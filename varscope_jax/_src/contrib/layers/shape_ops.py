@@ -1,5 +1,6 @@
 """tf-slim's ``flatten``, ``softmax`` (over the last axis of N-D logits) and
 ``one_hot_encoding``."""
+
 from __future__ import annotations
 
 import jax
@@ -54,8 +55,9 @@ def softmax(logits, scope=None):
 
 
 @add_arg_scope
-def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
-                     outputs_collections=None, scope=None):
+def one_hot_encoding(
+  labels, num_classes, on_value=1.0, off_value=0.0, outputs_collections=None, scope=None
+):
   """One-hot rows of ``num_classes`` for integer ``labels`` (``name_scope(scope,
   "OneHotEncoding")``), valued ``on_value`` / ``off_value``.
 
@@ -69,11 +71,9 @@ def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0,
   with name_scope_lib.name_scope(scope, "OneHotEncoding", [labels, num_classes]) as sc:
     labels = common.as_input(labels, "one_hot_encoding")
     if not jnp.issubdtype(labels.dtype, jnp.integer):
-      raise TypeError("one_hot_encoding: labels must be integers, got dtype %s."
-                      % labels.dtype)
+      raise TypeError("one_hot_encoding: labels must be integers, got dtype %s." % labels.dtype)
     if isinstance(num_classes, bool) or not isinstance(num_classes, int):
-      raise TypeError("one_hot_encoding: num_classes must be an int, got %r."
-                      % (num_classes,))
+      raise TypeError("one_hot_encoding: num_classes must be an int, got %r." % (num_classes,))
     on = jnp.asarray(on_value)
     off = jnp.asarray(off_value, on.dtype)
     hot = labels[..., None] == jnp.arange(num_classes, dtype=labels.dtype)

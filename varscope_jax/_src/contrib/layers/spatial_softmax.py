@@ -1,5 +1,6 @@
 """tf-slim's ``spatial_softmax``: expected image coordinates of each channel's softmax
 (Levine et al.), with a ``temperature`` model variable."""
+
 from __future__ import annotations
 
 import jax
@@ -18,8 +19,14 @@ from varscope_jax._src import initializers as init_lib
 
 
 @add_arg_scope
-def spatial_softmax(features, temperature=None, name=None, variables_collections=None,
-                    trainable=True, data_format="NHWC"):
+def spatial_softmax(
+  features,
+  temperature=None,
+  name=None,
+  variables_collections=None,
+  trainable=True,
+  data_format="NHWC",
+):
   """``[batch, 2 * channels]`` keypoints: for each channel, the softmax over positions of
   ``features / temperature`` and the expected ``x`` and ``y`` in ``[-1, 1]``.
 
@@ -36,8 +43,9 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
   with vs_lib.variable_scope(name, "spatial_softmax"):
     features = common.as_input(features, "spatial_softmax")
     if features.ndim != 4:
-      raise ValueError("spatial_softmax: features must be 4-D, got shape %s."
-                       % (tuple(features.shape),))
+      raise ValueError(
+        "spatial_softmax: features must be 4-D, got shape %s." % (tuple(features.shape),)
+      )
     if data_format == "NHWC":
       height, width, num_channels = features.shape[1], features.shape[2], features.shape[3]
     elif data_format == "NCHW":
@@ -45,17 +53,29 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
     else:
       raise ValueError(tf_errors.DATA_FORMAT_NCHW_NHWC)
     with name_scope_lib.name_scope("spatial_softmax_op", "spatial_softmax_op", [features]):
-      pos_x, pos_y = jnp.meshgrid(jnp.linspace(-1.0, 1.0, height),
-                                  jnp.linspace(-1.0, 1.0, width), indexing="ij")
+      pos_x, pos_y = jnp.meshgrid(
+        jnp.linspace(-1.0, 1.0, height), jnp.linspace(-1.0, 1.0, width), indexing="ij"
+      )
       pos_x = jnp.reshape(pos_x, [height * width])
       pos_y = jnp.reshape(pos_y, [height * width])
-      init = (init_lib.ones_initializer() if temperature is None
-              else init_lib.constant_initializer(temperature))
-      collections = (None if not trainable else
-                     getters.variable_collections(variables_collections, "temperature"))
-      temp = variables_lib.model_variable("temperature", shape=(), dtype=dtypes_lib.float32,
-                                          initializer=init, collections=collections,
-                                          trainable=trainable)
+      init = (
+        init_lib.ones_initializer()
+        if temperature is None
+        else init_lib.constant_initializer(temperature)
+      )
+      collections = (
+        None
+        if not trainable
+        else getters.variable_collections(variables_collections, "temperature")
+      )
+      temp = variables_lib.model_variable(
+        "temperature",
+        shape=(),
+        dtype=dtypes_lib.float32,
+        initializer=init,
+        collections=collections,
+        trainable=trainable,
+      )
       if data_format == "NCHW":
         flat = jnp.reshape(features, [-1, height * width])
       else:

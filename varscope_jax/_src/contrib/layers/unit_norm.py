@@ -1,4 +1,5 @@
 """tf-slim's ``unit_norm``: divide by the L2 norm along one axis."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -29,6 +30,7 @@ def unit_norm(inputs, dim, epsilon=1e-7, scope=None):
     rank = inputs.ndim
     if isinstance(dim, bool) or not isinstance(dim, int) or dim < 0 or dim >= rank:
       raise ValueError(tf_errors.UNIT_NORM_DIM)
-    lengths = jnp.sqrt(jnp.asarray(epsilon, inputs.dtype) +
-                       jnp.sum(jnp.square(inputs), axis=dim, keepdims=True))
+    lengths = jnp.sqrt(
+      jnp.asarray(epsilon, inputs.dtype) + jnp.sum(jnp.square(inputs), axis=dim, keepdims=True)
+    )
     return inputs / lengths

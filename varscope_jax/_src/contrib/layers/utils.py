@@ -4,6 +4,7 @@ A ``jax.Array`` carries no attributes, so the aliases tf-slim sets on a tensor
 (``tensor.aliases``) are kept beside the graph (``Graph.append_alias`` /
 ``Graph.aliases_of``), per trace, like collections.
 """
+
 from __future__ import annotations
 
 import collections as py_collections
@@ -31,8 +32,10 @@ def _collection_names(collections, where):
   try:
     return list(collections)
   except TypeError:
-    raise TypeError("%s: outputs_collections must be a collection name or a list of them, "
-                    "got %r." % (where, collections)) from None
+    raise TypeError(
+      "%s: outputs_collections must be a collection name or a list of them, "
+      "got %r." % (where, collections)
+    ) from None
 
 
 def collect_named_outputs(collections, alias, outputs):
@@ -69,8 +72,10 @@ def append_tensor_alias(tensor, alias):
   ['a', 'b']
   """
   if not isinstance(alias, str) or not alias:
-    raise TypeError("append_tensor_alias: alias must be a non-empty string (an end point "
-                    "name such as 'vgg_16/conv1'), got %r." % (alias,))
+    raise TypeError(
+      "append_tensor_alias: alias must be a non-empty string (an end point "
+      "name such as 'vgg_16/conv1'), got %r." % (alias,)
+    )
   if alias[-1] == "/":
     alias = alias[:-1]
   graph_lib.get_default_graph().append_alias(tensor, alias)
@@ -101,10 +106,11 @@ def get_tensor_aliases(tensor):
   if name is not None:
     return [name]
   raise ValueError(
-      "get_tensor_aliases: this %s has no alias and no name (TF would use the name of the "
-      "op that made it; a jax.Array has none). Collect it with "
-      "slim.utils.collect_named_outputs(collection, alias, value), or pass "
-      "outputs_collections= to the layer that makes it." % (type(tensor).__name__,))
+    "get_tensor_aliases: this %s has no alias and no name (TF would use the name of the "
+    "op that made it; a jax.Array has none). Collect it with "
+    "slim.utils.collect_named_outputs(collection, alias, value), or pass "
+    "outputs_collections= to the layer that makes it." % (type(tensor).__name__,)
+  )
 
 
 def gather_tensors_aliases(tensors):
@@ -146,8 +152,10 @@ def convert_collection_to_dict(collection, clear_collection=False):
   """
   graph = graph_lib.get_default_graph()
   output = py_collections.OrderedDict(
-      (alias, tensor) for tensor in graph.get_collection(collection)
-      for alias in get_tensor_aliases(tensor))
+    (alias, tensor)
+    for tensor in graph.get_collection(collection)
+    for alias in get_tensor_aliases(tensor)
+  )
   if clear_collection:
     graph.clear_collection(collection)
   return output
@@ -214,8 +222,10 @@ def smart_cond(pred, fn1, fn2, name=None):
     raise TypeError(tf_errors.FN2_NOT_CALLABLE)
   pred = jnp.asarray(pred)
   if pred.shape != () or pred.dtype != jnp.bool_:
-    raise ValueError("smart_cond: pred must be a scalar bool, got an array of shape %s "
-                     "and dtype %s." % (pred.shape, pred.dtype))
+    raise ValueError(
+      "smart_cond: pred must be a scalar bool, got an array of shape %s "
+      "and dtype %s." % (pred.shape, pred.dtype)
+    )
   a, b = fn1(), fn2()
   return jax.tree_util.tree_map(lambda x, y: jnp.where(pred, x, y), a, b)
 
@@ -251,8 +261,7 @@ def channel_dimension(shape, data_format, min_rank=1):
   >>> slim.utils.channel_dimension((2, 3, 4, 5), "channels_first")
   3
   """
-  return _get_dimension(shape, 1 if data_format == "channels_first" else -1,
-                        min_rank=min_rank)
+  return _get_dimension(shape, 1 if data_format == "channels_first" else -1, min_rank=min_rank)
 
 
 def last_dimension(shape, min_rank=1):
@@ -304,7 +313,7 @@ def n_positive_integers(n, value):
       raise ValueError(tf_errors.N_POSITIVE_INTEGERS % (n, value)) from None
     for x in values:
       if x < 1:
-        raise ValueError(tf_errors.POSITIVE_INTEGER % x)
+        raise ValueError(tf_errors.POSITIVE_INTEGER % x) from None
     return values
   if value < 1:
     raise ValueError(tf_errors.POSITIVE_INTEGER % value)

@@ -9,6 +9,7 @@ without layer norm (no initializer given: glorot-uniform, as TF), and for each o
 and ``beta`` (``norm_shift``), normalized by ``tf.contrib.layers.layer_norm`` (epsilon
 1e-12). Golden data: tests/golden/contrib_rnn/.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,15 +61,27 @@ class LayerNormBasicLSTMCell(RNNCell):
   (2, 5, 4)
   """
 
-  def __init__(self, num_units, forget_bias=1.0, input_size=None, activation=jnp.tanh,
-               layer_norm=True, norm_gain=1.0, norm_shift=0.0, dropout_keep_prob=1.0,
-               dropout_prob_seed=None, reuse=None):
+  def __init__(
+    self,
+    num_units,
+    forget_bias=1.0,
+    input_size=None,
+    activation=jnp.tanh,
+    layer_norm=True,
+    norm_gain=1.0,
+    norm_shift=0.0,
+    dropout_keep_prob=1.0,
+    dropout_prob_seed=None,
+    reuse=None,
+  ):
     super().__init__(_reuse=reuse)
     if input_size is not None:
       logger.warning("%s: The input_size parameter is deprecated.", self)
     if not callable(activation):
-      raise TypeError("LayerNormBasicLSTMCell: activation must be callable (e.g. "
-                      "jnp.tanh), got %r." % (activation,))
+      raise TypeError(
+        "LayerNormBasicLSTMCell: activation must be callable (e.g. "
+        "jnp.tanh), got %r." % (activation,)
+      )
     self._num_units = num_units
     self._activation = activation
     self._forget_bias = forget_bias
@@ -89,10 +102,12 @@ class LayerNormBasicLSTMCell(RNNCell):
   def _norm(self, inp, scope, dtype):
     shape = [inp.shape[-1]]
     with vs_lib.variable_scope(scope):
-      store_lib.get_variable("gamma", shape=shape, dtype=dtype,
-                             initializer=constant_initializer(self._norm_gain))
-      store_lib.get_variable("beta", shape=shape, dtype=dtype,
-                             initializer=constant_initializer(self._norm_shift))
+      store_lib.get_variable(
+        "gamma", shape=shape, dtype=dtype, initializer=constant_initializer(self._norm_gain)
+      )
+      store_lib.get_variable(
+        "beta", shape=shape, dtype=dtype, initializer=constant_initializer(self._norm_shift)
+      )
     return layer_norm(inp, reuse=True, scope=scope)
 
   def _linear(self, args):

@@ -20,6 +20,7 @@ local filesystem, where rename is atomic).
 Object stores (``gs://`` URLs) have no atomic rename: there an overwrite is orbax's own
 (delete, then write), and only new checkpoints are atomic (orbax's commit).
 """
+
 from __future__ import annotations
 
 import os
@@ -106,9 +107,14 @@ def recover(path: str) -> None:
   remove_orbax_tmp(os.path.dirname(path), os.path.basename(path) + TMP)
 
 
-def replace_folder(path: str, write: Callable[[str], None], *, primary: bool = True,
-                   barrier: Callable[[str], None] = lambda name: None,
-                   locked: bool = False) -> None:
+def replace_folder(
+  path: str,
+  write: Callable[[str], None],
+  *,
+  primary: bool = True,
+  barrier: Callable[[str], None] = lambda name: None,
+  locked: bool = False,
+) -> None:
   """Writes a folder with ``write(tmp_path)`` and swaps it in for ``path`` (see above).
 
   If ``write`` raises, its partial output is removed and ``path`` is untouched. With

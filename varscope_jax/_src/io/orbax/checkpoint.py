@@ -13,6 +13,7 @@ anything else is refused, never emptied. Names, steps and dtypes that could not 
 back as saved are errors before anything is written. Paths may be relative. Nothing is
 pickled: orbax stores arrays with tensorstore and the tree structure as JSON.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,8 +28,9 @@ from varscope_jax._src.io.orbax import store as orbax_store
 from varscope_jax._src.io.errors import CheckpointError
 
 
-def save_checkpoint(directory, params, step: int | None = None, *, opt_state=None,
-                    force: bool = False) -> str:
+def save_checkpoint(
+  directory, params, step: int | None = None, *, opt_state=None, force: bool = False
+) -> str:
   """Saves a params tree (and optionally optimizer state) with orbax, atomically.
 
   Args:
@@ -75,21 +77,34 @@ def save_checkpoint(directory, params, step: int | None = None, *, opt_state=Non
     foreign = orbax_store.foreign_entries(current)
     if foreign:
       steps = [name for name in foreign if name.rstrip("/").isdigit()]
-      hint = (f" It holds steps ({', '.join(steps)}): save with step=N to add one." if steps
-              else " Choose an empty or new folder.")
-      raise ValueError(f"{path} is not a checkpoint folder: it holds {', '.join(foreign)}. "
-                       f"save_checkpoint never overwrites such a folder, even with "
-                       f"force=True.{hint}")
+      hint = (
+        f" It holds steps ({', '.join(steps)}): save with step=N to add one."
+        if steps
+        else " Choose an empty or new folder."
+      )
+      raise ValueError(
+        f"{path} is not a checkpoint folder: it holds {', '.join(foreign)}. "
+        f"save_checkpoint never overwrites such a folder, even with "
+        f"force=True.{hint}"
+      )
     if orbax_store.is_checkpoint(current) and not force:
-      raise ValueError(f"{path} already exists and is not empty. Pass force=True to "
-                       "overwrite it, or save with step=N to keep several checkpoints in it.")
+      raise ValueError(
+        f"{path} already exists and is not empty. Pass force=True to "
+        "overwrite it, or save with step=N to keep several checkpoints in it."
+      )
   orbax_store.replace(path, args)
   return path
 
 
-def restore_checkpoint(directory, target=None, *, step: int | None = None,
-                       rename: Mapping[str, str | None] | None = None, partial: bool = False,
-                       opt_state=None):
+def restore_checkpoint(
+  directory,
+  target=None,
+  *,
+  step: int | None = None,
+  rename: Mapping[str, str | None] | None = None,
+  partial: bool = False,
+  opt_state=None,
+):
   """Restores a params tree saved by :func:`save_checkpoint` or :class:`CheckpointManager`.
 
   With a ``target``, names, shapes and dtypes are checked first and every difference is
@@ -182,12 +197,20 @@ class CheckpointManager:
   2
   """
 
-  def __init__(self, directory, max_to_keep: int | None = None, *,
-               save_interval_steps: int = 1, read_only: bool = False):
-    if max_to_keep is not None and (isinstance(max_to_keep, bool) or not isinstance(
-        max_to_keep, int) or max_to_keep < 1):
-      raise ValueError(f"max_to_keep must be None (keep every step) or an int >= 1, got "
-                       f"{max_to_keep!r}.")
+  def __init__(
+    self,
+    directory,
+    max_to_keep: int | None = None,
+    *,
+    save_interval_steps: int = 1,
+    read_only: bool = False,
+  ):
+    if max_to_keep is not None and (
+      isinstance(max_to_keep, bool) or not isinstance(max_to_keep, int) or max_to_keep < 1
+    ):
+      raise ValueError(
+        f"max_to_keep must be None (keep every step) or an int >= 1, got {max_to_keep!r}."
+      )
     if not isinstance(read_only, bool):
       raise TypeError(f"read_only must be a bool, got {read_only!r}.")
     self.directory = atomic.absolute(directory)
@@ -195,8 +218,9 @@ class CheckpointManager:
     self.max_to_keep = None if read_only else max_to_keep
     if not read_only:
       orbax_store.recover_steps(self.directory)
-    self._manager = orbax_store.manager(self.directory, read_only=read_only,
-                                  save_interval_steps=save_interval_steps)
+    self._manager = orbax_store.manager(
+      self.directory, read_only=read_only, save_interval_steps=save_interval_steps
+    )
 
   def save(self, step: int, params, opt_state=None, *, force: bool = False) -> bool:
     """Saves step ``step``; returns whether it was saved.
@@ -214,10 +238,16 @@ class CheckpointManager:
         full disk), naming the step's folder; the previous steps are intact.
     """
     if self.read_only:
-      raise ValueError(f"This CheckpointManager of {self.directory} was opened with "
-                       "read_only=True: it never writes. Open another without it to save.")
-    return self._save(orbax_store.check_step(step), orbax_store.save_args(params, opt_state),
-                      force=force, even_if_skipped=False)
+      raise ValueError(
+        f"This CheckpointManager of {self.directory} was opened with "
+        "read_only=True: it never writes. Open another without it to save."
+      )
+    return self._save(
+      orbax_store.check_step(step),
+      orbax_store.save_args(params, opt_state),
+      force=force,
+      even_if_skipped=False,
+    )
 
   def _save(self, step: int, args, *, force: bool, even_if_skipped: bool) -> bool:
     step_dir = str(epath.Path(self.directory) / str(step))
@@ -228,8 +258,10 @@ class CheckpointManager:
       self._manager.reload()
       if step in self._manager.all_steps():
         if not force:
-          raise ValueError(f"Step {step} already exists in {self.directory}. Pass force=True "
-                           "to overwrite it, or save a new step.")
+          raise ValueError(
+            f"Step {step} already exists in {self.directory}. Pass force=True "
+            "to overwrite it, or save a new step."
+          )
         orbax_store.replace(step_dir, args, locked=True)
         self._manager.reload()
         return True
@@ -253,7 +285,7 @@ class CheckpointManager:
       return
     steps = sorted(self._manager.all_steps())
     if len(steps) > self.max_to_keep and orbax_store.is_primary():
-      for step in steps[:-self.max_to_keep]:
+      for step in steps[: -self.max_to_keep]:
         if atomic.is_remote(self.directory):  # no rename on object stores: delete
           (epath.Path(self.directory) / str(step)).rmtree()
           continue
@@ -274,19 +306,29 @@ class CheckpointManager:
       return sorted(orbax_store.all_steps(self.directory, self._manager))
     return sorted(self._manager.all_steps())
 
-  def restore(self, step: int | None = None, target=None, *, rename=None,
-              partial: bool = False, opt_state=None):
+  def restore(
+    self,
+    step: int | None = None,
+    target=None,
+    *,
+    rename=None,
+    partial: bool = False,
+    opt_state=None,
+  ):
     """Restores ``step`` (default: the latest); arguments as :func:`restore_checkpoint`."""
     if step is None:
       step = self.latest_step()
       if step is None:
-        raise CheckpointError(f"No checkpoint in {self.directory} yet: save a step first.",
-                              path=self.directory)
+        raise CheckpointError(
+          f"No checkpoint in {self.directory} yet: save a step first.", path=self.directory
+        )
     elif orbax_store.check_step(step) not in self.all_steps():
-      raise CheckpointError(f"No step {step} in {self.directory}. Steps there: "
-                            f"{self.all_steps()}.", path=self.directory)
-    return orbax_store.restore_path(str(epath.Path(self.directory) / str(step)), target, opt_state,
-                              rename, partial)
+      raise CheckpointError(
+        f"No step {step} in {self.directory}. Steps there: {self.all_steps()}.", path=self.directory
+      )
+    return orbax_store.restore_path(
+      str(epath.Path(self.directory) / str(step)), target, opt_state, rename, partial
+    )
 
   def wait_until_finished(self) -> None:
     """Waits for pending saves (saves are synchronous: returns at once).

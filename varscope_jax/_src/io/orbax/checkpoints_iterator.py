@@ -6,6 +6,7 @@ step)``): it lists steps exactly as a ``read_only`` manager does (orbax renames 
 into place only when it is complete, so a half-written one is never yielded) and never
 writes, recovers or deletes anything, so the trainer's saves are never disturbed.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,14 +20,20 @@ def _positive_or_none(name: str, value) -> float | None:
   if value is None:
     return None
   if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-    raise ValueError(f"checkpoints_iterator: {name} must be a number of seconds >= 0 or "
-                     f"None, got {value!r}.")
+    raise ValueError(
+      f"checkpoints_iterator: {name} must be a number of seconds >= 0 or None, got {value!r}."
+    )
   return float(value)
 
 
-def checkpoints_iterator(directory, min_interval_secs: float = 0, timeout: float | None = None,
-                         timeout_fn: Callable[[], bool] | None = None, *,
-                         poll_secs: float = 1.0) -> Iterator[int]:
+def checkpoints_iterator(
+  directory,
+  min_interval_secs: float = 0,
+  timeout: float | None = None,
+  timeout_fn: Callable[[], bool] | None = None,
+  *,
+  poll_secs: float = 1.0,
+) -> Iterator[int]:
   """Yields each new finished step of a folder of steps, as TF1's ``checkpoints_iterator``.
 
   Waits for a step newer than the last one yielded and yields the newest (steps saved in
@@ -57,8 +64,9 @@ def checkpoints_iterator(directory, min_interval_secs: float = 0, timeout: float
   timeout = _positive_or_none("timeout", timeout)
   poll = _positive_or_none("poll_secs", poll_secs)
   if timeout_fn is not None and not callable(timeout_fn):
-    raise TypeError(f"checkpoints_iterator: timeout_fn must be callable or None, got "
-                    f"{timeout_fn!r}.")
+    raise TypeError(
+      f"checkpoints_iterator: timeout_fn must be callable or None, got {timeout_fn!r}."
+    )
   directory = atomic.absolute(directory)
   return _follow(directory, min_interval, timeout, timeout_fn, poll or 0.0)
 
@@ -84,8 +92,9 @@ def _follow(directory, min_interval, timeout, timeout_fn, poll) -> Iterator[int]
         if timeout_fn is None or timeout_fn():
           return
         start = time.monotonic()
-      time.sleep(poll if timeout is None else
-                 max(0.0, min(poll, timeout - (time.monotonic() - start))))
+      time.sleep(
+        poll if timeout is None else max(0.0, min(poll, timeout - (time.monotonic() - start)))
+      )
     yielded_at = time.monotonic()
     last = step
     yield step

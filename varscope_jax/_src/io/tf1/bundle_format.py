@@ -8,6 +8,7 @@ skipped as protobuf does. Slice keys are built with TF's OrderedCode
 builds the key of each slice an entry lists and looks it up. ``DTYPES`` maps TF's
 ``DataType`` enum (an entry's ``dtype``) to numpy dtypes.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -22,37 +23,42 @@ VARINT, FIXED64, LEN, FIXED32 = 0, 1, 2, 5
 
 # TF DataType enum -> numpy dtype (tensorflow/core/framework/types.proto).
 DTYPES: dict[int, np.dtype] = {
-    1: np.dtype(np.float32),
-    2: np.dtype(np.float64),
-    3: np.dtype(np.int32),
-    4: np.dtype(np.uint8),
-    5: np.dtype(np.int16),
-    6: np.dtype(np.int8),
-    7: np.dtype(object),  # DT_STRING
-    8: np.dtype(np.complex64),
-    9: np.dtype(np.int64),
-    10: np.dtype(np.bool_),
-    14: np.dtype(ml_dtypes.bfloat16),
-    17: np.dtype(np.uint16),
-    18: np.dtype(np.complex128),
-    19: np.dtype(np.float16),
-    22: np.dtype(np.uint32),
-    23: np.dtype(np.uint64),
-    24: np.dtype(ml_dtypes.float8_e5m2),
-    25: np.dtype(ml_dtypes.float8_e4m3fn),
-    26: np.dtype(ml_dtypes.float8_e4m3fnuz),
-    27: np.dtype(ml_dtypes.float8_e4m3b11fnuz),
-    28: np.dtype(ml_dtypes.float8_e5m2fnuz),
-    29: np.dtype(ml_dtypes.int4),
-    30: np.dtype(ml_dtypes.uint4),
-    31: np.dtype(ml_dtypes.int2),
-    32: np.dtype(ml_dtypes.uint2),
-    33: np.dtype(ml_dtypes.float4_e2m1fn),
+  1: np.dtype(np.float32),
+  2: np.dtype(np.float64),
+  3: np.dtype(np.int32),
+  4: np.dtype(np.uint8),
+  5: np.dtype(np.int16),
+  6: np.dtype(np.int8),
+  7: np.dtype(object),  # DT_STRING
+  8: np.dtype(np.complex64),
+  9: np.dtype(np.int64),
+  10: np.dtype(np.bool_),
+  14: np.dtype(ml_dtypes.bfloat16),
+  17: np.dtype(np.uint16),
+  18: np.dtype(np.complex128),
+  19: np.dtype(np.float16),
+  22: np.dtype(np.uint32),
+  23: np.dtype(np.uint64),
+  24: np.dtype(ml_dtypes.float8_e5m2),
+  25: np.dtype(ml_dtypes.float8_e4m3fn),
+  26: np.dtype(ml_dtypes.float8_e4m3fnuz),
+  27: np.dtype(ml_dtypes.float8_e4m3b11fnuz),
+  28: np.dtype(ml_dtypes.float8_e5m2fnuz),
+  29: np.dtype(ml_dtypes.int4),
+  30: np.dtype(ml_dtypes.uint4),
+  31: np.dtype(ml_dtypes.int2),
+  32: np.dtype(ml_dtypes.uint2),
+  33: np.dtype(ml_dtypes.float4_e2m1fn),
 }
 DT_STRING = 7
 TF_DTYPE_NAMES = {
-    11: "qint8", 12: "quint8", 13: "qint32", 15: "qint16", 16: "quint16", 20: "resource",
-    21: "variant",
+  11: "qint8",
+  12: "quint8",
+  13: "qint32",
+  15: "qint16",
+  16: "quint16",
+  20: "resource",
+  21: "variant",
 }
 
 
@@ -80,20 +86,21 @@ def proto_fields(buf: bytes, wire_types: dict[int, int]) -> list[tuple[int, int 
       width = 8 if wire == FIXED64 else 4
       if pos + width > end:
         raise sstable.Malformed("truncated protobuf field")
-      value = int.from_bytes(buf[pos:pos + width], "little")
+      value = int.from_bytes(buf[pos : pos + width], "little")
       pos += width
     elif wire == LEN:
       length, pos = sstable.varint(buf, pos)
       if length > end - pos:
         raise sstable.Malformed("truncated protobuf field")
-      value = bytes(buf[pos:pos + length])
+      value = bytes(buf[pos : pos + length])
       pos += length
     else:
       raise sstable.Malformed(f"unsupported protobuf wire type {wire}")
     if number in wire_types:
       if wire != wire_types[number]:
-        raise sstable.Malformed(f"protobuf field {number} has wire type {wire}, "
-                                f"not {wire_types[number]}")
+        raise sstable.Malformed(
+          f"protobuf field {number} has wire type {wire}, not {wire_types[number]}"
+        )
       fields.append((number, value))
   return fields
 
@@ -110,8 +117,9 @@ class Entry:
     self.crc32c: int | None = None
     self.slices: list[list[tuple[int, int]]] = []  # per slice: (start, length or -1)
     shape_raw = b""
-    for number, value in proto_fields(raw, {1: VARINT, 2: LEN, 3: VARINT, 4: VARINT,
-                                             5: VARINT, 6: FIXED32, 7: LEN}):
+    for number, value in proto_fields(
+      raw, {1: VARINT, 2: LEN, 3: VARINT, 4: VARINT, 5: VARINT, 6: FIXED32, 7: LEN}
+    ):
       if number == 1:
         self.dtype = int64(value) & 0xFFFFFFFF  # an enum: int32 on the wire
       elif number == 2:
@@ -128,8 +136,9 @@ class Entry:
         self.slices.append(_parse_slice(value))
     self.shape = _parse_shape(shape_raw)
     if self.shard_id < 0 or self.offset < 0 or self.size < 0:
-      raise sstable.Malformed(f"negative shard, offset or size ({self.shard_id}, "
-                              f"{self.offset}, {self.size})")
+      raise sstable.Malformed(
+        f"negative shard, offset or size ({self.shard_id}, {self.offset}, {self.size})"
+      )
 
 
 def _parse_shape(raw: bytes) -> tuple[int, ...]:
@@ -165,6 +174,7 @@ def _parse_slice(raw: bytes) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------
 # OrderedCode, only the writing half: slice keys are built and looked up.
 
+
 def ordered_num(value: int) -> bytes:
   """OrderedCode's ``WriteNumIncreasing`` of a non-negative int."""
   body = value.to_bytes((value.bit_length() + 7) // 8, "big") if value else b""
@@ -177,8 +187,19 @@ def ordered_signed_num(value: int) -> bytes:
   if x < 64:
     return bytes([(0x80 ^ value) & 0xFF])
   length = x.bit_length() // 7 + 1
-  header = [(0, 0), (0x80, 0), (0xC0, 0), (0xE0, 0), (0xF0, 0), (0xF8, 0), (0xFC, 0),
-            (0xFE, 0), (0xFF, 0), (0xFF, 0x80), (0xFF, 0xC0)][length]
+  header = [
+    (0, 0),
+    (0x80, 0),
+    (0xC0, 0),
+    (0xE0, 0),
+    (0xF0, 0),
+    (0xF8, 0),
+    (0xFC, 0),
+    (0xFE, 0),
+    (0xFF, 0),
+    (0xFF, 0x80),
+    (0xFF, 0xC0),
+  ][length]
   raw = bytearray((value & ((1 << (8 * length)) - 1)).to_bytes(length, "big"))
   raw[0] ^= header[0]
   raw[1] ^= header[1]

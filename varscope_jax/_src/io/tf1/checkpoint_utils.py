@@ -11,6 +11,7 @@ wrong shape, a dtype that differs), it is made here before anything is read, wit
 TF gives for the one-to-one case and the restore op's text. Unlike TF, a scope that holds
 no variable is an error (TF initializes nothing, silently).
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,11 +30,24 @@ from varscope_jax._src.io.tf1.reader import Bundle
 logger = logging.getLogger("varscope_jax")
 
 # TF's DataTypeString names (the restore op's dtype error), by numpy dtype name.
-_TF_NAMES = {"float32": "float", "float64": "double", "float16": "half", "bfloat16": "bfloat16",
-             "int8": "int8", "int16": "int16", "int32": "int32", "int64": "int64",
-             "uint8": "uint8", "uint16": "uint16", "uint32": "uint32", "uint64": "uint64",
-             "bool": "bool", "complex64": "complex64", "complex128": "complex128",
-             "object": "string"}
+_TF_NAMES = {
+  "float32": "float",
+  "float64": "double",
+  "float16": "half",
+  "bfloat16": "bfloat16",
+  "int8": "int8",
+  "int16": "int16",
+  "int32": "int32",
+  "int64": "int64",
+  "uint8": "uint8",
+  "uint16": "uint16",
+  "uint32": "uint32",
+  "uint64": "uint64",
+  "bool": "bool",
+  "complex64": "complex64",
+  "complex128": "complex128",
+  "object": "string",
+}
 
 
 def _tf_dtype_name(dtype) -> str:
@@ -50,34 +64,44 @@ def _pairs(assignment_map) -> list[tuple[str, str]]:
   if isinstance(assignment_map, Mapping):
     items = list(assignment_map.items())
   elif isinstance(assignment_map, (str, bytes)) or not isinstance(assignment_map, Iterable):
-    raise TypeError("assignment_map must be a dict {checkpoint name or 'scope/': variable "
-                    "name or 'scope/'} or a list of such pairs, got " f"{assignment_map!r}.")
+    raise TypeError(
+      "assignment_map must be a dict {checkpoint name or 'scope/': variable "
+      "name or 'scope/'} or a list of such pairs, got "
+      f"{assignment_map!r}."
+    )
   else:
     items = []
     for pair in assignment_map:
       if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-        raise TypeError("assignment_map as a list must hold (checkpoint name, variable name) "
-                        f"pairs, got {pair!r}.")
+        raise TypeError(
+          "assignment_map as a list must hold (checkpoint name, variable name) "
+          f"pairs, got {pair!r}."
+        )
       items.append(tuple(pair))
   out = []
   for key, value in items:
     if not isinstance(key, str):
-      raise TypeError(f"assignment_map key {key!r} must be a checkpoint tensor name or a "
-                      "'scope/' (a str).")
+      raise TypeError(
+        f"assignment_map key {key!r} must be a checkpoint tensor name or a 'scope/' (a str)."
+      )
     name = getattr(value, "name", None)
     if not isinstance(value, str) and isinstance(name, str) and name.endswith(":0"):
-      value = name[:-2]       # a variable (vs.Variable, as get_variables_to_restore lists)
+      value = name[:-2]  # a variable (vs.Variable, as get_variables_to_restore lists)
     if not isinstance(value, str):
       raise TypeError(
-          f"assignment_map[{key!r}] must be a variable's name in params, a 'scope/' (a "
-          f"str) or a variable, got {type(value).__name__}.")
+        f"assignment_map[{key!r}] must be a variable's name in params, a 'scope/' (a "
+        f"str) or a variable, got {type(value).__name__}."
+      )
     out.append((key, value))
   return out
 
 
-def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
-                           tensors: Mapping[str, tuple[int, ...]], assignment_map,
-                           ckpt_label: str) -> dict[str, str]:
+def resolve_assignment_map(
+  variables: Mapping[str, tuple[int, ...]],
+  tensors: Mapping[str, tuple[int, ...]],
+  assignment_map,
+  ckpt_label: str,
+) -> dict[str, str]:
   """``{variable name: checkpoint tensor name}`` by TF's assignment-map rules.
 
   ``variables`` and ``tensors`` map names to shapes; ``ckpt_label`` is the checkpoint as
@@ -88,9 +112,10 @@ def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
 
   def check_shape(var_name: str, tensor_name: str) -> None:
     if tuple(variables[var_name]) != tuple(tensors[tensor_name]):
-      raise ValueError(tf_errors.CKPT_SHAPE_MISMATCH % (
-          var_name + ":0", _shape_text(variables[var_name]), tensor_name,
-          tensor_map[tensor_name]))
+      raise ValueError(
+        tf_errors.CKPT_SHAPE_MISMATCH
+        % (var_name + ":0", _shape_text(variables[var_name]), tensor_name, tensor_map[tensor_name])
+      )
 
   for tensor_name, current in sorted(_pairs(assignment_map), key=lambda pair: pair[0]):
     if current in variables:
@@ -99,18 +124,18 @@ def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
       check_shape(current, tensor_name)
       plan[current] = tensor_name
       continue
-    scopes = current[:current.rindex("/")] if "/" in current else ""
+    scopes = current[: current.rindex("/")] if "/" in current else ""
     if not tensor_name.endswith("/"):
       raise ValueError(tf_errors.CKPT_SCOPE_ONLY % (scopes, tensor_name))
-    in_scope = sorted(name for name in variables
-                      if not scopes or name.startswith(scopes + "/"))
+    in_scope = sorted(name for name in variables if not scopes or name.startswith(scopes + "/"))
     if not in_scope:
       raise ValueError(
-          f"Assignment map {{{tensor_name!r}: {current!r}}}: params hold no variable under "
-          f"{current!r} (TF would initialize nothing). The variables' top-level scopes are "
-          f"{sorted({n.split('/')[0] for n in variables})}.")
+        f"Assignment map {{{tensor_name!r}: {current!r}}}: params hold no variable under "
+        f"{current!r} (TF would initialize nothing). The variables' top-level scopes are "
+        f"{sorted({n.split('/')[0] for n in variables})}."
+      )
     for var_name in in_scope:
-      full_name = var_name[len(scopes):]
+      full_name = var_name[len(scopes) :]
       if current != "/":
         full_name = full_name[1:]
       if tensor_name != "/":
@@ -118,8 +143,10 @@ def resolve_assignment_map(variables: Mapping[str, tuple[int, ...]],
       if full_name.endswith("/"):
         full_name = full_name[:-1]
       if full_name not in tensors:
-        raise ValueError(tf_errors.CKPT_SCOPED_TENSOR_NOT_FOUND % (
-            full_name, var_name[len(scopes) + 1:], tensor_name, ckpt_label))
+        raise ValueError(
+          tf_errors.CKPT_SCOPED_TENSOR_NOT_FOUND
+          % (full_name, var_name[len(scopes) + 1 :], tensor_name, ckpt_label)
+        )
       check_shape(var_name, full_name)
       plan[var_name] = full_name
   return plan
@@ -180,19 +207,20 @@ def init_from_checkpoint(params: Mapping, ckpt_dir_or_file, assignment_map) -> d
   ValueError: Tensor model/fc3/b (b in model/fc3/) is not found in tests/tf1_ckpt/data/model.ckpt checkpoint
   """
   if not isinstance(params, Mapping):
-    raise TypeError(f"params must be a params tree (a nested dict), got "
-                    f"{type(params).__name__}.")
+    raise TypeError(f"params must be a params tree (a nested dict), got {type(params).__name__}.")
   label = _label(ckpt_dir_or_file)
   bundle = Bundle(ckpt_dir_or_file)
   leaves = dict(params_lib.flatten(params))
   shapes = {name: tuple(np.shape(leaf)) for name, leaf in leaves.items()}
-  plan = resolve_assignment_map(shapes, {n: e.shape for n, e in bundle.entries.items()},
-                                assignment_map, label)
+  plan = resolve_assignment_map(
+    shapes, {n: e.shape for n, e in bundle.entries.items()}, assignment_map, label
+  )
   for var_name, tensor_name in plan.items():
     want = _leaf_dtype(leaves[var_name])
     have = DTYPES.get(bundle.entries[tensor_name].dtype)
-    if want is not None and (have is None or (
-        have != want and jax.dtypes.canonicalize_dtype(have) != want)):
+    if want is not None and (
+      have is None or (have != want and jax.dtypes.canonicalize_dtype(have) != want)
+    ):
       have_name = _tf_dtype_name(have) if have is not None else "unsupported"
       raise ValueError(tf_errors.CKPT_DTYPE % (tensor_name, _tf_dtype_name(want), have_name))
   updates: dict[str, Any] = {}
@@ -208,8 +236,7 @@ def init_from_checkpoint(params: Mapping, ckpt_dir_or_file, assignment_map) -> d
       array = to_device(value, tensor_name, bundle.prefix)
       sharding = getattr(leaf, "sharding", None)
       updates[var_name] = array if sharding is None else jax.device_put(array, sharding)
-    logger.debug("Initialize variable %s from checkpoint %s with %s", var_name, label,
-                 tensor_name)
+    logger.debug("Initialize variable %s from checkpoint %s with %s", var_name, label, tensor_name)
   return params_lib.replace_leaves(params, updates)
 
 

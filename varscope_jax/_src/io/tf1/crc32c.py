@@ -2,6 +2,7 @@
 instructions where the CPU has them), else a table-driven pure-Python fallback (about
 10 MB/s: fine for small files, slow for large checkpoints).
 """
+
 from __future__ import annotations
 
 try:
@@ -53,7 +54,7 @@ if _google_crc32c is not None and _google_crc32c.implementation == "c":
     # chunks small enough to stay in cache, instead of one copy of the whole buffer.
     view = memoryview(data).cast("B")
     for start in range(0, len(view), _CHUNK):
-      crc = _google_crc32c.extend(crc, bytes(view[start:start + _CHUNK]))
+      crc = _google_crc32c.extend(crc, bytes(view[start : start + _CHUNK]))
     return crc
 else:  # pragma: no cover - no C build of google-crc32c on this platform.
   IMPLEMENTATION = "pure Python"

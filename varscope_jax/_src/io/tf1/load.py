@@ -4,6 +4,7 @@ The bundle format is read by ``tensor_bundle.py`` (no TensorFlow, no protobuf); 
 tensors are model variables, optimizer slots, EMA shadows or bookkeeping is decided by
 ``tf1_slots.py`` from TF's own naming rules.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,12 +58,12 @@ class TF1Tensor(NamedTuple):
 
 
 def _kinds(bundle: Bundle, optimizer_names) -> dict[str, TensorKind]:
-  return classify({name: (entry.shape,) for name, entry in bundle.entries.items()},
-                  optimizer_names)
+  return classify({name: (entry.shape,) for name, entry in bundle.entries.items()}, optimizer_names)
 
 
-def list_tf1_checkpoint(path, *, optimizer_names: Mapping[str, str | None] | None = None
-                        ) -> dict[str, TF1Tensor]:
+def list_tf1_checkpoint(
+  path, *, optimizer_names: Mapping[str, str | None] | None = None
+) -> dict[str, TF1Tensor]:
   """Lists a TF1 checkpoint's tensors and what each is, reading only its ``.index`` file.
 
   Args:
@@ -90,11 +91,17 @@ def list_tf1_checkpoint(path, *, optimizer_names: Mapping[str, str | None] | Non
   """
   bundle = Bundle(path)
   kinds = _kinds(bundle, optimizer_names)
-  return {name: TF1Tensor(
-      entry.shape, DTYPES.get(entry.dtype) or TF_DTYPE_NAMES.get(entry.dtype,
-                                                                   f"enum {entry.dtype}"),
-      kinds[name].kind, kinds[name].variable, kinds[name].optimizer, kinds[name].slot)
-      for name, entry in sorted(bundle.entries.items())}
+  return {
+    name: TF1Tensor(
+      entry.shape,
+      DTYPES.get(entry.dtype) or TF_DTYPE_NAMES.get(entry.dtype, f"enum {entry.dtype}"),
+      kinds[name].kind,
+      kinds[name].variable,
+      kinds[name].optimizer,
+      kinds[name].slot,
+    )
+    for name, entry in sorted(bundle.entries.items())
+  }
 
 
 def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
@@ -105,17 +112,19 @@ def _check_recognised(kinds: Mapping[str, TensorKind], prefix: str) -> None:
       key = last if fixed else kind.name
       rule = f"<variable>/{last}" if fixed else f"<variable>/{kind.name}[_N]"
       raise ValueError(
-          f"Tensor {name} in {prefix} is named as a slot of {kind.optimizer} (TF names "
-          f"slots {rule}) of variable {kind.variable}, which is not in the checkpoint. "
-          f"Drop it with rename={{'^{re.escape(name)}$': None}}; if {key!r} is part of a model "
-          f"variable's name, not an optimizer's, pass optimizer_names={{{key!r}: None}}.")
+        f"Tensor {name} in {prefix} is named as a slot of {kind.optimizer} (TF names "
+        f"slots {rule}) of variable {kind.variable}, which is not in the checkpoint. "
+        f"Drop it with rename={{'^{re.escape(name)}$': None}}; if {key!r} is part of a model "
+        f"variable's name, not an optimizer's, pass optimizer_names={{{key!r}: None}}."
+      )
     if kind.kind == "unknown slot":
       raise ValueError(
-          f"Tensor {name} in {prefix} is stored under variable {kind.variable}, as TF1 "
-          f"stores optimizer slots (<variable>/<optimizer name>[_N]), but {kind.name!r} "
-          f"is not a TF1 optimizer's name. If an optimizer was created with "
-          f"name={kind.name!r}, pass optimizer_names={{{kind.name!r}: 'Adam'}} (its "
-          f"default name); to drop the tensor, rename={{'^{re.escape(name)}$': None}}.")
+        f"Tensor {name} in {prefix} is stored under variable {kind.variable}, as TF1 "
+        f"stores optimizer slots (<variable>/<optimizer name>[_N]), but {kind.name!r} "
+        f"is not a TF1 optimizer's name. If an optimizer was created with "
+        f"name={kind.name!r}, pass optimizer_names={{{kind.name!r}: 'Adam'}} (its "
+        f"default name); to drop the tensor, rename={{'^{re.escape(name)}$': None}}."
+      )
 
 
 def _is_float(bundle: Bundle, name: str) -> bool:
@@ -130,30 +139,45 @@ def _ema_sources(kinds, selected: list[str], ema, bundle: Bundle, strict: bool) 
   if isinstance(ema, str):
     wanted = ema
   elif len(names) > 1:
-    raise ValueError(f"ema=True: {bundle.prefix} holds shadows of several moving averages "
-                     f"({', '.join(sorted(names))}); pick one: "
-                     + " or ".join(f"ema={n!r}" for n in sorted(names)) + ".")
+    raise ValueError(
+      f"ema=True: {bundle.prefix} holds shadows of several moving averages "
+      f"({', '.join(sorted(names))}); pick one: "
+      + " or ".join(f"ema={n!r}" for n in sorted(names))
+      + "."
+    )
   else:
     wanted = next(iter(names), EMA)
-  shadows = {k.variable: name for name, k in kinds.items()
-             if k.kind == "slot" and k.optimizer == EMA and k.name == wanted and
-             k.index == 0}
-  missing = [name for name in selected if name not in shadows and kinds[name].kind ==
-             "variable" and _is_float(bundle, name)]
+  shadows = {
+    k.variable: name
+    for name, k in kinds.items()
+    if k.kind == "slot" and k.optimizer == EMA and k.name == wanted and k.index == 0
+  }
+  missing = [
+    name
+    for name in selected
+    if name not in shadows and kinds[name].kind == "variable" and _is_float(bundle, name)
+  ]
   if missing and strict:
     raise ValueError(
-        f"ema=True: {len(missing)} variable(s) have no {wanted} shadow "
-        f"(<variable>/{wanted}) in {bundle.prefix}: {', '.join(missing)}. TF1's "
-        "ema.variables_to_restore() restores variables without a moving average "
-        "(batch-norm statistics, counters) under their own names: pass "
-        "ema_strict=False to keep their own values.")
+      f"ema=True: {len(missing)} variable(s) have no {wanted} shadow "
+      f"(<variable>/{wanted}) in {bundle.prefix}: {', '.join(missing)}. TF1's "
+      "ema.variables_to_restore() restores variables without a moving average "
+      "(batch-norm statistics, counters) under their own names: pass "
+      "ema_strict=False to keep their own values."
+    )
   return shadows
 
 
-def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
-                        as_numpy: bool = False, ema: bool | str = False,
-                        ema_strict: bool = True, include_slots: bool = False,
-                        optimizer_names: Mapping[str, str | None] | None = None) -> dict:
+def load_tf1_checkpoint(
+  path,
+  rename: Mapping[str, str | None] | None = None,
+  *,
+  as_numpy: bool = False,
+  ema: bool | str = False,
+  ema_strict: bool = True,
+  include_slots: bool = False,
+  optimizer_names: Mapping[str, str | None] | None = None,
+) -> dict:
   """Loads a TF1 checkpoint's model variables into a params tree, without TensorFlow.
 
   A training checkpoint holds more than the model: TF1 optimizers' slots
@@ -217,8 +241,9 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
   >>> averaged = load_tf1_checkpoint(ckpt, ema=True)       # the shadows, as variables
   """
   if not isinstance(ema, (bool, str)) or ema == "":
-    raise TypeError(f"ema must be True, False or the moving average's name= (a "
-                    f"non-empty str), got {ema!r}.")
+    raise TypeError(
+      f"ema must be True, False or the moving average's name= (a non-empty str), got {ema!r}."
+    )
   if isinstance(ema, str):
     optimizer_names = {ema: EMA, **(optimizer_names or {})}
   rules = compile_rename(rename)
@@ -231,24 +256,33 @@ def load_tf1_checkpoint(path, rename: Mapping[str, str | None] | None = None, *,
     selected = sorted(kinds)
   else:
     _check_recognised(kinds, bundle.prefix)
-    selected = [name for name, kind in kinds.items()
-                if kind.kind == "variable" or kind.slot == "global_step"]
+    selected = [
+      name for name, kind in kinds.items() if kind.kind == "variable" or kind.slot == "global_step"
+    ]
   sources = {name: name for name in selected}
   notes = []
   if ema:
     shadows = _ema_sources(kinds, selected, ema, bundle, ema_strict)
-    kept = [name for name in selected if name not in shadows and
-            _is_float(bundle, name) and kinds[name].kind == "variable"]
+    kept = [
+      name
+      for name in selected
+      if name not in shadows and _is_float(bundle, name) and kinds[name].kind == "variable"
+    ]
     sources.update({name: shadows[name] for name in selected if name in shadows})
     if kept:
-      notes.append(f"{len(kept)} variable(s) without a shadow keep their own values: "
-                   + ", ".join(kept))
+      notes.append(
+        f"{len(kept)} variable(s) without a shadow keep their own values: " + ", ".join(kept)
+      )
   used = set(sources.values())
   left_out = [name for name in kinds if name not in used and name not in sources]
   if left_out and not include_slots:
-    notes.insert(0, "left out " + describe_left_out(kinds, left_out) +
-                 " (vs.load_tf1_optimizer_state reads optimizer slots, ema=True the "
-                 "moving averages)")
+    notes.insert(
+      0,
+      "left out "
+      + describe_left_out(kinds, left_out)
+      + " (vs.load_tf1_optimizer_state reads optimizer slots, ema=True the "
+      "moving averages)",
+    )
   if dropped:
     notes.append(f"{len(dropped)} tensor(s) dropped by rename")
   if notes:

@@ -6,6 +6,7 @@ each variable from ``<variable>/<name>[_N]`` (``N`` from TF's slot order, see
 ``tf1_slots.py``), Adam's ``beta1_power`` / ``beta2_power``, and the step ``count`` from
 ``global_step``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,18 +51,22 @@ def _global_step_name(bundle: Bundle, name: str | None) -> str | None:
   entries = bundle.entries
   if name is not None:
     if name not in entries:
-      raise ValueError(f"load_tf1_optimizer_state: global_step={name!r} is not in "
-                       f"{bundle.prefix}.")
+      raise ValueError(f"load_tf1_optimizer_state: global_step={name!r} is not in {bundle.prefix}.")
     return name
   if "global_step" in entries:
     return "global_step"
-  found = sorted(n for n, e in entries.items() if n.endswith("/global_step") and
-                 e.shape == () and np.issubdtype(DTYPES.get(e.dtype, np.float32),
-                                                 np.integer))
+  found = sorted(
+    n
+    for n, e in entries.items()
+    if n.endswith("/global_step")
+    and e.shape == ()
+    and np.issubdtype(DTYPES.get(e.dtype, np.float32), np.integer)
+  )
   if len(found) > 1:
     raise ValueError(
-        f"load_tf1_optimizer_state: {bundle.prefix} holds several global steps "
-        f"({', '.join(found)}); pass the run's one, e.g. global_step={found[0]!r}.")
+      f"load_tf1_optimizer_state: {bundle.prefix} holds several global steps "
+      f"({', '.join(found)}); pass the run's one, e.g. global_step={found[0]!r}."
+    )
   return found[0] if found else None
 
 
@@ -80,10 +85,11 @@ class _Loader:
       self.count = int(self.bundle.read(self.step_name))
     else:
       logger.warning(
-          "load_tf1_optimizer_state(%s): the checkpoint has no global step (no "
-          "'global_step' or '<scope>/global_step' integer scalar); the step count starts "
-          "at 0. If the run kept its step under another name, pass global_step='<name>'.",
-          self.bundle.prefix)
+        "load_tf1_optimizer_state(%s): the checkpoint has no global step (no "
+        "'global_step' or '<scope>/global_step' integer scalar); the step count starts "
+        "at 0. If the run kept its step under another name, pass global_step='<name>'.",
+        self.bundle.prefix,
+      )
 
   def kinds(self, state: TF1OptimizerState) -> dict[str, TensorKind]:
     names = {state.name: state.DEFAULT_NAME} if state.name != state.DEFAULT_NAME else {}
@@ -104,31 +110,37 @@ class _Loader:
       for var, leaf in leaf_names(tree):
         tensor = self._slot_tensor(by_variable, var, i, field, slot_fields, state)
         value = self.bundle.read(tensor)
-        if (value.shape != tuple(leaf.shape) or
-            jax.dtypes.canonicalize_dtype(value.dtype) != leaf.dtype):
+        if (
+          value.shape != tuple(leaf.shape)
+          or jax.dtypes.canonicalize_dtype(value.dtype) != leaf.dtype
+        ):
           raise ValueError(
-              f"load_tf1_optimizer_state: slot {tensor} in {prefix} is "
-              f"{value.dtype}{list(value.shape)} but variable {var} of params is "
-              f"{leaf.dtype}{list(leaf.shape)}. Pass the params this checkpoint was "
-              "trained with (vs.load_tf1_checkpoint gives them).")
+            f"load_tf1_optimizer_state: slot {tensor} in {prefix} is "
+            f"{value.dtype}{list(value.shape)} but variable {var} of params is "
+            f"{leaf.dtype}{list(leaf.shape)}. Pass the params this checkpoint was "
+            "trained with (vs.load_tf1_checkpoint gives them)."
+          )
         leaves.append(jax.device_put(value))
       treedef = jax.tree_util.tree_structure(tree)
       updates[field] = jax.tree_util.tree_unflatten(treedef, leaves)
     extra = sorted(v for v in by_variable if v not in self.param_names)
     if extra and self.strict and slot_fields:
       raise ValueError(
-          f"load_tf1_optimizer_state: {prefix} holds {state.OPTIMIZER} (name={name}) "
-          f"slots of {len(extra)} variable(s) that params does not have: "
-          f"{', '.join(extra[:8])}{' ...' if len(extra) > 8 else ''}. The optimizer "
-          "state is for a different params tree; pass the params the checkpoint was "
-          "trained with, or strict=False to load the slots of params' variables only.")
+        f"load_tf1_optimizer_state: {prefix} holds {state.OPTIMIZER} (name={name}) "
+        f"slots of {len(extra)} variable(s) that params does not have: "
+        f"{', '.join(extra[:8])}{' ...' if len(extra) > 8 else ''}. The optimizer "
+        "state is for a different params tree; pass the params the checkpoint was "
+        "trained with, or strict=False to load the slots of params' variables only."
+      )
     if isinstance(state, AdamState):
       powers = self._beta_powers(kinds, by_variable)
       for field, tensor in zip(("beta1_power", "beta2_power"), powers):
         value = self.bundle.read(tensor)
         if value.shape != ():
-          raise ValueError(f"load_tf1_optimizer_state: {tensor} in {prefix} has shape "
-                           f"{list(value.shape)}; Adam's beta powers are scalars.")
+          raise ValueError(
+            f"load_tf1_optimizer_state: {tensor} in {prefix} has shape "
+            f"{list(value.shape)}; Adam's beta powers are scalars."
+          )
         updates[field] = jax.device_put(value.astype(np.asarray(getattr(state, field)).dtype))
     if self.count is not None:
       updates["count"] = jax.device_put(np.asarray(self.count, np.int32))
@@ -140,22 +152,26 @@ class _Loader:
     tf_name = f"{var}/{name}" + (f"_{i}" if i else "")
     if len(found) > len(slot_fields):
       raise ValueError(
-          f"load_tf1_optimizer_state: variable {var} has {len(found)} {name} slots in "
-          f"{prefix} ({', '.join(found[k] for k in sorted(found))}) but "
-          f"{state.OPTIMIZER} keeps {len(slot_fields)} ({', '.join(slot_fields)}): the "
-          "checkpoint holds several optimizers with this name, or another kind of "
-          "optimizer (a centered RMSProp has 3 slots, a plain one 2).")
+        f"load_tf1_optimizer_state: variable {var} has {len(found)} {name} slots in "
+        f"{prefix} ({', '.join(found[k] for k in sorted(found))}) but "
+        f"{state.OPTIMIZER} keeps {len(slot_fields)} ({', '.join(slot_fields)}): the "
+        "checkpoint holds several optimizers with this name, or another kind of "
+        "optimizer (a centered RMSProp has 3 slots, a plain one 2)."
+      )
     if i not in found:
       have = ", ".join(found[k] for k in sorted(found)) or "none"
       if var == self.step_name:
         pop = "".join(f"[{k!r}]" for k in var.split("/")[:-1])
-        raise ValueError(f"load_tf1_optimizer_state: params holds the global step {var}; "
-                         f"take it out first (step = params{pop}.pop('global_step')).")
+        raise ValueError(
+          f"load_tf1_optimizer_state: params holds the global step {var}; "
+          f"take it out first (step = params{pop}.pop('global_step'))."
+        )
       raise ValueError(
-          f"load_tf1_optimizer_state: variable {var} has no slot {field!r} of "
-          f"{state.OPTIMIZER} (name={name}) in {prefix}: TF would name it {tf_name} "
-          f"(its {name} slots there: {have}). Was the checkpoint written by another "
-          "optimizer, or with another name= (pass the same name= to the transform)?")
+        f"load_tf1_optimizer_state: variable {var} has no slot {field!r} of "
+        f"{state.OPTIMIZER} (name={name}) in {prefix}: TF would name it {tf_name} "
+        f"(its {name} slots there: {have}). Was the checkpoint written by another "
+        "optimizer, or with another name= (pass the same name= to the transform)?"
+      )
     return found[i]
 
   def _beta_powers(self, kinds, by_variable) -> tuple[str, str]:
@@ -163,31 +179,46 @@ class _Loader:
     if self.beta_powers is not None:
       for tensor in self.beta_powers:
         if tensor not in self.entries:
-          raise ValueError(f"load_tf1_optimizer_state: beta_powers names {tensor}, "
-                           f"which is not in {prefix}.")
+          raise ValueError(
+            f"load_tf1_optimizer_state: beta_powers names {tensor}, which is not in {prefix}."
+          )
       return tuple(self.beta_powers)
-    found = {which: sorted(t for t, k in kinds.items() if k.slot == which)
-             for which in ("beta1_power", "beta2_power")}
+    found = {
+      which: sorted(t for t, k in kinds.items() if k.slot == which)
+      for which in ("beta1_power", "beta2_power")
+    }
     if not found["beta1_power"] or not found["beta2_power"]:
-      raise ValueError(f"load_tf1_optimizer_state: {prefix} has no beta1_power / "
-                       "beta2_power (AdamOptimizer's bias-correction powers). Was it "
-                       "written by another optimizer?")
+      raise ValueError(
+        f"load_tf1_optimizer_state: {prefix} has no beta1_power / "
+        "beta2_power (AdamOptimizer's bias-correction powers). Was it "
+        "written by another optimizer?"
+      )
     if len(found["beta1_power"]) == 1 and len(found["beta2_power"]) == 1:
       return found["beta1_power"][0], found["beta2_power"][0]
-    pairs = [(b1, b1.replace("beta1_power", "beta2_power")) for b1 in found["beta1_power"]
-             if b1.replace("beta1_power", "beta2_power") in found["beta2_power"]]
+    pairs = [
+      (b1, b1.replace("beta1_power", "beta2_power"))
+      for b1 in found["beta1_power"]
+      if b1.replace("beta1_power", "beta2_power") in found["beta2_power"]
+    ]
     raise ValueError(
-        f"load_tf1_optimizer_state: {prefix} holds the beta powers of several "
-        f"AdamOptimizers ({', '.join(found['beta1_power'] + found['beta2_power'])}); "
-        "pass this optimizer's pair, one of: "
-        + " or ".join(f"beta_powers={pair!r}" for pair in pairs)
-        + " (TF makes them in the name scope where minimize ran, _1, _2 ... in the order "
-        "the optimizers were made).")
+      f"load_tf1_optimizer_state: {prefix} holds the beta powers of several "
+      f"AdamOptimizers ({', '.join(found['beta1_power'] + found['beta2_power'])}); "
+      "pass this optimizer's pair, one of: "
+      + " or ".join(f"beta_powers={pair!r}" for pair in pairs)
+      + " (TF makes them in the name scope where minimize ran, _1, _2 ... in the order "
+      "the optimizers were made)."
+    )
 
 
-def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
-                             beta_powers: Sequence[str] | None = None,
-                             global_step: str | None = None):
+def load_tf1_optimizer_state(
+  path,
+  tx,
+  params,
+  *,
+  strict: bool = True,
+  beta_powers: Sequence[str] | None = None,
+  global_step: str | None = None,
+):
   """``tx``'s optimizer state, read from a TF1 training checkpoint's slots.
 
   ``tx.init(params)`` gives the state's structure; each TF1 optimizer state in it
@@ -235,8 +266,10 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
   (3, 3, (3, 4))
   """
   if not isinstance(tx, optax.GradientTransformation):
-    raise TypeError(f"load_tf1_optimizer_state: tx must be an optax GradientTransformation "
-                    f"(e.g. vs.tf1_optimizers.adam(0.001)), got {type(tx).__name__}.")
+    raise TypeError(
+      f"load_tf1_optimizer_state: tx must be an optax GradientTransformation "
+      f"(e.g. vs.tf1_optimizers.adam(0.001)), got {type(tx).__name__}."
+    )
   found = []
 
   def is_state(x):
@@ -254,8 +287,9 @@ def load_tf1_optimizer_state(path, tx, params, *, strict: bool = True,
   state = jax.tree_util.tree_map(fill, state, is_leaf=is_state)
   if not found:
     raise ValueError(
-        "load_tf1_optimizer_state: tx's state holds no TF1 optimizer state. Build tx "
-        "from vs.tf1_optimizers (adam, momentum, rmsprop, adagrad, adadelta, "
-        "gradient_descent) with the TF1 run's hyperparameters: optax's own optimizers "
-        "keep state TF1 checkpoints do not have.")
+      "load_tf1_optimizer_state: tx's state holds no TF1 optimizer state. Build tx "
+      "from vs.tf1_optimizers (adam, momentum, rmsprop, adagrad, adadelta, "
+      "gradient_descent) with the TF1 run's hyperparameters: optax's own optimizers "
+      "keep state TF1 checkpoints do not have."
+    )
   return state

@@ -25,6 +25,7 @@ Values come back as numpy arrays of the stored dtype (``ml_dtypes`` for bfloat16
 float8 kinds, int4, uint4, int2, uint2 and float4_e2m1fn, one byte per value as TF stores
 them); ``DT_STRING`` tensors as numpy ``object`` arrays of ``bytes``.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,16 @@ import numpy as np
 
 from varscope_jax._src.io.tf1 import sstable
 from varscope_jax._src.io.tf1.bundle_format import (
-    DT_STRING, DTYPES, LEN, TF_DTYPE_NAMES, VARINT, Entry, int64, proto_fields, slice_key)
+  DT_STRING,
+  DTYPES,
+  LEN,
+  TF_DTYPE_NAMES,
+  VARINT,
+  Entry,
+  int64,
+  proto_fields,
+  slice_key,
+)
 from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc, unmask_crc
 from varscope_jax._src.io.errors import CheckpointError
 
@@ -47,6 +57,7 @@ def _fail(path, message: str, tensor: str | None = None) -> CheckpointError:
 
 # ---------------------------------------------------------------------------
 # Finding files.
+
 
 def _unescape_prefix(text: str) -> str:
   """A ``checkpoint`` file's quoted path: protobuf text escapes (TF writes non-ASCII
@@ -61,8 +72,10 @@ def _resolve_prefix(path: str | os.PathLike) -> str:
     state = os.path.join(path, "checkpoint")
     if not os.path.exists(state):
       raise CheckpointError(
-          f"{path} is a folder without a 'checkpoint' file. Pass the checkpoint prefix "
-          "instead, e.g. 'folder/model.ckpt' (the name before '.index').", path=path)
+        f"{path} is a folder without a 'checkpoint' file. Pass the checkpoint prefix "
+        "instead, e.g. 'folder/model.ckpt' (the name before '.index').",
+        path=path,
+      )
     with open(state, "rb") as f:
       text = f.read().decode("utf-8", errors="replace")
     match = re.search(r'^model_checkpoint_path:\s*"(.*)"\s*$', text, re.M)
@@ -71,17 +84,20 @@ def _resolve_prefix(path: str | os.PathLike) -> str:
     try:
       prefix = _unescape_prefix(match.group(1))
     except (UnicodeError, ValueError) as e:
-      raise CheckpointError(f"{state}: its model_checkpoint_path is not a valid escaped "
-                            f"path ({e}).", path=state) from None
+      raise CheckpointError(
+        f"{state}: its model_checkpoint_path is not a valid escaped path ({e}).", path=state
+      ) from None
     if not os.path.isabs(prefix):
       prefix = os.path.join(path, prefix)
     path = prefix
   if path.endswith(".index"):
-    path = path[:-len(".index")]
+    path = path[: -len(".index")]
   if not os.path.isfile(path + ".index"):
     raise CheckpointError(
-        f"No TF checkpoint at {path}: {path}.index does not exist. Pass the prefix "
-        "('.../model.ckpt') or a folder holding a 'checkpoint' file.", path=path)
+      f"No TF checkpoint at {path}: {path}.index does not exist. Pass the prefix "
+      "('.../model.ckpt') or a folder holding a 'checkpoint' file.",
+      path=path,
+    )
   return path
 
 
@@ -152,12 +168,14 @@ class Bundle:
         for field, version in proto_fields(value, {2: VARINT}):  # min_consumer
           if field == 2 and int64(version) > 1:
             raise sstable.Malformed(
-                f"the bundle needs a reader of format version {int64(version)} or newer "
-                "(this reader knows version 1)")
+              f"the bundle needs a reader of format version {int64(version)} or newer "
+              "(this reader knows version 1)"
+            )
         if 1 in _bad_consumers(value):  # TF's CheckVersions refuses it too
           raise sstable.Malformed(
-              "Checkpoint disallows consumer version 1.  Please upgrade TensorFlow: this "
-              "version is likely buggy")
+            "Checkpoint disallows consumer version 1.  Please upgrade TensorFlow: this "
+            "version is likely buggy"
+          )
     if not 1 <= self.num_shards <= 1 << 20:
       raise sstable.Malformed(f"num_shards is {self.num_shards}")
 
@@ -165,9 +183,11 @@ class Bundle:
     if entry.dtype not in DTYPES:
       what = TF_DTYPE_NAMES.get(entry.dtype, f"enum {entry.dtype}")
       raise CheckpointError(
-          f"Variable {name} in {self.prefix} has TF dtype {what}, which varscope_jax cannot "
-          f"read. Drop it with rename={{'^{re.escape(name)}$': None}}.",
-          path=self.prefix, tensor=name)
+        f"Variable {name} in {self.prefix} has TF dtype {what}, which varscope_jax cannot "
+        f"read. Drop it with rename={{'^{re.escape(name)}$': None}}.",
+        path=self.prefix,
+        tensor=name,
+      )
     return DTYPES[entry.dtype]
 
   def _data_path(self, shard_id: int) -> str:
@@ -176,8 +196,11 @@ class Bundle:
   def _check_fits(self, name: str, entry: Entry) -> str:
     """The entry's data file, after checking that it holds the entry's bytes."""
     if entry.shard_id >= self.num_shards:
-      raise _fail(self.prefix + ".index", f"shard {entry.shard_id} does not exist (the "
-                  f"bundle has {self.num_shards}).", name)
+      raise _fail(
+        self.prefix + ".index",
+        f"shard {entry.shard_id} does not exist (the bundle has {self.num_shards}).",
+        name,
+      )
     data_path = self._data_path(entry.shard_id)
     if entry.shard_id not in self._data_sizes:
       try:
@@ -186,9 +209,13 @@ class Bundle:
         raise _fail(data_path, "the data file is missing.", name) from None
     file_size = self._data_sizes[entry.shard_id]
     if entry.offset + entry.size > file_size:
-      raise _fail(data_path, f"the index says its {entry.size} bytes are at offset "
-                  f"{entry.offset}, past the end of the {file_size}-byte data file "
-                  "(truncated, or not this index's data file).", name)
+      raise _fail(
+        data_path,
+        f"the index says its {entry.size} bytes are at offset "
+        f"{entry.offset}, past the end of the {file_size}-byte data file "
+        "(truncated, or not this index's data file).",
+        name,
+      )
     return data_path
 
   def _bytes(self, name: str, entry: Entry) -> bytes:
@@ -197,8 +224,11 @@ class Bundle:
       f.seek(entry.offset)
       raw = f.read(entry.size)
     if len(raw) != entry.size:
-      raise _fail(data_path, f"the data file is truncated (wanted {entry.size} bytes at "
-                  f"offset {entry.offset}).", name)
+      raise _fail(
+        data_path,
+        f"the data file is truncated (wanted {entry.size} bytes at offset {entry.offset}).",
+        name,
+      )
     return raw
 
   def _read_array(self, name: str, entry: Entry, dtype: np.dtype, count: int) -> np.ndarray:
@@ -209,8 +239,11 @@ class Bundle:
       f.seek(entry.offset)
       got = f.readinto(memoryview(value.view(np.uint8)))
     if got != entry.size:
-      raise _fail(data_path, f"the data file is truncated (wanted {entry.size} bytes at "
-                  f"offset {entry.offset}).", name)
+      raise _fail(
+        data_path,
+        f"the data file is truncated (wanted {entry.size} bytes at offset {entry.offset}).",
+        name,
+      )
     return value
 
   def read(self, name: str) -> np.ndarray:
@@ -226,19 +259,31 @@ class Bundle:
       count *= dim
     if dtype.kind == "O":
       if count > entry.size:  # every string takes at least one byte (its length)
-        raise _fail(self.prefix + ".index", f"shape {list(entry.shape)} has {count} "
-                    f"strings, more than its {entry.size} bytes can hold.", name)
+        raise _fail(
+          self.prefix + ".index",
+          f"shape {list(entry.shape)} has {count} "
+          f"strings, more than its {entry.size} bytes can hold.",
+          name,
+        )
     elif count * dtype.itemsize != entry.size:
-      raise _fail(self.prefix + ".index", f"shape {list(entry.shape)} of {dtype.name} is "
-                  f"{count * dtype.itemsize} bytes, but the entry holds {entry.size}.", name)
+      raise _fail(
+        self.prefix + ".index",
+        f"shape {list(entry.shape)} of {dtype.name} is "
+        f"{count * dtype.itemsize} bytes, but the entry holds {entry.size}.",
+        name,
+      )
     return count
 
   def _read_entry(self, name: str, entry: Entry) -> np.ndarray:
     dtype = self.dtype(name, entry)
     count = self._check_size(name, entry, dtype)
     if entry.dtype == DT_STRING:
-      value, crc = _decode_strings(self._bytes(name, entry), count, entry.shape, lambda m: _fail(
-          self._data_path(entry.shard_id), m, name))
+      value, crc = _decode_strings(
+        self._bytes(name, entry),
+        count,
+        entry.shape,
+        lambda m: _fail(self._data_path(entry.shard_id), m, name),
+      )
     else:
       value = self._read_array(name, entry, dtype, count)
       crc = crc32c(memoryview(value.view(np.uint8)))
@@ -248,8 +293,11 @@ class Bundle:
       value = value.reshape(entry.shape)
     if entry.crc32c is not None and unmask_crc(entry.crc32c) != crc:
       raise CheckpointError(
-          f"Variable {name} in {self.prefix} fails its crc32c check: the data file is "
-          "corrupt or does not belong to this index.", path=self.prefix, tensor=name)
+        f"Variable {name} in {self.prefix} fails its crc32c check: the data file is "
+        "corrupt or does not belong to this index.",
+        path=self.prefix,
+        tensor=name,
+      )
     if dtype == np.bool_ and (value.view(np.uint8) > 1).any():
       raise _fail(self._data_path(entry.shard_id), "a bool is neither 0 nor 1.", name)
     return value
@@ -263,13 +311,18 @@ class Bundle:
     boxes, parts, covered = [], [], 0
     for extents in entry.slices:
       if len(extents) != len(entry.shape):
-        raise _fail(index, f"slice {extents} has {len(extents)} dimensions; the tensor has "
-                    f"shape {list(entry.shape)}.", name)
-      box = [(start, dim if length < 0 else start + length)
-             for (start, length), dim in zip(extents, entry.shape)]
+        raise _fail(
+          index,
+          f"slice {extents} has {len(extents)} dimensions; the tensor has "
+          f"shape {list(entry.shape)}.",
+          name,
+        )
+      box = [
+        (start, dim if length < 0 else start + length)
+        for (start, length), dim in zip(extents, entry.shape)
+      ]
       if any(stop > dim for (_, stop), dim in zip(box, entry.shape)):
-        raise _fail(index, f"slice {extents} lies outside its shape {list(entry.shape)}.",
-                    name)
+        raise _fail(index, f"slice {extents} lies outside its shape {list(entry.shape)}.", name)
       key = slice_key(name, extents)
       if key not in self.slice_entries:
         raise _fail(index, f"the data of slice {extents} is missing from the index.", name)
@@ -279,12 +332,20 @@ class Bundle:
         raise _fail(index, f"corrupt entry of slice {extents}: {e}.", name) from None
       want = tuple(stop - start for start, stop in box)
       if part.dtype != entry.dtype or part.shape != want or part.slices:
-        raise _fail(index, f"slice {extents} holds {_dtype_label(part.dtype)}"
-                    f"{list(part.shape)}; it should hold {dtype.name}{list(want)}.", name)
+        raise _fail(
+          index,
+          f"slice {extents} holds {_dtype_label(part.dtype)}"
+          f"{list(part.shape)}; it should hold {dtype.name}{list(want)}.",
+          name,
+        )
       for other_extents, other in zip(entry.slices, boxes):
         if all(max(a0, b0) < min(a1, b1) for (a0, a1), (b0, b1) in zip(box, other)):
-          raise _fail(index, f"slices {other_extents} and {extents} overlap. TF refuses "
-                      "to restore such a bundle too.", name)
+          raise _fail(
+            index,
+            f"slices {other_extents} and {extents} overlap. TF refuses "
+            "to restore such a bundle too.",
+            name,
+          )
       boxes.append(box)
       parts.append(part)
       volume = 1
@@ -292,9 +353,13 @@ class Bundle:
         volume *= stop - start
       covered += volume
     if covered != full_count:
-      raise _fail(index, f"its slices {entry.slices} do not cover its shape "
-                  f"{list(entry.shape)} ({covered} of {full_count} values). TF refuses to "
-                  "restore such a bundle too.", name)
+      raise _fail(
+        index,
+        f"its slices {entry.slices} do not cover its shape "
+        f"{list(entry.shape)} ({covered} of {full_count} values). TF refuses to "
+        "restore such a bundle too.",
+        name,
+      )
     for part in parts:  # every slice's bytes are checked before the full array exists
       self._check_size(name, part, dtype)
       self._check_fits(name, part)
@@ -328,14 +393,13 @@ def _decode_strings(raw: bytes, count: int, shape: tuple[int, ...], fail):
     raise fail(f"string lengths: {e}.") from None
   if len(raw) < pos + 4 or struct.unpack_from("<I", raw, pos)[0] != mask_crc(crc):
     raise fail("the lengths of its strings fail their crc32c check.")
-  crc = crc32c(raw[pos:pos + 4], crc)
+  crc = crc32c(raw[pos : pos + 4], crc)
   pos += 4
   if pos + total != len(raw):
-    raise fail(f"its strings' lengths add up to {total} bytes, but {len(raw) - pos} "
-               "follow them.")
+    raise fail(f"its strings' lengths add up to {total} bytes, but {len(raw) - pos} follow them.")
   out = np.empty(count, dtype=object)
   for i, length in enumerate(lengths):
-    out[i] = bytes(raw[pos:pos + length])
+    out[i] = bytes(raw[pos : pos + length])
     pos += length
-  crc = crc32c(raw[pos - total:pos], crc)
+  crc = crc32c(raw[pos - total : pos], crc)
   return out.reshape(shape), crc

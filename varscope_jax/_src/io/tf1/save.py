@@ -1,4 +1,5 @@
 """``save_tf1_checkpoint``: a params tree as a TF1 checkpoint that TF's ``Saver`` restores."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,9 @@ from varscope_jax._src.io.tf1.optimizer_state import leaf_names
 from varscope_jax._src.io.tf1.writer import write_bundle
 from varscope_jax._src.params.checks import checked_leaves
 from varscope_jax._src.optim.tf1_states import (
-    AdamState,
-    AdamWeightDecayState,
-    TF1OptimizerState,
+  AdamState,
+  AdamWeightDecayState,
+  TF1OptimizerState,
 )
 
 
@@ -28,14 +29,17 @@ def _slot_tensors(opt_state) -> dict[str, object]:
       states.append(node)
     return node
 
-  jax.tree_util.tree_map(collect, opt_state,
-                         is_leaf=lambda x: isinstance(x, TF1OptimizerState))
+  jax.tree_util.tree_map(collect, opt_state, is_leaf=lambda x: isinstance(x, TF1OptimizerState))
   if not states:
-    raise ValueError("save_tf1_checkpoint: opt_state holds no TF1 optimizer state (make "
-                     "it with a vs.tf1_optimizers transform): nothing TF1 could restore.")
+    raise ValueError(
+      "save_tf1_checkpoint: opt_state holds no TF1 optimizer state (make "
+      "it with a vs.tf1_optimizers transform): nothing TF1 could restore."
+    )
   if sum(isinstance(s, AdamState) for s in states) > 1:
-    raise ValueError("save_tf1_checkpoint: opt_state holds several AdamStates; TF1 would "
-                     "name all their powers beta1_power / beta2_power. Save one at a time.")
+    raise ValueError(
+      "save_tf1_checkpoint: opt_state holds several AdamStates; TF1 would "
+      "name all their powers beta1_power / beta2_power. Save one at a time."
+    )
   out: dict[str, object] = {}
   for state in states:
     for i, field in enumerate(state.slot_names()):
@@ -45,8 +49,10 @@ def _slot_tensors(opt_state) -> dict[str, object]:
         else:
           tensor = f"{var}/{state.name}" + (f"_{i}" if i else "")
         if tensor in out:
-          raise ValueError(f"save_tf1_checkpoint: two optimizer states write {tensor}; "
-                           "give them different name= (as TF1 would need too).")
+          raise ValueError(
+            f"save_tf1_checkpoint: two optimizer states write {tensor}; "
+            "give them different name= (as TF1 would need too)."
+          )
         out[tensor] = leaf
     if isinstance(state, AdamState):
       out["beta1_power"], out["beta2_power"] = state.beta1_power, state.beta2_power
@@ -55,8 +61,10 @@ def _slot_tensors(opt_state) -> dict[str, object]:
 
 def _reserved(name: str) -> str | None:
   if name.startswith("\x00"):
-    return ("TF1 bundles keep names starting with '\\x00' for the slices of partitioned "
-            "variables, so TF and varscope_jax would not read it back as a variable.")
+    return (
+      "TF1 bundles keep names starting with '\\x00' for the slices of partitioned "
+      "variables, so TF and varscope_jax would not read it back as a variable."
+    )
   return None
 
 
@@ -65,8 +73,9 @@ def _remove_leftovers(prefix: str) -> None:
   lock files and data files without their index, of prefixes no living writer holds."""
   durable.remove_stale(prefix)
   folder, base = os.path.split(os.path.abspath(prefix))
-  pattern = re.compile(re.escape(base) + r"(-\d+)?(\.data-\d{5}-of-\d{5}|"
-                       + re.escape(durable.LOCK_SUFFIX) + ")")
+  pattern = re.compile(
+    re.escape(base) + r"(-\d+)?(\.data-\d{5}-of-\d{5}|" + re.escape(durable.LOCK_SUFFIX) + ")"
+  )
   for name in os.listdir(folder):
     match = pattern.fullmatch(name)
     if match is None:
@@ -95,6 +104,7 @@ def _state_lines(folder: str, new: str) -> str:
 
   def quote(path):
     return path.replace("\\", "\\\\").replace('"', '\\"')
+
   lines = [f'model_checkpoint_path: "{quote(new)}"']
   lines += [f'all_model_checkpoint_paths: "{quote(p)}"' for p in old + [new]]
   return "\n".join(lines) + "\n"
@@ -155,29 +165,44 @@ def save_tf1_checkpoint(prefix, params, step: int | None = None, *, opt_state=No
   'momentum'
   """
   if not isinstance(params, Mapping):
-    raise TypeError(f"save_tf1_checkpoint: params must be a mapping (a nested dict of arrays, "
-                    f"as transform(...).init returns), got {type(params).__name__}.")
-  if step is not None and (isinstance(step, (bool, np.bool_))
-                           or not isinstance(step, (int, np.integer))):
-    raise TypeError(f"save_tf1_checkpoint: step must be an int (the global step) or None, "
-                    f"got {step!r}.")
+    raise TypeError(
+      f"save_tf1_checkpoint: params must be a mapping (a nested dict of arrays, "
+      f"as transform(...).init returns), got {type(params).__name__}."
+    )
+  if step is not None and (
+    isinstance(step, (bool, np.bool_)) or not isinstance(step, (int, np.integer))
+  ):
+    raise TypeError(
+      f"save_tf1_checkpoint: step must be an int (the global step) or None, got {step!r}."
+    )
   prefix = os.fspath(prefix)
   tensors: dict[str, np.ndarray] = {}
-  leaves = checked_leaves(params, "save_tf1_checkpoint: params", allow_empty=True,
-                          flat_names=True, numbers=True, strings=True, reserved=_reserved)
+  leaves = checked_leaves(
+    params,
+    "save_tf1_checkpoint: params",
+    allow_empty=True,
+    flat_names=True,
+    numbers=True,
+    strings=True,
+    reserved=_reserved,
+  )
   for name, leaf in leaves.items():
     tensors[name] = np.asarray(jax.device_get(leaf))
   if opt_state is not None:
     for name, leaf in _slot_tensors(opt_state).items():
       if name in tensors:
-        raise ValueError(f"save_tf1_checkpoint: the optimizer slot {name} has the name of "
-                         "a variable in params; rename that variable.")
+        raise ValueError(
+          f"save_tf1_checkpoint: the optimizer slot {name} has the name of "
+          "a variable in params; rename that variable."
+        )
       tensors[name] = np.asarray(jax.device_get(leaf))
   if step is not None:
     step = int(step)
     if "global_step" in tensors and int(tensors["global_step"]) != step:
-      raise ValueError(f"save_tf1_checkpoint: params['global_step'] is "
-                       f"{int(tensors['global_step'])} but step={step}; pass one of them.")
+      raise ValueError(
+        f"save_tf1_checkpoint: params['global_step'] is "
+        f"{int(tensors['global_step'])} but step={step}; pass one of them."
+      )
     tensors["global_step"] = np.asarray(step, np.int64)
   base_prefix = prefix
   if step is not None:

@@ -31,6 +31,7 @@ name belongs to (``optimizer_names={"MyAdam": "Adam"}``); a tensor stored under 
 variable's name with a suffix that is no optimizer's (``<variable>/foo``) is reported
 as an unknown slot, never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,16 +39,15 @@ from typing import Mapping, NamedTuple
 
 # TF's default optimizer name= -> (class, slot names in _create_slots order; variants).
 OPTIMIZERS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
-    "Adam": ("AdamOptimizer", (("m", "v"),)),
-    "Momentum": ("MomentumOptimizer", (("momentum",),)),
-    "RMSProp": ("RMSPropOptimizer", (("rms", "momentum"), ("rms", "mg", "momentum"))),
-    "Adagrad": ("AdagradOptimizer", (("accumulator",),)),
-    "Adadelta": ("AdadeltaOptimizer", (("accum", "accum_update"),)),
-    "Ftrl": ("FtrlOptimizer", (("accum", "linear"),)),
-    "ProximalAdagrad": ("ProximalAdagradOptimizer", (("accumulator",),)),
-    "AdagradDA": ("AdagradDAOptimizer",
-                  (("gradient_accumulator", "gradient_squared_accumulator"),)),
-    "ExponentialMovingAverage": ("ExponentialMovingAverage", (("average",),)),
+  "Adam": ("AdamOptimizer", (("m", "v"),)),
+  "Momentum": ("MomentumOptimizer", (("momentum",),)),
+  "RMSProp": ("RMSPropOptimizer", (("rms", "momentum"), ("rms", "mg", "momentum"))),
+  "Adagrad": ("AdagradOptimizer", (("accumulator",),)),
+  "Adadelta": ("AdadeltaOptimizer", (("accum", "accum_update"),)),
+  "Ftrl": ("FtrlOptimizer", (("accum", "linear"),)),
+  "ProximalAdagrad": ("ProximalAdagradOptimizer", (("accumulator",),)),
+  "AdagradDA": ("AdagradDAOptimizer", (("gradient_accumulator", "gradient_squared_accumulator"),)),
+  "ExponentialMovingAverage": ("ExponentialMovingAverage", (("average",),)),
 }
 EMA = "ExponentialMovingAverage"
 # bert-tensorflow's optimization.AdamWeightDecayOptimizer (BERT pre-training and
@@ -98,15 +98,17 @@ def resolve_names(optimizer_names: Mapping[str, str | None] | None) -> dict[str,
   """
   if optimizer_names is not None and not isinstance(optimizer_names, Mapping):
     raise TypeError(
-        "optimizer_names must be a dict {slot suffix: TF1 optimizer name or None}, e.g. "
-        f"{{'MyAdam': 'Adam'}}; got {optimizer_names!r}.")
+      "optimizer_names must be a dict {slot suffix: TF1 optimizer name or None}, e.g. "
+      f"{{'MyAdam': 'Adam'}}; got {optimizer_names!r}."
+    )
   names: dict[str, str | None] = {name: name for name in OPTIMIZERS}
   for custom, default in (optimizer_names or {}).items():
     if default is not None and default not in OPTIMIZERS:
       raise ValueError(
-          f"optimizer_names[{custom!r}] = {default!r} is not a TF1 optimizer's default "
-          f"name; use one of {sorted(OPTIMIZERS)} (or None to treat tensors ending in "
-          f"/{custom} as ordinary variables).")
+        f"optimizer_names[{custom!r}] = {default!r} is not a TF1 optimizer's default "
+        f"name; use one of {sorted(OPTIMIZERS)} (or None to treat tensors ending in "
+        f"/{custom} as ordinary variables)."
+      )
     names[custom] = default
   return names
 
@@ -121,7 +123,7 @@ def _parse_last(last: str, names: Mapping[str, str | None]) -> tuple[str, int] |
   return None
 
 
-_DEBIAS = ("biased", "local_step")   # assign_moving_average(zero_debias=True)'s variables
+_DEBIAS = ("biased", "local_step")  # assign_moving_average(zero_debias=True)'s variables
 
 
 def _is_ema_shadow(name: str, names: Mapping[str, str | None]) -> bool:
@@ -161,13 +163,13 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
       continue
     beta = _BETA_POWER.match(tensor)
     if beta and shape == () and "Adam" in names.values():
-      out[tensor] = TensorKind("bookkeeping", optimizer="AdamOptimizer",
-                               slot=beta.group("which"))
+      out[tensor] = TensorKind("bookkeeping", optimizer="AdamOptimizer", slot=beta.group("which"))
       continue
     prefix, _, last = tensor.rpartition("/")
     if last in _DEBIAS and _is_ema_shadow(prefix, names):
-      out[tensor] = TensorKind("bookkeeping", variable=prefix, optimizer=EMA,
-                               name=prefix.rpartition("/")[2], slot=last)
+      out[tensor] = TensorKind(
+        "bookkeeping", variable=prefix, optimizer=EMA, name=prefix.rpartition("/")[2], slot=last
+      )
       continue
     if prefix and last in FIXED_SLOTS and names.get(last, "") is not None:
       cls, slot, index = FIXED_SLOTS[last]
@@ -183,14 +185,16 @@ def classify(tensors: Mapping[str, tuple], optimizer_names=None) -> dict[str, Te
     name, index = parsed
     primary = _primary(prefix, tensors)
     if primary is None and names[name] == EMA:
-      out[tensor] = TensorKind("value average", variable=prefix, optimizer=EMA, name=name,
-                               slot="average", index=index)
+      out[tensor] = TensorKind(
+        "value average", variable=prefix, optimizer=EMA, name=name, slot="average", index=index
+      )
       continue
     if primary is None:
-      out[tensor] = TensorKind("orphan slot", variable=prefix,
-                               optimizer=OPTIMIZERS[names[name]][0], name=name, index=index)
+      out[tensor] = TensorKind(
+        "orphan slot", variable=prefix, optimizer=OPTIMIZERS[names[name]][0], name=name, index=index
+      )
       continue
-    scope = prefix[:len(prefix) - len(primary)]
+    scope = prefix[: len(prefix) - len(primary)]
     slots.setdefault((primary, name, scope), []).append((index, tensor))
   for (primary, name, _), found in slots.items():
     default = names[name]
@@ -223,7 +227,8 @@ def describe_left_out(kinds: Mapping[str, TensorKind], left_out) -> str:
       continue
     if kind.kind == "slot":
       variables, slot_names, count = groups.setdefault(
-          (kind.optimizer, kind.name), (set(), [], [0]))
+        (kind.optimizer, kind.name), (set(), [], [0])
+      )
       variables.add(kind.variable)
       count[0] += 1
       if kind.slot not in slot_names:
@@ -234,11 +239,14 @@ def describe_left_out(kinds: Mapping[str, TensorKind], left_out) -> str:
   for (cls, name), (variables, slot_names, count) in groups.items():
     what = "shadows" if cls == EMA else "slots"
     plural = "variable" if len(variables) == 1 else "variables"
-    parts.append(f"{count[0]} {what} of {cls} (name={name}: {', '.join(slot_names)}) "
-                 f"for {len(variables)} {plural}")
+    parts.append(
+      f"{count[0]} {what} of {cls} (name={name}: {', '.join(slot_names)}) "
+      f"for {len(variables)} {plural}"
+    )
   if averaged:
-    parts.append(f"{len(averaged)} moving average(s) of values that are not variables "
-                 f"({', '.join(averaged)})")
+    parts.append(
+      f"{len(averaged)} moving average(s) of values that are not variables ({', '.join(averaged)})"
+    )
   if bookkeeping:
     parts.append("bookkeeping: " + ", ".join(bookkeeping))
   return "; ".join(parts)

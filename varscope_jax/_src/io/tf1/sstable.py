@@ -14,6 +14,7 @@ count read from the file never sizes an allocation or a loop beyond the file its
 every inconsistency is a :class:`Malformed` with a description, which the caller turns
 into a ``CheckpointError`` naming the file.
 """
+
 from __future__ import annotations
 
 import struct
@@ -57,8 +58,11 @@ def block_entries(block: bytes) -> list[tuple[bytes, bytes]]:
     raise Malformed(f"block of {len(block)} bytes claims {num_restarts} restart points")
   limit = len(block) - 4 - 4 * num_restarts
   restarts = struct.unpack_from(f"<{num_restarts}I", block, limit)
-  if restarts[0] != 0 or any(b <= a for a, b in zip(restarts, restarts[1:])) or (
-      restarts[-1] > limit or (restarts[-1] == limit and limit)):
+  if (
+    restarts[0] != 0
+    or any(b <= a for a, b in zip(restarts, restarts[1:]))
+    or (restarts[-1] > limit or (restarts[-1] == limit and limit))
+  ):
     raise Malformed("block restart points are not increasing offsets inside the block")
   restart_set = set(restarts)
   entries: list[tuple[bytes, bytes]] = []
@@ -71,13 +75,12 @@ def block_entries(block: bytes) -> list[tuple[bytes, bytes]]:
     unshared, pos = varint(block, pos, limit)
     value_len, pos = varint(block, pos, limit)
     if shared > len(key) or (at_restart and shared):
-      raise Malformed(f"block entry shares {shared} bytes with a previous key of "
-                      f"{len(key)} bytes")
+      raise Malformed(f"block entry shares {shared} bytes with a previous key of {len(key)} bytes")
     if unshared + value_len > limit - pos:
       raise Malformed(f"block entry of {unshared} + {value_len} bytes runs past its block")
-    key = key[:shared] + bytes(block[pos:pos + unshared])
+    key = key[:shared] + bytes(block[pos : pos + unshared])
     pos += unshared
-    entries.append((key, bytes(block[pos:pos + value_len])))
+    entries.append((key, bytes(block[pos : pos + value_len])))
     pos += value_len
   if any(r not in starts for r in restarts if r < limit):
     raise Malformed("a block restart point is not at the start of an entry")
@@ -90,16 +93,17 @@ def read_block(data: bytes, offset: int, size: int, end: int) -> bytes:
     raise Malformed(f"block at offset {offset} ({size} bytes) runs past the end of the table")
   compression = data[offset + size]
   (masked,) = struct.unpack_from("<I", data, offset + size + 1)
-  if unmask_crc(masked) != crc32c(data[offset:offset + size + 1]):
+  if unmask_crc(masked) != crc32c(data[offset : offset + size + 1]):
     raise Malformed(f"block at offset {offset} fails its crc32c check")
   if compression == 1:
     raise Malformed(
-        "has a snappy-compressed block; TF writes bundle indexes uncompressed and "
-        "varscope_jax does not read compressed ones. Re-save the checkpoint with "
-        "tf.compat.v1.train.Saver, or read it with TensorFlow")
+      "has a snappy-compressed block; TF writes bundle indexes uncompressed and "
+      "varscope_jax does not read compressed ones. Re-save the checkpoint with "
+      "tf.compat.v1.train.Saver, or read it with TensorFlow"
+    )
   if compression != 0:
     raise Malformed(f"block at offset {offset} has unknown compression {compression}")
-  return data[offset:offset + size]
+  return data[offset : offset + size]
 
 
 def _handle(value: bytes, what: str) -> tuple[int, int]:
@@ -117,9 +121,11 @@ def read_table(data: bytes) -> dict[bytes, bytes]:
   footer_start = len(data) - FOOTER_SIZE
   (magic,) = struct.unpack_from("<Q", data, len(data) - 8)
   if magic != MAGIC:
-    raise Malformed("is not a TF checkpoint index (bad magic number). TF1 checkpoints in "
-                    "the old V1 format (a single file) are not supported")
-  footer = data[footer_start:len(data) - 8]
+    raise Malformed(
+      "is not a TF checkpoint index (bad magic number). TF1 checkpoints in "
+      "the old V1 format (a single file) are not supported"
+    )
+  footer = data[footer_start : len(data) - 8]
   _, pos = varint(footer, 0)  # metaindex handle: TF writes an empty block; unused.
   _, pos = varint(footer, pos)
   index_offset, pos = varint(footer, pos)
@@ -131,8 +137,11 @@ def read_table(data: bytes) -> dict[bytes, bytes]:
     offset, size = _handle(handle, "an index entry")
     for key, value in block_entries(read_block(data, offset, size, footer_start)):
       if last is not None and key <= last:
-        raise Malformed(f"keys are not in increasing order at {key!r} (after {last!r})"
-                        if key != last else f"key {key!r} appears twice")
+        raise Malformed(
+          f"keys are not in increasing order at {key!r} (after {last!r})"
+          if key != last
+          else f"key {key!r} appears twice"
+        )
       if key > separator:
         raise Malformed(f"key {key!r} lies past its block's index key {separator!r}")
       table[key] = value

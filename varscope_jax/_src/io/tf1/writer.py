@@ -14,6 +14,7 @@
 The index is the commit point of an overwrite (see :func:`write_bundle`): a reader sees
 the old bundle or the new one, never an index beside another bundle's data.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,6 +29,7 @@ from varscope_jax._src.io.tf1.crc32c import crc32c, mask_crc
 from varscope_jax._src.io.tf1.bundle_format import DT_STRING, DTYPES
 from varscope_jax._src.io.tf1.reader import Bundle
 from varscope_jax._src.io.tf1.sstable import MAGIC as _MAGIC
+
 _ENUM = {dtype: enum for enum, dtype in DTYPES.items() if enum != DT_STRING}
 _BLOCK_SIZE = 4096
 _RESTART_INTERVAL = 16
@@ -79,9 +81,11 @@ def tensor_bytes(name: str, value: np.ndarray) -> tuple[int, bytes, int]:
     return (DT_STRING, *_encode_strings(name, value))
   enum = _ENUM.get(value.dtype.newbyteorder("="))
   if enum is None:
-    raise TypeError(f"Variable {name} has dtype {value.dtype}, which a TF1 checkpoint "
-                    f"cannot hold. Cast it to one of: "
-                    f"{', '.join(sorted(d.name for d in _ENUM))}.")
+    raise TypeError(
+      f"Variable {name} has dtype {value.dtype}, which a TF1 checkpoint "
+      f"cannot hold. Cast it to one of: "
+      f"{', '.join(sorted(d.name for d in _ENUM))}."
+    )
   raw = np.ascontiguousarray(value, dtype=value.dtype.newbyteorder("<")).tobytes()
   return enum, raw, crc32c(raw)
 
@@ -92,8 +96,10 @@ def _encode_strings(name: str, value: np.ndarray) -> tuple[bytes, int]:
     if isinstance(item, str):
       item = item.encode("utf-8")
     if not isinstance(item, (bytes, np.bytes_)):
-      raise TypeError(f"Variable {name} is an object array holding a "
-                      f"{type(item).__name__}; only bytes or str can be saved (TF strings).")
+      raise TypeError(
+        f"Variable {name} is an object array holding a "
+        f"{type(item).__name__}; only bytes or str can be saved (TF strings)."
+      )
     items.append(bytes(item))
   lengths = b"".join(_varint(len(s)) for s in items)
   crc = 0
@@ -132,8 +138,11 @@ class _BlockBuilder:
     return len(self.buf) + 4 * len(self.restarts) + 4
 
   def finish(self) -> bytes:
-    return bytes(self.buf) + b"".join(struct.pack("<I", r) for r in self.restarts) + \
-        struct.pack("<I", len(self.restarts))
+    return (
+      bytes(self.buf)
+      + b"".join(struct.pack("<I", r) for r in self.restarts)
+      + struct.pack("<I", len(self.restarts))
+    )
 
 
 def _sstable(items: list[tuple[bytes, bytes]]) -> bytes:
@@ -177,8 +186,9 @@ def _data_files(prefix: str) -> dict[str, int]:
     names = os.listdir(folder)
   except FileNotFoundError:
     return {}
-  return {os.path.join(folder, name): int(m.group(1)) for name in names
-          if (m := pattern.fullmatch(name))}
+  return {
+    os.path.join(folder, name): int(m.group(1)) for name in names if (m := pattern.fullmatch(name))
+  }
 
 
 def write_bundle(prefix: str, tensors: dict[str, np.ndarray]) -> None:
