@@ -325,9 +325,8 @@ class Rewriter(cst.CSTTransformer):
     assignments = scope[node.value]  # pyright: ignore[reportInvalidTypeArguments]
     if not assignments:
       return True
-    return all(
-      isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom)) for a in assignments
-    )  # pyright: ignore[reportGeneralTypeIssues]
+    nodes = [getattr(a, "node", None) for a in assignments]  # pyright: ignore[reportGeneralTypeIssues]
+    return all(isinstance(n, (cst.Import, cst.ImportFrom)) for n in nodes)
 
   # ---- statements: comment lines above the statement that holds a flagged construct
   def _push(self, node) -> None:
