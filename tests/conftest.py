@@ -9,7 +9,8 @@ run, ``pytest``, runs everything. So ``slow`` (registered in pyproject.toml) is 
   doctest, its name in ``SLOW_DOCTESTS`` below, since a docstring cannot carry a marker);
 - every case of a parametrized test with more than ``SAMPLE_EVERY`` cases but those at
   positions 0, ``SAMPLE_EVERY``, 2 * ``SAMPLE_EVERY``, ... in parametrization order (the
-  golden families: TF programs, layer, RNN and slim programs, ...);
+  golden families of TF programs, layer, RNN and slim programs, and the per-module and
+  per-file checks of the guard tests);
 - every test under ``tests/docs/`` (README, docs, notebooks, examples), which also has ``docs``.
 
 The slow tests run after the others.
