@@ -41,6 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+import tf_slim.layers  # noqa: E402, F401 (a submodule: sys.modules["tf_slim.layers"] below)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "tf1_checkpoint")
@@ -64,7 +65,7 @@ def import_bert_modeling():
   """``bert.modeling`` with ``tensorflow.contrib.layers`` served by tf-slim."""
   contrib = types.ModuleType("tensorflow.contrib")
   layers = sys.modules["tf_slim.layers"]
-  contrib.layers = layers
+  setattr(contrib, "layers", layers)  # noqa: B010 (a ModuleType has no declared attributes)
   sys.modules["tensorflow.contrib"] = contrib
   sys.modules["tensorflow.contrib.layers"] = layers
   import bert.modeling
