@@ -105,9 +105,13 @@ def report(res: dict) -> str:
     "",
     f"`python benchmarks/apply_speed.py`, {m['date']}, {m['cpu']}, {m['cores']} cores, "
     f"JAX {m['jax']} ({m['backend']}), Python {m['python']}. Load average (1 min) "
-    f"{m['loadavg_start'][0]:.1f} at the start, {m['loadavg_end'][0]:.1f} at the end: "
-    "above the core count, other processes shared the CPUs and wall times are inflated "
-    "(the CPU-time columns are disturbed less).",
+    f"{m['loadavg_start'][0]:.1f} at the start, {m['loadavg_end'][0]:.1f} at the end"
+    + (
+      ": above the core count, other processes shared the CPUs and wall times are inflated "
+      "(the CPU-time columns are disturbed less)."
+      if max(m["loadavg_start"][0], m["loadavg_end"][0]) > m["cores"]
+      else ": below the core count, the machine was otherwise idle."
+    ),
     "",
     "Each model's `t.apply(params, x)` and the hand-written `apply(params, x)` on the same "
     "params, op by op, alternating call by call; medians.",

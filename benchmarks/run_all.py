@@ -116,7 +116,8 @@ def machine_info():
   try:
     from importlib.metadata import version
 
-    versions["varscope_jax"] = version("varscope_jax")
+    if versions["varscope_jax"] in ("?", "") or versions["varscope_jax"].startswith("not"):
+      versions["varscope_jax"] = version("varscope_jax")  # the imported code's own first
   except Exception:  # noqa: BLE001
     pass
   return {
