@@ -537,17 +537,7 @@ class Graph:
       except BaseException:
         self.undo_names(undo)
         raise
-      rec.value = value  # _record, for the default collections
-      self.variables.append(rec)
-      self.records_by_id[id(value)] = rec
-      self.var_store[name] = rec
-      self._op_names.add(op_name)
-      collections = self._collections
-      for key in _TRAINABLE_COLLECTIONS:
-        items = collections.get(key)
-        if items is None:
-          items = collections[key] = []
-        items.append(value)
+      self._record(rec, value, adopted=False)
     return value
 
   def _record(self, rec, value, adopted: bool) -> None:
